@@ -1,0 +1,23 @@
+"""Veille — entry point: ``streamlit run dashboard.py``.
+
+Sets the page, the language switch and the navigation over ``pages/``.
+"""
+
+import streamlit as st
+
+import ui
+from geo import units
+
+# No page or page_icon icons: Streamlit turns them into a favicon fetched from a CDN.
+st.set_page_config(page_title="Veille", layout="wide")
+ui.install_assets()
+ui.language_selector()
+
+navigation = st.navigation([
+    st.Page("pages/overview.py", title=ui.tr("nav.overview"),
+            url_path="overview", default=True),
+    st.Page("pages/provenance.py", title=ui.tr("nav.provenance"),
+            url_path="provenance"),
+])
+st.sidebar.caption(ui.tr("sidebar.boundaries", version=units.BOUNDARY_VERSION))
+navigation.run()

@@ -1,0 +1,254 @@
+"""Translations (French first, English complete) and locale-aware number formatting.
+
+Every user-facing string goes through :func:`t`. A key missing or empty in either language is
+a bug that ``tests/test_i18n.py`` catches.
+"""
+
+from __future__ import annotations
+
+import math
+
+LANGUAGES: tuple[str, ...] = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+
+TRANSLATIONS: dict[str, dict[str, str]] = {
+    "fr": {
+        "app.title": "Veille",
+        "app.tagline": "Risques de violences électorales et médiation communautaire — Mali",
+        "sidebar.language": "Langue / Language",
+        "sidebar.boundaries": "Limites : {version}",
+        "nav.overview": "Vue d'ensemble",
+        "nav.provenance": "Sources et méthode",
+        "overview.title": "Vue d'ensemble des cercles",
+        "overview.intro": "Carte nationale des 50 cercles (49 cercles et le District de Bamako). "
+                          "Cliquez sur un cercle ou choisissez-le dans la liste pour voir sa fiche ; "
+                          "l'adresse de la page permet de partager la sélection.",
+        "overview.layer": "Couche affichée",
+        "overview.cercle": "Cercle sélectionné",
+        "overview.none": "— aucun —",
+        "overview.tiles": "Fond de carte en ligne",
+        "overview.tiles_help": "Tuiles OpenStreetMap ; nécessite une connexion Internet. Sans elle, les cercles restent "
+                               "affichés sur un fond uni.",
+        "overview.details": "Fiche du cercle",
+        "overview.pick_hint": "Sélectionnez un cercle sur la carte ou dans la liste.",
+        "overview.unknown_cercle": "Le cercle « {code} » indiqué dans l'adresse n'existe pas.",
+        "overview.communes": "Communes ({n})",
+        "overview.meta": "Région : {region} · code {code}",
+        "overview.estimate_note": "Population estimée : aucun chiffre provisoire du RGPH 2009 "
+                                  "n'a été trouvé pour ce cercle ; le total régional est exact "
+                                  "et a été réparti au prorata.",
+        "overview.table": "Tableau des cercles",
+        "field.cercle": "Cercle",
+        "field.region": "Région",
+        "field.code": "Code",
+        "field.population": "Population (2009)",
+        "field.density": "Densité",
+        "field.area": "Superficie",
+        "field.communes": "Communes",
+        "field.population_type": "Type de chiffre",
+        "poptype.census_2009_provisional": "RGPH 2009, résultats provisoires",
+        "poptype.estimate_split_of_regional_remainder": "estimation (reste régional réparti)",
+        "layer.density": "Densité de population",
+        "layer.density.unit": "hab./km²",
+        "layer.population": "Population",
+        "layer.population.unit": "habitants (RGPH 2009)",
+        "layer.area": "Superficie",
+        "layer.area.unit": "km²",
+        "map.no_data": "Pas de données",
+        "map.legend_source": "Source : {source}",
+        "unit.km2": "km²",
+        "unit.per_km2": "hab./km²",
+        "provenance.title": "Sources, licences et méthode",
+        "provenance.intro": "Ce qu'affiche Veille, d'où cela vient et ce qu'il ne faut pas en "
+                            "conclure. À citer dans tout briefing.",
+        "provenance.datasets": "Jeux de données de référence",
+        "provenance.col.dataset": "Jeu de données",
+        "provenance.col.source": "Source",
+        "provenance.col.licence": "Licence",
+        "provenance.col.version": "Version",
+        "provenance.col.file": "Fichier",
+        "provenance.col.sha256": "SHA-256",
+        "provenance.col.features": "Entités",
+        "provenance.boundaries": "Version des limites administratives",
+        "provenance.boundaries_text": "Structure antérieure à 2016 : 8 régions et le District de "
+                                      "Bamako, 49 cercles et le District, 701 communes. Ménaka est "
+                                      "un cercle de Gao ; Taoudénit n'est pas séparé de Tombouctou. "
+                                      "Les redécoupages de 2016 et 2023 ne sont pas représentés.",
+        "provenance.census": "Population",
+        "provenance.census_text": "Recensement général de la population et de l'habitat (RGPH) "
+                                  "du 1er avril 2009, résultats provisoires (INSTAT). Total "
+                                  "national : {total} habitants. Les chiffres de {estimated} sont "
+                                  "des estimations (reste régional réparti au prorata). Les "
+                                  "populations ont changé depuis 2009 : les densités sont des "
+                                  "ordres de grandeur.",
+        "provenance.demo": "Données de démonstration",
+        "provenance.demo_text": "Les limites et la population sont des données réelles. Aucun "
+                                "enregistrement de terrain (ateliers, médiateurs, signalements "
+                                "de tensions) n'est encore chargé : toute donnée de démonstration "
+                                "ajoutée sera signalée par un bandeau sur chaque page.",
+        "provenance.method": "Méthode d'affichage",
+        "provenance.method_text": "Les superficies sont calculées en projection à surface égale "
+                                  "(EPSG:6933). Pour l'affichage, les limites sont simplifiées "
+                                  "(tolérance d'environ 1 km) sans créer de trou ni de "
+                                  "chevauchement entre cercles ; les calculs utilisent la "
+                                  "géométrie complète. Les codes nationaux ML01… n'ont pas été "
+                                  "vérifiés contre les P-codes OCHA.",
+        "provenance.offline": "Fonctionnement hors ligne",
+        "provenance.offline_text": "La carte et ses bibliothèques (Leaflet) sont servies par "
+                                   "l'application elle-même : aucune connexion Internet n'est "
+                                   "nécessaire, sauf pour le fond de carte en ligne facultatif.",
+        "dataset.cercles": "Cercles (ADM2)",
+        "dataset.regions": "Régions (ADM1)",
+        "dataset.communes": "Communes (ADM3)",
+        "dataset.population": "Population par cercle",
+        "gazetteer.unknown": "« {query} » : nom de {level} inconnu.",
+        "gazetteer.unknown_suggest": "« {query} » : nom de {level} inconnu. Vouliez-vous dire : {suggestions} ?",
+        "gazetteer.ambiguous": "« {query} » est ambigu : {candidates}. Précisez le cercle ou la région.",
+        "gazetteer.empty": "Nom de lieu vide.",
+        "level.region": "région",
+        "level.cercle": "cercle",
+        "level.commune": "commune",
+    },
+    "en": {
+        "app.title": "Veille",
+        "app.tagline": "Election-related violence risk and community mediation — Mali",
+        "sidebar.language": "Langue / Language",
+        "sidebar.boundaries": "Boundaries: {version}",
+        "nav.overview": "Overview",
+        "nav.provenance": "Sources and method",
+        "overview.title": "Overview of the cercles",
+        "overview.intro": "National map of the 50 cercles (49 cercles and the District of Bamako). "
+                          "Click a cercle or pick it from the list to see its details; the page "
+                          "address can be shared to show the same selection.",
+        "overview.layer": "Map layer",
+        "overview.cercle": "Selected cercle",
+        "overview.none": "— none —",
+        "overview.tiles": "Online basemap",
+        "overview.tiles_help": "OpenStreetMap tiles; needs an Internet connection. Without it the cercles are still "
+                               "drawn on a plain background.",
+        "overview.details": "Cercle details",
+        "overview.pick_hint": "Select a cercle on the map or from the list.",
+        "overview.unknown_cercle": "The cercle \"{code}\" given in the address does not exist.",
+        "overview.communes": "Communes ({n})",
+        "overview.meta": "Region: {region} · code {code}",
+        "overview.estimate_note": "Estimated population: no provisional RGPH 2009 figure was "
+                                  "found for this cercle; the regional total is exact and was "
+                                  "split pro rata.",
+        "overview.table": "Table of cercles",
+        "field.cercle": "Cercle",
+        "field.region": "Region",
+        "field.code": "Code",
+        "field.population": "Population (2009)",
+        "field.density": "Density",
+        "field.area": "Area",
+        "field.communes": "Communes",
+        "field.population_type": "Figure type",
+        "poptype.census_2009_provisional": "RGPH 2009, provisional results",
+        "poptype.estimate_split_of_regional_remainder": "estimate (regional remainder split)",
+        "layer.density": "Population density",
+        "layer.density.unit": "people/km²",
+        "layer.population": "Population",
+        "layer.population.unit": "people (2009 census)",
+        "layer.area": "Area",
+        "layer.area.unit": "km²",
+        "map.no_data": "No data",
+        "map.legend_source": "Source: {source}",
+        "unit.km2": "km²",
+        "unit.per_km2": "people/km²",
+        "provenance.title": "Sources, licences and method",
+        "provenance.intro": "What Veille shows, where it comes from and what not to conclude "
+                            "from it. Quote this in any briefing.",
+        "provenance.datasets": "Reference datasets",
+        "provenance.col.dataset": "Dataset",
+        "provenance.col.source": "Source",
+        "provenance.col.licence": "Licence",
+        "provenance.col.version": "Version",
+        "provenance.col.file": "File",
+        "provenance.col.sha256": "SHA-256",
+        "provenance.col.features": "Features",
+        "provenance.boundaries": "Administrative boundary version",
+        "provenance.boundaries_text": "Pre-2016 structure: 8 regions and the District of Bamako, "
+                                      "49 cercles and the District, 701 communes. Ménaka is a "
+                                      "cercle of Gao; Taoudénit is not separated from Tombouctou. "
+                                      "The 2016 and 2023 re-divisions are not represented.",
+        "provenance.census": "Population",
+        "provenance.census_text": "General Census of Population and Housing (RGPH) of 1 April "
+                                  "2009, provisional results (INSTAT). National total: {total} "
+                                  "people. The figures for {estimated} are estimates (regional "
+                                  "remainder split pro rata). Populations have changed since "
+                                  "2009: densities are orders of magnitude.",
+        "provenance.demo": "Demonstration data",
+        "provenance.demo_text": "Boundaries and population are real data. No field records "
+                                "(workshops, mediators, tension reports) are loaded yet: any "
+                                "demonstration data added will be flagged by a banner on every "
+                                "page.",
+        "provenance.method": "Display method",
+        "provenance.method_text": "Areas are computed in an equal-area projection (EPSG:6933). "
+                                  "For display, boundaries are simplified (about 1 km tolerance) "
+                                  "without opening gaps or overlaps between cercles; computations "
+                                  "use the full geometry. The national codes ML01… have not been "
+                                  "checked against OCHA P-codes.",
+        "provenance.offline": "Working offline",
+        "provenance.offline_text": "The map and its libraries (Leaflet) are served by the app "
+                                   "itself: no Internet connection is needed, except for the "
+                                   "optional online basemap.",
+        "dataset.cercles": "Cercles (ADM2)",
+        "dataset.regions": "Regions (ADM1)",
+        "dataset.communes": "Communes (ADM3)",
+        "dataset.population": "Population per cercle",
+        "gazetteer.unknown": "\"{query}\": unknown {level}.",
+        "gazetteer.unknown_suggest": "\"{query}\": unknown {level}. Did you mean: {suggestions}?",
+        "gazetteer.ambiguous": "\"{query}\" is ambiguous: {candidates}. Give the cercle or region.",
+        "gazetteer.empty": "Empty place name.",
+        "level.region": "region",
+        "level.cercle": "cercle",
+        "level.commune": "commune",
+    },
+}
+
+
+def normalise_language(lang: str | None) -> str:
+    """Return a supported language code, falling back to French."""
+    lang = (lang or "").strip().lower()[:2]
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
+    """Translate ``key`` into ``lang`` and fill ``{placeholders}`` from ``values``.
+
+    Raises
+    ------
+    KeyError
+        If the key is unknown: a missing translation is a bug, not something to hide.
+    """
+    text = TRANSLATIONS[normalise_language(lang)][key]
+    return text.format(**values) if values else text
+
+
+_THIN_SPACE = "\u202f"  # French thousands separator (narrow no-break space)
+
+
+def format_number(value: float | int | None, lang: str = DEFAULT_LANGUAGE,
+                  decimals: int = 0) -> str:
+    """Format a number for display: ``1 234,5`` in French, ``1,234.5`` in English.
+
+    ``None`` and NaN give an empty string (callers show "no data" explicitly).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = f"{value:,.{decimals}f}"
+    if normalise_language(lang) == "fr":
+        text = text.replace(",", _THIN_SPACE).replace(".", ",")
+    return text
+
+
+def format_significant(value: float, lang: str = DEFAULT_LANGUAGE, digits: int = 2) -> str:
+    """Format with about ``digits`` significant digits (for legends and densities)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if value == 0:
+        return format_number(0, lang)
+    magnitude = math.floor(math.log10(abs(value)))
+    decimals = max(0, digits - 1 - magnitude)
+    return format_number(value, lang, decimals)

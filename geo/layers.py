@@ -1,0 +1,120 @@
+"""Choropleth layers of the Overview map: which indicator, its units, its colour classes.
+
+Later issues add layers (workshops, mediators, tensions, risk) to :data:`LAYERS`; the map
+and the page pick them up from here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import branca.colormap as cm
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A choropleth layer.
+
+    Attributes
+    ----------
+    key : str
+        Stable identifier (used in URLs and translation keys ``layer.<key>``).
+    column : str
+        Column of the per-cercle indicator table holding the value.
+    palette : str
+        Name of a sequential ``branca.colormap.linear`` palette.
+    classes : int
+        Number of colour classes (quantile classes, rounded to 2 significant digits).
+    digits : int
+        Significant digits shown in tooltips.
+    """
+
+    key: str
+    column: str
+    palette: str = "YlOrRd_09"
+    classes: int = 6
+    digits: int = 2
+
+    @property
+    def label_key(self) -> str:
+        return f"layer.{self.key}"
+
+    @property
+    def unit_key(self) -> str:
+        return f"layer.{self.key}.unit"
+
+
+LAYERS: dict[str, Layer] = {
+    layer.key: layer
+    for layer in (
+        Layer("density", "density", "YlOrRd_09"),
+        Layer("population", "population", "PuBu_09"),
+        Layer("area", "area_km2", "YlGn_09"),
+    )
+}
+DEFAULT_LAYER = "density"
+
+
+def _round_sig(x: float, digits: int, how=round) -> float:
+    if x == 0 or not math.isfinite(x):
+        return x
+    scale = 10 ** (digits - 1 - math.floor(math.log10(abs(x))))
+    return how(x * scale) / scale
+
+
+def class_breaks(values, classes: int = 6, digits: int = 2) -> list[float]:
+    """Quantile class breaks rounded to ``digits`` significant digits.
+
+    The first break is at most the minimum and the last at least the maximum, breaks are
+    strictly increasing, and every finite value falls in exactly one class
+    ``[b[i], b[i+1])`` (the last class is closed). NaN values are ignored (they are "no data").
+    Fewer classes are returned when rounding merges quantiles.
+
+    Returns
+    -------
+    list of float
+        ``k + 1`` breaks for ``k`` classes (``k >= 1``); ``[]`` when no value is finite.
+    """
+    arr = np.asarray(values, dtype=float)
+    arr = arr[np.isfinite(arr)]
+    if arr.size == 0:
+        return []
+    lo, hi = float(arr.min()), float(arr.max())
+    inner = np.quantile(arr, np.linspace(0, 1, classes + 1)[1:-1]) if classes > 1 else []
+    breaks = [_round_sig(lo, digits, math.floor)]
+    for q in inner:
+        b = _round_sig(float(q), digits)
+        if breaks[-1] < b < hi:
+            breaks.append(b)
+    top = _round_sig(hi, digits, math.ceil)
+    breaks.append(top if top > breaks[-1] else breaks[-1] + max(abs(breaks[-1]), 1.0))
+    return breaks
+
+
+def class_index(value: float, breaks: list[float]) -> int | None:
+    """Index of the class holding ``value`` (None for NaN or outside the breaks)."""
+    if value is None or not math.isfinite(value) or not breaks:
+        return None
+    if value < breaks[0] or value > breaks[-1]:
+        return None
+    i = int(np.searchsorted(breaks, value, side="right")) - 1
+    return min(i, len(breaks) - 2)
+
+
+def step_colormap(layer: Layer, breaks: list[float]) -> cm.StepColormap:
+    """A branca step colormap with one colour per class of ``breaks``."""
+    base = getattr(cm.linear, layer.palette)
+    n = max(len(breaks) - 1, 1)
+    colours = [base.rgb_hex_str(base.vmin + (base.vmax - base.vmin) * (i + 0.5) / n)
+               for i in range(n)]
+    return cm.StepColormap(colours, index=breaks, vmin=breaks[0], vmax=breaks[-1])
+
+
+def class_colours(layer: Layer, breaks: list[float]) -> list[str]:
+    """``#rrggbb`` colour of each class of ``breaks`` (one fewer than breaks)."""
+    if len(breaks) < 2:
+        return []
+    cmap = step_colormap(layer, breaks)
+    return [cmap.rgb_hex_str((lo + hi) / 2) for lo, hi in zip(breaks[:-1], breaks[1:])]

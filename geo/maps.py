@@ -1,0 +1,227 @@
+"""Map builders: pure functions that return a ``folium.Map`` (no Streamlit here).
+
+The national choropleth is a ``folium.GeoJson`` of the cercles, styled per feature by a
+``style_function`` whose colours come from a branca step colormap, with region outlines on
+top, tooltips, and a legend drawn as a Leaflet control in plain HTML. The legend is not
+branca's own (``ColorMap.add_to``): that one needs d3 from a CDN, which streamlit-folium
+then tries to load, so an offline map would never draw.
+
+Every JavaScript/CSS file the map needs is given by :func:`geo.assets.map_assets`, served by
+the app itself; the default basemap is none.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo.assets import MapAssets, map_assets
+from geo.i18n import format_number, format_significant, t
+from geo.layers import LAYERS, Layer, class_breaks, class_colours, class_index
+
+#: Style of a unit without a value: grey, hatched-looking dashed outline.
+NO_DATA_STYLE = {"fillColor": "#d9d9d9", "fillOpacity": 0.7, "color": "#7f7f7f",
+                 "weight": 0.8, "dashArray": "3 3"}
+_UNIT_OUTLINE = {"color": "#ffffff", "weight": 0.7, "fillOpacity": 0.8}
+_REGION_STYLE = {"fill": False, "color": "#3a3a3a", "weight": 1.8, "opacity": 0.9}
+_SELECTION_STYLE = {"fill": False, "color": "#0b3d91", "weight": 4, "opacity": 1}
+_BACKGROUND = "#eef0f2"
+SOURCE_TEXT = "geoBoundaries 2017 (CC BY 4.0) · RGPH 2009"
+
+
+class HtmlLegend(MacroElement):
+    """A legend as a Leaflet control holding plain HTML (no external script needed)."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+        <style>
+          .veille-legend {background: rgba(255,255,255,0.94); padding: 6px 9px;
+            border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);
+            font: 12.5px/1.3 Arial, Helvetica, sans-serif; color: #1a1a1a; max-width: 200px;}
+          .veille-legend .lg-title {font-weight: 700; font-size: 13px;}
+          .veille-legend .lg-unit {color: #333; margin-bottom: 3px;}
+          .veille-legend .lg-row {display: flex; align-items: center; gap: 6px; margin: 1px 0;}
+          .veille-legend .lg-sw {width: 18px; height: 11px; border: 1px solid #777; flex: none;}
+          .veille-legend .lg-nodata {background: repeating-linear-gradient(45deg,
+            #d9d9d9 0 3px, #f7f7f7 3px 6px); border-style: dashed;}
+          .leaflet-container {background: {{ this.background }};}
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function() {
+          var legend = L.control({position: "bottomright"});
+          legend.onAdd = function () {
+            var div = L.DomUtil.create("div", "veille-legend");
+            div.innerHTML = {{ this.html|tojson }};
+            return div;
+          };
+          var map = {{ this._parent.get_name() }};
+          legend.addTo(map);
+          map.attributionControl.addAttribution({{ this.attribution|tojson }});
+          // The frame gets its final width after the map is created: fit Mali again then.
+          var bounds = {{ this.bounds|tojson }};
+          setTimeout(function () {
+            map.invalidateSize();
+            map.fitBounds(bounds, {padding: [6, 6]});
+          }, 60);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str, bounds: list[list[float]], attribution: str,
+                 background: str = _BACKGROUND):
+        super().__init__()
+        self._name = "HtmlLegend"
+        self.html = html_text
+        self.bounds = bounds
+        self.attribution = attribution
+        self.background = background
+
+
+def legend_html(layer: Layer, breaks: list[float], colours: list[str], lang: str,
+                has_missing: bool) -> str:
+    """HTML of the legend: caption with units, one row per class, a "no data" row."""
+    esc = html.escape
+    rows = []
+    for i, colour in enumerate(colours):
+        lo = format_significant(breaks[i], lang, layer.digits)
+        hi = format_significant(breaks[i + 1], lang, layer.digits)
+        rows.append(f'<div class="lg-row"><span class="lg-sw" style="background:{colour}">'
+                    f'</span><span>{esc(lo)} – {esc(hi)}</span></div>')
+    if has_missing or not colours:
+        rows.append('<div class="lg-row"><span class="lg-sw lg-nodata"></span>'
+                    f'<span>{esc(t("map.no_data", lang))}</span></div>')
+    return (f'<div class="lg-title">{esc(t(layer.label_key, lang))}</div>'
+            f'<div class="lg-unit">{esc(t(layer.unit_key, lang))}</div>' + "".join(rows))
+
+
+def _tooltip_fields(lang: str, layer: Layer) -> tuple[list[str], list[str]]:
+    fields = ["name", "region", "code", "pop_txt", "density_txt", "area_txt"]
+    aliases = [t("field.cercle", lang), t("field.region", lang), t("field.code", lang),
+               t("field.population", lang),
+               f'{t("field.density", lang)} ({t("unit.per_km2", lang)})',
+               f'{t("field.area", lang)} ({t("unit.km2", lang)})']
+    if layer.column not in ("population", "density", "area_km2"):
+        fields.append("value_txt")
+        aliases.append(f"{t(layer.label_key, lang)} ({t(layer.unit_key, lang)})")
+    return fields, aliases
+
+
+def _feature_collection(units_gdf: gpd.GeoDataFrame, layer: Layer, breaks: list[float],
+                        colours: list[str], lang: str) -> dict:
+    """GeoJSON of the units with only what the map needs (pre-formatted, localised)."""
+    values = pd.to_numeric(units_gdf[layer.column], errors="coerce")
+    fills = [colours[i] if (i := class_index(v, breaks)) is not None else None for v in values]
+
+    def fmt(col, decimals=0):
+        return [format_number(v, lang, decimals) if pd.notna(v) else t("map.no_data", lang)
+                for v in units_gdf[col]]
+
+    props = gpd.GeoDataFrame({
+        "cercle_id": units_gdf["cercle_id"].values,
+        "name": units_gdf["cercle_fr"].values,
+        "region": units_gdf["region_fr"].values,
+        "code": units_gdf["cercle_id"].values,
+        "pop_txt": fmt("population"),
+        "density_txt": [format_significant(v, lang, 3) if pd.notna(v) else t("map.no_data", lang)
+                        for v in units_gdf["density"]],
+        "area_txt": fmt("area_km2"),
+        "value_txt": [format_significant(v, lang, layer.digits) if pd.notna(v)
+                      else t("map.no_data", lang) for v in values],
+        "fill": fills,
+    }, geometry=units_gdf.geometry.values, crs=units_gdf.crs)
+    return json.loads(props.to_json(drop_id=True))
+
+
+def _style(feature: dict) -> dict:
+    fill = feature["properties"].get("fill")
+    if not fill:
+        return dict(NO_DATA_STYLE)
+    return {**_UNIT_OUTLINE, "fillColor": fill}
+
+
+def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
+                   lang: str = "fr", regions_gdf: gpd.GeoDataFrame | None = None,
+                   online_tiles: bool = False, assets: MapAssets | None = None,
+                   height_px: int = 560) -> folium.Map:
+    """National choropleth of cercles.
+
+    Parameters
+    ----------
+    units_gdf : GeoDataFrame
+        One row per cercle, display geometry (EPSG:4326), with ``cercle_id, cercle_fr,
+        region_fr, population, density, area_km2`` and the layer's column. NaN values
+        are drawn in the explicit "no data" style (:data:`NO_DATA_STYLE`).
+    layer : Layer or str
+        Which indicator to colour (a key of :data:`geo.layers.LAYERS`).
+    lang : {"fr", "en"}
+        Language of tooltips and legend; numbers are formatted for that language.
+    regions_gdf : GeoDataFrame, optional
+        Region outlines drawn on top (non-interactive, so clicks reach the cercles).
+    online_tiles : bool
+        Add an OpenStreetMap basemap (needs Internet). Default: none, plain background.
+    assets : MapAssets, optional
+        Where Leaflet is served from (default: this app's static folder).
+    """
+    layer = LAYERS[layer] if isinstance(layer, str) else layer
+    assets = assets or map_assets()
+    minx, miny, maxx, maxy = units_gdf.total_bounds
+    fmap = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=5,
+                      tiles=None, control_scale=True, min_zoom=4, max_zoom=12,
+                      height=height_px, zoom_snap=0.25, zoom_delta=0.5)
+    # Only Leaflet is needed (no jQuery, Bootstrap or icon fonts); all served locally.
+    fmap.default_js = list(assets.js)
+    fmap.default_css = list(assets.css)
+    bounds = [[float(miny), float(minx)], [float(maxy), float(maxx)]]
+    fmap.fit_bounds(bounds, padding=(6, 6))
+    if online_tiles:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
+
+    values = pd.to_numeric(units_gdf[layer.column], errors="coerce")
+    breaks = class_breaks(values, layer.classes, layer.digits)
+    colours = class_colours(layer, breaks)
+
+    fields, aliases = _tooltip_fields(lang, layer)
+    folium.GeoJson(
+        _feature_collection(units_gdf, layer, breaks, colours, lang),
+        name="cercles",
+        style_function=_style,
+        highlight_function=lambda _f: {"weight": 2.5, "color": "#111111"},
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True,
+                                      localize=False, labels=True),
+    ).add_to(fmap)
+
+    if regions_gdf is not None:
+        folium.GeoJson(
+            json.loads(regions_gdf[["region_id", "geometry"]].to_json(drop_id=True)),
+            name="regions",
+            style_function=lambda _f: dict(_REGION_STYLE),
+            interactive=False,
+        ).add_to(fmap)
+
+    has_missing = bool(values.isna().any())
+    fmap.add_child(HtmlLegend(legend_html(layer, breaks, colours, lang, has_missing), bounds,
+                              html.escape(t("map.legend_source", lang, source=SOURCE_TEXT))))
+    return fmap
+
+
+def selection_layer(units_gdf: gpd.GeoDataFrame, cercle_id: str | None) -> folium.FeatureGroup:
+    """A non-interactive outline of the selected cercle, to overlay without redrawing the map."""
+    group = folium.FeatureGroup(name="selection")
+    if cercle_id and cercle_id in set(units_gdf["cercle_id"]):
+        sel = units_gdf[units_gdf["cercle_id"] == cercle_id]
+        folium.GeoJson(json.loads(sel[["cercle_id", "geometry"]].to_json(drop_id=True)),
+                       style_function=lambda _f: dict(_SELECTION_STYLE),
+                       interactive=False).add_to(group)
+    return group
+
+
+def map_html_size(fmap: folium.Map) -> int:
+    """Size in bytes (UTF-8) of the map's standalone HTML, a proxy for its payload."""
+    return len(fmap.get_root().render().encode("utf-8"))

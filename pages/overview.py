@@ -1,0 +1,104 @@
+"""Overview: national choropleth of the cercles, layer selector, shareable selection."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+import ui
+from geo import maps
+from geo.i18n import format_number, format_significant
+from geo.layers import DEFAULT_LAYER, LAYERS
+
+MAP_KEY = "overview_map"
+SEL_KEY = "cercle"
+CLICK_KEY = "_overview_last_click"
+
+lang = ui.current_lang()
+st.title(ui.tr("overview.title"))
+st.caption(ui.tr("overview.intro"))
+
+table = ui.cercle_indicators()
+names = table["cercle_fr"].to_dict()
+valid = set(table.index)
+
+
+def _set_url(cercle_id: str | None) -> None:
+    if cercle_id:
+        st.query_params[SEL_KEY] = cercle_id
+    elif SEL_KEY in st.query_params:
+        del st.query_params[SEL_KEY]
+
+
+def _on_select() -> None:
+    _set_url(st.session_state[SEL_KEY])
+
+
+# The URL is the shareable truth: opening ?cercle=<id> selects that cercle.
+wanted = st.query_params.get(SEL_KEY)
+if wanted and wanted not in valid:
+    st.warning(ui.tr("overview.unknown_cercle", code=wanted))
+    wanted = None
+if wanted and st.session_state.get(SEL_KEY) != wanted:
+    st.session_state[SEL_KEY] = wanted
+
+# A new click on a cercle selects it. streamlit-folium stores the map's latest value under
+# its key before this rerun, so the click is known before anything is drawn. It is compared
+# with the last click seen, so that an old click still reported by the component does not
+# override a later choice in the list.
+result = st.session_state.get(MAP_KEY) or {}
+drawing = result.get("last_active_drawing") or {}
+clicked = (drawing.get("properties") or {}).get("cercle_id")
+click_sig = (clicked, str(result.get("last_object_clicked")))
+if clicked in valid and click_sig != st.session_state.get(CLICK_KEY):
+    st.session_state[CLICK_KEY] = click_sig
+    st.session_state[SEL_KEY] = clicked
+    _set_url(clicked)
+
+col_layer, col_select, col_tiles = st.columns([2, 2, 1.4], vertical_alignment="bottom")
+layer_key = col_layer.selectbox(ui.tr("overview.layer"), list(LAYERS), key="layer",
+                                index=list(LAYERS).index(DEFAULT_LAYER),
+                                format_func=lambda k: ui.tr(LAYERS[k].label_key))
+options = [None] + sorted(valid, key=lambda c: names[c])
+col_select.selectbox(ui.tr("overview.cercle"), options, key=SEL_KEY, on_change=_on_select,
+                     format_func=lambda c: ui.tr("overview.none") if c is None
+                     else f"{names[c]} — {table.at[c, 'region_fr']}")
+online = col_tiles.toggle(ui.tr("overview.tiles"), value=False, help=ui.tr("overview.tiles_help"))
+selected = st.session_state.get(SEL_KEY)
+
+units_gdf = ui.display_cercles()[["geometry"]].join(table)
+col_map, col_details = st.columns([3, 1.25])
+with col_map:
+    fmap = maps.choropleth_map(units_gdf, layer_key, lang, ui.display_regions(),
+                               online_tiles=online, assets=ui.map_assets())
+    st_folium(fmap, key=MAP_KEY, height=560, use_container_width=True,
+              returned_objects=["last_active_drawing", "last_object_clicked"],
+              feature_group_to_add=maps.selection_layer(units_gdf, selected))
+
+with col_details:
+    st.subheader(ui.tr("overview.details"))
+    if not selected:
+        st.info(ui.tr("overview.pick_hint"))
+    else:
+        row = table.loc[selected]
+        st.markdown(f"### {row['cercle_fr']}")
+        st.caption(ui.tr("overview.meta", region=row["region_fr"], code=selected))
+        st.metric(ui.tr("field.population"), format_number(row["population"], lang))
+        st.metric(f"{ui.tr('field.density')} ({ui.tr('unit.per_km2')})",
+                  format_significant(row["density"], lang, 3))
+        st.metric(f"{ui.tr('field.area')} ({ui.tr('unit.km2')})",
+                  format_number(row["area_km2"], lang))
+        if row["population_type"] != "census_2009_provisional":
+            st.warning(ui.tr("overview.estimate_note"))
+        communes = ui.communes()
+        names_c = sorted(communes.loc[communes["cercle_id"] == selected, "commune_fr"])
+        with st.expander(ui.tr("overview.communes", n=len(names_c))):
+            st.write(", ".join(names_c))
+
+with st.expander(ui.tr("overview.table")):
+    shown = table[["cercle_fr", "region_fr", "population", "area_km2", "density",
+                   "n_communes"]].rename(columns={
+                       "cercle_fr": ui.tr("field.cercle"), "region_fr": ui.tr("field.region"),
+                       "population": ui.tr("field.population"),
+                       "area_km2": f"{ui.tr('field.area')} ({ui.tr('unit.km2')})",
+                       "density": f"{ui.tr('field.density')} ({ui.tr('unit.per_km2')})",
+                       "n_communes": ui.tr("field.communes")})
+    st.dataframe(shown.round(1), width="stretch")

@@ -1,0 +1,105 @@
+"""Helpers shared by the browser tests and the benchmarks: a real ``streamlit run`` on
+127.0.0.1 and a free port, and Debian's Chromium driven by Playwright with every request to
+another host blocked (the app must work offline)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("VEILLE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+CERCLE_PATHS = ".leaflet-overlay-pane path.leaflet-interactive"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_app(timeout: float = 60.0, env: dict | None = None):
+    """Start ``streamlit run dashboard.py`` on 127.0.0.1:<free port>; yield (url, process)."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    log = open(ROOT / "tests" / "artifacts" / f"streamlit-{port}.log", "w") \
+        if (ROOT / "tests" / "artifacts").is_dir() else subprocess.DEVNULL
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, **(env or {})})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start (exit {proc.poll()})")
+            time.sleep(0.2)
+        yield url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if log is not subprocess.DEVNULL:
+            log.close()
+
+
+@contextlib.contextmanager
+def offline_page(base_url: str, viewport=(1400, 950)):
+    """A Playwright page in Debian's Chromium where any request not to ``base_url``'s host
+    is aborted. Yields ``(page, blocked)`` where ``blocked`` lists the aborted URLs."""
+    from playwright.sync_api import sync_playwright
+
+    allowed = urlparse(base_url).netloc
+    blocked: list[str] = []
+
+    def guard(route):
+        parsed = urlparse(route.request.url)
+        if parsed.scheme in ("data", "blob") or parsed.netloc == allowed:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+            context.route("**/*", guard)
+            yield context.new_page(), blocked
+        finally:
+            browser.close()
+
+
+def wait_for_cercles(page, expected: int = 50, timeout_ms: int = 30000) -> int:
+    """Wait until the map iframe holds ``expected`` interactive polygons; return the count."""
+    frame = page.frame_locator(MAP_FRAME)
+    paths = frame.locator(CERCLE_PATHS)
+    page.wait_for_function(
+        """([sel, n]) => {
+            const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+            if (!f || !f.contentDocument) return false;
+            return f.contentDocument.querySelectorAll(sel).length >= n;
+        }""",
+        arg=[CERCLE_PATHS, expected], timeout=timeout_ms)
+    return paths.count()

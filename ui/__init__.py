@@ -1,0 +1,73 @@
+"""Streamlit glue shared by the pages: language, cached access to ``geo``.
+
+Only this package and ``pages/`` import Streamlit; the logic lives in ``geo/``.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo import assets, indicators, units
+from geo.gazetteer import Gazetteer
+from geo.i18n import LANGUAGE_NAMES, LANGUAGES, normalise_language, t
+
+LANG_KEY = "ui_language"
+
+
+def language_selector() -> str:
+    """Sidebar language switch (French by default); the choice survives page changes.
+
+    The first visit may set it from ``?lang=en``; the choice is then kept in the session.
+    """
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = normalise_language(st.query_params.get("lang"))
+    st.sidebar.radio(t("sidebar.language", current_lang()), LANGUAGES, key=LANG_KEY,
+                     format_func=LANGUAGE_NAMES.get, horizontal=True)
+    return current_lang()
+
+
+def current_lang() -> str:
+    return normalise_language(st.session_state.get(LANG_KEY))
+
+
+def tr(key: str, **values: object) -> str:
+    """Translate ``key`` into the language chosen in the sidebar."""
+    return t(key, current_lang(), **values)
+
+
+@st.cache_resource(show_spinner=False)
+def install_assets() -> None:
+    """Copy Leaflet into ``static/`` once per server process."""
+    assets.install_static_assets()
+
+
+@st.cache_resource(show_spinner=False)
+def gazetteer() -> Gazetteer:
+    return Gazetteer.default()
+
+
+@st.cache_data(show_spinner=False)
+def cercle_indicators() -> pd.DataFrame:
+    return indicators.cercle_indicators()
+
+
+@st.cache_resource(show_spinner=False)
+def display_cercles() -> gpd.GeoDataFrame:
+    """Display geometry of the cercles (shared, read-only)."""
+    return units.display_cercles()
+
+
+@st.cache_resource(show_spinner=False)
+def display_regions() -> gpd.GeoDataFrame:
+    return units.display_regions()
+
+
+@st.cache_resource(show_spinner=False)
+def communes() -> gpd.GeoDataFrame:
+    return units.load_communes()
+
+
+def map_assets() -> assets.MapAssets:
+    return assets.map_assets(st.get_option("server.baseUrlPath") or "")
