@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 import branca.colormap as cm
 import numpy as np
@@ -57,11 +58,16 @@ LAYERS: dict[str, Layer] = {
 DEFAULT_LAYER = "density"
 
 
-def _round_sig(x: float, digits: int, how=round) -> float:
+_ROUNDING = {"nearest": ROUND_HALF_EVEN, "down": ROUND_FLOOR, "up": ROUND_CEILING}
+
+
+def _round_sig(x: float, digits: int, how: str = "nearest") -> float:
+    """Round to ``digits`` significant digits (exactly, in decimal: no overflow, no drift)."""
     if x == 0 or not math.isfinite(x):
         return x
-    scale = 10 ** (digits - 1 - math.floor(math.log10(abs(x))))
-    return how(x * scale) / scale
+    exp = Decimal(repr(x)).adjusted() - (digits - 1)
+    rounded = Decimal(repr(x)).scaleb(-exp).to_integral_value(_ROUNDING[how]).scaleb(exp)
+    return float(rounded)
 
 
 def class_breaks(values, classes: int = 6, digits: int = 2) -> list[float]:
@@ -83,12 +89,12 @@ def class_breaks(values, classes: int = 6, digits: int = 2) -> list[float]:
         return []
     lo, hi = float(arr.min()), float(arr.max())
     inner = np.quantile(arr, np.linspace(0, 1, classes + 1)[1:-1]) if classes > 1 else []
-    breaks = [_round_sig(lo, digits, math.floor)]
+    breaks = [_round_sig(lo, digits, "down")]
     for q in inner:
         b = _round_sig(float(q), digits)
         if breaks[-1] < b < hi:
             breaks.append(b)
-    top = _round_sig(hi, digits, math.ceil)
+    top = _round_sig(hi, digits, "up")
     breaks.append(top if top > breaks[-1] else breaks[-1] + max(abs(breaks[-1]), 1.0))
     return breaks
 

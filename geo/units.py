@@ -37,7 +37,7 @@ CRS_DISTANCE = "EPSG:32630"
 #: Census year of the population figures.
 CENSUS_YEAR = 2009
 #: geoBoundaries boundary build shipped in ``data/``.
-BOUNDARY_VERSION = "geoBoundaries MLI ADM1-3, boundaryYear 2017 (pre-2016 structure)"
+BOUNDARY_VERSION = "geoBoundaries MLI 2017"
 
 #: Display simplification tolerance in degrees (~1 km at Mali's latitudes).
 DISPLAY_TOLERANCE_DEG = 0.01

@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 
 import ui
 from geo import maps
-from geo.i18n import format_number, format_significant
+from geo.i18n import format_number, format_significant, t
 from geo.layers import DEFAULT_LAYER, LAYERS
 
 MAP_KEY = "overview_map"
@@ -54,15 +54,16 @@ if clicked in valid and click_sig != st.session_state.get(CLICK_KEY):
     _set_url(clicked)
 
 col_layer, col_select, col_tiles = st.columns([2, 2, 1.4], vertical_alignment="bottom")
-layer_key = col_layer.selectbox(ui.tr("overview.layer"), list(LAYERS), key="layer",
-                                index=list(LAYERS).index(DEFAULT_LAYER),
-                                format_func=lambda k: ui.tr(LAYERS[k].label_key))
-options = [None] + sorted(valid, key=lambda c: names[c])
-col_select.selectbox(ui.tr("overview.cercle"), options, key=SEL_KEY, on_change=_on_select,
-                     format_func=lambda c: ui.tr("overview.none") if c is None
-                     else f"{names[c]} — {table.at[c, 'region_fr']}")
-online = col_tiles.toggle(ui.tr("overview.tiles"), value=False, help=ui.tr("overview.tiles_help"))
-selected = st.session_state.get(SEL_KEY)
+layer_key = ui.localized_selectbox(col_layer, ui.tr("overview.layer"), list(LAYERS), key="layer",
+                                   default=DEFAULT_LAYER,
+                                   format_func=lambda k: t(LAYERS[k].label_key, lang))
+selected = ui.localized_selectbox(
+    col_select, ui.tr("overview.cercle"), [None] + sorted(valid, key=lambda c: names[c]),
+    key=SEL_KEY, on_change=_on_select,
+    format_func=lambda c: t("overview.none", lang) if c is None
+    else f"{names[c]} — {table.at[c, 'region_fr']}")
+online = col_tiles.toggle(ui.tr("overview.tiles"), value=False, help=ui.tr("overview.tiles_help"),
+                          key="online_tiles")
 
 units_gdf = ui.display_cercles()[["geometry"]].join(table)
 col_map, col_details = st.columns([3, 1.25])
@@ -93,7 +94,8 @@ with col_details:
         with st.expander(ui.tr("overview.communes", n=len(names_c))):
             st.write(", ".join(names_c))
 
-with st.expander(ui.tr("overview.table")):
+# The table is drawn on request: its grid code weighs ~1.7 MB and slows the map's first draw.
+if st.toggle(ui.tr("overview.table"), key="show_table"):
     shown = table[["cercle_fr", "region_fr", "population", "area_km2", "density",
                    "n_communes"]].rename(columns={
                        "cercle_fr": ui.tr("field.cercle"), "region_fr": ui.tr("field.region"),

@@ -23,12 +23,12 @@ st.header(ui.tr("provenance.datasets"))
 facts = pd.DataFrame(_dataset_facts())
 facts["key"] = [ui.tr(f"dataset.{k}") for k in facts["key"]]
 facts["features"] = [format_number(n, lang) for n in facts["features"]]
-facts["sha256"] = facts["sha256"].str[:16] + "…"
-st.dataframe(facts.rename(columns={
+facts["sha256"] = facts["sha256"].str[:12] + "…"
+st.table(facts.set_index("key").rename_axis(ui.tr("provenance.col.dataset")).rename(columns={
     "key": ui.tr("provenance.col.dataset"), "file": ui.tr("provenance.col.file"),
     "source": ui.tr("provenance.col.source"), "licence": ui.tr("provenance.col.licence"),
     "version": ui.tr("provenance.col.version"), "features": ui.tr("provenance.col.features"),
-    "sha256": ui.tr("provenance.col.sha256")}), hide_index=True, width="stretch")
+    "sha256": ui.tr("provenance.col.sha256")}))
 
 table = ui.cercle_indicators()
 estimated = table.loc[table["population_type"] != "census_2009_provisional", "cercle_fr"]

@@ -65,28 +65,45 @@ def running_app(timeout: float = 60.0, env: dict | None = None):
 
 
 @contextlib.contextmanager
-def offline_page(base_url: str, viewport=(1400, 950)):
-    """A Playwright page in Debian's Chromium where any request not to ``base_url``'s host
-    is aborted. Yields ``(page, blocked)`` where ``blocked`` lists the aborted URLs."""
+def offline_page(base_url: str, viewport=(1400, 950), intercept: bool = True):
+    """A Playwright page in Debian's Chromium cut off from every host but ``base_url``'s.
+
+    Yields ``(page, blocked)``, ``blocked`` listing the URLs of other hosts that the page
+    asked for. With ``intercept`` (tests) every request passes through Playwright and other
+    hosts are aborted; Playwright then disables the HTTP cache. Without it (benchmarks, to
+    measure a browser with a warm cache) Chromium resolves no host name at all except the
+    app's, and requests elsewhere are only recorded.
+    """
     from playwright.sync_api import sync_playwright
 
     allowed = urlparse(base_url).netloc
+    host = urlparse(base_url).hostname
     blocked: list[str] = []
 
+    def foreign(url: str) -> bool:
+        parsed = urlparse(url)
+        return parsed.scheme not in ("data", "blob", "about") and parsed.netloc != allowed
+
     def guard(route):
-        parsed = urlparse(route.request.url)
-        if parsed.scheme in ("data", "blob") or parsed.netloc == allowed:
-            route.continue_()
-        else:
+        if foreign(route.request.url):
             blocked.append(route.request.url)
             route.abort()
+        else:
+            route.continue_()
 
+    args = list(CHROMIUM_ARGS)
+    if not intercept:
+        args.append(f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {host}")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=args)
         try:
             context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
-            context.route("**/*", guard)
-            yield context.new_page(), blocked
+            if intercept:
+                context.route("**/*", guard)
+            page = context.new_page()
+            if not intercept:
+                page.on("request", lambda r: blocked.append(r.url) if foreign(r.url) else None)
+            yield page, blocked
         finally:
             browser.close()
 

@@ -32,6 +32,34 @@ def current_lang() -> str:
     return normalise_language(st.session_state.get(LANG_KEY))
 
 
+def localized_selectbox(container, label: str, options: list, *, key: str, format_func,
+                        default=None, on_change=None):
+    """A select box whose labels follow the language and whose value survives a switch.
+
+    The chosen value lives in ``st.session_state[key]``; the widget is keyed per language
+    (``<key>@<lang>``), because Streamlit keeps a select box's state by its formatted labels,
+    which a language switch changes. Setting ``st.session_state[key]`` before the call (a map
+    click, a URL) selects that value. ``format_func`` must bind the language of this run
+    (``t(..., lang)``), not read it from the session when called.
+    """
+    value = st.session_state.get(key, default)
+    if value not in options:
+        value = default
+    widget_key = f"{key}@{current_lang()}"
+    if st.session_state.get(widget_key, object()) != value:
+        st.session_state[widget_key] = value
+
+    def _changed():
+        st.session_state[key] = st.session_state[widget_key]
+        if on_change is not None:
+            on_change()
+
+    container.selectbox(label, options, key=widget_key, format_func=format_func,
+                        on_change=_changed)
+    st.session_state[key] = value
+    return value
+
+
 def tr(key: str, **values: object) -> str:
     """Translate ``key`` into the language chosen in the sidebar."""
     return t(key, current_lang(), **values)

@@ -1,0 +1,44 @@
+"""Map payload: size of the cercle-layer map HTML (budget <= 200 KB) and that the display
+tiling stays gap-free. Prints figures; asserts nothing.
+
+    python benchmarks/map_payload.py
+"""
+
+import sys
+import time
+from pathlib import Path
+
+import shapely
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from geo import maps, units  # noqa: E402
+from geo.indicators import cercle_indicators  # noqa: E402
+
+
+def main() -> None:
+    table = cercle_indicators()
+    raw = units.load_cercles()[["geometry"]].join(table)
+    t0 = time.perf_counter()
+    shown = units.display_cercles()[["geometry"]].join(table)
+    t_simplify = time.perf_counter() - t0
+    regions = units.display_regions()
+    for label, gdf, reg in [("raw geometry, no regions", raw, None),
+                            ("display geometry, no regions", shown, None),
+                            ("display geometry + region outlines (as shown)", shown, regions)]:
+        t0 = time.perf_counter()
+        fmap = maps.choropleth_map(gdf, "density", "fr", reg)
+        size = maps.map_html_size(fmap)
+        print(f"{label:50s} {size / 1000:7.1f} KB  built+rendered in "
+              f"{(time.perf_counter() - t0) * 1000:5.0f} ms")
+    geoms = shown.geometry.values
+    union = shapely.union_all(geoms)
+    print(f"coverage_simplify of 50 cercles: {t_simplify * 1000:.0f} ms (first call, uncached)")
+    print(f"display tiling valid coverage: {shapely.coverage_is_valid(geoms)}; union: "
+          f"{union.geom_type} with {len(getattr(union, 'interiors', []))} holes")
+    print(f"vertices: raw {shapely.get_num_coordinates(raw.geometry.values).sum():,} -> "
+          f"display {shapely.get_num_coordinates(geoms).sum():,}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""End to end: a real ``streamlit run`` in Debian's Chromium with the network cut off.
+
+Every request to a host other than the app's own is aborted, so these tests prove the map
+draws with no Internet at all. Screenshots land in ``tests/artifacts/``.
+"""
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support import CHROMIUM, MAP_FRAME, offline_page, running_app, wait_for_cercles
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with running_app() as (url, _proc):
+        yield url
+
+
+def test_offline_home_draws_all_fifty_cercles(app_url):
+    with offline_page(app_url) as (page, blocked):
+        page.goto(app_url)
+        assert wait_for_cercles(page) == 50
+        legend = page.frame_locator(MAP_FRAME).locator(".veille-legend")
+        assert "hab./km²" in legend.inner_text()
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "overview_offline.png"), full_page=True)
+        assert blocked == []            # nothing even tried to leave the machine
+
+
+def test_shared_link_selects_and_click_changes_selection(app_url):
+    with offline_page(app_url) as (page, blocked):
+        page.goto(f"{app_url}/?cercle=mli-kidal")
+        wait_for_cercles(page)
+        page.get_by_role("heading", name="Kidal", exact=True).wait_for()
+        # click in the middle of Mali's north-west: the cercle of Tombouctou
+        box = page.locator(MAP_FRAME).bounding_box()
+        page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.3)
+        page.wait_for_url(re.compile(r"cercle=mli-tombouctou"), timeout=15000)
+        page.get_by_role("heading", name="Tombouctou", exact=True).wait_for()
+        page.screenshot(path=str(ARTIFACTS / "overview_selected.png"))
+        assert blocked == []
+
+
+def test_language_switch_keeps_layer_and_selection(app_url):
+    with offline_page(app_url) as (page, _blocked):
+        page.goto(f"{app_url}/?cercle=mli-mopti")
+        wait_for_cercles(page)
+        page.get_by_role("radio", name="English").check(force=True)
+        page.get_by_role("heading", name="Overview of the cercles").wait_for()
+        page.get_by_role("heading", name="Mopti", exact=True).wait_for()
+        assert wait_for_cercles(page) == 50
+        page.get_by_role("link", name="Sources and method").click()
+        page.get_by_role("heading", name="Sources, licences and method").wait_for()
+        page.screenshot(path=str(ARTIFACTS / "provenance_en.png"), full_page=True)
+
+
+def test_page_loads_fast_once_the_app_is_warm(app_url):
+    """Not a benchmark (see benchmarks/): a loose guard against a page that hangs."""
+    with offline_page(app_url) as (page, _blocked):
+        page.goto(app_url)
+        wait_for_cercles(page)
+        start = time.monotonic()
+        page.goto(app_url)
+        wait_for_cercles(page)
+        assert time.monotonic() - start < 20
