@@ -63,6 +63,7 @@ class HtmlLegend(MacroElement):
           };
           var map = {{ this._parent.get_name() }};
           legend.addTo(map);
+          L.control.scale({imperial: false}).addTo(map);
           map.attributionControl.addAttribution({{ this.attribution|tojson }});
           // The frame gets its final width after the map is created: fit Mali again then.
           var bounds = {{ this.bounds|tojson }};
@@ -173,7 +174,7 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
     assets = assets or map_assets()
     minx, miny, maxx, maxy = units_gdf.total_bounds
     fmap = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=5,
-                      tiles=None, control_scale=True, min_zoom=4, max_zoom=12,
+                      tiles=None, control_scale=False, min_zoom=4, max_zoom=12,
                       height=height_px, zoom_snap=0.25, zoom_delta=0.5)
     # Only Leaflet is needed (no jQuery, Bootstrap or icon fonts); all served locally.
     fmap.default_js = list(assets.js)

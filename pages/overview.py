@@ -59,7 +59,7 @@ layer_key = ui.localized_selectbox(col_layer, ui.tr("overview.layer"), list(LAYE
                                    format_func=lambda k: t(LAYERS[k].label_key, lang))
 selected = ui.localized_selectbox(
     col_select, ui.tr("overview.cercle"), [None] + sorted(valid, key=lambda c: names[c]),
-    key=SEL_KEY, on_change=_on_select,
+    key=SEL_KEY, on_change=_on_select, placeholder=t("overview.none", lang),
     format_func=lambda c: t("overview.none", lang) if c is None
     else f"{names[c]} — {table.at[c, 'region_fr']}")
 online = col_tiles.toggle(ui.tr("overview.tiles"), value=False, help=ui.tr("overview.tiles_help"),

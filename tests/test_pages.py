@@ -43,6 +43,7 @@ def test_home_is_the_overview_with_a_map_of_fifty_cercles():
     at = _app()
     assert not at.exception
     assert at.title[0].value == "Vue d'ensemble des cercles"
+    assert _select(at, "cercle").placeholder == "— aucun —"    # not Streamlit's English default
     args = _map_args(at)
     assert args["js_links"] == ["/app/static/vendor/leaflet-1.9.3/leaflet.js"]
     assert args["css_links"] == ["/app/static/vendor/leaflet-1.9.3/leaflet.css"]

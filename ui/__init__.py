@@ -33,7 +33,7 @@ def current_lang() -> str:
 
 
 def localized_selectbox(container, label: str, options: list, *, key: str, format_func,
-                        default=None, on_change=None):
+                        default=None, on_change=None, **kwargs):
     """A select box whose labels follow the language and whose value survives a switch.
 
     The chosen value lives in ``st.session_state[key]``; the widget is keyed per language
@@ -55,7 +55,7 @@ def localized_selectbox(container, label: str, options: list, *, key: str, forma
             on_change()
 
     container.selectbox(label, options, key=widget_key, format_func=format_func,
-                        on_change=_changed)
+                        on_change=_changed, **kwargs)
     st.session_state[key] = value
     return value
 
