@@ -10,7 +10,6 @@ import pandas as pd
 import streamlit as st
 
 from geo import assets, indicators, units
-from geo.gazetteer import Gazetteer
 from geo.i18n import LANGUAGE_NAMES, LANGUAGES, normalise_language, t
 
 LANG_KEY = "ui_language"
@@ -69,11 +68,6 @@ def tr(key: str, **values: object) -> str:
 def install_assets() -> None:
     """Copy Leaflet into ``static/`` once per server process."""
     assets.install_static_assets()
-
-
-@st.cache_resource(show_spinner=False)
-def gazetteer() -> Gazetteer:
-    return Gazetteer.default()
 
 
 @st.cache_data(show_spinner=False)
