@@ -1,0 +1,851 @@
+"""Import field records from real-world files: read, map headers, validate, locate, store.
+
+Every data row ends in exactly one of three outcomes — *accepted* (stored), *rejected* (kept
+with the batch together with all its reasons) or *duplicate* (already stored, identical) — so
+``accepted + rejected + duplicates == rows`` always. A whole import is one transaction: if
+anything fails midway the store is left exactly as it was. A file whose columns reveal personal
+data (names, phone numbers, e-mail addresses) is refused whole and nothing from it is stored.
+
+Command line::
+
+    python -m geo.ingest KIND FILE [--dry-run] [--json] [--lang fr|en]
+
+KIND is ``workshops``, ``mediators`` or ``tensions``. Exit status 0 when the file was read
+(rejected rows included), 2 with a one-line message when it cannot be read or is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import json
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from geo import store, units
+from geo.gazetteer import Gazetteer
+from geo.i18n import t
+from geo.records import (DATE_FIELD, DEFAULTS, ENUM_LABELS_EN, ENUM_SYNONYMS, ENUMS, FIELDS,
+                         GROUPS, ID_FIELD, KINDS, PERSONAL_DATA_HEADERS, PERSONAL_DATA_WORDS)
+
+EARLIEST = date(2012, 1, 1)
+
+
+class ImportRefused(Exception):
+    """The file cannot be read or is refused whole; ``str(exc)`` is a one-line message."""
+
+    def __init__(self, code: str, lang: str = "fr", **params):
+        self.code, self.params = code, params
+        super().__init__(t(f"ingest.refused.{code}", lang, **params))
+
+    def message(self, lang: str) -> str:
+        return t(f"ingest.refused.{self.code}", lang, **self.params)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a row was rejected, or what was corrected in it (a warning)."""
+
+    code: str
+    params: tuple = ()
+
+    def text(self, lang: str = "fr") -> str:
+        return t(f"ingest.reason.{self.code}", lang, **dict(self.params))
+
+
+def _reason(code: str, **params) -> Reason:
+    return Reason(code, tuple(sorted(params.items())))
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do)."""
+
+    kind: str
+    file_name: str
+    sha256: str
+    rows: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    rejections: list[tuple[int, list[Reason], dict]] = field(default_factory=list)
+    row_warnings: list[tuple[int, list[Reason]]] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    source_format: str = "veille"
+    batch_id: int | None = None
+    dry_run: bool = False
+
+    @property
+    def warnings(self) -> int:
+        return sum(len(w) for _, w in self.row_warnings)
+
+    def as_dict(self, lang: str = "fr") -> dict:
+        """The report as the command line's ``--json`` prints it."""
+        return {
+            "kind": self.kind, "rows": self.rows, "accepted": self.accepted,
+            "rejected": self.rejected, "duplicates": self.duplicates, "warnings": self.warnings,
+            "rejections": [{"row": r, "reasons": [x.text(lang) for x in reasons],
+                            "codes": [x.code for x in reasons]}
+                           for r, reasons, _ in self.rejections],
+            "row_warnings": [{"row": r, "warnings": [x.text(lang) for x in w]}
+                             for r, w in self.row_warnings],
+            "ignored_columns": self.ignored_columns, "source_format": self.source_format,
+            "file_name": self.file_name, "sha256": self.sha256, "batch_id": self.batch_id,
+            "dry_run": self.dry_run,
+        }
+
+    def rejected_frame(self, lang: str = "fr") -> pd.DataFrame:
+        """Rejected rows with their cells and reasons (for the CSV download)."""
+        records = [{"row": r, "reasons": " ; ".join(x.text(lang) for x in reasons), **data}
+                   for r, reasons, data in self.rejections]
+        return pd.DataFrame.from_records(records, columns=None if records else ["row", "reasons"])
+
+
+# --------------------------------------------------------------------------- reading files
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportRefused("encoding")  # pragma: no cover - latin-1 decodes any byte
+
+
+def _sniff_separator(text: str) -> str:
+    header = text.splitlines()[0] if text else ""
+    counts = {sep: header.count(sep) for sep in (";", ",", "\t")}
+    return max(counts, key=counts.get) if max(counts.values()) > 0 else ","
+
+
+def read_table(data: bytes, file_name: str) -> tuple[pd.DataFrame, list[int]]:
+    """Read CSV (UTF-8, UTF-8 BOM, Windows-1252; ``,`` ``;`` or tab), XLSX or GeoJSON points.
+
+    Returns
+    -------
+    (DataFrame, list of int)
+        Cells as text or native values (``object`` dtype), and each data row's number as a
+        spreadsheet shows it (header = row 1). Completely empty rows are not data rows.
+    """
+    suffix = Path(file_name).suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl")
+        elif suffix in (".geojson", ".json"):
+            frame = _read_geojson(data)
+        else:
+            text = _decode(data)
+            if not text.strip():
+                raise ImportRefused("empty")
+            frame = pd.read_csv(io.StringIO(text), sep=_sniff_separator(text), dtype=str,
+                                keep_default_na=False, skip_blank_lines=False,
+                                quoting=csv.QUOTE_MINIMAL, on_bad_lines="error")
+    except ImportRefused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser error means "cannot be read"
+        raise ImportRefused("unreadable", detail=str(exc).splitlines()[0][:160]) from exc
+    frame.columns = [str(c) for c in frame.columns]
+    numbers = list(range(2, len(frame) + 2))
+    filled = frame.apply(lambda col: col.map(_is_filled)).any(axis=1).to_numpy()
+    frame = frame[filled].reset_index(drop=True)
+    return frame, [n for n, keep in zip(numbers, filled) if keep]
+
+
+def _is_filled(value) -> bool:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return False
+    return str(value).strip() != ""
+
+
+def _read_geojson(data: bytes) -> pd.DataFrame:
+    doc = json.loads(_decode(data))
+    features = doc.get("features") if isinstance(doc, dict) else None
+    if features is None:
+        raise ImportRefused("not_geojson")
+    rows = []
+    for feat in features:
+        props = dict(feat.get("properties") or {})
+        geom = feat.get("geometry") or {}
+        if geom.get("type") == "Point" and len(geom.get("coordinates") or []) >= 2:
+            props["longitude"], props["latitude"] = geom["coordinates"][:2]
+        elif geom:
+            props["__geometry_type__"] = geom.get("type")
+        rows.append(props)
+    return pd.DataFrame.from_records(rows).astype(object) if rows else pd.DataFrame()
+
+
+# --------------------------------------------------------------------------- headers
+
+def normalise_header(header: str) -> str:
+    """``"grp_incident/Date de l'incident"`` → ``"date_de_l_incident"`` (accents, case, group
+    prefixes and punctuation removed). Kobo meta columns keep their leading underscore."""
+    text = str(header).replace("\ufeff", "").strip().split("/")[-1]
+    meta = text.startswith("_")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+    return "_" + text if meta else text
+
+
+_COMMON = {
+    "region": "region", "nom_region": "region", "admin1": "region", "adm_1": "region",
+    "adm1": "region", "region_name": "region",
+    "cercle": "cercle", "nom_cercle": "cercle", "admin2": "cercle", "adm_2": "cercle",
+    "adm2": "cercle", "district": "cercle", "prefecture": "cercle",
+    "commune": "commune", "nom_commune": "commune", "admin3": "commune", "adm3": "commune",
+    "latitude": "latitude", "lat": "latitude", "y": "latitude",
+    "longitude": "longitude", "lon": "longitude", "long": "longitude", "lng": "longitude",
+    "x": "longitude", "_geolocation": "_geolocation",
+}
+_ALIASES: dict[str, dict[str, str]] = {
+    "workshops": {
+        "workshop_id": "workshop_id", "id_atelier": "workshop_id", "code_atelier": "workshop_id",
+        "atelier_id": "workshop_id", "identifiant": "workshop_id", "id": "workshop_id",
+        "start_date": "start_date", "date_debut": "start_date", "date_de_debut": "start_date",
+        "debut": "start_date", "date": "start_date",
+        "end_date": "end_date", "date_fin": "end_date", "date_de_fin": "end_date", "fin": "end_date",
+        "organiser": "organiser", "organizer": "organiser", "organisateur": "organiser",
+        "structure_organisatrice": "organiser", "partenaire": "organiser",
+        "participants": "participants", "nombre_participants": "participants",
+        "nb_participants": "participants", "nombre_de_participants": "participants",
+        "women": "women", "femmes": "women", "nombre_femmes": "women", "nb_femmes": "women",
+        "youth": "youth", "jeunes": "youth", "nombre_jeunes": "youth", "nb_jeunes": "youth",
+        "political_parties": "political_parties", "partis_politiques": "political_parties",
+        "local_authorities": "local_authorities", "autorites_locales": "local_authorities",
+        "signatory_movements": "signatory_movements",
+        "mouvements_signataires": "signatory_movements",
+        "civil_society": "civil_society", "societe_civile": "civil_society",
+        "osc": "civil_society",
+        "traditional_associations": "traditional_associations",
+        "associations_traditionnelles": "traditional_associations",
+        "government": "government", "gouvernement": "government", "administration": "government",
+        "media": "media", "medias": "media",
+        "notes": "notes", "remarques": "notes", "observations": "notes", "commentaires": "notes",
+    },
+    "mediators": {
+        "mediator_code": "mediator_code", "code_mediateur": "mediator_code",
+        "code_du_mediateur": "mediator_code", "code": "mediator_code",
+        "identifiant": "mediator_code", "id": "mediator_code",
+        "gender": "gender", "sex": "gender", "sexe": "gender", "genre": "gender",
+        "age_band": "age_band", "tranche_age": "age_band", "tranche_d_age": "age_band",
+        "classe_d_age": "age_band",
+        "trained_on": "trained_on", "date_formation": "trained_on",
+        "date_de_formation": "trained_on", "forme_le": "trained_on",
+        "workshop_id": "workshop_id", "id_atelier": "workshop_id", "atelier": "workshop_id",
+        "status": "status", "statut": "status",
+        "languages": "languages", "langues": "languages", "langues_parlees": "languages",
+    },
+    "tensions": {
+        "report_id": "report_id", "id_signalement": "report_id", "identifiant": "report_id",
+        "id": "report_id", "event_id_cnty": "report_id",
+        "occurred_on": "occurred_on", "date_incident": "occurred_on",
+        "date_de_l_incident": "occurred_on", "date_evenement": "occurred_on",
+        "survenu_le": "occurred_on", "date": "occurred_on", "event_date": "occurred_on",
+        "date_start": "occurred_on",
+        "reported_on": "reported_on", "date_signalement": "reported_on",
+        "date_du_signalement": "reported_on", "signale_le": "reported_on",
+        "location_precision": "location_precision", "precision_localisation": "location_precision",
+        "precision_de_la_localisation": "location_precision", "precision": "location_precision",
+        "category": "category", "categorie": "category", "type_incident": "category",
+        "type_d_incident": "category",
+        "severity": "severity", "gravite": "severity", "niveau_de_gravite": "severity",
+        "fatalities": "fatalities", "morts": "fatalities", "deces": "fatalities",
+        "nombre_de_morts": "fatalities", "tues": "fatalities",
+        "injuries": "injuries", "blesses": "injuries", "nombre_de_blesses": "injuries",
+        "source_type": "source_type", "type_source": "source_type",
+        "type_de_source": "source_type",
+        "verification": "verification", "verifie": "verification",
+        "status": "status", "statut": "status", "suivi": "status",
+        "summary": "summary", "resume": "summary", "description": "summary", "notes": "summary",
+    },
+}
+# Public conflict-event formats (ACLED, UCDP GED): recognised columns, translated below.
+_ACLED_MARKERS = {"event_id_cnty", "event_type", "event_date"}
+_UCDP_MARKERS = {"type_of_violence", "date_start", "where_prec"}
+_EXTERNAL_EXTRA = {"event_type", "sub_event_type", "geo_precision", "type_of_violence",
+                   "where_prec", "best", "id", "date_end"}
+
+
+def _personal_data_columns(headers: list[str]) -> list[str]:
+    found = []
+    for raw in headers:
+        norm = normalise_header(raw).lstrip("_")
+        words = set(norm.split("_"))
+        if norm in PERSONAL_DATA_HEADERS or words & PERSONAL_DATA_WORDS:
+            found.append(raw)
+    return found
+
+
+def map_headers(headers: list[str], kind: str) -> tuple[dict[str, str], list[str], str]:
+    """Map the file's headers to canonical fields.
+
+    Returns ``(mapping raw header -> canonical or helper field, ignored headers, format)``
+    where format is ``veille``, ``acled`` or ``ucdp``.
+
+    Raises
+    ------
+    ImportRefused
+        When a header reveals personal data, or no header is recognised.
+    """
+    personal = _personal_data_columns(headers)
+    if personal:
+        raise ImportRefused("personal_data", columns=", ".join(personal))
+    norms = {h: normalise_header(h) for h in headers}
+    values = set(norms.values())
+    fmt = "veille"
+    if kind == "tensions" and len(_ACLED_MARKERS & values) >= 2:
+        fmt = "acled"
+    elif kind == "tensions" and len(_UCDP_MARKERS & values) >= 2:
+        fmt = "ucdp"
+    aliases = {**_COMMON, **_ALIASES[kind]}
+    if fmt == "ucdp":
+        aliases.pop("id")  # UCDP's "id" is its event id, kept below as report_id
+    mapping, ignored = {}, []
+    for raw, norm in norms.items():
+        target = aliases.get(norm)
+        if target is None and fmt != "veille" and norm in _EXTERNAL_EXTRA:
+            target = "report_id" if (fmt, norm) == ("ucdp", "id") else f"__{norm}__"
+        if target is None:
+            coord = re.fullmatch(r"_?(?:.+_)?(latitude|longitude)", norm)
+            target = coord.group(1) if coord else None
+        if target is None or target in mapping.values():
+            if norm not in ("__geometry_type__",):
+                ignored.append(raw)
+            if norm == "__geometry_type__":
+                mapping[raw] = "__geometry_type__"
+            continue
+        mapping[raw] = target
+    recognised = {v for v in mapping.values() if not v.startswith("__")}
+    if not recognised:
+        raise ImportRefused("no_columns", kind=kind)
+    return mapping, ignored, fmt
+
+
+# --------------------------------------------------------------------------- values
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def parse_date(value) -> date | None:
+    """ISO ``2018-07-29`` (with or without time) or French ``29/07/2018``; else ``None``."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        if _ISO.match(text):
+            return date.fromisoformat(text[:10])
+        m = _FR.match(text)
+        if m:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        return None
+    return None
+
+
+def parse_number(value) -> float | None:
+    """Numbers with a decimal comma or point and optional spaces as thousand separators."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return None if np.isnan(value) else float(value)
+    text = str(value).strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if np.isfinite(number) else None
+
+
+def _norm_value(value: str) -> str:
+    text = unicodedata.normalize("NFKD", str(value))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[\s_\-]+", " ", text).strip()
+
+
+def _enum_lookup(kind: str, fld: str) -> dict[str, str]:
+    table = {}
+    for code, label in ENUMS[(kind, fld)].items():
+        table[_norm_value(code)] = code
+        table[_norm_value(label)] = code
+        table[_norm_value(ENUM_LABELS_EN[(kind, fld)][code])] = code
+    for alias, code in ENUM_SYNONYMS.get((kind, fld), {}).items():
+        table[_norm_value(alias)] = code
+    return table
+
+
+_ACLED_CATEGORY = {
+    "battles": "clash", "violence against civilians": "armed_group",
+    "explosions remote violence": "armed_group", "explosions/remote violence": "armed_group",
+    "protests": "protest", "riots": "clash", "strategic developments": "other",
+}
+_UCDP_CATEGORY = {"1": "armed_group", "2": "intercommunal", "3": "armed_group"}
+_ACLED_PRECISION = {"1": "exact", "2": "commune", "3": "cercle"}
+_UCDP_PRECISION = {"1": "exact", "2": "commune", "3": "cercle", "4": "region", "5": "region",
+                   "6": "region", "7": "region"}
+
+
+def severity_from_fatalities(fatalities: int | None) -> int:
+    """Severity for ACLED/UCDP events, which have none: 0 deaths → 2, 1–4 → 3, 5–24 → 4,
+    25 or more → 5."""
+    n = fatalities or 0
+    return 2 if n == 0 else 3 if n < 5 else 4 if n < 25 else 5
+
+
+# --------------------------------------------------------------------------- locating
+
+class Locator:
+    """Places rows: names through the gazetteer, coordinates by point-in-polygon (full
+    geometry). Results are cached per distinct value: 100,000 rows name few places."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None):
+        self.gaz = gazetteer or Gazetteer.default()
+        self.cercles = units.load_cercles()
+        self.communes = units.load_communes()
+        self._cercle_tree = shapely.STRtree(self.cercles.geometry.values)
+        self._commune_tree = shapely.STRtree(self.communes.geometry.values)
+        self._names: dict[tuple, object] = {}
+
+    def resolve(self, name, level, **within):
+        key = (str(name), level, tuple(sorted(within.items())))
+        if key not in self._names:
+            self._names[key] = self.gaz.resolve(name, level, **within)
+        return self._names[key]
+
+    def _points_in(self, tree, ids, lon, lat) -> np.ndarray:
+        out = np.full(len(lon), None, dtype=object)
+        ok = np.isfinite(lon) & np.isfinite(lat)
+        if ok.any():
+            points = shapely.points(lon[ok], lat[ok])
+            idx_pt, idx_poly = tree.query(points, predicate="within")
+            hit = np.full(ok.sum(), None, dtype=object)
+            hit[idx_pt] = np.asarray(ids)[idx_poly]
+            out[ok] = hit
+        return out
+
+    def cercles_at(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        return self._points_in(self._cercle_tree, self.cercles.index.values, lon, lat)
+
+    def communes_at(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        return self._points_in(self._commune_tree, self.communes.index.values, lon, lat)
+
+    def region_of(self, cercle_id: str) -> str:
+        return self.cercles.at[cercle_id, "region_id"]
+
+
+# --------------------------------------------------------------------------- validation
+
+@dataclass
+class RowResult:
+    row: int
+    record: dict | None
+    reasons: list[Reason]
+    warnings: list[Reason]
+    data: dict
+
+
+def _cell(value):
+    return None if not _is_filled(value) else value
+
+
+def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: dict[str, str],
+             fmt: str = "veille", locator: Locator | None = None,
+             today: date | None = None) -> list[RowResult]:
+    """Validate and locate every row; return one :class:`RowResult` per row, in order.
+
+    A row is rejected with *all* its reasons at once: missing or unknown location, missing,
+    unparseable or future date, date before 2012, negative or non-whole counts, women/youth or
+    a group above participants, codes outside the allowed values, severity outside 1–5,
+    coordinates outside Mali (a clear lat/lon swap is corrected with a warning).
+    """
+    locator = locator or Locator()
+    today = today or date.today()
+    canon = {raw: target for raw, target in mapping.items()}
+    cols = {target: frame[raw].tolist() for raw, target in canon.items()}
+    n = len(frame)
+
+    def column(name):
+        return cols.get(name, [None] * n)
+
+    lat = np.array([parse_number(v) if _cell(v) is not None else np.nan
+                    for v in column("latitude")], dtype=float)
+    lon = np.array([parse_number(v) if _cell(v) is not None else np.nan
+                    for v in column("longitude")], dtype=float)
+    geoloc = column("_geolocation")
+    for i, v in enumerate(geoloc):
+        if _cell(v) is not None and not (np.isfinite(lat[i]) and np.isfinite(lon[i])):
+            nums = re.findall(r"-?\d+(?:[.,]\d+)?", str(v))
+            if len(nums) >= 2:
+                lat[i], lon[i] = parse_number(nums[0]), parse_number(nums[1])
+    at = locator.cercles_at(lon, lat)
+    swapped = locator.cercles_at(lat, lon)
+    at_commune = locator.communes_at(lon, lat)
+    swapped_commune = locator.communes_at(lat, lon)
+    enum_tables = {f.name: _enum_lookup(kind, f.name) for f in FIELDS[kind] if f.type == "enum"}
+    date_cache: dict = {}
+    results = []
+    for i in range(n):
+        reasons: list[Reason] = []
+        warns: list[Reason] = []
+        rec: dict = {}
+        data = {target: (None if _cell(cols[target][i]) is None else str(cols[target][i]))
+                for target in cols if not target.startswith("__")}
+        if cols.get("__geometry_type__") and _cell(cols["__geometry_type__"][i]) is not None:
+            reasons.append(_reason("not_a_point", geometry=cols["__geometry_type__"][i]))
+        for f in FIELDS[kind]:
+            raw = _cell(column(f.name)[i])
+            if f.type == "id":
+                rec[f.name] = None if raw is None else str(raw).strip()[:120]
+            elif f.type == "text":
+                rec[f.name] = None if raw is None else str(raw).strip()
+            elif f.type == "date":
+                if raw is None:
+                    rec[f.name] = None
+                    if f.required:
+                        reasons.append(_reason("date_missing", field=f.name))
+                    continue
+                key = raw if isinstance(raw, str) else repr(raw)
+                if key not in date_cache:
+                    date_cache[key] = parse_date(raw)
+                d = date_cache[key]
+                rec[f.name] = d
+                if d is None:
+                    reasons.append(_reason("date_unparseable", field=f.name, value=str(raw)))
+                elif d > today:
+                    reasons.append(_reason("date_future", field=f.name, value=d.isoformat()))
+                elif d < EARLIEST:
+                    reasons.append(_reason("date_too_early", field=f.name, value=d.isoformat()))
+            elif f.type == "int":
+                rec[f.name] = None
+                if raw is None:
+                    if f.required and not (kind == "tensions" and f.name == "severity"
+                                           and fmt != "veille"):
+                        reasons.append(_reason("count_missing", field=f.name))
+                    continue
+                number = parse_number(raw)
+                if number is None or number != int(number):
+                    reasons.append(_reason("not_whole_number", field=f.name, value=str(raw)))
+                elif number < 0:
+                    reasons.append(_reason("negative", field=f.name, value=str(raw)))
+                else:
+                    rec[f.name] = int(number)
+            elif f.type == "enum":
+                rec[f.name] = None
+                if raw is None:
+                    rec[f.name] = DEFAULTS.get((kind, f.name))
+                    if f.required and fmt == "veille":
+                        reasons.append(_reason("code_missing", field=f.name))
+                    continue
+                code = enum_tables[f.name].get(_norm_value(raw))
+                if code is None:
+                    reasons.append(_reason("code_unknown", field=f.name, value=str(raw),
+                                           allowed=", ".join(ENUMS[(kind, f.name)])))
+                else:
+                    rec[f.name] = code
+        if fmt != "veille":
+            _external_tension(rec, cols, i, fmt, reasons)
+        _check_counts(kind, rec, reasons)
+        _locate(kind, rec, i, column, lat, lon, at, swapped, at_commune, swapped_commune,
+                locator, reasons, warns)
+        if kind == "workshops" and rec.get("end_date") and rec.get("start_date") \
+                and rec["end_date"] < rec["start_date"]:
+            reasons.append(_reason("end_before_start"))
+        if kind == "tensions" and rec.get("reported_on") and rec.get("occurred_on") \
+                and rec["reported_on"] < rec["occurred_on"]:
+            warns.append(_reason("reported_before_occurred"))
+        results.append(RowResult(row_numbers[i], None if reasons else rec, reasons, warns, data))
+    return results
+
+
+def _external_tension(rec: dict, cols: dict, i: int, fmt: str, reasons: list[Reason]) -> None:
+    """Translate ACLED / UCDP GED columns into Veille's tension fields."""
+    def raw(name):
+        v = cols.get(f"__{name}__", [None] * (i + 1))[i]
+        return None if _cell(v) is None else str(v).strip()
+
+    rec["source_type"] = fmt
+    rec["verification"] = "verified"
+    if fmt == "acled":
+        if rec.get("category") is None:
+            event = _norm_value(raw("event_type") or "")
+            rec["category"] = _ACLED_CATEGORY.get(event, "other")
+            if event == "":
+                reasons.append(_reason("code_missing", field="event_type"))
+        prec = raw("geo_precision")
+        if prec and rec.get("location_precision") is None:
+            rec["location_precision"] = _ACLED_PRECISION.get(prec.split(".")[0], "cercle")
+    else:
+        if rec.get("category") is None:
+            rec["category"] = _UCDP_CATEGORY.get((raw("type_of_violence") or "").split(".")[0],
+                                                 "other")
+        best = raw("best")
+        if best is not None and rec.get("fatalities") is None:
+            number = parse_number(best)
+            if number is not None and number >= 0 and number == int(number):
+                rec["fatalities"] = int(number)
+        prec = raw("where_prec")
+        if prec and rec.get("location_precision") is None:
+            rec["location_precision"] = _UCDP_PRECISION.get(prec.split(".")[0], "region")
+    if rec.get("severity") is None:
+        rec["severity"] = severity_from_fatalities(rec.get("fatalities"))
+
+
+def _check_counts(kind: str, rec: dict, reasons: list[Reason]) -> None:
+    if kind == "tensions":
+        sev = rec.get("severity")
+        if sev is not None and not 1 <= sev <= 5:
+            reasons.append(_reason("severity_range", value=sev))
+        return
+    if kind != "workshops" or rec.get("participants") is None:
+        return
+    total = rec["participants"]
+    for name in ("women", "youth", *GROUPS):
+        if rec.get(name) is not None and rec[name] > total:
+            reasons.append(_reason("above_participants", field=name, value=rec[name],
+                                   participants=total))
+
+
+def _place_problem(res, level: str, value) -> Reason:
+    if res.status == "ambiguous":
+        return _reason("place_ambiguous", level=level, value=str(value),
+                       candidates=", ".join(p.label() for p in res.candidates))
+    if res.suggestions:
+        return _reason("place_unknown_suggest", level=level, value=str(value),
+                       suggestions=", ".join(res.suggestions))
+    return _reason("place_unknown", level=level, value=str(value))
+
+
+def _locate(kind, rec, i, column, lat, lon, at, swapped, at_commune, swapped_commune, locator,
+            reasons, warns) -> None:
+    names = {lvl: _cell(column(lvl)[i]) for lvl in ("region", "cercle", "commune")}
+    has_lat, has_lon = np.isfinite(lat[i]), np.isfinite(lon[i])
+    raw_lat, raw_lon = _cell(column("latitude")[i]), _cell(column("longitude")[i])
+    region_id = cercle_id = commune_id = None
+    name_problems: list[Reason] = []
+    # 1. names, finest last
+    if names["region"] is not None:
+        res = locator.resolve(names["region"], "region")
+        if res.ok:
+            region_id = res.code
+        else:
+            name_problems.append(_place_problem(res, "region", names["region"]))
+    if names["cercle"] is not None:
+        res = locator.resolve(names["cercle"], "cercle")
+        if res.ok:
+            cercle_id = res.code
+            parent = locator.region_of(cercle_id)
+            if region_id and region_id != parent:
+                warns.append(_reason("region_corrected", cercle=res.place.name_fr))
+            region_id = parent
+        else:
+            name_problems.append(_place_problem(res, "cercle", names["cercle"]))
+    if names["commune"] is not None:
+        within = {"cercle": cercle_id} if cercle_id else ({"region": region_id} if region_id
+                                                          else {})
+        res = locator.resolve(names["commune"], "commune", **within)
+        if res.ok:
+            commune_id = res.code
+            cercle_id = res.place.cercle_id
+            region_id = res.place.region_id
+        elif cercle_id is None:
+            name_problems.append(_place_problem(res, "commune", names["commune"]))
+        else:
+            warns.append(_reason("commune_not_found", value=str(names["commune"])))
+    # 2. coordinates win
+    point_cercle = None
+    if (raw_lat is None) != (raw_lon is None) or ((raw_lat is not None) and not
+                                                   (has_lat and has_lon)):
+        reasons.append(_reason("coordinates_invalid"))
+    elif has_lat and has_lon:
+        if at[i] is not None:
+            point_cercle, point_commune = at[i], at_commune[i]
+        elif swapped[i] is not None:
+            lat[i], lon[i] = lon[i], lat[i]
+            point_cercle, point_commune = swapped[i], swapped_commune[i]
+            warns.append(_reason("coordinates_swapped"))
+        else:
+            reasons.append(_reason("outside_mali", lat=float(lat[i]), lon=float(lon[i])))
+    if point_cercle is not None:
+        if cercle_id and cercle_id != point_cercle:
+            warns.append(_reason("coordinates_win",
+                                 named=locator.cercles.at[cercle_id, "cercle_fr"],
+                                 found=locator.cercles.at[point_cercle, "cercle_fr"]))
+        elif name_problems:
+            warns.extend(_reason("name_ignored", value=dict(p.params)["value"])
+                         for p in name_problems)
+        name_problems = []
+        cercle_id, region_id = point_cercle, locator.region_of(point_cercle)
+        commune_id = point_commune or commune_id
+        rec["latitude"], rec["longitude"] = round(float(lat[i]), 6), round(float(lon[i]), 6)
+    else:
+        rec["latitude"] = rec["longitude"] = None
+    reasons.extend(name_problems)
+    needs_cercle = kind in ("workshops", "mediators")
+    if not name_problems and not any(r.code in ("outside_mali", "coordinates_invalid")
+                                     for r in reasons):
+        if region_id is None:
+            reasons.append(_reason("location_missing"))
+        elif needs_cercle and cercle_id is None:
+            reasons.append(_reason("cercle_needed"))
+    rec["region_id"], rec["cercle_id"], rec["commune_id"] = region_id, cercle_id, commune_id
+    if kind == "tensions":
+        finest = ("exact" if point_cercle is not None else "commune" if commune_id
+                  else "cercle" if cercle_id else "region")
+        order = ["exact", "commune", "cercle", "region"]
+        given = rec.get("location_precision")
+        if given is None:
+            rec["location_precision"] = finest
+        elif order.index(given) < order.index(finest):
+            rec["location_precision"] = finest
+            warns.append(_reason("precision_lowered", given=given, used=finest))
+
+
+# --------------------------------------------------------------------------- storing
+
+_HASH_SKIP = {"warnings", "is_demo", "batch_id", "row_hash"}
+
+
+def row_hash(rec: dict) -> str:
+    """Content fingerprint of a record (its identifier excluded)."""
+    items = sorted((k, v.isoformat() if isinstance(v, date) else v) for k, v in rec.items()
+                   if k not in _HASH_SKIP)
+    return hashlib.sha1(json.dumps(items, default=str).encode()).hexdigest()
+
+
+def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numbers: list[int],
+                 file_name: str, sha256: str, *, dry_run: bool = False, is_demo: bool = False,
+                 locator: Locator | None = None, today: date | None = None) -> ImportReport:
+    """Validate a table already read, then store it in one transaction (unless ``dry_run``)."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}")
+    mapping, ignored, fmt = map_headers(list(frame.columns), kind)
+    results = validate(frame, row_numbers, kind, mapping, fmt, locator, today)
+    report = ImportReport(kind, file_name, sha256, rows=len(results), ignored_columns=ignored,
+                          source_format=fmt, dry_run=dry_run)
+    id_field = ID_FIELD[kind]
+    table = store.TABLES[kind]
+    columns = set(store.RECORD_COLUMNS[kind])
+
+    def decide(existing: dict[str, str]) -> list[dict]:
+        seen: dict[str, str] = {}
+        to_insert = []
+        for res in results:
+            if res.warnings:
+                report.row_warnings.append((res.row, res.warnings))
+            if res.record is None:
+                report.rejections.append((res.row, res.reasons, res.data))
+                continue
+            rec = {k: v for k, v in res.record.items() if k in columns}
+            digest = row_hash({k: v for k, v in rec.items() if k != id_field})
+            rid = rec.get(id_field) or f"{kind[0].upper()}-{digest[:16]}"
+            rec[id_field] = rid
+            prior = seen.get(rid, existing.get(rid))
+            if prior is None:
+                seen[rid] = digest
+                report.accepted += 1
+                to_insert.append({**rec, "row_hash": digest, "is_demo": is_demo,
+                                  "warnings": json.dumps([w.text("fr") for w in res.warnings],
+                                                         ensure_ascii=False)
+                                  if res.warnings else None})
+            elif prior == digest:
+                report.duplicates += 1
+            else:
+                report.rejections.append((res.row, [_reason("id_conflict", id=rid)], res.data))
+        report.rejected = len(report.rejections)
+        return to_insert
+
+    if engine is None or dry_run:
+        existing = {}
+        if engine is not None:
+            with engine.connect() as conn:
+                existing = dict(conn.execute(sa.select(table.c[id_field], table.c.row_hash)).all())
+        decide(existing)
+        return report
+    with store.writing(engine, kind) as conn:
+        existing = dict(conn.execute(sa.select(table.c[id_field], table.c.row_hash)).all())
+        to_insert = decide(existing)
+        batch_id = conn.execute(store.import_batch.insert().values(
+            kind=kind, file_name=file_name[:255], sha256=sha256, rows=report.rows,
+            accepted=report.accepted, rejected=report.rejected, duplicates=report.duplicates,
+            warnings=report.warnings, is_demo=is_demo,
+            imported_at=datetime.now(timezone.utc))).inserted_primary_key[0]
+        for start in range(0, len(to_insert), 5000):
+            chunk = [{**r, "batch_id": batch_id} for r in to_insert[start:start + 5000]]
+            conn.execute(table.insert(), chunk)
+        if report.rejections:
+            conn.execute(store.rejected_row.insert(), [
+                {"batch_id": batch_id, "row": row,
+                 "reasons": json.dumps([x.text("fr") for x in reasons], ensure_ascii=False),
+                 "codes": json.dumps([x.code for x in reasons]),
+                 "data": json.dumps(data, ensure_ascii=False, default=str)}
+                for row, reasons, data in report.rejections])
+        report.batch_id = batch_id
+    assert report.accepted + report.rejected + report.duplicates == report.rows
+    return report
+
+
+def import_file(engine: Engine | None, kind: str, data: bytes, file_name: str, *,
+                dry_run: bool = False, is_demo: bool = False, locator: Locator | None = None,
+                today: date | None = None) -> ImportReport:
+    """Read ``data`` (the file's bytes) and import it; see :func:`import_frame`.
+
+    Raises
+    ------
+    ImportRefused
+        When the file cannot be read or is refused whole (personal data); nothing is stored.
+    """
+    frame, numbers = read_table(data, file_name)
+    if frame.empty and not len(frame.columns):
+        raise ImportRefused("empty")
+    sha = hashlib.sha256(data).hexdigest()
+    return import_frame(engine, kind, frame, numbers, file_name, sha, dry_run=dry_run,
+                        is_demo=is_demo, locator=locator, today=today)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m geo.ingest",
+                                     description="Import field records into Veille's store.")
+    parser.add_argument("kind", choices=KINDS)
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--dry-run", action="store_true", help="validate only, store nothing")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--lang", choices=("fr", "en"), default="fr")
+    args = parser.parse_args(argv)
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        print(t("ingest.refused.unreadable", args.lang, detail=exc.strerror), file=sys.stderr)
+        return 2
+    try:
+        engine = store.make_engine()
+        report = import_file(engine, args.kind, data, args.file.name, dry_run=args.dry_run)
+    except ImportRefused as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report.as_dict(args.lang), ensure_ascii=False))
+    else:
+        print(t("ingest.summary", args.lang, rows=report.rows, accepted=report.accepted,
+                rejected=report.rejected, duplicates=report.duplicates,
+                warnings=report.warnings))
+        for row, reasons, _ in report.rejections:
+            print(f"  {row}: " + " ; ".join(r.text(args.lang) for r in reasons))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

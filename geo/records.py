@@ -1,0 +1,139 @@
+"""The data dictionary of field records: workshops, mediators and tension reports.
+
+Canonical field names are what the importer, the store and the exports use. Coded fields
+accept their code or their French label, case-insensitive (``"Discours de haine"`` →
+``hate_speech``). Region, cercle and commune are stored as codes (``region_id``,
+``cercle_id``, ``commune_id``); exports add the French names.
+
+No field holds a person's name, phone number or e-mail address: mediators are known by a
+pseudonymous code only (see :data:`PERSONAL_DATA_HEADERS`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KINDS: tuple[str, ...] = ("workshops", "mediators", "tensions")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One canonical field.
+
+    ``type`` is one of ``id, date, text, int, coord, enum, place``; ``required`` fields
+    reject a row when missing.
+    """
+
+    name: str
+    type: str
+    required: bool = False
+
+
+_PLACE = [Field("region", "place"), Field("cercle", "place"), Field("commune", "place"),
+          Field("latitude", "coord"), Field("longitude", "coord")]
+
+#: Stakeholder groups of a workshop (counts of participants).
+GROUPS: tuple[str, ...] = ("political_parties", "local_authorities", "signatory_movements",
+                           "civil_society", "traditional_associations", "government", "media")
+
+FIELDS: dict[str, tuple[Field, ...]] = {
+    "workshops": (
+        Field("workshop_id", "id"), Field("start_date", "date", True), Field("end_date", "date"),
+        *_PLACE, Field("organiser", "text"), Field("participants", "int", True),
+        Field("women", "int"), Field("youth", "int"),
+        *(Field(g, "int") for g in GROUPS), Field("notes", "text"),
+    ),
+    "mediators": (
+        Field("mediator_code", "id"), *_PLACE, Field("gender", "enum"),
+        Field("age_band", "enum"), Field("trained_on", "date"), Field("workshop_id", "text"),
+        Field("status", "enum"), Field("languages", "text"),
+    ),
+    "tensions": (
+        Field("report_id", "id"), Field("occurred_on", "date", True),
+        Field("reported_on", "date"), *_PLACE, Field("location_precision", "enum"),
+        Field("category", "enum", True), Field("severity", "int", True),
+        Field("fatalities", "int"), Field("injuries", "int"), Field("source_type", "enum"),
+        Field("verification", "enum"), Field("status", "enum"), Field("summary", "text"),
+    ),
+}
+
+#: The identifier field of each kind.
+ID_FIELD = {"workshops": "workshop_id", "mediators": "mediator_code", "tensions": "report_id"}
+#: The date a record is placed in time by (for filters and the "dates before 2012" rule).
+DATE_FIELD = {"workshops": "start_date", "mediators": "trained_on", "tensions": "occurred_on"}
+
+#: Allowed codes with their French labels, per kind and field.
+ENUMS: dict[tuple[str, str], dict[str, str]] = {
+    ("tensions", "category"): {
+        "intimidation": "Intimidation", "hate_speech": "Discours de haine",
+        "clash": "Affrontement", "intercommunal": "Conflit intercommunautaire",
+        "electoral_attack": "Attaque liée aux élections", "armed_group": "Groupe armé",
+        "protest": "Manifestation", "other": "Autre"},
+    ("tensions", "location_precision"): {
+        "exact": "Exacte", "commune": "Commune", "cercle": "Cercle", "region": "Région"},
+    ("tensions", "source_type"): {
+        "mediator": "Médiateur", "media": "Médias", "partner": "Partenaire", "acled": "ACLED",
+        "ucdp": "UCDP", "other": "Autre"},
+    ("tensions", "verification"): {
+        "unverified": "Non vérifié", "verified": "Vérifié", "false": "Faux"},
+    ("tensions", "status"): {"open": "Ouvert", "follow_up": "Suivi", "resolved": "Résolu"},
+    ("mediators", "gender"): {"female": "Femme", "male": "Homme"},
+    ("mediators", "age_band"): {
+        "18-24": "18-24 ans", "25-35": "25-35 ans", "36-49": "36-49 ans", "50+": "50 ans et plus"},
+    ("mediators", "status"): {"active": "Actif", "inactive": "Inactif"},
+}
+#: English labels of the same codes (the UI is complete in English).
+ENUM_LABELS_EN: dict[tuple[str, str], dict[str, str]] = {
+    ("tensions", "category"): {
+        "intimidation": "Intimidation", "hate_speech": "Hate speech", "clash": "Clash",
+        "intercommunal": "Intercommunal conflict", "electoral_attack": "Election-related attack",
+        "armed_group": "Armed group", "protest": "Protest", "other": "Other"},
+    ("tensions", "location_precision"): {
+        "exact": "Exact", "commune": "Commune", "cercle": "Cercle", "region": "Region"},
+    ("tensions", "source_type"): {
+        "mediator": "Mediator", "media": "Media", "partner": "Partner", "acled": "ACLED",
+        "ucdp": "UCDP", "other": "Other"},
+    ("tensions", "verification"): {
+        "unverified": "Unverified", "verified": "Verified", "false": "False"},
+    ("tensions", "status"): {"open": "Open", "follow_up": "Follow-up", "resolved": "Resolved"},
+    ("mediators", "gender"): {"female": "Female", "male": "Male"},
+    ("mediators", "age_band"): {
+        "18-24": "18-24", "25-35": "25-35", "36-49": "36-49", "50+": "50 and over"},
+    ("mediators", "status"): {"active": "Active", "inactive": "Inactive"},
+}
+#: Synonyms accepted on import besides codes and labels (normalised: lower case, no accents).
+ENUM_SYNONYMS: dict[tuple[str, str], dict[str, str]] = {
+    ("mediators", "gender"): {"f": "female", "m": "male", "h": "male", "feminin": "female",
+                              "masculin": "male", "woman": "female", "man": "male"},
+    ("tensions", "status"): {"en cours": "follow_up", "suivi en cours": "follow_up",
+                             "clos": "resolved", "ferme": "resolved"},
+    ("tensions", "verification"): {"non verifie": "unverified", "verifie": "verified",
+                                   "fausse": "false", "faux": "false"},
+}
+
+#: Defaults applied when an optional coded field is empty.
+DEFAULTS: dict[tuple[str, str], str] = {
+    ("tensions", "verification"): "unverified", ("tensions", "status"): "open",
+    ("tensions", "source_type"): "other", ("mediators", "status"): "active",
+}
+
+#: Normalised headers that reveal personal data: a file carrying one is refused whole.
+PERSONAL_DATA_HEADERS: frozenset[str] = frozenset({
+    "name", "nom", "prenom", "prenoms", "first_name", "firstname", "last_name", "lastname",
+    "full_name", "fullname", "surname", "nom_complet", "nom_prenom", "nom_et_prenom",
+    "nom_prenoms", "mediator_name", "nom_mediateur", "nom_du_mediateur", "informant_name",
+    "nom_informateur", "nom_de_l_informateur", "contact", "contact_name",
+})
+#: Words that, anywhere in a header, reveal a phone number or an e-mail address.
+PERSONAL_DATA_WORDS: frozenset[str] = frozenset({
+    "phone", "telephone", "tel", "tél", "mobile", "portable", "cellulaire", "whatsapp",
+    "email", "mail", "courriel", "gsm",
+})
+
+
+def enum_label(kind: str, field: str, code: str | None, lang: str = "fr") -> str:
+    """Display label of a code (empty for None)."""
+    if code is None:
+        return ""
+    table = ENUMS if lang == "fr" else ENUM_LABELS_EN
+    return table.get((kind, field), {}).get(code, code)

@@ -1,0 +1,214 @@
+"""The field-record store: SQLAlchemy 2, SQLite by default, PostgreSQL when configured.
+
+The database URL comes from ``VEILLE_DATABASE_URL`` (any SQLAlchemy URL, e.g.
+``postgresql+psycopg://user:pw@host/veille``), else from the caller (the app passes its
+secrets' ``database_url``), else an embedded SQLite file ``var/veille.sqlite`` (created on first
+use, not tracked). One code path serves both engines.
+
+The schema carries a version (table ``schema_version``); :func:`migrate` applies the
+missing steps of :data:`MIGRATIONS` in order, each in its own transaction.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from geo.records import FIELDS, GROUPS, ID_FIELD, KINDS
+
+DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "var" / "veille.sqlite"
+ENV_URL = "VEILLE_DATABASE_URL"
+
+metadata = sa.MetaData()
+
+schema_version = sa.Table(
+    "schema_version", metadata,
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+import_batch = sa.Table(
+    "import_batch", metadata,
+    sa.Column("batch_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("accepted", sa.Integer, nullable=False),
+    sa.Column("rejected", sa.Integer, nullable=False),
+    sa.Column("duplicates", sa.Integer, nullable=False),
+    sa.Column("warnings", sa.Integer, nullable=False),
+    sa.Column("is_demo", sa.Boolean, nullable=False, default=False),
+    sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+rejected_row = sa.Table(
+    "rejected_row", metadata,
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("import_batch.batch_id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("row", sa.Integer, primary_key=True),
+    sa.Column("reasons", sa.Text, nullable=False),   # JSON list of reason texts (French)
+    sa.Column("codes", sa.Text, nullable=False),     # JSON list of reason codes
+    sa.Column("data", sa.Text, nullable=False),      # JSON of the row's recognised cells
+)
+
+_SQL_TYPES = {"id": sa.String(120), "date": sa.Date, "text": sa.Text, "int": sa.Integer,
+              "coord": sa.Float, "enum": sa.String(32)}
+
+
+def _record_table(kind: str) -> sa.Table:
+    cols = []
+    for f in FIELDS[kind]:
+        if f.type == "place":
+            continue
+        if f.type == "id":
+            cols.append(sa.Column(f.name, sa.String(120), primary_key=True))
+        else:
+            cols.append(sa.Column(f.name, _SQL_TYPES[f.type], nullable=True))
+    cols += [
+        sa.Column("region_id", sa.String(8), nullable=True, index=True),
+        sa.Column("cercle_id", sa.String(64), nullable=True, index=True),
+        sa.Column("commune_id", sa.String(120), nullable=True),
+        sa.Column("row_hash", sa.String(40), nullable=False),
+        sa.Column("warnings", sa.Text, nullable=True),
+        sa.Column("is_demo", sa.Boolean, nullable=False, default=False),
+        sa.Column("batch_id", sa.Integer, sa.ForeignKey("import_batch.batch_id"), nullable=False,
+                  index=True),
+    ]
+    return sa.Table(kind, metadata, *cols)
+
+
+TABLES: dict[str, sa.Table] = {kind: _record_table(kind) for kind in KINDS}
+#: Columns of each record table that hold record data (no bookkeeping).
+RECORD_COLUMNS: dict[str, list[str]] = {
+    kind: [c.name for c in TABLES[kind].columns
+           if c.name not in ("row_hash", "warnings", "is_demo", "batch_id")]
+    for kind in KINDS
+}
+assert set(GROUPS) <= set(RECORD_COLUMNS["workshops"])
+assert all(ID_FIELD[k] in RECORD_COLUMNS[k] for k in KINDS)
+
+
+def _v1(conn: Connection) -> None:
+    metadata.create_all(conn)
+
+
+#: Ordered schema migrations; version N is ``MIGRATIONS[N - 1]``.
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def database_url(configured: str | None = None) -> str:
+    """The URL in force: environment, then ``configured`` (app secrets), then SQLite."""
+    url = os.environ.get(ENV_URL) or configured
+    if url:
+        return url
+    DEFAULT_DB_PATH.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DEFAULT_DB_PATH}"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    # Writers (see :func:`writing`) take the write lock at BEGIN: two imports at once are
+    # serialised, not interleaved. Readers begin a deferred transaction.
+    immediate = conn.get_execution_options().get("veille_immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """Create an engine for ``url`` (see :func:`database_url`) and bring its schema up to date."""
+    url = database_url(url)
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own transaction handling is replaced by explicit BEGIN IMMEDIATE
+        sa.event.listen(engine, "connect",
+                        lambda c, _r: setattr(c, "isolation_level", None))
+        sa.event.listen(engine, "begin", _sqlite_begin)
+    else:
+        engine = sa.create_engine(url, pool_pre_ping=True)
+    migrate(engine)
+    return engine
+
+
+def current_version(conn: Connection) -> int:
+    if not sa.inspect(conn).has_table("schema_version"):
+        return 0
+    return conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+
+
+def migrate(engine: Engine) -> int:
+    """Apply the missing migrations; return the schema version now in force."""
+    with engine.connect() as conn, conn.execution_options(veille_immediate=True).begin():
+        if engine.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(7242001)"))
+        version = current_version(conn)
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[number - 1](conn)
+            conn.execute(schema_version.insert().values(
+                version=number, applied_at=datetime.now(timezone.utc)))
+        return max(version, SCHEMA_VERSION)
+
+
+@contextmanager
+def writing(engine: Engine, kind: str | None = None) -> Iterator[Connection]:
+    """One write transaction, serialised against other writers of ``kind``.
+
+    SQLite: ``BEGIN IMMEDIATE`` (the database's write lock). PostgreSQL: a transaction-level
+    advisory lock per kind. Everything inside commits together or not at all.
+    """
+    with engine.connect() as conn:
+        conn = conn.execution_options(veille_immediate=True)
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                key = 7242100 + (KINDS.index(kind) if kind else 9)
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+            yield conn
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    """Number of stored records per kind."""
+    with engine.connect() as conn:
+        return {k: conn.execute(sa.select(sa.func.count()).select_from(TABLES[k])).scalar()
+                for k in KINDS}
+
+
+def demo_in_use(engine: Engine) -> bool:
+    """True while any demonstration record is stored."""
+    with engine.connect() as conn:
+        return any(conn.execute(sa.select(TABLES[k].c.is_demo).where(TABLES[k].c.is_demo)
+                                .limit(1)).first() for k in KINDS)
+
+
+def remove_demo(engine: Engine) -> dict[str, int]:
+    """Delete every demonstration record and its batches; return the records removed."""
+    removed = {}
+    with writing(engine) as conn:
+        for k in KINDS:
+            removed[k] = conn.execute(TABLES[k].delete().where(TABLES[k].c.is_demo)).rowcount
+        demo_batches = sa.select(import_batch.c.batch_id).where(import_batch.c.is_demo)
+        conn.execute(rejected_row.delete().where(rejected_row.c.batch_id.in_(demo_batches)))
+        conn.execute(import_batch.delete().where(import_batch.c.is_demo))
+    return removed
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple]]:
+    """Every row of every table, sorted: to prove that a failed import changed nothing."""
+    out = {}
+    with engine.connect() as conn:
+        for table in metadata.sorted_tables:
+            rows = conn.execute(sa.select(table)).all()
+            out[table.name] = sorted((tuple(r) for r in rows), key=repr)
+    return out
