@@ -20,4 +20,5 @@ navigation = st.navigation([
             url_path="provenance"),
 ])
 st.sidebar.caption(ui.tr("sidebar.boundaries", version=units.BOUNDARY_VERSION))
+ui.demo_banner()
 navigation.run()

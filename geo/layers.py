@@ -53,6 +53,11 @@ LAYERS: dict[str, Layer] = {
         Layer("density", "density", "YlOrRd_09"),
         Layer("population", "population", "PuBu_09"),
         Layer("area", "area_km2", "YlGn_09"),
+        Layer("workshop_sessions", "workshop_sessions", "BuPu_09", classes=4),
+        Layer("workshop_participants_per_10k", "workshop_participants_per_10k", "BuPu_09",
+              classes=4),
+        Layer("mediators", "mediators", "Greens_09"),
+        Layer("mediators_per_10k", "mediators_per_10k", "Greens_09"),
     )
 }
 DEFAULT_LAYER = "density"
@@ -124,3 +129,16 @@ def class_colours(layer: Layer, breaks: list[float]) -> list[str]:
         return []
     cmap = step_colormap(layer, breaks)
     return [cmap.rgb_hex_str((lo + hi) / 2) for lo, hi in zip(breaks[:-1], breaks[1:])]
+
+
+#: Colour of each tension category (ColorBrewer Dark2 + grey), for points and legend.
+CATEGORY_COLOURS = {
+    "intimidation": "#7570b3", "hate_speech": "#e7298a", "clash": "#d95f02",
+    "intercommunal": "#a6761d", "electoral_attack": "#e31a1c", "armed_group": "#1b1b1b",
+    "protest": "#1b9e77", "other": "#999999",
+}
+
+
+def severity_radius(severity: int) -> float:
+    """Radius in pixels of a tension point: 3 px for severity 1 up to 11 px for 5."""
+    return 3.0 + 2.0 * (int(severity) - 1)

@@ -21,14 +21,18 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
+from geo import units
 from geo.assets import MapAssets, map_assets
 from geo.i18n import format_number, format_significant, t
-from geo.layers import LAYERS, Layer, class_breaks, class_colours, class_index
+from geo.layers import (CATEGORY_COLOURS, LAYERS, Layer, class_breaks, class_colours,
+                        class_index, severity_radius)
+from geo.records import enum_label
 
 #: Style of a unit without a value: grey, hatched-looking dashed outline.
 NO_DATA_STYLE = {"fillColor": "#d9d9d9", "fillOpacity": 0.7, "color": "#7f7f7f",
-                 "weight": 0.8, "dashArray": "3 3"}
-_UNIT_OUTLINE = {"color": "#ffffff", "weight": 0.7, "fillOpacity": 0.8}
+                 "weight": 0.8, "dashArray": "3 3", "className": "veille-cercle"}
+_UNIT_OUTLINE = {"color": "#ffffff", "weight": 0.7, "fillOpacity": 0.8,
+                 "className": "veille-cercle"}
 _REGION_STYLE = {"fill": False, "color": "#3a3a3a", "weight": 1.8, "opacity": 0.9}
 _SELECTION_STYLE = {"fill": False, "color": "#0b3d91", "weight": 4, "opacity": 1}
 _BACKGROUND = "#eef0f2"
@@ -48,6 +52,8 @@ class HtmlLegend(MacroElement):
           .veille-legend .lg-unit {color: #333; margin-bottom: 3px;}
           .veille-legend .lg-row {display: flex; align-items: center; gap: 6px; margin: 1px 0;}
           .veille-legend .lg-sw {width: 18px; height: 11px; border: 1px solid #777; flex: none;}
+          .veille-legend .lg-dot {width: 11px; height: 11px; border-radius: 50%;
+            border: 1px solid #fff; box-shadow: 0 0 0 1px #777; flex: none; margin: 0 3px;}
           .veille-legend .lg-nodata {background: repeating-linear-gradient(45deg,
             #d9d9d9 0 3px, #f7f7f7 3px 6px); border-style: dashed;}
           .leaflet-container {background: {{ this.background }};}
@@ -55,14 +61,16 @@ class HtmlLegend(MacroElement):
         {% endmacro %}
         {% macro script(this, kwargs) %}
         (function() {
-          var legend = L.control({position: "bottomright"});
-          legend.onAdd = function () {
-            var div = L.DomUtil.create("div", "veille-legend");
-            div.innerHTML = {{ this.html|tojson }};
-            return div;
-          };
           var map = {{ this._parent.get_name() }};
-          legend.addTo(map);
+          {{ this.blocks|tojson }}.forEach(function (block) {
+            var legend = L.control({position: block[0]});
+            legend.onAdd = function () {
+              var div = L.DomUtil.create("div", "veille-legend");
+              div.innerHTML = block[1];
+              return div;
+            };
+            legend.addTo(map);
+          });
           L.control.scale({imperial: false}).addTo(map);
           map.attributionControl.addAttribution({{ this.attribution|tojson }});
           // The frame gets its final width after the map is created: fit Mali again then.
@@ -75,11 +83,11 @@ class HtmlLegend(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, html_text: str, bounds: list[list[float]], attribution: str,
-                 background: str = _BACKGROUND):
+    def __init__(self, blocks: list[tuple[str, str]], bounds: list[list[float]],
+                 attribution: str, background: str = _BACKGROUND):
         super().__init__()
         self._name = "HtmlLegend"
-        self.html = html_text
+        self.blocks = blocks  # (Leaflet control position, HTML) pairs
         self.bounds = bounds
         self.attribution = attribution
         self.background = background
@@ -100,6 +108,44 @@ def legend_html(layer: Layer, breaks: list[float], colours: list[str], lang: str
                     f'<span>{esc(t("map.no_data", lang))}</span></div>')
     return (f'<div class="lg-title">{esc(t(layer.label_key, lang))}</div>'
             f'<div class="lg-unit">{esc(t(layer.unit_key, lang))}</div>' + "".join(rows))
+
+
+def tension_legend_html(lang: str, categories: list[str]) -> str:
+    """Legend block of the tension points: one coloured dot per category present."""
+    esc = html.escape
+    rows = "".join(
+        f'<div class="lg-row"><span class="lg-dot" style="background:{CATEGORY_COLOURS[c]}">'
+        f'</span><span>{esc(enum_label("tensions", "category", c, lang))}</span></div>'
+        for c in CATEGORY_COLOURS if c in categories)
+    return f'<div class="lg-title">{esc(t("map.tensions_title", lang))}</div>{rows}'
+
+
+def tension_geojson(points: gpd.GeoDataFrame, lang: str) -> dict:
+    """GeoJSON of tension points with only what the map shows (category, severity, tooltip)."""
+    cercle_names = units.load_cercles()["cercle_fr"]
+    region_names = units.load_regions()["region_fr"]
+    features = []
+    for n, row in enumerate(points[points.geometry.notna()].itertuples(index=False)):
+        place = (cercle_names.get(row.cercle_id) if row.cercle_id
+                 else region_names.get(row.region_id, ""))
+        label = (f"{row.occurred_on} · {enum_label('tensions', 'category', row.category, lang)}"
+                 f" · {t('field.severity', lang)} {row.severity} · {place} "
+                 f"({enum_label('tensions', 'location_precision', row.location_precision, lang)},"
+                 f" {enum_label('tensions', 'verification', row.verification, lang)})")
+        features.append({
+            "type": "Feature", "id": n,   # short key for folium's per-feature styles
+            "geometry": {"type": "Point", "coordinates": [round(row.geometry.x, 4),
+                                                          round(row.geometry.y, 4)]},
+            "properties": {"cat": row.category, "sev": int(row.severity), "label": label},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _tension_style(feature: dict) -> dict:
+    props = feature["properties"]
+    return {"radius": severity_radius(props["sev"]), "color": "#ffffff", "weight": 0.8,
+            "fill": True, "fillColor": CATEGORY_COLOURS.get(props["cat"], "#999999"),
+            "fillOpacity": 0.85, "className": "veille-tension"}
 
 
 def _tooltip_fields(lang: str, layer: Layer) -> tuple[list[str], list[str]]:
@@ -150,7 +196,8 @@ def _style(feature: dict) -> dict:
 def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
                    lang: str = "fr", regions_gdf: gpd.GeoDataFrame | None = None,
                    online_tiles: bool = False, assets: MapAssets | None = None,
-                   height_px: int = 560) -> folium.Map:
+                   height_px: int = 560,
+                   tension_points: gpd.GeoDataFrame | None = None) -> folium.Map:
     """National choropleth of cercles.
 
     Parameters
@@ -169,6 +216,9 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
         Add an OpenStreetMap basemap (needs Internet). Default: none, plain background.
     assets : MapAssets, optional
         Where Leaflet is served from (default: this app's static folder).
+    tension_points : GeoDataFrame, optional
+        Tension reports placed by :func:`geo.indicators.tension_points`; drawn as ONE
+        GeoJSON point layer, coloured by category and sized by severity.
     """
     layer = LAYERS[layer] if isinstance(layer, str) else layer
     assets = assets or map_assets()
@@ -206,8 +256,17 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
             interactive=False,
         ).add_to(fmap)
 
-    has_missing = bool(values.isna().any())
-    fmap.add_child(HtmlLegend(legend_html(layer, breaks, colours, lang, has_missing), bounds,
+    blocks = [("bottomright", legend_html(layer, breaks, colours, lang,
+                                          bool(values.isna().any())))]
+    if tension_points is not None:
+        folium.GeoJson(
+            tension_geojson(tension_points, lang), name="tensions",
+            marker=folium.CircleMarker(), style_function=_tension_style,
+            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        ).add_to(fmap)
+        blocks.append(("topright",
+                       tension_legend_html(lang, sorted(set(tension_points["category"])))))
+    fmap.add_child(HtmlLegend(blocks, bounds,
                               html.escape(t("map.legend_source", lang, source=SOURCE_TEXT))))
     return fmap
 

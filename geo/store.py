@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
@@ -46,6 +47,12 @@ import_batch = sa.Table(
     sa.Column("warnings", sa.Integer, nullable=False),
     sa.Column("is_demo", sa.Boolean, nullable=False, default=False),
     sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+store_meta = sa.Table(
+    "store_meta", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
 )
 
 rejected_row = sa.Table(
@@ -201,7 +208,37 @@ def remove_demo(engine: Engine) -> dict[str, int]:
         demo_batches = sa.select(import_batch.c.batch_id).where(import_batch.c.is_demo)
         conn.execute(rejected_row.delete().where(rejected_row.c.batch_id.in_(demo_batches)))
         conn.execute(import_batch.delete().where(import_batch.c.is_demo))
+        set_meta(conn, "demo_removed_at", datetime.now(timezone.utc).isoformat())
     return removed
+
+
+def load_records(engine: Engine, kind: str) -> pd.DataFrame:
+    """All stored records of ``kind`` (record columns plus ``is_demo``), one row each."""
+    table = TABLES[kind]
+    cols = [table.c[c] for c in RECORD_COLUMNS[kind]] + [table.c.is_demo]
+    with engine.connect() as conn:
+        result = conn.execute(sa.select(*cols))
+        return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def version_token(engine: Engine) -> tuple:
+    """Changes whenever the store's content changes (new batch, removal): a cache key."""
+    with engine.connect() as conn:
+        last = conn.execute(sa.select(sa.func.max(import_batch.c.batch_id),
+                                      sa.func.count(import_batch.c.batch_id))).one()
+        removed = conn.execute(sa.select(store_meta.c.value)
+                               .where(store_meta.c.key == "demo_removed_at")).scalar()
+    return (str(engine.url), *last, removed)
+
+
+def get_meta(engine: Engine, key: str) -> str | None:
+    with engine.connect() as conn:
+        return conn.execute(sa.select(store_meta.c.value).where(store_meta.c.key == key)).scalar()
+
+
+def set_meta(conn: Connection, key: str, value: str) -> None:
+    conn.execute(store_meta.delete().where(store_meta.c.key == key))
+    conn.execute(store_meta.insert().values(key=key, value=value))
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple]]:

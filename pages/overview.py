@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
-from geo import maps
+from geo import indicators, maps
 from geo.i18n import format_number, format_significant, t
 from geo.layers import DEFAULT_LAYER, LAYERS
 
@@ -65,11 +65,28 @@ selected = ui.localized_selectbox(
 online = col_tiles.toggle(ui.tr("overview.tiles"), value=False, help=ui.tr("overview.tiles_help"),
                           key="online_tiles")
 
+# Tension reports: one point layer over any choropleth, filtered by date of occurrence.
+reports = ui.records("tensions")
+reports = reports[reports["verification"] != "false"]
+points = None
+col_tension, col_dates = st.columns([1, 3], vertical_alignment="bottom")
+if col_tension.toggle(ui.tr("layer.tensions"), value=True, key="show_tensions",
+                      disabled=reports.empty) and not reports.empty:
+    first, last = reports["occurred_on"].min(), reports["occurred_on"].max()
+    start, end = first, last
+    if first < last:
+        start, end = col_dates.slider(ui.tr("overview.tension_dates"), first, last, (first, last),
+                                      format="DD/MM/YYYY", key="tension_dates")
+    shown_reports = reports[reports["occurred_on"].between(start, end)]
+    points = indicators.tension_points(shown_reports)
+    col_dates.caption(ui.tr("overview.tension_count", n=len(shown_reports)))
+
 units_gdf = ui.display_cercles()[["geometry"]].join(table)
 col_map, col_details = st.columns([3, 1.25])
 with col_map:
     fmap = maps.choropleth_map(units_gdf, layer_key, lang, ui.display_regions(),
-                               online_tiles=online, assets=ui.map_assets())
+                               online_tiles=online, assets=ui.map_assets(),
+                               tension_points=points)
     st_folium(fmap, key=MAP_KEY, height=560, use_container_width=True,
               returned_objects=["last_active_drawing", "last_object_clicked"],
               feature_group_to_add=maps.selection_layer(units_gdf, selected))

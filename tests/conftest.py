@@ -23,3 +23,19 @@ def _navigation_not_pages_directory(monkeypatch):
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_store(tmp_path_factory):
+    """Every test (and every app the browser tests start) uses a throw-away SQLite store,
+    loaded with the demonstration data on first use, never the developer's own store."""
+    import os
+
+    path = tmp_path_factory.mktemp("store") / "veille-test.sqlite"
+    previous = os.environ.get("VEILLE_DATABASE_URL")
+    os.environ["VEILLE_DATABASE_URL"] = f"sqlite:///{path}"
+    yield path
+    if previous is None:
+        os.environ.pop("VEILLE_DATABASE_URL", None)
+    else:
+        os.environ["VEILLE_DATABASE_URL"] = previous

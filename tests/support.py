@@ -20,7 +20,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-CERCLE_PATHS = ".leaflet-overlay-pane path.leaflet-interactive"
+CERCLE_PATHS = ".leaflet-overlay-pane path.leaflet-interactive.veille-cercle"
 
 
 def free_port() -> int:

@@ -30,8 +30,12 @@ def test_offline_home_draws_all_fifty_cercles(app_url):
     with offline_page(app_url) as (page, blocked):
         page.goto(app_url)
         assert wait_for_cercles(page) == 50
-        legend = page.frame_locator(MAP_FRAME).locator(".veille-legend")
-        assert "hab./km²" in legend.inner_text()
+        frame = page.frame_locator(MAP_FRAME)
+        legends = frame.locator(".veille-legend").all_inner_texts()
+        assert any("hab./km²" in text for text in legends)
+        assert any("Signalements (taille = gravité)" in text for text in legends)
+        # the demonstration's tension reports: one point layer over the choropleth
+        assert frame.locator(".leaflet-overlay-pane path.veille-tension").count() > 100
         page.wait_for_timeout(500)
         page.screenshot(path=str(ARTIFACTS / "overview_offline.png"), full_page=True)
         assert blocked == []            # nothing even tried to leave the machine
@@ -42,7 +46,17 @@ def test_shared_link_selects_and_click_changes_selection(app_url):
         page.goto(f"{app_url}/?cercle=mli-kidal")
         wait_for_cercles(page)
         page.get_by_role("heading", name="Kidal", exact=True).wait_for()
-        # click in the middle of Mali's north-west: the cercle of Tombouctou
+        page.get_by_text("Signalements de tensions").click()   # hide the report points
+        page.get_by_text("Période des signalements").wait_for(state="detached")
+        page.wait_for_function(
+            """() => !document.querySelector('iframe[title="streamlit_folium.st_folium"]')
+                   .contentDocument.querySelector('path.veille-tension')""", timeout=15000)
+        wait_for_cercles(page)
+        page.wait_for_timeout(500)
+        # click in the middle of Mali's north-west: the cercle of Tombouctou (the map is first
+        # scrolled fully into view, or focusing it would scroll between press and release)
+        page.locator(MAP_FRAME).scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
         box = page.locator(MAP_FRAME).bounding_box()
         page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.3)
         page.wait_for_url(re.compile(r"cercle=mli-tombouctou"), timeout=15000)

@@ -113,8 +113,8 @@ def test_layer_selector_changes_the_map():
 
 
 def _legend_text(script):
-    start = script.index("div.innerHTML = ") + len("div.innerHTML = \"")
-    return script[start:script.index('";', start)]
+    start = script.index('[["bottomright", "') + len('[["bottomright", "')
+    return script[start:script.index('"]', start)]
 
 
 def test_provenance_page_states_sources_version_and_census():

@@ -9,7 +9,9 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import assets, indicators, units
+from sqlalchemy.engine import Engine
+
+from geo import assets, demo, indicators, store, units
 from geo.i18n import LANGUAGE_NAMES, LANGUAGES, normalise_language, t
 
 LANG_KEY = "ui_language"
@@ -70,9 +72,61 @@ def install_assets() -> None:
     assets.install_static_assets()
 
 
-@st.cache_data(show_spinner=False)
+def _configured_url() -> str | None:
+    try:
+        return st.secrets.get("database_url")
+    except Exception:  # noqa: BLE001 - no secrets file: the embedded default applies
+        return None
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    engine = store.make_engine(url)
+    demo.ensure_initialised(engine)
+    return engine
+
+
+def engine() -> Engine:
+    """The record store (``VEILLE_DATABASE_URL``, secrets' ``database_url``, or SQLite),
+    with the demonstration data loaded into a new store unless ``VEILLE_DEMO=0``."""
+    return _engine(store.database_url(_configured_url()))
+
+
+def store_token() -> tuple:
+    """Cache key that changes whenever the store's content changes."""
+    return store.version_token(engine())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _indicators(_token: tuple) -> pd.DataFrame:
+    return indicators.cercle_indicators(engine())
+
+
 def cercle_indicators() -> pd.DataFrame:
-    return indicators.cercle_indicators()
+    """The indicator table for the store's current content (cached per content)."""
+    return _indicators(store_token())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _records(kind: str, _token: tuple) -> pd.DataFrame:
+    return store.load_records(engine(), kind)
+
+
+def records(kind: str) -> pd.DataFrame:
+    return _records(kind, store_token())
+
+
+def demo_banner() -> None:
+    """The "demonstration data" banner, with the one-click removal, on every page."""
+    if not store.demo_in_use(engine()):
+        return
+    with st.container(border=True):
+        col_text, col_button = st.columns([4, 1], vertical_alignment="center")
+        col_text.warning(tr("demo.banner"), icon=":material/science:")
+        if col_button.button(tr("demo.remove"), key="remove_demo", type="secondary"):
+            store.remove_demo(engine())
+            st.cache_data.clear()
+            st.rerun()
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,0 +1,236 @@
+"""Demonstration data: deterministic workshops, mediators and tension reports.
+
+The figures follow the mission's public facts — workshops since 2017 in Bamako, Mopti, Ségou,
+Koulikoro, Sikasso, Kayes, Tombouctou, Gao and Kidal with 540 participants in all (many women
+and young people, seven stakeholder groups), 1,424 community mediators spread over the cercles
+with realistic gaps, tension reports concentrated around the 2018 presidential election
+(29 July and 12 August 2018) and in the centre and the north. Everything else is invented:
+the records are flagged ``is_demo`` and the app shows a banner while any is stored.
+
+The records go through the same importer as real files (:func:`geo.ingest.import_frame`), so
+they obey every validation rule.
+
+Command line::
+
+    python -m geo.demo load      # load into the configured store (if not already there)
+    python -m geo.demo remove    # remove every demonstration record
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy.engine import Engine
+
+from geo import store, units
+from geo.ingest import ImportReport, Locator, import_frame
+from geo.records import GROUPS
+
+SEED = 20180729
+WORKSHOP_PARTICIPANTS = 540
+MEDIATORS = 1424
+TENSION_REPORTS = 420
+ELECTION_ROUNDS = (date(2018, 7, 29), date(2018, 8, 12))
+
+#: Cercles where the workshops were held (region chef-lieu first), per region.
+WORKSHOP_CERCLES = {
+    "ML09": ["mli-bamako", "mli-bamako"], "ML05": ["mli-mopti", "mli-bandiagara", "mli-djenne"],
+    "ML04": ["mli-segou", "mli-san"], "ML02": ["mli-koulikoro", "mli-kati"],
+    "ML03": ["mli-sikasso", "mli-koutiala"], "ML01": ["mli-kayes", "mli-kita"],
+    "ML06": ["mli-tombouctou", "mli-goundam"], "ML07": ["mli-gao", "mli-menaka"],
+    "ML08": ["mli-kidal"],
+}
+#: Relative weight of tension reports per region: the centre and the north.
+TENSION_WEIGHT = {"ML05": 6.0, "ML04": 2.5, "ML06": 3.5, "ML07": 3.5, "ML08": 2.5, "ML02": 1.0,
+                  "ML03": 0.6, "ML01": 0.6, "ML09": 1.5}
+#: Cercles with no trained mediator in the demonstration (coverage gaps to find).
+MEDIATOR_GAPS = ("mli-abeibara", "mli-tin-essako", "mli-tessalit", "mli-youwarou",
+                 "mli-tenenkou", "mli-kenieba", "mli-yorosso", "mli-gourma-rharous")
+LANGUAGES = {"ML01": "Bambara; Soninké; Français", "ML02": "Bambara; Français",
+             "ML03": "Bambara; Sénoufo; Français", "ML04": "Bambara; Bozo; Français",
+             "ML05": "Fulfulde; Dogon; Bambara; Français", "ML06": "Songhaï; Tamasheq; Français",
+             "ML07": "Songhaï; Tamasheq; Français", "ML08": "Tamasheq; Arabe; Français",
+             "ML09": "Bambara; Français"}
+
+
+def _split(rng: np.random.Generator, total: int, parts: int, minimum: int = 0) -> np.ndarray:
+    """Split ``total`` into ``parts`` non-negative integers (each >= minimum) summing to total."""
+    base = np.full(parts, minimum)
+    return base + rng.multinomial(total - minimum * parts, np.full(parts, 1 / parts))
+
+
+def workshops(rng: np.random.Generator) -> pd.DataFrame:
+    """Workshop sessions: 18 sessions in the nine regions, 540 participants in all."""
+    cercles = units.load_cercles()
+    sites = [(r, c) for r, cs in WORKSHOP_CERCLES.items() for c in cs]
+    participants = _split(rng, WORKSHOP_PARTICIPANTS, len(sites), minimum=22)
+    start = date(2017, 3, 6)
+    rows = []
+    for n, ((_region, cid), total) in enumerate(zip(sites, participants), start=1):
+        day = start + timedelta(days=int(n * 52 + rng.integers(0, 20)))
+        groups = rng.multinomial(total, [0.2, 0.17, 0.08, 0.22, 0.13, 0.1, 0.1])
+        rows.append({
+            "workshop_id": f"DEMO-AT-{n:03d}", "start_date": day.isoformat(),
+            "end_date": (day + timedelta(days=int(rng.integers(1, 3)))).isoformat(),
+            "cercle": cercles.at[cid, "cercle_fr"],
+            "organiser": "MINUSMA DAE et réseau OSC partenaire (démonstration)",
+            "participants": int(total),
+            "women": int(round(total * rng.uniform(0.38, 0.52))),
+            "youth": int(round(total * rng.uniform(0.40, 0.58))),
+            **{g: int(v) for g, v in zip(GROUPS, groups)},
+            "notes": "Atelier de prévention des violences électorales (démonstration)",
+        })
+    return pd.DataFrame(rows).astype(str)
+
+
+def mediators(rng: np.random.Generator, workshop_ids: list[str]) -> pd.DataFrame:
+    """1,424 mediators over the cercles, weighted by population, with gaps."""
+    cercles = units.load_cercles()
+    communes = units.load_communes()
+    weights = np.sqrt(cercles["population"].to_numpy(dtype=float))
+    weights[cercles.index.isin(MEDIATOR_GAPS)] = 0
+    per_cercle = rng.multinomial(MEDIATORS, weights / weights.sum())
+    rows = []
+    n = 0
+    for cid, count in zip(cercles.index, per_cercle):
+        names = communes.loc[communes["cercle_id"] == cid, "commune_fr"].to_numpy()
+        region = cercles.at[cid, "region_id"]
+        for _ in range(count):
+            n += 1
+            trained = date(2017, 4, 1) + timedelta(days=int(rng.integers(0, 900)))
+            rows.append({
+                "mediator_code": f"DEMO-MED-{n:05d}", "cercle": cercles.at[cid, "cercle_fr"],
+                "commune": str(rng.choice(names)),
+                "gender": "female" if rng.random() < 0.44 else "male",
+                "age_band": str(rng.choice(["18-24", "25-35", "36-49", "50+"],
+                                           p=[0.18, 0.37, 0.3, 0.15])),
+                "trained_on": trained.isoformat(),
+                "workshop_id": str(rng.choice(workshop_ids)),
+                "status": "active" if rng.random() < 0.9 else "inactive",
+                "languages": LANGUAGES[region],
+            })
+    return pd.DataFrame(rows).astype(str)
+
+
+def _random_point(rng: np.random.Generator, polygon) -> tuple[float, float]:
+    minx, miny, maxx, maxy = polygon.bounds
+    prepared = shapely.prepared.prep(polygon)
+    while True:
+        x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+        if prepared.contains(shapely.Point(x, y)):
+            return round(y, 5), round(x, 5)
+
+
+def tensions(rng: np.random.Generator) -> pd.DataFrame:
+    """Tension reports around the 2018 election, mostly in the centre and the north."""
+    cercles = units.load_cercles()
+    communes = units.load_communes()
+    w = cercles["region_id"].map(TENSION_WEIGHT).to_numpy() * np.sqrt(
+        cercles["population"].to_numpy(dtype=float))
+    cats = ["intimidation", "hate_speech", "clash", "intercommunal", "electoral_attack",
+            "armed_group", "protest", "other"]
+    cat_p = [0.17, 0.13, 0.12, 0.16, 0.12, 0.14, 0.12, 0.04]
+    rows = []
+    for n in range(1, TENSION_REPORTS + 1):
+        if rng.random() < 0.65:
+            centre = ELECTION_ROUNDS[int(rng.integers(0, 2))]
+            day = centre + timedelta(days=int(rng.normal(0, 14)))
+        else:
+            day = date(2017, 1, 1) + timedelta(days=int(rng.integers(0, 365 * 6)))
+        cid = str(rng.choice(cercles.index, p=w / w.sum()))
+        category = str(rng.choice(cats, p=cat_p))
+        violent = category in ("clash", "intercommunal", "armed_group", "electoral_attack")
+        severity = int(np.clip(rng.normal(3.4 if violent else 2.0, 1.0), 1, 5))
+        fatalities = int(rng.poisson(1.5 * severity)) if violent and severity >= 3 else 0
+        precision = str(rng.choice(["exact", "commune", "cercle", "region"],
+                                   p=[0.45, 0.25, 0.22, 0.08]))
+        row = {"report_id": f"DEMO-TS-{n:04d}", "occurred_on": day.isoformat(),
+               "reported_on": (day + timedelta(days=int(rng.integers(0, 5)))).isoformat(),
+               "location_precision": precision, "category": category, "severity": severity,
+               "fatalities": fatalities, "injuries": int(rng.poisson(fatalities + severity / 2)),
+               "source_type": str(rng.choice(["mediator", "media", "partner"],
+                                             p=[0.6, 0.25, 0.15])),
+               "verification": str(rng.choice(["verified", "unverified", "false"],
+                                              p=[0.55, 0.4, 0.05])),
+               "status": str(rng.choice(["open", "follow_up", "resolved"], p=[0.2, 0.3, 0.5])),
+               "summary": "Signalement fictif (démonstration)"}
+        if precision == "exact":
+            row["latitude"], row["longitude"] = _random_point(rng, cercles.at[cid, "geometry"])
+        elif precision == "commune":
+            row["cercle"] = cercles.at[cid, "cercle_fr"]
+            row["commune"] = str(rng.choice(
+                communes.loc[communes["cercle_id"] == cid, "commune_id"]))
+        elif precision == "cercle":
+            row["cercle"] = cercles.at[cid, "cercle_fr"]
+        else:
+            row["region"] = cercles.at[cid, "region_fr"]
+        rows.append(row)
+    return pd.DataFrame(rows).astype(object).where(lambda d: d.notna(), None).astype(str) \
+        .replace({"None": "", "nan": ""})
+
+
+def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
+    """The three demonstration tables (canonical columns, as text), deterministic for a seed."""
+    rng = np.random.default_rng(seed)
+    ws = workshops(rng)
+    return {"workshops": ws, "mediators": mediators(rng, ws["workshop_id"].tolist()),
+            "tensions": tensions(rng)}
+
+
+def load(engine: Engine, seed: int = SEED,
+         locator: Locator | None = None) -> dict[str, ImportReport]:
+    """Import the demonstration data through the importer (``is_demo``); return the reports."""
+    locator = locator or Locator()
+    reports = {}
+    for kind, frame in generate(seed).items():
+        sha = hashlib.sha256(pd.util.hash_pandas_object(frame).values.tobytes()).hexdigest()
+        reports[kind] = import_frame(engine, kind, frame, list(range(2, len(frame) + 2)),
+                                     f"demo-{kind}-seed{seed}", sha, is_demo=True,
+                                     locator=locator)
+    with store.writing(engine) as conn:
+        store.set_meta(conn, "demo_loaded_seed", str(seed))
+    return reports
+
+
+def ensure_initialised(engine: Engine) -> bool:
+    """Load the demonstration data into a *new* store unless ``VEILLE_DEMO=0``.
+
+    A store is new when nothing was ever imported into it and its demo was never removed.
+    Returns True when the demo was loaded by this call.
+    """
+    if os.environ.get("VEILLE_DEMO", "1").strip() == "0":
+        return False
+    if store.get_meta(engine, "demo_loaded_seed") or store.get_meta(engine, "demo_removed_at"):
+        return False
+    if any(store.counts(engine).values()):
+        return False
+    load(engine)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args not in (["load"], ["remove"]):
+        print("usage: python -m geo.demo load|remove", file=sys.stderr)
+        return 2
+    engine = store.make_engine()
+    if args == ["load"]:
+        if store.demo_in_use(engine):
+            print("demonstration data already loaded")
+            return 0
+        for kind, rep in load(engine).items():
+            print(f"{kind}: {rep.accepted} accepted, {rep.rejected} rejected")
+    else:
+        removed = store.remove_demo(engine)
+        print("removed: " + ", ".join(f"{k} {v}" for k, v in removed.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
