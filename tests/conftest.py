@@ -13,8 +13,10 @@ def _navigation_not_pages_directory(monkeypatch):
     Streamlit treats an app with a ``pages/`` folder as a legacy (v1) multipage app until
     ``st.navigation`` runs, and AppTest resets that detection before *every* run, so from the
     second run on it would execute the page alone, without ``dashboard.py`` (no language
-    switch, lost widget state). ``streamlit run`` detects it once per process, and the first
-    run's ``st.navigation`` clears it. Here the flag is cleared as soon as it is set.
+    switch, lost widget state). ``streamlit run`` detects it once per process and
+    ``dashboard.py`` leaves that mode on the first run (with a rerun); AppTest's per-run
+    reset defeats that (``switch_page`` then lands on the wrong script), so here the flag is
+    cleared as soon as it is set.
     """
     original = PagesManager.__init__
 

@@ -108,15 +108,21 @@ def offline_page(base_url: str, viewport=(1400, 950), intercept: bool = True):
             browser.close()
 
 
-def wait_for_cercles(page, expected: int = 50, timeout_ms: int = 30000) -> int:
-    """Wait until the map iframe holds ``expected`` interactive polygons; return the count."""
-    frame = page.frame_locator(MAP_FRAME)
-    paths = frame.locator(CERCLE_PATHS)
-    page.wait_for_function(
-        """([sel, n]) => {
+def wait_for_cercles(page, expected: int = 50, timeout_ms: int = 30000,
+                     legend_text: str | None = None) -> int:
+    """Wait until the map iframe holds ``expected`` cercle polygons (and, if given, a legend
+    containing ``legend_text``); return the count seen at that moment."""
+    handle = page.wait_for_function(
+        """([sel, n, text]) => {
             const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
             if (!f || !f.contentDocument) return false;
-            return f.contentDocument.querySelectorAll(sel).length >= n;
+            const count = f.contentDocument.querySelectorAll(sel).length;
+            if (count < n) return false;
+            if (text) {
+                const legends = [...f.contentDocument.querySelectorAll('.veille-legend')];
+                if (!legends.some(l => l.innerText.includes(text))) return false;
+            }
+            return count;
         }""",
-        arg=[CERCLE_PATHS, expected], timeout=timeout_ms)
-    return paths.count()
+        arg=[CERCLE_PATHS, expected, legend_text], timeout=timeout_ms)
+    return handle.json_value()

@@ -72,7 +72,7 @@ def test_language_switch_keeps_layer_and_selection(app_url):
         page.get_by_role("radio", name="English").check(force=True)
         page.get_by_role("heading", name="Overview of the cercles").wait_for()
         page.get_by_role("heading", name="Mopti", exact=True).wait_for()
-        assert wait_for_cercles(page) == 50
+        assert wait_for_cercles(page, legend_text="people/km²") == 50
         page.get_by_role("link", name="Sources and method").click()
         page.get_by_role("heading", name="Sources, licences and method").wait_for()
         page.screenshot(path=str(ARTIFACTS / "provenance_en.png"), full_page=True)
