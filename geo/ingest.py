@@ -158,7 +158,13 @@ def read_table(data: bytes, file_name: str) -> tuple[pd.DataFrame, list[int]]:
         raise ImportRefused("unreadable", detail=str(exc).splitlines()[0][:160]) from exc
     frame.columns = [str(c) for c in frame.columns]
     numbers = list(range(2, len(frame) + 2))
-    filled = frame.apply(lambda col: col.map(_is_filled)).any(axis=1).to_numpy()
+    filled = np.zeros(len(frame), dtype=bool)
+    for col in frame.columns:
+        values = frame[col]
+        if values.dtype == object:
+            filled |= values.map(_is_filled).to_numpy(dtype=bool)
+        else:  # text columns (pandas string dtype): vectorised
+            filled |= values.fillna("").astype(str).str.strip().ne("").to_numpy(dtype=bool)
     frame = frame[filled].reset_index(drop=True)
     return frame, [n for n, keep in zip(numbers, filled) if keep]
 
@@ -314,6 +320,9 @@ def map_headers(headers: list[str], kind: str) -> tuple[dict[str, str], list[str
         aliases.pop("id")  # UCDP's "id" is its event id, kept below as report_id
     mapping, ignored = {}, []
     for raw, norm in norms.items():
+        if raw == "__geometry_type__":      # set by the GeoJSON reader for non-point features
+            mapping[raw] = raw
+            continue
         target = aliases.get(norm)
         if target is None and fmt != "veille" and norm in _EXTERNAL_EXTRA:
             target = "report_id" if (fmt, norm) == ("ucdp", "id") else f"__{norm}__"
@@ -321,10 +330,7 @@ def map_headers(headers: list[str], kind: str) -> tuple[dict[str, str], list[str
             coord = re.fullmatch(r"_?(?:.+_)?(latitude|longitude)", norm)
             target = coord.group(1) if coord else None
         if target is None or target in mapping.values():
-            if norm not in ("__geometry_type__",):
-                ignored.append(raw)
-            if norm == "__geometry_type__":
-                mapping[raw] = "__geometry_type__"
+            ignored.append(raw)
             continue
         mapping[raw] = target
     recognised = {v for v in mapping.values() if not v.startswith("__")}
@@ -419,12 +425,57 @@ class Locator:
         self._cercle_tree = shapely.STRtree(self.cercles.geometry.values)
         self._commune_tree = shapely.STRtree(self.communes.geometry.values)
         self._names: dict[tuple, object] = {}
+        self._rows: dict[tuple, tuple] = {}
+        self._region_of = self.cercles["region_id"].to_dict()
+        self.cercle_names = self.cercles["cercle_fr"].to_dict()
 
     def resolve(self, name, level, **within):
         key = (str(name), level, tuple(sorted(within.items())))
         if key not in self._names:
             self._names[key] = self.gaz.resolve(name, level, **within)
         return self._names[key]
+
+    def names(self, region, cercle, commune) -> tuple:
+        """Resolve a row's place names (memoised): ``(region_id, cercle_id, commune_id,
+        problems, warnings)``; the finest name that resolves wins."""
+        key = (region, cercle, commune)
+        if key not in self._rows:
+            self._rows[key] = self._names_uncached(region, cercle, commune)
+        return self._rows[key]
+
+    def _names_uncached(self, region, cercle, commune) -> tuple:
+        region_id = cercle_id = commune_id = None
+        problems: list[Reason] = []
+        warns: list[Reason] = []
+        if region is not None:
+            res = self.resolve(region, "region")
+            if res.ok:
+                region_id = res.code
+            else:
+                problems.append(_place_problem(res, "region", region))
+        if cercle is not None:
+            res = self.resolve(cercle, "cercle")
+            if res.ok:
+                cercle_id = res.code
+                parent = self.region_of(cercle_id)
+                if region_id and region_id != parent:
+                    warns.append(_reason("region_corrected", cercle=res.place.name_fr))
+                region_id = parent
+            else:
+                problems.append(_place_problem(res, "cercle", cercle))
+        if commune is not None:
+            within = ({"cercle": cercle_id} if cercle_id
+                      else {"region": region_id} if region_id else {})
+            res = self.resolve(commune, "commune", **within)
+            if res.ok:
+                commune_id = res.code
+                cercle_id = res.place.cercle_id
+                region_id = res.place.region_id
+            elif cercle_id is None:
+                problems.append(_place_problem(res, "commune", commune))
+            else:
+                warns.append(_reason("commune_not_found", value=str(commune)))
+        return region_id, cercle_id, commune_id, tuple(problems), tuple(warns)
 
     def _points_in(self, tree, ids, lon, lat) -> np.ndarray:
         out = np.full(len(lon), None, dtype=object)
@@ -444,7 +495,7 @@ class Locator:
         return self._points_in(self._commune_tree, self.communes.index.values, lon, lat)
 
     def region_of(self, cercle_id: str) -> str:
-        return self.cercles.at[cercle_id, "region_id"]
+        return self._region_of[cercle_id]
 
 
 # --------------------------------------------------------------------------- validation
@@ -458,8 +509,39 @@ class RowResult:
     data: dict
 
 
-def _cell(value):
-    return None if not _is_filled(value) else value
+def _clean(values: list) -> list:
+    """Cells as values: empty strings and NaN become None, text is stripped."""
+    out = []
+    for v in values:
+        if isinstance(v, str):
+            v = v.strip()
+            out.append(v or None)
+        elif v is None or (isinstance(v, float) and v != v):
+            out.append(None)
+        else:
+            out.append(v)
+    return out
+
+
+class _Memo(dict):
+    """Per-import cache of a pure parse function (columns repeat their values a lot)."""
+
+    def __init__(self, func):
+        super().__init__()
+        self.func = func
+
+    def __missing__(self, key):
+        value = self[key] = self.func(key)
+        return value
+
+
+def _parse_count(raw) -> tuple[str | None, int | None]:
+    number = parse_number(raw)
+    if number is None or number != int(number):
+        return "not_whole_number", None
+    if number < 0:
+        return "negative", None
+    return None, int(number)
 
 
 def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: dict[str, str],
@@ -474,54 +556,64 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
     """
     locator = locator or Locator()
     today = today or date.today()
-    canon = {raw: target for raw, target in mapping.items()}
-    cols = {target: frame[raw].tolist() for raw, target in canon.items()}
+    cols = {target: _clean(frame[raw].tolist()) for raw, target in mapping.items()}
     n = len(frame)
+    empty = [None] * n
 
     def column(name):
-        return cols.get(name, [None] * n)
+        return cols.get(name, empty)
 
-    lat = np.array([parse_number(v) if _cell(v) is not None else np.nan
+    numbers = _Memo(lambda v: parse_number(v))
+    lat = np.array([np.nan if v is None else (numbers[v] if numbers[v] is not None else np.nan)
                     for v in column("latitude")], dtype=float)
-    lon = np.array([parse_number(v) if _cell(v) is not None else np.nan
+    lon = np.array([np.nan if v is None else (numbers[v] if numbers[v] is not None else np.nan)
                     for v in column("longitude")], dtype=float)
-    geoloc = column("_geolocation")
-    for i, v in enumerate(geoloc):
-        if _cell(v) is not None and not (np.isfinite(lat[i]) and np.isfinite(lon[i])):
-            nums = re.findall(r"-?\d+(?:[.,]\d+)?", str(v))
-            if len(nums) >= 2:
-                lat[i], lon[i] = parse_number(nums[0]), parse_number(nums[1])
+    for i, v in enumerate(column("_geolocation")):
+        if v is not None and not (np.isfinite(lat[i]) and np.isfinite(lon[i])):
+            found = re.findall(r"-?\d+(?:[.,]\d+)?", str(v))
+            if len(found) >= 2:
+                lat[i], lon[i] = parse_number(found[0]), parse_number(found[1])
     at = locator.cercles_at(lon, lat)
     swapped = locator.cercles_at(lat, lon)
     at_commune = locator.communes_at(lon, lat)
     swapped_commune = locator.communes_at(lat, lon)
-    enum_tables = {f.name: _enum_lookup(kind, f.name) for f in FIELDS[kind] if f.type == "enum"}
-    date_cache: dict = {}
+    enums = {f.name: _Memo(lambda raw, table=_enum_lookup(kind, f.name):
+                           table.get(_norm_value(raw)))
+             for f in FIELDS[kind] if f.type == "enum"}
+    dates = _Memo(lambda raw: parse_date(raw))
+    counts = _Memo(_parse_count)
+    fields = [(f, column(f.name)) for f in FIELDS[kind]]
+    data_cols = [t for t in cols if not t.startswith("__")]
+    geometry_types = cols.get("__geometry_type__")
+    severity_optional = kind == "tensions" and fmt != "veille"
     results = []
     for i in range(n):
         reasons: list[Reason] = []
         warns: list[Reason] = []
         rec: dict = {}
-        data = {target: (None if _cell(cols[target][i]) is None else str(cols[target][i]))
-                for target in cols if not target.startswith("__")}
-        if cols.get("__geometry_type__") and _cell(cols["__geometry_type__"][i]) is not None:
-            reasons.append(_reason("not_a_point", geometry=cols["__geometry_type__"][i]))
-        for f in FIELDS[kind]:
-            raw = _cell(column(f.name)[i])
-            if f.type == "id":
-                rec[f.name] = None if raw is None else str(raw).strip()[:120]
-            elif f.type == "text":
-                rec[f.name] = None if raw is None else str(raw).strip()
-            elif f.type == "date":
-                if raw is None:
-                    rec[f.name] = None
-                    if f.required:
+        if geometry_types is not None and geometry_types[i] is not None:
+            reasons.append(_reason("not_a_point", geometry=geometry_types[i]))
+        for f, values in fields:
+            raw = values[i]
+            ftype = f.type
+            if ftype == "place" or ftype == "coord":
+                continue
+            if raw is None:
+                rec[f.name] = DEFAULTS.get((kind, f.name)) if ftype == "enum" else None
+                if f.required:
+                    if ftype == "date":
                         reasons.append(_reason("date_missing", field=f.name))
-                    continue
-                key = raw if isinstance(raw, str) else repr(raw)
-                if key not in date_cache:
-                    date_cache[key] = parse_date(raw)
-                d = date_cache[key]
+                    elif ftype == "int" and not (severity_optional and f.name == "severity"):
+                        reasons.append(_reason("count_missing", field=f.name))
+                    elif ftype == "enum" and fmt == "veille":
+                        reasons.append(_reason("code_missing", field=f.name))
+                continue
+            if ftype == "id":
+                rec[f.name] = str(raw)[:120]
+            elif ftype == "text":
+                rec[f.name] = str(raw)
+            elif ftype == "date":
+                d = dates[raw if isinstance(raw, (str, date)) else str(raw)]
                 rec[f.name] = d
                 if d is None:
                     reasons.append(_reason("date_unparseable", field=f.name, value=str(raw)))
@@ -529,33 +621,17 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
                     reasons.append(_reason("date_future", field=f.name, value=d.isoformat()))
                 elif d < EARLIEST:
                     reasons.append(_reason("date_too_early", field=f.name, value=d.isoformat()))
-            elif f.type == "int":
-                rec[f.name] = None
-                if raw is None:
-                    if f.required and not (kind == "tensions" and f.name == "severity"
-                                           and fmt != "veille"):
-                        reasons.append(_reason("count_missing", field=f.name))
-                    continue
-                number = parse_number(raw)
-                if number is None or number != int(number):
-                    reasons.append(_reason("not_whole_number", field=f.name, value=str(raw)))
-                elif number < 0:
-                    reasons.append(_reason("negative", field=f.name, value=str(raw)))
-                else:
-                    rec[f.name] = int(number)
-            elif f.type == "enum":
-                rec[f.name] = None
-                if raw is None:
-                    rec[f.name] = DEFAULTS.get((kind, f.name))
-                    if f.required and fmt == "veille":
-                        reasons.append(_reason("code_missing", field=f.name))
-                    continue
-                code = enum_tables[f.name].get(_norm_value(raw))
+            elif ftype == "int":
+                problem, value = counts[raw]
+                rec[f.name] = value
+                if problem:
+                    reasons.append(_reason(problem, field=f.name, value=str(raw)))
+            elif ftype == "enum":
+                code = enums[f.name][raw if isinstance(raw, str) else str(raw)]
+                rec[f.name] = code
                 if code is None:
                     reasons.append(_reason("code_unknown", field=f.name, value=str(raw),
                                            allowed=", ".join(ENUMS[(kind, f.name)])))
-                else:
-                    rec[f.name] = code
         if fmt != "veille":
             _external_tension(rec, cols, i, fmt, reasons)
         _check_counts(kind, rec, reasons)
@@ -567,6 +643,8 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
         if kind == "tensions" and rec.get("reported_on") and rec.get("occurred_on") \
                 and rec["reported_on"] < rec["occurred_on"]:
             warns.append(_reason("reported_before_occurred"))
+        data = ({t: None if cols[t][i] is None else str(cols[t][i]) for t in data_cols}
+                if reasons else {})
         results.append(RowResult(row_numbers[i], None if reasons else rec, reasons, warns, data))
     return results
 
@@ -574,8 +652,9 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
 def _external_tension(rec: dict, cols: dict, i: int, fmt: str, reasons: list[Reason]) -> None:
     """Translate ACLED / UCDP GED columns into Veille's tension fields."""
     def raw(name):
-        v = cols.get(f"__{name}__", [None] * (i + 1))[i]
-        return None if _cell(v) is None else str(v).strip()
+        values = cols.get(f"__{name}__")
+        v = values[i] if values is not None else None
+        return None if v is None else str(v)
 
     rec["source_type"] = fmt
     rec["verification"] = "verified"
@@ -631,40 +710,13 @@ def _place_problem(res, level: str, value) -> Reason:
 
 def _locate(kind, rec, i, column, lat, lon, at, swapped, at_commune, swapped_commune, locator,
             reasons, warns) -> None:
-    names = {lvl: _cell(column(lvl)[i]) for lvl in ("region", "cercle", "commune")}
+    names = {lvl: column(lvl)[i] for lvl in ("region", "cercle", "commune")}
     has_lat, has_lon = np.isfinite(lat[i]), np.isfinite(lon[i])
-    raw_lat, raw_lon = _cell(column("latitude")[i]), _cell(column("longitude")[i])
-    region_id = cercle_id = commune_id = None
-    name_problems: list[Reason] = []
-    # 1. names, finest last
-    if names["region"] is not None:
-        res = locator.resolve(names["region"], "region")
-        if res.ok:
-            region_id = res.code
-        else:
-            name_problems.append(_place_problem(res, "region", names["region"]))
-    if names["cercle"] is not None:
-        res = locator.resolve(names["cercle"], "cercle")
-        if res.ok:
-            cercle_id = res.code
-            parent = locator.region_of(cercle_id)
-            if region_id and region_id != parent:
-                warns.append(_reason("region_corrected", cercle=res.place.name_fr))
-            region_id = parent
-        else:
-            name_problems.append(_place_problem(res, "cercle", names["cercle"]))
-    if names["commune"] is not None:
-        within = {"cercle": cercle_id} if cercle_id else ({"region": region_id} if region_id
-                                                          else {})
-        res = locator.resolve(names["commune"], "commune", **within)
-        if res.ok:
-            commune_id = res.code
-            cercle_id = res.place.cercle_id
-            region_id = res.place.region_id
-        elif cercle_id is None:
-            name_problems.append(_place_problem(res, "commune", names["commune"]))
-        else:
-            warns.append(_reason("commune_not_found", value=str(names["commune"])))
+    raw_lat, raw_lon = column("latitude")[i], column("longitude")[i]
+    region_id, cercle_id, commune_id, problems, name_warns = locator.names(
+        names["region"], names["cercle"], names["commune"])
+    name_problems = list(problems)
+    warns.extend(name_warns)
     # 2. coordinates win
     point_cercle = None
     if (raw_lat is None) != (raw_lon is None) or ((raw_lat is not None) and not
@@ -682,8 +734,8 @@ def _locate(kind, rec, i, column, lat, lon, at, swapped, at_commune, swapped_com
     if point_cercle is not None:
         if cercle_id and cercle_id != point_cercle:
             warns.append(_reason("coordinates_win",
-                                 named=locator.cercles.at[cercle_id, "cercle_fr"],
-                                 found=locator.cercles.at[point_cercle, "cercle_fr"]))
+                                 named=locator.cercle_names[cercle_id],
+                                 found=locator.cercle_names[point_cercle]))
         elif name_problems:
             warns.extend(_reason("name_ignored", value=dict(p.params)["value"])
                          for p in name_problems)
@@ -720,10 +772,10 @@ _HASH_SKIP = {"warnings", "is_demo", "batch_id", "row_hash"}
 
 
 def row_hash(rec: dict) -> str:
-    """Content fingerprint of a record (its identifier excluded)."""
-    items = sorted((k, v.isoformat() if isinstance(v, date) else v) for k, v in rec.items()
-                   if k not in _HASH_SKIP)
-    return hashlib.sha1(json.dumps(items, default=str).encode()).hexdigest()
+    """Content fingerprint of a record: SHA-1 of its values in key order (``repr`` of each,
+    so dates, numbers and text are told apart)."""
+    items = tuple((k, rec[k]) for k in sorted(rec) if k not in _HASH_SKIP)
+    return hashlib.sha1(repr(items).encode()).hexdigest()
 
 
 def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numbers: list[int],

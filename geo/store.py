@@ -135,8 +135,9 @@ def _sqlite_begin(conn) -> None:
 
 
 def make_engine(url: str | None = None) -> Engine:
-    """Create an engine for ``url`` (see :func:`database_url`) and bring its schema up to date."""
-    url = database_url(url)
+    """Create an engine for ``url`` (default: :func:`database_url`) and bring its schema up to
+    date."""
+    url = url or database_url()
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 30})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
