@@ -11,6 +11,7 @@ missing steps of :data:`MIGRATIONS` in order, each in its own transaction.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -230,6 +231,24 @@ def version_token(engine: Engine) -> tuple:
         removed = conn.execute(sa.select(store_meta.c.value)
                                .where(store_meta.c.key == "demo_removed_at")).scalar()
     return (str(engine.url), *last, removed)
+
+
+def list_batches(engine: Engine) -> pd.DataFrame:
+    """Every import batch, newest first."""
+    with engine.connect() as conn:
+        result = conn.execute(sa.select(import_batch).order_by(import_batch.c.batch_id.desc()))
+        return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def rejected_rows(engine: Engine, batch_id: int) -> pd.DataFrame:
+    """The rejected rows of one batch: spreadsheet row number, reasons, then the row's cells."""
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(rejected_row).where(rejected_row.c.batch_id == batch_id)
+                            .order_by(rejected_row.c.row)).all()
+    records = [{"row": r.row, "reasons": " ; ".join(json.loads(r.reasons)), **json.loads(r.data)}
+               for r in rows]
+    return pd.DataFrame.from_records(records) if records else pd.DataFrame(
+        columns=["row", "reasons"])
 
 
 def get_meta(engine: Engine, key: str) -> str | None:

@@ -8,6 +8,8 @@ from geo import indicators, maps
 from geo.i18n import format_number, format_significant, t
 from geo.layers import DEFAULT_LAYER, LAYERS
 
+ui.leave_legacy_pages_mode()
+
 MAP_KEY = "overview_map"
 SEL_KEY = "cercle"
 CLICK_KEY = "_overview_last_click"

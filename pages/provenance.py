@@ -7,6 +7,8 @@ import ui
 from geo.i18n import format_number
 from geo.provenance import DATASETS
 
+ui.leave_legacy_pages_mode()
+
 
 @st.cache_data(show_spinner=False)
 def _dataset_facts() -> list[dict]:

@@ -87,3 +87,17 @@ def test_page_loads_fast_once_the_app_is_warm(app_url):
         page.goto(app_url)
         wait_for_cercles(page)
         assert time.monotonic() - start < 20
+
+
+def test_deep_link_as_first_request_of_a_new_server(tmp_path):
+    """Regression: with a pages/ folder, Streamlit ran the first script of a new process as
+    a legacy multipage app, so /data opened first showed a bare page without navigation or
+    language switch."""
+    env = {"VEILLE_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite'}", "VEILLE_DEMO": "0"}
+    with running_app(env=env) as (url, _proc), offline_page(url) as (page, blocked):
+        page.goto(f"{url}/data")
+        page.get_by_role("heading", name="Données de terrain : import et export").wait_for()
+        assert page.get_by_role("radio", name="English").count() == 1
+        assert page.get_by_role("link", name="Vue d'ensemble").count() == 1
+        assert page.get_by_text("Données de démonstration :").count() == 0   # VEILLE_DEMO=0
+        assert blocked == []

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-PAGES = ["pages/overview.py", "pages/provenance.py"]
+PAGES = ["pages/overview.py", "pages/data.py", "pages/provenance.py"]
 
 
 def _app(**query):
@@ -129,3 +129,24 @@ def test_provenance_page_states_sources_version_and_census():
     assert list(table["Entités"]) == ["9", "50", "701", "50"]
     assert "geoBoundaries MLI 2017, structure antérieure à 2016" in " ".join(
         c.value for c in at.sidebar.caption)
+
+
+def test_demo_banner_on_every_page():
+    at = _app()
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert any("Données de démonstration" in w.value for w in at.warning), page
+
+
+def test_data_page_shows_store_history_and_export():
+    at = _app()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Données de terrain : import et export"
+    assert any("1424 médiateurs" in c.value for c in at.caption)
+    history = at.dataframe[0].value
+    assert set(history["Fichier"]) >= {"demo-workshops-seed20180729"}
+    at.sidebar.radio(key="ui_language").set_value("en").run()
+    assert at.title[0].value == "Field data: import and export"
+    assert [h.value for h in at.header] == ["Import a file", "Import history", "Export",
+                                           "Demonstration data"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from sqlalchemy.engine import Engine
 
@@ -15,6 +16,19 @@ from geo import assets, demo, indicators, store, units
 from geo.i18n import LANGUAGE_NAMES, LANGUAGES, normalise_language, t
 
 LANG_KEY = "ui_language"
+
+
+def leave_legacy_pages_mode() -> None:
+    """Called first by ``dashboard.py`` and by every page.
+
+    Because a ``pages/`` folder exists, Streamlit runs a new server process's first script
+    as a legacy multipage app until ``st.navigation`` has run once: a deep link such as
+    ``/data`` then runs the page alone (no language switch, legacy sidebar) and widgets lose
+    their first change. Clear that mode and start the run again through ``dashboard.py``.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def language_selector() -> str:

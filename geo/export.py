@@ -1,0 +1,147 @@
+"""Export field records as CSV (optionally with an HXL hashtag row) and GeoJSON.
+
+Every export carries region, cercle and commune codes and their French names. CSV text cells
+that start with ``=``, ``+``, ``-`` or ``@`` (or a tab / carriage return) are prefixed with an
+apostrophe so that a spreadsheet shows them as text instead of running them as formulas
+(OWASP "CSV injection"); numbers are written as numbers. Mediators' coordinates are
+restricted data and are never exported; tension reports are placed no more precisely than
+their location precision.
+
+Command line::
+
+    python -m geo.export KIND [--format csv|geojson] [--hxl] [-o FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from geo import store, units
+from geo.indicators import tension_points
+from geo.records import GROUPS, KINDS
+
+#: Columns never exported, per kind (restricted data).
+RESTRICTED = {"mediators": ["latitude", "longitude"]}
+
+HXL = {
+    "workshop_id": "#activity+id", "start_date": "#date+start", "end_date": "#date+end",
+    "organiser": "#org", "participants": "#reached+total", "women": "#reached+f",
+    "youth": "#reached+youth", "notes": "#description",
+    **{g: f"#reached+{g.replace('_', '')}" for g in GROUPS},
+    "mediator_code": "#meta+id", "gender": "#gender", "age_band": "#age",
+    "trained_on": "#date+trained", "languages": "#language",
+    "report_id": "#event+id", "occurred_on": "#date+occurred", "reported_on": "#date+reported",
+    "location_precision": "#geo+precision", "category": "#event+type", "severity": "#severity",
+    "fatalities": "#affected+killed", "injuries": "#affected+injured",
+    "source_type": "#meta+source", "verification": "#status+verification", "status": "#status",
+    "summary": "#description",
+    "region_id": "#adm1+code", "region_fr": "#adm1+name", "cercle_id": "#adm2+code",
+    "cercle_fr": "#adm2+name", "commune_id": "#adm3+code", "commune_fr": "#adm3+name",
+    "latitude": "#geo+lat", "longitude": "#geo+lon", "is_demo": "#meta+demo",
+}
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_frame(records: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Records of ``kind`` with French unit names added and restricted columns removed."""
+    frame = records.drop(columns=[c for c in RESTRICTED.get(kind, []) if c in records])
+    names = {
+        "region_fr": frame["region_id"].map(units.load_regions()["region_fr"]),
+        "cercle_fr": frame["cercle_id"].map(units.load_cercles()["cercle_fr"]),
+        "commune_fr": frame["commune_id"].map(units.load_communes()["commune_fr"]),
+    }
+    for col, values in names.items():
+        at = frame.columns.get_loc(col.replace("_fr", "_id")) + 1
+        frame.insert(at, col, values)
+    return frame.reset_index(drop=True)
+
+
+def neutralise(value):
+    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe."""
+    if isinstance(value, str) and value.startswith(_DANGEROUS):
+        return "'" + value
+    return value
+
+
+def to_csv(frame: pd.DataFrame, hxl: bool = False) -> bytes:
+    """CSV bytes (UTF-8 with BOM, so that Excel shows accents), formula cells neutralised."""
+    safe = frame.copy()
+    for col in safe.columns:
+        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
+            safe[col] = safe[col].map(neutralise)
+    buffer = io.StringIO()
+    if hxl:
+        buffer.write(",".join(safe.columns) + "\n")
+        buffer.write(",".join(HXL.get(c, "") for c in safe.columns) + "\n")
+        safe.to_csv(buffer, index=False, header=False, lineterminator="\n")
+    else:
+        safe.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_geojson(frame: pd.DataFrame, kind: str) -> bytes:
+    """GeoJSON FeatureCollection: tension reports at their precision, workshops at their
+    coordinates or else their cercle's representative point, mediators without geometry."""
+    if kind == "tensions":
+        placed = tension_points(frame)
+        geoms = placed.geometry
+    elif kind == "workshops":
+        reps = units.load_cercles().geometry.representative_point()
+        geoms = [
+            {"type": "Point", "coordinates": [row.longitude, row.latitude]}
+            if pd.notna(row.latitude) else reps.get(row.cercle_id)
+            for row in frame.itertuples(index=False)]
+    else:
+        geoms = [None] * len(frame)
+    features = []
+    props = [{k: _json_value(v) for k, v in rec.items()}
+             for rec in frame.to_dict(orient="records")]
+    for geom, prop in zip(geoms, props):
+        if geom is not None and not isinstance(geom, dict):
+            geom = {"type": "Point", "coordinates": [round(geom.x, 6), round(geom.y, 6)]}
+        features.append({"type": "Feature", "geometry": geom, "properties": prop})
+    doc = {"type": "FeatureCollection", "features": features}
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
+def _json_value(value):
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def export(engine: Engine, kind: str, fmt: str = "csv", hxl: bool = False) -> bytes:
+    """One record type from the store as CSV or GeoJSON bytes."""
+    frame = export_frame(store.load_records(engine, kind), kind)
+    return to_geojson(frame, kind) if fmt == "geojson" else to_csv(frame, hxl)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m geo.export")
+    parser.add_argument("kind", choices=KINDS)
+    parser.add_argument("--format", choices=("csv", "geojson"), default="csv")
+    parser.add_argument("--hxl", action="store_true", help="add an HXL hashtag row (CSV)")
+    parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    args = parser.parse_args(argv)
+    data = export(store.make_engine(), args.kind, args.format, args.hxl)
+    if args.output:
+        args.output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

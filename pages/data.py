@@ -1,0 +1,133 @@
+"""Field data: import with a preview before confirmation, import history with the rejected
+rows, exports, demonstration data."""
+
+import hashlib
+
+import streamlit as st
+
+import ui
+from geo import demo, export, ingest, store
+from geo.i18n import t
+from geo.records import KINDS
+
+ui.leave_legacy_pages_mode()
+
+lang = ui.current_lang()
+engine = ui.engine()
+st.title(ui.tr("data.title"))
+st.caption(ui.tr("data.intro"))
+counts = store.counts(engine)
+st.caption(ui.tr("data.store", engine=engine.dialect.name, **counts))
+
+
+@st.cache_resource(show_spinner=False)
+def _locator() -> ingest.Locator:
+    return ingest.Locator()
+
+
+_ROW_COLS = {"row": ui.tr("data.col.row"), "reasons": ui.tr("data.col.reasons")}
+
+
+def _report_tables(report: ingest.ImportReport) -> None:
+    cols = st.columns(5)
+    for col, key, value in zip(cols, ("rows", "accepted", "rejected", "duplicates", "warnings"),
+                               (report.rows, report.accepted, report.rejected, report.duplicates,
+                                report.warnings)):
+        col.metric(ui.tr(f"data.{key}"), value)
+    st.caption(ui.tr("data.format", format=report.source_format))
+    if report.ignored_columns:
+        st.caption(ui.tr("data.ignored", columns=", ".join(report.ignored_columns)))
+    if report.rejections:
+        st.markdown(f"**{ui.tr('data.rejections')}**")
+        st.dataframe(report.rejected_frame(lang).rename(columns=_ROW_COLS), hide_index=True,
+                     width="stretch")
+    if report.row_warnings:
+        st.markdown(f"**{ui.tr('data.row_warnings')}**")
+        st.dataframe([{_ROW_COLS["row"]: r,
+                       ui.tr("data.warnings"): " ; ".join(w.text(lang) for w in ws)}
+                      for r, ws in report.row_warnings], hide_index=True, width="stretch")
+
+
+# ------------------------------------------------------------------ import
+st.header(ui.tr("data.import"))
+kind = ui.localized_selectbox(st, ui.tr("data.kind"), list(KINDS), key="import_kind",
+                              default="tensions", format_func=lambda k: t(f"kind.{k}", lang))
+upload = st.file_uploader(ui.tr("data.file"), type=["csv", "txt", "xlsx", "geojson", "json"],
+                          help=ui.tr("data.file_help"), key=f"upload_{kind}")
+if upload is not None:
+    data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        preview = ingest.import_file(engine, kind, data, upload.name, dry_run=True,
+                                     locator=_locator())
+    except ingest.ImportRefused as refused:
+        st.error(refused.message(lang))
+    else:
+        st.subheader(ui.tr("data.preview"))
+        _report_tables(preview)
+        done_key = f"imported_{kind}_{digest}"
+        if st.session_state.get(done_key):
+            st.success(st.session_state[done_key])
+        elif st.button(ui.tr("data.confirm"), type="primary", disabled=preview.rows == 0):
+            try:
+                report = ingest.import_file(engine, kind, data, upload.name, locator=_locator())
+            except ingest.ImportRefused as refused:
+                st.error(refused.message(lang))
+            else:
+                st.session_state[done_key] = ui.tr(
+                    "data.done", batch=report.batch_id, accepted=report.accepted,
+                    rejected=report.rejected, duplicates=report.duplicates)
+                st.cache_data.clear()
+                st.rerun()
+
+# ------------------------------------------------------------------ history
+st.header(ui.tr("data.batches"))
+batches = store.list_batches(engine)
+if batches.empty:
+    st.info(ui.tr("data.no_batches"))
+else:
+    shown = batches[["batch_id", "kind", "file_name", "rows", "accepted", "rejected",
+                     "duplicates", "warnings", "is_demo", "imported_at"]].copy()
+    shown["kind"] = [t(f"kind.{k}", lang) for k in shown["kind"]]
+    shown["imported_at"] = shown["imported_at"].astype(str).str[:19]
+    st.dataframe(shown.rename(columns={
+        "batch_id": ui.tr("data.col.batch_id"), "kind": ui.tr("data.col.kind"),
+        "file_name": ui.tr("data.col.file_name"), "rows": ui.tr("data.rows"),
+        "accepted": ui.tr("data.accepted"), "rejected": ui.tr("data.rejected"),
+        "duplicates": ui.tr("data.duplicates"), "warnings": ui.tr("data.warnings"),
+        "is_demo": ui.tr("data.col.is_demo"), "imported_at": ui.tr("data.col.imported_at")}),
+        hide_index=True, width="stretch")
+    with_rejections = batches.loc[batches["rejected"] > 0, "batch_id"].tolist()
+    if with_rejections:
+        col_pick, col_dl = st.columns([1, 2], vertical_alignment="bottom")
+        batch_id = col_pick.selectbox(ui.tr("data.batch_pick"), with_rejections,
+                                      key="rejected_batch")
+        col_dl.download_button(
+            ui.tr("data.download_rejected"),
+            export.to_csv(store.rejected_rows(engine, batch_id)),
+            file_name=f"veille-lot-{batch_id}-rejets.csv", mime="text/csv")
+
+# ------------------------------------------------------------------ export
+st.header(ui.tr("data.export"))
+col_kind, col_fmt, col_hxl, col_btn = st.columns([2, 1, 1.4, 1.2], vertical_alignment="bottom")
+exp_kind = ui.localized_selectbox(col_kind, ui.tr("data.kind"), list(KINDS), key="export_kind",
+                                  default="tensions",
+                                  format_func=lambda k: t(f"kind.{k}", lang))
+fmt = col_fmt.selectbox(ui.tr("data.export_format"), ["csv", "geojson"], key="export_format",
+                        format_func=str.upper)
+hxl = col_hxl.checkbox(ui.tr("data.hxl"), key="export_hxl", disabled=fmt != "csv")
+col_btn.download_button(ui.tr("data.download"), export.export(engine, exp_kind, fmt, hxl),
+                        file_name=f"veille-{exp_kind}.{fmt}",
+                        mime="text/csv" if fmt == "csv" else "application/geo+json")
+st.caption(ui.tr("data.export_note"))
+
+# ------------------------------------------------------------------ demonstration data
+st.header(ui.tr("data.demo"))
+if store.demo_in_use(engine):
+    st.write(ui.tr("data.demo_loaded"))
+else:
+    st.write(ui.tr("data.demo_none"))
+    if st.button(ui.tr("data.demo_load"), key="load_demo"):
+        demo.load(engine, locator=_locator())
+        st.cache_data.clear()
+        st.rerun()

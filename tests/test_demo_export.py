@@ -1,0 +1,106 @@
+"""Demonstration data (deterministic, consistent with the mission facts) and exports."""
+
+import csv
+import io
+import json
+
+import pandas as pd
+import pytest
+
+from geo import demo, export, ingest, store
+from geo.indicators import cercle_indicators
+
+
+@pytest.fixture(scope="module")
+def demo_engine(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    engine = store.make_engine(f"sqlite:///{path}")
+    assert demo.ensure_initialised(engine)
+    assert not demo.ensure_initialised(engine)       # loaded once only
+    return engine
+
+
+def test_generator_is_deterministic():
+    a, b = demo.generate(), demo.generate()
+    for kind in a:
+        pd.testing.assert_frame_equal(a[kind], b[kind])
+    assert not demo.generate(seed=1)["tensions"].equals(a["tensions"])
+
+
+def test_demo_matches_the_mission_facts(demo_engine):
+    ws = store.load_records(demo_engine, "workshops")
+    assert ws["participants"].sum() == 540
+    assert ws["women"].sum() / 540 > 0.35 and ws["youth"].sum() / 540 > 0.35
+    regions = set(ws["region_id"])
+    assert regions == {"ML09", "ML05", "ML04", "ML02", "ML03", "ML01", "ML06", "ML07", "ML08"}
+    assert ws["start_date"].min().year == 2017
+    for group in ("political_parties", "signatory_movements", "media", "government"):
+        assert ws[group].sum() > 0
+    med = store.load_records(demo_engine, "mediators")
+    assert len(med) == 1424 and med["mediator_code"].is_unique
+    table = cercle_indicators(demo_engine)
+    gaps = table.index[table["mediators"] == 0]
+    assert set(demo.MEDIATOR_GAPS) <= set(gaps)
+    assert len(med.columns.intersection(["name", "phone", "nom", "telephone"])) == 0
+    ten = store.load_records(demo_engine, "tensions")
+    around_election = ten["occurred_on"].between(pd.Timestamp("2018-06-15").date(),
+                                                 pd.Timestamp("2018-09-15").date())
+    assert around_election.mean() > 0.5
+    centre_north = ten["region_id"].isin(["ML05", "ML04", "ML06", "ML07", "ML08"])
+    assert centre_north.mean() > 0.7
+
+
+def test_indicators_per_10k(demo_engine):
+    table = cercle_indicators(demo_engine)
+    row = table.loc["mli-mopti"]
+    assert row["mediators_per_10k"] == pytest.approx(row["mediators"] / 368_512 * 10_000)
+    assert table["workshop_participants"].sum() == 540
+
+
+def _csv_rows(data: bytes):
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_csv_export_neutralises_formulas_and_keeps_numbers(tmp_path):
+    engine = store.make_engine(f"sqlite:///{tmp_path / 'x.sqlite'}")
+    text = ("report_id,occurred_on,latitude,longitude,category,severity,summary\n"
+            "X1,2018-07-29,14.49,-4.19,clash,3,=HYPERLINK(\"http://evil\")\n"
+            "X2,2018-07-29,14.49,-4.19,clash,3,@SUM(A1)\n"
+            "X3,2018-07-29,14.49,-4.19,clash,3,-2+3\n"
+            "X4,2018-07-29,14.49,-4.19,clash,3,+33 plain\n")
+    ingest.import_file(engine, "tensions", text.encode(), "x.csv")
+    rows = _csv_rows(export.export(engine, "tensions"))
+    header = rows[0]
+    summary = [r[header.index("summary")] for r in rows[1:]]
+    assert summary == ["'=HYPERLINK(\"http://evil\")", "'@SUM(A1)", "'-2+3", "'+33 plain"]
+    assert {r[header.index("longitude")] for r in rows[1:]} == {"-4.19"}
+    assert rows[1][header.index("cercle_fr")] == "Mopti"
+    assert rows[1][header.index("region_id")] == "ML05"
+
+
+def test_hxl_row(demo_engine):
+    rows = _csv_rows(export.export(demo_engine, "workshops", hxl=True))
+    tags = dict(zip(rows[0], rows[1]))
+    assert tags["workshop_id"] == "#activity+id" and tags["cercle_fr"] == "#adm2+name"
+    assert all(tag.startswith("#") for tag in rows[1])
+    assert len(rows) == 2 + 18
+
+
+def test_mediator_exports_carry_no_coordinates(demo_engine):
+    rows = _csv_rows(export.export(demo_engine, "mediators"))
+    assert "latitude" not in rows[0] and "longitude" not in rows[0]
+    doc = json.loads(export.export(demo_engine, "mediators", "geojson"))
+    assert len(doc["features"]) == 1424
+    assert all(f["geometry"] is None for f in doc["features"])
+
+
+def test_geojson_places_tensions_at_their_precision(demo_engine):
+    doc = json.loads(export.export(demo_engine, "tensions", "geojson"))
+    feats = doc["features"]
+    assert len(feats) == 420
+    exact = [f for f in feats if f["properties"]["location_precision"] == "exact"]
+    assert all(f["geometry"]["coordinates"] == [f["properties"]["longitude"],
+                                                f["properties"]["latitude"]] for f in exact)
+    coarse = [f for f in feats if f["properties"]["location_precision"] == "cercle"]
+    assert all(f["properties"]["latitude"] is None for f in coarse)
+    assert all(f["geometry"] is not None for f in coarse)

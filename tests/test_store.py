@@ -1,0 +1,95 @@
+"""The record store on SQLite always, and on a real PostgreSQL server when one is configured
+(``VEILLE_TEST_POSTGRES_URL``, set by ``.ci/run``)."""
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from geo import demo, ingest, store
+
+PG_URL = os.environ.get("VEILLE_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    if request.param == "sqlite":
+        yield store.make_engine(f"sqlite:///{tmp_path / 's.sqlite'}")
+        return
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server configured: set VEILLE_TEST_POSTGRES_URL "
+                    "(e.g. postgresql+psycopg://veille:veille@127.0.0.1/veille_test); "
+                    ".ci/run installs and starts one")
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine = store.make_engine(PG_URL + ("&" if "?" in PG_URL else "?")
+                               + f"options=-csearch_path%3D{schema}")
+    yield engine
+    engine.dispose()
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def locator():
+    return ingest.Locator()
+
+
+def test_schema_is_versioned_and_migrations_are_idempotent(engine):
+    with engine.connect() as conn:
+        assert store.current_version(conn) == store.SCHEMA_VERSION == 1
+    assert store.migrate(engine) == 1
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(store.schema_version)).all()
+    assert [r.version for r in rows] == [1]
+
+
+def test_import_round_trip_and_duplicates(engine, locator):
+    text = ("report_id,occurred_on,cercle,category,severity,summary\n"
+            "A1,2018-07-29,Gao,clash,3,=cmd|' /C calc'!A0\n"
+            "A2,29/07/2018,Ménaka,intimidation,2,\n")
+    first = ingest.import_file(engine, "tensions", text.encode(), "a.csv", locator=locator)
+    again = ingest.import_file(engine, "tensions", text.encode(), "a.csv", locator=locator)
+    assert (first.accepted, again.duplicates) == (2, 2)
+    stored = store.load_records(engine, "tensions").set_index("report_id")
+    assert stored.loc["A2", "cercle_id"] == "mli-menaka"
+    assert str(stored.loc["A1", "occurred_on"]) == "2018-07-29"
+    batches = store.list_batches(engine)
+    assert list(batches["accepted"]) == [0, 2]           # newest first
+
+
+def test_failed_import_changes_nothing(engine, locator, monkeypatch):
+    text = "report_id,occurred_on,cercle,category,severity\nB1,2018-07-29,Gao,clash,3\n"
+    ingest.import_file(engine, "tensions", text.encode(), "b.csv", locator=locator)
+    before = store.snapshot(engine)
+    real_insert = store.TABLES["tensions"].insert
+
+    class Boom(Exception):
+        pass
+
+    def broken_insert(*args, **kwargs):
+        raise Boom
+
+    monkeypatch.setattr(store.TABLES["tensions"], "insert", broken_insert)
+    with pytest.raises(Boom):
+        ingest.import_file(engine, "tensions", text.replace("B1", "B2").encode(), "c.csv",
+                           locator=locator)
+    monkeypatch.setattr(store.TABLES["tensions"], "insert", real_insert)
+    assert store.snapshot(engine) == before
+
+
+def test_demo_load_and_remove(engine, locator):
+    reports = demo.load(engine, locator=locator)
+    assert {k: r.accepted for k, r in reports.items()} == {
+        "workshops": 18, "mediators": 1424, "tensions": 420}
+    assert store.demo_in_use(engine)
+    removed = store.remove_demo(engine)
+    assert removed == {"workshops": 18, "mediators": 1424, "tensions": 420}
+    assert not store.demo_in_use(engine)
+    assert store.counts(engine) == {"workshops": 0, "mediators": 0, "tensions": 0}
+    assert store.list_batches(engine).empty
+    assert not demo.ensure_initialised(engine)   # a removed demo does not come back
