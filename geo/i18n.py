@@ -141,10 +141,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
                                   "populations ont changé depuis 2009 : les densités sont des "
                                   "ordres de grandeur.",
         "provenance.demo": "Données de démonstration",
-        "provenance.demo_text": "Les limites et la population sont des données réelles. Aucun "
-                                "enregistrement de terrain (ateliers, médiateurs, signalements "
-                                "de tensions) n'est encore chargé : toute donnée de démonstration "
-                                "ajoutée sera signalée par un bandeau sur chaque page.",
+        "provenance.demo_text": "Les limites et la population sont des données réelles. Les ateliers, médiateurs et signalements de démonstration sont inventés : générés de façon déterministe à partir des chiffres publics de la mission (ateliers depuis 2017 dans neuf régions, 540 participants, 1 424 médiateurs, signalements concentrés autour de la présidentielle de 2018). Un bandeau les signale sur chaque page tant qu'ils sont chargés ; ils ne doivent jamais servir à un briefing.",
         "provenance.method": "Méthode d'affichage",
         "provenance.method_text": "Les superficies sont calculées en projection à surface égale "
                                   "(EPSG:6933). Pour l'affichage, les limites sont simplifiées "
@@ -330,10 +327,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
                                   "remainder split pro rata). Populations have changed since "
                                   "2009: densities are orders of magnitude.",
         "provenance.demo": "Demonstration data",
-        "provenance.demo_text": "Boundaries and population are real data. No field records "
-                                "(workshops, mediators, tension reports) are loaded yet: any "
-                                "demonstration data added will be flagged by a banner on every "
-                                "page.",
+        "provenance.demo_text": "Boundaries and population are real data. The demonstration workshops, mediators and reports are invented: generated deterministically from the mission's public figures (workshops since 2017 in nine regions, 540 participants, 1,424 mediators, reports concentrated around the 2018 presidential election). A banner flags them on every page while they are loaded; they must never be used in a briefing.",
         "provenance.method": "Display method",
         "provenance.method_text": "Areas are computed in an equal-area projection (EPSG:6933). "
                                   "For display, boundaries are simplified (about 1 km tolerance) "
