@@ -37,7 +37,7 @@ from sqlalchemy.engine import Engine
 from geo import store, units
 from geo.gazetteer import Gazetteer
 from geo.i18n import t
-from geo.records import (DATE_FIELD, DEFAULTS, ENUM_LABELS_EN, ENUM_SYNONYMS, ENUMS, FIELDS,
+from geo.records import (DEFAULTS, ENUM_LABELS_EN, ENUM_SYNONYMS, ENUMS, FIELDS,
                          GROUPS, ID_FIELD, KINDS, PERSONAL_DATA_HEADERS, PERSONAL_DATA_WORDS)
 
 EARLIEST = date(2012, 1, 1)

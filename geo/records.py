@@ -59,8 +59,6 @@ FIELDS: dict[str, tuple[Field, ...]] = {
 
 #: The identifier field of each kind.
 ID_FIELD = {"workshops": "workshop_id", "mediators": "mediator_code", "tensions": "report_id"}
-#: The date a record is placed in time by (for filters and the "dates before 2012" rule).
-DATE_FIELD = {"workshops": "start_date", "mediators": "trained_on", "tensions": "occurred_on"}
 
 #: Allowed codes with their French labels, per kind and field.
 ENUMS: dict[tuple[str, str], dict[str, str]] = {

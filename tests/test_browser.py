@@ -97,7 +97,8 @@ def test_deep_link_as_first_request_of_a_new_server(tmp_path):
     with running_app(env=env) as (url, _proc), offline_page(url) as (page, blocked):
         page.goto(f"{url}/data")
         page.get_by_role("heading", name="Données de terrain : import et export").wait_for()
-        assert page.get_by_role("radio", name="English").count() == 1
-        assert page.get_by_role("link", name="Vue d'ensemble").count() == 1
+        page.get_by_role("radio", name="English").wait_for()
+        page.get_by_role("link", name="Vue d'ensemble").wait_for()
+        page.screenshot(path=str(ARTIFACTS / "data_deep_link.png"))
         assert page.get_by_text("Données de démonstration :").count() == 0   # VEILLE_DEMO=0
         assert blocked == []
