@@ -21,6 +21,7 @@ import csv
 import hashlib
 import io
 import json
+import pickle
 import re
 import sys
 import unicodedata
@@ -426,6 +427,7 @@ class Locator:
         self._commune_tree = shapely.STRtree(self.communes.geometry.values)
         self._names: dict[tuple, object] = {}
         self._rows: dict[tuple, tuple] = {}
+        self._placed: dict[tuple, tuple] = {}
         self._region_of = self.cercles["region_id"].to_dict()
         self.cercle_names = self.cercles["cercle_fr"].to_dict()
 
@@ -477,6 +479,13 @@ class Locator:
                 warns.append(_reason("commune_not_found", value=str(commune)))
         return region_id, cercle_id, commune_id, tuple(problems), tuple(warns)
 
+    def placed(self, kind: str, names: tuple, given: str | None) -> tuple:
+        """:func:`_place` for a row without coordinates (memoised)."""
+        key = (kind, names, given)
+        if key not in self._placed:
+            self._placed[key] = _place(kind, self, names, given, None)
+        return self._placed[key]
+
     def _points_in(self, tree, ids, lon, lat) -> np.ndarray:
         out = np.full(len(lon), None, dtype=object)
         ok = np.isfinite(lon) & np.isfinite(lat)
@@ -509,8 +518,13 @@ class RowResult:
     data: dict
 
 
-def _clean(values: list) -> list:
+def _clean(series: pd.Series) -> list:
     """Cells as values: empty strings and NaN become None, text is stripped."""
+    if series.dtype != object and pd.api.types.is_string_dtype(series):
+        stripped = series.str.strip()
+        keep = (stripped.notna() & (stripped != "")).to_numpy(dtype=bool)
+        return stripped.astype(object).where(keep, None).tolist()
+    values = series.tolist()
     out = []
     for v in values:
         if isinstance(v, str):
@@ -556,7 +570,7 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
     """
     locator = locator or Locator()
     today = today or date.today()
-    cols = {target: _clean(frame[raw].tolist()) for raw, target in mapping.items()}
+    cols = {target: _clean(frame[raw]) for raw, target in mapping.items()}
     n = len(frame)
     empty = [None] * n
 
@@ -577,76 +591,96 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
     swapped = locator.cercles_at(lat, lon)
     at_commune = locator.communes_at(lon, lat)
     swapped_commune = locator.communes_at(lat, lon)
-    enums = {f.name: _Memo(lambda raw, table=_enum_lookup(kind, f.name):
-                           table.get(_norm_value(raw)))
-             for f in FIELDS[kind] if f.type == "enum"}
-    dates = _Memo(lambda raw: parse_date(raw))
-    counts = _Memo(_parse_count)
-    fields = [(f, column(f.name)) for f in FIELDS[kind]]
-    data_cols = [t for t in cols if not t.startswith("__")]
+    parsed = [(f.name, *_parse_field(f, column(f.name), kind, fmt, today))
+              for f in FIELDS[kind] if f.type not in ("place", "coord")]
+    names = [name for name, _, _ in parsed]
+    value_cols = [values for _, values, _ in parsed]
+    reason_cols = [problems for _, _, problems in parsed if any(problems)]
     geometry_types = cols.get("__geometry_type__")
-    severity_optional = kind == "tensions" and fmt != "veille"
+    if geometry_types is not None:
+        reason_cols.insert(0, [None if g is None else _reason("not_a_point", geometry=g)
+                               for g in geometry_types])
+    data_cols = [t for t in cols if not t.startswith("__")]
+    lat_raw, lon_raw = column("latitude"), column("longitude")
+    place_cols = [column("region"), column("cercle"), column("commune")]
     results = []
-    for i in range(n):
-        reasons: list[Reason] = []
+    for i, row_values in enumerate(zip(*value_cols)):
+        rec = dict(zip(names, row_values))
+        reasons = [problems[i] for problems in reason_cols if problems[i] is not None]
         warns: list[Reason] = []
-        rec: dict = {}
-        if geometry_types is not None and geometry_types[i] is not None:
-            reasons.append(_reason("not_a_point", geometry=geometry_types[i]))
-        for f, values in fields:
-            raw = values[i]
-            ftype = f.type
-            if ftype == "place" or ftype == "coord":
-                continue
-            if raw is None:
-                rec[f.name] = DEFAULTS.get((kind, f.name)) if ftype == "enum" else None
-                if f.required:
-                    if ftype == "date":
-                        reasons.append(_reason("date_missing", field=f.name))
-                    elif ftype == "int" and not (severity_optional and f.name == "severity"):
-                        reasons.append(_reason("count_missing", field=f.name))
-                    elif ftype == "enum" and fmt == "veille":
-                        reasons.append(_reason("code_missing", field=f.name))
-                continue
-            if ftype == "id":
-                rec[f.name] = str(raw)[:120]
-            elif ftype == "text":
-                rec[f.name] = str(raw)
-            elif ftype == "date":
-                d = dates[raw if isinstance(raw, (str, date)) else str(raw)]
-                rec[f.name] = d
-                if d is None:
-                    reasons.append(_reason("date_unparseable", field=f.name, value=str(raw)))
-                elif d > today:
-                    reasons.append(_reason("date_future", field=f.name, value=d.isoformat()))
-                elif d < EARLIEST:
-                    reasons.append(_reason("date_too_early", field=f.name, value=d.isoformat()))
-            elif ftype == "int":
-                problem, value = counts[raw]
-                rec[f.name] = value
-                if problem:
-                    reasons.append(_reason(problem, field=f.name, value=str(raw)))
-            elif ftype == "enum":
-                code = enums[f.name][raw if isinstance(raw, str) else str(raw)]
-                rec[f.name] = code
-                if code is None:
-                    reasons.append(_reason("code_unknown", field=f.name, value=str(raw),
-                                           allowed=", ".join(ENUMS[(kind, f.name)])))
         if fmt != "veille":
             _external_tension(rec, cols, i, fmt, reasons)
         _check_counts(kind, rec, reasons)
-        _locate(kind, rec, i, column, lat, lon, at, swapped, at_commune, swapped_commune,
-                locator, reasons, warns)
-        if kind == "workshops" and rec.get("end_date") and rec.get("start_date") \
+        place_names = (place_cols[0][i], place_cols[1][i], place_cols[2][i])
+        if lat_raw[i] is None and lon_raw[i] is None and np.isnan(lat[i]):
+            placed = locator.placed(kind, place_names, rec.get("location_precision"))
+        else:
+            placed = _place(kind, locator, place_names, rec.get("location_precision"),
+                            (lat_raw[i], lon_raw[i], lat[i], lon[i], at[i], swapped[i],
+                             at_commune[i], swapped_commune[i]))
+        (rec["region_id"], rec["cercle_id"], rec["commune_id"], rec["latitude"],
+         rec["longitude"], place_reasons, place_warns, precision) = placed
+        reasons.extend(place_reasons)
+        warns.extend(place_warns)
+        if kind == "tensions":
+            rec["location_precision"] = precision
+        if kind == "workshops" and rec["end_date"] and rec["start_date"] \
                 and rec["end_date"] < rec["start_date"]:
             reasons.append(_reason("end_before_start"))
-        if kind == "tensions" and rec.get("reported_on") and rec.get("occurred_on") \
+        if kind == "tensions" and rec["reported_on"] and rec["occurred_on"] \
                 and rec["reported_on"] < rec["occurred_on"]:
             warns.append(_reason("reported_before_occurred"))
         data = ({t: None if cols[t][i] is None else str(cols[t][i]) for t in data_cols}
                 if reasons else {})
         results.append(RowResult(row_numbers[i], None if reasons else rec, reasons, warns, data))
     return results
+
+
+def _parse_field(f, values: list, kind: str, fmt: str, today: date) -> tuple[list, list]:
+    """Parse one column: ``(values, problems)``, a problem being a :class:`Reason` or None.
+    Each distinct cell is parsed once."""
+    missing_problem = None
+    if f.required:
+        if f.type == "date":
+            missing_problem = _reason("date_missing", field=f.name)
+        elif f.type == "int" and not (kind == "tensions" and f.name == "severity"
+                                      and fmt != "veille"):
+            missing_problem = _reason("count_missing", field=f.name)
+        elif f.type == "enum" and fmt == "veille":
+            missing_problem = _reason("code_missing", field=f.name)
+    missing = (DEFAULTS.get((kind, f.name)) if f.type == "enum" else None, missing_problem)
+    if f.type == "enum":
+        table = _enum_lookup(kind, f.name)
+        allowed = ", ".join(ENUMS[(kind, f.name)])
+
+    def parse(raw):
+        if f.type == "date":
+            d = parse_date(raw)
+            if d is None:
+                return None, _reason("date_unparseable", field=f.name, value=str(raw))
+            if d > today:
+                return d, _reason("date_future", field=f.name, value=d.isoformat())
+            if d < EARLIEST:
+                return d, _reason("date_too_early", field=f.name, value=d.isoformat())
+            return d, None
+        if f.type == "int":
+            problem, value = _parse_count(raw)
+            return value, (_reason(problem, field=f.name, value=str(raw)) if problem else None)
+        code = table.get(_norm_value(raw))
+        if code is None:
+            return None, _reason("code_unknown", field=f.name, value=str(raw), allowed=allowed)
+        return code, None
+
+    if f.type in ("id", "text"):   # nothing to check: no cache for unique values
+        limit = 120 if f.type == "id" else None
+        return ([None if raw is None else str(raw)[:limit] for raw in values],
+                [missing_problem if raw is None else None for raw in values])
+    memo = _Memo(parse)              # each distinct cell parsed once
+    pairs = [missing if raw is None else memo[raw] for raw in values]
+    if not pairs:
+        return [], []
+    out_values, out_problems = zip(*pairs)
+    return list(out_values), list(out_problems)
 
 
 def _external_tension(rec: dict, cols: dict, i: int, fmt: str, reasons: list[Reason]) -> None:
@@ -708,62 +742,61 @@ def _place_problem(res, level: str, value) -> Reason:
     return _reason("place_unknown", level=level, value=str(value))
 
 
-def _locate(kind, rec, i, column, lat, lon, at, swapped, at_commune, swapped_commune, locator,
-            reasons, warns) -> None:
-    names = {lvl: column(lvl)[i] for lvl in ("region", "cercle", "commune")}
-    has_lat, has_lon = np.isfinite(lat[i]), np.isfinite(lon[i])
-    raw_lat, raw_lon = column("latitude")[i], column("longitude")[i]
-    region_id, cercle_id, commune_id, problems, name_warns = locator.names(
-        names["region"], names["cercle"], names["commune"])
+_PRECISION_ORDER = ["exact", "commune", "cercle", "region"]
+
+
+def _place(kind: str, locator: Locator, names: tuple, given: str | None, coords) -> tuple:
+    """Where a row is: ``(region_id, cercle_id, commune_id, latitude, longitude, reasons,
+    warnings, precision)``. Names resolve through the gazetteer (the finest that resolves
+    wins); coordinates, when given, win over names. ``coords`` is None for a row without
+    coordinates, else ``(raw_lat, raw_lon, lat, lon, cercle at (lon, lat), cercle at the
+    swapped point, commune at, commune at swapped)``."""
+    region_id, cercle_id, commune_id, problems, name_warns = locator.names(*names)
+    reasons: list[Reason] = []
+    warns = list(name_warns)
     name_problems = list(problems)
-    warns.extend(name_warns)
-    # 2. coordinates win
-    point_cercle = None
-    if (raw_lat is None) != (raw_lon is None) or ((raw_lat is not None) and not
-                                                   (has_lat and has_lon)):
-        reasons.append(_reason("coordinates_invalid"))
-    elif has_lat and has_lon:
-        if at[i] is not None:
-            point_cercle, point_commune = at[i], at_commune[i]
-        elif swapped[i] is not None:
-            lat[i], lon[i] = lon[i], lat[i]
-            point_cercle, point_commune = swapped[i], swapped_commune[i]
+    lat_out = lon_out = None
+    point_cercle = point_commune = None
+    if coords is not None:
+        raw_lat, raw_lon, lat, lon, at, swapped, at_commune, swapped_commune = coords
+        ok = np.isfinite(lat) and np.isfinite(lon)
+        if (raw_lat is None) != (raw_lon is None) or not ok:   # one missing, or unreadable
+            reasons.append(_reason("coordinates_invalid"))
+        elif at is not None:
+            point_cercle, point_commune = at, at_commune
+        elif swapped is not None:
+            lat, lon = lon, lat
+            point_cercle, point_commune = swapped, swapped_commune
             warns.append(_reason("coordinates_swapped"))
         else:
-            reasons.append(_reason("outside_mali", lat=float(lat[i]), lon=float(lon[i])))
-    if point_cercle is not None:
-        if cercle_id and cercle_id != point_cercle:
-            warns.append(_reason("coordinates_win",
-                                 named=locator.cercle_names[cercle_id],
-                                 found=locator.cercle_names[point_cercle]))
-        elif name_problems:
-            warns.extend(_reason("name_ignored", value=dict(p.params)["value"])
-                         for p in name_problems)
-        name_problems = []
-        cercle_id, region_id = point_cercle, locator.region_of(point_cercle)
-        commune_id = point_commune or commune_id
-        rec["latitude"], rec["longitude"] = round(float(lat[i]), 6), round(float(lon[i]), 6)
-    else:
-        rec["latitude"] = rec["longitude"] = None
+            reasons.append(_reason("outside_mali", lat=float(lat), lon=float(lon)))
+        if point_cercle is not None:
+            if cercle_id and cercle_id != point_cercle:
+                warns.append(_reason("coordinates_win", named=locator.cercle_names[cercle_id],
+                                     found=locator.cercle_names[point_cercle]))
+            elif name_problems:
+                warns.extend(_reason("name_ignored", value=dict(p.params)["value"])
+                             for p in name_problems)
+            name_problems = []
+            cercle_id, region_id = point_cercle, locator.region_of(point_cercle)
+            commune_id = point_commune or commune_id
+            lat_out, lon_out = round(float(lat), 6), round(float(lon), 6)
     reasons.extend(name_problems)
-    needs_cercle = kind in ("workshops", "mediators")
-    if not name_problems and not any(r.code in ("outside_mali", "coordinates_invalid")
-                                     for r in reasons):
+    if not reasons:
         if region_id is None:
             reasons.append(_reason("location_missing"))
-        elif needs_cercle and cercle_id is None:
+        elif kind in ("workshops", "mediators") and cercle_id is None:
             reasons.append(_reason("cercle_needed"))
-    rec["region_id"], rec["cercle_id"], rec["commune_id"] = region_id, cercle_id, commune_id
+    precision = None
     if kind == "tensions":
         finest = ("exact" if point_cercle is not None else "commune" if commune_id
                   else "cercle" if cercle_id else "region")
-        order = ["exact", "commune", "cercle", "region"]
-        given = rec.get("location_precision")
-        if given is None:
-            rec["location_precision"] = finest
-        elif order.index(given) < order.index(finest):
-            rec["location_precision"] = finest
+        precision = given or finest
+        if _PRECISION_ORDER.index(precision) < _PRECISION_ORDER.index(finest):
+            precision = finest
             warns.append(_reason("precision_lowered", given=given, used=finest))
+    return (region_id, cercle_id, commune_id, lat_out, lon_out, tuple(reasons), tuple(warns),
+            precision)
 
 
 # --------------------------------------------------------------------------- storing
@@ -771,11 +804,12 @@ def _locate(kind, rec, i, column, lat, lon, at, swapped, at_commune, swapped_com
 _HASH_SKIP = {"warnings", "is_demo", "batch_id", "row_hash"}
 
 
-def row_hash(rec: dict) -> str:
-    """Content fingerprint of a record: SHA-1 of its values in key order (``repr`` of each,
-    so dates, numbers and text are told apart)."""
-    items = tuple((k, rec[k]) for k in sorted(rec) if k not in _HASH_SKIP)
-    return hashlib.sha1(repr(items).encode()).hexdigest()
+def row_hash(rec: dict, keys: list[str] | None = None) -> str:
+    """Content fingerprint of a record: SHA-1 of the pickled tuple of its values in key order
+    (deterministic for text, numbers, dates and None). ``keys`` fixes the order (default:
+    sorted)."""
+    keys = keys if keys is not None else sorted(k for k in rec if k not in _HASH_SKIP)
+    return hashlib.sha1(pickle.dumps(tuple(map(rec.get, keys)), protocol=4)).hexdigest()
 
 
 def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numbers: list[int],
@@ -790,7 +824,8 @@ def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numb
                           source_format=fmt, dry_run=dry_run)
     id_field = ID_FIELD[kind]
     table = store.TABLES[kind]
-    columns = set(store.RECORD_COLUMNS[kind])
+    columns = store.RECORD_COLUMNS[kind]
+    hash_keys = sorted(c for c in columns if c != id_field)
 
     def decide(existing: dict[str, str]) -> list[dict]:
         seen: dict[str, str] = {}
@@ -801,18 +836,18 @@ def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numb
             if res.record is None:
                 report.rejections.append((res.row, res.reasons, res.data))
                 continue
-            rec = {k: v for k, v in res.record.items() if k in columns}
-            digest = row_hash({k: v for k, v in rec.items() if k != id_field})
+            rec = res.record          # exactly the record columns (see validate)
+            digest = row_hash(rec, hash_keys)
             rid = rec.get(id_field) or f"{kind[0].upper()}-{digest[:16]}"
             rec[id_field] = rid
             prior = seen.get(rid, existing.get(rid))
             if prior is None:
                 seen[rid] = digest
                 report.accepted += 1
-                to_insert.append({**rec, "row_hash": digest, "is_demo": is_demo,
-                                  "warnings": json.dumps([w.text("fr") for w in res.warnings],
-                                                         ensure_ascii=False)
-                                  if res.warnings else None})
+                rec.update(row_hash=digest, is_demo=is_demo,
+                           warnings=json.dumps([w.text("fr") for w in res.warnings],
+                                               ensure_ascii=False) if res.warnings else None)
+                to_insert.append(rec)
             elif prior == digest:
                 report.duplicates += 1
             else:
@@ -835,9 +870,9 @@ def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numb
             accepted=report.accepted, rejected=report.rejected, duplicates=report.duplicates,
             warnings=report.warnings, is_demo=is_demo,
             imported_at=datetime.now(timezone.utc))).inserted_primary_key[0]
-        for start in range(0, len(to_insert), 5000):
-            chunk = [{**r, "batch_id": batch_id} for r in to_insert[start:start + 5000]]
-            conn.execute(table.insert(), chunk)
+        for row in to_insert:
+            row["batch_id"] = batch_id
+        store.bulk_insert(conn, table, to_insert)
         if report.rejections:
             conn.execute(store.rejected_row.insert(), [
                 {"batch_id": batch_id, "row": row,

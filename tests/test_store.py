@@ -63,22 +63,24 @@ def test_import_round_trip_and_duplicates(engine, locator):
 
 
 def test_failed_import_changes_nothing(engine, locator, monkeypatch):
-    text = "report_id,occurred_on,cercle,category,severity\nB1,2018-07-29,Gao,clash,3\n"
+    text = ("report_id,occurred_on,cercle,category,severity\n"
+            + "".join(f"B{i},2018-07-29,Gao,clash,3\n" for i in range(10)))
     ingest.import_file(engine, "tensions", text.encode(), "b.csv", locator=locator)
     before = store.snapshot(engine)
-    real_insert = store.TABLES["tensions"].insert
+    real_bulk_insert = store.bulk_insert
 
     class Boom(Exception):
         pass
 
-    def broken_insert(*args, **kwargs):
-        raise Boom
+    def half_then_fail(conn, table, rows):
+        real_bulk_insert(conn, table, rows[: len(rows) // 2])   # half the rows are written...
+        raise Boom                                               # ...then the disk fails
 
-    monkeypatch.setattr(store.TABLES["tensions"], "insert", broken_insert)
+    monkeypatch.setattr(store, "bulk_insert", half_then_fail)
     with pytest.raises(Boom):
-        ingest.import_file(engine, "tensions", text.replace("B1", "B2").encode(), "c.csv",
+        ingest.import_file(engine, "tensions", text.replace("B", "C").encode(), "c.csv",
                            locator=locator)
-    monkeypatch.setattr(store.TABLES["tensions"], "insert", real_insert)
+    monkeypatch.undo()
     assert store.snapshot(engine) == before
 
 
