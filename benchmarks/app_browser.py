@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.support import offline_page, running_app, wait_for_cercles  # noqa: E402
 
-PAGES = ["/", "/provenance"]
+PAGES = ["/", "/data", "/provenance"]
 
 
 def rss_mb(pid: int) -> float:

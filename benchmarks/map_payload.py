@@ -5,6 +5,7 @@ tiling stays gap-free. Prints figures; asserts nothing.
 """
 
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -12,8 +13,8 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import maps, units  # noqa: E402
-from geo.indicators import cercle_indicators  # noqa: E402
+from geo import demo, maps, store, units  # noqa: E402
+from geo.indicators import cercle_indicators, tension_points  # noqa: E402
 
 
 def main() -> None:
@@ -31,6 +32,17 @@ def main() -> None:
         size = maps.map_html_size(fmap)
         print(f"{label:50s} {size / 1000:7.1f} KB  built+rendered in "
               f"{(time.perf_counter() - t0) * 1000:5.0f} ms")
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = store.make_engine(f"sqlite:///{tmp}/demo.sqlite")
+        demo.load(engine)
+        reports = store.load_records(engine, "tensions")
+        engine.dispose()
+    points = tension_points(reports[reports["verification"] != "false"])
+    t0 = time.perf_counter()
+    fmap = maps.choropleth_map(shown, "density", "fr", regions, tension_points=points)
+    print(f"{'+ demo tension points (' + str(len(points)) + ', the Overview default)':50s} "
+          f"{maps.map_html_size(fmap) / 1000:7.1f} KB  built+rendered in "
+          f"{(time.perf_counter() - t0) * 1000:5.0f} ms")
     geoms = shown.geometry.values
     union = shapely.union_all(geoms)
     print(f"coverage_simplify of 50 cercles: {t_simplify * 1000:.0f} ms (first call, uncached)")
