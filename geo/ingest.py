@@ -38,7 +38,7 @@ from sqlalchemy.engine import Engine
 from geo import store, units
 from geo.gazetteer import Gazetteer
 from geo.i18n import t
-from geo.records import (DEFAULTS, ENUM_LABELS_EN, ENUM_SYNONYMS, ENUMS, FIELDS,
+from geo.records import (DEFAULTS, ENUM_SYNONYMS, ENUMS, FIELDS,
                          GROUPS, ID_FIELD, KINDS, PERSONAL_DATA_HEADERS, PERSONAL_DATA_WORDS)
 
 EARLIEST = date(2012, 1, 1)
@@ -386,10 +386,9 @@ def _norm_value(value: str) -> str:
 
 def _enum_lookup(kind: str, fld: str) -> dict[str, str]:
     table = {}
-    for code, label in ENUMS[(kind, fld)].items():
-        table[_norm_value(code)] = code
-        table[_norm_value(label)] = code
-        table[_norm_value(ENUM_LABELS_EN[(kind, fld)][code])] = code
+    for code, labels in ENUMS[(kind, fld)].items():
+        for name in (code, *labels):
+            table[_norm_value(name)] = code
     for alias, code in ENUM_SYNONYMS.get((kind, fld), {}).items():
         table[_norm_value(alias)] = code
     return table

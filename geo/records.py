@@ -60,44 +60,35 @@ FIELDS: dict[str, tuple[Field, ...]] = {
 #: The identifier field of each kind.
 ID_FIELD = {"workshops": "workshop_id", "mediators": "mediator_code", "tensions": "report_id"}
 
-#: Allowed codes with their French labels, per kind and field.
-ENUMS: dict[tuple[str, str], dict[str, str]] = {
+#: Allowed codes with their (French, English) labels, per kind and field.
+ENUMS: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
     ("tensions", "category"): {
-        "intimidation": "Intimidation", "hate_speech": "Discours de haine",
-        "clash": "Affrontement", "intercommunal": "Conflit intercommunautaire",
-        "electoral_attack": "Attaque liée aux élections", "armed_group": "Groupe armé",
-        "protest": "Manifestation", "other": "Autre"},
+        "intimidation": ("Intimidation", "Intimidation"),
+        "hate_speech": ("Discours de haine", "Hate speech"),
+        "clash": ("Affrontement", "Clash"),
+        "intercommunal": ("Conflit intercommunautaire", "Intercommunal conflict"),
+        "electoral_attack": ("Attaque liée aux élections", "Election-related attack"),
+        "armed_group": ("Groupe armé", "Armed group"),
+        "protest": ("Manifestation", "Protest"),
+        "other": ("Autre", "Other")},
     ("tensions", "location_precision"): {
-        "exact": "Exacte", "commune": "Commune", "cercle": "Cercle", "region": "Région"},
+        "exact": ("Exacte", "Exact"), "commune": ("Commune", "Commune"),
+        "cercle": ("Cercle", "Cercle"), "region": ("Région", "Region")},
     ("tensions", "source_type"): {
-        "mediator": "Médiateur", "media": "Médias", "partner": "Partenaire", "acled": "ACLED",
-        "ucdp": "UCDP", "other": "Autre"},
+        "mediator": ("Médiateur", "Mediator"), "media": ("Médias", "Media"),
+        "partner": ("Partenaire", "Partner"), "acled": ("ACLED", "ACLED"),
+        "ucdp": ("UCDP", "UCDP"), "other": ("Autre", "Other")},
     ("tensions", "verification"): {
-        "unverified": "Non vérifié", "verified": "Vérifié", "false": "Faux"},
-    ("tensions", "status"): {"open": "Ouvert", "follow_up": "Suivi", "resolved": "Résolu"},
-    ("mediators", "gender"): {"female": "Femme", "male": "Homme"},
+        "unverified": ("Non vérifié", "Unverified"), "verified": ("Vérifié", "Verified"),
+        "false": ("Faux", "False")},
+    ("tensions", "status"): {
+        "open": ("Ouvert", "Open"), "follow_up": ("Suivi", "Follow-up"),
+        "resolved": ("Résolu", "Resolved")},
+    ("mediators", "gender"): {"female": ("Femme", "Female"), "male": ("Homme", "Male")},
     ("mediators", "age_band"): {
-        "18-24": "18-24 ans", "25-35": "25-35 ans", "36-49": "36-49 ans", "50+": "50 ans et plus"},
-    ("mediators", "status"): {"active": "Actif", "inactive": "Inactif"},
-}
-#: English labels of the same codes (the UI is complete in English).
-ENUM_LABELS_EN: dict[tuple[str, str], dict[str, str]] = {
-    ("tensions", "category"): {
-        "intimidation": "Intimidation", "hate_speech": "Hate speech", "clash": "Clash",
-        "intercommunal": "Intercommunal conflict", "electoral_attack": "Election-related attack",
-        "armed_group": "Armed group", "protest": "Protest", "other": "Other"},
-    ("tensions", "location_precision"): {
-        "exact": "Exact", "commune": "Commune", "cercle": "Cercle", "region": "Region"},
-    ("tensions", "source_type"): {
-        "mediator": "Mediator", "media": "Media", "partner": "Partner", "acled": "ACLED",
-        "ucdp": "UCDP", "other": "Other"},
-    ("tensions", "verification"): {
-        "unverified": "Unverified", "verified": "Verified", "false": "False"},
-    ("tensions", "status"): {"open": "Open", "follow_up": "Follow-up", "resolved": "Resolved"},
-    ("mediators", "gender"): {"female": "Female", "male": "Male"},
-    ("mediators", "age_band"): {
-        "18-24": "18-24", "25-35": "25-35", "36-49": "36-49", "50+": "50 and over"},
-    ("mediators", "status"): {"active": "Active", "inactive": "Inactive"},
+        "18-24": ("18-24 ans", "18-24"), "25-35": ("25-35 ans", "25-35"),
+        "36-49": ("36-49 ans", "36-49"), "50+": ("50 ans et plus", "50 and over")},
+    ("mediators", "status"): {"active": ("Actif", "Active"), "inactive": ("Inactif", "Inactive")},
 }
 #: Synonyms accepted on import besides codes and labels (normalised: lower case, no accents).
 ENUM_SYNONYMS: dict[tuple[str, str], dict[str, str]] = {
@@ -133,5 +124,5 @@ def enum_label(kind: str, field: str, code: str | None, lang: str = "fr") -> str
     """Display label of a code (empty for None)."""
     if code is None:
         return ""
-    table = ENUMS if lang == "fr" else ENUM_LABELS_EN
-    return table.get((kind, field), {}).get(code, code)
+    labels = ENUMS.get((kind, field), {}).get(code)
+    return code if labels is None else labels[0 if lang == "fr" else 1]
