@@ -602,21 +602,32 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
     data_cols = [t for t in cols if not t.startswith("__")]
     lat_raw, lon_raw = column("latitude"), column("longitude")
     place_cols = [column("region"), column("cercle"), column("commune")]
+    given_col = (value_cols[names.index("location_precision")] if kind == "tensions"
+                 else [None] * n)
+    no_coords = [a is None and b is None and c != c            # c != c: NaN
+                 for a, b, c in zip(lat_raw, lon_raw, lat.tolist())]
+
+    def place(i, given):
+        place_names = (place_cols[0][i], place_cols[1][i], place_cols[2][i])
+        if no_coords[i]:
+            return locator.placed(kind, place_names, given)
+        return _place(kind, locator, place_names, given,
+                      (lat_raw[i], lon_raw[i], lat[i], lon[i], at[i], swapped[i],
+                       at_commune[i], swapped_commune[i]))
+
+    # Placing depends on the given precision, which ACLED/UCDP rows only get below.
+    placed_col = [place(i, g) for i, g in enumerate(given_col)] if fmt == "veille" else None
     results = []
     for i, row_values in enumerate(zip(*value_cols)):
         rec = dict(zip(names, row_values))
-        reasons = [problems[i] for problems in reason_cols if problems[i] is not None]
+        reasons = ([problems[i] for problems in reason_cols if problems[i] is not None]
+                   if reason_cols else [])
         warns: list[Reason] = []
         if fmt != "veille":
             _external_tension(rec, cols, i, fmt, reasons)
         _check_counts(kind, rec, reasons)
-        place_names = (place_cols[0][i], place_cols[1][i], place_cols[2][i])
-        if lat_raw[i] is None and lon_raw[i] is None and np.isnan(lat[i]):
-            placed = locator.placed(kind, place_names, rec.get("location_precision"))
-        else:
-            placed = _place(kind, locator, place_names, rec.get("location_precision"),
-                            (lat_raw[i], lon_raw[i], lat[i], lon[i], at[i], swapped[i],
-                             at_commune[i], swapped_commune[i]))
+        placed = (placed_col[i] if placed_col is not None
+                  else place(i, rec.get("location_precision")))
         (rec["region_id"], rec["cercle_id"], rec["commune_id"], rec["latitude"],
          rec["longitude"], place_reasons, place_warns, precision) = placed
         reasons.extend(place_reasons)
