@@ -16,16 +16,23 @@ from geo import ingest, store  # noqa: E402
 
 
 def make_csv(rows: int) -> bytes:
-    lines = ["report_id;occurred_on;region;cercle;commune;latitude;longitude;category;severity;"
-             "fatalities;source_type;verification;status;summary"]
+    """Every canonical column; a third of the rows placed by coordinates (decimal commas),
+    the rest by cercle names in various spellings; ~4 % outside Mali (rejected)."""
+    lines = ["report_id;occurred_on;reported_on;region;cercle;commune;latitude;longitude;"
+             "location_precision;category;severity;fatalities;injuries;source_type;verification;"
+             "status;summary"]
     cercles = ["Mopti", "Djenné", "Timbuktu", "Gao", "Ségou", "Bandiagara", "Kidal", "Koro"]
     for i in range(rows):
+        day = (i % 28) + 1
         if i % 3 == 0:
-            where = f";;;{13.5 + (i % 40) / 10:.4f};{-5.5 + (i % 50) / 10:.4f}".replace(".", ",")
+            lat = f"{13.5 + (i % 40) / 10:.4f}".replace(".", ",")
+            lon = f"{-5.5 + (i % 50) / 10:.4f}".replace(".", ",")
+            place, precision = f";;;{lat};{lon}", "exact"
         else:
-            where = f";{cercles[i % len(cercles)]};;;"
-        lines.append(f"R{i};{(i % 28) + 1:02d}/07/2018;{where};Affrontement;{i % 5 + 1};"
-                     f"{i % 3};mediator;unverified;open;ligne {i}")
+            place, precision = f";{cercles[i % len(cercles)]};;;", "cercle"
+        lines.append(f"R{i};{day:02d}/07/2018;{day + 1:02d}/07/2018;{place};{precision};"
+                     f"Affrontement;{i % 5 + 1};{i % 3};{i % 4};mediator;unverified;open;"
+                     f"ligne {i}")
     return "\n".join(lines).encode("cp1252")
 
 

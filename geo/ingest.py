@@ -164,8 +164,9 @@ def read_table(data: bytes, file_name: str) -> tuple[pd.DataFrame, list[int]]:
         values = frame[col]
         if values.dtype == object:
             filled |= values.map(_is_filled).to_numpy(dtype=bool)
-        else:  # text columns (pandas string dtype): vectorised
-            filled |= values.fillna("").astype(str).str.strip().ne("").to_numpy(dtype=bool)
+        else:  # text columns (pandas string dtype): stripped once, vectorised
+            frame[col] = values = values.str.strip()
+            filled |= (values.notna() & values.ne("")).to_numpy(dtype=bool)
     frame = frame[filled].reset_index(drop=True)
     return frame, [n for n, keep in zip(numbers, filled) if keep]
 
@@ -508,7 +509,7 @@ class Locator:
 
 # --------------------------------------------------------------------------- validation
 
-@dataclass
+@dataclass(slots=True)
 class RowResult:
     row: int
     record: dict | None
@@ -520,7 +521,7 @@ class RowResult:
 def _clean(series: pd.Series) -> list:
     """Cells as values: empty strings and NaN become None, text is stripped."""
     if series.dtype != object and pd.api.types.is_string_dtype(series):
-        stripped = series.str.strip()
+        stripped = series.str.strip()   # already stripped by read_table: cheap
         keep = (stripped.notna() & (stripped != "")).to_numpy(dtype=bool)
         return stripped.astype(object).where(keep, None).tolist()
     values = series.tolist()
@@ -586,11 +587,15 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
             found = re.findall(r"-?\d+(?:[.,]\d+)?", str(v))
             if len(found) >= 2:
                 lat[i], lon[i] = parse_number(found[0]), parse_number(found[1])
+    # Point-in-polygon, vectorised; the swapped point is only tried where the point missed.
     at = locator.cercles_at(lon, lat)
-    swapped = locator.cercles_at(lat, lon)
+    missed = np.array([c is None for c in at]) & np.isfinite(lat) & np.isfinite(lon)
+    swapped = np.full(n, None, dtype=object)
+    swapped[missed] = locator.cercles_at(lat[missed], lon[missed])
     at_commune = locator.communes_at(lon, lat)
-    swapped_commune = locator.communes_at(lat, lon)
-    parsed = [(f.name, *_parse_field(f, column(f.name), kind, fmt, today))
+    swapped_commune = np.full(n, None, dtype=object)
+    swapped_commune[missed] = locator.communes_at(lat[missed], lon[missed])
+    parsed = [(f.name, *_parse_field(f, cols.get(f.name), kind, fmt, today, n))
               for f in FIELDS[kind] if f.type not in ("place", "coord")]
     names = [name for name, _, _ in parsed]
     value_cols = [values for _, values, _ in parsed]
@@ -615,6 +620,7 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
                       (lat_raw[i], lon_raw[i], lat[i], lon[i], at[i], swapped[i],
                        at_commune[i], swapped_commune[i]))
 
+    check_counts = kind != "tensions"     # tensions: only the severity scale, inlined below
     # Placing depends on the given precision, which ACLED/UCDP rows only get below.
     placed_col = [place(i, g) for i, g in enumerate(given_col)] if fmt == "veille" else None
     results = []
@@ -625,7 +631,10 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
         warns: list[Reason] = []
         if fmt != "veille":
             _external_tension(rec, cols, i, fmt, reasons)
-        _check_counts(kind, rec, reasons)
+        if check_counts:
+            _check_counts(kind, rec, reasons)
+        elif rec["severity"] is not None and not 1 <= rec["severity"] <= 5:   # tensions
+            reasons.append(_reason("severity_range", value=rec["severity"]))
         placed = (placed_col[i] if placed_col is not None
                   else place(i, rec.get("location_precision")))
         (rec["region_id"], rec["cercle_id"], rec["commune_id"], rec["latitude"],
@@ -646,9 +655,10 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
     return results
 
 
-def _parse_field(f, values: list, kind: str, fmt: str, today: date) -> tuple[list, list]:
+def _parse_field(f, values: list | None, kind: str, fmt: str, today: date,
+                 n: int) -> tuple[list, list]:
     """Parse one column: ``(values, problems)``, a problem being a :class:`Reason` or None.
-    Each distinct cell is parsed once."""
+    Each distinct cell is parsed once; ``values`` is None when the file has no such column."""
     missing_problem = None
     if f.required:
         if f.type == "date":
@@ -659,6 +669,8 @@ def _parse_field(f, values: list, kind: str, fmt: str, today: date) -> tuple[lis
         elif f.type == "enum" and fmt == "veille":
             missing_problem = _reason("code_missing", field=f.name)
     missing = (DEFAULTS.get((kind, f.name)) if f.type == "enum" else None, missing_problem)
+    if values is None:
+        return [missing[0]] * n, [missing_problem] * n
     if f.type == "enum":
         table = _enum_lookup(kind, f.name)
         allowed = ", ".join(ENUMS[(kind, f.name)])
@@ -811,7 +823,7 @@ def _place(kind: str, locator: Locator, names: tuple, given: str | None, coords)
 
 # --------------------------------------------------------------------------- storing
 
-_HASH_SKIP = {"warnings", "is_demo", "batch_id", "row_hash"}
+_HASH_SKIP = {"warnings", "is_demo", "batch_id"}
 
 
 def row_hash(rec: dict, keys: list[str] | None = None) -> str:
@@ -837,44 +849,77 @@ def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numb
     columns = store.RECORD_COLUMNS[kind]
     hash_keys = sorted(c for c in columns if c != id_field)
 
-    def decide(existing: dict[str, str]) -> list[dict]:
-        seen: dict[str, str] = {}
+    prefix = f"{kind[0].upper()}-"
+
+    def decide(existing_ids: set, stored_hashes) -> list[dict]:
+        """Classify each valid row: new, duplicate (same id, same content) or conflict (same
+        id, other content). Content is hashed only when an id is met twice (or missing)."""
+        seen: dict[str, dict] = {}
+        pending = []                       # rows whose id is already in the store
         to_insert = []
         for res in results:
             if res.warnings:
                 report.row_warnings.append((res.row, res.warnings))
-            if res.record is None:
+            rec = res.record
+            if rec is None:
                 report.rejections.append((res.row, res.reasons, res.data))
                 continue
-            rec = res.record          # exactly the record columns (see validate)
-            digest = row_hash(rec, hash_keys)
-            rid = rec.get(id_field) or f"{kind[0].upper()}-{digest[:16]}"
-            rec[id_field] = rid
-            prior = seen.get(rid, existing.get(rid))
-            if prior is None:
-                seen[rid] = digest
-                report.accepted += 1
-                rec.update(row_hash=digest, is_demo=is_demo,
-                           warnings=json.dumps([w.text("fr") for w in res.warnings],
-                                               ensure_ascii=False) if res.warnings else None)
+            rid = rec[id_field]
+            if not rid:                    # no identifier: one made from the content
+                rid = rec[id_field] = prefix + row_hash(rec, hash_keys)[:16]
+            if rid in existing_ids:
+                pending.append(res)
+                continue
+            first = seen.get(rid)
+            if first is None:
+                seen[rid] = rec
+                rec["is_demo"] = is_demo
+                rec["warnings"] = (json.dumps([w.text("fr") for w in res.warnings],
+                                              ensure_ascii=False) if res.warnings else None)
                 to_insert.append(rec)
-            elif prior == digest:
+            elif row_hash(first, hash_keys) == row_hash(rec, hash_keys):
                 report.duplicates += 1
             else:
                 report.rejections.append((res.row, [_reason("id_conflict", id=rid)], res.data))
+        if pending:
+            stored = stored_hashes([res.record[id_field] for res in pending])
+            for res in pending:
+                rid = res.record[id_field]
+                if stored.get(rid) == row_hash(res.record, hash_keys):
+                    report.duplicates += 1
+                else:
+                    report.rejections.append((res.row, [_reason("id_conflict", id=rid)],
+                                              res.data))
+        report.rejections.sort(key=lambda item: item[0])
+        report.accepted = len(to_insert)
         report.rejected = len(report.rejections)
         return to_insert
 
+    def stored_hashes_from(conn):
+        def fetch(ids: list[str]) -> dict[str, str]:
+            cols = [table.c[id_field], *(table.c[k] for k in hash_keys)]
+            wanted = set(ids)
+            out = {}
+            query = sa.select(*cols)
+            if len(wanted) <= 500:
+                query = query.where(table.c[id_field].in_(wanted))
+            for row in conn.execute(query):
+                if row[0] in wanted:
+                    out[row[0]] = row_hash(dict(zip(hash_keys, row[1:])), hash_keys)
+            return out
+        return fetch
+
     if engine is None or dry_run:
-        existing = {}
-        if engine is not None:
+        if engine is None:
+            decide(set(), lambda ids: {})
+        else:
             with engine.connect() as conn:
-                existing = dict(conn.execute(sa.select(table.c[id_field], table.c.row_hash)).all())
-        decide(existing)
+                existing = set(conn.execute(sa.select(table.c[id_field])).scalars())
+                decide(existing, stored_hashes_from(conn))
         return report
     with store.writing(engine, kind) as conn:
-        existing = dict(conn.execute(sa.select(table.c[id_field], table.c.row_hash)).all())
-        to_insert = decide(existing)
+        existing = set(conn.execute(sa.select(table.c[id_field])).scalars())
+        to_insert = decide(existing, stored_hashes_from(conn))
         batch_id = conn.execute(store.import_batch.insert().values(
             kind=kind, file_name=file_name[:255], sha256=sha256, rows=report.rows,
             accepted=report.accepted, rejected=report.rejected, duplicates=report.duplicates,
@@ -883,13 +928,12 @@ def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numb
         for row in to_insert:
             row["batch_id"] = batch_id
         store.bulk_insert(conn, table, to_insert)
-        if report.rejections:
-            conn.execute(store.rejected_row.insert(), [
-                {"batch_id": batch_id, "row": row,
-                 "reasons": json.dumps([x.text("fr") for x in reasons], ensure_ascii=False),
-                 "codes": json.dumps([x.code for x in reasons]),
-                 "data": json.dumps(data, ensure_ascii=False, default=str)}
-                for row, reasons, data in report.rejections])
+        store.bulk_insert(conn, store.rejected_row, [
+            {"batch_id": batch_id, "row": row,
+             "reasons": json.dumps([x.text("fr") for x in reasons], ensure_ascii=False),
+             "codes": json.dumps([x.code for x in reasons]),
+             "data": json.dumps(data, ensure_ascii=False, default=str)}
+            for row, reasons, data in report.rejections])
         report.batch_id = batch_id
     assert report.accepted + report.rejected + report.duplicates == report.rows
     return report
