@@ -106,6 +106,12 @@ with col_details:
                   format_significant(row["density"], lang, 3))
         st.metric(f"{ui.tr('field.area')} ({ui.tr('unit.km2')})",
                   format_number(row["area_km2"], lang))
+        st.markdown(ui.tr("overview.field_counts",
+                          sessions=format_number(row["workshop_sessions"], lang),
+                          participants=format_number(row["workshop_participants"], lang),
+                          mediators=format_number(row["mediators"], lang),
+                          per10k=format_significant(row["mediators_per_10k"], lang, 2),
+                          reports=format_number(row["tension_reports"], lang)))
         if row["population_type"] != "census_2009_provisional":
             st.warning(ui.tr("overview.estimate_note"))
         communes = ui.communes()

@@ -80,6 +80,9 @@ def test_cercle_query_parameter_selects_the_cercle():
     assert metrics["Population (2009)"] == "368\u202f512"
     assert metrics["Superficie (km²)"] == "7\u202f284"
     assert "mli-mopti" in _map_args(at)["feature_group"]       # outlined on the map
+    field = next(m.value for m in at.markdown if m.value.startswith("**Terrain**"))
+    assert field == ("**Terrain** — sessions d'atelier : 1, participants : 33 · médiateurs "
+                     "actifs : 32 (0,87 pour 10 000 hab.) · signalements : 15")   # demo seed
 
 
 def test_choosing_a_cercle_in_the_list_updates_the_url():
