@@ -7,6 +7,8 @@ record store (workshops, mediators, tension reports).
 
 from __future__ import annotations
 
+from datetime import date
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -115,3 +117,135 @@ def tension_points(reports: pd.DataFrame) -> gpd.GeoDataFrame:
                         break
         geoms.append(point)
     return gpd.GeoDataFrame(reports.reset_index(drop=True), geometry=geoms, crs="EPSG:4326")
+
+
+# --------------------------------------------------------------------------- windowed indicators
+# First part of the risk score's indicator table (issue 4): hazard and coping capacity for an
+# as-of date and a look-back window. Expert-rated context factors are not built yet.
+
+#: First month of the mission's programme: "months since the last workshop" of a cercle that
+#: never had one counts from here (a known absence, not missing data).
+PROGRAMME_START = date(2017, 1, 1)
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def default_as_of(records: dict[str, pd.DataFrame], today: date | None = None) -> date:
+    """The latest record date (tension reports, then workshops), else ``today``."""
+    dates = []
+    ten = records.get("tensions")
+    if ten is not None and len(ten):
+        dates.append(max(ten["occurred_on"]))
+    ws = records.get("workshops")
+    if ws is not None and len(ws):
+        dates.append(max(ws["start_date"]))
+    return max(dates) if dates else (today or date.today())
+
+
+def window_indicators(records: dict[str, pd.DataFrame], population: pd.Series, as_of: date,
+                      window_days: int = 90, unverified_weight: float = 0.5,
+                      communes_per_cercle: pd.Series | None = None) -> pd.DataFrame:
+    """Hazard and coping-capacity indicators per cercle, as of a date.
+
+    Reports and workshops dated after ``as_of`` are ignored, so the table can be computed as it
+    would have been on any past date (back-tests).
+
+    Parameters
+    ----------
+    records : dict
+        ``{"tensions", "mediators", "workshops"}`` DataFrames as from
+        :func:`geo.store.load_records` (missing kinds count as empty).
+    population : Series
+        Persons per ``cercle_id`` (the index of the result).
+    as_of : date
+        Last day included.
+    window_days : int
+        Look-back window in days for the hazard indicators (default 90).
+    unverified_weight : float
+        Weight of an unverified report relative to a verified one (0–1). Reports verified as
+        ``false`` are always excluded.
+    communes_per_cercle : Series, optional
+        Number of communes per cercle, for the share of communes with a mediator.
+
+    Returns
+    -------
+    DataFrame indexed like ``population`` with
+
+    * ``tension_weighted_per_100k`` = Σ severity × weight over reports in
+      (as_of − window_days, as_of], / population × 100,000;
+    * ``fatalities``, ``injuries`` -- sums over the same reports (persons);
+    * ``tension_trend_per_100k`` = weighted reports in the last 30 days − (weighted reports in
+      the 90 days before those) / 3, per 100,000 people: > 0 when the last month is above the
+      monthly rate of the previous quarter;
+    * ``armed_events_per_100k`` -- ACLED/UCDP events in the window per 100,000 people;
+    * ``mediators_active_per_10k`` -- active mediators trained on or before ``as_of``;
+    * ``communes_with_mediator_share`` -- share (0–1) of the cercle's communes with at least
+      one active mediator whose commune is known (NaN without ``communes_per_cercle``);
+    * ``workshop_participants_24m_per_10k`` -- participants of sessions started in the 24
+      months (730 days) up to ``as_of``, per 10,000 people;
+    * ``months_since_workshop`` -- months from the last session started on or before ``as_of``
+      (from :data:`PROGRAMME_START` when the cercle never had one).
+    """
+    index = population.index
+    pop = population.astype(float)
+    out = pd.DataFrame(index=index)
+    ten = _frame(records, "tensions")
+    ten = ten[(ten["verification"] != "false").to_numpy(dtype=bool)
+              & (_age_days(ten["occurred_on"], as_of) >= 0)]
+    ten = ten.assign(weight=ten["severity"] * ten["verification"].map(
+        lambda v: 1.0 if v == "verified" else unverified_weight))
+    age = _age_days(ten["occurred_on"], as_of)
+    in_window = ten[age < window_days]
+    by = in_window.groupby("cercle_id")
+    out["tension_weighted_per_100k"] = by["weight"].sum().reindex(index).fillna(0) / pop * 1e5
+    out["fatalities"] = by["fatalities"].sum().reindex(index).fillna(0)
+    out["injuries"] = by["injuries"].sum().reindex(index).fillna(0)
+    last30 = ten[age < 30].groupby("cercle_id")["weight"].sum().reindex(index).fillna(0)
+    prev90 = ten[(age >= 30) & (age < 120)].groupby("cercle_id")["weight"].sum() \
+        .reindex(index).fillna(0)
+    out["tension_trend_per_100k"] = (last30 - prev90 / 3) / pop * 1e5
+    armed = in_window[in_window["source_type"].isin(["acled", "ucdp"])].groupby("cercle_id").size()
+    out["armed_events_per_100k"] = armed.reindex(index).fillna(0) / pop * 1e5
+
+    med = _frame(records, "mediators")
+    trained = _age_days(med["trained_on"], as_of)
+    active = med[(med["status"] != "inactive").to_numpy(dtype=bool)
+                 & ~(trained < 0)]                        # unknown training date: counted
+    out["mediators_active_per_10k"] = (active.groupby("cercle_id").size().reindex(index)
+                                       .fillna(0) / pop * 1e4)
+    if communes_per_cercle is not None:
+        covered = active.dropna(subset=["commune_id"]).groupby("cercle_id")["commune_id"].nunique()
+        out["communes_with_mediator_share"] = (covered.reindex(index).fillna(0)
+                                               / communes_per_cercle.reindex(index))
+    else:
+        out["communes_with_mediator_share"] = np.nan
+
+    ws = _frame(records, "workshops")
+    ws = ws[_age_days(ws["start_date"], as_of) >= 0]
+    recent = ws[_age_days(ws["start_date"], as_of) < 730]
+    out["workshop_participants_24m_per_10k"] = (recent.groupby("cercle_id")["participants"].sum()
+                                                .reindex(index).fillna(0) / pop * 1e4)
+    last = ws.groupby("cercle_id")["start_date"].max().reindex(index)
+    last = last.map(lambda d: PROGRAMME_START if d is None or pd.isna(d) else d)
+    out["months_since_workshop"] = last.map(lambda d: (as_of - d).days / DAYS_PER_MONTH)
+    return out
+
+
+_EMPTY = {
+    "tensions": ["cercle_id", "occurred_on", "severity", "fatalities", "injuries",
+                 "verification", "source_type"],
+    "mediators": ["cercle_id", "commune_id", "status", "trained_on"],
+    "workshops": ["cercle_id", "start_date", "participants"],
+}
+
+
+def _age_days(dates: pd.Series, as_of: date) -> np.ndarray:
+    """Days from each date to ``as_of`` (negative after it; NaN when unknown)."""
+    return np.array([np.nan if d is None or pd.isna(d) else (as_of - d).days for d in dates],
+                    dtype=float)
+
+
+def _frame(records: dict[str, pd.DataFrame], kind: str) -> pd.DataFrame:
+    frame = records.get(kind)
+    if frame is None or not len(frame):
+        return pd.DataFrame(columns=_EMPTY[kind])
+    return frame

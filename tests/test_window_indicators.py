@@ -1,0 +1,89 @@
+"""Hazard and coping-capacity indicators as of a date (first part of issue 4), on a fixture
+small enough to compute by hand."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from geo.indicators import PROGRAMME_START, default_as_of, window_indicators
+
+AS_OF = date(2018, 8, 31)
+POP = pd.Series({"a": 100_000, "b": 50_000, "c": 200_000})
+
+
+def tensions(*rows):
+    cols = ["cercle_id", "occurred_on", "severity", "fatalities", "injuries", "verification",
+            "source_type"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+RECORDS = {
+    "tensions": tensions(
+        ("a", date(2018, 8, 20), 4, 2, 1, "verified", "mediator"),     # last 30 days
+        ("a", date(2018, 8, 2), 2, 0, 0, "unverified", "media"),       # last 30 days
+        ("a", date(2018, 6, 15), 3, 1, 0, "verified", "acled"),        # 77 days ago
+        ("a", date(2018, 8, 30), 5, 9, 9, "false", "media"),           # false: excluded
+        ("b", date(2018, 3, 1), 5, 3, 3, "verified", "mediator"),      # outside the window
+        ("b", date(2018, 9, 5), 5, 3, 3, "verified", "mediator"),      # after as_of
+    ),
+    "mediators": pd.DataFrame([
+        ("a", "a-1", "active", date(2018, 1, 1)),
+        ("a", "a-1", "active", date(2018, 1, 1)),
+        ("a", "a-2", "inactive", date(2018, 1, 1)),
+        ("b", None, "active", date(2018, 1, 1)),
+        ("c", "c-1", "active", date(2019, 1, 1)),                       # trained after as_of
+    ], columns=["cercle_id", "commune_id", "status", "trained_on"]),
+    "workshops": pd.DataFrame([
+        ("a", date(2018, 5, 1), 30),
+        ("a", date(2016, 5, 1), 99),                                    # > 24 months before
+        ("c", date(2018, 9, 1), 40),                                    # after as_of
+    ], columns=["cercle_id", "start_date", "participants"]),
+}
+
+
+@pytest.fixture(scope="module")
+def table():
+    return window_indicators(RECORDS, POP, AS_OF, window_days=90, unverified_weight=0.5,
+                             communes_per_cercle=pd.Series({"a": 4, "b": 2, "c": 5}))
+
+
+def test_hazard_by_hand(table):
+    # a: 4×1 + 2×0.5 + 3×1 = 8 weighted, per 100,000 people (a has 100,000)
+    assert table.at["a", "tension_weighted_per_100k"] == pytest.approx(8.0)
+    assert table.at["a", "fatalities"] == 3 and table.at["a", "injuries"] == 1
+    # last 30 days: 4 + 1 = 5; 90 days before (30..119 days ago): 3 -> 5 - 3/3 = 4
+    assert table.at["a", "tension_trend_per_100k"] == pytest.approx(4.0)
+    assert table.at["a", "armed_events_per_100k"] == pytest.approx(1.0)
+    # b's reports are outside the window or after as_of
+    assert table.loc["b", ["tension_weighted_per_100k", "fatalities"]].tolist() == [0, 0]
+    assert table.at["c", "tension_weighted_per_100k"] == 0
+
+
+def test_coping_by_hand(table):
+    assert table.at["a", "mediators_active_per_10k"] == pytest.approx(2 / 100_000 * 1e4)
+    assert table.at["b", "mediators_active_per_10k"] == pytest.approx(1 / 50_000 * 1e4)
+    assert table.at["c", "mediators_active_per_10k"] == 0          # trained after as_of
+    assert table.at["a", "communes_with_mediator_share"] == pytest.approx(1 / 4)
+    assert table.at["b", "communes_with_mediator_share"] == 0      # commune unknown
+    assert table.at["a", "workshop_participants_24m_per_10k"] == pytest.approx(3.0)
+    assert table.at["a", "months_since_workshop"] == pytest.approx(122 / (365.25 / 12))
+    never = (AS_OF - PROGRAMME_START).days / (365.25 / 12)
+    assert table.at["b", "months_since_workshop"] == pytest.approx(never)
+    assert table.at["c", "months_since_workshop"] == pytest.approx(never)   # future session
+
+
+def test_unverified_weight_and_row_order():
+    full = window_indicators(RECORDS, POP, AS_OF, unverified_weight=1.0)
+    assert full.at["a", "tension_weighted_per_100k"] == pytest.approx(9.0)
+    shuffled = {k: v.sample(frac=1, random_state=3) for k, v in RECORDS.items()}
+    pd.testing.assert_frame_equal(window_indicators(shuffled, POP, AS_OF),
+                                  window_indicators(RECORDS, POP, AS_OF))
+
+
+def test_empty_store_and_default_as_of():
+    empty = window_indicators({}, POP, AS_OF)
+    assert (empty["tension_weighted_per_100k"] == 0).all()
+    assert empty["communes_with_mediator_share"].isna().all()
+    assert default_as_of(RECORDS) == date(2018, 9, 5)
+    assert default_as_of({}, today=date(2026, 1, 1)) == date(2026, 1, 1)
