@@ -18,8 +18,10 @@ Method (after the INFORM Risk Index and the OECD/JRC Handbook on composite indic
 5. Five classes with fixed thresholds: very low < 2 ≤ low < 3.5 ≤ medium < 5 ≤ high < 6.5
    ≤ very high.
 
+Command line: ``python -m geo.risk [--as-of YYYY-MM-DD] [--window-days N] [--json]``.
+
 Not built yet: expert-rated context factors (the vulnerability dimension), the UI (Risk and
-Methodology pages), sensitivity analysis, back-test and command line.
+Methodology pages), sensitivity analysis and back-test.
 """
 
 from __future__ import annotations
@@ -153,3 +155,71 @@ def score(table: pd.DataFrame, method: Method = Method()) -> Scores:
     classes = pd.Series([classify(v) for v in overall], index=overall.index, dtype=object)
     return Scores(normalised, dimensions, overall, classes,
                   overall.rank(ascending=False, method="min"), completeness)
+
+
+def indicator_table(engine, as_of=None, window_days: int = 90,
+                    unverified_weight: float = 0.5) -> tuple[pd.DataFrame, object]:
+    """The indicator table the score reads: reference data + windowed field indicators.
+
+    Returns ``(table indexed by cercle_id, as_of used)``; ``as_of`` defaults to the latest
+    record date (see :func:`geo.indicators.default_as_of`).
+    """
+    from geo import indicators, store, units
+
+    records = {k: store.load_records(engine, k) for k in ("tensions", "mediators", "workshops")}
+    as_of = as_of or indicators.default_as_of(records)
+    cercles = units.load_cercles()
+    table = indicators.window_indicators(records, cercles["population"], as_of, window_days,
+                                         unverified_weight, units.commune_counts())
+    return table.join(cercles[["population", "density"]]), as_of
+
+
+def scores_records(scores: Scores) -> list[dict]:
+    """One JSON-ready object per cercle: ``cercle_id, score, class, rank, completeness`` and the
+    dimension scores (None for no data), best rank first."""
+    out = []
+    for cid in scores.score.sort_values(ascending=False, na_position="last").index:
+        value = scores.score[cid]
+        rec = {"cercle_id": cid,
+               "score": None if np.isnan(value) else round(float(value), 3),
+               "class": scores.risk_class[cid],
+               "rank": None if np.isnan(scores.rank[cid]) else int(scores.rank[cid]),
+               "completeness": round(float(scores.completeness[cid]), 3)}
+        for dim in scores.dimensions.columns:
+            v = scores.dimensions.at[cid, dim]
+            rec[dim] = None if np.isnan(v) else round(float(v), 3)
+        out.append(rec)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import json
+    from datetime import date
+
+    from geo import store
+
+    parser = argparse.ArgumentParser(prog="python -m geo.risk",
+                                     description="Risk score of every cercle.")
+    parser.add_argument("--as-of", type=date.fromisoformat, default=None,
+                        help="YYYY-MM-DD (default: the latest record date)")
+    parser.add_argument("--window-days", type=int, default=90)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    table, as_of = indicator_table(store.make_engine(), args.as_of, args.window_days)
+    rows = scores_records(score(table))
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+    else:
+        print(f"as of {as_of}, window {args.window_days} days")
+        for r in rows:
+            shown = "no data" if r["score"] is None else f"{r['score']:5.2f}"
+            print(f"{r['rank'] or '-':>3} {r['cercle_id']:22s} {shown} {r['class'] or ''} "
+                  f"(completeness {r['completeness']:.0%})")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())

@@ -85,3 +85,25 @@ def test_invariants(rows, extra, pick):
     helped = table.copy()
     helped.loc[who, "mediators"] += extra
     assert score(helped, METHOD).score[who] <= res.score[who] + 1e-9
+
+
+def test_command_line_on_the_demo_store(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from geo import demo, store
+
+    url = f"sqlite:///{tmp_path / 'risk.sqlite'}"
+    demo.ensure_initialised(store.make_engine(url))
+    out = subprocess.run([sys.executable, "-m", "geo.risk", "--as-of", "2018-08-31", "--json"],
+                         cwd=Path(__file__).resolve().parent.parent, capture_output=True,
+                         text=True, env={**os.environ, "VEILLE_DATABASE_URL": url}, check=True)
+    rows = json.loads(out.stdout)
+    assert len(rows) == 50
+    assert {"cercle_id", "score", "class", "rank", "completeness", "hazard", "coping"} <= set(rows[0])
+    scores = [r["score"] for r in rows if r["score"] is not None]
+    assert scores == sorted(scores, reverse=True) and rows[0]["rank"] == 1
+    assert all(0 <= s <= 10 for s in scores)
