@@ -60,8 +60,9 @@ def field_counts(records: dict[str, pd.DataFrame], index: pd.Index) -> pd.DataFr
     return out[FIELD_COLUMNS]
 
 
-def cercle_indicators(engine: Engine | None = None) -> pd.DataFrame:
-    """Indicators per cercle.
+def cercle_indicators(engine: Engine | None = None, as_of: date | None = None,
+                      window_days: int = 90, unverified_weight: float = 0.5) -> pd.DataFrame:
+    """Indicators per cercle: the one table every page and the risk score read.
 
     Returns
     -------
@@ -72,9 +73,13 @@ def cercle_indicators(engine: Engine | None = None) -> pd.DataFrame:
         * ``area_km2`` -- km², EPSG:6933, full geometry;
         * ``density`` -- persons per km² = population / area_km2;
         * ``n_communes`` -- number of communes (ADM3) in the cercle;
-        * :data:`FIELD_COLUMNS` from the store (0 without a store or records);
-        * ``workshop_participants_per_10k`` and ``mediators_per_10k`` -- per 10,000 people
-          = count / population × 10,000.
+        * :data:`FIELD_COLUMNS` -- all-time counts from the store (0 without records);
+        * ``workshop_participants_per_10k`` and ``mediators_per_10k`` -- those counts per
+          10,000 people = count / population × 10,000;
+        * the hazard and coping indicators of :func:`window_indicators` as of ``as_of``
+          (default: the latest record date, see :func:`default_as_of`) over ``window_days``.
+
+        ``table.attrs["as_of"]`` and ``table.attrs["window_days"]`` record the window.
     """
     table = reference_indicators()
     records = ({k: store.load_records(engine, k) for k in ("workshops", "mediators", "tensions")}
@@ -83,6 +88,10 @@ def cercle_indicators(engine: Engine | None = None) -> pd.DataFrame:
     pop = table["population"].astype(float)
     table["workshop_participants_per_10k"] = table["workshop_participants"] / pop * PER_10K
     table["mediators_per_10k"] = table["mediators"] / pop * PER_10K
+    as_of = as_of or default_as_of(records)
+    table = table.join(window_indicators(records, table["population"], as_of, window_days,
+                                         unverified_weight, table["n_communes"]))
+    table.attrs.update(as_of=as_of, window_days=window_days)
     return table
 
 

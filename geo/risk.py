@@ -159,19 +159,12 @@ def score(table: pd.DataFrame, method: Method = Method()) -> Scores:
 
 def indicator_table(engine, as_of=None, window_days: int = 90,
                     unverified_weight: float = 0.5) -> tuple[pd.DataFrame, object]:
-    """The indicator table the score reads: reference data + windowed field indicators.
+    """The indicator table the score reads (:func:`geo.indicators.cercle_indicators`) and the
+    as-of date it was computed for."""
+    from geo.indicators import cercle_indicators
 
-    Returns ``(table indexed by cercle_id, as_of used)``; ``as_of`` defaults to the latest
-    record date (see :func:`geo.indicators.default_as_of`).
-    """
-    from geo import indicators, store, units
-
-    records = {k: store.load_records(engine, k) for k in ("tensions", "mediators", "workshops")}
-    as_of = as_of or indicators.default_as_of(records)
-    cercles = units.load_cercles()
-    table = indicators.window_indicators(records, cercles["population"], as_of, window_days,
-                                         unverified_weight, units.commune_counts())
-    return table.join(cercles[["population", "density"]]), as_of
+    table = cercle_indicators(engine, as_of, window_days, unverified_weight)
+    return table, table.attrs["as_of"]
 
 
 def scores_records(scores: Scores) -> list[dict]:
