@@ -14,8 +14,6 @@ LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
 TRANSLATIONS: dict[str, dict[str, str]] = {
     "fr": {
-        "app.title": "Veille",
-        "app.tagline": "Risques de violences électorales et médiation communautaire — Mali",
         "sidebar.language": "Langue / Language",
         "sidebar.boundaries": "Limites : {version}, structure antérieure à 2016 (8 régions + Bamako, 49 cercles + Bamako). Population : RGPH 2009.",
         "nav.overview": "Vue d'ensemble",
@@ -95,9 +93,6 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "field.area": "Superficie",
         "field.communes": "Communes",
         "field.severity": "gravité",
-        "field.population_type": "Type de chiffre",
-        "poptype.census_2009_provisional": "RGPH 2009, résultats provisoires",
-        "poptype.estimate_split_of_regional_remainder": "estimation (reste régional réparti)",
         "layer.density": "Densité de population",
         "layer.density.unit": "hab./km²",
         "layer.population": "Population",
@@ -202,8 +197,6 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "ingest.reason.id_conflict": "identifiant {id} déjà enregistré avec un contenu différent",
     },
     "en": {
-        "app.title": "Veille",
-        "app.tagline": "Election-related violence risk and community mediation — Mali",
         "sidebar.language": "Langue / Language",
         "sidebar.boundaries": "Boundaries: {version}, pre-2016 structure (8 regions + Bamako, 49 cercles + Bamako). Population: 2009 census.",
         "nav.overview": "Overview",
@@ -283,9 +276,6 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "field.area": "Area",
         "field.communes": "Communes",
         "field.severity": "severity",
-        "field.population_type": "Figure type",
-        "poptype.census_2009_provisional": "RGPH 2009, provisional results",
-        "poptype.estimate_split_of_regional_remainder": "estimate (regional remainder split)",
         "layer.density": "Population density",
         "layer.density.unit": "people/km²",
         "layer.population": "Population",

@@ -577,11 +577,13 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
     def column(name):
         return cols.get(name, empty)
 
-    numbers = _Memo(lambda v: parse_number(v))
-    lat = np.array([np.nan if v is None else (numbers[v] if numbers[v] is not None else np.nan)
-                    for v in column("latitude")], dtype=float)
-    lon = np.array([np.nan if v is None else (numbers[v] if numbers[v] is not None else np.nan)
-                    for v in column("longitude")], dtype=float)
+    numbers = _Memo(parse_number)
+
+    def coordinates(values: list) -> np.ndarray:
+        parsed = (None if v is None else numbers[v] for v in values)
+        return np.array([np.nan if x is None else x for x in parsed], dtype=float)
+
+    lat, lon = coordinates(column("latitude")), coordinates(column("longitude"))
     for i, v in enumerate(column("_geolocation")):
         if v is not None and not (np.isfinite(lat[i]) and np.isfinite(lon[i])):
             found = re.findall(r"-?\d+(?:[.,]\d+)?", str(v))
