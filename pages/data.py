@@ -66,16 +66,16 @@ if upload is not None:
         st.subheader(ui.tr("data.preview"))
         _report_tables(preview)
         done_key = f"imported_{kind}_{digest}"
-        if st.session_state.get(done_key):
-            st.success(st.session_state[done_key])
+        if st.session_state.get(done_key):          # the counts; the text follows the language
+            st.success(ui.tr("data.done", **st.session_state[done_key]))
         elif st.button(ui.tr("data.confirm"), type="primary", disabled=preview.rows == 0):
             try:
                 report = ingest.import_file(engine, kind, data, upload.name, locator=_locator())
             except ingest.ImportRefused as refused:
                 st.error(refused.message(lang))
             else:
-                st.session_state[done_key] = ui.tr(
-                    "data.done", batch=report.batch_id, accepted=report.accepted,
+                st.session_state[done_key] = dict(
+                    batch=report.batch_id, accepted=report.accepted,
                     rejected=report.rejected, duplicates=report.duplicates)
                 st.cache_data.clear()
                 st.rerun()
