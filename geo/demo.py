@@ -3,7 +3,8 @@
 The figures follow the mission's public facts — workshops since 2017 in Bamako, Mopti, Ségou,
 Koulikoro, Sikasso, Kayes, Tombouctou, Gao and Kidal with 540 participants in all (many women
 and young people, seven stakeholder groups), 1,424 community mediators spread over the cercles
-with realistic gaps, tension reports concentrated around the 2018 presidential election
+with realistic gaps, expert ratings of the three context factors named by the mission,
+tension reports concentrated around the 2018 presidential election
 (29 July and 12 August 2018) and in the centre and the north. Everything else is invented:
 the records are flagged ``is_demo`` and the app shows a banner while any is stored.
 
@@ -21,14 +22,14 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
 import pandas as pd
 import shapely
 from sqlalchemy.engine import Engine
 
-from geo import store, units
+from geo import context, store, units
 from geo.ingest import ImportReport, Locator, import_frame
 from geo.records import GROUPS
 
@@ -175,6 +176,34 @@ def tensions(rng: np.random.Generator) -> pd.DataFrame:
         .replace({"None": "", "nan": ""})
 
 
+#: Demonstration expert ratings (0–10) per region for the three seeded context factors;
+#: each cercle varies around its region's value, and a few cercles stay unrated.
+CONTEXT_BY_REGION = {
+    "crisis_north_centre": {"ML01": 1.5, "ML02": 2.5, "ML03": 1.5, "ML04": 5.0, "ML05": 7.5,
+                            "ML06": 8.0, "ML07": 8.5, "ML08": 9.0, "ML09": 2.0},
+    "intercommunal": {"ML01": 2.0, "ML02": 2.5, "ML03": 2.0, "ML04": 5.5, "ML05": 8.5,
+                      "ML06": 4.5, "ML07": 6.5, "ML08": 4.0, "ML09": 1.0},
+    "political_tension": {"ML01": 4.0, "ML02": 4.5, "ML03": 4.0, "ML04": 4.5, "ML05": 5.0,
+                          "ML06": 4.5, "ML07": 5.0, "ML08": 6.0, "ML09": 8.0},
+}
+#: Date given to the demonstration ratings (a baseline assessment before the 2018 election).
+CONTEXT_RATED_AT = datetime(2017, 1, 16, 9, 0, tzinfo=timezone.utc)
+
+
+def context_ratings(rng: np.random.Generator) -> list[context.Rating]:
+    """Demonstration ratings of the seeded context factors (two cercles per factor unrated)."""
+    cercles = units.load_cercles()
+    out = []
+    for factor_id, by_region in CONTEXT_BY_REGION.items():
+        unrated = set(rng.choice(cercles.index, size=2, replace=False))
+        for cid, region in cercles["region_id"].items():
+            if cid in unrated:
+                continue
+            value = np.clip(by_region[region] + rng.normal(0, 0.8), 0, 10)
+            out.append(context.Rating(factor_id, cid, float(np.round(value * 2) / 2)))
+    return out
+
+
 def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
     """The three demonstration tables (canonical columns, as text), deterministic for a seed."""
     rng = np.random.default_rng(seed)
@@ -193,6 +222,9 @@ def load(engine: Engine, seed: int = SEED,
         reports[kind] = import_frame(engine, kind, frame, list(range(2, len(frame) + 2)),
                                      f"demo-{kind}-seed{seed}", sha, is_demo=True,
                                      locator=locator)
+    context.rate(engine, context_ratings(np.random.default_rng(seed + 1)),
+                 rated_by="Démonstration / demonstration", note="Évaluation fictive",
+                 is_demo=True, rated_at=CONTEXT_RATED_AT)
     with store.writing(engine) as conn:
         store.set_meta(conn, "demo_loaded_seed", str(seed))
     return reports

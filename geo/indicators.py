@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from geo import store, units
+from geo import context, store, units
 
 #: Identity columns of the table (the rest are indicators).
 ID_COLUMNS = ["cercle_id", "cercle_fr", "region_id", "region_fr", "population_type"]
@@ -77,9 +77,12 @@ def cercle_indicators(engine: Engine | None = None, as_of: date | None = None,
         * ``workshop_participants_per_10k`` and ``mediators_per_10k`` -- those counts per
           10,000 people = count / population × 10,000;
         * the hazard and coping indicators of :func:`window_indicators` as of ``as_of``
-          (default: the latest record date, see :func:`default_as_of`) over ``window_days``.
+          (default: the latest record date, see :func:`default_as_of`) over ``window_days``;
+        * ``context_<factor_id>`` -- the expert rating in force (0–10, NaN when unrated) of
+          each context factor (:mod:`geo.context`).
 
-        ``table.attrs["as_of"]`` and ``table.attrs["window_days"]`` record the window.
+        ``table.attrs`` records ``as_of``, ``window_days`` and ``context_factors`` (the factor
+        ids, in order).
     """
     table = reference_indicators()
     records = ({k: store.load_records(engine, k) for k in ("workshops", "mediators", "tensions")}
@@ -88,10 +91,25 @@ def cercle_indicators(engine: Engine | None = None, as_of: date | None = None,
     pop = table["population"].astype(float)
     table["workshop_participants_per_10k"] = table["workshop_participants"] / pop * PER_10K
     table["mediators_per_10k"] = table["mediators"] / pop * PER_10K
-    as_of = as_of or default_as_of(records)
+    return with_window(table, records, as_of or default_as_of(records), window_days,
+                       unverified_weight, context.ratings(engine) if engine is not None else None)
+
+
+def with_window(table: pd.DataFrame, records: dict[str, pd.DataFrame], as_of: date,
+                window_days: int = 90, unverified_weight: float = 0.5,
+                ratings: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``table`` (reference columns, indexed by ``cercle_id``) joined with the indicators of
+    :func:`window_indicators` as of ``as_of`` and the context ratings (one column per factor,
+    as from :func:`geo.context.ratings`) as ``context_<factor_id>`` columns; the window and
+    the factor ids go into ``attrs``. The app and the back-test both build their table here.
+    """
     table = table.join(window_indicators(records, table["population"], as_of, window_days,
-                                         unverified_weight, table["n_communes"]))
-    table.attrs.update(as_of=as_of, window_days=window_days)
+                                         unverified_weight, table.get("n_communes")))
+    factor_ids: list[str] = []
+    if ratings is not None:
+        factor_ids = list(ratings.columns)
+        table = table.join(ratings.rename(columns=context.column))
+    table.attrs.update(as_of=as_of, window_days=window_days, context_factors=factor_ids)
     return table
 
 
@@ -129,8 +147,8 @@ def tension_points(reports: pd.DataFrame) -> gpd.GeoDataFrame:
 
 
 # --------------------------------------------------------------------------- windowed indicators
-# First part of the risk score's indicator table (issue 4): hazard and coping capacity for an
-# as-of date and a look-back window. Expert-rated context factors are not built yet.
+# Hazard and coping capacity for an as-of date and a look-back window (the context factors
+# come from geo.context).
 
 #: First month of the mission's programme: "months since the last workshop" of a cercle that
 #: never had one counts from here (a known absence, not missing data).

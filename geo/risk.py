@@ -1,4 +1,4 @@
-"""Composite risk score per cercle (issue 4, in progress): the scoring core.
+"""Composite risk score per cercle: method, presets, explanation.
 
 Method (after the INFORM Risk Index and the OECD/JRC Handbook on composite indicators):
 
@@ -10,23 +10,24 @@ Method (after the INFORM Risk Index and the OECD/JRC Handbook on composite indic
 2. Polarity: indicators of coping capacity count *against* risk, so the dimension uses their
    lack, ``10 − x'`` (INFORM's "lack of coping capacity").
 3. A dimension score is the weighted mean of its available indicators (weights renormalised
-   over the indicators that have a value; no value at all → no score).
-4. The overall score is the geometric mean of the available dimension scores by default,
-   ``(Π d_i)^(1/k)``, or their arithmetic mean; a cercle with no dimension score has none.
-   Missing data is never read as zero risk: it stays NaN and lowers ``completeness``, the
-   share of indicators with a value.
+   over the indicators that have a value; no value at all → no score). Dimensions: hazard
+   (tensions), vulnerability (context: population, density, expert-rated context factors),
+   lack of coping capacity (mediators, workshops).
+4. The overall score is the weighted geometric mean of the available dimension scores by
+   default, ``exp(Σ a_d ln d / Σ a_d)``, or their weighted arithmetic mean; a cercle with no
+   dimension score has none. Missing data is never read as zero risk: it stays NaN and lowers
+   ``completeness``, the share of indicators with a value.
 5. Five classes with fixed thresholds: very low < 2 ≤ low < 3.5 ≤ medium < 5 ≤ high < 6.5
    ≤ very high.
 
 Command line: ``python -m geo.risk [--as-of YYYY-MM-DD] [--window-days N] [--json]``.
-
-Not built yet: expert-rated context factors (the vulnerability dimension), the UI (Risk and
-Methodology pages), sensitivity analysis and back-test.
+Robustness (Monte Carlo sensitivity) and the back-test are in :mod:`geo.robustness`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 
 import numpy as np
 import pandas as pd
@@ -34,9 +35,12 @@ import pandas as pd
 DIMENSIONS = ("hazard", "vulnerability", "coping")
 NORMALISATIONS = ("minmax", "rank", "zscore")
 AGGREGATIONS = ("geometric", "arithmetic")
+TRANSFORMS = ("none", "log1p")
 #: Upper bounds of the classes "very low" … "high"; above the last is "very high".
 CLASS_THRESHOLDS = (2.0, 3.5, 5.0, 6.5)
 CLASSES = ("very_low", "low", "medium", "high", "very_high")
+#: Colour of each class (ColorBrewer YlOrRd, 5 classes): legend, map, charts.
+CLASS_COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,8 @@ class Indicator:
     """One indicator of the score.
 
     ``polarity`` is +1 when more means more risk, −1 for coping capacity (more means less
-    risk); ``transform`` is ``"log1p"`` or ``"none"``.
+    risk); ``transform`` is ``"log1p"`` or ``"none"``; ``weight`` is relative within the
+    dimension (0 leaves the indicator out).
     """
 
     column: str
@@ -54,17 +59,21 @@ class Indicator:
     weight: float = 1.0
 
 
+#: Indicators of the score (the context factors are added per table: :func:`method_for`).
 DEFAULT_INDICATORS: tuple[Indicator, ...] = (
     Indicator("tension_weighted_per_100k", "hazard", 1, "log1p", 2.0),
     Indicator("fatalities", "hazard", 1, "log1p", 1.0),
     Indicator("tension_trend_per_100k", "hazard", 1, "none", 0.5),
     Indicator("armed_events_per_100k", "hazard", 1, "log1p", 1.0),
-    Indicator("density", "vulnerability", 1, "log1p", 1.0),
+    Indicator("population", "vulnerability", 1, "log1p", 0.5),
+    Indicator("density", "vulnerability", 1, "log1p", 0.5),
     Indicator("mediators_active_per_10k", "coping", -1, "none", 2.0),
     Indicator("communes_with_mediator_share", "coping", -1, "none", 1.0),
     Indicator("workshop_participants_24m_per_10k", "coping", -1, "log1p", 1.0),
     Indicator("months_since_workshop", "coping", 1, "none", 0.5),
 )
+#: Weight of each expert-rated context factor in the vulnerability dimension.
+CONTEXT_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,82 @@ class Method:
     normalisation: str = "minmax"
     aggregation: str = "geometric"
     dimension_weights: dict = field(default_factory=lambda: {d: 1.0 for d in DIMENSIONS})
+
+    def __post_init__(self):
+        if self.normalisation not in NORMALISATIONS:
+            raise ValueError(f"normalisation must be one of {NORMALISATIONS}")
+        if self.aggregation not in AGGREGATIONS:
+            raise ValueError(f"aggregation must be one of {AGGREGATIONS}")
+
+    def weights(self) -> dict[str, float]:
+        """Indicator weights by column."""
+        return {i.column: i.weight for i in self.indicators}
+
+    def replace(self, indicator_weights: dict[str, float] | None = None, **changes) -> "Method":
+        """A copy with some choices changed; ``indicator_weights`` maps columns to weights."""
+        inds = self.indicators
+        if indicator_weights:
+            inds = tuple(dc_replace(i, weight=float(indicator_weights.get(i.column, i.weight)))
+                         for i in inds)
+        return dc_replace(self, indicators=inds, **changes)
+
+    def parameters(self) -> dict:
+        """JSON-ready record of the method (written into every download)."""
+        return {"normalisation": self.normalisation, "aggregation": self.aggregation,
+                "dimension_weights": {d: float(self.dimension_weights.get(d, 1.0))
+                                      for d in DIMENSIONS},
+                "indicators": [{"column": i.column, "dimension": i.dimension,
+                                "polarity": i.polarity, "transform": i.transform,
+                                "weight": i.weight} for i in self.indicators],
+                "class_thresholds": list(CLASS_THRESHOLDS)}
+
+
+def method_for(table: pd.DataFrame, base: Method | None = None) -> Method:
+    """``base`` (default: :class:`Method`) with the table's context factors added to the
+    vulnerability dimension (``table.attrs["context_factors"]``)."""
+    from geo.context import column
+
+    base = base or Method()
+    have = {i.column for i in base.indicators}
+    extra = tuple(Indicator(column(f), "vulnerability", 1, "none", CONTEXT_WEIGHT)
+                  for f in table.attrs.get("context_factors", []) if column(f) not in have)
+    return dc_replace(base, indicators=base.indicators + extra)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named set of choices: dimension weights, normalisation, aggregation, and weights of
+    some indicators (the others keep their default)."""
+
+    key: str
+    dimension_weights: dict
+    normalisation: str = "minmax"
+    aggregation: str = "geometric"
+    indicator_weights: dict = field(default_factory=dict)
+    equal_indicator_weights: bool = False
+
+    def apply(self, method: Method) -> Method:
+        inds = tuple(dc_replace(i, weight=1.0 if self.equal_indicator_weights
+                                else self.indicator_weights.get(i.column, i.weight))
+                     for i in method.indicators)
+        return Method(inds, self.normalisation, self.aggregation, dict(self.dimension_weights))
+
+
+PRESETS: dict[str, Preset] = {p.key: p for p in (
+    # Veille's default: the three dimensions weigh the same, reports and mediators count most.
+    Preset("default", {"hazard": 1.0, "vulnerability": 1.0, "coping": 1.0}),
+    # As the INFORM Risk Index: equal weights everywhere, geometric mean, min-max.
+    Preset("inform", {"hazard": 1.0, "vulnerability": 1.0, "coping": 1.0},
+           equal_indicator_weights=True),
+    # Recent violence first: hazard counts double, arithmetic mean so it can dominate.
+    Preset("tensions_first", {"hazard": 2.0, "vulnerability": 1.0, "coping": 0.5},
+           aggregation="arithmetic",
+           indicator_weights={"tension_weighted_per_100k": 3.0, "fatalities": 2.0}),
+    # Deployment planning: thin coverage counts double.
+    Preset("coverage_first", {"hazard": 1.0, "vulnerability": 1.0, "coping": 2.0},
+           indicator_weights={"mediators_active_per_10k": 3.0}),
+)}
+DEFAULT_PRESET = "default"
 
 
 @dataclass
@@ -91,18 +176,29 @@ class Scores:
 
 def normalise(values: pd.Series, how: str = "minmax") -> pd.Series:
     """Map a column to 0–10 (see the module docstring); NaN stays NaN."""
+    return pd.Series(normalise_array(values.to_numpy(dtype=float), how), index=values.index)
+
+
+def normalise_array(x: np.ndarray, how: str = "minmax") -> np.ndarray:
+    """:func:`normalise` on a 1-D float array (numpy only: the score runs it per indicator)."""
     if how not in NORMALISATIONS:
         raise ValueError(f"normalisation must be one of {NORMALISATIONS}")
-    x = values.astype(float)
-    valid = x.dropna()
-    if valid.empty or valid.nunique() == 1:
-        return x.where(x.isna(), 0.0)
+    ok = ~np.isnan(x)
+    valid = x[ok]
+    out = np.full(x.shape, np.nan)
+    if valid.size == 0 or valid.min() == valid.max():
+        out[ok] = 0.0
+        return out
     if how == "minmax":
-        return 10 * (x - valid.min()) / (valid.max() - valid.min())
-    if how == "rank":
-        return 10 * (x.rank(method="average") - 1) / (valid.size - 1)
-    z = (x - valid.mean()) / valid.std(ddof=0)
-    return 10 * (z.clip(-3, 3) + 3) / 6
+        out[ok] = 10 * (valid - valid.min()) / (valid.max() - valid.min())
+    elif how == "rank":
+        _, inverse, counts = np.unique(valid, return_inverse=True, return_counts=True)
+        average = np.cumsum(counts) - (counts - 1) / 2      # average rank of each distinct value
+        out[ok] = 10 * (average[inverse] - 1) / (valid.size - 1)
+    else:
+        z = (valid - valid.mean()) / valid.std()
+        out[ok] = 10 * (np.clip(z, -3, 3) + 3) / 6
+    return out
 
 
 def classify(score: float) -> str | None:
@@ -112,49 +208,242 @@ def classify(score: float) -> str | None:
     return CLASSES[int(np.searchsorted(CLASS_THRESHOLDS, score, side="right"))]
 
 
+def transformed(table: pd.DataFrame, indicators: tuple[Indicator, ...]) -> np.ndarray:
+    """Raw indicator values after their transform, cercles × indicators (absent columns: NaN
+    for every cercle)."""
+    out = np.full((len(table), len(indicators)), np.nan)
+    for k, ind in enumerate(indicators):
+        if ind.column in table:
+            raw = table[ind.column].to_numpy(dtype=float)
+            out[:, k] = np.log1p(np.clip(raw, 0, None)) if ind.transform == "log1p" else raw
+    return out
+
+
+def normalised_indicators(table: pd.DataFrame, method: Method,
+                          how: str | None = None) -> pd.DataFrame:
+    """Each indicator transformed, normalised to 0–10 and turned so that 10 = most risk."""
+    values = transformed(table, method.indicators)
+    out = np.empty_like(values)
+    for k, ind in enumerate(method.indicators):
+        norm = np.clip(normalise_array(values[:, k], how or method.normalisation), 0, 10)
+        out[:, k] = norm if ind.polarity > 0 else 10 - norm
+    return pd.DataFrame(out, index=table.index, columns=[i.column for i in method.indicators])
+
+
+def dimension_scores(normalised: np.ndarray, membership: np.ndarray,
+                     weights: np.ndarray) -> np.ndarray:
+    """Weighted mean of the available indicators of each dimension.
+
+    ``normalised``: cercles × indicators (NaN = no value); ``membership``: indicators ×
+    dimensions (0/1); ``weights``: per indicator. Returns cercles × dimensions (NaN when a
+    cercle has no value in a dimension).
+    """
+    present = ~np.isnan(normalised)
+    total = np.where(present, normalised, 0.0) @ (membership * weights[:, None])
+    wsum = present.astype(float) @ (membership * weights[:, None])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(wsum > 0, total / wsum, np.nan)
+
+
+def aggregate(dimensions: np.ndarray, weights: np.ndarray, how: str) -> np.ndarray:
+    """Overall score from cercles × dimensions scores (NaN = no score), weighted by
+    dimension: geometric (a zero dimension gives 0, as in INFORM) or arithmetic mean."""
+    present = ~np.isnan(dimensions)
+    wsum = present.astype(float) @ weights
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if how == "geometric":
+            logs = np.where(present, np.log(np.where(present, dimensions, 1.0)), 0.0)
+            overall = np.exp((logs @ weights) / wsum)
+        elif how == "arithmetic":
+            overall = (np.where(present, dimensions, 0.0) @ weights) / wsum
+        else:
+            raise ValueError(f"aggregation must be one of {AGGREGATIONS}")
+    return np.where(wsum > 0, overall, np.nan)
+
+
+def membership(method: Method, dims: tuple[str, ...] = DIMENSIONS) -> np.ndarray:
+    """Indicators × dimensions matrix of 0/1."""
+    return np.array([[1.0 if i.dimension == d else 0.0 for d in dims]
+                     for i in method.indicators]).reshape(len(method.indicators), len(dims))
+
+
+def rank_desc(values: np.ndarray) -> np.ndarray:
+    """Rank 1 = highest; ties share the best rank; NaN stays NaN (along the last axis)."""
+    v = np.where(np.isnan(values), -np.inf, values)
+    ranks = (v[..., None, :] > v[..., :, None]).sum(axis=-1) + 1.0
+    return np.where(np.isnan(values), np.nan, ranks)
+
+
 def score(table: pd.DataFrame, method: Method = Method()) -> Scores:
     """Score every cercle of an indicator table (rows = cercles, columns = indicators).
 
     Indicators absent from the table are treated as missing for every cercle.
     """
-    normalised = pd.DataFrame(index=table.index)
-    for ind in method.indicators:
-        raw = table[ind.column].astype(float) if ind.column in table else \
-            pd.Series(np.nan, index=table.index)
-        if ind.transform == "log1p":
-            raw = np.log1p(raw.clip(lower=0))
-        norm = normalise(raw, method.normalisation).clip(0, 10)   # no float drift outside
-        normalised[ind.column] = norm if ind.polarity > 0 else 10 - norm
-    dims = {}
-    for dim in DIMENSIONS:
-        members = [i for i in method.indicators if i.dimension == dim and i.weight > 0]
-        if not members:
-            continue
-        values = normalised[[i.column for i in members]]
-        weights = np.array([i.weight for i in members])
-        present = values.notna().to_numpy()
-        total = (values.fillna(0).to_numpy() * weights).sum(axis=1)
-        wsum = (present * weights).sum(axis=1)
-        dims[dim] = pd.Series(np.where(wsum > 0, total / np.where(wsum > 0, wsum, 1), np.nan),
-                              index=table.index)
-    dimensions = pd.DataFrame(dims).dropna(axis=1, how="all")
-    dw = np.array([method.dimension_weights.get(d, 1.0) for d in dimensions.columns])
-    present = dimensions.notna().to_numpy()
-    values = dimensions.to_numpy()
-    wsum = (present * dw).sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if method.aggregation == "geometric":   # a zero dimension gives 0, as in INFORM
-            logs = np.where(present, np.log(np.where(present, values, 1.0)), 0.0)
-            overall = np.exp((logs * dw).sum(axis=1) / wsum)
-        elif method.aggregation == "arithmetic":
-            overall = (np.nan_to_num(values) * dw).sum(axis=1) / wsum
-        else:
-            raise ValueError(f"aggregation must be one of {AGGREGATIONS}")
-    overall = pd.Series(np.where(wsum > 0, overall, np.nan), index=table.index)
+    normalised = normalised_indicators(table, method)
+    weights = np.array([i.weight for i in method.indicators], dtype=float)
+    member = membership(method)
+    dims = dimension_scores(normalised.to_numpy(), member, weights)
+    used = [k for k, d in enumerate(DIMENSIONS)
+            if (member[:, k] * weights).sum() > 0 and not np.isnan(dims[:, k]).all()]
+    dimensions = pd.DataFrame(dims[:, used], index=table.index,
+                              columns=[DIMENSIONS[k] for k in used])
+    dw = np.array([float(method.dimension_weights.get(DIMENSIONS[k], 1.0)) for k in used])
+    overall = pd.Series(aggregate(dimensions.to_numpy(), dw, method.aggregation),
+                        index=table.index)
     completeness = normalised.notna().mean(axis=1)
-    classes = pd.Series([classify(v) for v in overall], index=overall.index, dtype=object)
+    classes = pd.Series([classify(v) for v in overall.to_numpy()], index=overall.index,
+                        dtype=object)
     return Scores(normalised, dimensions, overall, classes,
-                  overall.rank(ascending=False, method="min"), completeness)
+                  pd.Series(rank_desc(overall.to_numpy()), index=table.index), completeness)
+
+
+def explain(table: pd.DataFrame, method: Method, scores: Scores, cercle_id: str) -> pd.DataFrame:
+    """Why a cercle has its score: one row per indicator with a weight.
+
+    Columns: ``dimension, column, raw, raw_median`` (national median over the cercles with a
+    value), ``normalised, normalised_median`` (0–10, 10 = most risk), ``weight`` and
+    ``contribution, contribution_median`` (points of the score).
+
+    Contributions add up to the score. Each indicator's share is ``(w_i / Σ w) · x_i`` of its
+    dimension times the dimension's weight share ``a_d / Σ a``, which sums to the arithmetic
+    overall score; with the geometric mean the shares are scaled so that they sum to the
+    geometric score. Indicators without a value contribute nothing (and lower completeness).
+    """
+    norm = scores.normalised
+    raw = table.reindex(columns=[i.column for i in method.indicators])
+    dims_present = list(scores.dimensions.columns)
+    dw = {d: float(method.dimension_weights.get(d, 1.0)) for d in dims_present}
+
+    def contributions(cid: str) -> dict[str, float]:
+        have = [d for d in dims_present if not np.isnan(scores.dimensions.at[cid, d])]
+        a_total = sum(dw[d] for d in have)
+        out = {}
+        for d in DIMENSIONS:
+            members = [i for i in method.indicators if i.dimension == d and i.weight > 0]
+            w_total = sum(i.weight for i in members if not np.isnan(norm.at[cid, i.column]))
+            for i in members:
+                x = norm.at[cid, i.column]
+                out[i.column] = (0.0 if d not in have or np.isnan(x) or not w_total
+                                 else dw[d] / a_total * i.weight / w_total * x)
+        total = sum(out.values())
+        value = scores.score[cid]
+        if method.aggregation == "geometric" and total > 0 and not np.isnan(value):
+            out = {k: v * value / total for k, v in out.items()}
+        return out
+
+    mine = contributions(cercle_id)
+    every = pd.DataFrame([contributions(c) for c in table.index if not np.isnan(scores.score[c])])
+    rows = []
+    for ind in method.indicators:
+        if ind.weight <= 0:
+            continue
+        rows.append({
+            "dimension": ind.dimension, "column": ind.column,
+            "raw": float(raw.at[cercle_id, ind.column]) if ind.column in table else np.nan,
+            "raw_median": float(raw[ind.column].median()) if ind.column in table else np.nan,
+            "normalised": float(norm.at[cercle_id, ind.column]),
+            "normalised_median": float(norm[ind.column].median()),
+            "weight": ind.weight,
+            "contribution": mine[ind.column],
+            "contribution_median": float(every[ind.column].median()) if len(every) else np.nan,
+        })
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- sharing a view
+def method_to_query(method: Method, preset: str, window_days: int = 90,
+                    unverified_weight: float = 0.5) -> dict[str, str]:
+    """URL parameters that rebuild ``method`` from ``preset``: only what differs is written.
+
+    ``preset``; ``dw`` = dimension weights ``hazard-vulnerability-coping``; ``iw`` =
+    ``column:weight`` pairs joined by ``,``; ``norm``; ``agg``; ``win`` (days); ``uw``
+    (weight of unverified reports).
+    """
+    base = PRESETS[preset].apply(method)
+    q = {"preset": preset}
+    dws = [float(method.dimension_weights.get(d, 1.0)) for d in DIMENSIONS]
+    if dws != [float(base.dimension_weights.get(d, 1.0)) for d in DIMENSIONS]:
+        q["dw"] = "-".join(_num(w) for w in dws)
+    base_w = base.weights()
+    changed = [f"{i.column}:{_num(i.weight)}" for i in method.indicators
+               if base_w.get(i.column) != i.weight]
+    if changed:
+        q["iw"] = ",".join(changed)
+    if method.normalisation != base.normalisation:
+        q["norm"] = method.normalisation
+    if method.aggregation != base.aggregation:
+        q["agg"] = method.aggregation
+    if window_days != 90:
+        q["win"] = str(window_days)
+    if unverified_weight != 0.5:
+        q["uw"] = _num(unverified_weight)
+    return q
+
+
+QUERY_KEYS = ("preset", "dw", "iw", "norm", "agg", "win", "uw")
+MAX_WEIGHT = 5.0
+
+
+def method_from_query(params: dict, method: Method) -> tuple[str, Method, int, float, list[str]]:
+    """Rebuild a view from URL parameters on top of ``method`` (its indicators).
+
+    Returns ``(preset, method, window_days, unverified_weight, ignored)`` where ``ignored``
+    lists the parameters that were not understood (they are left at their default).
+    """
+    ignored = []
+    preset = params.get("preset", DEFAULT_PRESET)
+    if preset not in PRESETS:
+        ignored.append("preset")
+        preset = DEFAULT_PRESET
+    m = PRESETS[preset].apply(method)
+    if "dw" in params:
+        try:
+            vals = [float(v) for v in params["dw"].split("-")]
+            if len(vals) != 3 or not all(0 <= v <= MAX_WEIGHT for v in vals) or not any(vals):
+                raise ValueError
+            m = m.replace(dimension_weights=dict(zip(DIMENSIONS, vals)))
+        except ValueError:
+            ignored.append("dw")
+    if "iw" in params:
+        try:
+            pairs = dict(p.rsplit(":", 1) for p in params["iw"].split(",") if p)
+            known = set(m.weights())
+            weights = {k: float(v) for k, v in pairs.items() if k in known}
+            if len(weights) != len(pairs) or not all(0 <= v <= MAX_WEIGHT
+                                                     for v in weights.values()):
+                raise ValueError
+            m = m.replace(indicator_weights=weights)
+        except ValueError:
+            ignored.append("iw")
+    for key, attr, allowed in (("norm", "normalisation", NORMALISATIONS),
+                               ("agg", "aggregation", AGGREGATIONS)):
+        if key in params:
+            if params[key] in allowed:
+                m = m.replace(**{attr: params[key]})
+            else:
+                ignored.append(key)
+    window, unverified = 90, 0.5
+    if "win" in params:
+        try:
+            window = int(params["win"])
+            if not 7 <= window <= 730:
+                raise ValueError
+        except ValueError:
+            window = 90
+            ignored.append("win")
+    if "uw" in params:
+        try:
+            unverified = float(params["uw"])
+            if not 0 <= unverified <= 1:
+                raise ValueError
+        except ValueError:
+            unverified = 0.5
+            ignored.append("uw")
+    return preset, m, window, unverified, ignored
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
 
 
 def indicator_table(engine, as_of=None, window_days: int = 90,
@@ -200,7 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     table, as_of = indicator_table(store.make_engine(), args.as_of, args.window_days)
-    rows = scores_records(score(table))
+    rows = scores_records(score(table, method_for(table)))
     if args.json:
         print(json.dumps(rows, ensure_ascii=False))
     else:

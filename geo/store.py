@@ -105,12 +105,72 @@ assert set(GROUPS) <= set(RECORD_COLUMNS["workshops"])
 assert all(ID_FIELD[k] in RECORD_COLUMNS[k] for k in KINDS)
 
 
+# Expert-rated context factors (schema v2): each factor is a column of the vulnerability
+# dimension; each rating is kept (append-only), the latest per cercle and factor is in force,
+# so who rated what and when is never lost.
+context_factor = sa.Table(
+    "context_factor", metadata,
+    sa.Column("factor_id", sa.String(40), primary_key=True),
+    sa.Column("label_fr", sa.String(200), nullable=False),
+    sa.Column("label_en", sa.String(200), nullable=False),
+    sa.Column("description_fr", sa.Text, nullable=True),
+    sa.Column("description_en", sa.Text, nullable=True),
+    sa.Column("created_by", sa.String(80), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+context_rating = sa.Table(
+    "context_rating", metadata,
+    sa.Column("rating_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("factor_id", sa.String(40), sa.ForeignKey("context_factor.factor_id"),
+              nullable=False),
+    sa.Column("cercle_id", sa.String(64), nullable=False),
+    sa.Column("value", sa.Float, nullable=True),          # NULL: rating withdrawn (no data)
+    sa.Column("rated_by", sa.String(80), nullable=False),
+    sa.Column("rated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("is_demo", sa.Boolean, nullable=False, default=False),
+)
+
+_V2_TABLES = [context_factor, context_rating]
+
+#: The threats named by the mission, seeded as the first context factors (schema v2).
+SEED_FACTORS = (
+    ("crisis_north_centre",
+     "Persistance de la crise au Nord et extension au Centre",
+     "Persistence of the crisis in the north and its spread to the centre",
+     "Présence et activité de groupes armés, insécurité persistante, extension vers le Centre.",
+     "Presence and activity of armed groups, lasting insecurity, spread towards the centre."),
+    ("intercommunal",
+     "Conflits intercommunautaires",
+     "Intercommunal conflict",
+     "Résurgence de conflits entre communautés (foncier, transhumance, milices d'autodéfense).",
+     "Resurging conflict between communities (land, transhumance, self-defence militias)."),
+    ("political_tension",
+     "Tension entre acteurs politiques",
+     "Tension between political actors",
+     "Climat tendu entre partis, candidats et autorités autour des élections.",
+     "Tense climate between parties, candidates and authorities around elections."),
+)
+
+
 def _v1(conn: Connection) -> None:
-    metadata.create_all(conn)
+    metadata.create_all(conn, tables=[t for t in metadata.sorted_tables
+                                      if t not in _V2_TABLES])
+
+
+def _v2(conn: Connection) -> None:
+    metadata.create_all(conn, tables=_V2_TABLES)
+    now = datetime.now(timezone.utc)
+    conn.execute(context_factor.insert(), [
+        {"factor_id": fid, "label_fr": fr, "label_en": en, "description_fr": dfr,
+         "description_en": den, "created_by": "Veille (menaces nommées par la mission)",
+         "created_at": now}
+        for fid, fr, en, dfr, den in SEED_FACTORS])
 
 
 #: Ordered schema migrations; version N is ``MIGRATIONS[N - 1]``.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -238,8 +298,8 @@ def counts(engine: Engine) -> dict[str, int]:
 def demo_in_use(engine: Engine) -> bool:
     """True while any demonstration record is stored."""
     with engine.connect() as conn:
-        return any(conn.execute(sa.select(TABLES[k].c.is_demo).where(TABLES[k].c.is_demo)
-                                .limit(1)).first() for k in KINDS)
+        return any(conn.execute(sa.select(t.c.is_demo).where(t.c.is_demo).limit(1)).first()
+                   for t in [*TABLES.values(), context_rating])
 
 
 def remove_demo(engine: Engine) -> dict[str, int]:
@@ -248,6 +308,8 @@ def remove_demo(engine: Engine) -> dict[str, int]:
     with writing(engine) as conn:
         for k in KINDS:
             removed[k] = conn.execute(TABLES[k].delete().where(TABLES[k].c.is_demo)).rowcount
+        removed["context_ratings"] = conn.execute(
+            context_rating.delete().where(context_rating.c.is_demo)).rowcount
         demo_batches = sa.select(import_batch.c.batch_id).where(import_batch.c.is_demo)
         conn.execute(rejected_row.delete().where(rejected_row.c.batch_id.in_(demo_batches)))
         conn.execute(import_batch.delete().where(import_batch.c.is_demo))
@@ -271,7 +333,13 @@ def version_token(engine: Engine) -> tuple:
                                       sa.func.count(import_batch.c.batch_id))).one()
         removed = conn.execute(sa.select(store_meta.c.value)
                                .where(store_meta.c.key == "demo_removed_at")).scalar()
-    return (str(engine.url), *last, removed)
+        rated = conn.execute(sa.select(sa.func.max(context_rating.c.rating_id),
+                                       sa.func.count(context_factor.c.factor_id.distinct()))
+                             .select_from(context_factor.outerjoin(
+                                 context_rating,
+                                 context_rating.c.factor_id == context_factor.c.factor_id))
+                             ).one()
+    return (str(engine.url), *last, removed, *rated)
 
 
 def list_batches(engine: Engine) -> pd.DataFrame:

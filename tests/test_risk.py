@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.risk import Indicator, Method, classify, normalise, score
+from geo.risk import (PRESETS, Indicator, Method, classify, explain, method_for,
+                       method_from_query, method_to_query, normalise, score)
 
 # Three cercles, two hazard indicators and one coping indicator, no transforms.
 METHOD = Method(indicators=(
@@ -47,6 +48,55 @@ def test_scores_by_hand():
     assert arith.score.tolist() == pytest.approx([6.25, 1.25, 10.0])
 
 
+def test_explanation_by_hand():
+    res = score(TABLE, METHOD)
+    ex = explain(TABLE, METHOD, res, "a").set_index("column")
+    assert ex["raw"].tolist() == [0.0, 2.0, 1.0]
+    assert ex["raw_median"].tolist() == [5.0, 2.0, 2.0]
+    assert ex["normalised"].tolist() == [0.0, 5.0, 10.0]
+    # arithmetic shares: dimension share 1/2, indicator share within it: 0, 1.25, 5 (sum 6.25);
+    # scaled to the geometric score 5 (x 0.8): 0, 1, 4
+    assert ex["contribution"].tolist() == pytest.approx([0.0, 1.0, 4.0])
+    assert ex["contribution"].sum() == pytest.approx(res.score["a"])
+    # b scores 0 (all contributions 0); c: hazard alone, 5 + 5. Medians over a, b, c:
+    assert ex["contribution_median"].tolist() == pytest.approx([0.0, 1.0, 0.0])
+    arith_method = Method(METHOD.indicators, aggregation="arithmetic")
+    arith = explain(TABLE, arith_method, score(TABLE, arith_method), "a")
+    assert arith["contribution"].tolist() == pytest.approx([0.0, 1.25, 5.0])
+
+
+def test_context_factors_join_the_vulnerability_dimension():
+    table = TABLE.assign(context_intercommunal=[2.0, np.nan, 8.0])
+    table.attrs["context_factors"] = ["intercommunal"]
+    m = method_for(table, METHOD)
+    assert m.indicators[-1] == Indicator("context_intercommunal", "vulnerability", 1, "none", 1.0)
+    res = score(table, m)
+    assert res.dimensions["vulnerability"].tolist()[0] == 0.0
+    assert math.isnan(res.dimensions["vulnerability"]["b"])     # unrated: no data, not zero
+    assert res.completeness["b"] == pytest.approx(3 / 4)
+
+
+def test_presets_and_shared_views_round_trip():
+    base = method_for(pd.DataFrame(index=["x"]))
+    assert PRESETS["inform"].apply(base).weights()["tension_weighted_per_100k"] == 1.0
+    tf = PRESETS["tensions_first"].apply(base)
+    assert tf.dimension_weights["hazard"] == 2.0 and tf.aggregation == "arithmetic"
+    # untouched preset: the URL names the preset only
+    assert method_to_query(tf, "tensions_first") == {"preset": "tensions_first"}
+    changed = tf.replace(indicator_weights={"fatalities": 0.5}, normalisation="rank",
+                         dimension_weights={"hazard": 1.5, "vulnerability": 0.0, "coping": 1.0})
+    q = method_to_query(changed, "tensions_first", window_days=60, unverified_weight=0.25)
+    assert q == {"preset": "tensions_first", "dw": "1.5-0-1", "iw": "fatalities:0.5",
+                 "norm": "rank", "win": "60", "uw": "0.25"}
+    preset, back, window, uw, ignored = method_from_query(q, base)
+    assert (preset, back, window, uw, ignored) == ("tensions_first", changed, 60, 0.25, [])
+    # nonsense is ignored, named, and leaves the default
+    preset, m, window, _, ignored = method_from_query(
+        {"preset": "x", "dw": "1-2", "iw": "nope:1", "agg": "max", "win": "-3"}, base)
+    assert (preset, m, window) == ("default", PRESETS["default"].apply(base), 90)
+    assert ignored == ["preset", "dw", "iw", "agg", "win"]
+
+
 def test_missing_everything_is_no_data_not_zero():
     table = pd.DataFrame({"reports": [np.nan, 1.0], "deaths": [np.nan, 1.0],
                           "mediators": [np.nan, 1.0]}, index=["x", "y"])
@@ -67,24 +117,30 @@ rows = st.lists(st.tuples(st.floats(0, 100), st.floats(0, 50), st.floats(0, 20))
 
 
 @settings(max_examples=150, deadline=None)
-@given(rows=rows, extra=st.floats(0.5, 50), pick=st.integers(0, 11))
-def test_invariants(rows, extra, pick):
+@given(rows=rows, extra=st.floats(0.5, 50), pick=st.integers(0, 11),
+       norm=st.sampled_from(["minmax", "rank", "zscore"]),
+       agg=st.sampled_from(["geometric", "arithmetic"]))
+def test_invariants(rows, extra, pick, norm, agg):
     table = pd.DataFrame(rows, columns=["reports", "deaths", "mediators"],
                          index=[f"c{i}" for i in range(len(rows))])
-    res = score(table, METHOD)
+    method = Method(METHOD.indicators, norm, agg)
+    res = score(table, method)
     valid = res.score.dropna()
     assert ((valid >= 0) & (valid <= 10 + 1e-9)).all()
     # row order changes nothing
-    shuffled = score(table.iloc[::-1], METHOD).score.reindex(table.index)
+    shuffled = score(table.iloc[::-1], method).score.reindex(table.index)
     pd.testing.assert_series_equal(shuffled, res.score, check_names=False)
     # more reports in one cercle never lowers its score; more mediators never raises it
     who = table.index[pick % len(table)]
     more = table.copy()
     more.loc[who, "reports"] += extra
-    assert score(more, METHOD).score[who] >= res.score[who] - 1e-9
+    assert score(more, method).score[who] >= res.score[who] - 1e-9
     helped = table.copy()
     helped.loc[who, "mediators"] += extra
-    assert score(helped, METHOD).score[who] <= res.score[who] + 1e-9
+    assert score(helped, method).score[who] <= res.score[who] + 1e-9
+    # contributions add up to the score
+    ex = explain(table, method, res, who)
+    assert ex["contribution"].sum() == pytest.approx(res.score[who], abs=1e-9)
 
 
 def test_command_line_on_the_demo_store(tmp_path):
@@ -103,7 +159,8 @@ def test_command_line_on_the_demo_store(tmp_path):
                          text=True, env={**os.environ, "VEILLE_DATABASE_URL": url}, check=True)
     rows = json.loads(out.stdout)
     assert len(rows) == 50
-    assert {"cercle_id", "score", "class", "rank", "completeness", "hazard", "coping"} <= set(rows[0])
+    assert {"cercle_id", "score", "class", "rank", "completeness", "hazard", "vulnerability",
+            "coping"} <= set(rows[0])
     scores = [r["score"] for r in rows if r["score"] is not None]
     assert scores == sorted(scores, reverse=True) and rows[0]["rank"] == 1
     assert all(0 <= s <= 10 for s in scores)

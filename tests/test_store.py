@@ -3,11 +3,14 @@
 
 import os
 import uuid
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
 
 import pytest
 import sqlalchemy as sa
 
-from geo import demo, ingest, store
+from geo import context, demo, ingest, store
 
 PG_URL = os.environ.get("VEILLE_TEST_POSTGRES_URL")
 
@@ -41,11 +44,26 @@ def locator():
 
 def test_schema_is_versioned_and_migrations_are_idempotent(engine):
     with engine.connect() as conn:
-        assert store.current_version(conn) == store.SCHEMA_VERSION == 1
-    assert store.migrate(engine) == 1
+        assert store.current_version(conn) == store.SCHEMA_VERSION == 2
+    assert store.migrate(engine) == 2
     with engine.connect() as conn:
         rows = conn.execute(sa.select(store.schema_version)).all()
-    assert [r.version for r in rows] == [1]
+    assert [r.version for r in rows] == [1, 2]
+    # v2 seeds the three threats named by the mission, once
+    assert list(context.factors(engine).index) == [
+        "crisis_north_centre", "intercommunal", "political_tension"]
+
+
+def test_a_version_1_store_is_migrated(tmp_path):
+    url = f"sqlite:///{tmp_path / 'v1.sqlite'}"
+    old = sa.create_engine(url)
+    with old.begin() as conn:
+        store._v1(conn)
+        conn.execute(store.schema_version.insert().values(version=1, applied_at=datetime.now()))
+    assert not sa.inspect(old).has_table("context_rating")
+    engine = store.make_engine(url)
+    assert sa.inspect(engine).has_table("context_rating")
+    assert len(context.factors(engine)) == 3
 
 
 def test_import_round_trip_and_duplicates(engine, locator):
@@ -89,9 +107,59 @@ def test_demo_load_and_remove(engine, locator):
     assert {k: r.accepted for k, r in reports.items()} == {
         "workshops": 18, "mediators": 1424, "tensions": 420}
     assert store.demo_in_use(engine)
+    demo_ratings = context.history(engine)
+    assert len(demo_ratings) == 3 * 48 and demo_ratings["is_demo"].all()
     removed = store.remove_demo(engine)
-    assert removed == {"workshops": 18, "mediators": 1424, "tensions": 420}
+    assert removed == {"workshops": 18, "mediators": 1424, "tensions": 420,
+                       "context_ratings": 144}
+    assert context.history(engine).empty and len(context.factors(engine)) == 3
     assert not store.demo_in_use(engine)
     assert store.counts(engine) == {"workshops": 0, "mediators": 0, "tensions": 0}
     assert store.list_batches(engine).empty
     assert not demo.ensure_initialised(engine)   # a removed demo does not come back
+
+
+def test_context_ratings_keep_who_and_when_and_the_latest_counts(engine):
+    first = datetime(2026, 1, 5, tzinfo=timezone.utc)
+    assert context.rate(engine, [context.Rating("intercommunal", "mli-bankass", 8),
+                                 context.Rating("intercommunal", "mli-koro", 7.5)],
+                        "AB / DAE Mopti", note="réunion du 5 janvier", rated_at=first) == 2
+    context.rate(engine, [context.Rating("intercommunal", "mli-bankass", 9)], "CD",
+                 rated_at=first + timedelta(days=30))
+    now = context.ratings(engine)
+    assert now.shape == (50, 3)
+    assert now.at["mli-bankass", "intercommunal"] == 9.0
+    assert now.at["mli-koro", "intercommunal"] == 7.5
+    assert np.isnan(now.at["mli-gao", "intercommunal"])           # unrated: no data, not 0
+    then = context.ratings(engine, until=first + timedelta(days=1))
+    assert then.at["mli-bankass", "intercommunal"] == 8.0       # what was known then
+    hist = context.history(engine)
+    assert list(hist["rated_by"]) == ["CD", "AB / DAE Mopti", "AB / DAE Mopti"]
+    assert hist["note"].iloc[1] == "réunion du 5 janvier"
+    # withdrawing a rating makes it "no data" again, and is itself recorded
+    context.rate(engine, [context.Rating("intercommunal", "mli-koro", None)], "CD")
+    assert np.isnan(context.ratings(engine).at["mli-koro", "intercommunal"])
+    assert len(context.history(engine)) == 4
+
+
+def test_bad_ratings_are_refused_whole_with_every_reason(engine):
+    before = store.snapshot(engine)
+    with pytest.raises(context.RatingError) as err:
+        context.rate(engine, [context.Rating("intercommunal", "mli-koro", 11),
+                              context.Rating("nope", "mli-koro", 2),
+                              context.Rating("intercommunal", "mli-atlantis", 2),
+                              context.Rating("intercommunal", "mli-gao", 5)], " ")
+    assert sorted(c for c, _ in err.value.problems) == [
+        "out_of_range", "unknown_cercle", "unknown_factor", "who_missing"]
+    assert store.snapshot(engine) == before
+
+
+def test_new_context_factor(engine):
+    fid = context.add_factor(engine, "Déplacements de population", "Population displacement",
+                             "EF", "Afflux de déplacés internes")
+    assert fid == "deplacements_de_population"
+    assert context.factors(engine).at[fid, "created_by"] == "EF"
+    assert fid in context.ratings(engine).columns
+    with pytest.raises(context.RatingError) as err:
+        context.add_factor(engine, "déplacements de population", "", "EF")
+    assert {c for c, _ in err.value.problems} == {"label_missing", "label_taken"}

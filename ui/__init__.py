@@ -112,7 +112,7 @@ def store_token() -> tuple:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _indicators(_token: tuple) -> pd.DataFrame:
+def _indicators(token: tuple) -> pd.DataFrame:
     return indicators.cercle_indicators(engine())
 
 
@@ -122,7 +122,7 @@ def cercle_indicators() -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _records(kind: str, _token: tuple) -> pd.DataFrame:
+def _records(kind: str, token: tuple) -> pd.DataFrame:
     return store.load_records(engine(), kind)
 
 
