@@ -1,4 +1,4 @@
-"""Export field records as CSV (optionally with an HXL hashtag row) and GeoJSON.
+"""Export field records and risk scores as CSV (optionally with an HXL hashtag row) and GeoJSON.
 
 Every export carries region, cercle and commune codes and their French names. CSV text cells
 that start with ``=``, ``+``, ``-`` or ``@`` (or a tab / carriage return) are prefixed with an
@@ -22,6 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
+import shapely
 from sqlalchemy.engine import Engine
 
 from geo import store, units
@@ -120,6 +121,55 @@ def _json_value(value):
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
     return value
+
+
+# --------------------------------------------------------------------------- risk scores
+def risk_frame(table: pd.DataFrame, scores, view: dict) -> pd.DataFrame:
+    """The risk scores as a table for download: one row per cercle (best rank first) with
+    codes, French names, score, class, rank, completeness, dimension scores and the view that
+    produced them (``as_of``, ``window_days``, ``unverified_weight``, ``preset``,
+    ``normalisation``, ``aggregation``, ``dimension_weights``, ``indicator_weights``) repeated
+    on every row, so the file still says how it was computed once separated from the app.
+
+    ``table`` is the indicator table scored (its ``attrs`` give the as-of date and window);
+    ``scores`` a :class:`geo.risk.Scores`; ``view`` has ``method`` (a
+    :class:`geo.risk.Method`), ``preset`` and ``unverified_weight``.
+    """
+    method = view["method"]
+    out = table[["cercle_id", "cercle_fr", "region_id", "region_fr"]].copy()
+    out["score"] = scores.score.round(3)
+    out["class"] = scores.risk_class
+    out["rank"] = scores.rank.astype("Int64")
+    out["completeness"] = scores.completeness.round(3)
+    for dim in scores.dimensions.columns:
+        out[dim] = scores.dimensions[dim].round(3)
+    out["as_of"] = table.attrs["as_of"].isoformat()
+    out["window_days"] = table.attrs["window_days"]
+    out["unverified_weight"] = view["unverified_weight"]
+    out["preset"] = view["preset"]
+    out["normalisation"] = method.normalisation
+    out["aggregation"] = method.aggregation
+    out["dimension_weights"] = ";".join(f"{d}={w:g}" for d, w in
+                                        method.parameters()["dimension_weights"].items())
+    out["indicator_weights"] = ";".join(f"{i.column}={i.weight:g}" for i in method.indicators)
+    out.attrs = {}
+    return out.sort_values(["rank", "cercle_id"], na_position="last").reset_index(drop=True)
+
+
+def risk_geojson(frame: pd.DataFrame, view: dict) -> bytes:
+    """GeoJSON of :func:`risk_frame` on the cercles' display geometry, with the method's full
+    parameters in a top-level ``veille_method`` member."""
+    geoms = units.display_cercles().geometry
+    features = [{"type": "Feature",
+                 "geometry": json.loads(shapely.to_geojson(geoms[rec["cercle_id"]])),
+                 "properties": {k: _json_value(v) for k, v in rec.items()}}
+                for rec in frame.to_dict(orient="records")]
+    first = frame.iloc[0]
+    meta = {"as_of": first["as_of"], "window_days": int(first["window_days"]),
+            "unverified_weight": float(first["unverified_weight"]), "preset": view["preset"],
+            **view["method"].parameters(), "boundaries": units.BOUNDARY_VERSION}
+    doc = {"type": "FeatureCollection", "veille_method": meta, "features": features}
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
 def export(engine: Engine, kind: str, fmt: str = "csv", hxl: bool = False) -> bytes:

@@ -1,7 +1,6 @@
 """Choropleth layers of the Overview map: which indicator, its units, its colour classes.
 
-Later issues add layers (workshops, mediators, tensions, risk) to :data:`LAYERS`; the map
-and the page pick them up from here.
+Layers are added to :data:`LAYERS`; the map and the pages pick them up from here.
 """
 
 from __future__ import annotations
@@ -12,6 +11,8 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 import branca.colormap as cm
 import numpy as np
+
+from geo.risk import CLASS_COLOURS, CLASS_THRESHOLDS, CLASSES
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,9 @@ class Layer:
         Number of colour classes (quantile classes, rounded to 2 significant digits).
     digits : int
         Significant digits shown in tooltips.
+    fixed_breaks, fixed_colours, class_keys : tuple
+        For a layer with fixed classes (the risk score): the class limits, one colour per
+        class and the translation key of each class name. Empty for quantile classes.
     """
 
     key: str
@@ -37,6 +41,9 @@ class Layer:
     palette: str = "YlOrRd_09"
     classes: int = 6
     digits: int = 2
+    fixed_breaks: tuple = ()
+    fixed_colours: tuple = ()
+    class_keys: tuple = ()
 
     @property
     def label_key(self) -> str:
@@ -58,6 +65,9 @@ LAYERS: dict[str, Layer] = {
               classes=4),
         Layer("mediators", "mediators", "Greens_09"),
         Layer("mediators_per_10k", "mediators_per_10k", "Greens_09"),
+        Layer("risk_score", "risk_score", digits=2,
+              fixed_breaks=(0.0, *CLASS_THRESHOLDS, 10.0), fixed_colours=CLASS_COLOURS,
+              class_keys=tuple(f"risk.class.{c}" for c in CLASSES)),
     )
 }
 DEFAULT_LAYER = "density"
@@ -121,6 +131,15 @@ def step_colormap(layer: Layer, breaks: list[float]) -> cm.StepColormap:
     colours = [base.rgb_hex_str(base.vmin + (base.vmax - base.vmin) * (i + 0.5) / n)
                for i in range(n)]
     return cm.StepColormap(colours, index=breaks, vmin=breaks[0], vmax=breaks[-1])
+
+
+def layer_classes(layer: Layer, values) -> tuple[list[float], list[str]]:
+    """Class limits and colours of a layer for these values: fixed when the layer has them,
+    else quantile classes (:func:`class_breaks`) coloured from its palette."""
+    if layer.fixed_breaks:
+        return list(layer.fixed_breaks), list(layer.fixed_colours)
+    breaks = class_breaks(values, layer.classes, layer.digits)
+    return breaks, class_colours(layer, breaks)
 
 
 def class_colours(layer: Layer, breaks: list[float]) -> list[str]:

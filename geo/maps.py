@@ -24,8 +24,8 @@ from jinja2 import Template
 from geo import units
 from geo.assets import MapAssets, map_assets
 from geo.i18n import format_number, format_significant, t
-from geo.layers import (CATEGORY_COLOURS, LAYERS, Layer, class_breaks, class_colours,
-                        class_index, severity_radius)
+from geo.layers import (CATEGORY_COLOURS, LAYERS, Layer, class_index, layer_classes,
+                        severity_radius)
 from geo.records import enum_label
 
 #: Style of a unit without a value: grey, hatched-looking dashed outline.
@@ -101,8 +101,11 @@ def legend_html(layer: Layer, breaks: list[float], colours: list[str], lang: str
     for i, colour in enumerate(colours):
         lo = format_significant(breaks[i], lang, layer.digits)
         hi = format_significant(breaks[i + 1], lang, layer.digits)
+        text = f"{lo} – {hi}"
+        if layer.class_keys:
+            text = f"{t(layer.class_keys[i], lang)} ({text})"
         rows.append(f'<div class="lg-row"><span class="lg-sw" style="background:{colour}">'
-                    f'</span><span>{esc(lo)} – {esc(hi)}</span></div>')
+                    f'</span><span>{esc(text)}</span></div>')
     if has_missing or not colours:
         rows.append('<div class="lg-row"><span class="lg-sw lg-nodata"></span>'
                     f'<span>{esc(t("map.no_data", lang))}</span></div>')
@@ -179,11 +182,19 @@ def _feature_collection(units_gdf: gpd.GeoDataFrame, layer: Layer, breaks: list[
         "density_txt": [format_significant(v, lang, 3) if pd.notna(v) else t("map.no_data", lang)
                         for v in units_gdf["density"]],
         "area_txt": fmt("area_km2"),
-        "value_txt": [format_significant(v, lang, layer.digits) if pd.notna(v)
-                      else t("map.no_data", lang) for v in values],
+        "value_txt": [_value_text(layer, v, breaks, lang) for v in values],
         "fill": fills,
     }, geometry=units_gdf.geometry.values, crs=units_gdf.crs)
     return json.loads(props.to_json(drop_id=True))
+
+
+def _value_text(layer: Layer, value: float, breaks: list[float], lang: str) -> str:
+    if pd.isna(value):
+        return t("map.no_data", lang)
+    text = format_significant(value, lang, layer.digits)
+    if layer.class_keys and (i := class_index(value, breaks)) is not None:
+        text += f" ({t(layer.class_keys[i], lang)})"
+    return text
 
 
 def _style(feature: dict) -> dict:
@@ -235,8 +246,7 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
 
     values = pd.to_numeric(units_gdf[layer.column], errors="coerce")
-    breaks = class_breaks(values, layer.classes, layer.digits)
-    colours = class_colours(layer, breaks)
+    breaks, colours = layer_classes(layer, values)
 
     fields, aliases = _tooltip_fields(lang, layer)
     folium.GeoJson(

@@ -4,6 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
+from ui import risk as ui_risk
 from geo import indicators, maps
 from geo.i18n import format_number, format_significant, t
 from geo.layers import DEFAULT_LAYER, LAYERS
@@ -12,58 +13,21 @@ ui.leave_legacy_pages_mode()
 
 MAP_KEY = "overview_map"
 SEL_KEY = "cercle"
-CLICK_KEY = "_overview_last_click"
 
 lang = ui.current_lang()
 st.title(ui.tr("overview.title"))
 st.caption(ui.tr("overview.intro"))
 
 table = ui.cercle_indicators()
-names = table["cercle_fr"].to_dict()
-valid = set(table.index)
-
-
-def _set_url(cercle_id: str | None) -> None:
-    if cercle_id:
-        st.query_params[SEL_KEY] = cercle_id
-    elif SEL_KEY in st.query_params:
-        del st.query_params[SEL_KEY]
-
-
-def _on_select() -> None:
-    _set_url(st.session_state[SEL_KEY])
-
-
-# The URL is the shareable truth: opening ?cercle=<id> selects that cercle.
-wanted = st.query_params.get(SEL_KEY)
-if wanted and wanted not in valid:
-    st.warning(ui.tr("overview.unknown_cercle", code=wanted))
-    wanted = None
-if wanted and st.session_state.get(SEL_KEY) != wanted:
-    st.session_state[SEL_KEY] = wanted
-
-# A new click on a cercle selects it. streamlit-folium stores the map's latest value under
-# its key before this rerun, so the click is known before anything is drawn. It is compared
-# with the last click seen, so that an old click still reported by the component does not
-# override a later choice in the list.
-result = st.session_state.get(MAP_KEY) or {}
-drawing = result.get("last_active_drawing") or {}
-clicked = (drawing.get("properties") or {}).get("cercle_id")
-click_sig = (clicked, str(result.get("last_object_clicked")))
-if clicked in valid and click_sig != st.session_state.get(CLICK_KEY):
-    st.session_state[CLICK_KEY] = click_sig
-    st.session_state[SEL_KEY] = clicked
-    _set_url(clicked)
+view = ui_risk.current_view()
+table = table.assign(risk_score=ui_risk.scores_for(view)[1].score)
+ui.follow_selection(SEL_KEY, MAP_KEY, set(table.index))
 
 col_layer, col_select, col_tiles = st.columns([2, 2, 1.4], vertical_alignment="bottom")
 layer_key = ui.localized_selectbox(col_layer, ui.tr("overview.layer"), list(LAYERS), key="layer",
                                    default=DEFAULT_LAYER,
                                    format_func=lambda k: t(LAYERS[k].label_key, lang))
-selected = ui.localized_selectbox(
-    col_select, ui.tr("overview.cercle"), [None] + sorted(valid, key=lambda c: names[c]),
-    key=SEL_KEY, on_change=_on_select, placeholder=t("overview.none", lang),
-    format_func=lambda c: t("overview.none", lang) if c is None
-    else f"{names[c]} — {table.at[c, 'region_fr']}")
+selected = ui.cercle_selectbox(col_select, table, SEL_KEY)
 online = col_tiles.toggle(ui.tr("overview.tiles"), value=False, help=ui.tr("overview.tiles_help"),
                           key="online_tiles")
 
@@ -92,6 +56,8 @@ with col_map:
     st_folium(fmap, key=MAP_KEY, height=560, use_container_width=True,
               returned_objects=["last_active_drawing", "last_object_clicked"],
               feature_group_to_add=maps.selection_layer(units_gdf, selected))
+    if layer_key == "risk_score":
+        st.caption(ui.tr("overview.risk_note", preset=ui.tr(f"risk.preset.{view['preset']}")))
 
 with col_details:
     st.subheader(ui.tr("overview.details"))

@@ -7,7 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-PAGES = ["pages/overview.py", "pages/data.py", "pages/provenance.py"]
+PAGES = ["pages/overview.py", "pages/risk.py", "pages/methodology.py", "pages/data.py",
+         "pages/provenance.py"]
 
 
 def _app(**query):

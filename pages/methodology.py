@@ -1,0 +1,108 @@
+"""Methodology: how the risk score is computed, its presets, and how it fared against what
+happened next (back-test against a persistence baseline)."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+import ui
+from geo import context, risk, robustness
+from geo.i18n import format_significant, t
+from ui import risk as ui_risk
+
+ui.leave_legacy_pages_mode()
+lang = ui.current_lang()
+engine = ui.engine()
+
+st.title(ui.tr("method.title"))
+st.markdown(ui.tr("method.intro"))
+
+base = ui_risk.base_method()
+factors = context.factors(engine)
+st.header(ui.tr("method.indicators"))
+st.markdown(ui.tr("method.indicators_text"))
+st.table(pd.DataFrame({
+    ui.tr("risk.col.indicator"): [ui_risk.indicator_label(i.column, lang, factors)
+                                  for i in base.indicators],
+    ui.tr("risk.col.dimension"): [ui.tr(f"risk.dim.{i.dimension}") for i in base.indicators],
+    ui.tr("method.col.definition"): [ui.tr(f"indicator.{i.column}.def")
+                                     if not i.column.startswith(context.COLUMN_PREFIX)
+                                     else ui.tr("method.context_def")
+                                     for i in base.indicators],
+    ui.tr("method.col.polarity"): [ui.tr("method.polarity.plus" if i.polarity > 0
+                                         else "method.polarity.minus") for i in base.indicators],
+    ui.tr("method.col.transform"): [ui.tr(f"method.transform.{i.transform}")
+                                    for i in base.indicators],
+    ui.tr("method.col.weight"): [f"{i.weight:g}" for i in base.indicators],
+}).set_index(ui.tr("risk.col.indicator")))
+
+st.header(ui.tr("method.steps"))
+st.markdown(ui.tr("method.steps_text"))
+st.table(pd.DataFrame({
+    ui.tr("risk.class"): [ui.tr(f"risk.class.{c}") for c in risk.CLASSES],
+    ui.tr("method.col.range"): [
+        f"{format_significant(lo, lang, 2)} – {format_significant(hi, lang, 2)}"
+        for lo, hi in zip((0.0, *risk.CLASS_THRESHOLDS), (*risk.CLASS_THRESHOLDS, 10.0))],
+}).set_index(ui.tr("risk.class")))
+
+st.header(ui.tr("method.presets"))
+st.table(pd.DataFrame({
+    ui.tr("risk.preset"): [ui.tr(f"risk.preset.{k}") for k in risk.PRESETS],
+    ui.tr("method.col.purpose"): [ui.tr(f"risk.preset.{k}.help") for k in risk.PRESETS],
+    ui.tr("method.col.dimension_weights"): [
+        " · ".join(f"{ui.tr(f'risk.dim.{d}')} {p.dimension_weights[d]:g}" for d in risk.DIMENSIONS)
+        for p in risk.PRESETS.values()],
+    ui.tr("risk.aggregation"): [ui.tr(f"risk.agg.{p.aggregation}") for p in risk.PRESETS.values()],
+}).set_index(ui.tr("risk.preset")))
+
+st.header(ui.tr("method.robustness"))
+st.markdown(ui.tr("method.robustness_text"))
+
+st.header(ui.tr("method.backtest"))
+st.markdown(ui.tr("method.backtest_text"))
+view = ui_risk.current_view(base)
+c1, c2, _ = st.columns([1, 1, 2])
+horizon = c1.selectbox(ui.tr("method.horizon"), [30, 60, 90, 180], index=2, key="bt_horizon")
+c2.markdown(ui.tr("method.backtest_view", preset=ui.tr(f"risk.preset.{view['preset']}"),
+                  window=view["window_days"]))
+with st.spinner(ui.tr("method.backtest_running")):
+    bt = ui_risk.backtest(ui.store_token(), view["method"], view["window_days"], int(horizon),
+                          view["unverified_weight"])
+if bt.empty:
+    st.info(ui.tr("method.backtest_none"))
+else:
+    means = bt[["spearman_score", "spearman_persistence", "top_hits_score",
+                "top_hits_persistence"]].mean()
+    wins = int((bt["spearman_score"] > bt["spearman_persistence"]).sum())
+    m1, m2, m3 = st.columns(3)
+    m1.metric(ui.tr("method.mean_spearman"), format_significant(means["spearman_score"], lang, 2),
+              delta=format_significant(means["spearman_score"] - means["spearman_persistence"],
+                                       lang, 2),
+              help=ui.tr("method.delta_help"))
+    m2.metric(ui.tr("method.mean_hits"), format_significant(means["top_hits_score"], lang, 2),
+              delta=format_significant(means["top_hits_score"] - means["top_hits_persistence"],
+                                       lang, 2),
+              help=ui.tr("method.delta_help"))
+    m3.metric(ui.tr("method.wins"), f"{wins} / {bt['spearman_score'].notna().sum()}")
+    series = {"spearman_score": t("method.series.score", lang),
+              "spearman_persistence": t("method.series.persistence", lang)}
+    long = bt.melt(id_vars="as_of", value_vars=list(series), var_name="series",
+                   value_name="rho").assign(series=lambda d: d["series"].map(series))
+    long["as_of"] = pd.to_datetime(long["as_of"])
+    chart = alt.Chart(long).mark_line(point=True).encode(
+        x=alt.X("as_of:T", title=t("method.col.as_of", lang)),
+        y=alt.Y("rho:Q", title=t("method.col.spearman", lang), scale=alt.Scale(domain=[-1, 1])),
+        color=alt.Color("series:N", title=None,
+                        scale=alt.Scale(range=["#bd0026", "#636363"])),
+        tooltip=[alt.Tooltip("as_of:T", format="%d/%m/%Y"), "series:N",
+                 alt.Tooltip("rho:Q", format=".2f")])
+    st.altair_chart(chart.properties(height=300), width="stretch")
+    st.dataframe(bt.assign(as_of=bt["as_of"].astype(str)).round(2).rename(columns={
+        "as_of": ui.tr("method.col.as_of"),
+        "cercles_with_reports": ui.tr("method.col.cercles_with_reports"),
+        "spearman_score": ui.tr("method.col.spearman_score"),
+        "spearman_persistence": ui.tr("method.col.spearman_persistence"),
+        "top_hits_score": ui.tr("method.col.top_hits_score"),
+        "top_hits_persistence": ui.tr("method.col.top_hits_persistence")}),
+        hide_index=True, width="stretch")
+    st.caption(ui.tr("method.backtest_note"))

@@ -1,0 +1,286 @@
+"""Risk: composite risk score per cercle — map by class, explanation, ranking, sensitivity,
+downloads, and the expert-rated context factors."""
+
+from datetime import date
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import ui
+from geo import context, export, maps, risk, robustness
+from geo.i18n import format_number, format_significant, t
+from ui import risk as ui_risk
+
+ui.leave_legacy_pages_mode()
+
+MAP_KEY = "risk_map"
+SEL_KEY = "risk_cercle"
+lang = ui.current_lang()
+engine = ui.engine()
+
+st.title(ui.tr("risk.title"))
+base = ui_risk.base_method()
+factors = context.factors(engine)
+ignored = ui_risk.apply_url(base)
+if ignored:
+    st.warning(ui.tr("risk.url_ignored", params=", ".join(ignored)))
+view = ui_risk.sidebar(base, factors)
+
+# The as-of date: the latest record date unless the user picks another.
+latest = ui.cercle_indicators().attrs["as_of"]
+col_date, col_select = st.columns([1, 2], vertical_alignment="bottom")
+
+
+def _on_date():
+    picked = st.session_state["_w_risk_as_of"]
+    st.session_state["risk_as_of"] = None if picked in (None, latest) else picked
+
+
+st.session_state["_w_risk_as_of"] = view["as_of"] or latest
+col_date.date_input(ui.tr("risk.as_of"), key="_w_risk_as_of", on_change=_on_date,
+                    min_value=date(2012, 1, 1), max_value=max(latest, date.today()),
+                    format="DD/MM/YYYY", help=ui.tr("risk.as_of_help"))
+ui_risk.write_url(view, latest)
+
+table, scores = ui_risk.scores_for(view)
+as_of = table.attrs["as_of"]
+ui.follow_selection(SEL_KEY, MAP_KEY, set(table.index))
+selected = ui.cercle_selectbox(col_select, table, SEL_KEY)
+m = view["method"]
+st.caption(ui.tr("risk.intro", as_of=as_of.strftime("%d/%m/%Y"), window=view["window_days"],
+                 preset=ui.tr(f"risk.preset.{view['preset']}"),
+                 norm=ui.tr(f"risk.norm.{m.normalisation}"),
+                 agg=ui.tr(f"risk.agg.{m.aggregation}")))
+
+# ------------------------------------------------------------------ map + explanation
+units_gdf = ui.display_cercles()[["geometry"]].join(table.assign(risk_score=scores.score))
+col_map, col_explain = st.columns([3, 2])
+with col_map:
+    fmap = maps.choropleth_map(units_gdf, "risk_score", lang, ui.display_regions(),
+                               assets=ui.map_assets())
+    st_folium(fmap, key=MAP_KEY, height=540, use_container_width=True,
+              returned_objects=["last_active_drawing", "last_object_clicked"],
+              feature_group_to_add=maps.selection_layer(units_gdf, selected))
+
+
+def _fmt(value, digits=2):
+    return t("map.no_data", lang) if pd.isna(value) else format_significant(value, lang, digits)
+
+
+with col_explain:
+    st.subheader(ui.tr("risk.explain"))
+    if not selected:
+        st.info(ui.tr("risk.pick_hint"))
+    else:
+        value = scores.score[selected]
+        cls = scores.risk_class[selected]
+        st.markdown(f"### {table.at[selected, 'cercle_fr']}")
+        c1, c2, c3 = st.columns(3)
+        c1.metric(ui.tr("risk.score"), _fmt(value),
+                  help=ui.tr(f"risk.class.{cls}") if cls else None)
+        c2.metric(ui.tr("risk.rank"), "—" if pd.isna(scores.rank[selected])
+                  else f"{int(scores.rank[selected])} / {int(scores.score.notna().sum())}")
+        c3.metric(ui.tr("risk.completeness"),
+                  f"{format_number(100 * scores.completeness[selected], lang)} %")
+        st.markdown(ui.tr("risk.class_line", cls=ui.tr(f"risk.class.{cls}") if cls
+                          else ui.tr("map.no_data")))
+        dims = pd.DataFrame({
+            ui.tr("risk.col.dimension"): [ui.tr(f"risk.dim.{d}") for d in scores.dimensions],
+            ui.tr("risk.col.value"): [_fmt(scores.dimensions.at[selected, d])
+                                      for d in scores.dimensions],
+            ui.tr("risk.col.median"): [_fmt(scores.dimensions[d].median())
+                                       for d in scores.dimensions]})
+        st.dataframe(dims, hide_index=True, width="stretch")
+        ex = risk.explain(table, m, scores, selected)
+        # Points of the score brought by each dimension: this cercle against the median.
+        this, median = t("risk.chart.this", lang), t("risk.col.median", lang)
+        by_dim = ex.groupby("dimension", sort=False)[["contribution", "contribution_median"]] \
+            .sum().reset_index()
+        bars = pd.concat([
+            pd.DataFrame({"dim": [t(f"risk.dim.{d}", lang) for d in by_dim["dimension"]],
+                          "who": who, "points": by_dim[col]})
+            for who, col in ((this, "contribution"), (median, "contribution_median"))])
+        st.altair_chart(alt.Chart(bars).mark_bar().encode(
+            y=alt.Y("dim:N", title=None, sort=None,
+                    axis=alt.Axis(labelOverlap=False, labelLimit=120)),
+            yOffset=alt.YOffset("who:N", sort=[this, median]),
+            x=alt.X("points:Q", title=t("risk.chart.points", lang)),
+            color=alt.Color("who:N", title=None, sort=[this, median],
+                            scale=alt.Scale(range=["#bd0026", "#9e9e9e"]),
+                            legend=alt.Legend(orient="bottom")),
+            tooltip=["dim:N", "who:N", alt.Tooltip("points:Q", format=".2f")],
+        ).properties(height=220), width="stretch")
+
+# The indicator breakdown gets the page's full width (eight columns).
+if selected:
+    st.markdown(f"#### {ui.tr('risk.breakdown', cercle=table.at[selected, 'cercle_fr'])}")
+    shown = pd.DataFrame({
+        ui.tr("risk.col.dimension"): [ui.tr(f"risk.dim.{d}") for d in ex["dimension"]],
+        ui.tr("risk.col.indicator"): [ui_risk.indicator_label(c, lang, factors)
+                                      for c in ex["column"]],
+        ui.tr("risk.col.raw"): [_fmt(v, 3) for v in ex["raw"]],
+        ui.tr("risk.col.raw_median"): [_fmt(v, 3) for v in ex["raw_median"]],
+        ui.tr("risk.col.normalised"): ex["normalised"].round(1),
+        ui.tr("risk.col.normalised_median"): ex["normalised_median"].round(1),
+        ui.tr("risk.col.contribution"): ex["contribution"].round(2),
+        ui.tr("risk.col.contribution_median"): ex["contribution_median"].round(2)})
+    st.dataframe(shown, hide_index=True, width="stretch", height=36 + 35 * len(shown),
+                 column_config={ui.tr("risk.col.normalised"): st.column_config.ProgressColumn(
+                     min_value=0, max_value=10, format="%.1f")})
+    st.caption(ui.tr("risk.explain_note"))
+
+# ------------------------------------------------------------------ sections
+SECTIONS = ["ranking", "sensitivity", "context"]
+section = st.segmented_control(ui.tr("risk.section"), SECTIONS, key="risk_section",
+                               default="ranking",
+                               format_func=lambda k: t(f"risk.section.{k}", lang))
+
+if section in (None, "ranking"):
+    ranked = export.risk_frame(table, scores, view)
+    shown = ranked[["rank", "cercle_fr", "region_fr", "score", "class", *scores.dimensions,
+                    "completeness"]].copy()
+    shown["class"] = [ui.tr(f"risk.class.{c}") if c else ui.tr("map.no_data")
+                      for c in shown["class"]]
+    shown["completeness"] = (100 * shown["completeness"]).round(0)
+    st.dataframe(shown.rename(columns={
+        "rank": ui.tr("risk.rank"), "cercle_fr": ui.tr("field.cercle"),
+        "region_fr": ui.tr("field.region"), "score": ui.tr("risk.score"),
+        "class": ui.tr("risk.class"), "completeness": ui.tr("risk.completeness_pct"),
+        **{d: ui.tr(f"risk.dim.{d}") for d in scores.dimensions}}),
+        hide_index=True, width="stretch", height=420)
+    stamp = as_of.isoformat()
+    col_csv, col_geo, _ = st.columns([1, 1, 3])
+    col_csv.download_button(ui.tr("risk.download_csv"), export.to_csv(ranked),
+                            file_name=f"veille-risque-{stamp}.csv", mime="text/csv")
+    col_geo.download_button(ui.tr("risk.download_geojson"), export.risk_geojson(ranked, view),
+        file_name=f"veille-risque-{stamp}.geojson",
+        mime="application/geo+json")
+    st.caption(ui.tr("risk.download_note"))
+
+elif section == "sensitivity":
+    st.markdown(ui.tr("risk.sens.intro"))
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 1], vertical_alignment="bottom")
+    draws = c1.number_input(ui.tr("risk.sens.draws"), 1000, 20000, 1000, step=500,
+                            key="sens_draws")
+    seed = c2.number_input(ui.tr("risk.sens.seed"), 0, 2**31 - 1, robustness.DEFAULT_SEED,
+                           key="sens_seed")
+    spread = c3.slider(ui.tr("risk.sens.spread"), 0.1, 0.9, 0.5, step=0.1, key="sens_spread")
+    signature = (repr(ui_risk.view_query(view, latest)), str(as_of), ui.store_token(),
+                 int(draws), int(seed), float(spread))
+    if c4.button(ui.tr("risk.sens.run"), type="primary", key="sens_run"):
+        bar = st.progress(0.0, text=ui.tr("risk.sens.progress", done=0, total=int(draws)))
+        result = robustness.sensitivity(
+            table, m, int(draws), int(seed), float(spread),
+            progress=lambda done, total: bar.progress(
+                done / total, text=t("risk.sens.progress", lang, done=done, total=total)))
+        bar.empty()
+        st.session_state["sens_result"] = (signature, result.summary(), result.stable_top())
+    stored = st.session_state.get("sens_result")
+    if not stored:
+        st.info(ui.tr("risk.sens.none"))
+    elif stored[0] != signature:
+        st.info(ui.tr("risk.sens.stale"))
+    else:
+        _, summary, stable = stored
+        names = table["cercle_fr"]
+        st.markdown(ui.tr("risk.sens.stable", n=len(stable)) + " "
+                    + (", ".join(names[c] for c in stable) or "—"))
+        data = summary.dropna().sort_values("median_rank").head(25).assign(
+            cercle=lambda d: names.reindex(d.index).values,
+            score_rank=lambda d: scores.rank.reindex(d.index).values,
+            stable=lambda d: [t("risk.sens.yes" if c in stable else "risk.sens.no", lang)
+                              for c in d.index])
+        data["order"] = range(len(data))
+        y = alt.Y("cercle:N", sort=alt.EncodingSortField("order", order="ascending"),
+                  title=None, axis=alt.Axis(labelOverlap=False))
+        x_title = t("risk.sens.axis", lang)
+        bars = alt.Chart(data).mark_rule(strokeWidth=3, color="#9e9e9e").encode(
+            y=y, x=alt.X("rank_p05:Q", title=x_title, scale=alt.Scale(domain=[1, 50])),
+            x2="rank_p95:Q")
+        colour = alt.Color("stable:N", title=t("risk.sens.legend", lang),
+                           scale=alt.Scale(domain=[t("risk.sens.yes", lang),
+                                                   t("risk.sens.no", lang)],
+                                           range=["#bd0026", "#4a4a4a"]))
+        tooltip = [alt.Tooltip("cercle:N", title=t("field.cercle", lang)),
+                   alt.Tooltip("median_rank:Q", title=t("risk.sens.median", lang)),
+                   alt.Tooltip("rank_p05:Q", title="P5"), alt.Tooltip("rank_p95:Q", title="P95"),
+                   alt.Tooltip("top_share:Q", title=t("risk.sens.top_share", lang),
+                               format=".0%")]
+        points = alt.Chart(data).mark_point(filled=True, size=70).encode(
+            y=y, x="median_rank:Q", color=colour, tooltip=tooltip)
+        st.altair_chart((bars + points).properties(height=24 * len(data) + 40), width="stretch")
+        st.caption(ui.tr("risk.sens.chart_note", draws=int(draws), seed=int(seed),
+                         spread=int(spread * 100)))
+
+else:
+    st.markdown(ui.tr("risk.ctx.intro"))
+    ratings = context.ratings(engine)
+    names = table["cercle_fr"]
+    grid = ratings.rename(columns={f: context.label(factors.loc[f], lang) for f in factors.index})
+    grid.insert(0, ui.tr("field.region"), table["region_fr"].reindex(grid.index))
+    grid.insert(0, ui.tr("field.cercle"), names.reindex(grid.index))
+    edited = st.data_editor(
+        grid, key="ctx_editor", height=420, width="stretch", hide_index=True,
+        disabled=[ui.tr("field.cercle"), ui.tr("field.region")],
+        column_config={context.label(factors.loc[f], lang): st.column_config.NumberColumn(
+            min_value=0.0, max_value=10.0, step=0.5, format="%.1f",
+            help=(factors.at[f, "description_en"] if lang == "en"
+                  else factors.at[f, "description_fr"]) or None) for f in factors.index})
+    col_who, col_note, col_save = st.columns([1.2, 2, 1], vertical_alignment="bottom")
+    who = col_who.text_input(ui.tr("risk.ctx.who"), key="ctx_who", max_chars=context.MAX_WHO,
+                             help=ui.tr("risk.ctx.who_help"))
+    note = col_note.text_input(ui.tr("risk.ctx.note"), key="ctx_note")
+    changes = []
+    for fid in factors.index:
+        col = context.label(factors.loc[fid], lang)
+        for cid in grid.index:
+            old, new = grid.at[cid, col], edited.at[cid, col]
+            if not (pd.isna(old) and pd.isna(new)) and old != new:
+                changes.append(context.Rating(fid, cid, None if pd.isna(new) else float(new)))
+    if col_save.button(ui.tr("risk.ctx.save", n=len(changes)), type="primary",
+                       disabled=not changes, key="ctx_save"):
+        try:
+            n = context.rate(engine, changes, who, note)
+        except context.RatingError as err:
+            st.error("\n".join(f"- {ui.tr('risk.ctx.problem.' + code, **details)}"
+                               for code, details in err.problems))
+        else:
+            st.session_state.pop("ctx_editor", None)
+            st.session_state["ctx_saved"] = n
+            st.cache_data.clear()
+            st.rerun()
+    if st.session_state.pop("ctx_saved", None):
+        st.success(ui.tr("risk.ctx.saved"))
+
+    with st.expander(ui.tr("risk.ctx.add")):
+        with st.form("ctx_add", clear_on_submit=False):
+            fr = st.text_input(ui.tr("risk.ctx.label_fr"))
+            en = st.text_input(ui.tr("risk.ctx.label_en"))
+            dfr = st.text_area(ui.tr("risk.ctx.desc_fr"), height=68)
+            den = st.text_area(ui.tr("risk.ctx.desc_en"), height=68)
+            by = st.text_input(ui.tr("risk.ctx.who"), max_chars=context.MAX_WHO)
+            if st.form_submit_button(ui.tr("risk.ctx.add_button")):
+                try:
+                    fid = context.add_factor(engine, fr, en, by, dfr, den)
+                except context.RatingError as err:
+                    st.error("\n".join(f"- {ui.tr('risk.ctx.problem.' + code, **details)}"
+                                       for code, details in err.problems))
+                else:
+                    st.cache_data.clear()
+                    st.success(ui.tr("risk.ctx.added", factor=fid))
+                    st.rerun()
+
+    hist = context.history(engine, limit=300)
+    with st.expander(ui.tr("risk.ctx.history", n=len(hist))):
+        if not hist.empty:
+            labels = {f: context.label(factors.loc[f], lang) for f in factors.index}
+            st.dataframe(pd.DataFrame({
+                ui.tr("risk.ctx.when"): hist["rated_at"].astype(str).str[:16],
+                ui.tr("risk.ctx.who"): hist["rated_by"],
+                ui.tr("risk.ctx.factor"): hist["factor_id"].map(labels),
+                ui.tr("field.cercle"): hist["cercle_id"].map(names),
+                ui.tr("risk.col.value"): hist["value"],
+                ui.tr("risk.ctx.note"): hist["note"]}), hide_index=True, width="stretch")
