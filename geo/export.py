@@ -136,22 +136,22 @@ def risk_frame(table: pd.DataFrame, scores, view: dict) -> pd.DataFrame:
     :class:`geo.risk.Method`), ``preset`` and ``unverified_weight``.
     """
     method = view["method"]
-    out = table[["cercle_id", "cercle_fr", "region_id", "region_fr"]].copy()
-    out["score"] = scores.score.round(3)
-    out["class"] = scores.risk_class
-    out["rank"] = scores.rank.astype("Int64")
-    out["completeness"] = scores.completeness.round(3)
-    for dim in scores.dimensions.columns:
-        out[dim] = scores.dimensions[dim].round(3)
-    out["as_of"] = table.attrs["as_of"].isoformat()
-    out["window_days"] = table.attrs["window_days"]
-    out["unverified_weight"] = view["unverified_weight"]
-    out["preset"] = view["preset"]
-    out["normalisation"] = method.normalisation
-    out["aggregation"] = method.aggregation
-    out["dimension_weights"] = ";".join(f"{d}={w:g}" for d, w in
-                                        method.parameters()["dimension_weights"].items())
-    out["indicator_weights"] = ";".join(f"{i.column}={i.weight:g}" for i in method.indicators)
+    params = method.parameters()
+    columns = {c: table[c].to_numpy() for c in ("cercle_id", "cercle_fr", "region_id",
+                                                 "region_fr")}
+    columns.update({
+        "score": scores.score.round(3).to_numpy(), "class": scores.risk_class.to_numpy(),
+        "rank": scores.rank.astype("Int64").to_numpy(),
+        "completeness": scores.completeness.round(3).to_numpy(),
+        **{dim: scores.dimensions[dim].round(3).to_numpy() for dim in scores.dimensions},
+        "as_of": table.attrs["as_of"].isoformat(), "window_days": table.attrs["window_days"],
+        "unverified_weight": view["unverified_weight"], "preset": view["preset"],
+        "normalisation": method.normalisation, "aggregation": method.aggregation,
+        "dimension_weights": ";".join(f"{d}={w:g}"
+                                      for d, w in params["dimension_weights"].items()),
+        "indicator_weights": ";".join(f"{i.column}={i.weight:g}" for i in method.indicators),
+    })
+    out = pd.DataFrame(columns)
     out.attrs = {}
     return out.sort_values(["rank", "cercle_id"], na_position="last").reset_index(drop=True)
 

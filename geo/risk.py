@@ -26,6 +26,7 @@ Robustness (Monte Carlo sensitivity) and the back-test are in :mod:`geo.robustne
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 
@@ -297,57 +298,67 @@ def score(table: pd.DataFrame, method: Method = Method()) -> Scores:
                   pd.Series(rank_desc(overall.to_numpy()), index=table.index), completeness)
 
 
+def contributions(scores: Scores, method: Method) -> pd.DataFrame:
+    """Points of the score brought by each indicator, cercles × indicators; rows add up to
+    the score (0 where the score is 0 or missing).
+
+    Each indicator's share is ``(w_i / Σ w) · x_i`` of its dimension (the sum over the
+    indicators with a value) times the dimension's weight share ``a_d / Σ a`` (over the
+    dimensions with a score); that sums to the arithmetic overall score. With the geometric
+    mean the shares are scaled so that they sum to the geometric score.
+    """
+    x = scores.normalised.reindex(columns=[i.column for i in method.indicators]).to_numpy()
+    present = ~np.isnan(x)
+    w = np.array([i.weight if i.weight > 0 else 0.0 for i in method.indicators])
+    dims = list(scores.dimensions.columns)
+    member = membership(method, tuple(dims))                       # indicators × dims
+    dimv = scores.dimensions.to_numpy()
+    a = np.array([float(method.dimension_weights.get(d, 1.0)) for d in dims])
+    a_have = np.where(~np.isnan(dimv), a, 0.0)                     # cercles × dims
+    a_total = a_have.sum(axis=1, keepdims=True)
+    w_total = (present * w) @ member                               # cercles × dims
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share_dim = np.where(a_total > 0, a_have / a_total, 0.0)   # cercles × dims
+        per_ind_dim = share_dim / np.where(w_total > 0, w_total, np.inf)
+        out = np.where(present, x, 0.0) * w * (per_ind_dim @ member.T)
+        total = out.sum(axis=1, keepdims=True)
+        value = scores.score.to_numpy()[:, None]
+        if method.aggregation == "geometric":
+            out = np.where(total > 0, out * value / np.where(total > 0, total, 1), 0.0)
+    out = np.where(np.isnan(value), 0.0, out)
+    return pd.DataFrame(out, index=scores.score.index,
+                        columns=[i.column for i in method.indicators])
+
+
 def explain(table: pd.DataFrame, method: Method, scores: Scores, cercle_id: str) -> pd.DataFrame:
     """Why a cercle has its score: one row per indicator with a weight.
 
     Columns: ``dimension, column, raw, raw_median`` (national median over the cercles with a
     value), ``normalised, normalised_median`` (0–10, 10 = most risk), ``weight`` and
-    ``contribution, contribution_median`` (points of the score).
-
-    Contributions add up to the score. Each indicator's share is ``(w_i / Σ w) · x_i`` of its
-    dimension times the dimension's weight share ``a_d / Σ a``, which sums to the arithmetic
-    overall score; with the geometric mean the shares are scaled so that they sum to the
-    geometric score. Indicators without a value contribute nothing (and lower completeness).
+    ``contribution, contribution_median`` (points of the score, see :func:`contributions`;
+    the median is over the cercles with a score). Indicators without a value contribute
+    nothing (and lower completeness).
     """
-    norm = scores.normalised
-    raw = table.reindex(columns=[i.column for i in method.indicators])
-    dims_present = list(scores.dimensions.columns)
-    dw = {d: float(method.dimension_weights.get(d, 1.0)) for d in dims_present}
-
-    def contributions(cid: str) -> dict[str, float]:
-        have = [d for d in dims_present if not np.isnan(scores.dimensions.at[cid, d])]
-        a_total = sum(dw[d] for d in have)
-        out = {}
-        for d in DIMENSIONS:
-            members = [i for i in method.indicators if i.dimension == d and i.weight > 0]
-            w_total = sum(i.weight for i in members if not np.isnan(norm.at[cid, i.column]))
-            for i in members:
-                x = norm.at[cid, i.column]
-                out[i.column] = (0.0 if d not in have or np.isnan(x) or not w_total
-                                 else dw[d] / a_total * i.weight / w_total * x)
-        total = sum(out.values())
-        value = scores.score[cid]
-        if method.aggregation == "geometric" and total > 0 and not np.isnan(value):
-            out = {k: v * value / total for k, v in out.items()}
-        return out
-
-    mine = contributions(cercle_id)
-    every = pd.DataFrame([contributions(c) for c in table.index if not np.isnan(scores.score[c])])
-    rows = []
-    for ind in method.indicators:
-        if ind.weight <= 0:
-            continue
-        rows.append({
-            "dimension": ind.dimension, "column": ind.column,
-            "raw": float(raw.at[cercle_id, ind.column]) if ind.column in table else np.nan,
-            "raw_median": float(raw[ind.column].median()) if ind.column in table else np.nan,
-            "normalised": float(norm.at[cercle_id, ind.column]),
-            "normalised_median": float(norm[ind.column].median()),
-            "weight": ind.weight,
-            "contribution": mine[ind.column],
-            "contribution_median": float(every[ind.column].median()) if len(every) else np.nan,
-        })
-    return pd.DataFrame(rows)
+    cols = [i.column for i in method.indicators]
+    norm = scores.normalised[cols].to_numpy()
+    contrib = contributions(scores, method).to_numpy()
+    raw = np.column_stack([table[c].to_numpy(dtype=float) if c in table
+                           else np.full(len(table), np.nan) for c in cols])
+    row = scores.score.index.get_loc(cercle_id)
+    scored = contrib[scores.score.notna().to_numpy()]
+    with warnings.catch_warnings():       # an indicator nobody has: its median is NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        raw_median = np.nanmedian(raw, axis=0)
+        norm_median = np.nanmedian(norm, axis=0)
+        contrib_median = (np.median(scored, axis=0) if len(scored)
+                          else np.full(len(cols), np.nan))
+    frame = pd.DataFrame({
+        "dimension": [i.dimension for i in method.indicators], "column": cols,
+        "raw": raw[row], "raw_median": raw_median,
+        "normalised": norm[row], "normalised_median": norm_median,
+        "weight": [i.weight for i in method.indicators],
+        "contribution": contrib[row], "contribution_median": contrib_median})
+    return frame[frame["weight"] > 0].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- sharing a view

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import CHROMIUM, MAP_FRAME, offline_page, running_app, wait_for_cercles
+from tests.support import (CERCLE_PATHS, CHROMIUM, MAP_FRAME, offline_page, running_app,
+                           wait_for_cercles)
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 pytestmark = pytest.mark.browser
@@ -101,4 +102,26 @@ def test_deep_link_as_first_request_of_a_new_server(tmp_path):
         page.get_by_role("link", name="Vue d'ensemble").wait_for()
         page.screenshot(path=str(ARTIFACTS / "data_deep_link.png"))
         assert page.get_by_text("Données de démonstration :").count() == 0   # VEILLE_DEMO=0
+        assert blocked == []
+
+
+def test_risk_page_from_a_shared_link_then_a_click(app_url):
+    with offline_page(app_url) as (page, blocked):
+        page.goto(f"{app_url}/risk?preset=tensions_first&cercle=mli-bankass")
+        assert wait_for_cercles(page, legend_text="Très élevé (6,5 – 10)") == 50
+        page.get_by_role("heading", name="Bankass", exact=True).wait_for()
+        page.get_by_text("Indicateurs de Bankass face à la médiane nationale").wait_for()
+        frame = page.frame_locator(MAP_FRAME)
+        fills = set(frame.locator(CERCLE_PATHS).evaluate_all(
+            "ps => ps.map(p => p.getAttribute('fill'))"))
+        assert fills <= {"#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026", "#d9d9d9"}
+        assert len(fills) >= 3                    # the classes tell cercles apart
+        page.screenshot(path=str(ARTIFACTS / "risk_shared_link.png"))
+        page.locator(MAP_FRAME).scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        box = page.locator(MAP_FRAME).bounding_box()
+        page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.3)
+        page.wait_for_url(re.compile(r"cercle=mli-tombouctou"), timeout=15000)
+        assert "preset=tensions_first" in page.url            # the view is kept
+        page.get_by_role("heading", name="Tombouctou", exact=True).wait_for()
         assert blocked == []

@@ -104,3 +104,33 @@ def test_geojson_places_tensions_at_their_precision(demo_engine):
     coarse = [f for f in feats if f["properties"]["location_precision"] == "cercle"]
     assert all(f["properties"]["latitude"] is None for f in coarse)
     assert all(f["geometry"] is not None for f in coarse)
+
+
+def test_risk_downloads_record_the_method_and_date(demo_engine):
+    from datetime import date
+
+    from geo import risk
+
+    table, as_of = risk.indicator_table(demo_engine, date(2018, 8, 31), window_days=60)
+    method = risk.PRESETS["tensions_first"].apply(risk.method_for(table))
+    scores = risk.score(table, method)
+    view = {"preset": "tensions_first", "method": method, "unverified_weight": 0.5}
+    frame = export.risk_frame(table, scores, view)
+    assert len(frame) == 50 and list(frame["rank"][:2]) == [1, 2]
+    assert frame["score"].is_monotonic_decreasing
+    first = frame.iloc[0]
+    assert (first["as_of"], first["window_days"], first["preset"]) == ("2018-08-31", 60,
+                                                                       "tensions_first")
+    assert "hazard=2;vulnerability=1;coping=0.5" == first["dimension_weights"]
+    assert "tension_weighted_per_100k=3" in first["indicator_weights"]
+    assert "context_intercommunal=1" in first["indicator_weights"]
+    text = export.to_csv(frame).decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("cercle_id,cercle_fr,region_id,region_fr,score,class")
+    doc = json.loads(export.risk_geojson(frame, view))
+    assert doc["veille_method"]["as_of"] == "2018-08-31"
+    assert doc["veille_method"]["aggregation"] == "arithmetic"
+    assert doc["veille_method"]["dimension_weights"]["hazard"] == 2.0
+    assert len(doc["features"]) == 50
+    top = doc["features"][0]
+    assert top["properties"]["rank"] == 1 and top["geometry"]["type"] in ("Polygon",
+                                                                          "MultiPolygon")

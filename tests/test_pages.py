@@ -154,3 +154,99 @@ def test_data_page_shows_store_history_and_export():
     assert at.title[0].value == "Field data: import and export"
     assert [h.value for h in at.header] == ["Import a file", "Import history", "Export",
                                            "Demonstration data"]
+
+
+# --------------------------------------------------------------------------- risk score
+def _risk(**query):
+    at = _app(**query)
+    at.switch_page("pages/risk.py").run()
+    assert not at.exception
+    return at
+
+
+def _slider(at, key):
+    (s,) = [s for s in at.sidebar.slider if s.key == f"_w_{key}"]
+    return s
+
+
+def test_risk_page_takes_its_view_from_a_shared_link():
+    at = _risk(preset="tensions_first", dw="1-1-2", norm="rank", cercle="mli-bankass")
+    assert _select(at, "risk_preset").value == "tensions_first"
+    assert _slider(at, "risk_dw_coping").value == 2.0
+    assert _slider(at, "risk_iw_tension_weighted_per_100k").value == 3.0   # from the preset
+    assert _select(at, "risk_norm").value == "rank"
+    caption = " ".join(c.value for c in at.caption)
+    assert "Tensions d'abord" in caption and "par rangs" in caption
+    assert "### Bankass" in [m.value for m in at.markdown]
+    labels = [m.label for m in at.metric]
+    assert labels[:3] == ["Score (0–10)", "Rang", "Complétude"]
+    # the URL keeps exactly what differs from the preset
+    assert dict(at.query_params) == {"preset": "tensions_first", "dw": "1-1-2",
+                                     "norm": "rank", "cercle": "mli-bankass"}
+
+
+def test_risk_settings_go_into_the_url_and_reset_clears_them():
+    at = _risk()
+    assert at.query_params["preset"] == "default"
+    _select(at, "risk_preset").select("coverage_first").run()
+    assert at.query_params["preset"] == "coverage_first"
+    assert _slider(at, "risk_dw_coping").value == 2.0
+    _slider(at, "risk_dw_hazard").set_value(3.0).run()
+    assert at.query_params["dw"] == "3-1-2"
+    at.sidebar.button(key="risk_reset").click().run()
+    assert dict(at.query_params) == {"preset": "default"}
+    assert _slider(at, "risk_dw_hazard").value == 1.0
+
+
+def test_risk_settings_survive_a_visit_to_another_page():
+    at = _risk(preset="inform")
+    _slider(at, "risk_dw_hazard").set_value(2.5).run()
+    at.switch_page("pages/overview.py").run()
+    _select(at, "layer").select("risk_score").run()
+    assert "INFORM" in " ".join(c.value for c in at.caption)     # the Overview says which
+    assert "Très élevé (6,5 – 10)" in json.loads(f'"{_legend_text(_map_args(at)["script"])}"')
+    at.switch_page("pages/risk.py").run()
+    assert _slider(at, "risk_dw_hazard").value == 2.5
+    assert at.query_params["preset"] == "inform" and at.query_params["dw"] == "2.5-1-1"
+
+
+def test_risk_link_with_nonsense_is_reported_and_defaults_apply():
+    at = _risk(preset="magic", dw="9-9", uw="2")
+    assert any("preset, dw, uw" in w.value for w in at.warning)
+    assert _select(at, "risk_preset").value == "default"
+
+
+def test_risk_ranking_and_downloads_record_the_method():
+    at = _risk(preset="tensions_first")
+    ranking = at.dataframe[-1].value
+    assert len(ranking) == 50 and list(ranking["Rang"][:3]) == [1, 2, 3]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Télécharger (CSV)", "Télécharger (GeoJSON)"]
+
+
+def test_risk_sensitivity_runs_with_its_seed():
+    at = _app()
+    at.session_state["risk_section"] = "sensitivity"
+    at.switch_page("pages/risk.py").run()
+    at.button(key="sens_run").click().run()
+    assert not at.exception
+    signature, summary, stable = at.session_state["sens_result"]
+    assert len(summary) == 50 and 1 <= len(stable) <= 10
+    assert any(m.value.startswith("**Cercles dans les 10 premiers") for m in at.markdown)
+    again = _app()
+    again.session_state["risk_section"] = "sensitivity"
+    again.switch_page("pages/risk.py").run()
+    again.button(key="sens_run").click().run()
+    assert again.session_state["sens_result"][2] == stable      # same seed, same result
+
+
+def test_methodology_page_shows_the_backtest():
+    at = _app()
+    at.switch_page("pages/methodology.py").run()
+    assert not at.exception
+    assert [m.label for m in at.metric] == ["Spearman moyen du score", "Top 10 touchés (moyenne)",
+                                            "Dates où le score bat la persistance"]
+    backtest = at.dataframe[-1].value
+    assert len(backtest) > 10 and "Spearman (persistance)" in backtest.columns
+    indicators = at.table[0].value
+    assert "Conflits intercommunautaires" in list(indicators.index)
