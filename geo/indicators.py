@@ -218,8 +218,8 @@ def window_indicators(records: dict[str, pd.DataFrame], population: pd.Series, a
     ten = _frame(records, "tensions")
     ten = ten[(ten["verification"] != "false").to_numpy(dtype=bool)
               & (_age_days(ten["occurred_on"], as_of) >= 0)]
-    ten = ten.assign(weight=ten["severity"] * ten["verification"].map(
-        lambda v: 1.0 if v == "verified" else unverified_weight))
+    ten = ten.assign(weight=(ten["severity"] * ten["verification"].map(
+        lambda v: 1.0 if v == "verified" else unverified_weight)).astype(float))
     age = _age_days(ten["occurred_on"], as_of)
     in_window = ten[age < window_days]
     by = in_window.groupby("cercle_id")
@@ -274,5 +274,7 @@ def _age_days(dates: pd.Series, as_of: date) -> np.ndarray:
 def _frame(records: dict[str, pd.DataFrame], kind: str) -> pd.DataFrame:
     frame = records.get(kind)
     if frame is None or not len(frame):
-        return pd.DataFrame(columns=_EMPTY[kind])
+        numeric = {"severity", "fatalities", "injuries", "participants"}
+        return pd.DataFrame({c: pd.Series(dtype=float if c in numeric else object)
+                             for c in _EMPTY[kind]})
     return frame

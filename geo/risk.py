@@ -64,7 +64,10 @@ class Indicator:
 DEFAULT_INDICATORS: tuple[Indicator, ...] = (
     Indicator("tension_weighted_per_100k", "hazard", 1, "log1p", 2.0),
     Indicator("fatalities", "hazard", 1, "log1p", 1.0),
-    Indicator("tension_trend_per_100k", "hazard", 1, "none", 0.5),
+    # Weight 0 by default: a report 30–120 days old raises the previous quarter's rate and so
+    # lowers the trend, which would let a new report lower its cercle's score. It stays in the
+    # table and the sidebar for whoever wants escalation to count.
+    Indicator("tension_trend_per_100k", "hazard", 1, "none", 0.0),
     Indicator("armed_events_per_100k", "hazard", 1, "log1p", 1.0),
     Indicator("population", "vulnerability", 1, "log1p", 0.5),
     Indicator("density", "vulnerability", 1, "log1p", 0.5),
@@ -140,7 +143,8 @@ class Preset:
     equal_indicator_weights: bool = False
 
     def apply(self, method: Method) -> Method:
-        inds = tuple(dc_replace(i, weight=1.0 if self.equal_indicator_weights
+        inds = tuple(dc_replace(i, weight=(1.0 if i.weight > 0 else 0.0)
+                                if self.equal_indicator_weights
                                 else self.indicator_weights.get(i.column, i.weight))
                      for i in method.indicators)
         return Method(inds, self.normalisation, self.aggregation, dict(self.dimension_weights))

@@ -87,3 +87,75 @@ def test_empty_store_and_default_as_of():
     assert empty["communes_with_mediator_share"].isna().all()
     assert default_as_of(RECORDS) == date(2018, 9, 5)
     assert default_as_of({}, today=date(2026, 1, 1)) == date(2026, 1, 1)
+
+
+# --------------------------------------------------------------------------- record level
+# The score's invariants checked from records, through the same indicator table as the app
+# (default method: the trend, which a report 30–120 days old lowers, has weight 0).
+from datetime import timedelta  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from geo.indicators import with_window  # noqa: E402
+from geo.risk import Method, method_for, score  # noqa: E402
+
+REFERENCE = pd.DataFrame({"population": [100_000, 50_000, 200_000, 80_000],
+                          "density": [10.0, 40.0, 5.0, 120.0], "n_communes": [2, 3, 1, 4]},
+                         index=pd.Index(["a", "b", "c", "d"], name="cercle_id"))
+report = st.tuples(st.sampled_from("abcd"), st.integers(0, 200), st.integers(1, 5),
+                   st.integers(0, 5), st.sampled_from(["verified", "unverified", "false"]))
+mediator = st.tuples(st.sampled_from("abcd"), st.sampled_from(["x", "y", None]),
+                     st.sampled_from(["active", "inactive"]))
+
+
+def _records(reports, mediators):
+    return {
+        "tensions": tensions(*[(c, AS_OF - timedelta(days=age), sev, deaths, 0, ver, "mediator")
+                               for c, age, sev, deaths, ver in reports]),
+        "mediators": pd.DataFrame([(c, f"{c}-{k}" if k else None, s, date(2018, 1, 1))
+                                   for c, k, s in mediators],
+                                  columns=["cercle_id", "commune_id", "status", "trained_on"]),
+        "workshops": pd.DataFrame([("a", date(2018, 5, 1), 30)],
+                                  columns=["cercle_id", "start_date", "participants"]),
+    }
+
+
+def _score(records, how):
+    table = with_window(REFERENCE, records, AS_OF)
+    base = method_for(table)
+    return score(table, Method(base.indicators, how[0], how[1])).score
+
+
+methods = st.tuples(st.sampled_from(["minmax", "rank", "zscore"]),
+                    st.sampled_from(["geometric", "arithmetic"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(reports=st.lists(report, max_size=12), mediators=st.lists(mediator, max_size=10),
+       who=st.sampled_from("abcd"), age=st.integers(0, 200), severity=st.integers(1, 5),
+       how=methods)
+def test_a_new_report_never_lowers_the_score_of_its_cercle(reports, mediators, who, age,
+                                                           severity, how):
+    before = _score(_records(reports, mediators), how)
+    after = _score(_records(reports + [(who, age, severity, 0, "verified")], mediators), how)
+    assert after[who] >= before[who] - 1e-9 or (pd.isna(before[who]) and pd.isna(after[who]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(reports=st.lists(report, max_size=12), mediators=st.lists(mediator, max_size=10),
+       who=st.sampled_from("abcd"), commune=st.sampled_from(["x", "y", None]), how=methods)
+def test_a_new_active_mediator_never_raises_the_score_of_its_cercle(reports, mediators, who,
+                                                                    commune, how):
+    before = _score(_records(reports, mediators), how)
+    after = _score(_records(reports, mediators + [(who, commune, "active")]), how)
+    assert after[who] <= before[who] + 1e-9 or (pd.isna(before[who]) and pd.isna(after[who]))
+
+
+def test_rows_in_any_order_give_the_same_scores():
+    reports = [("a", 3, 4, 1, "verified"), ("b", 50, 2, 0, "unverified"),
+               ("c", 10, 5, 3, "verified"), ("a", 80, 1, 0, "false")]
+    mediators = [("a", "x", "active"), ("d", None, "active"), ("b", "y", "inactive")]
+    one = _score(_records(reports, mediators), ("minmax", "geometric"))
+    two = _score(_records(reports[::-1], mediators[::-1]), ("minmax", "geometric"))
+    pd.testing.assert_series_equal(one, two)
