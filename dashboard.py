@@ -19,6 +19,7 @@ navigation = st.navigation([
     st.Page("pages/overview.py", title=ui.tr("nav.overview"),
             url_path="overview", default=True),
     st.Page("pages/risk.py", title=ui.tr("nav.risk"), url_path="risk"),
+    st.Page("pages/coverage.py", title=ui.tr("nav.coverage"), url_path="coverage"),
     st.Page("pages/methodology.py", title=ui.tr("nav.methodology"), url_path="methodology"),
     st.Page("pages/data.py", title=ui.tr("nav.data"), url_path="data"),
     st.Page("pages/provenance.py", title=ui.tr("nav.provenance"),

@@ -172,6 +172,50 @@ def risk_geojson(frame: pd.DataFrame, view: dict) -> bytes:
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
+def coverage_frame(ranked: pd.DataFrame, rule: dict, as_of: date, preset: str,
+                   min_count: int) -> pd.DataFrame:
+    """Per-cercle coverage and gap figures for download, in gap order, with the rule that
+    classified them (measure, thresholds) and the risk score's as-of date and preset on every
+    row (``as_of`` = the risk score's date). ``ranked`` is the Coverage page's table (coverage measures + gap columns +
+    ``cercle_fr, region_fr``), ``rule`` the gaps' ``attrs``."""
+    cols = ["gap_rank", "cercle_fr", "region_fr", "gap_class", "risk_score", "mediators",
+            "mediators_per_10k", "mediators_per_1000km2", "n_communes",
+            "communes_without_mediator", "communes_without_mediator_share",
+            "population_without_mediator", "mean_distance_km", "max_distance_km",
+            "workshop_participants", "workshop_participants_per_10k", "women_share",
+            "youth_share", "months_since_workshop", "groups_reached", "groups"]
+    out = ranked[cols].copy()
+    out.insert(0, "cercle_id", ranked.index)
+    out.insert(3, "region_id", units.load_cercles()["region_id"].reindex(ranked.index).values)
+    for col, digits in (("risk_score", 3), ("mediators_per_10k", 3),
+                        ("mediators_per_1000km2", 3), ("communes_without_mediator_share", 3),
+                        ("population_without_mediator", -1), ("mean_distance_km", 1),
+                        ("max_distance_km", 1), ("workshop_participants_per_10k", 3),
+                        ("women_share", 3), ("youth_share", 3), ("months_since_workshop", 1)):
+        out[col] = out[col].astype(float).round(digits)
+    out["gap_measure"] = rule["measure"]
+    out["risk_threshold"] = round(float(rule["risk_threshold"]), 3)
+    out["coverage_threshold"] = round(float(rule["coverage_threshold"]), 3)
+    out["as_of"] = as_of.isoformat()
+    out["risk_preset"] = preset
+    out["commune_population"] = "estimate: cercle population shared by area"
+    out["commune_count_suppression"] = f"1-{min_count - 1} shown as < {min_count}"
+    out.attrs = {}
+    return out.reset_index(drop=True)
+
+
+def coverage_geojson(frame: pd.DataFrame) -> bytes:
+    """GeoJSON of :func:`coverage_frame` on the cercles' display geometry (no mediator is
+    ever a feature: counts per cercle only)."""
+    geoms = units.display_cercles().geometry
+    features = [{"type": "Feature",
+                 "geometry": json.loads(shapely.to_geojson(geoms[rec["cercle_id"]])),
+                 "properties": {k: _json_value(v) for k, v in rec.items()}}
+                for rec in frame.to_dict(orient="records")]
+    return json.dumps({"type": "FeatureCollection", "features": features},
+                      ensure_ascii=False).encode("utf-8")
+
+
 def export(engine: Engine, kind: str, fmt: str = "csv", hxl: bool = False) -> bytes:
     """One record type from the store as CSV or GeoJSON bytes."""
     frame = export_frame(store.load_records(engine, kind), kind)

@@ -12,6 +12,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 import branca.colormap as cm
 import numpy as np
 
+from geo.coverage import GAP_CLASSES, GAP_COLOURS
 from geo.risk import CLASS_COLOURS, CLASS_THRESHOLDS, CLASSES
 
 
@@ -34,6 +35,12 @@ class Layer:
     fixed_breaks, fixed_colours, class_keys : tuple
         For a layer with fixed classes (the risk score): the class limits, one colour per
         class and the translation key of each class name. Empty for quantile classes.
+    show_ranges : bool
+        Write each class's limits in the legend (False for coded categories).
+    open_top : bool
+        The last fixed class has no upper limit (legend "≥ x").
+    unit : str
+        ``"cercle"`` or ``"commune"``: the units the layer colours.
     """
 
     key: str
@@ -44,6 +51,9 @@ class Layer:
     fixed_breaks: tuple = ()
     fixed_colours: tuple = ()
     class_keys: tuple = ()
+    show_ranges: bool = True
+    open_top: bool = False
+    unit: str = "cercle"
 
     @property
     def label_key(self) -> str:
@@ -53,6 +63,10 @@ class Layer:
     def unit_key(self) -> str:
         return f"layer.{self.key}.unit"
 
+
+#: Distance classes (km), fixed: most communes with a mediator sit at 0 km, so quantile
+#: classes would collapse.
+DISTANCE_BREAKS_KM = (0.0, 5.0, 15.0, 30.0, 60.0, 120.0, 10_000.0)
 
 LAYERS: dict[str, Layer] = {
     layer.key: layer
@@ -65,10 +79,24 @@ LAYERS: dict[str, Layer] = {
               classes=4),
         Layer("mediators", "mediators", "Greens_09"),
         Layer("mediators_per_10k", "mediators_per_10k", "Greens_09"),
+        Layer("mediators_per_1000km2", "mediators_per_1000km2", "Greens_09"),
+        Layer("communes_without_mediator_share", "communes_without_mediator_share",
+              "OrRd_09", classes=5),
+        Layer("mean_distance_km", "mean_distance_km", "OrRd_09",
+              fixed_breaks=DISTANCE_BREAKS_KM, open_top=True),
         Layer("risk_score", "risk_score", digits=2,
               fixed_breaks=(0.0, *CLASS_THRESHOLDS, 10.0), fixed_colours=CLASS_COLOURS,
               class_keys=tuple(f"risk.class.{c}" for c in CLASSES)),
+        Layer("gap_class", "gap_code", fixed_breaks=(-0.5, 0.5, 1.5, 2.5, 3.5),
+              fixed_colours=GAP_COLOURS, class_keys=tuple(f"gap.{c}" for c in GAP_CLASSES),
+              show_ranges=False),
     )
+}
+#: Commune-level layers (Coverage page).
+COMMUNE_LAYERS: dict[str, Layer] = {
+    "commune_distance_km": Layer("commune_distance_km", "distance_km", "OrRd_09",
+                                 fixed_breaks=DISTANCE_BREAKS_KM, open_top=True,
+                                 unit="commune"),
 }
 DEFAULT_LAYER = "density"
 
@@ -137,7 +165,8 @@ def layer_classes(layer: Layer, values) -> tuple[list[float], list[str]]:
     """Class limits and colours of a layer for these values: fixed when the layer has them,
     else quantile classes (:func:`class_breaks`) coloured from its palette."""
     if layer.fixed_breaks:
-        return list(layer.fixed_breaks), list(layer.fixed_colours)
+        breaks = list(layer.fixed_breaks)
+        return breaks, list(layer.fixed_colours) or class_colours(layer, breaks)
     breaks = class_breaks(values, layer.classes, layer.digits)
     return breaks, class_colours(layer, breaks)
 

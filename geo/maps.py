@@ -24,8 +24,8 @@ from jinja2 import Template
 from geo import units
 from geo.assets import MapAssets, map_assets
 from geo.i18n import format_number, format_significant, t
-from geo.layers import (CATEGORY_COLOURS, LAYERS, Layer, class_index, layer_classes,
-                        severity_radius)
+from geo.layers import (CATEGORY_COLOURS, COMMUNE_LAYERS, LAYERS, Layer, class_index,
+                        layer_classes, severity_radius)
 from geo.records import enum_label
 
 #: Style of a unit without a value: grey, hatched-looking dashed outline.
@@ -102,8 +102,11 @@ def legend_html(layer: Layer, breaks: list[float], colours: list[str], lang: str
         lo = format_significant(breaks[i], lang, layer.digits)
         hi = format_significant(breaks[i + 1], lang, layer.digits)
         text = f"{lo} – {hi}"
+        if layer.open_top and i == len(colours) - 1:
+            text = f"≥ {lo}"
         if layer.class_keys:
-            text = f"{t(layer.class_keys[i], lang)} ({text})"
+            name = t(layer.class_keys[i], lang)
+            text = f"{name} ({text})" if layer.show_ranges else name
         rows.append(f'<div class="lg-row"><span class="lg-sw" style="background:{colour}">'
                     f'</span><span>{esc(text)}</span></div>')
     if has_missing or not colours:
@@ -152,6 +155,11 @@ def _tension_style(feature: dict) -> dict:
 
 
 def _tooltip_fields(lang: str, layer: Layer) -> tuple[list[str], list[str]]:
+    if layer.unit == "commune":
+        return (["name", "cercle", "pop_txt", "mediators_txt", "value_txt"],
+                [t("field.commune", lang), t("field.cercle", lang),
+                 t("coverage.population_est", lang), t("coverage.mediators_active", lang),
+                 f"{t(layer.label_key, lang)} ({t(layer.unit_key, lang)})"])
     fields = ["name", "region", "code", "pop_txt", "density_txt", "area_txt"]
     aliases = [t("field.cercle", lang), t("field.region", lang), t("field.code", lang),
                t("field.population", lang),
@@ -173,6 +181,17 @@ def _feature_collection(units_gdf: gpd.GeoDataFrame, layer: Layer, breaks: list[
         return [format_number(v, lang, decimals) if pd.notna(v) else t("map.no_data", lang)
                 for v in units_gdf[col]]
 
+    if layer.unit == "commune":
+        props = gpd.GeoDataFrame({
+            "cercle_id": units_gdf["cercle_id"].values,      # a click selects the cercle
+            "name": units_gdf["commune_fr"].values,
+            "cercle": units_gdf["cercle_fr"].values,
+            "pop_txt": fmt("population_est"),
+            "mediators_txt": units_gdf["mediators_txt"].values,
+            "value_txt": [_value_text(layer, v, breaks, lang) for v in values],
+            "fill": fills,
+        }, geometry=units_gdf.geometry.values, crs=units_gdf.crs)
+        return json.loads(props.to_json(drop_id=True))
     props = gpd.GeoDataFrame({
         "cercle_id": units_gdf["cercle_id"].values,
         "name": units_gdf["cercle_fr"].values,
@@ -193,15 +212,23 @@ def _value_text(layer: Layer, value: float, breaks: list[float], lang: str) -> s
         return t("map.no_data", lang)
     text = format_significant(value, lang, layer.digits)
     if layer.class_keys and (i := class_index(value, breaks)) is not None:
-        text += f" ({t(layer.class_keys[i], lang)})"
+        label = t(layer.class_keys[i], lang)
+        text = f"{text} ({label})" if layer.show_ranges else label
     return text
 
 
-def _style(feature: dict) -> dict:
-    fill = feature["properties"].get("fill")
-    if not fill:
-        return dict(NO_DATA_STYLE)
-    return {**_UNIT_OUTLINE, "fillColor": fill}
+def _styler(layer: Layer):
+    """Style function of a layer's units (class name ``veille-<unit>``, for tests/CSS)."""
+    class_name = f"veille-{layer.unit}"
+    weight = 0.7 if layer.unit == "cercle" else 0.3
+
+    def style(feature: dict) -> dict:
+        fill = feature["properties"].get("fill")
+        if not fill:
+            return {**NO_DATA_STYLE, "className": class_name}
+        return {**_UNIT_OUTLINE, "weight": weight, "fillColor": fill, "className": class_name}
+
+    return style
 
 
 def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
@@ -209,16 +236,19 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
                    online_tiles: bool = False, assets: MapAssets | None = None,
                    height_px: int = 560,
                    tension_points: gpd.GeoDataFrame | None = None) -> folium.Map:
-    """National choropleth of cercles.
+    """National choropleth of cercles (or communes, for a commune layer).
 
     Parameters
     ----------
     units_gdf : GeoDataFrame
         One row per cercle, display geometry (EPSG:4326), with ``cercle_id, cercle_fr,
-        region_fr, population, density, area_km2`` and the layer's column. NaN values
-        are drawn in the explicit "no data" style (:data:`NO_DATA_STYLE`).
+        region_fr, population, density, area_km2`` and the layer's column; for a commune
+        layer one row per commune with ``cercle_id, commune_fr, cercle_fr, population_est,
+        mediators_txt`` (already suppressed) and the layer's column. NaN values are drawn in
+        the explicit "no data" style (:data:`NO_DATA_STYLE`).
     layer : Layer or str
-        Which indicator to colour (a key of :data:`geo.layers.LAYERS`).
+        Which indicator to colour (a key of :data:`geo.layers.LAYERS` or
+        :data:`geo.layers.COMMUNE_LAYERS`).
     lang : {"fr", "en"}
         Language of tooltips and legend; numbers are formatted for that language.
     regions_gdf : GeoDataFrame, optional
@@ -231,7 +261,7 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
         Tension reports placed by :func:`geo.indicators.tension_points`; drawn as ONE
         GeoJSON point layer, coloured by category and sized by severity.
     """
-    layer = LAYERS[layer] if isinstance(layer, str) else layer
+    layer = (LAYERS.get(layer) or COMMUNE_LAYERS[layer]) if isinstance(layer, str) else layer
     assets = assets or map_assets()
     minx, miny, maxx, maxy = units_gdf.total_bounds
     fmap = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=5,
@@ -252,7 +282,7 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
     folium.GeoJson(
         _feature_collection(units_gdf, layer, breaks, colours, lang),
         name="cercles",
-        style_function=_style,
+        style_function=_styler(layer),
         highlight_function=lambda _f: {"weight": 2.5, "color": "#111111"},
         tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True,
                                       localize=False, labels=True),

@@ -5,18 +5,23 @@ Method (after the INFORM Risk Index and the OECD/JRC Handbook on composite indic
 1. Each indicator is transformed (``log1p`` for skewed counts and rates) and normalised to
    0–10 across the cercles: min-max by default, ``x' = 10 (x − min) / (max − min)``; or rank,
    ``x' = 10 (rank − 1) / (n − 1)`` (average ranks for ties); or z-score, clipped to ±3 σ and
-   mapped linearly, ``x' = 10 (clip(z, −3, 3) + 3) / 6``. A constant indicator normalises to
-   0 everywhere (it tells the cercles nothing apart).
+   mapped linearly, ``x' = 10 (clip(z, −3, 3) + 3) / 6``. A constant indicator (spread below
+   1e-12 of its magnitude) normalises to 0 everywhere: it tells the cercles nothing apart.
 2. Polarity: indicators of coping capacity count *against* risk, so the dimension uses their
    lack, ``10 − x'`` (INFORM's "lack of coping capacity").
 3. A dimension score is the weighted mean of its available indicators (weights renormalised
    over the indicators that have a value; no value at all → no score). Dimensions: hazard
    (tensions), vulnerability (context: population, density, expert-rated context factors),
    lack of coping capacity (mediators, workshops).
-4. The overall score is the weighted geometric mean of the available dimension scores by
-   default, ``exp(Σ a_d ln d / Σ a_d)``, or their weighted arithmetic mean; a cercle with no
-   dimension score has none. Missing data is never read as zero risk: it stays NaN and lowers
-   ``completeness``, the share of indicators with a value.
+4. The overall score is a weighted geometric mean of the available dimension scores, which
+   does not let a strong dimension make up for a weak one. By default it is shifted by one,
+   ``exp(Σ a_d ln(d + 1) / Σ a_d) − 1`` (``"geometric"``): a dimension at 0 — typically no
+   report in the window — pulls the score down instead of zeroing it, so a quiet but fragile,
+   uncovered cercle keeps a score. ``"geometric_strict"`` is INFORM's own
+   ``exp(Σ a_d ln d / Σ a_d)`` (no hazard, no risk); ``"arithmetic"`` the weighted mean. All
+   stay on 0–10. A cercle with no dimension score has none. Missing data is never read as
+   zero risk: it stays NaN and lowers ``completeness``, the share of indicators with a
+   value.
 5. Five classes with fixed thresholds: very low < 2 ≤ low < 3.5 ≤ medium < 5 ≤ high < 6.5
    ≤ very high.
 
@@ -35,7 +40,7 @@ import pandas as pd
 
 DIMENSIONS = ("hazard", "vulnerability", "coping")
 NORMALISATIONS = ("minmax", "rank", "zscore")
-AGGREGATIONS = ("geometric", "arithmetic")
+AGGREGATIONS = ("geometric", "geometric_strict", "arithmetic")
 TRANSFORMS = ("none", "log1p")
 #: Upper bounds of the classes "very low" … "high"; above the last is "very high".
 CLASS_THRESHOLDS = (2.0, 3.5, 5.0, 6.5)
@@ -153,9 +158,9 @@ class Preset:
 PRESETS: dict[str, Preset] = {p.key: p for p in (
     # Veille's default: the three dimensions weigh the same, reports and mediators count most.
     Preset("default", {"hazard": 1.0, "vulnerability": 1.0, "coping": 1.0}),
-    # As the INFORM Risk Index: equal weights everywhere, geometric mean, min-max.
+    # As the INFORM Risk Index: equal weights everywhere, strict geometric mean, min-max.
     Preset("inform", {"hazard": 1.0, "vulnerability": 1.0, "coping": 1.0},
-           equal_indicator_weights=True),
+           aggregation="geometric_strict", equal_indicator_weights=True),
     # Recent violence first: hazard counts double, arithmetic mean so it can dominate.
     Preset("tensions_first", {"hazard": 2.0, "vulnerability": 1.0, "coping": 0.5},
            aggregation="arithmetic",
@@ -191,7 +196,8 @@ def normalise_array(x: np.ndarray, how: str = "minmax") -> np.ndarray:
     ok = ~np.isnan(x)
     valid = x[ok]
     out = np.full(x.shape, np.nan)
-    if valid.size == 0 or valid.min() == valid.max():
+    # differences below 1e-12 of the values' magnitude are rounding noise: constant
+    if valid.size == 0 or np.ptp(valid) <= 1e-12 * max(1.0, float(np.abs(valid).max())):
         out[ok] = 0.0
         return out
     if how == "minmax":
@@ -231,7 +237,9 @@ def normalised_indicators(table: pd.DataFrame, method: Method,
     out = np.empty_like(values)
     for k, ind in enumerate(method.indicators):
         norm = np.clip(normalise_array(values[:, k], how or method.normalisation), 0, 10)
-        out[:, k] = norm if ind.polarity > 0 else 10 - norm
+        # rounded to 1e-9: "10 − 9.999999999999998" must be 0, not 2e-15 (whose square root
+        # in a geometric mean would be a visible 1e-7)
+        out[:, k] = np.round(norm if ind.polarity > 0 else 10 - norm, 9)
     return pd.DataFrame(out, index=table.index, columns=[i.column for i in method.indicators])
 
 
@@ -252,18 +260,21 @@ def dimension_scores(normalised: np.ndarray, membership: np.ndarray,
 
 def aggregate(dimensions: np.ndarray, weights: np.ndarray, how: str) -> np.ndarray:
     """Overall score from cercles × dimensions scores (NaN = no score), weighted by
-    dimension: geometric (a zero dimension gives 0, as in INFORM) or arithmetic mean."""
+    dimension (see the module docstring): ``geometric`` (shifted by one), ``geometric_strict``
+    (a zero dimension gives 0, as in INFORM) or ``arithmetic``."""
     present = ~np.isnan(dimensions)
     wsum = present.astype(float) @ weights
+    shift = {"geometric": 1.0, "geometric_strict": 0.0}
     with np.errstate(divide="ignore", invalid="ignore"):
-        if how == "geometric":
-            logs = np.where(present, np.log(np.where(present, dimensions, 1.0)), 0.0)
-            overall = np.exp((logs @ weights) / wsum)
+        if how in shift:
+            logs = np.where(present, np.log(np.where(present, dimensions, 0.0) + shift[how]),
+                            0.0)
+            overall = np.exp((logs @ weights) / wsum) - shift[how]
         elif how == "arithmetic":
             overall = (np.where(present, dimensions, 0.0) @ weights) / wsum
         else:
             raise ValueError(f"aggregation must be one of {AGGREGATIONS}")
-    return np.where(wsum > 0, overall, np.nan)
+    return np.where(wsum > 0, np.clip(overall, 0.0, 10.0), np.nan)
 
 
 def membership(method: Method, dims: tuple[str, ...] = DIMENSIONS) -> np.ndarray:
@@ -308,7 +319,7 @@ def contributions(scores: Scores, method: Method) -> pd.DataFrame:
 
     Each indicator's share is ``(w_i / Σ w) · x_i`` of its dimension (the sum over the
     indicators with a value) times the dimension's weight share ``a_d / Σ a`` (over the
-    dimensions with a score); that sums to the arithmetic overall score. With the geometric
+    dimensions with a score); that sums to the arithmetic overall score. With a geometric
     mean the shares are scaled so that they sum to the geometric score.
     """
     x = scores.normalised.reindex(columns=[i.column for i in method.indicators]).to_numpy()
@@ -327,7 +338,7 @@ def contributions(scores: Scores, method: Method) -> pd.DataFrame:
         out = np.where(present, x, 0.0) * w * (per_ind_dim @ member.T)
         total = out.sum(axis=1, keepdims=True)
         value = scores.score.to_numpy()[:, None]
-        if method.aggregation == "geometric":
+        if method.aggregation != "arithmetic":
             out = np.where(total > 0, out * value / np.where(total > 0, total, 1), 0.0)
     out = np.where(np.isnan(value), 0.0, out)
     return pd.DataFrame(out, index=scores.score.index,

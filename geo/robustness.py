@@ -3,7 +3,7 @@
 Sensitivity (after the OECD/JRC Handbook, step 7): the score is recomputed many times with
 the weights of every indicator and dimension multiplied by a random factor drawn uniformly in
 ``[1 − spread, 1 + spread]`` and, with ``alternatives``, a normalisation (min-max, rank,
-z-score) and an aggregation (geometric, arithmetic) drawn at random. Each cercle gets its
+z-score) and an aggregation (shifted geometric, strict geometric, arithmetic) drawn at random. Each cercle gets its
 median rank, its 90% rank interval (5th–95th percentile) and the share of draws in which it
 is in the top 10. The draws come from ``numpy.random.default_rng(seed)``: same seed, same
 result.

@@ -4,6 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
+from ui import coverage as ui_cov
 from ui import risk as ui_risk
 from geo import indicators, maps
 from geo.i18n import format_number, format_significant, t
@@ -20,7 +21,10 @@ st.caption(ui.tr("overview.intro"))
 
 table = ui.cercle_indicators()
 view = ui_risk.current_view()
-table = table.assign(risk_score=ui_risk.scores_for(view)[1].score)
+cover = ui_cov.cercle_table(view)[0]
+table = table.assign(risk_score=ui_risk.scores_for(view)[1].score).join(cover[
+    ["mediators_per_1000km2", "communes_without_mediator_share", "mean_distance_km",
+     "gap_code"]])
 ui.follow_selection(SEL_KEY, MAP_KEY, set(table.index))
 
 col_layer, col_select, col_tiles = st.columns([2, 2, 1.4], vertical_alignment="bottom")
@@ -56,7 +60,7 @@ with col_map:
     st_folium(fmap, key=MAP_KEY, height=560, use_container_width=True,
               returned_objects=["last_active_drawing", "last_object_clicked"],
               feature_group_to_add=maps.selection_layer(units_gdf, selected))
-    if layer_key == "risk_score":
+    if layer_key in ("risk_score", "gap_class"):
         st.caption(ui.tr("overview.risk_note", preset=ui.tr(f"risk.preset.{view['preset']}")))
 
 with col_details:

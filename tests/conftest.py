@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 from streamlit.runtime.pages_manager import PagesManager
+
+# Property tests are derandomised so that CI is reproducible; run
+# HYPOTHESIS_PROFILE=explore python -m pytest to search with fresh random examples.
+settings.register_profile("default", derandomize=True)
+settings.register_profile("explore", max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)

@@ -42,9 +42,10 @@ def test_units_are_styled_by_class_and_missing_values_explicitly(three_units):
     fmap = maps.choropleth_map(three_units, "population", "fr")
     feats = {f["properties"]["cercle_id"]: f for f in _features(fmap)}
     # population 1000 and 2000 -> breaks [1000, 1500, 2000]: one unit in each class
-    fills = [maps._style(feats[k])["fillColor"] for k in ("a", "b")]
+    style = maps._styler(maps.LAYERS["population"])
+    fills = [style(feats[k])["fillColor"] for k in ("a", "b")]
     assert fills[0] != fills[1]
-    assert maps._style(feats["c"]) == maps.NO_DATA_STYLE
+    assert style(feats["c"]) == maps.NO_DATA_STYLE
     assert feats["c"]["properties"]["pop_txt"] == "Pas de données"
     assert feats["a"]["properties"]["pop_txt"] == "1\u202f000"
     html = _rendered(fmap)

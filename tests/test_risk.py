@@ -39,18 +39,24 @@ def test_scores_by_hand():
     # coping (lack of): mediators 1 -> 0 -> lack 10; 3 -> 10 -> lack 0; c: no data
     assert res.dimensions["coping"].tolist()[:2] == [10.0, 0.0]
     assert math.isnan(res.dimensions["coping"]["c"])
-    # geometric mean: a = sqrt(2.5 * 10) = 5; b = 0 (no lack of coping); c = hazard alone = 10
-    assert res.score.tolist() == pytest.approx([5.0, 0.0, 10.0])
+    # shifted geometric mean: a = sqrt(3.5 * 11) - 1; b = sqrt(3.5 * 1) - 1; c = hazard alone
+    assert res.score.tolist() == pytest.approx([math.sqrt(38.5) - 1, math.sqrt(3.5) - 1, 10.0])
     assert res.risk_class.tolist() == ["high", "very_low", "very_high"]
     assert res.rank.tolist() == [2, 3, 1]
     assert res.completeness.tolist() == pytest.approx([1.0, 1.0, 2 / 3])
+    # INFORM's strict geometric mean: a = sqrt(2.5 * 10) = 5; b = 0 (no lack of coping)
+    strict = score(TABLE, Method(METHOD.indicators, aggregation="geometric_strict"))
+    assert strict.score.tolist() == pytest.approx([5.0, 0.0, 10.0])
     arith = score(TABLE, Method(METHOD.indicators, aggregation="arithmetic"))
     assert arith.score.tolist() == pytest.approx([6.25, 1.25, 10.0])
 
 
+STRICT = Method(METHOD.indicators, aggregation="geometric_strict")
+
+
 def test_explanation_by_hand():
-    res = score(TABLE, METHOD)
-    ex = explain(TABLE, METHOD, res, "a").set_index("column")
+    res = score(TABLE, STRICT)
+    ex = explain(TABLE, STRICT, res, "a").set_index("column")
     assert ex["raw"].tolist() == [0.0, 2.0, 1.0]
     assert ex["raw_median"].tolist() == [5.0, 2.0, 2.0]
     assert ex["normalised"].tolist() == [0.0, 5.0, 10.0]
@@ -60,6 +66,9 @@ def test_explanation_by_hand():
     assert ex["contribution"].sum() == pytest.approx(res.score["a"])
     # b scores 0 (all contributions 0); c: hazard alone, 5 + 5. Medians over a, b, c:
     assert ex["contribution_median"].tolist() == pytest.approx([0.0, 1.0, 0.0])
+    shifted = explain(TABLE, METHOD, score(TABLE, METHOD), "a")   # scaled to sqrt(38.5) - 1
+    k = (math.sqrt(38.5) - 1) / 6.25
+    assert shifted["contribution"].tolist() == pytest.approx([0.0, 1.25 * k, 5 * k])
     arith_method = Method(METHOD.indicators, aggregation="arithmetic")
     arith = explain(TABLE, arith_method, score(TABLE, arith_method), "a")
     assert arith["contribution"].tolist() == pytest.approx([0.0, 1.25, 5.0])
@@ -78,7 +87,10 @@ def test_context_factors_join_the_vulnerability_dimension():
 
 def test_presets_and_shared_views_round_trip():
     base = method_for(pd.DataFrame(index=["x"]))
-    assert PRESETS["inform"].apply(base).weights()["tension_weighted_per_100k"] == 1.0
+    inform = PRESETS["inform"].apply(base)
+    assert inform.weights()["tension_weighted_per_100k"] == 1.0
+    assert inform.weights()["tension_trend_per_100k"] == 0.0      # left out stays out
+    assert inform.aggregation == "geometric_strict"
     tf = PRESETS["tensions_first"].apply(base)
     assert tf.dimension_weights["hazard"] == 2.0 and tf.aggregation == "arithmetic"
     # untouched preset: the URL names the preset only
@@ -119,7 +131,7 @@ rows = st.lists(st.tuples(st.floats(0, 100), st.floats(0, 50), st.floats(0, 20))
 @settings(max_examples=150, deadline=None)
 @given(rows=rows, extra=st.floats(0.5, 50), pick=st.integers(0, 11),
        norm=st.sampled_from(["minmax", "rank", "zscore"]),
-       agg=st.sampled_from(["geometric", "arithmetic"]))
+       agg=st.sampled_from(["geometric", "geometric_strict", "arithmetic"]))
 def test_invariants(rows, extra, pick, norm, agg):
     table = pd.DataFrame(rows, columns=["reports", "deaths", "mediators"],
                          index=[f"c{i}" for i in range(len(rows))])

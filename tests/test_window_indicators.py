@@ -128,7 +128,7 @@ def _score(records, how):
 
 
 methods = st.tuples(st.sampled_from(["minmax", "rank", "zscore"]),
-                    st.sampled_from(["geometric", "arithmetic"]))
+                    st.sampled_from(["geometric", "geometric_strict", "arithmetic"]))
 
 
 @settings(max_examples=60, deadline=None)

@@ -223,6 +223,11 @@ def display_regions() -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(show_spinner=False)
+def display_communes() -> gpd.GeoDataFrame:
+    return units.display_communes()
+
+
+@st.cache_resource(show_spinner=False)
 def communes() -> gpd.GeoDataFrame:
     return units.load_communes()
 

@@ -1,0 +1,189 @@
+"""Coverage: where people are far from a mediator, and where risk is high but coverage thin."""
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import ui
+from geo import coverage, export, maps
+from geo.i18n import format_number, format_significant, t
+from ui import coverage as ui_cov
+from ui import risk as ui_risk
+
+ui.leave_legacy_pages_mode()
+
+MAP_KEY = "coverage_map"
+SEL_KEY = "coverage_cercle"
+lang = ui.current_lang()
+threshold = ui_cov.min_count()
+
+st.title(ui.tr("coverage.title"))
+view = ui_risk.current_view()
+base_table = ui_risk.table_for(view)
+as_of = base_table.attrs["as_of"]
+st.caption(ui.tr("coverage.intro", as_of=as_of.strftime("%d/%m/%Y"),
+                 preset=ui.tr(f"risk.preset.{view['preset']}"), n=threshold))
+
+# ------------------------------------------------------------------ gap rule
+col_measure, col_risk, col_cover, col_reset = st.columns([1.3, 1.3, 1.3, 0.8],
+                                                         vertical_alignment="bottom")
+
+
+def _measure_changed():
+    st.session_state[ui_cov.COVER_T_KEY] = None          # the other measure's median
+
+
+ui.localized_selectbox(col_measure, ui.tr("coverage.measure"),
+                       list(coverage.COVERAGE_MEASURES), key=ui_cov.MEASURE_KEY,
+                       default="mediators_per_10k", on_change=_measure_changed,
+                       format_func=lambda k: t(f"coverage.measure.{k}", lang))
+table, gaps = ui_cov.cercle_table(view)
+rule = ui_cov.rule()
+r_median = float(gaps["risk_score"].median())
+c_median = float(gaps[rule.measure].median())
+ui_cov.threshold_slider(col_risk, ui.tr("coverage.risk_threshold"), ui_cov.RISK_T_KEY,
+                        r_median, 0.0, 10.0, 0.1, help=ui.tr("coverage.threshold_help"))
+top = float(max(table[rule.measure].max(), c_median) * 1.05 or 1.0)
+ui_cov.threshold_slider(col_cover, ui.tr(f"coverage.threshold.{rule.measure}"),
+                        ui_cov.COVER_T_KEY, c_median, 0.0, round(top, 1), 0.05
+                        if rule.measure == "mediators_per_10k" else 1.0,
+                        help=ui.tr("coverage.threshold_help"))
+
+
+def _medians():
+    st.session_state[ui_cov.RISK_T_KEY] = st.session_state[ui_cov.COVER_T_KEY] = None
+
+
+col_reset.button(ui.tr("coverage.medians"), on_click=_medians, key="gap_medians")
+table, gaps = ui_cov.cercle_table(view)                  # with the thresholds just set
+names = base_table["cercle_fr"]
+st.caption(ui.tr("coverage.rule", risk=format_significant(gaps.attrs["risk_threshold"], lang, 3),
+                 cover=format_significant(gaps.attrs["coverage_threshold"], lang, 3),
+                 measure=ui.tr(f"coverage.measure.{rule.measure}"),
+                 n=int((gaps["gap_class"] == "priority").sum())))
+
+# ------------------------------------------------------------------ map + details
+MAPS = ["gap_class", "mediators_per_10k", "mediators_per_1000km2", "commune_distance_km",
+        "workshop_participants_per_10k"]
+col_pick, col_select = st.columns([2, 2], vertical_alignment="bottom")
+map_key = ui.localized_selectbox(col_pick, ui.tr("coverage.map"), MAPS, key="coverage_layer",
+                                 default="gap_class",
+                                 format_func=lambda k: t(f"layer.{k}", lang))
+ui.follow_selection(SEL_KEY, MAP_KEY, set(base_table.index))
+selected = ui.cercle_selectbox(col_select, base_table, SEL_KEY)
+
+res = ui_cov.result(as_of)
+communes_shown = coverage.commune_table(res, threshold).set_index("commune_id")
+col_map, col_details = st.columns([3, 1.4])
+with col_map:
+    if map_key == "commune_distance_km":
+        gdf = ui.display_communes()[["geometry"]].join(communes_shown)
+        gdf["cercle_fr"] = gdf["cercle_id"].map(names)
+        gdf["mediators_txt"] = gdf["mediators"]
+    else:
+        gdf = ui.display_cercles()[["geometry"]].join(base_table[
+            ["cercle_id", "cercle_fr", "region_fr", "population", "density", "area_km2"]]) \
+            .join(table.drop(columns=["population", "area_km2"], errors="ignore"))
+    fmap = maps.choropleth_map(gdf, map_key, lang, ui.display_regions(), assets=ui.map_assets())
+    st_folium(fmap, key=MAP_KEY, height=560, use_container_width=True,
+              returned_objects=["last_active_drawing", "last_object_clicked"],
+              feature_group_to_add=maps.selection_layer(
+                  ui.display_cercles()[["cercle_id", "geometry"]], selected))
+    if map_key == "commune_distance_km":
+        st.caption(ui.tr("coverage.commune_map_note", step=coverage.COMMUNE_DISTANCE_STEP_KM,
+                         n=threshold))
+
+
+def _num(value, digits=2):
+    return t("map.no_data", lang) if pd.isna(value) else format_significant(value, lang, digits)
+
+
+with col_details:
+    st.subheader(ui.tr("overview.details"))
+    if not selected:
+        st.info(ui.tr("coverage.pick_hint"))
+    else:
+        k = table.loc[selected]
+        st.markdown(f"### {names[selected]}")
+        cls = k["gap_class"]
+        st.markdown(ui.tr("coverage.gap_line", cls=ui.tr(f"gap.{cls}") if cls
+                          else ui.tr("map.no_data"), score=_num(k["risk_score"])))
+        c1, c2 = st.columns(2)
+        c1.metric(ui.tr("coverage.mediators_active"), format_number(k["mediators"], lang))
+        c2.metric(ui.tr("coverage.per_10k"), _num(k["mediators_per_10k"]))
+        c1.metric(ui.tr("coverage.per_1000km2"), _num(k["mediators_per_1000km2"]))
+        c2.metric(ui.tr("coverage.mean_distance"), _num(k["mean_distance_km"], 3))
+        st.markdown(ui.tr("coverage.communes_line",
+                          without=format_number(k["communes_without_mediator"], lang),
+                          total=format_number(k["n_communes"], lang),
+                          pop=format_number(round(k["population_without_mediator"], -2), lang)))
+        if k["workshop_participants"] > 0:
+            st.markdown(ui.tr("coverage.workshops_line",
+                              participants=format_number(k["workshop_participants"], lang),
+                              per10k=_num(k["workshop_participants_per_10k"]),
+                              women=_num(100 * k["women_share"], 2),
+                              youth=_num(100 * k["youth_share"], 2),
+                              months=format_number(k["months_since_workshop"], lang),
+                              groups=k["groups_reached"]))
+        else:
+            st.markdown(ui.tr("coverage.no_workshop",
+                              months=format_number(k["months_since_workshop"], lang)))
+
+# A selected cercle's communes without a mediator, under the map (four columns).
+if selected:
+    without = communes_shown[(communes_shown["cercle_id"] == selected)
+                             & ~communes_shown["has_mediator"]]
+    st.markdown(f"#### {ui.tr('coverage.communes_without', cercle=names[selected], n=len(without))}")
+    if len(without):
+        st.dataframe(pd.DataFrame({
+            ui.tr("field.commune"): without["commune_fr"],
+            ui.tr("coverage.population_est"): without["population_est"],
+            ui.tr("coverage.distance_km"): without["distance_km"],
+        }).sort_values(ui.tr("coverage.population_est"), ascending=False),
+            hide_index=True, width="stretch", height=min(36 + 35 * len(without), 400))
+    else:
+        st.write(ui.tr("coverage.all_communes_covered"))
+
+# ------------------------------------------------------------------ ranked gaps, downloads
+st.header(ui.tr("coverage.ranked"))
+ranked = table.join(base_table[["cercle_fr", "region_fr"]]).sort_values("gap_rank")
+shown = pd.DataFrame({
+    ui.tr("coverage.col.gap_rank"): ranked["gap_rank"],
+    ui.tr("field.cercle"): ranked["cercle_fr"], ui.tr("field.region"): ranked["region_fr"],
+    ui.tr("coverage.col.gap_class"): [ui.tr(f"gap.{c}") if c else ui.tr("map.no_data")
+                                      for c in ranked["gap_class"]],
+    ui.tr("risk.score"): ranked["risk_score"].round(2),
+    ui.tr("coverage.mediators_active"): ranked["mediators"],
+    ui.tr("coverage.per_10k"): ranked["mediators_per_10k"].round(2),
+    ui.tr("coverage.per_1000km2"): ranked["mediators_per_1000km2"].round(2),
+    ui.tr("coverage.col.communes_without"): ranked["communes_without_mediator"],
+    ui.tr("coverage.col.population_without"): ranked["population_without_mediator"].round(-2),
+    ui.tr("coverage.mean_distance"): ranked["mean_distance_km"].round(1),
+})
+st.dataframe(shown, hide_index=True, width="stretch", height=420)
+frame = export.coverage_frame(ranked, gaps.attrs, as_of, view["preset"], threshold)
+stamp = as_of.isoformat()
+c1, c2, c3, _ = st.columns([1, 1, 1.3, 1.7])
+c1.download_button(ui.tr("risk.download_csv"), export.to_csv(frame),
+                   file_name=f"veille-couverture-{stamp}.csv", mime="text/csv")
+c2.download_button(ui.tr("risk.download_geojson"), export.coverage_geojson(frame),
+                   file_name=f"veille-couverture-{stamp}.geojson", mime="application/geo+json")
+c3.download_button(ui.tr("coverage.download_communes"),
+                   export.to_csv(coverage.commune_table(res, threshold)),
+                   file_name=f"veille-communes-{stamp}.csv", mime="text/csv")
+st.caption(ui.tr("coverage.download_note", n=threshold))
+
+# ------------------------------------------------------------------ workshop coverage
+st.header(ui.tr("coverage.workshops"))
+ws = table.join(base_table[["cercle_fr", "region_fr"]]).sort_values(
+    "workshop_participants_per_10k", ascending=False)
+st.dataframe(pd.DataFrame({
+    ui.tr("field.cercle"): ws["cercle_fr"], ui.tr("field.region"): ws["region_fr"],
+    ui.tr("coverage.col.participants"): ws["workshop_participants"],
+    ui.tr("coverage.col.participants_10k"): ws["workshop_participants_per_10k"].round(2),
+    ui.tr("coverage.col.women"): (100 * ws["women_share"]).round(0),
+    ui.tr("coverage.col.youth"): (100 * ws["youth_share"]).round(0),
+    ui.tr("coverage.col.months"): ws["months_since_workshop"].round(0),
+    ui.tr("coverage.col.groups"): [
+        ", ".join(t(f"group.{g}", lang) for g in gs.split(";") if g) for gs in ws["groups"]],
+}), hide_index=True, width="stretch", height=380)

@@ -1,0 +1,176 @@
+"""Mediator coverage and gaps: distances against great-circle distances, counts against the
+store, the suppression rule, and a gap fixture classified by hand."""
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo import coverage, demo, indicators, store, units
+
+# Town centres (degrees, WGS 84).
+TOWNS = {"Bamako": (-8.0029, 12.6392), "Kayes": (-11.4456, 14.4469),
+         "Sikasso": (-5.6665, 11.3176), "Ségou": (-6.2157, 13.4317),
+         "Mopti": (-4.1830, 14.4843), "Tombouctou": (-3.0074, 16.7735),
+         "Gao": (-0.0400, 16.2666), "Kidal": (1.4078, 18.4411)}
+
+
+def great_circle_km(a, b, radius=6371.0088):
+    """Haversine on the mean Earth radius (IUGG)."""
+    (lon1, lat1), (lon2, lat2) = map(lambda p: np.radians(p), (a, b))
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * radius * math.asin(math.sqrt(h))
+
+
+@pytest.mark.parametrize("a,b", [("Bamako", "Mopti"), ("Bamako", "Kayes"), ("Gao", "Kidal"),
+                                 ("Tombouctou", "Gao"), ("Sikasso", "Ségou"),
+                                 ("Kayes", "Kidal"), ("Bamako", "Tombouctou")])
+def test_distances_agree_with_great_circle_within_one_percent(a, b):
+    (lon1, lat1), (lon2, lat2) = TOWNS[a], TOWNS[b]
+    measured = coverage.distance_km([lon1], [lat1], [lon2], [lat2])[0]
+    expected = great_circle_km(TOWNS[a], TOWNS[b])
+    assert measured == pytest.approx(expected, rel=0.01)
+    assert 100 < expected < 1700                    # the pairs span the country
+
+
+def test_nearest_distance_from_communes():
+    communes = units.load_communes()
+    rep = communes.geometry.representative_point()
+    mopti = rep["mli-mopti-mopti-commune"] if "mli-mopti-mopti-commune" in rep else \
+        rep[communes.index[communes["cercle_id"] == "mli-mopti"][0]]
+    mediators = pd.DataFrame({"cercle_id": ["mli-mopti"], "commune_id": [None],
+                              "status": ["active"], "latitude": [mopti.y],
+                              "longitude": [mopti.x]})
+    ref = indicators.reference_indicators()
+    result = coverage.compute({"mediators": mediators}, ref)
+    c = result.communes
+    at_point = c.index[(rep.x == mopti.x) & (rep.y == mopti.y)]
+    assert c.loc[at_point, "distance_km"].tolist() == [0.0]
+    kidal = c.loc[communes["cercle_id"] == "mli-kidal", "distance_km"]
+    expected = coverage.distance_km(rep[kidal.index].x, rep[kidal.index].y, [mopti.x] * len(kidal),
+                                    [mopti.y] * len(kidal))
+    np.testing.assert_allclose(kidal.to_numpy(), expected)
+    # a mediator known by coordinates only counts in no commune, but in its cercle
+    assert c["mediators"].sum() == 0 and result.cercles.at["mli-mopti", "mediators"] == 1
+    # nobody anywhere: no distance at all (no data, not zero)
+    empty = coverage.compute({"mediators": mediators.iloc[:0]}, ref)
+    assert empty.communes["distance_km"].isna().all()
+    assert empty.cercles["mean_distance_km"].isna().all()
+
+
+def test_mediator_placed_by_coordinates_then_commune_then_cercle():
+    mediators = pd.DataFrame({
+        "cercle_id": ["mli-gao", "mli-gao", "mli-gao", "mli-gao"],
+        "commune_id": [None, "mli-gao-gao-commune", None, None],
+        "status": ["active", "active", "active", "inactive"],
+        "latitude": [16.3, None, None, None], "longitude": [-0.1, None, None, None]})
+    communes = units.load_communes()
+    if "mli-gao-gao-commune" not in communes.index:
+        mediators.loc[1, "commune_id"] = communes.index[communes["cercle_id"] == "mli-gao"][0]
+    points = coverage.mediator_points(mediators)
+    assert points["placed_by"].tolist() == ["coordinates", "commune", "cercle"]  # inactive: none
+    assert (points.loc[0, "lon"], points.loc[0, "lat"]) == (-0.1, 16.3)
+
+
+def test_suppression_rule():
+    assert [coverage.suppress(n) for n in (0, 1, 2, 3, 17)] == ["0", "< 3", "< 3", "3", "17"]
+    assert [coverage.suppress(n, 5) for n in (1, 4, 5)] == ["< 5", "< 5", "5"]
+    assert coverage.suppress(None) == "" and coverage.suppress(float("nan")) == ""
+
+
+def test_suppression_threshold_is_a_setting(monkeypatch):
+    monkeypatch.delenv(coverage.MIN_COUNT_ENV, raising=False)
+    assert coverage.min_count() == 3 and coverage.min_count(5) == 5
+    monkeypatch.setenv(coverage.MIN_COUNT_ENV, "4")
+    assert coverage.min_count(5) == 4               # the deployment's setting wins
+    monkeypatch.setenv(coverage.MIN_COUNT_ENV, "zero")
+    assert coverage.min_count() == 3
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    engine = store.make_engine(f"sqlite:///{tmp_path_factory.mktemp('cov') / 'c.sqlite'}")
+    demo.ensure_initialised(engine)
+    return engine
+
+
+def test_counts_reconcile_with_the_store(demo_store):
+    records = {k: store.load_records(demo_store, k) for k in ("mediators", "workshops")}
+    ref = indicators.reference_indicators()
+    result = coverage.compute(records, ref)
+    k, c = result.cercles, result.communes
+    med = records["mediators"]
+    active = med[med["status"] != "inactive"]
+    assert k["mediators"].sum() == len(active)
+    assert (k["mediators"] == active.groupby("cercle_id").size().reindex(k.index).fillna(0)).all()
+    assert c["mediators"].sum() == active["commune_id"].notna().sum()
+    assert (k["n_communes"] == ref["n_communes"]).all() and k["n_communes"].sum() == 701
+    with_mediator = c[c["mediators"] > 0].groupby("cercle_id").size().reindex(k.index).fillna(0)
+    assert ((k["communes_without_mediator"] + with_mediator) == k["n_communes"]).all()
+    # estimated commune populations add up to the census figure of each cercle
+    np.testing.assert_allclose(c.groupby("cercle_id")["population_est"].sum()
+                               .reindex(k.index), ref["population"].astype(float))
+    for cid in demo.MEDIATOR_GAPS:                  # the demo's gaps have no mediator at all
+        assert k.at[cid, "mediators"] == 0
+        assert k.at[cid, "communes_without_mediator"] == k.at[cid, "n_communes"]
+        assert k.at[cid, "mean_distance_km"] > 0
+    assert k["mean_distance_km"].max() <= k["max_distance_km"].max()
+    # workshops: 540 participants in all, shares between 0 and 1, 7 groups at most
+    assert k["workshop_participants"].sum() == 540
+    assert k["women_share"].dropna().between(0, 1).all()
+    assert k["groups_reached"].max() <= 7
+
+
+def test_commune_table_never_shows_small_counts(demo_store):
+    records = {"mediators": store.load_records(demo_store, "mediators")}
+    result = coverage.compute(records, indicators.reference_indicators())
+    table = coverage.commune_table(result, 3)
+    exact = result.communes["mediators"]
+    assert set(table["mediators"]) & {"1", "2"} == set()
+    assert (table["mediators"] == "< 3").sum() == exact.between(1, 2).sum() > 0
+    assert (table["distance_km"].dropna() % coverage.COMMUNE_DISTANCE_STEP_KM == 0).all()
+
+
+# Four cercles whose quadrant is known by hand.
+RISK = pd.Series({"a": 8.0, "b": 7.0, "c": 2.0, "d": 1.0, "e": np.nan})
+COVER = pd.DataFrame({"mediators_per_10k": [0.2, 3.0, 0.1, 2.0, 1.0],
+                      "mean_distance_km": [80.0, 5.0, 60.0, 0.0, 10.0]},
+                     index=["a", "b", "c", "d", "e"])
+
+
+def test_gap_classes_by_hand():
+    gaps = coverage.classify_gaps(RISK, COVER, coverage.GapRule("mediators_per_10k", 5.0, 1.0))
+    assert gaps["gap_class"].tolist() == ["priority", "watch", "reinforce", "adequate", None]
+    assert gaps["gap_rank"].tolist() == [1, 2, 3, 4, 5]
+    # by distance, thin means far: the same quadrants with a 30 km threshold
+    far = coverage.classify_gaps(RISK, COVER, coverage.GapRule("mean_distance_km", 5.0, 30.0))
+    assert far["gap_class"].tolist() == ["priority", "watch", "reinforce", "adequate", None]
+    # thresholds move the cercles: risk >= 7.5 only a is high; b becomes adequate
+    moved = coverage.classify_gaps(RISK, COVER, coverage.GapRule("mediators_per_10k", 7.5, 1.0))
+    assert moved["gap_class"].tolist() == ["priority", "adequate", "reinforce", "adequate", None]
+    # default thresholds: national medians (risk 4.5; 1.0 mediator per 10,000)
+    median = coverage.classify_gaps(RISK, COVER)
+    assert (median.attrs["risk_threshold"], median.attrs["coverage_threshold"]) == (4.5, 1.0)
+    assert median["gap_class"].tolist() == ["priority", "watch", "reinforce", "adequate", None]
+
+
+def test_command_line_json(demo_store, tmp_path):
+    out = subprocess.run([sys.executable, "-m", "geo.coverage", "--json"],
+                         cwd=Path(__file__).resolve().parent.parent, capture_output=True,
+                         text=True, check=True,
+                         env={**os.environ, "VEILLE_DATABASE_URL": str(demo_store.url)})
+    rows = json.loads(out.stdout)
+    assert len(rows) == 50
+    assert {"cercle_id", "mediators", "mediators_per_10k", "communes_without_mediator",
+            "mean_distance_km", "gap_class"} <= set(rows[0])
+    assert [r["gap_rank"] for r in rows] == list(range(1, 51))
+    assert sum(r["mediators"] for r in rows) == int((store.load_records(
+        demo_store, "mediators")["status"] != "inactive").sum())
+    assert rows[0]["gap_class"] == "priority"

@@ -1,0 +1,71 @@
+"""Streamlit glue of mediator coverage and gaps: cached computation, the gap rule kept in
+the session (thresholds the user moves; None = national median)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import ui
+from geo import coverage, indicators
+from ui import risk as ui_risk
+
+MEASURE_KEY = "gap_measure"
+RISK_T_KEY = "gap_risk_threshold"
+COVER_T_KEY = "gap_coverage_threshold"
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _result(token: tuple, as_of: date) -> coverage.Coverage:
+    records = {k: ui.records(k) for k in ("mediators", "workshops")}
+    return coverage.compute(records, indicators.reference_indicators(), as_of)
+
+
+def result(as_of: date) -> coverage.Coverage:
+    """Coverage for the store's current content (cached)."""
+    return _result(ui.store_token(), as_of)
+
+
+def min_count() -> int:
+    """Suppression threshold: ``VEILLE_MIN_COUNT``, else secrets ``min_count``, else 3."""
+    try:
+        configured = st.secrets.get("min_count")
+    except Exception:  # noqa: BLE001 - no secrets file: the default applies
+        configured = None
+    return coverage.min_count(configured)
+
+
+def rule() -> coverage.GapRule:
+    ss = st.session_state
+    return coverage.GapRule(ss.get(MEASURE_KEY, "mediators_per_10k"), ss.get(RISK_T_KEY),
+                            ss.get(COVER_T_KEY))
+
+
+def cercle_table(view: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per cercle: coverage measures joined with the gap classes of the risk view (default:
+    the session's), plus ``gap_code`` (0–3, for the map); and the gaps table alone."""
+    view = view or ui_risk.current_view()
+    table, scores = ui_risk.scores_for(view)
+    res = result(table.attrs["as_of"])
+    gaps = coverage.classify_gaps(scores.score, res.cercles, rule())
+    codes = gaps["gap_class"].map({c: i for i, c in enumerate(coverage.GAP_CLASSES)})
+    out = res.cercles.join(gaps[["risk_score", "gap_class", "gap_rank"]])
+    out["gap_code"] = codes.astype(float)
+    return out, gaps
+
+
+def threshold_slider(container, label: str, key: str, median: float, lo: float, hi: float,
+                     step: float, help: str | None = None) -> float:
+    """A slider whose value is kept under ``key`` (None = follow the national median)."""
+    widget = f"_w_{key}"
+    value = st.session_state.get(key)
+    st.session_state[widget] = float(np.clip(median if value is None else value, lo, hi))
+
+    def changed():
+        st.session_state[key] = st.session_state[widget]
+
+    container.slider(label, lo, hi, step=step, key=widget, on_change=changed, help=help)
+    return st.session_state[widget]
