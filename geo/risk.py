@@ -6,7 +6,9 @@ Method (after the INFORM Risk Index and the OECD/JRC Handbook on composite indic
    0–10 across the cercles: min-max by default, ``x' = 10 (x − min) / (max − min)``; or rank,
    ``x' = 10 (rank − 1) / (n − 1)`` (average ranks for ties); or z-score, clipped to ±3 σ and
    mapped linearly, ``x' = 10 (clip(z, −3, 3) + 3) / 6``. A constant indicator (spread below
-   1e-12 of its magnitude) normalises to 0 everywhere: it tells the cercles nothing apart.
+   1e-12 of its magnitude) tells the cercles nothing apart: it normalises to 0 with min-max,
+   and to 5 (everyone tied, z = 0) with rank and z-score, the limits those methods reach as
+   the spread vanishes — so that adding a report can never lower a score.
 2. Polarity: indicators of coping capacity count *against* risk, so the dimension uses their
    lack, ``10 − x'`` (INFORM's "lack of coping capacity").
 3. A dimension score is the weighted mean of its available indicators (weights renormalised
@@ -198,7 +200,7 @@ def normalise_array(x: np.ndarray, how: str = "minmax") -> np.ndarray:
     out = np.full(x.shape, np.nan)
     # differences below 1e-12 of the values' magnitude are rounding noise: constant
     if valid.size == 0 or np.ptp(valid) <= 1e-12 * max(1.0, float(np.abs(valid).max())):
-        out[ok] = 0.0
+        out[ok] = 0.0 if how == "minmax" else 5.0     # rank: all tied; z-score: z = 0
         return out
     if how == "minmax":
         out[ok] = 10 * (valid - valid.min()) / (valid.max() - valid.min())

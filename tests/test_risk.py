@@ -29,6 +29,8 @@ def test_normalisations_by_hand():
     assert z.tolist() == pytest.approx([10 * 2 / 6, 10 * (8 / 3) / 6, 10 * (8 / 3) / 6,
                                         10 * (14 / 3) / 6])
     assert normalise(pd.Series([3.0, 3.0]), "minmax").tolist() == [0.0, 0.0]
+    assert normalise(pd.Series([3.0, 3.0]), "rank").tolist() == [5.0, 5.0]
+    assert normalise(pd.Series([3.0, 3.0]), "zscore").tolist() == [5.0, 5.0]
     assert math.isnan(normalise(pd.Series([1.0, np.nan]), "minmax")[1])
 
 
@@ -107,6 +109,24 @@ def test_presets_and_shared_views_round_trip():
         {"preset": "x", "dw": "1-2", "iw": "nope:1", "agg": "max", "win": "-3"}, base)
     assert (preset, m, window) == ("default", PRESETS["default"].apply(base), 90)
     assert ignored == ["preset", "dw", "iw", "agg", "win"]
+
+
+def test_regressions_found_by_property_tests():
+    """Each once broke "more reports never lower a score / more mediators never raise it"."""
+    for norm in ("minmax", "rank", "zscore"):
+        for agg in ("geometric", "geometric_strict", "arithmetic"):
+            # z-score of a column that becomes constant (was: constant -> 0 instead of 5)
+            before = pd.DataFrame({"reports": [1.0, 1.0, 0.0], "deaths": [0.0] * 3,
+                                   "mediators": [0.0] * 3}, index=["x", "y", "z"])
+            after = before.assign(reports=[1.0, 1.0, 1.0])
+            m = Method(METHOD.indicators, norm, agg)
+            assert score(after, m).score["z"] >= score(before, m).score["z"] - 1e-9
+            # 10 - 9.999999999999998 left 2e-15, whose square root showed as 1e-7
+            rows = pd.DataFrame([(0.0, 0.0, 0.0)] * 8 + [(0.0, 1.0, 1.712054560636842)],
+                                columns=["reports", "deaths", "mediators"])
+            helped = rows.copy()
+            helped.loc[8, "mediators"] += 11.9
+            assert score(helped, m).score[8] <= score(rows, m).score[8] + 1e-9
 
 
 def test_missing_everything_is_no_data_not_zero():
