@@ -69,10 +69,11 @@ _TO_METRES = pyproj.Transformer.from_crs("EPSG:4326", DISTANCE_CRS, always_xy=Tr
 
 
 def min_count(configured: int | str | None = None) -> int:
-    """The suppression threshold: ``VEILLE_MIN_COUNT``, else ``configured``, else 3 (>= 1)."""
+    """The suppression threshold: ``VEILLE_MIN_COUNT``, else ``configured``, else 3; at least
+    2 (suppression cannot be switched off)."""
     value = os.environ.get(MIN_COUNT_ENV) or configured or DEFAULT_MIN_COUNT
     try:
-        return max(1, int(value))
+        return max(2, int(value))
     except (TypeError, ValueError):
         return DEFAULT_MIN_COUNT
 

@@ -22,7 +22,8 @@ view = ui_risk.current_view()
 base_table = ui_risk.table_for(view)
 as_of = base_table.attrs["as_of"]
 st.caption(ui.tr("coverage.intro", as_of=as_of.strftime("%d/%m/%Y"),
-                 preset=ui.tr(f"risk.preset.{view['preset']}"), n=threshold))
+                 preset=ui.tr(f"risk.preset.{view['preset']}"), n=threshold,
+                 low=threshold - 1))
 
 # ------------------------------------------------------------------ gap rule
 col_measure, col_risk, col_cover, col_reset = st.columns([1.3, 1.3, 1.3, 0.8],
@@ -91,7 +92,7 @@ with col_map:
                   ui.display_cercles()[["cercle_id", "geometry"]], selected))
     if map_key == "commune_distance_km":
         st.caption(ui.tr("coverage.commune_map_note", step=coverage.COMMUNE_DISTANCE_STEP_KM,
-                         n=threshold))
+                         n=threshold, low=threshold - 1))
 
 
 def _num(value, digits=2):

@@ -125,3 +125,24 @@ def test_risk_page_from_a_shared_link_then_a_click(app_url):
         assert "preset=tensions_first" in page.url            # the view is kept
         page.get_by_role("heading", name="Tombouctou", exact=True).wait_for()
         assert blocked == []
+
+
+def test_coverage_page_gap_map_and_commune_map(app_url):
+    with offline_page(app_url) as (page, blocked):
+        page.goto(f"{app_url}/coverage?cercle=mli-tenenkou")
+        assert wait_for_cercles(page, legend_text="Priorité : risque élevé") == 50
+        page.get_by_text("Ténenkou : communes sans médiateur (10)").wait_for()
+        frame = page.frame_locator(MAP_FRAME)
+        # protection: nothing but polygons on the map (no mediator is ever a point)
+        assert frame.locator(".leaflet-marker-icon, path.veille-tension").count() == 0
+        page.screenshot(path=str(ARTIFACTS / "coverage_gaps.png"))
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="Carte").click()
+        page.get_by_role("option", name="Distance au médiateur (communes)").click()
+        page.wait_for_function(
+            """() => { const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+                   return f && f.contentDocument &&
+                          f.contentDocument.querySelectorAll('path.veille-commune').length === 701; }""",
+            timeout=30000)
+        assert frame.locator(".veille-legend").filter(has_text="≥ 120").count() == 1
+        page.screenshot(path=str(ARTIFACTS / "coverage_communes.png"))
+        assert blocked == []

@@ -92,6 +92,8 @@ def test_suppression_threshold_is_a_setting(monkeypatch):
     assert coverage.min_count(5) == 4               # the deployment's setting wins
     monkeypatch.setenv(coverage.MIN_COUNT_ENV, "zero")
     assert coverage.min_count() == 3
+    monkeypatch.setenv(coverage.MIN_COUNT_ENV, "1")
+    assert coverage.min_count() == 2                # suppression cannot be switched off
 
 
 @pytest.fixture(scope="module")

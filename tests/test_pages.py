@@ -7,8 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-PAGES = ["pages/overview.py", "pages/risk.py", "pages/methodology.py", "pages/data.py",
-         "pages/provenance.py"]
+PAGES = ["pages/overview.py", "pages/risk.py", "pages/coverage.py", "pages/methodology.py",
+         "pages/data.py", "pages/provenance.py"]
 
 
 def _app(**query):
@@ -250,3 +250,58 @@ def test_methodology_page_shows_the_backtest():
     assert len(backtest) > 10 and "Spearman (persistance)" in backtest.columns
     indicators = at.table[0].value
     assert "Conflits intercommunautaires" in list(indicators.index)
+
+
+# --------------------------------------------------------------------------- coverage
+def _coverage(**query):
+    at = _app(**query)
+    at.switch_page("pages/coverage.py").run()
+    assert not at.exception
+    return at
+
+
+def test_coverage_page_details_and_communes_without_mediator():
+    at = _coverage(cercle="mli-tenenkou")          # a demo gap: no mediator at all
+    assert "### Ténenkou" in [m.value for m in at.markdown]
+    assert any(m.value.startswith("Écart : **Priorité") for m in at.markdown)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Médiateurs actifs"] == "0"
+    without = next(d.value for d in at.dataframe if "Commune" in d.value.columns)
+    assert len(without) == 10                     # all ten communes of Ténenkou
+    assert (without["Distance au médiateur (km, arrondie)"] % 5 == 0).all()
+
+
+def test_coverage_thresholds_move_the_gaps():
+    at = _coverage()
+    assert "cercle(s) en écart prioritaire" in " ".join(c.value for c in at.caption)
+    (risk_slider,) = [s for s in at.slider if s.key == "_w_gap_risk_threshold"]
+    risk_slider.set_value(10.0).run()
+    assert "**0 cercle(s) en écart prioritaire.**" in " ".join(c.value for c in at.caption)
+    ranking = next(d.value for d in at.dataframe if "Écart" in d.value.columns)
+    assert not ranking["Écart"].str.startswith("Priorité").any()
+    at.button(key="gap_medians").click().run()
+    assert at.session_state["gap_risk_threshold"] is None
+    _select(at, "gap_measure").select("mean_distance_km").run()
+    labels = [s.label for s in at.slider]
+    assert "Couverture faible au-delà de (km)" in labels
+
+
+def test_commune_map_shows_protected_counts_only():
+    at = _coverage()
+    _select(at, "coverage_layer").select("commune_distance_km").run()
+    assert not at.exception
+    script = _map_args(at)["script"]
+    assert script.count('"mediators_txt": ') == 701
+    assert '"mediators_txt": "< 3"' in script
+    assert '"mediators_txt": "1"' not in script and '"mediators_txt": "2"' not in script
+    assert "veille-commune" in script
+
+
+def test_overview_gains_the_coverage_layers():
+    at = _app()
+    options = _select(at, "layer").options
+    assert {"Écarts risque / couverture", "Distance au médiateur le plus proche",
+            "Médiateurs par superficie", "Communes sans médiateur"} <= set(options)
+    _select(at, "layer").select("gap_class").run()
+    legend = json.loads(f'"{_legend_text(_map_args(at)["script"])}"')
+    assert "Priorité : risque élevé, couverture faible" in legend
