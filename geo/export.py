@@ -3,9 +3,9 @@
 Every export carries region, cercle and commune codes and their French names. CSV text cells
 that start with ``=``, ``+``, ``-`` or ``@`` (or a tab / carriage return) are prefixed with an
 apostrophe so that a spreadsheet shows them as text instead of running them as formulas
-(OWASP "CSV injection"); numbers are written as numbers. Mediators' coordinates are
-restricted data and are never exported; tension reports are placed no more precisely than
-their location precision.
+(OWASP "CSV injection"); numbers are written as numbers. Mediators' coordinates and communes
+are restricted data and are never exported (cercle level only); tension reports are placed no
+more precisely than their location precision.
 
 Command line::
 
@@ -30,7 +30,9 @@ from geo.indicators import tension_points
 from geo.records import GROUPS, KINDS
 
 #: Columns never exported, per kind (restricted data).
-RESTRICTED = {"mediators": ["latitude", "longitude"]}
+#: Mediators are exported at cercle level only: one row per mediator with its commune would
+#: give away the commune counts of 1 or 2 that the Coverage page shows as "< 3".
+RESTRICTED = {"mediators": ["latitude", "longitude", "commune_id"]}
 
 HXL = {
     "workshop_id": "#activity+id", "start_date": "#date+start", "end_date": "#date+end",
@@ -57,11 +59,13 @@ def export_frame(records: pd.DataFrame, kind: str) -> pd.DataFrame:
     names = {
         "region_fr": frame["region_id"].map(units.load_regions()["region_fr"]),
         "cercle_fr": frame["cercle_id"].map(units.load_cercles()["cercle_fr"]),
-        "commune_fr": frame["commune_id"].map(units.load_communes()["commune_fr"]),
+        "commune_fr": (frame["commune_id"].map(units.load_communes()["commune_fr"])
+                       if "commune_id" in frame else None),
     }
     for col, values in names.items():
-        at = frame.columns.get_loc(col.replace("_fr", "_id")) + 1
-        frame.insert(at, col, values)
+        if col.replace("_fr", "_id") in frame:
+            at = frame.columns.get_loc(col.replace("_fr", "_id")) + 1
+            frame.insert(at, col, values)
     return frame.reset_index(drop=True)
 
 

@@ -86,9 +86,11 @@ def test_hxl_row(demo_engine):
     assert len(rows) == 2 + 18
 
 
-def test_mediator_exports_carry_no_coordinates(demo_engine):
+def test_mediator_exports_carry_no_coordinates_nor_commune(demo_engine):
     rows = _csv_rows(export.export(demo_engine, "mediators"))
     assert "latitude" not in rows[0] and "longitude" not in rows[0]
+    assert "commune_id" not in rows[0] and "commune_fr" not in rows[0]
+    assert "cercle_id" in rows[0]
     doc = json.loads(export.export(demo_engine, "mediators", "geojson"))
     assert len(doc["features"]) == 1424
     assert all(f["geometry"] is None for f in doc["features"])
