@@ -450,24 +450,24 @@ def method_from_query(params: dict, method: Method) -> tuple[str, Method, int, f
                 m = m.replace(**{attr: params[key]})
             else:
                 ignored.append(key)
-    window, unverified = 90, 0.5
-    if "win" in params:
-        try:
-            window = int(params["win"])
-            if not 7 <= window <= 730:
-                raise ValueError
-        except ValueError:
-            window = 90
-            ignored.append("win")
-    if "uw" in params:
-        try:
-            unverified = float(params["uw"])
-            if not 0 <= unverified <= 1:
-                raise ValueError
-        except ValueError:
-            unverified = 0.5
-            ignored.append("uw")
+    window = _bounded(params, "win", int, 7, 730, 90, ignored)
+    unverified = _bounded(params, "uw", float, 0.0, 1.0, 0.5, ignored)
     return preset, m, window, unverified, ignored
+
+
+def _bounded(params: dict, key: str, cast, lo, hi, default, ignored: list[str]):
+    """``cast(params[key])`` when present and within [lo, hi]; else ``default`` (and ``key``
+    is added to ``ignored`` when it was present)."""
+    if key not in params:
+        return default
+    try:
+        value = cast(params[key])
+        if lo <= value <= hi:
+            return value
+    except ValueError:
+        pass
+    ignored.append(key)
+    return default
 
 
 def _num(x: float) -> str:
