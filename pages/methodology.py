@@ -90,7 +90,8 @@ else:
                    value_name="rho").assign(series=lambda d: d["series"].map(series))
     long["as_of"] = pd.to_datetime(long["as_of"])
     chart = alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("as_of:T", title=t("method.col.as_of", lang)),
+        # numeric dates: Vega's month names would be English on the French screen
+        x=alt.X("as_of:T", title=t("method.col.as_of", lang), axis=alt.Axis(format="%m/%Y")),
         y=alt.Y("rho:Q", title=t("method.col.spearman", lang), scale=alt.Scale(domain=[-1, 1])),
         color=alt.Color("series:N", title=None,
                         scale=alt.Scale(range=["#bd0026", "#636363"])),
