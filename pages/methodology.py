@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import context, risk, robustness
+from geo import context, risk
 from geo.i18n import format_significant, t
 from ui import risk as ui_risk
 

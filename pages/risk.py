@@ -4,7 +4,6 @@ downloads, and the expert-rated context factors."""
 from datetime import date
 
 import altair as alt
-import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
