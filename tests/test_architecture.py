@@ -1,0 +1,20 @@
+"""The core stays pure: nothing under geo/ imports Streamlit (or the ui/ glue)."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+GEO = sorted((Path(__file__).resolve().parent.parent / "geo").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", GEO, ids=lambda p: p.name)
+def test_geo_never_imports_streamlit(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules.add(node.module.split(".")[0])
+    assert not modules & {"streamlit", "streamlit_folium", "ui"}
