@@ -1,6 +1,7 @@
 """Mediator coverage and gaps: distances against great-circle distances, counts against the
 store, the suppression rule, and a gap fixture classified by hand."""
 
+import itertools
 import json
 import math
 import os
@@ -29,15 +30,13 @@ def great_circle_km(a, b, radius=6371.0088):
     return 2 * radius * math.asin(math.sqrt(h))
 
 
-@pytest.mark.parametrize("a,b", [("Bamako", "Mopti"), ("Bamako", "Kayes"), ("Gao", "Kidal"),
-                                 ("Tombouctou", "Gao"), ("Sikasso", "Ségou"),
-                                 ("Kayes", "Kidal"), ("Bamako", "Tombouctou")])
+@pytest.mark.parametrize("a,b", list(itertools.combinations(TOWNS, 2)))     # 28 pairs
 def test_distances_agree_with_great_circle_within_one_percent(a, b):
     (lon1, lat1), (lon2, lat2) = TOWNS[a], TOWNS[b]
     measured = coverage.distance_km([lon1], [lat1], [lon2], [lat2])[0]
     expected = great_circle_km(TOWNS[a], TOWNS[b])
     assert measured == pytest.approx(expected, rel=0.01)
-    assert 100 < expected < 1700                    # the pairs span the country
+    assert 90 < expected < 1600                     # town pairs across the country
 
 
 def test_nearest_distance_from_communes():
