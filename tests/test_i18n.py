@@ -51,6 +51,26 @@ def test_dynamic_keys_exist():
             assert t(layer.label_key, lang) and t(layer.unit_key, lang)
     for level in ("region", "cercle", "commune"):
         assert t(f"level.{level}", "en") == level
+    from geo import context, coverage, risk
+    from geo.layers import COMMUNE_LAYERS
+    from geo.records import GROUPS
+
+    keys = [*(f"layer.{k}{s}" for k in COMMUNE_LAYERS for s in ("", ".unit")),
+            *(f"risk.{kind}.{v}" for kind, values in (
+                ("dim", risk.DIMENSIONS), ("norm", risk.NORMALISATIONS),
+                ("agg", risk.AGGREGATIONS), ("class", risk.CLASSES)) for v in values),
+            *(f"risk.preset.{p}{s}" for p in risk.PRESETS for s in ("", ".help")),
+            *(f"indicator.{i.column}{s}" for i in risk.DEFAULT_INDICATORS for s in ("", ".def")),
+            *(f"gap.{c}" for c in coverage.GAP_CLASSES),
+            *(f"coverage.measure.{m}" for m in coverage.COVERAGE_MEASURES),
+            *(f"coverage.threshold.{m}" for m in coverage.COVERAGE_MEASURES),
+            *(f"group.{g}" for g in GROUPS)]
+    # every reason a rating can be refused for has a message
+    source = Path(context.__file__).read_text(encoding="utf-8")
+    keys += [f"risk.ctx.problem.{c}" for c in re.findall(r'problems\.append\(\("([a-z_]+)"', source)]
+    assert len([k for k in keys if k.startswith("risk.ctx.problem.")]) >= 6
+    missing = [k for k in keys if k not in TRANSLATIONS["fr"]]
+    assert missing == []
 
 
 def test_unknown_key_is_an_error_and_unknown_language_falls_back_to_french():
