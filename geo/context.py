@@ -94,6 +94,22 @@ def history(engine: Engine, limit: int | None = None) -> pd.DataFrame:
         return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
+def changes(before: pd.DataFrame, after: pd.DataFrame) -> list[Rating]:
+    """The ratings to record for an edited grid: cells of ``after`` that differ from
+    ``before`` (both indexed by ``cercle_id`` with one column per factor id; NaN = no
+    rating, so a cell emptied is a withdrawal). Other columns are ignored."""
+    out = []
+    for factor_id in before.columns.intersection(after.columns):
+        old, new = before[factor_id], after[factor_id].reindex(before.index)
+        for cercle_id in before.index:
+            a, b = old[cercle_id], new[cercle_id]
+            if pd.isna(a) and pd.isna(b):
+                continue
+            if pd.isna(a) or pd.isna(b) or float(a) != float(b):
+                out.append(Rating(factor_id, cercle_id, None if pd.isna(b) else float(b)))
+    return out
+
+
 def _check_who(who: str, problems: list) -> str:
     who = (who or "").strip()
     if not who:
@@ -182,3 +198,9 @@ def add_factor(engine: Engine, label_fr: str, label_en: str, created_by: str,
 def label(factor_row, lang: str) -> str:
     """Label of a factor (a row of :func:`factors`) in ``lang``."""
     return factor_row["label_en"] if lang == "en" else factor_row["label_fr"]
+
+
+def description(factor_row, lang: str) -> str | None:
+    """Description of a factor in ``lang``, or None when it has none."""
+    text = factor_row["description_en" if lang == "en" else "description_fr"]
+    return text if isinstance(text, str) and text.strip() else None

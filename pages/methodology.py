@@ -1,13 +1,13 @@
 """Methodology: how the risk score is computed, its presets, and how it fared against what
 happened next (back-test against a persistence baseline)."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 import ui
 from geo import context, risk
 from geo.i18n import format_significant, t
+from ui import charts
 from ui import risk as ui_risk
 
 ui.leave_legacy_pages_mode()
@@ -84,20 +84,7 @@ else:
                                        lang, 2),
               help=ui.tr("method.delta_help"))
     m3.metric(ui.tr("method.wins"), f"{wins} / {bt['spearman_score'].notna().sum()}")
-    series = {"spearman_score": t("method.series.score", lang),
-              "spearman_persistence": t("method.series.persistence", lang)}
-    long = bt.melt(id_vars="as_of", value_vars=list(series), var_name="series",
-                   value_name="rho").assign(series=lambda d: d["series"].map(series))
-    long["as_of"] = pd.to_datetime(long["as_of"])
-    chart = alt.Chart(long).mark_line(point=True).encode(
-        # numeric dates: Vega's month names would be English on the French screen
-        x=alt.X("as_of:T", title=t("method.col.as_of", lang), axis=alt.Axis(format="%m/%Y")),
-        y=alt.Y("rho:Q", title=t("method.col.spearman", lang), scale=alt.Scale(domain=[-1, 1])),
-        color=alt.Color("series:N", title=None,
-                        scale=alt.Scale(range=["#bd0026", "#636363"])),
-        tooltip=[alt.Tooltip("as_of:T", format="%d/%m/%Y"), "series:N",
-                 alt.Tooltip("rho:Q", format=".2f")])
-    st.altair_chart(chart.properties(height=300), width="stretch")
+    st.altair_chart(charts.backtest_lines(bt, lang), width="stretch")
     st.dataframe(bt.assign(as_of=bt["as_of"].astype(str)).round(2).rename(columns={
         "as_of": ui.tr("method.col.as_of"),
         "cercles_with_reports": ui.tr("method.col.cercles_with_reports"),

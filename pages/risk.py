@@ -3,7 +3,6 @@ downloads, and the expert-rated context factors."""
 
 from datetime import date
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -11,6 +10,7 @@ from streamlit_folium import st_folium
 import ui
 from geo import context, export, maps, risk, robustness
 from geo.i18n import format_number, format_significant, t
+from ui import charts
 from ui import risk as ui_risk
 
 ui.leave_legacy_pages_mode()
@@ -94,24 +94,7 @@ with col_explain:
                                        for d in scores.dimensions]})
         st.dataframe(dims, hide_index=True, width="stretch")
         ex = risk.explain(table, m, scores, selected)
-        # Points of the score brought by each dimension: this cercle against the median.
-        this, median = t("risk.chart.this", lang), t("risk.col.median", lang)
-        by_dim = ex.groupby("dimension", sort=False)[["contribution", "contribution_median"]] \
-            .sum().reset_index()
-        bars = pd.concat([
-            pd.DataFrame({"dim": [t(f"risk.dim.{d}", lang) for d in by_dim["dimension"]],
-                          "who": who, "points": by_dim[col]})
-            for who, col in ((this, "contribution"), (median, "contribution_median"))])
-        st.altair_chart(alt.Chart(bars).mark_bar().encode(
-            y=alt.Y("dim:N", title=None, sort=None,
-                    axis=alt.Axis(labelOverlap=False, labelLimit=120)),
-            yOffset=alt.YOffset("who:N", sort=[this, median]),
-            x=alt.X("points:Q", title=t("risk.chart.points", lang)),
-            color=alt.Color("who:N", title=None, sort=[this, median],
-                            scale=alt.Scale(range=["#bd0026", "#9e9e9e"]),
-                            legend=alt.Legend(orient="bottom")),
-            tooltip=["dim:N", "who:N", alt.Tooltip("points:Q", format=".2f")],
-        ).properties(height=220), width="stretch")
+        st.altair_chart(charts.contribution_bars(ex, lang), width="stretch")
 
 # The indicator breakdown gets the page's full width (eight columns).
 if selected:
@@ -130,6 +113,11 @@ if selected:
                  column_config={ui.tr("risk.col.normalised"): st.column_config.ProgressColumn(
                      min_value=0, max_value=10, format="%.1f")})
     st.caption(ui.tr("risk.explain_note"))
+
+def _refused(err: context.RatingError) -> None:
+    st.error("\n".join(f"- {ui.tr('risk.ctx.problem.' + code, **details)}"
+                       for code, details in err.problems))
+
 
 # ------------------------------------------------------------------ sections
 SECTIONS = ["ranking", "sensitivity", "context"]
@@ -187,30 +175,7 @@ elif section == "sensitivity":
         names = table["cercle_fr"]
         st.markdown(ui.tr("risk.sens.stable", n=len(stable)) + " "
                     + (", ".join(names[c] for c in stable) or "—"))
-        data = summary.dropna().sort_values("median_rank").head(25).assign(
-            cercle=lambda d: names.reindex(d.index).values,
-            score_rank=lambda d: scores.rank.reindex(d.index).values,
-            stable=lambda d: [t("risk.sens.yes" if c in stable else "risk.sens.no", lang)
-                              for c in d.index])
-        data["order"] = range(len(data))
-        y = alt.Y("cercle:N", sort=alt.EncodingSortField("order", order="ascending"),
-                  title=None, axis=alt.Axis(labelOverlap=False))
-        x_title = t("risk.sens.axis", lang)
-        bars = alt.Chart(data).mark_rule(strokeWidth=3, color="#9e9e9e").encode(
-            y=y, x=alt.X("rank_p05:Q", title=x_title, scale=alt.Scale(domain=[1, 50])),
-            x2="rank_p95:Q")
-        colour = alt.Color("stable:N", title=t("risk.sens.legend", lang),
-                           scale=alt.Scale(domain=[t("risk.sens.yes", lang),
-                                                   t("risk.sens.no", lang)],
-                                           range=["#bd0026", "#4a4a4a"]))
-        tooltip = [alt.Tooltip("cercle:N", title=t("field.cercle", lang)),
-                   alt.Tooltip("median_rank:Q", title=t("risk.sens.median", lang)),
-                   alt.Tooltip("rank_p05:Q", title="P5"), alt.Tooltip("rank_p95:Q", title="P95"),
-                   alt.Tooltip("top_share:Q", title=t("risk.sens.top_share", lang),
-                               format=".0%")]
-        points = alt.Chart(data).mark_point(filled=True, size=70).encode(
-            y=y, x="median_rank:Q", color=colour, tooltip=tooltip)
-        st.altair_chart((bars + points).properties(height=24 * len(data) + 40), width="stretch")
+        st.altair_chart(charts.rank_intervals(summary, names, stable, lang), width="stretch")
         st.caption(ui.tr("risk.sens.chart_note", draws=int(draws), seed=int(seed),
                          spread=int(spread * 100)))
 
@@ -218,41 +183,34 @@ else:
     st.markdown(ui.tr("risk.ctx.intro"))
     ratings = context.ratings(engine)
     names = table["cercle_fr"]
-    grid = ratings.rename(columns={f: context.label(factors.loc[f], lang) for f in factors.index})
-    grid.insert(0, ui.tr("field.region"), table["region_fr"].reindex(grid.index))
-    grid.insert(0, ui.tr("field.cercle"), names.reindex(grid.index))
+    grid = ratings.copy()
+    grid.insert(0, "region_fr", table["region_fr"].reindex(grid.index))
+    grid.insert(0, "cercle_fr", names.reindex(grid.index))
     edited = st.data_editor(
         grid, key="ctx_editor", height=420, width="stretch", hide_index=True,
-        disabled=[ui.tr("field.cercle"), ui.tr("field.region")],
-        column_config={context.label(factors.loc[f], lang): st.column_config.NumberColumn(
-            min_value=0.0, max_value=10.0, step=0.5, format="%.1f",
-            help=(factors.at[f, "description_en"] if lang == "en"
-                  else factors.at[f, "description_fr"]) or None) for f in factors.index})
+        disabled=["cercle_fr", "region_fr"],
+        column_config={
+            "cercle_fr": ui.tr("field.cercle"), "region_fr": ui.tr("field.region"),
+            **{f: st.column_config.NumberColumn(
+                context.label(factors.loc[f], lang), min_value=0.0, max_value=10.0, step=0.5,
+                format="%.1f", help=context.description(factors.loc[f], lang))
+               for f in factors.index}})
     col_who, col_note, col_save = st.columns([1.2, 2, 1], vertical_alignment="bottom")
     who = col_who.text_input(ui.tr("risk.ctx.who"), key="ctx_who", max_chars=context.MAX_WHO,
                              help=ui.tr("risk.ctx.who_help"))
     note = col_note.text_input(ui.tr("risk.ctx.note"), key="ctx_note")
-    changes = []
-    for fid in factors.index:
-        col = context.label(factors.loc[fid], lang)
-        for cid in grid.index:
-            old, new = grid.at[cid, col], edited.at[cid, col]
-            if not (pd.isna(old) and pd.isna(new)) and old != new:
-                changes.append(context.Rating(fid, cid, None if pd.isna(new) else float(new)))
+    changes = context.changes(ratings, edited)
+    # The store's version token covers ratings and factors: cached tables refresh by themselves.
     if col_save.button(ui.tr("risk.ctx.save", n=len(changes)), type="primary",
                        disabled=not changes, key="ctx_save"):
         try:
-            n = context.rate(engine, changes, who, note)
+            context.rate(engine, changes, who, note)
         except context.RatingError as err:
-            st.error("\n".join(f"- {ui.tr('risk.ctx.problem.' + code, **details)}"
-                               for code, details in err.problems))
+            _refused(err)
         else:
             st.session_state.pop("ctx_editor", None)
-            st.session_state["ctx_saved"] = n
-            st.cache_data.clear()
+            st.session_state["ctx_done"] = ui.tr("risk.ctx.saved")
             st.rerun()
-    if st.session_state.pop("ctx_saved", None):
-        st.success(ui.tr("risk.ctx.saved"))
 
     with st.expander(ui.tr("risk.ctx.add")):
         with st.form("ctx_add", clear_on_submit=False):
@@ -263,14 +221,14 @@ else:
             by = st.text_input(ui.tr("risk.ctx.who"), max_chars=context.MAX_WHO)
             if st.form_submit_button(ui.tr("risk.ctx.add_button")):
                 try:
-                    fid = context.add_factor(engine, fr, en, by, dfr, den)
+                    context.add_factor(engine, fr, en, by, dfr, den)
                 except context.RatingError as err:
-                    st.error("\n".join(f"- {ui.tr('risk.ctx.problem.' + code, **details)}"
-                                       for code, details in err.problems))
+                    _refused(err)
                 else:
-                    st.cache_data.clear()
-                    st.success(ui.tr("risk.ctx.added", factor=fid))
+                    st.session_state["ctx_done"] = ui.tr("risk.ctx.added", factor=fr.strip())
                     st.rerun()
+    if done := st.session_state.pop("ctx_done", None):
+        st.success(done)
 
     hist = context.history(engine, limit=300)
     with st.expander(ui.tr("risk.ctx.history", n=len(hist))):

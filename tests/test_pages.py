@@ -306,3 +306,31 @@ def test_overview_gains_the_coverage_layers():
     _select(at, "layer").select("gap_class").run()
     legend = json.loads(f'"{_legend_text(_map_args(at)["script"])}"')
     assert "Priorité : risque élevé, couverture faible" in legend
+
+
+def test_context_factors_are_rated_and_added_with_who(tmp_path, monkeypatch):
+    monkeypatch.setenv("VEILLE_DATABASE_URL", f"sqlite:///{tmp_path / 'ctx.sqlite'}")
+    at = _app()
+    at.session_state["risk_section"] = "context"
+    at.switch_page("pages/risk.py").run()
+    assert not at.exception
+    assert at.button(key="ctx_save").disabled                 # nothing edited yet
+    form_inputs = [w for w in at.text_input if w.key != "ctx_who" and w.key != "ctx_note"]
+    form_inputs[0].set_value("Déplacements de population")
+    form_inputs[1].set_value("Population displacement")
+    form_inputs[2].set_value("")                              # nobody named: refused
+    submit = next(b for b in at.get("form_submit_button") if b.label == "Ajouter le facteur")
+    submit.click().run()
+    assert any("Indiquez qui donne la note" in e.value for e in at.error)
+    form_inputs = [w for w in at.text_input if w.key != "ctx_who" and w.key != "ctx_note"]
+    for widget, value in zip(form_inputs, ["Déplacements de population",
+                                           "Population displacement", "EF / DAE"]):
+        widget.set_value(value)
+    submit = next(b for b in at.get("form_submit_button") if b.label == "Ajouter le facteur")
+    submit.click().run()
+    assert not at.exception                  # a factor without descriptions still renders
+    assert any("Déplacements de population" in s.value for s in at.success)
+    from geo import context, store
+
+    engine = store.make_engine()
+    assert context.factors(engine).at["deplacements_de_population", "created_by"] == "EF / DAE"

@@ -163,3 +163,18 @@ def test_new_context_factor(engine):
     with pytest.raises(context.RatingError) as err:
         context.add_factor(engine, "déplacements de population", "", "EF")
     assert {c for c, _ in err.value.problems} == {"label_missing", "label_taken"}
+
+
+def test_changes_of_an_edited_grid():
+    import pandas as pd
+
+    before = pd.DataFrame({"intercommunal": [2.0, np.nan, 5.0], "crisis": [1.0, 1.0, np.nan]},
+                          index=["a", "b", "c"])
+    after = before.assign(cercle_fr=["A", "B", "C"])       # display columns are ignored
+    after.loc["a", "intercommunal"] = 3.5                   # changed
+    after.loc["b", "intercommunal"] = 4.0                   # rated for the first time
+    after.loc["c", "intercommunal"] = np.nan                # withdrawn
+    assert context.changes(before, after) == [
+        context.Rating("intercommunal", "a", 3.5), context.Rating("intercommunal", "b", 4.0),
+        context.Rating("intercommunal", "c", None)]
+    assert context.changes(before, before.copy()) == []
