@@ -433,6 +433,7 @@ _RISK_PAIRS: dict[str, tuple[str, str]] = {
     "nav.methodology": ("Méthodologie", "Methodology"),
     "layer.risk_score": ("Score de risque", "Risk score"),
     "layer.risk_score.unit": ("score composite 0–10, classes fixes", "composite score 0–10, fixed classes"),
+    "overview.risk_line": ("**Risque** — score {score} ({cls}) · écart : {gap}", "**Risk** — score {score} ({cls}) · gap: {gap}"),
     "overview.risk_note": ("Score de risque selon le préréglage « {preset} » et les choix de la page Risque.",
                            "Risk score with the “{preset}” preset and the choices made on the Risk page."),
     "risk.title": ("Score de risque composite par cercle", "Composite risk score per cercle"),

@@ -22,9 +22,10 @@ st.caption(ui.tr("overview.intro"))
 table = ui.cercle_indicators()
 view = ui_risk.current_view()
 cover = ui_cov.cercle_table(view)[0]
-table = table.assign(risk_score=ui_risk.scores_for(view)[1].score).join(cover[
+scores = ui_risk.scores_for(view)[1]
+table = table.assign(risk_score=scores.score, risk_class=scores.risk_class).join(cover[
     ["mediators_per_1000km2", "communes_without_mediator_share", "mean_distance_km",
-     "gap_code"]])
+     "gap_code", "gap_class"]])
 ui.follow_selection(SEL_KEY, MAP_KEY, set(table.index))
 
 col_layer, col_select, col_tiles = st.columns([2, 2, 1.4], vertical_alignment="bottom")
@@ -82,6 +83,12 @@ with col_details:
                           mediators=format_number(row["mediators"], lang),
                           per10k=format_significant(row["mediators_per_10k"], lang, 2),
                           reports=format_number(row["tension_reports"], lang)))
+        if row["risk_class"]:
+            st.markdown(ui.tr("overview.risk_line",
+                              score=format_significant(row["risk_score"], lang, 2),
+                              cls=ui.tr(f"risk.class.{row['risk_class']}"),
+                              gap=ui.tr(f"gap.{row['gap_class']}") if row["gap_class"]
+                              else ui.tr("map.no_data")))
         if row["population_type"] != "census_2009_provisional":
             st.warning(ui.tr("overview.estimate_note"))
         communes = ui.communes()

@@ -85,6 +85,8 @@ def test_cercle_query_parameter_selects_the_cercle():
     field = next(m.value for m in at.markdown if m.value.startswith("**Terrain**"))
     assert field == ("**Terrain** — sessions d'atelier : 1, participants : 33 · médiateurs "
                      "actifs : 32 (0,87 pour 10 000 hab.) · signalements : 15")   # demo seed
+    assert any(m.value.startswith("**Risque** — score ") and "écart :" in m.value
+               for m in at.markdown)
 
 
 def test_choosing_a_cercle_in_the_list_updates_the_url():
