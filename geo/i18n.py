@@ -671,6 +671,8 @@ _COVERAGE_PAIRS: dict[str, tuple[str, str]] = {
     "coverage.threshold.mediators_per_10k": ("Couverture faible sous (médiateurs / 10 000 hab.)", "Thin coverage below (mediators / 10,000 people)"),
     "coverage.threshold.mean_distance_km": ("Couverture faible au-delà de (km)", "Thin coverage beyond (km)"),
     "coverage.threshold_help": ("Par défaut : la médiane nationale. Déplacez le seuil pour resserrer ou élargir les écarts.", "Default: the national median. Move the threshold to narrow or widen the gaps."),
+    "coverage.no_gaps": ("Aucun écart ne peut être classé : il faut un score de risque et une mesure de couverture (la distance demande au moins un médiateur actif enregistré).",
+                         "No gap can be classified: it takes a risk score and a coverage measure (the distance needs at least one active mediator on record)."),
     "coverage.medians": ("Seuils médians", "Median thresholds"),
     "coverage.rule": ("Risque élevé : score ≥ {risk} ; couverture faible : {measure} de l'autre côté de {cover}. **{n} cercle(s) en écart prioritaire.**",
                       "High risk: score ≥ {risk}; thin coverage: {measure} on the wrong side of {cover}. **{n} cercle(s) are priority gaps.**"),

@@ -40,14 +40,13 @@ ui.localized_selectbox(col_measure, ui.tr("coverage.measure"),
                        format_func=lambda k: t(f"coverage.measure.{k}", lang))
 table, gaps = ui_cov.cercle_table(view)
 rule = ui_cov.rule()
-r_median = float(gaps["risk_score"].median())
-c_median = float(gaps[rule.measure].median())
 ui_cov.threshold_slider(col_risk, ui.tr("coverage.risk_threshold"), ui_cov.RISK_T_KEY,
-                        r_median, 0.0, 10.0, 0.1, help=ui.tr("coverage.threshold_help"))
-top = float(max(table[rule.measure].max(), c_median) * 1.05 or 1.0)
+                        gaps["risk_score"], 0.0, 10.0, 0.1, help=ui.tr("coverage.threshold_help"))
+measured = gaps[rule.measure].dropna()
 ui_cov.threshold_slider(col_cover, ui.tr(f"coverage.threshold.{rule.measure}"),
-                        ui_cov.COVER_T_KEY, c_median, 0.0, round(top, 1), 0.05
-                        if rule.measure == "mediators_per_10k" else 1.0,
+                        ui_cov.COVER_T_KEY, measured, 0.0,
+                        round(max(float(measured.max()) * 1.05, 1.0) if len(measured) else 1.0, 1),
+                        0.05 if rule.measure == "mediators_per_10k" else 1.0,
                         help=ui.tr("coverage.threshold_help"))
 
 
@@ -58,6 +57,8 @@ def _medians():
 col_reset.button(ui.tr("coverage.medians"), on_click=_medians, key="gap_medians")
 table, gaps = ui_cov.cercle_table(view)                  # with the thresholds just set
 names = base_table["cercle_fr"]
+if gaps["gap_class"].isna().all():
+    st.info(ui.tr("coverage.no_gaps"))
 st.caption(ui.tr("coverage.rule", risk=format_significant(gaps.attrs["risk_threshold"], lang, 3),
                  cover=format_significant(gaps.attrs["coverage_threshold"], lang, 3),
                  measure=ui.tr(f"coverage.measure.{rule.measure}"),

@@ -336,3 +336,24 @@ def test_context_factors_are_rated_and_added_with_who(tmp_path, monkeypatch):
 
     engine = store.make_engine()
     assert context.factors(engine).at["deplacements_de_population", "created_by"] == "EF / DAE"
+
+
+def test_every_page_works_on_an_empty_store(tmp_path, monkeypatch):
+    """No record at all (VEILLE_DEMO=0): no mediator means no distance, no gap — said, not
+    raised."""
+    monkeypatch.setenv("VEILLE_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    monkeypatch.setenv("VEILLE_DEMO", "0")
+    at = _app()
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, page
+    at.switch_page("pages/coverage.py").run()
+    _select(at, "gap_measure").select("mean_distance_km").run()
+    assert not at.exception
+    assert any("Aucun écart ne peut être classé" in i.value for i in at.info)
+    _select(at, "coverage_layer").select("commune_distance_km").run()
+    assert not at.exception
+    at.session_state["risk_section"] = "sensitivity"
+    at.switch_page("pages/risk.py").run()
+    at.button(key="sens_run").click().run()
+    assert not at.exception

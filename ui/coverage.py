@@ -57,11 +57,13 @@ def cercle_table(view: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     return out, gaps
 
 
-def threshold_slider(container, label: str, key: str, median: float, lo: float, hi: float,
+def threshold_slider(container, label: str, key: str, values: pd.Series, lo: float, hi: float,
                      step: float, help: str | None = None) -> float:
-    """A slider whose value is kept under ``key`` (None = follow the national median)."""
+    """A slider whose value is kept under ``key`` (None = follow the national median of
+    ``values``; ``lo`` when there is none)."""
     widget = f"_w_{key}"
     value = st.session_state.get(key)
+    median = float(values.median()) if values.notna().any() else lo
     st.session_state[widget] = float(np.clip(median if value is None else value, lo, hi))
 
     def changed():
