@@ -137,14 +137,19 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
                                   "populations ont changé depuis 2009 : les densités sont des "
                                   "ordres de grandeur.",
         "provenance.demo": "Données de démonstration",
-        "provenance.demo_text": "Les limites et la population sont des données réelles. Les ateliers, médiateurs et signalements de démonstration sont inventés : générés de façon déterministe à partir des chiffres publics de la mission (ateliers depuis 2017 dans neuf régions, 540 participants, 1 424 médiateurs, signalements concentrés autour de la présidentielle de 2018). Un bandeau les signale sur chaque page tant qu'ils sont chargés ; ils ne doivent jamais servir à un briefing.",
+        "provenance.demo_text": "Les limites et la population sont des données réelles. Les ateliers, médiateurs, signalements et notes d'experts des facteurs de contexte de démonstration sont inventés : générés de façon déterministe à partir des chiffres publics de la mission (ateliers depuis 2017 dans neuf régions, 540 participants, 1 424 médiateurs, signalements concentrés autour de la présidentielle de 2018). Un bandeau les signale sur chaque page tant qu'ils sont chargés ; ils ne doivent jamais servir à un briefing.",
         "provenance.method": "Méthode d'affichage",
         "provenance.method_text": "Les superficies sont calculées en projection à surface égale "
                                   "(EPSG:6933). Pour l'affichage, les limites sont simplifiées "
                                   "(tolérance d'environ 1 km) sans créer de trou ni de "
                                   "chevauchement entre cercles ; les calculs utilisent la "
                                   "géométrie complète. Les codes nationaux ML01… n'ont pas été "
-                                  "vérifiés contre les P-codes OCHA.",
+                                  "vérifiés contre les P-codes OCHA. Les distances sont mesurées "
+                                  "dans une projection conique conforme de Lambert ajustée au "
+                                  "Mali (écart < 1 % avec les distances orthodromiques). La "
+                                  "population des communes n'existe pas dans ces données : elle "
+                                  "est estimée en répartissant celle du cercle au prorata de la "
+                                  "superficie.",
         "provenance.offline": "Fonctionnement hors ligne",
         "provenance.offline_text": "La carte et ses bibliothèques (Leaflet) sont servies par "
                                    "l'application elle-même : aucune connexion Internet n'est "
@@ -319,13 +324,17 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
                                   "remainder split pro rata). Populations have changed since "
                                   "2009: densities are orders of magnitude.",
         "provenance.demo": "Demonstration data",
-        "provenance.demo_text": "Boundaries and population are real data. The demonstration workshops, mediators and reports are invented: generated deterministically from the mission's public figures (workshops since 2017 in nine regions, 540 participants, 1,424 mediators, reports concentrated around the 2018 presidential election). A banner flags them on every page while they are loaded; they must never be used in a briefing.",
+        "provenance.demo_text": "Boundaries and population are real data. The demonstration workshops, mediators, reports and expert ratings of context factors are invented: generated deterministically from the mission's public figures (workshops since 2017 in nine regions, 540 participants, 1,424 mediators, reports concentrated around the 2018 presidential election). A banner flags them on every page while they are loaded; they must never be used in a briefing.",
         "provenance.method": "Display method",
         "provenance.method_text": "Areas are computed in an equal-area projection (EPSG:6933). "
                                   "For display, boundaries are simplified (about 1 km tolerance) "
                                   "without opening gaps or overlaps between cercles; computations "
                                   "use the full geometry. The national codes ML01… have not been "
-                                  "checked against OCHA P-codes.",
+                                  "checked against OCHA P-codes. Distances are measured in a "
+                                  "Lambert conformal conic projection fitted to Mali (within 1% "
+                                  "of great-circle distances). Commune populations are not in "
+                                  "these data: they are estimated by sharing the cercle's "
+                                  "population by area.",
         "provenance.offline": "Working offline",
         "provenance.offline_text": "The map and its libraries (Leaflet) are served by the app "
                                    "itself: no Internet connection is needed, except for the "
