@@ -138,7 +138,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
                                   "ordres de grandeur.",
         "provenance.demo": "Données de démonstration",
         "provenance.demo_text": "Les limites et la population sont des données réelles. Les ateliers, médiateurs, signalements et notes d'experts des facteurs de contexte de démonstration sont inventés : générés de façon déterministe à partir des chiffres publics de la mission (ateliers depuis 2017 dans neuf régions, 540 participants, 1 424 médiateurs, signalements concentrés autour de la présidentielle de 2018). Un bandeau les signale sur chaque page tant qu'ils sont chargés ; ils ne doivent jamais servir à un briefing.",
-        "provenance.method": "Méthode d'affichage",
+        "provenance.method": "Méthode de calcul et d'affichage",
         "provenance.method_text": "Les superficies sont calculées en projection à surface égale "
                                   "(EPSG:6933). Pour l'affichage, les limites sont simplifiées "
                                   "(tolérance d'environ 1 km) sans créer de trou ni de "
@@ -325,7 +325,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
                                   "2009: densities are orders of magnitude.",
         "provenance.demo": "Demonstration data",
         "provenance.demo_text": "Boundaries and population are real data. The demonstration workshops, mediators, reports and expert ratings of context factors are invented: generated deterministically from the mission's public figures (workshops since 2017 in nine regions, 540 participants, 1,424 mediators, reports concentrated around the 2018 presidential election). A banner flags them on every page while they are loaded; they must never be used in a briefing.",
-        "provenance.method": "Display method",
+        "provenance.method": "Computation and display method",
         "provenance.method_text": "Areas are computed in an equal-area projection (EPSG:6933). "
                                   "For display, boundaries are simplified (about 1 km tolerance) "
                                   "without opening gaps or overlaps between cercles; computations "
