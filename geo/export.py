@@ -26,6 +26,7 @@ import shapely
 from sqlalchemy.engine import Engine
 
 from geo import store, units
+from geo.i18n import t
 from geo.indicators import tension_points
 from geo.records import GROUPS, KINDS
 
@@ -145,6 +146,7 @@ def risk_frame(table: pd.DataFrame, scores, view: dict) -> pd.DataFrame:
                                                  "region_fr")}
     columns.update({
         "score": scores.score.round(3).to_numpy(), "class": scores.risk_class.to_numpy(),
+        "class_fr": [t(f"risk.class.{c}", "fr") if c else None for c in scores.risk_class],
         "rank": scores.rank.astype("Int64").to_numpy(),
         "completeness": scores.completeness.round(3).to_numpy(),
         **{dim: scores.dimensions[dim].round(3).to_numpy() for dim in scores.dimensions},
@@ -190,6 +192,8 @@ def coverage_frame(ranked: pd.DataFrame, rule: dict, as_of: date, preset: str,
             "youth_share", "months_since_workshop", "groups_reached", "groups"]
     out = ranked[cols].copy()
     out.insert(0, "cercle_id", ranked.index)
+    out.insert(out.columns.get_loc("gap_class") + 1, "gap_class_fr",
+               [t(f"gap.{c}", "fr") if c else None for c in ranked["gap_class"]])
     out.insert(3, "region_id", units.load_cercles()["region_id"].reindex(ranked.index).values)
     for col, digits in (("risk_score", 3), ("mediators_per_10k", 3),
                         ("mediators_per_1000km2", 3), ("communes_without_mediator_share", 3),

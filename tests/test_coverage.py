@@ -175,3 +175,29 @@ def test_command_line_json(demo_store, tmp_path):
     assert sum(r["mediators"] for r in rows) == int((store.load_records(
         demo_store, "mediators")["status"] != "inactive").sum())
     assert rows[0]["gap_class"] == "priority"
+
+
+def test_coverage_downloads_record_the_rule(demo_store):
+    from datetime import date
+
+    from geo import export, risk
+
+    table, as_of = risk.indicator_table(demo_store, date(2018, 8, 31))
+    scores = risk.score(table, risk.method_for(table))
+    records = {k: store.load_records(demo_store, k) for k in ("mediators", "workshops")}
+    result = coverage.compute(records, indicators.reference_indicators(), as_of)
+    gaps = coverage.classify_gaps(scores.score, result.cercles,
+                                  coverage.GapRule("mediators_per_10k", 5.0, 1.0))
+    ranked = result.cercles.join(gaps[["risk_score", "gap_class", "gap_rank"]]).join(
+        table[["cercle_fr", "region_fr"]]).sort_values("gap_rank")
+    frame = export.coverage_frame(ranked, gaps.attrs, as_of, "default", 3)
+    assert len(frame) == 50 and list(frame["gap_rank"]) == list(range(1, 51))
+    first = frame.iloc[0]
+    assert (first["gap_class"], first["gap_class_fr"]) == (
+        "priority", "Priorité : risque élevé, couverture faible")
+    assert (first["gap_measure"], first["risk_threshold"], first["coverage_threshold"],
+            first["as_of"]) == ("mediators_per_10k", 5.0, 1.0, "2018-08-31")
+    assert first["commune_count_suppression"] == "1-2 shown as < 3"
+    doc = json.loads(export.coverage_geojson(frame))
+    assert len(doc["features"]) == 50
+    assert {f["geometry"]["type"] for f in doc["features"]} <= {"Polygon", "MultiPolygon"}

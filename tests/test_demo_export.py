@@ -127,7 +127,10 @@ def test_risk_downloads_record_the_method_and_date(demo_engine):
     assert "tension_weighted_per_100k=3" in first["indicator_weights"]
     assert "context_intercommunal=1" in first["indicator_weights"]
     text = export.to_csv(frame).decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("cercle_id,cercle_fr,region_id,region_fr,score,class")
+    assert text.splitlines()[0].startswith(
+        "cercle_id,cercle_fr,region_id,region_fr,score,class,class_fr,rank")
+    assert first["class_fr"] == {"very_high": "Très élevé", "high": "Élevé", "medium": "Moyen",
+                                 "low": "Faible", "very_low": "Très faible"}[first["class"]]
     doc = json.loads(export.risk_geojson(frame, view))
     assert doc["veille_method"]["as_of"] == "2018-08-31"
     assert doc["veille_method"]["aggregation"] == "arithmetic"
