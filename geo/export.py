@@ -165,16 +165,11 @@ def risk_frame(table: pd.DataFrame, scores, view: dict) -> pd.DataFrame:
 def risk_geojson(frame: pd.DataFrame, view: dict) -> bytes:
     """GeoJSON of :func:`risk_frame` on the cercles' display geometry, with the method's full
     parameters in a top-level ``veille_method`` member."""
-    geoms = units.display_cercles().geometry
-    features = [{"type": "Feature",
-                 "geometry": json.loads(shapely.to_geojson(geoms[rec["cercle_id"]])),
-                 "properties": {k: _json_value(v) for k, v in rec.items()}}
-                for rec in frame.to_dict(orient="records")]
     first = frame.iloc[0]
     meta = {"as_of": first["as_of"], "window_days": int(first["window_days"]),
             "unverified_weight": float(first["unverified_weight"]), "preset": view["preset"],
             **view["method"].parameters(), "boundaries": units.BOUNDARY_VERSION}
-    doc = {"type": "FeatureCollection", "veille_method": meta, "features": features}
+    doc = {"type": "FeatureCollection", "veille_method": meta, "features": _cercle_features(frame)}
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
@@ -215,13 +210,17 @@ def coverage_frame(ranked: pd.DataFrame, rule: dict, as_of: date, preset: str,
 def coverage_geojson(frame: pd.DataFrame) -> bytes:
     """GeoJSON of :func:`coverage_frame` on the cercles' display geometry (no mediator is
     ever a feature: counts per cercle only)."""
-    geoms = units.display_cercles().geometry
-    features = [{"type": "Feature",
-                 "geometry": json.loads(shapely.to_geojson(geoms[rec["cercle_id"]])),
-                 "properties": {k: _json_value(v) for k, v in rec.items()}}
-                for rec in frame.to_dict(orient="records")]
-    return json.dumps({"type": "FeatureCollection", "features": features},
+    return json.dumps({"type": "FeatureCollection", "features": _cercle_features(frame)},
                       ensure_ascii=False).encode("utf-8")
+
+
+def _cercle_features(frame: pd.DataFrame) -> list[dict]:
+    """One GeoJSON feature per row (``cercle_id`` column) on the cercle's display geometry."""
+    geoms = units.display_cercles().geometry
+    return [{"type": "Feature",
+             "geometry": json.loads(shapely.to_geojson(geoms[rec["cercle_id"]])),
+             "properties": {k: _json_value(v) for k, v in rec.items()}}
+            for rec in frame.to_dict(orient="records")]
 
 
 def export(engine: Engine, kind: str, fmt: str = "csv", hxl: bool = False) -> bytes:

@@ -147,11 +147,15 @@ def simplify_coverage(geoms: gpd.GeoSeries, tolerance: float = DISPLAY_TOLERANCE
     return gpd.GeoSeries(snapped, index=geoms.index, crs=geoms.crs)
 
 
+def _simplified(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    out = gdf.copy()
+    out["geometry"] = simplify_coverage(out.geometry)
+    return out
+
+
 @lru_cache(maxsize=1)
 def _display_cercles() -> gpd.GeoDataFrame:
-    gdf = _cercles().copy()
-    gdf["geometry"] = simplify_coverage(gdf.geometry)
-    return gdf
+    return _simplified(_cercles())
 
 
 def display_cercles() -> gpd.GeoDataFrame:
@@ -175,9 +179,7 @@ def display_regions() -> gpd.GeoDataFrame:
 
 @lru_cache(maxsize=1)
 def _display_communes() -> gpd.GeoDataFrame:
-    gdf = _communes().copy()
-    gdf["geometry"] = simplify_coverage(gdf.geometry)
-    return gdf
+    return _simplified(_communes())
 
 
 def display_communes() -> gpd.GeoDataFrame:

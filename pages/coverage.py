@@ -38,11 +38,12 @@ ui.localized_selectbox(col_measure, ui.tr("coverage.measure"),
                        list(coverage.COVERAGE_MEASURES), key=ui_cov.MEASURE_KEY,
                        default="mediators_per_10k", on_change=_measure_changed,
                        format_func=lambda k: t(f"coverage.measure.{k}", lang))
-table, gaps = ui_cov.cercle_table(view)
+# The sliders follow the medians of the risk scores and of the chosen coverage measure.
 rule = ui_cov.rule()
 ui_cov.threshold_slider(col_risk, ui.tr("coverage.risk_threshold"), ui_cov.RISK_T_KEY,
-                        gaps["risk_score"], 0.0, 10.0, 0.1, help=ui.tr("coverage.threshold_help"))
-measured = gaps[rule.measure].dropna()
+                        ui_risk.scores_for(view)[1].score, 0.0, 10.0, 0.1,
+                        help=ui.tr("coverage.threshold_help"))
+measured = ui_cov.result(as_of).cercles[rule.measure].dropna()
 ui_cov.threshold_slider(col_cover, ui.tr(f"coverage.threshold.{rule.measure}"),
                         ui_cov.COVER_T_KEY, measured, 0.0,
                         round(max(float(measured.max()) * 1.05, 1.0) if len(measured) else 1.0, 1),
@@ -55,7 +56,7 @@ def _medians():
 
 
 col_reset.button(ui.tr("coverage.medians"), on_click=_medians, key="gap_medians")
-table, gaps = ui_cov.cercle_table(view)                  # with the thresholds just set
+table, gaps = ui_cov.cercle_table(view)
 names = base_table["cercle_fr"]
 if gaps["gap_class"].isna().all():
     st.info(ui.tr("coverage.no_gaps"))
@@ -96,10 +97,6 @@ with col_map:
                          n=threshold, low=threshold - 1))
 
 
-def _num(value, digits=2):
-    return t("map.no_data", lang) if pd.isna(value) else format_significant(value, lang, digits)
-
-
 with col_details:
     st.subheader(ui.tr("overview.details"))
     if not selected:
@@ -109,12 +106,12 @@ with col_details:
         st.markdown(f"### {names[selected]}")
         cls = k["gap_class"]
         st.markdown(ui.tr("coverage.gap_line", cls=ui.tr(f"gap.{cls}") if cls
-                          else ui.tr("map.no_data"), score=_num(k["risk_score"])))
+                          else ui.tr("map.no_data"), score=ui.fmt(k["risk_score"])))
         c1, c2 = st.columns(2)
         c1.metric(ui.tr("coverage.mediators_active"), format_number(k["mediators"], lang))
-        c2.metric(ui.tr("coverage.per_10k"), _num(k["mediators_per_10k"]))
-        c1.metric(ui.tr("coverage.per_1000km2"), _num(k["mediators_per_1000km2"]))
-        c2.metric(ui.tr("coverage.mean_distance"), _num(k["mean_distance_km"], 3))
+        c2.metric(ui.tr("coverage.per_10k"), ui.fmt(k["mediators_per_10k"]))
+        c1.metric(ui.tr("coverage.per_1000km2"), ui.fmt(k["mediators_per_1000km2"]))
+        c2.metric(ui.tr("coverage.mean_distance"), ui.fmt(k["mean_distance_km"], 3))
         st.markdown(ui.tr("coverage.communes_line",
                           without=format_number(k["communes_without_mediator"], lang),
                           total=format_number(k["n_communes"], lang),
@@ -122,9 +119,9 @@ with col_details:
         if k["workshop_participants"] > 0:
             st.markdown(ui.tr("coverage.workshops_line",
                               participants=format_number(k["workshop_participants"], lang),
-                              per10k=_num(k["workshop_participants_per_10k"]),
-                              women=_num(100 * k["women_share"], 2),
-                              youth=_num(100 * k["youth_share"], 2),
+                              per10k=ui.fmt(k["workshop_participants_per_10k"]),
+                              women=ui.fmt(100 * k["women_share"], 2),
+                              youth=ui.fmt(100 * k["youth_share"], 2),
                               months=format_number(k["months_since_workshop"], lang),
                               groups=k["groups_reached"]))
         else:

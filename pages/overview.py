@@ -22,10 +22,9 @@ st.caption(ui.tr("overview.intro"))
 table = ui.cercle_indicators()
 view = ui_risk.current_view()
 cover = ui_cov.cercle_table(view)[0]
-scores = ui_risk.scores_for(view)[1]
-table = table.assign(risk_score=scores.score, risk_class=scores.risk_class).join(cover[
-    ["mediators_per_1000km2", "communes_without_mediator_share", "mean_distance_km",
-     "gap_code", "gap_class"]])
+table = table.join(cover[["risk_score", "risk_class", "mediators_per_1000km2",
+                          "communes_without_mediator_share", "mean_distance_km", "gap_code",
+                          "gap_class"]])
 ui.follow_selection(SEL_KEY, MAP_KEY, set(table.index))
 
 col_layer, col_select, col_tiles = st.columns([2, 2, 1.4], vertical_alignment="bottom")

@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 
 import ui
 from geo import context, export, maps, risk, robustness
-from geo.i18n import format_number, format_significant, t
+from geo.i18n import format_number, t
 from ui import charts
 from ui import risk as ui_risk
 
@@ -65,10 +65,6 @@ with col_map:
               feature_group_to_add=maps.selection_layer(units_gdf, selected))
 
 
-def _fmt(value, digits=2):
-    return t("map.no_data", lang) if pd.isna(value) else format_significant(value, lang, digits)
-
-
 with col_explain:
     st.subheader(ui.tr("risk.explain"))
     if not selected:
@@ -78,7 +74,7 @@ with col_explain:
         cls = scores.risk_class[selected]
         st.markdown(f"### {table.at[selected, 'cercle_fr']}")
         c1, c2, c3 = st.columns(3)
-        c1.metric(ui.tr("risk.score"), _fmt(value),
+        c1.metric(ui.tr("risk.score"), ui.fmt(value),
                   help=ui.tr(f"risk.class.{cls}") if cls else None)
         c2.metric(ui.tr("risk.rank"), "—" if pd.isna(scores.rank[selected])
                   else f"{int(scores.rank[selected])} / {int(scores.score.notna().sum())}")
@@ -88,9 +84,9 @@ with col_explain:
                           else ui.tr("map.no_data")))
         dims = pd.DataFrame({
             ui.tr("risk.col.dimension"): [ui.tr(f"risk.dim.{d}") for d in scores.dimensions],
-            ui.tr("risk.col.value"): [_fmt(scores.dimensions.at[selected, d])
+            ui.tr("risk.col.value"): [ui.fmt(scores.dimensions.at[selected, d])
                                       for d in scores.dimensions],
-            ui.tr("risk.col.median"): [_fmt(scores.dimensions[d].median())
+            ui.tr("risk.col.median"): [ui.fmt(scores.dimensions[d].median())
                                        for d in scores.dimensions]})
         st.dataframe(dims, hide_index=True, width="stretch")
         ex = risk.explain(table, m, scores, selected)
@@ -103,8 +99,8 @@ if selected:
         ui.tr("risk.col.dimension"): [ui.tr(f"risk.dim.{d}") for d in ex["dimension"]],
         ui.tr("risk.col.indicator"): [ui_risk.indicator_label(c, lang, factors)
                                       for c in ex["column"]],
-        ui.tr("risk.col.raw"): [_fmt(v, 3) for v in ex["raw"]],
-        ui.tr("risk.col.raw_median"): [_fmt(v, 3) for v in ex["raw_median"]],
+        ui.tr("risk.col.raw"): [ui.fmt(v, 3) for v in ex["raw"]],
+        ui.tr("risk.col.raw_median"): [ui.fmt(v, 3) for v in ex["raw_median"]],
         ui.tr("risk.col.normalised"): ex["normalised"].round(1),
         ui.tr("risk.col.normalised_median"): ex["normalised_median"].round(1),
         ui.tr("risk.col.contribution"): ex["contribution"].round(2),

@@ -13,7 +13,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from sqlalchemy.engine import Engine
 
 from geo import assets, demo, indicators, store, units
-from geo.i18n import LANGUAGE_NAMES, LANGUAGES, normalise_language, t
+from geo.i18n import LANGUAGE_NAMES, LANGUAGES, format_significant, normalise_language, t
 
 LANG_KEY = "ui_language"
 
@@ -141,6 +141,14 @@ def cercle_selectbox(container, table: pd.DataFrame, sel_key: str):
         placeholder=t("overview.none", lang),
         format_func=lambda c: t("overview.none", lang) if c is None
         else f"{names[c]} — {table.at[c, 'region_fr']}")
+
+
+def fmt(value, digits: int = 2) -> str:
+    """A value with about ``digits`` significant digits, or "no data", in the session's
+    language."""
+    if value is None or pd.isna(value):
+        return tr("map.no_data")
+    return format_significant(value, current_lang(), digits)
 
 
 def tr(key: str, **values: object) -> str:

@@ -45,14 +45,16 @@ def rule() -> coverage.GapRule:
 
 
 def cercle_table(view: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per cercle: coverage measures joined with the gap classes of the risk view (default:
-    the session's), plus ``gap_code`` (0–3, for the map); and the gaps table alone."""
+    """Per cercle: coverage measures joined with the risk score and class of the risk view
+    (default: the session's) and the gap classes, plus ``gap_code`` (0–3, for the map); and
+    the gaps table alone."""
     view = view or ui_risk.current_view()
     table, scores = ui_risk.scores_for(view)
     res = result(table.attrs["as_of"])
     gaps = coverage.classify_gaps(scores.score, res.cercles, rule())
     codes = gaps["gap_class"].map({c: i for i, c in enumerate(coverage.GAP_CLASSES)})
     out = res.cercles.join(gaps[["risk_score", "gap_class", "gap_rank"]])
+    out["risk_class"] = scores.risk_class
     out["gap_code"] = codes.astype(float)
     return out, gaps
 
