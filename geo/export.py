@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -70,9 +71,14 @@ def export_frame(records: pd.DataFrame, kind: str) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?$")
+
+
 def neutralise(value):
-    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(_DANGEROUS):
+    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe; a
+    plain number written as text (``-3.2667``) is left as it is."""
+    if isinstance(value, str) and value.startswith(_DANGEROUS) \
+            and not _PLAIN_NUMBER.match(value):
         return "'" + value
     return value
 

@@ -168,7 +168,6 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "ingest.summary": "{rows} lignes : {accepted} acceptées, {rejected} rejetées, {duplicates} doublons, {warnings} avertissements.",
         "ingest.refused.encoding": "Fichier refusé : encodage illisible.",
         "ingest.refused.empty": "Fichier refusé : il est vide.",
-        "ingest.refused.unreadable": "Fichier illisible : {detail}",
         "ingest.refused.not_geojson": "Fichier refusé : ce n'est pas une FeatureCollection GeoJSON.",
         "ingest.refused.personal_data": "Fichier refusé en entier, rien n'a été enregistré : colonnes de données personnelles ({columns}). Retirez noms, téléphones et e-mails ; utilisez un code pseudonyme.",
         "ingest.refused.no_columns": "Fichier refusé : aucune colonne reconnue pour le type « {kind} ».",
@@ -353,7 +352,6 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "ingest.summary": "{rows} rows: {accepted} accepted, {rejected} rejected, {duplicates} duplicates, {warnings} warnings.",
         "ingest.refused.encoding": "File refused: unreadable encoding.",
         "ingest.refused.empty": "File refused: it is empty.",
-        "ingest.refused.unreadable": "File cannot be read: {detail}",
         "ingest.refused.not_geojson": "File refused: not a GeoJSON FeatureCollection.",
         "ingest.refused.personal_data": "File refused whole, nothing was stored: personal-data columns ({columns}). Remove names, phone numbers and e-mails; use a pseudonymous code.",
         "ingest.refused.no_columns": "File refused: no column recognised for \"{kind}\".",
@@ -720,6 +718,35 @@ _COVERAGE_PAIRS: dict[str, tuple[str, str]] = {
     "coverage.col.months": ("Mois depuis le dernier", "Months since the last"),
     "coverage.col.groups": ("Groupes d'acteurs atteints", "Stakeholder groups reached"),
 }
+# --------------------------------------------------------------------------- protection
+# Bounded reading, personal-data screen, disclosure control.
+_PROTECTION_PAIRS: dict[str, tuple[str, str]] = {
+    "ingest.refused.file_unreadable": ("Fichier introuvable ou illisible : {file}", "File not found or unreadable: {file}"),
+    "ingest.refused.csv_unreadable": ("Fichier CSV illisible (ligne {line}) : guillemets non fermés ou cellule trop longue.",
+                                      "CSV file cannot be read (line {line}): an unclosed quote or a cell too long."),
+    "ingest.refused.xlsx_unreadable": ("Classeur XLSX illisible : le fichier est abîmé ou n'est pas un classeur Excel.",
+                                       "XLSX workbook cannot be read: the file is damaged or is not an Excel workbook."),
+    "ingest.refused.xlsx_bomb": ("Classeur refusé : une fois décompressé, il serait démesuré (fichier piégé ou abîmé). Rien n'a été lu.",
+                                 "Workbook refused: uncompressed it would be enormous (a booby-trapped or damaged file). Nothing was read."),
+    "ingest.refused.too_slow": ("Fichier refusé : sa lecture dépasse {seconds} secondes.", "File refused: reading it takes more than {seconds} seconds."),
+    "ingest.refused.json_unreadable": ("Fichier GeoJSON illisible (ligne {line}, colonne {column}).", "GeoJSON file cannot be read (line {line}, column {column})."),
+    "ingest.refused.too_many_rows": ("Fichier refusé : {rows} lignes, au plus {max} par import. Découpez-le.",
+                                     "File refused: {rows} rows, at most {max} per import. Split it."),
+    "ingest.refused.too_many_columns": ("Fichier refusé : {columns} colonnes, au plus {max}.", "File refused: {columns} columns, at most {max}."),
+    "ingest.refused.too_many_cells": ("Fichier refusé : {cells} cellules, au plus {max}.", "File refused: {cells} cells, at most {max}."),
+    "personal.kind.phone": ("numéro de téléphone", "phone number"),
+    "personal.kind.email": ("adresse e-mail", "e-mail address"),
+    "personal.kind.name": ("nom ou coordonnées d'une personne", "a person's name or contact details"),
+    "ingest.reason.too_many_cells": ("{cells} cellules pour {columns} colonnes (virgule ou point-virgule non protégé ?)",
+                                     "{cells} cells for {columns} columns (an unquoted comma or semicolon?)"),
+    "ingest.reason.geometry_invalid": ("géométrie illisible : un objet GeoJSON de type Point est attendu", "unreadable geometry: a GeoJSON Point object is expected"),
+    "ingest.reason.feature_invalid": ("entité illisible : un objet GeoJSON Feature est attendu", "unreadable feature: a GeoJSON Feature object is expected"),
+    "ingest.reason.too_long": ("{field} trop long ({length} caractères, au plus {max})", "{field} too long ({length} characters, at most {max})"),
+    "ingest.reason.personal_data_in_text": ("{field} contient des données personnelles ({what}) : retirez-les, rien de la ligne n'est enregistré",
+                                            "{field} contains personal data ({what}): remove it; nothing of the row is stored"),
+    "ingest.reason.above_maximum": ("{field} = « {value} » dépasse le maximum admis ({max})", "{field} = \"{value}\" is above the allowed maximum ({max})"),
+}
+_RISK_PAIRS.update(_PROTECTION_PAIRS)
 _RISK_PAIRS.update(_COVERAGE_PAIRS)
 for _key, (_fr, _en) in _RISK_PAIRS.items():
     TRANSLATIONS["fr"][_key] = _fr

@@ -35,11 +35,11 @@ import shapely
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from geo import store, units
+from geo import personal, store, units
 from geo.gazetteer import Gazetteer
 from geo.i18n import t
-from geo.records import (DEFAULTS, ENUM_SYNONYMS, ENUMS, FIELDS,
-                         GROUPS, ID_FIELD, KINDS, PERSONAL_DATA_HEADERS, PERSONAL_DATA_WORDS)
+from geo.records import (DEFAULTS, ENUM_SYNONYMS, ENUMS, FIELDS, FREE_TEXT, GROUPS, ID_FIELD,
+                         FINER_THAN, KINDS, MAX_ID_LENGTH, MAX_TEXT_LENGTH, MAXIMA, REJECTED_ROW_DROP)
 
 EARLIEST = date(2012, 1, 1)
 
@@ -49,10 +49,16 @@ class ImportRefused(Exception):
 
     def __init__(self, code: str, lang: str = "fr", **params):
         self.code, self.params = code, params
-        super().__init__(t(f"ingest.refused.{code}", lang, **params))
+        super().__init__(self.message(lang))
 
     def message(self, lang: str) -> str:
-        return t(f"ingest.refused.{self.code}", lang, **self.params)
+        params = dict(self.params)
+        if isinstance(params.get("columns"), list):     # personal data: (header, kind) pairs
+            params["columns"] = ", ".join(
+                f"« {h} » ({t(f'personal.kind.{k}', lang)})" if lang == "fr"
+                else f"\"{h}\" ({t(f'personal.kind.{k}', lang)})"
+                for h, k in params["columns"])
+        return t(f"ingest.refused.{self.code}", lang, **params)
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,10 @@ class Reason:
     params: tuple = ()
 
     def text(self, lang: str = "fr") -> str:
-        return t(f"ingest.reason.{self.code}", lang, **dict(self.params))
+        params = dict(self.params)
+        if "what" in params:                 # a kind of personal data, named in ``lang``
+            params["what"] = t(f"personal.kind.{params['what']}", lang)
+        return t(f"ingest.reason.{self.code}", lang, **params)
 
 
 def _reason(code: str, **params) -> Reason:
@@ -116,6 +125,24 @@ class ImportReport:
 
 # --------------------------------------------------------------------------- reading files
 
+#: Reading limits: a file beyond them is refused with a clear message, never half read.
+MAX_ROWS = 200_000
+MAX_COLUMNS = 200
+MAX_CELLS = 5_000_000
+#: XLSX: the sum of the declared uncompressed sizes of the archive's members (bytes), the
+#: largest compression ratio of one member, and the number of members.
+MAX_XLSX_UNCOMPRESSED = 256 * 1024 * 1024
+MAX_XLSX_RATIO = 200
+MAX_XLSX_MEMBERS = 2_000
+#: Seconds a reader may take before the file is refused as too slow to read.
+READ_SECONDS = 60.0
+#: Largest CSV cell (characters).
+MAX_CSV_FIELD = 1_000_000
+#: Helper column set by the readers: a problem of the row itself (too many cells, a
+#: non-point or invalid geometry), turned into a rejection reason by :func:`validate`.
+ROW_PROBLEM = "__row_problem__"
+
+
 def _decode(data: bytes) -> str:
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
@@ -131,43 +158,169 @@ def _sniff_separator(text: str) -> str:
     return max(counts, key=counts.get) if max(counts.values()) > 0 else ","
 
 
+def _check_size(rows: int, columns: int) -> None:
+    if columns > MAX_COLUMNS:
+        raise ImportRefused("too_many_columns", columns=columns, max=MAX_COLUMNS)
+    if rows > MAX_ROWS:
+        raise ImportRefused("too_many_rows", rows=rows, max=MAX_ROWS)
+    if rows * max(columns, 1) > MAX_CELLS:
+        raise ImportRefused("too_many_cells", cells=rows * columns, max=MAX_CELLS)
+
+
+def _frame_from_rows(header: list, rows: list[list], problems: list,
+                     dtype=object, fill=None) -> pd.DataFrame:
+    """A frame of ``rows`` under ``header`` (short rows padded with ``fill``, long ones cut:
+    their problem is in ``problems``, one entry per row, None when the row is well formed)."""
+    width = len(header)
+    cells = [r[:width] if len(r) >= width else [*r, *([fill] * (width - len(r)))]
+             for r in rows]
+    frame = pd.DataFrame(cells, columns=[str(h) for h in header], dtype=dtype) \
+        if cells else pd.DataFrame(columns=[str(h) for h in header], dtype=dtype)
+    if any(p is not None for p in problems):
+        frame[ROW_PROBLEM] = problems
+    return frame
+
+
+def _read_csv(data: bytes) -> pd.DataFrame:
+    """A CSV as text columns. pandas' C reader reads a well-formed file; a file with a row
+    longer than its header is read again row by row (:mod:`csv`), so that only that row is
+    rejected, with the number of its cells."""
+    text = _decode(data)
+    if not text.strip():
+        raise ImportRefused("empty")
+    sep = _sniff_separator(text)
+    if len(text) < 2**31:
+        try:
+            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                                skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL,
+                                on_bad_lines="error", engine="c")
+        except (pd.errors.ParserError, ValueError, OverflowError):
+            pass
+        else:
+            if isinstance(frame.index, pd.RangeIndex):   # no implicit index column
+                _check_size(len(frame), len(frame.columns))
+                return frame
+    csv.field_size_limit(MAX_CSV_FIELD)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    try:
+        header = next(reader)
+        rows, problems = [], []
+        for row in reader:
+            if len(rows) >= MAX_ROWS:
+                raise ImportRefused("too_many_rows", rows=f"> {MAX_ROWS}", max=MAX_ROWS)
+            problems.append(_reason("too_many_cells", cells=len(row), columns=len(header))
+                            if len(row) > len(header) and any(c.strip() for c in
+                                                              row[len(header):]) else None)
+            rows.append(row)
+    except csv.Error as exc:
+        raise ImportRefused("csv_unreadable", line=reader.line_num) from exc
+    _check_size(len(rows), len(header))
+    # text columns (pandas' string dtype: stripped and tested vectorised); empty cells are
+    # empty strings, as with pandas' own reader and keep_default_na=False
+    return _frame_from_rows(header, rows, problems, dtype=str, fill="")
+
+
+def _read_xlsx(data: bytes) -> pd.DataFrame:
+    """The first sheet of a workbook, read with every size bounded before it is read.
+
+    The archive's declared sizes (which :mod:`zipfile` enforces while reading) and the
+    sheet's declared dimension are checked first, so a zip bomb or a single cell at
+    ``XFD1048576`` is refused in milliseconds; the sheet is then streamed (openpyxl's
+    read-only mode) within :data:`MAX_ROWS` × :data:`MAX_COLUMNS` and :data:`READ_SECONDS`.
+    """
+    import time
+    import zipfile
+
+    import openpyxl
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportRefused("xlsx_unreadable") from exc
+    if len(members) > MAX_XLSX_MEMBERS:
+        raise ImportRefused("xlsx_bomb")
+    total = sum(m.file_size for m in members)
+    ratios = [m.file_size / max(m.compress_size, 1) for m in members if m.file_size > 1_000_000]
+    if total > MAX_XLSX_UNCOMPRESSED or any(r > MAX_XLSX_RATIO for r in ratios):
+        raise ImportRefused("xlsx_bomb")
+    deadline = time.monotonic() + READ_SECONDS
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        declared_rows, declared_cols = sheet.max_row, sheet.max_column
+        if declared_rows and declared_cols:
+            _check_size(declared_rows - 1, declared_cols)
+        rows = []
+        for n, row in enumerate(sheet.iter_rows(min_row=1, max_row=MAX_ROWS + 2,
+                                                max_col=MAX_COLUMNS + 1, values_only=True)):
+            if n % 1000 == 0 and time.monotonic() > deadline:
+                raise ImportRefused("too_slow", seconds=int(READ_SECONDS))
+            rows.append(list(row))
+        book.close()
+    except ImportRefused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser error means "cannot be read"
+        raise ImportRefused("xlsx_unreadable") from exc
+    while rows and all(v is None or str(v).strip() == "" for v in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise ImportRefused("empty")
+    header = rows[0]
+    while header and (header[-1] is None or str(header[-1]).strip() == ""):
+        header = header[:-1]
+    if any(len(r) > MAX_COLUMNS and r[MAX_COLUMNS] not in (None, "") for r in rows) \
+            or len(header) > MAX_COLUMNS:
+        raise ImportRefused("too_many_columns", columns=f"> {MAX_COLUMNS}", max=MAX_COLUMNS)
+    _check_size(len(rows) - 1, len(header))
+    header = [f"Unnamed: {i}" if h is None or str(h).strip() == "" else str(h).strip()
+              for i, h in enumerate(header)]
+    body = rows[1:]
+    problems = [_reason("too_many_cells", cells=len([v for v in r if v is not None]),
+                        columns=len(header))
+                if any(v is not None and str(v).strip() != "" for v in r[len(header):])
+                else None for r in body]
+    return _frame_from_rows(header, body, problems)
+
+
 def read_table(data: bytes, file_name: str) -> tuple[pd.DataFrame, list[int]]:
     """Read CSV (UTF-8, UTF-8 BOM, Windows-1252; ``,`` ``;`` or tab), XLSX or GeoJSON points.
+
+    Every reader is bounded (:data:`MAX_ROWS`, :data:`MAX_COLUMNS`, :data:`MAX_CELLS`; XLSX
+    also by its archive's sizes and a time limit): a file beyond a bound is refused with a
+    message in the user's language, never with a library's own text.
 
     Returns
     -------
     (DataFrame, list of int)
         Cells as text or native values (``object`` dtype), and each data row's number as a
-        spreadsheet shows it (header = row 1). Completely empty rows are not data rows.
+        spreadsheet shows it (header = row 1). Completely empty rows are not data rows. A
+        row with a problem of its own (more cells than the header, a geometry that is not a
+        point) carries it in :data:`ROW_PROBLEM`.
     """
     suffix = Path(file_name).suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl")
-        elif suffix in (".geojson", ".json"):
-            frame = _read_geojson(data)
-        else:
-            text = _decode(data)
-            if not text.strip():
-                raise ImportRefused("empty")
-            frame = pd.read_csv(io.StringIO(text), sep=_sniff_separator(text), dtype=str,
-                                keep_default_na=False, skip_blank_lines=False,
-                                quoting=csv.QUOTE_MINIMAL, on_bad_lines="error")
-    except ImportRefused:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any parser error means "cannot be read"
-        raise ImportRefused("unreadable", detail=str(exc).splitlines()[0][:160]) from exc
+    if suffix in (".xlsx", ".xlsm"):
+        frame = _read_xlsx(data)
+    elif suffix in (".geojson", ".json"):
+        frame = _read_geojson(data)
+    else:
+        frame = _read_csv(data)
     frame.columns = [str(c) for c in frame.columns]
     numbers = list(range(2, len(frame) + 2))
     filled = np.zeros(len(frame), dtype=bool)
     for col in frame.columns:
         values = frame[col]
+        if col == ROW_PROBLEM:             # a broken row is a row: it is reported
+            filled |= values.map(lambda p: isinstance(p, Reason)).to_numpy(dtype=bool)
+            continue
         if values.dtype == object:
             filled |= values.map(_is_filled).to_numpy(dtype=bool)
         else:  # text columns (pandas string dtype): stripped once, vectorised
             frame[col] = values = values.str.strip()
             filled |= (values.notna() & values.ne("")).to_numpy(dtype=bool)
     frame = frame[filled].reset_index(drop=True)
+    if ROW_PROBLEM in frame and frame[ROW_PROBLEM].isna().all():
+        frame = frame.drop(columns=ROW_PROBLEM)
     return frame, [n for n, keep in zip(numbers, filled) if keep]
 
 
@@ -178,20 +331,45 @@ def _is_filled(value) -> bool:
 
 
 def _read_geojson(data: bytes) -> pd.DataFrame:
-    doc = json.loads(_decode(data))
+    try:
+        doc = json.loads(_decode(data))
+    except json.JSONDecodeError as exc:
+        raise ImportRefused("json_unreadable", line=exc.lineno, column=exc.colno) from exc
+    except RecursionError as exc:
+        raise ImportRefused("json_unreadable", line="?", column="?") from exc
     features = doc.get("features") if isinstance(doc, dict) else None
-    if features is None:
+    if not isinstance(features, list):
         raise ImportRefused("not_geojson")
-    rows = []
+    _check_size(len(features), 0)
+    rows, problems = [], []
     for feat in features:
-        props = dict(feat.get("properties") or {})
-        geom = feat.get("geometry") or {}
-        if geom.get("type") == "Point" and len(geom.get("coordinates") or []) >= 2:
-            props["longitude"], props["latitude"] = geom["coordinates"][:2]
-        elif geom:
-            props["__geometry_type__"] = geom.get("type")
+        if not isinstance(feat, dict):
+            rows.append({})
+            problems.append(_reason("feature_invalid"))
+            continue
+        props = feat.get("properties")
+        props = {str(k): (json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list))
+                          else v) for k, v in props.items()} if isinstance(props, dict) else {}
+        geom = feat.get("geometry")
+        problem = None
+        if isinstance(geom, dict):
+            coords = geom.get("coordinates")
+            if geom.get("type") == "Point" and isinstance(coords, list) and len(coords) >= 2:
+                props["longitude"], props["latitude"] = coords[:2]
+            elif geom.get("type") != "Point":
+                problem = _reason("not_a_point", geometry=str(geom.get("type"))[:40])
+            else:
+                problem = _reason("geometry_invalid")
+        elif geom is not None:
+            problem = _reason("geometry_invalid")
         rows.append(props)
-    return pd.DataFrame.from_records(rows).astype(object) if rows else pd.DataFrame()
+        problems.append(problem)
+    if len({k for r in rows for k in r}) > MAX_COLUMNS:
+        raise ImportRefused("too_many_columns", columns=f"> {MAX_COLUMNS}", max=MAX_COLUMNS)
+    frame = pd.DataFrame.from_records(rows).astype(object) if rows else pd.DataFrame()
+    if any(p is not None for p in problems):
+        frame[ROW_PROBLEM] = problems
+    return frame
 
 
 # --------------------------------------------------------------------------- headers
@@ -286,14 +464,11 @@ _EXTERNAL_EXTRA = {"event_type", "sub_event_type", "geo_precision", "type_of_vio
                    "where_prec", "best", "id", "date_end"}
 
 
-def _personal_data_columns(headers: list[str]) -> list[str]:
-    found = []
-    for raw in headers:
-        norm = normalise_header(raw).lstrip("_")
-        words = set(norm.split("_"))
-        if norm in PERSONAL_DATA_HEADERS or words & PERSONAL_DATA_WORDS:
-            found.append(raw)
-    return found
+def _personal_data_columns(headers: list[str]) -> list[tuple[str, str]]:
+    """``(header, kind)`` of each column whose header names a person or a way to reach one
+    (:func:`geo.personal.header_kind`)."""
+    return [(str(h), kind) for h in headers if h != ROW_PROBLEM
+            and (kind := personal.header_kind(h)) is not None]
 
 
 def map_headers(headers: list[str], kind: str) -> tuple[dict[str, str], list[str], str]:
@@ -307,9 +482,9 @@ def map_headers(headers: list[str], kind: str) -> tuple[dict[str, str], list[str
     ImportRefused
         When a header reveals personal data, or no header is recognised.
     """
-    personal = _personal_data_columns(headers)
-    if personal:
-        raise ImportRefused("personal_data", columns=", ".join(personal))
+    found = _personal_data_columns(headers)
+    if found:
+        raise ImportRefused("personal_data", columns=found)
     norms = {h: normalise_header(h) for h in headers}
     values = set(norms.values())
     fmt = "veille"
@@ -322,7 +497,7 @@ def map_headers(headers: list[str], kind: str) -> tuple[dict[str, str], list[str
         aliases.pop("id")  # UCDP's "id" is its event id, kept below as report_id
     mapping, ignored = {}, []
     for raw, norm in norms.items():
-        if raw == "__geometry_type__":      # set by the GeoJSON reader for non-point features
+        if raw == ROW_PROBLEM:              # set by the readers (see read_table)
             mapping[raw] = raw
             continue
         target = aliases.get(norm)
@@ -339,6 +514,43 @@ def map_headers(headers: list[str], kind: str) -> tuple[dict[str, str], list[str
     if not recognised:
         raise ImportRefused("no_columns", kind=kind)
     return mapping, ignored, fmt
+
+
+def _field_type(kind: str, name: str) -> str | None:
+    return next((f.type for f in FIELDS[kind] if f.name == name), None)
+
+
+def screen_values(frame: pd.DataFrame, mapping: dict[str, str], kind: str) -> None:
+    """Refuse the file when a column that is not free text holds a phone number or an
+    e-mail address (:func:`geo.personal.value_kind`), whatever its header; free-text fields
+    are screened per row by :func:`validate`. Columns of public actor names (ACLED, UCDP)
+    are not personal data. Each distinct cell is looked at once.
+
+    Raises
+    ------
+    ImportRefused
+        ``personal_data`` naming each column and what it holds (never the values).
+    """
+    free = set(FREE_TEXT.get(kind, ()))
+    found = []
+    for col in frame.columns:
+        if col == ROW_PROBLEM or mapping.get(col) in free \
+                or normalise_header(col).lstrip("_") in personal.ACTOR_COLUMNS:
+            continue
+        values = frame[col]
+        if values.dtype != object and not pd.api.types.is_string_dtype(values):
+            continue                       # numbers read as numbers: no phone, no e-mail
+        numbers_too = mapping.get(col) is None or _field_type(kind, mapping[col]) in ("id", "text")
+        for value in pd.unique(values.dropna()):
+            what = (personal.value_kind(value) if isinstance(value, str)
+                    else personal.value_kind(str(value)) if numbers_too
+                    and isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+                    else None)
+            if what:
+                found.append((str(col), what))
+                break
+    if found:
+        raise ImportRefused("personal_data", columns=found)
 
 
 # --------------------------------------------------------------------------- values
@@ -551,6 +763,8 @@ class _Memo(dict):
 
 def _parse_count(raw) -> tuple[str | None, int | None]:
     number = parse_number(raw)
+    if number is not None and abs(number) > 1e15:     # int() would be exact but useless
+        return "too_large", None
     if number is None or number != int(number):
         return "not_whole_number", None
     if number < 0:
@@ -602,11 +816,12 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
     names = [name for name, _, _ in parsed]
     value_cols = [values for _, values, _ in parsed]
     reason_cols = [problems for _, _, problems in parsed if any(problems)]
-    geometry_types = cols.get("__geometry_type__")
-    if geometry_types is not None:
-        reason_cols.insert(0, [None if g is None else _reason("not_a_point", geometry=g)
-                               for g in geometry_types])
-    data_cols = [t for t in cols if not t.startswith("__")]
+    row_problems = cols.get(ROW_PROBLEM)
+    if row_problems is not None:
+        reason_cols.insert(0, [p if isinstance(p, Reason) else None for p in row_problems])
+    # what a rejected row keeps: its recognised cells, less a mediator's whereabouts and free
+    # text, and less any cell the personal-data screen flags
+    data_cols = [t for t in cols if not t.startswith("__") and t not in REJECTED_ROW_DROP[kind]]
     lat_raw, lon_raw = column("latitude"), column("longitude")
     place_cols = [column("region"), column("cercle"), column("commune")]
     given_col = (value_cols[names.index("location_precision")] if kind == "tensions"
@@ -628,6 +843,12 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
     results = []
     for i, row_values in enumerate(zip(*value_cols)):
         rec = dict(zip(names, row_values))
+        if row_problems is not None and isinstance(row_problems[i], Reason):
+            # the row itself is broken (cells shifted, no readable geometry): its other
+            # checks would only repeat that
+            data = {t: _kept_cell(cols[t][i]) for t in data_cols}
+            results.append(RowResult(row_numbers[i], None, [row_problems[i]], [], data))
+            continue
         reasons = ([problems[i] for problems in reason_cols if problems[i] is not None]
                    if reason_cols else [])
         warns: list[Reason] = []
@@ -645,16 +866,35 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
         warns.extend(place_warns)
         if kind == "tensions":
             rec["location_precision"] = precision
+            if precision != "exact":
+                _generalise(rec)
         if kind == "workshops" and rec["end_date"] and rec["start_date"] \
                 and rec["end_date"] < rec["start_date"]:
             reasons.append(_reason("end_before_start"))
         if kind == "tensions" and rec["reported_on"] and rec["occurred_on"] \
                 and rec["reported_on"] < rec["occurred_on"]:
             warns.append(_reason("reported_before_occurred"))
-        data = ({t: None if cols[t][i] is None else str(cols[t][i]) for t in data_cols}
-                if reasons else {})
+        data = ({t: _kept_cell(cols[t][i]) for t in data_cols} if reasons else {})
         results.append(RowResult(row_numbers[i], None if reasons else rec, reasons, warns, data))
     return results
+
+
+def _generalise(rec: dict) -> None:
+    """Blank the location fields finer than the report's precision
+    (:data:`geo.records.FINER_THAN`)."""
+    for name in FINER_THAN.get(rec.get("location_precision"), ()):
+        rec[name] = None
+
+
+def _kept_cell(value) -> str | None:
+    """A rejected row's cell as kept with the batch: text, or None when empty or when the
+    personal-data screen flags it."""
+    if value is None:
+        return None
+    if isinstance(value, Reason):
+        return None
+    text = str(value)
+    return None if personal.free_text_kind(text) else text
 
 
 def _parse_field(f, values: list | None, kind: str, fmt: str, today: date,
@@ -689,16 +929,34 @@ def _parse_field(f, values: list | None, kind: str, fmt: str, today: date,
             return d, None
         if f.type == "int":
             problem, value = _parse_count(raw)
-            return value, (_reason(problem, field=f.name, value=str(raw)) if problem else None)
+            if problem == "too_large" or (problem is None and f.name != "severity"
+                                          and value > MAXIMA[f.name]):
+                return None, _reason("above_maximum", field=f.name, value=str(raw)[:40],
+                                     max=MAXIMA[f.name])
+            if problem:
+                return value, _reason(problem, field=f.name, value=str(raw)[:40])
+            return value, None
         code = table.get(_norm_value(raw))
         if code is None:
             return None, _reason("code_unknown", field=f.name, value=str(raw), allowed=allowed)
         return code, None
 
-    if f.type in ("id", "text"):   # nothing to check: no cache for unique values
-        limit = 120 if f.type == "id" else None
-        return ([None if raw is None else str(raw)[:limit] for raw in values],
-                [missing_problem if raw is None else None for raw in values])
+    if f.type in ("id", "text"):   # few checks, made in bulk
+        limit = MAX_ID_LENGTH if f.type == "id" else MAX_TEXT_LENGTH
+        out_values = [None if raw is None else str(raw) for raw in values]
+        out_problems = [missing_problem if v is None else None for v in out_values]
+        for i in [i for i, v in enumerate(out_values) if v is not None and len(v) > limit]:
+            out_problems[i] = _reason("too_long", field=f.name, length=len(out_values[i]),
+                                      max=limit)
+            out_values[i] = None
+        if f.name in FREE_TEXT.get(kind, ()):
+            # public event reports (ACLED, UCDP) name public figures: phones, e-mails only
+            screen = _Memo(personal.free_text_kind if fmt == "veille" else personal.value_kind)
+            for i, v in enumerate(out_values):
+                if v is not None and (found := screen[v]):
+                    out_problems[i] = _reason("personal_data_in_text", field=f.name, what=found)
+                    out_values[i] = None
+        return out_values, out_problems
     memo = _Memo(parse)              # each distinct cell parsed once
     pairs = [missing if raw is None else memo[raw] for raw in values]
     if not pairs:
@@ -732,7 +990,10 @@ def _external_tension(rec: dict, cols: dict, i: int, fmt: str, reasons: list[Rea
         best = raw("best")
         if best is not None and rec.get("fatalities") is None:
             number = parse_number(best)
-            if number is not None and number >= 0 and number == int(number):
+            if number is not None and number > MAXIMA["fatalities"]:
+                reasons.append(_reason("above_maximum", field="best", value=best[:40],
+                                       max=MAXIMA["fatalities"]))
+            elif number is not None and number >= 0 and number == int(number):
                 rec["fatalities"] = int(number)
         prec = raw("where_prec")
         if prec and rec.get("location_precision") is None:
@@ -843,6 +1104,7 @@ def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numb
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
     mapping, ignored, fmt = map_headers(list(frame.columns), kind)
+    screen_values(frame, mapping, kind)
     results = validate(frame, row_numbers, kind, mapping, fmt, locator, today)
     report = ImportReport(kind, file_name, sha256, rows=len(results), ignored_columns=ignored,
                           source_format=fmt, dry_run=dry_run)
@@ -971,7 +1233,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         data = args.file.read_bytes()
     except OSError as exc:
-        print(t("ingest.refused.unreadable", args.lang, detail=exc.strerror), file=sys.stderr)
+        print(t("ingest.refused.file_unreadable", args.lang, file=args.file), file=sys.stderr)
         return 2
     try:
         engine = store.make_engine()

@@ -6,7 +6,7 @@ accept their code or their French label, case-insensitive (``"Discours de haine"
 ``cercle_id``, ``commune_id``); exports add the French names.
 
 No field holds a person's name, phone number or e-mail address: mediators are known by a
-pseudonymous code only (see :data:`PERSONAL_DATA_HEADERS`).
+pseudonymous code only (the screen is :mod:`geo.personal`).
 """
 
 from __future__ import annotations
@@ -106,18 +106,38 @@ DEFAULTS: dict[tuple[str, str], str] = {
     ("tensions", "source_type"): "other", ("mediators", "status"): "active",
 }
 
-#: Normalised headers that reveal personal data: a file carrying one is refused whole.
-PERSONAL_DATA_HEADERS: frozenset[str] = frozenset({
-    "name", "nom", "prenom", "prenoms", "first_name", "firstname", "last_name", "lastname",
-    "full_name", "fullname", "surname", "nom_complet", "nom_prenom", "nom_et_prenom",
-    "nom_prenoms", "mediator_name", "nom_mediateur", "nom_du_mediateur", "informant_name",
-    "nom_informateur", "nom_de_l_informateur", "contact", "contact_name",
-})
-#: Words that, anywhere in a header, reveal a phone number or an e-mail address.
-PERSONAL_DATA_WORDS: frozenset[str] = frozenset({
-    "phone", "telephone", "tel", "tél", "mobile", "portable", "cellulaire", "whatsapp",
-    "email", "mail", "courriel", "gsm",
-})
+#: Free-text fields: a phone number, an e-mail address or a named person in one of their cells
+#: rejects the row (:mod:`geo.personal`); in any other column it refuses the file.
+FREE_TEXT: dict[str, tuple[str, ...]] = {
+    "workshops": ("organiser", "notes"),
+    "mediators": ("languages",),
+    "tensions": ("summary",),
+}
+#: Largest value of each count (a value above it rejects the row): no workshop gathers more
+#: than 10,000 people, no event more than 100,000 dead or injured; severity is 1–5.
+MAXIMA: dict[str, int] = {
+    "participants": 10_000, "women": 10_000, "youth": 10_000,
+    **{g: 10_000 for g in GROUPS},
+    "fatalities": 100_000, "injuries": 100_000, "severity": 5,
+}
+#: Longest identifier and free text (characters); longer values reject the row, never cut.
+MAX_ID_LENGTH = 120
+MAX_TEXT_LENGTH = 10_000
+#: Location fields a tension report does not keep, by its location precision: nothing finer
+#: than the precision is stored, so no map, export or indicator can place it more precisely
+#: than it was reported (a region-level event counts in no cercle).
+FINER_THAN: dict[str, tuple[str, ...]] = {
+    "exact": (), "commune": ("latitude", "longitude"),
+    "cercle": ("latitude", "longitude", "commune_id"),
+    "region": ("latitude", "longitude", "commune_id", "cercle_id"),
+}
+#: Cells a rejected row never keeps: a mediator's whereabouts and free text (the row number,
+#: its codes and its reasons are enough to correct the file).
+REJECTED_ROW_DROP: dict[str, frozenset[str]] = {
+    "mediators": frozenset({"latitude", "longitude", "_geolocation", "commune", "languages"}),
+    "workshops": frozenset(),
+    "tensions": frozenset(),
+}
 
 
 def enum_label(kind: str, field: str, code: str | None, lang: str = "fr") -> str:

@@ -23,7 +23,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from geo.records import FIELDS, GROUPS, ID_FIELD, KINDS
+from geo import personal
+from geo.records import FIELDS, FINER_THAN, GROUPS, ID_FIELD, KINDS, REJECTED_ROW_DROP
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "var" / "veille.sqlite"
 ENV_URL = "VEILLE_DATABASE_URL"
@@ -169,8 +170,39 @@ def _v2(conn: Connection) -> None:
         for fid, fr, en, dfr, den in SEED_FACTORS])
 
 
+def clean_rejected_data(kind: str, data: dict) -> dict:
+    """A rejected row's cells as they may be kept: without the cells
+    :data:`geo.records.REJECTED_ROW_DROP` names for its kind (a mediator's whereabouts and
+    free text) and without any cell the personal-data screen flags."""
+    drop = REJECTED_ROW_DROP.get(kind, frozenset())
+    return {k: v for k, v in data.items()
+            if k not in drop and not (isinstance(v, str) and personal.free_text_kind(v))}
+
+
+def _v3(conn: Connection) -> None:
+    """Protection of people (issue 10) for stores made before it: rejected rows lose what
+    they must not keep, and tension reports lose location fields finer than their
+    precision."""
+    rows = conn.execute(sa.select(rejected_row.c.batch_id, rejected_row.c.row,
+                                  rejected_row.c.data, import_batch.c.kind)
+                        .join(import_batch, import_batch.c.batch_id == rejected_row.c.batch_id)
+                        ).all()
+    for batch_id, row, data, kind in rows:
+        before = json.loads(data)
+        after = clean_rejected_data(kind, before)
+        if after != before:
+            conn.execute(rejected_row.update()
+                         .where((rejected_row.c.batch_id == batch_id) & (rejected_row.c.row == row))
+                         .values(data=json.dumps(after, ensure_ascii=False)))
+    tensions = TABLES["tensions"]
+    for precision, columns in FINER_THAN.items():
+        if columns:
+            conn.execute(tensions.update().where(tensions.c.location_precision == precision)
+                         .values({c: None for c in columns}))
+
+
 #: Ordered schema migrations; version N is ``MIGRATIONS[N - 1]``.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -302,7 +302,7 @@ def test_geojson_points(engine, locator):
 def test_unreadable_and_unrecognised_files(engine, locator):
     with pytest.raises(ImportRefused) as exc:
         run(engine, "tensions", b"\x00\x01PK garbage", "f.xlsx", locator=locator)
-    assert exc.value.code == "unreadable"
+    assert exc.value.code == "xlsx_unreadable"          # no openpyxl text
     with pytest.raises(ImportRefused) as exc:
         run(engine, "tensions", "foo,bar\n1,2\n", locator=locator)
     assert exc.value.code == "no_columns"

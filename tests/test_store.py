@@ -44,7 +44,7 @@ def locator():
 
 def test_schema_is_versioned_and_migrations_are_idempotent(engine):
     with engine.connect() as conn:
-        assert store.current_version(conn) == store.SCHEMA_VERSION == 2
+        assert store.current_version(conn) == store.SCHEMA_VERSION == 3
     assert store.migrate(engine) == 2
     with engine.connect() as conn:
         rows = conn.execute(sa.select(store.schema_version)).all()
