@@ -28,10 +28,13 @@ risk >= threshold  ``priority`` (gap)          ``watch`` (covered risk)
 risk <  threshold  ``reinforce``               ``adequate``
 =================  ==========================  ==============================
 
-Protection: mediators are never placed on a map; at commune level a count from 1 to
-``min_count − 1`` (default 3, setting ``VEILLE_MIN_COUNT``) is shown as "< 3" everywhere
-(:func:`suppress`), and commune distances are rounded to :data:`COMMUNE_DISTANCE_STEP_KM` so
-that distances from several communes cannot pin down a mediator's recorded position.
+Protection (:mod:`geo.disclosure`, which states the guarantee): mediators are never placed
+on a map; below the cercle they are counted per disclosure zone (communes merged to at least
+the area of a 20 km disc); every distance is measured to the mediator's zone point, never to
+its recorded coordinates, and published in bands; counts from 1 to ``min_count − 1``
+(default 3, setting ``VEILLE_MIN_COUNT``) are hidden with complementary suppression, at
+zone and cercle level; :func:`published_cercles` and :func:`commune_table` are the only
+doors out.
 
 Command line: ``python -m geo.coverage [--json] [--risk-threshold X] [--coverage-threshold Y]``.
 """
@@ -47,7 +50,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from geo import units
+from geo import disclosure, units
 from geo.indicators import DAYS_PER_MONTH, PROGRAMME_START
 from geo.records import GROUPS
 
@@ -57,8 +60,6 @@ DISTANCE_CRS = ("+proj=lcc +lat_1=12 +lat_2=22 +lat_0=17 +lon_0=-4 +x_0=0 +y_0=0
                 "+datum=WGS84 +units=m +no_defs")
 MIN_COUNT_ENV = "VEILLE_MIN_COUNT"
 DEFAULT_MIN_COUNT = 3
-#: Commune distances are shown and exported rounded to this step (km).
-COMMUNE_DISTANCE_STEP_KM = 5
 GAP_CLASSES = ("priority", "watch", "reinforce", "adequate")
 #: Colours of the gap classes (legend, map): red, orange, yellow, grey-green.
 GAP_COLOURS = ("#d7301f", "#fc8d59", "#fee08b", "#91bfdb")
@@ -76,15 +77,6 @@ def min_count(configured: int | str | None = None) -> int:
         return max(2, int(value))
     except (TypeError, ValueError):
         return DEFAULT_MIN_COUNT
-
-
-def suppress(count, threshold: int = DEFAULT_MIN_COUNT) -> str:
-    """A commune-level count as shown to users: ``"< 3"`` from 1 to threshold − 1 (a zero is
-    shown: it reveals nobody and is what a coverage gap is)."""
-    if count is None or (isinstance(count, float) and np.isnan(count)):
-        return ""
-    count = int(count)
-    return f"< {threshold}" if 0 < count < threshold else str(count)
 
 
 def to_metres(lon, lat) -> np.ndarray:
@@ -108,40 +100,52 @@ def commune_population(communes: pd.DataFrame, cercle_population: pd.Series) -> 
 
 
 def mediator_points(mediators: pd.DataFrame) -> pd.DataFrame:
-    """Where each active mediator counts for distances (never drawn): ``lon, lat`` from its
-    coordinates, else its commune's representative point, else its cercle's; ``placed_by``
-    says which."""
+    """Where each active mediator counts for distances (never drawn, never published): the
+    representative point of its disclosure zone (:func:`geo.disclosure.zones`) when its
+    commune is known, else its cercle's. Its recorded coordinates are not used: no output
+    may depend on them (:mod:`geo.disclosure`). ``placed_by`` says which."""
     active = mediators[(mediators["status"] != "inactive").to_numpy(dtype=bool)]
-    communes = units.load_communes().geometry.representative_point()
+    zone_of = units.commune_zones()
+    zp = units.zone_points()
     cercles = units.load_cercles().geometry.representative_point()
+    commune = active["commune_id"].copy()
     lon = pd.to_numeric(active.get("longitude"), errors="coerce")
     lat = pd.to_numeric(active.get("latitude"), errors="coerce")
-    by_commune = active["commune_id"].map(communes)
-    by_cercle = active["cercle_id"].map(cercles)
-    has_xy = lon.notna() & lat.notna()
-    has_commune = ~has_xy & by_commune.notna()
-    fallback = np.where(has_commune, by_commune, by_cercle)
+    guess = commune.isna() & lon.notna() & lat.notna()
+    if guess.any():                # coordinates only tell which zone: the commune they are in
+        commune[guess] = units.communes_at(lon[guess].to_numpy(), lat[guess].to_numpy())
+    zone = commune.map(zone_of)
+    has_zone = zone.notna().to_numpy()
+    cercle_pt = active["cercle_id"].map(cercles)
     out = pd.DataFrame({
         "cercle_id": active["cercle_id"].to_numpy(),
-        "commune_id": active["commune_id"].to_numpy(),
-        "lon": np.where(has_xy, lon, [p.x if p is not None else np.nan for p in fallback]),
-        "lat": np.where(has_xy, lat, [p.y if p is not None else np.nan for p in fallback]),
-        "placed_by": np.select([has_xy, has_commune], ["coordinates", "commune"], "cercle"),
+        "commune_id": commune.to_numpy(),
+        "zone_id": zone.to_numpy(),
+        "lon": np.where(has_zone, zone.map(zp["lon"]),
+                        [p.x if p is not None else np.nan for p in cercle_pt]),
+        "lat": np.where(has_zone, zone.map(zp["lat"]),
+                        [p.y if p is not None else np.nan for p in cercle_pt]),
+        "placed_by": np.where(has_zone, "zone", "cercle"),
     })
     return out.dropna(subset=["lon", "lat"]).reset_index(drop=True)
 
 
 @dataclass
 class Coverage:
-    """Result of :func:`compute`: ``cercles`` and ``communes`` tables (indexed by id)."""
+    """Result of :func:`compute`: ``cercles``, ``communes`` and ``zones`` tables (indexed by
+    id) and the counts as they may be published (``protected``, see
+    :func:`geo.disclosure.protect`). ``cercles`` holds exact figures for computations only:
+    every output goes through :func:`published_cercles` / :func:`commune_table`."""
 
     cercles: pd.DataFrame
     communes: pd.DataFrame
+    zones: pd.DataFrame
+    protected: disclosure.Protected
 
 
 def compute(records: dict[str, pd.DataFrame], reference: pd.DataFrame,
-            as_of: date | None = None) -> Coverage:
-    """Coverage measures per cercle and per commune.
+            as_of: date | None = None, threshold: int | None = None) -> Coverage:
+    """Coverage measures per cercle, per disclosure zone and per commune.
 
     Parameters
     ----------
@@ -152,44 +156,64 @@ def compute(records: dict[str, pd.DataFrame], reference: pd.DataFrame,
         :func:`geo.indicators.reference_indicators`).
     as_of : date, optional
         For "months since the last workshop" (default: today).
+    threshold : int, optional
+        Suppression threshold ``k`` (default: :func:`min_count`).
 
     Returns
     -------
     Coverage
-        ``communes`` (one row per commune): ``cercle_id, commune_fr, population_est,
-        mediators, distance_km`` (to the nearest active mediator; NaN when there is none
-        anywhere). ``cercles`` (one row per cercle): ``mediators, mediators_per_10k,
-        mediators_per_1000km2, n_communes, communes_without_mediator,
-        communes_without_mediator_share, population_without_mediator, mean_distance_km,
-        max_distance_km, workshop_participants, workshop_participants_per_10k,
-        women_share, youth_share, months_since_workshop, groups_reached, groups``.
+        ``communes`` (one row per commune): ``cercle_id, commune_fr, zone_id,
+        population_est, mediators`` (active mediators *of its zone*), ``has_mediator`` (its
+        zone has one) and ``distance_km`` (from the commune's representative point to the
+        nearest mediator's zone point, NaN when there is none anywhere). ``zones``:
+        ``cercle_id, mediators, area_km2, n_communes, communes``. ``cercles``:
+        ``mediators, mediators_hidden, mediators_per_10k`` (a hidden count enters as the
+        stand-in of :func:`geo.disclosure.score_count`), ``mediators_per_1000km2,
+        n_communes, communes_without_mediator, communes_without_mediator_share,
+        population_without_mediator, mean_distance_km`` (population-weighted over its
+        communes), ``max_distance_km``, and the workshop measures ``workshop_participants,
+        workshop_participants_per_10k, women_share, youth_share, months_since_workshop,
+        groups_reached, groups``.
     """
     as_of = as_of or date.today()
+    threshold = min_count() if threshold is None else threshold
     communes = units.load_communes()
+    zone_of = units.commune_zones()
     population = reference["population"].astype(float)
     med = records.get("mediators")
     if med is None or med.empty:
         med = pd.DataFrame(columns=["cercle_id", "commune_id", "status", "latitude", "longitude"])
     points = mediator_points(med)
 
+    z = pd.DataFrame(index=pd.Index(sorted(set(zone_of)), name=None))
+    z["cercle_id"] = communes["cercle_id"].groupby(zone_of).first()
+    z["mediators"] = points.groupby("zone_id").size().reindex(z.index).fillna(0).astype("int64")
+    z["area_km2"] = communes["area_km2"].groupby(zone_of).sum()
+    z["n_communes"] = zone_of.value_counts()
+    z["communes"] = communes["commune_fr"].groupby(zone_of).agg(lambda n: ", ".join(sorted(n)))
+
     c = pd.DataFrame(index=communes.index)
     c["cercle_id"] = communes["cercle_id"]
     c["commune_fr"] = communes["commune_fr"]
+    c["zone_id"] = zone_of
     c["population_est"] = commune_population(communes, population)
-    c["mediators"] = points.groupby("commune_id").size().reindex(c.index).fillna(0) \
-        .astype("int64")
+    c["mediators"] = c["zone_id"].map(z["mediators"]).astype("int64")
+    c["has_mediator"] = c["mediators"] > 0
     reps = communes.geometry.representative_point()
     c["distance_km"] = _nearest_km(np.column_stack([reps.x, reps.y]),
                                    points[["lon", "lat"]].to_numpy())
 
+    protected = disclosure.protect(z["mediators"], z["cercle_id"], reference.index, threshold)
     k = pd.DataFrame(index=reference.index)
     k["mediators"] = points.groupby("cercle_id").size().reindex(k.index).fillna(0) \
         .astype("int64")
-    k["mediators_per_10k"] = k["mediators"] / population * 1e4
-    k["mediators_per_1000km2"] = k["mediators"] / reference["area_km2"].astype(float) * 1e3
+    k["mediators_hidden"] = protected.cercle_hidden.reindex(k.index).fillna(False)
+    counted = disclosure.score_count(k["mediators"], k["mediators_hidden"], threshold)
+    k["mediators_per_10k"] = counted / population * 1e4
+    k["mediators_per_1000km2"] = counted / reference["area_km2"].astype(float) * 1e3
     by = c.groupby("cercle_id")
     k["n_communes"] = by.size().reindex(k.index).fillna(0).astype("int64")
-    without = c[c["mediators"] == 0].groupby("cercle_id")
+    without = c[~c["has_mediator"]].groupby("cercle_id")
     k["communes_without_mediator"] = without.size().reindex(k.index).fillna(0).astype("int64")
     k["communes_without_mediator_share"] = (k["communes_without_mediator"]
                                             / k["n_communes"].where(k["n_communes"] > 0))
@@ -199,7 +223,30 @@ def compute(records: dict[str, pd.DataFrame], reference: pd.DataFrame,
     k["mean_distance_km"] = (weighted / by["population_est"].sum()).reindex(k.index)
     k["max_distance_km"] = by["distance_km"].max().reindex(k.index)
     k = k.join(_workshop_coverage(records.get("workshops"), population, as_of))
-    return Coverage(k, c)
+    return Coverage(k, c, z, protected)
+
+
+#: Columns of :attr:`Coverage.cercles` that are counts of mediators or rates made from them.
+MEDIATOR_COLUMNS = ("mediators", "mediators_per_10k", "mediators_per_1000km2")
+#: Distance columns, published as the lower limit of their band.
+DISTANCE_COLUMNS = ("mean_distance_km", "max_distance_km")
+
+
+def published_cercles(result: Coverage) -> pd.DataFrame:
+    """The per-cercle coverage table as it may be published (screen, downloads, command
+    line): mediator counts and rates blank where the count is hidden, distances as the lower
+    limit of their band (:func:`geo.disclosure.band_lower`), ``mediators_txt`` and
+    ``mean_distance_txt`` / ``max_distance_txt`` as shown (French)."""
+    k = result.cercles.copy()
+    hidden = k["mediators_hidden"].to_numpy(dtype=bool)
+    k["mediators"] = k["mediators"].astype("Int64").mask(hidden)
+    for col in MEDIATOR_COLUMNS[1:]:
+        k[col] = k[col].mask(hidden)
+    k["mediators_txt"] = [disclosure.count_text(v, h) for v, h in zip(k["mediators"], hidden)]
+    for col in DISTANCE_COLUMNS:
+        k[col.replace("_km", "_txt")] = [disclosure.band_text(v) for v in k[col]]
+        k[col] = disclosure.band_lower(k[col])
+    return k
 
 
 def _nearest_km(origins_lonlat: np.ndarray, targets_lonlat: np.ndarray) -> np.ndarray:
@@ -298,19 +345,23 @@ def classify_gaps(risk: pd.Series, coverage: pd.DataFrame, rule: GapRule = GapRu
     return out
 
 
-def commune_table(result: Coverage, threshold: int) -> pd.DataFrame:
-    """Communes as shown and exported: mediator counts suppressed (:func:`suppress`) and
-    distances rounded to :data:`COMMUNE_DISTANCE_STEP_KM`; never exact counts below the
-    threshold."""
+def commune_table(result: Coverage, lang: str = "fr") -> pd.DataFrame:
+    """Communes as shown and exported. Mediators are given per disclosure zone (the zone's
+    communes are listed), hidden where :func:`geo.disclosure.protect` hides them; distances
+    as their band. Nothing here depends on where a mediator is inside its zone."""
     c = result.communes
-    step = COMMUNE_DISTANCE_STEP_KM
+    prot = result.protected
+    zone_hidden = c["zone_id"].map(prot.zone_hidden).to_numpy(dtype=bool)
     return pd.DataFrame({
         "commune_id": c.index, "commune_fr": c["commune_fr"].to_numpy(),
-        "cercle_id": c["cercle_id"].to_numpy(),
+        "cercle_id": c["cercle_id"].to_numpy(), "zone_id": c["zone_id"].to_numpy(),
+        "zone_communes": c["zone_id"].map(result.zones["communes"]).to_numpy(),
         "population_est": c["population_est"].round(-1).astype("Int64").to_numpy(),
-        "mediators": [suppress(v, threshold) for v in c["mediators"]],
-        "has_mediator": (c["mediators"] > 0).to_numpy(),
-        "distance_km": (np.round(c["distance_km"] / step) * step).to_numpy(),
+        "zone_mediators": [disclosure.count_text(v, h, lang)
+                           for v, h in zip(c["mediators"], zone_hidden)],
+        "has_mediator": c["has_mediator"].to_numpy(),
+        "distance_km": disclosure.band_lower(c["distance_km"]),
+        "distance_band": [disclosure.band_text(v, lang) for v in c["distance_km"]],
     })
 
 
@@ -339,16 +390,19 @@ def main(argv: list[str] | None = None) -> int:
     result = compute(records, indicators.reference_indicators(), as_of)
     gaps = classify_gaps(scores.score, result.cercles,
                          GapRule(args.measure, args.risk_threshold, args.coverage_threshold))
+    shown = published_cercles(result)
     rows = []
     for cid in gaps.sort_values("gap_rank").index:
-        k = result.cercles.loc[cid]
+        k = shown.loc[cid]
         rows.append({
-            "cercle_id": cid, "mediators": int(k["mediators"]),
+            "cercle_id": cid,
+            "mediators": None if pd.isna(k["mediators"]) else int(k["mediators"]),
             "mediators_per_10k": _r(k["mediators_per_10k"]),
             "mediators_per_1000km2": _r(k["mediators_per_1000km2"]),
             "communes_without_mediator": int(k["communes_without_mediator"]),
             "population_without_mediator_est": _r(k["population_without_mediator"], 0),
             "mean_distance_km": _r(k["mean_distance_km"], 1),
+            "mean_distance_band": k["mean_distance_txt"] or None,
             "risk_score": _r(gaps.at[cid, "risk_score"]),
             "gap_class": gaps.at[cid, "gap_class"], "gap_rank": int(gaps.at[cid, "gap_rank"]),
         })
@@ -358,10 +412,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"as of {as_of}; risk threshold {gaps.attrs['risk_threshold']:.2f}, "
               f"{args.measure} threshold {gaps.attrs['coverage_threshold']:.2f}")
         for r in rows:
-            dist = "-" if r["mean_distance_km"] is None else f"{r['mean_distance_km']:.1f}"
+            mediators = "hidden" if r["mediators"] is None else r["mediators"]
             print(f"{r['gap_rank']:>3} {r['cercle_id']:22s} {r['gap_class'] or 'no data':10s} "
-                  f"mediators {r['mediators']:4d} ({r['mediators_per_10k']} /10k) "
-                  f"communes without {r['communes_without_mediator']:3d} mean distance {dist} km")
+                  f"mediators {mediators:>6} ({r['mediators_per_10k']} /10k) "
+                  f"communes without {r['communes_without_mediator']:3d} "
+                  f"mean distance {r['mean_distance_band'] or '-'}")
     return 0
 
 

@@ -26,7 +26,7 @@ import pandas as pd
 import shapely
 from sqlalchemy.engine import Engine
 
-from geo import store, units
+from geo import disclosure, store, units
 from geo.i18n import t
 from geo.indicators import tension_points
 from geo.records import GROUPS, KINDS
@@ -188,7 +188,7 @@ def coverage_frame(ranked: pd.DataFrame, rule: dict, as_of: date, preset: str,
     cols = ["gap_rank", "cercle_fr", "region_fr", "gap_class", "risk_score", "mediators",
             "mediators_per_10k", "mediators_per_1000km2", "n_communes",
             "communes_without_mediator", "communes_without_mediator_share",
-            "population_without_mediator", "mean_distance_km", "max_distance_km",
+            "population_without_mediator", "mean_distance_txt", "max_distance_txt",
             "workshop_participants", "workshop_participants_per_10k", "women_share",
             "youth_share", "months_since_workshop", "groups_reached", "groups"]
     out = ranked[cols].copy()
@@ -198,8 +198,8 @@ def coverage_frame(ranked: pd.DataFrame, rule: dict, as_of: date, preset: str,
     out.insert(3, "region_id", units.load_cercles()["region_id"].reindex(ranked.index).values)
     for col, digits in (("risk_score", 3), ("mediators_per_10k", 3),
                         ("mediators_per_1000km2", 3), ("communes_without_mediator_share", 3),
-                        ("population_without_mediator", -1), ("mean_distance_km", 1),
-                        ("max_distance_km", 1), ("workshop_participants_per_10k", 3),
+                        ("population_without_mediator", -1),
+                        ("workshop_participants_per_10k", 3),
                         ("women_share", 3), ("youth_share", 3), ("months_since_workshop", 1)):
         out[col] = out[col].astype(float).round(digits)
     out["gap_measure"] = rule["measure"]
@@ -208,7 +208,12 @@ def coverage_frame(ranked: pd.DataFrame, rule: dict, as_of: date, preset: str,
     out["as_of"] = as_of.isoformat()
     out["risk_preset"] = preset
     out["commune_population"] = "estimate: cercle population shared by area"
-    out["commune_count_suppression"] = f"1-{min_count - 1} shown as < {min_count}"
+    out = out.rename(columns={"mean_distance_txt": "mean_distance_band",
+                              "max_distance_txt": "max_distance_band"})
+    out["mediators"] = out["mediators"].astype("Int64")
+    out["mediator_count_protection"] = (
+        f"counts 1-{min_count - 1}, and those that would give them away, left blank; "
+        f"below the cercle counted per zone of >= {disclosure.MIN_ZONE_AREA_KM2:.0f} km2")
     out.attrs = {}
     return out.reset_index(drop=True)
 
@@ -229,8 +234,23 @@ def _cercle_features(frame: pd.DataFrame) -> list[dict]:
             for rec in frame.to_dict(orient="records")]
 
 
-def export(engine: Engine, kind: str, fmt: str = "csv", hxl: bool = False) -> bytes:
-    """One record type from the store as CSV or GeoJSON bytes."""
+#: Record kinds whose rows may be published. One row per mediator, even without a commune,
+#: would give away every cercle's exact count (:mod:`geo.disclosure`): the mediators'
+#: records are restricted data, exported only on request (``restricted=True``, the command
+#: line's ``--restricted``), never offered on a screen.
+PUBLISHED_KINDS = ("workshops", "tensions")
+
+
+class RestrictedExport(PermissionError):
+    """Raised when restricted records are asked for without saying so."""
+
+
+def export(engine: Engine, kind: str, fmt: str = "csv", hxl: bool = False,
+           restricted: bool = False) -> bytes:
+    """One record type from the store as CSV or GeoJSON bytes (mediators only with
+    ``restricted``: see :data:`PUBLISHED_KINDS`)."""
+    if kind not in PUBLISHED_KINDS and not restricted:
+        raise RestrictedExport(f"{kind} records are restricted data: ask with restricted=True")
     frame = export_frame(store.load_records(engine, kind), kind)
     return to_geojson(frame, kind) if fmt == "geojson" else to_csv(frame, hxl)
 
@@ -241,8 +261,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=("csv", "geojson"), default="csv")
     parser.add_argument("--hxl", action="store_true", help="add an HXL hashtag row (CSV)")
     parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    parser.add_argument("--restricted", action="store_true",
+                        help="export restricted records (mediators: one row each, which gives "
+                             "away every cercle's exact count; keep the file inside the team)")
     args = parser.parse_args(argv)
-    data = export(store.make_engine(), args.kind, args.format, args.hxl)
+    try:
+        data = export(store.make_engine(), args.kind, args.format, args.hxl, args.restricted)
+    except RestrictedExport:
+        print(f"{args.kind}: restricted data (exact counts per cercle); add --restricted to "
+              "export it for the team's own use", file=sys.stderr)
+        return 2
     if args.output:
         args.output.write_bytes(data)
     else:

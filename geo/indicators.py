@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from geo import context, store, units
+from geo import context, disclosure, store, units
 
 #: Identity columns of the table (the rest are indicators).
 ID_COLUMNS = ["cercle_id", "cercle_fr", "region_id", "region_fr", "population_type"]
@@ -170,7 +170,8 @@ def default_as_of(records: dict[str, pd.DataFrame], today: date | None = None) -
 
 def window_indicators(records: dict[str, pd.DataFrame], population: pd.Series, as_of: date,
                       window_days: int = 90, unverified_weight: float = 0.5,
-                      communes_per_cercle: pd.Series | None = None) -> pd.DataFrame:
+                      communes_per_cercle: pd.Series | None = None,
+                      min_count: int | None = None) -> pd.DataFrame:
     """Hazard and coping-capacity indicators per cercle, as of a date.
 
     Reports and workshops dated after ``as_of`` are ignored, so the table can be computed as it
@@ -204,7 +205,10 @@ def window_indicators(records: dict[str, pd.DataFrame], population: pd.Series, a
       the 90 days before those) / 3, per 100,000 people: > 0 when the last month is above the
       monthly rate of the previous quarter;
     * ``armed_events_per_100k`` -- ACLED/UCDP events in the window per 100,000 people;
-    * ``mediators_active_per_10k`` -- active mediators trained on or before ``as_of``;
+    * ``mediators_active_per_10k`` -- active mediators trained on or before ``as_of``, per
+      10,000 people; a count that :mod:`geo.disclosure` hides (1 to ``min_count`` − 1, or
+      one that would give such a count away) enters as its stand-in ``min_count / 2``
+      (``mediators_active_hidden`` is True there);
     * ``communes_with_mediator_share`` -- share (0–1) of the cercle's communes with at least
       one active mediator whose commune is known (NaN without ``communes_per_cercle``);
     * ``workshop_participants_24m_per_10k`` -- participants of sessions started in the 24
@@ -212,6 +216,9 @@ def window_indicators(records: dict[str, pd.DataFrame], population: pd.Series, a
     * ``months_since_workshop`` -- months from the last session started on or before ``as_of``
       (from :data:`PROGRAMME_START` when the cercle never had one).
     """
+    from geo.coverage import min_count as configured_min_count
+
+    min_count = configured_min_count() if min_count is None else min_count
     index = population.index
     pop = population.astype(float)
     out = pd.DataFrame(index=index)
@@ -237,8 +244,11 @@ def window_indicators(records: dict[str, pd.DataFrame], population: pd.Series, a
     trained = _age_days(med["trained_on"], as_of)
     active = med[(med["status"] != "inactive").to_numpy(dtype=bool)
                  & ~(trained < 0)]                        # unknown training date: counted
-    out["mediators_active_per_10k"] = (active.groupby("cercle_id").size().reindex(index)
-                                       .fillna(0) / pop * 1e4)
+    counts = active.groupby("cercle_id").size().reindex(index).fillna(0).astype("int64")
+    hidden = _hidden_cercles(active, index, min_count)
+    out["mediators_active_hidden"] = hidden
+    # a hidden count enters as one stand-in value, so the score cannot reveal it
+    out["mediators_active_per_10k"] = disclosure.score_count(counts, hidden, min_count) / pop * 1e4
     if communes_per_cercle is not None:
         covered = active.dropna(subset=["commune_id"]).groupby("cercle_id")["commune_id"].nunique()
         out["communes_with_mediator_share"] = (covered.reindex(index).fillna(0)
@@ -255,6 +265,22 @@ def window_indicators(records: dict[str, pd.DataFrame], population: pd.Series, a
     last = last.map(lambda d: PROGRAMME_START if d is None or pd.isna(d) else d)
     out["months_since_workshop"] = last.map(lambda d: (as_of - d).days / DAYS_PER_MONTH)
     return out
+
+
+def _hidden_cercles(active: pd.DataFrame, index: pd.Index, threshold: int) -> pd.Series:
+    """Cercles whose count of these active mediators is hidden (:func:`geo.disclosure.protect`
+    over the disclosure zones, as the Coverage page publishes them)."""
+    zone_of = units.commune_zones()
+    zones = active["commune_id"].map(zone_of)
+    # a mediator known by cercle only counts in its cercle: a zone of its own
+    zones = zones.where(zones.notna(), "cercle:" + active["cercle_id"].astype(str))
+    zone_cercle = pd.Series(active["cercle_id"].to_numpy(), index=zones.to_numpy())
+    zone_cercle = zone_cercle[~zone_cercle.index.duplicated()]
+    counts = zones.value_counts()
+    if counts.empty:
+        return pd.Series(False, index=index)
+    prot = disclosure.protect(counts, zone_cercle.reindex(counts.index), index, threshold)
+    return prot.cercle_hidden.reindex(index).fillna(False).astype(bool)
 
 
 _EMPTY = {

@@ -13,6 +13,7 @@ import branca.colormap as cm
 import numpy as np
 
 from geo.coverage import GAP_CLASSES, GAP_COLOURS
+from geo.disclosure import DISTANCE_BANDS_KM
 from geo.risk import CLASS_COLOURS, CLASS_THRESHOLDS, CLASSES
 
 
@@ -41,6 +42,12 @@ class Layer:
         The last fixed class has no upper limit (legend "≥ x").
     unit : str
         ``"cercle"`` or ``"commune"``: the units the layer colours.
+    banded : bool
+        The value is a distance to a mediator, published only as its band
+        (:func:`geo.disclosure.band_text`): tooltips show the band, never a number.
+    hidden_column : str
+        Boolean column saying where the value is a hidden mediator count
+        (:mod:`geo.disclosure`): drawn as no data, its tooltip says "hidden".
     """
 
     key: str
@@ -54,6 +61,8 @@ class Layer:
     show_ranges: bool = True
     open_top: bool = False
     unit: str = "cercle"
+    banded: bool = False
+    hidden_column: str = ""
 
     @property
     def label_key(self) -> str:
@@ -64,9 +73,9 @@ class Layer:
         return f"layer.{self.key}.unit"
 
 
-#: Distance classes (km), fixed: most communes with a mediator sit at 0 km, so quantile
-#: classes would collapse.
-DISTANCE_BREAKS_KM = (0.0, 5.0, 15.0, 30.0, 60.0, 120.0, 10_000.0)
+#: Distance classes (km), fixed: the bands in which distances are published
+#: (:data:`geo.disclosure.DISTANCE_BANDS_KM`); the last is open.
+DISTANCE_BREAKS_KM = (*DISTANCE_BANDS_KM, 10_000.0)
 
 LAYERS: dict[str, Layer] = {
     layer.key: layer
@@ -77,13 +86,13 @@ LAYERS: dict[str, Layer] = {
         Layer("workshop_sessions", "workshop_sessions", "BuPu_09", classes=4),
         Layer("workshop_participants_per_10k", "workshop_participants_per_10k", "BuPu_09",
               classes=4),
-        Layer("mediators", "mediators", "Greens_09"),
-        Layer("mediators_per_10k", "mediators_per_10k", "Greens_09"),
-        Layer("mediators_per_1000km2", "mediators_per_1000km2", "Greens_09"),
+        Layer("mediators", "mediators", "Greens_09", hidden_column="mediators_hidden"),
+        Layer("mediators_per_10k", "mediators_per_10k", "Greens_09", hidden_column="mediators_hidden"),
+        Layer("mediators_per_1000km2", "mediators_per_1000km2", "Greens_09", hidden_column="mediators_hidden"),
         Layer("communes_without_mediator_share", "communes_without_mediator_share",
               "OrRd_09", classes=5),
         Layer("mean_distance_km", "mean_distance_km", "OrRd_09",
-              fixed_breaks=DISTANCE_BREAKS_KM, open_top=True),
+              fixed_breaks=DISTANCE_BREAKS_KM, open_top=True, banded=True),
         Layer("risk_score", "risk_score", digits=2,
               fixed_breaks=(0.0, *CLASS_THRESHOLDS, 10.0), fixed_colours=CLASS_COLOURS,
               class_keys=tuple(f"risk.class.{c}" for c in CLASSES)),
@@ -96,7 +105,7 @@ LAYERS: dict[str, Layer] = {
 COMMUNE_LAYERS: dict[str, Layer] = {
     "commune_distance_km": Layer("commune_distance_km", "distance_km", "OrRd_09",
                                  fixed_breaks=DISTANCE_BREAKS_KM, open_top=True,
-                                 unit="commune"),
+                                 unit="commune", banded=True),
 }
 DEFAULT_LAYER = "density"
 

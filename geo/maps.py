@@ -16,6 +16,7 @@ import html
 import json
 
 import folium
+import numpy as np
 import geopandas as gpd
 import pandas as pd
 from branca.element import MacroElement
@@ -23,6 +24,7 @@ from jinja2 import Template
 
 from geo import units
 from geo.assets import MapAssets, map_assets
+from geo.disclosure import band_text
 from geo.i18n import format_number, format_significant, t
 from geo.layers import (CATEGORY_COLOURS, COMMUNE_LAYERS, LAYERS, Layer, class_index,
                         layer_classes, severity_radius)
@@ -175,7 +177,13 @@ def _feature_collection(units_gdf: gpd.GeoDataFrame, layer: Layer, breaks: list[
                         colours: list[str], lang: str) -> dict:
     """GeoJSON of the units with only what the map needs (pre-formatted, localised)."""
     values = pd.to_numeric(units_gdf[layer.column], errors="coerce")
+    hidden = (units_gdf[layer.hidden_column].fillna(False).to_numpy(dtype=bool)
+              if layer.hidden_column and layer.hidden_column in units_gdf
+              else np.zeros(len(units_gdf), dtype=bool))
+    values = values.mask(hidden)
     fills = [colours[i] if (i := class_index(v, breaks)) is not None else None for v in values]
+    value_txt = [t("disclosure.hidden", lang) if h else _value_text(layer, v, breaks, lang)
+                 for v, h in zip(values, hidden)]
 
     def fmt(col, decimals=0):
         return [format_number(v, lang, decimals) if pd.notna(v) else t("map.no_data", lang)
@@ -188,7 +196,7 @@ def _feature_collection(units_gdf: gpd.GeoDataFrame, layer: Layer, breaks: list[
             "cercle": units_gdf["cercle_fr"].values,
             "pop_txt": fmt("population_est"),
             "mediators_txt": units_gdf["mediators_txt"].values,
-            "value_txt": [_value_text(layer, v, breaks, lang) for v in values],
+            "value_txt": value_txt,
             "fill": fills,
         }, geometry=units_gdf.geometry.values, crs=units_gdf.crs)
         return json.loads(props.to_json(drop_id=True))
@@ -201,7 +209,7 @@ def _feature_collection(units_gdf: gpd.GeoDataFrame, layer: Layer, breaks: list[
         "density_txt": [format_significant(v, lang, 3) if pd.notna(v) else t("map.no_data", lang)
                         for v in units_gdf["density"]],
         "area_txt": fmt("area_km2"),
-        "value_txt": [_value_text(layer, v, breaks, lang) for v in values],
+        "value_txt": value_txt,
         "fill": fills,
     }, geometry=units_gdf.geometry.values, crs=units_gdf.crs)
     return json.loads(props.to_json(drop_id=True))
@@ -210,6 +218,8 @@ def _feature_collection(units_gdf: gpd.GeoDataFrame, layer: Layer, breaks: list[
 def _value_text(layer: Layer, value: float, breaks: list[float], lang: str) -> str:
     if pd.isna(value):
         return t("map.no_data", lang)
+    if layer.banded:
+        return band_text(value, lang)
     text = format_significant(value, lang, layer.digits)
     if layer.class_keys and (i := class_index(value, breaks)) is not None:
         label = t(layer.class_keys[i], lang)

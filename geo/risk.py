@@ -353,7 +353,8 @@ def explain(table: pd.DataFrame, method: Method, scores: Scores, cercle_id: str)
     Columns: ``dimension, column, raw, raw_median`` (national median over the cercles with a
     value), ``normalised, normalised_median`` (0–10, 10 = most risk), ``weight`` and
     ``contribution, contribution_median`` (points of the score, see :func:`contributions`;
-    the median is over the cercles with a score). Indicators without a value contribute
+    the median is over the cercles with a score), and ``hidden`` (the raw value is made
+    from a mediator count that :mod:`geo.disclosure` hides: show it as hidden). Indicators without a value contribute
     nothing (and lower completeness).
     """
     cols = [i.column for i in method.indicators]
@@ -375,7 +376,14 @@ def explain(table: pd.DataFrame, method: Method, scores: Scores, cercle_id: str)
         "normalised": norm[row], "normalised_median": norm_median,
         "weight": [i.weight for i in method.indicators],
         "contribution": contrib[row], "contribution_median": contrib_median})
+    # a raw value made from a hidden mediator count is shown as hidden (geo.disclosure)
+    frame["hidden"] = [bool(table[flag].iloc[row]) if (flag := HIDDEN_FLAGS.get(c)) in table
+                       else False for c in cols]
     return frame[frame["weight"] > 0].reset_index(drop=True)
+
+
+#: Indicator column → the table's column saying where its raw value is a hidden count.
+HIDDEN_FLAGS = {"mediators_active_per_10k": "mediators_active_hidden"}
 
 
 # --------------------------------------------------------------------------- sharing a view

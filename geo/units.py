@@ -191,3 +191,36 @@ def display_communes() -> gpd.GeoDataFrame:
 def commune_counts() -> pd.Series:
     """Number of communes per ``cercle_id``."""
     return _communes().groupby("cercle_id").size().rename("n_communes")
+
+
+@lru_cache(maxsize=1)
+def _zones():
+    from geo import disclosure
+
+    communes = _communes()
+    zone_of = disclosure.zones(communes, disclosure.MIN_ZONE_AREA_KM2)
+    return zone_of, disclosure.zone_points(communes, zone_of)
+
+
+def commune_zones() -> pd.Series:
+    """Disclosure zone of every commune (``commune_id`` → ``zone_id``, see
+    :func:`geo.disclosure.zones`), computed once."""
+    return _zones()[0].copy()
+
+
+def zone_points() -> pd.DataFrame:
+    """Representative point (degrees), area (km²) and number of communes of every
+    disclosure zone."""
+    return _zones()[1].copy()
+
+
+def communes_at(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """``commune_id`` of the commune containing each point (None outside Mali), on the
+    analysis geometry."""
+    communes = _communes()
+    points = shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    idx_pt, idx_poly = shapely.STRtree(communes.geometry.values).query(points,
+                                                                       predicate="within")
+    out = np.full(len(points), None, dtype=object)
+    out[idx_pt] = communes.index.values[idx_poly]
+    return out

@@ -5,7 +5,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
-from geo import coverage, export, maps
+from geo import coverage, disclosure, export, maps
 from geo.i18n import format_number, format_significant, t
 from ui import coverage as ui_cov
 from ui import risk as ui_risk
@@ -76,13 +76,13 @@ ui.follow_selection(SEL_KEY, MAP_KEY, set(base_table.index))
 selected = ui.cercle_selectbox(col_select, base_table, SEL_KEY)
 
 res = ui_cov.result(as_of)
-communes_shown = coverage.commune_table(res, threshold).set_index("commune_id")
+communes_shown = coverage.commune_table(res, lang).set_index("commune_id")
 col_map, col_details = st.columns([3, 1.4])
 with col_map:
     if map_key == "commune_distance_km":
         gdf = ui.display_communes()[["geometry"]].join(communes_shown)
         gdf["cercle_fr"] = gdf["cercle_id"].map(names)
-        gdf["mediators_txt"] = gdf["mediators"]
+        gdf["mediators_txt"] = gdf["zone_mediators"]
     else:
         gdf = ui.display_cercles()[["geometry"]].join(base_table[
             ["cercle_id", "cercle_fr", "region_fr", "population", "density", "area_km2"]]) \
@@ -93,8 +93,8 @@ with col_map:
               feature_group_to_add=maps.selection_layer(
                   ui.display_cercles()[["cercle_id", "geometry"]], selected))
     if map_key == "commune_distance_km":
-        st.caption(ui.tr("coverage.commune_map_note", step=coverage.COMMUNE_DISTANCE_STEP_KM,
-                         n=threshold, low=threshold - 1))
+        st.caption(ui.tr("coverage.commune_map_note", n=threshold, low=threshold - 1,
+                         km=format_number(2 * disclosure.RADIUS_KM, lang)))
 
 
 with col_details:
@@ -108,10 +108,15 @@ with col_details:
         st.markdown(ui.tr("coverage.gap_line", cls=ui.tr(f"gap.{cls}") if cls
                           else ui.tr("map.no_data"), score=ui.fmt(k["risk_score"])))
         c1, c2 = st.columns(2)
-        c1.metric(ui.tr("coverage.mediators_active"), format_number(k["mediators"], lang))
-        c2.metric(ui.tr("coverage.per_10k"), ui.fmt(k["mediators_per_10k"]))
-        c1.metric(ui.tr("coverage.per_1000km2"), ui.fmt(k["mediators_per_1000km2"]))
-        c2.metric(ui.tr("coverage.mean_distance"), ui.fmt(k["mean_distance_km"], 3))
+        hidden = bool(k["mediators_hidden"])
+        c1.metric(ui.tr("coverage.mediators_active"),
+                  disclosure.count_text(k["mediators"], hidden, lang))
+        c2.metric(ui.tr("coverage.per_10k"), ui.tr("disclosure.hidden") if hidden
+                  else ui.fmt(k["mediators_per_10k"]))
+        c1.metric(ui.tr("coverage.per_1000km2"), ui.tr("disclosure.hidden") if hidden
+                  else ui.fmt(k["mediators_per_1000km2"]))
+        c2.metric(ui.tr("coverage.mean_distance"),
+                  disclosure.band_text(k["mean_distance_km"], lang) or ui.tr("map.no_data"))
         st.markdown(ui.tr("coverage.communes_line",
                           without=format_number(k["communes_without_mediator"], lang),
                           total=format_number(k["n_communes"], lang),
@@ -137,7 +142,7 @@ if selected:
         st.dataframe(pd.DataFrame({
             ui.tr("field.commune"): without["commune_fr"],
             ui.tr("coverage.population_est"): without["population_est"],
-            ui.tr("coverage.distance_km"): without["distance_km"],
+            ui.tr("coverage.distance_km"): without["distance_band"],
         }).sort_values(ui.tr("coverage.population_est"), ascending=False),
             hide_index=True, width="stretch", height=min(36 + 35 * len(without), 400))
     else:
@@ -152,12 +157,14 @@ shown = pd.DataFrame({
     ui.tr("coverage.col.gap_class"): [ui.tr(f"gap.{c}") if c else ui.tr("map.no_data")
                                       for c in ranked["gap_class"]],
     ui.tr("risk.score"): ranked["risk_score"].round(2),
-    ui.tr("coverage.mediators_active"): ranked["mediators"],
+    ui.tr("coverage.mediators_active"): [disclosure.count_text(v, h, lang) for v, h in
+                                         zip(ranked["mediators"], ranked["mediators_hidden"])],
     ui.tr("coverage.per_10k"): ranked["mediators_per_10k"].round(2),
     ui.tr("coverage.per_1000km2"): ranked["mediators_per_1000km2"].round(2),
     ui.tr("coverage.col.communes_without"): ranked["communes_without_mediator"],
     ui.tr("coverage.col.population_without"): ranked["population_without_mediator"].round(-2),
-    ui.tr("coverage.mean_distance"): ranked["mean_distance_km"].round(1),
+    ui.tr("coverage.mean_distance"): [disclosure.band_text(v, lang)
+                                      for v in ranked["mean_distance_km"]],
 })
 st.dataframe(shown, hide_index=True, width="stretch", height=420)
 frame = export.coverage_frame(ranked, gaps.attrs, as_of, view["preset"], threshold)
@@ -168,9 +175,9 @@ c1.download_button(ui.tr("risk.download_csv"), export.to_csv(frame),
 c2.download_button(ui.tr("risk.download_geojson"), export.coverage_geojson(frame),
                    file_name=f"veille-couverture-{stamp}.geojson", mime="application/geo+json")
 c3.download_button(ui.tr("coverage.download_communes"),
-                   export.to_csv(coverage.commune_table(res, threshold)),
+                   export.to_csv(coverage.commune_table(res)),
                    file_name=f"veille-communes-{stamp}.csv", mime="text/csv")
-st.caption(ui.tr("coverage.download_note", n=threshold))
+st.caption(ui.tr("coverage.download_note", low=threshold - 1))
 
 # ------------------------------------------------------------------ workshop coverage
 st.header(ui.tr("coverage.workshops"))

@@ -6,8 +6,8 @@ import hashlib
 import streamlit as st
 
 import ui
-from geo import demo, export, ingest, store
-from geo.i18n import t
+from geo import demo, disclosure, export, ingest, store
+from geo.i18n import format_number, t
 from geo.records import KINDS
 
 ui.leave_legacy_pages_mode()
@@ -17,6 +17,8 @@ engine = ui.engine()
 st.title(ui.tr("data.title"))
 st.caption(ui.tr("data.intro"))
 counts = store.counts(engine)
+# a national total of mediators is published rounded (geo.disclosure.rounded_total)
+counts["mediators"] = "≈ " + format_number(disclosure.rounded_total(counts["mediators"]), lang)
 st.caption(ui.tr("data.store", engine=engine.dialect.name, **counts))
 
 
@@ -110,7 +112,8 @@ else:
 # ------------------------------------------------------------------ export
 st.header(ui.tr("data.export"))
 col_kind, col_fmt, col_hxl, col_btn = st.columns([2, 1, 1.4, 1.2], vertical_alignment="bottom")
-exp_kind = ui.localized_selectbox(col_kind, ui.tr("data.kind"), list(KINDS), key="export_kind",
+exp_kind = ui.localized_selectbox(col_kind, ui.tr("data.kind"), list(export.PUBLISHED_KINDS),
+                                  key="export_kind",
                                   default="tensions",
                                   format_func=lambda k: t(f"kind.{k}", lang))
 fmt = col_fmt.selectbox(ui.tr("data.export_format"), ["csv", "geojson"], key="export_format",

@@ -6,7 +6,7 @@ from streamlit_folium import st_folium
 import ui
 from ui import coverage as ui_cov
 from ui import risk as ui_risk
-from geo import indicators, maps
+from geo import disclosure, indicators, maps
 from geo.i18n import format_number, format_significant, t
 from geo.layers import DEFAULT_LAYER, LAYERS
 
@@ -19,12 +19,13 @@ lang = ui.current_lang()
 st.title(ui.tr("overview.title"))
 st.caption(ui.tr("overview.intro"))
 
-table = ui.cercle_indicators()
 view = ui_risk.current_view()
 cover = ui_cov.cercle_table(view)[0]
-table = table.join(cover[["risk_score", "risk_class", "mediators_per_1000km2",
-                          "communes_without_mediator_share", "mean_distance_km", "gap_code",
-                          "gap_class"]])
+# mediator figures as they may be published (hidden small counts, distances in bands)
+table = ui.cercle_indicators().drop(columns=["mediators", "mediators_per_10k"]).join(cover[[
+    "mediators", "mediators_hidden", "mediators_per_10k", "mediators_per_1000km2",
+    "risk_score", "risk_class", "communes_without_mediator_share", "mean_distance_km",
+    "gap_code", "gap_class"]])
 ui.follow_selection(SEL_KEY, MAP_KEY, set(table.index))
 
 col_layer, col_select, col_tiles = st.columns([2, 2, 1.4], vertical_alignment="bottom")
@@ -79,8 +80,10 @@ with col_details:
         st.markdown(ui.tr("overview.field_counts",
                           sessions=format_number(row["workshop_sessions"], lang),
                           participants=format_number(row["workshop_participants"], lang),
-                          mediators=format_number(row["mediators"], lang),
-                          per10k=format_significant(row["mediators_per_10k"], lang, 2),
+                          mediators=disclosure.count_text(row["mediators"],
+                                                          row["mediators_hidden"], lang),
+                          per10k=ui.tr("disclosure.hidden") if row["mediators_hidden"]
+                          else format_significant(row["mediators_per_10k"], lang, 2),
                           reports=format_number(row["tension_reports"], lang)))
         if row["risk_class"]:
             st.markdown(ui.tr("overview.risk_line",

@@ -99,7 +99,8 @@ if selected:
         ui.tr("risk.col.dimension"): [ui.tr(f"risk.dim.{d}") for d in ex["dimension"]],
         ui.tr("risk.col.indicator"): [ui_risk.indicator_label(c, lang, factors)
                                       for c in ex["column"]],
-        ui.tr("risk.col.raw"): [ui.fmt(v, 3) for v in ex["raw"]],
+        ui.tr("risk.col.raw"): [ui.tr("disclosure.hidden") if h else ui.fmt(v, 3)
+                                for v, h in zip(ex["raw"], ex["hidden"])],
         ui.tr("risk.col.raw_median"): [ui.fmt(v, 3) for v in ex["raw_median"]],
         ui.tr("risk.col.normalised"): ex["normalised"].round(1),
         ui.tr("risk.col.normalised_median"): ex["normalised_median"].round(1),

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import coverage, demo, indicators, store, units
+from geo import coverage, demo, disclosure, indicators, store, units
 
 # Town centres (degrees, WGS 84).
 TOWNS = {"Bamako": (-8.0029, 12.6392), "Kayes": (-11.4456, 14.4469),
@@ -39,49 +39,43 @@ def test_distances_agree_with_great_circle_within_one_percent(a, b):
     assert 90 < expected < 1600                     # town pairs across the country
 
 
-def test_nearest_distance_from_communes():
+def test_nearest_distance_from_communes_is_to_the_zone_point():
     communes = units.load_communes()
     rep = communes.geometry.representative_point()
-    mopti = rep["mli-mopti-mopti-commune"] if "mli-mopti-mopti-commune" in rep else \
-        rep[communes.index[communes["cercle_id"] == "mli-mopti"][0]]
+    zone_of, zp = units.commune_zones(), units.zone_points()
+    mopti = rep["mli-mopti-mopti-commune"]
     mediators = pd.DataFrame({"cercle_id": ["mli-mopti"], "commune_id": [None],
                               "status": ["active"], "latitude": [mopti.y],
                               "longitude": [mopti.x]})
     ref = indicators.reference_indicators()
     result = coverage.compute({"mediators": mediators}, ref)
     c = result.communes
-    at_point = c.index[(rep.x == mopti.x) & (rep.y == mopti.y)]
-    assert c.loc[at_point, "distance_km"].tolist() == [0.0]
-    kidal = c.loc[communes["cercle_id"] == "mli-kidal", "distance_km"]
-    expected = coverage.distance_km(rep[kidal.index].x, rep[kidal.index].y, [mopti.x] * len(kidal),
-                                    [mopti.y] * len(kidal))
-    np.testing.assert_allclose(kidal.to_numpy(), expected)
-    # a mediator known by coordinates only counts in no commune, but in its cercle
-    assert c["mediators"].sum() == 0 and result.cercles.at["mli-mopti", "mediators"] == 1
+    zone = zone_of["mli-mopti-mopti-commune"]
+    zx, zy = zp.at[zone, "lon"], zp.at[zone, "lat"]
+    expected = coverage.distance_km(rep.x, rep.y, [zx] * len(rep), [zy] * len(rep))
+    np.testing.assert_allclose(c["distance_km"].to_numpy(), expected)
+    # the mediator's zone, and only it, has a mediator; the cercle counts it
+    assert set(c.index[c["has_mediator"]]) == set(zone_of.index[zone_of == zone])
+    assert result.cercles.at["mli-mopti", "mediators"] == 1
     # nobody anywhere: no distance at all (no data, not zero)
     empty = coverage.compute({"mediators": mediators.iloc[:0]}, ref)
     assert empty.communes["distance_km"].isna().all()
     assert empty.cercles["mean_distance_km"].isna().all()
 
 
-def test_mediator_placed_by_coordinates_then_commune_then_cercle():
+def test_mediator_placed_at_its_zone_point_never_at_its_coordinates():
+    zone_of, zp = units.commune_zones(), units.zone_points()
     mediators = pd.DataFrame({
         "cercle_id": ["mli-gao", "mli-gao", "mli-gao", "mli-gao"],
-        "commune_id": [None, "mli-gao-gao-commune", None, None],
+        "commune_id": [None, "mli-gao-gao", None, None],
         "status": ["active", "active", "active", "inactive"],
         "latitude": [16.3, None, None, None], "longitude": [-0.1, None, None, None]})
-    communes = units.load_communes()
-    if "mli-gao-gao-commune" not in communes.index:
-        mediators.loc[1, "commune_id"] = communes.index[communes["cercle_id"] == "mli-gao"][0]
     points = coverage.mediator_points(mediators)
-    assert points["placed_by"].tolist() == ["coordinates", "commune", "cercle"]  # inactive: none
-    assert (points.loc[0, "lon"], points.loc[0, "lat"]) == (-0.1, 16.3)
-
-
-def test_suppression_rule():
-    assert [coverage.suppress(n) for n in (0, 1, 2, 3, 17)] == ["0", "< 3", "< 3", "3", "17"]
-    assert [coverage.suppress(n, 5) for n in (1, 4, 5)] == ["< 5", "< 5", "5"]
-    assert coverage.suppress(None) == "" and coverage.suppress(float("nan")) == ""
+    assert points["placed_by"].tolist() == ["zone", "zone", "cercle"]        # inactive: none
+    zone = zone_of[units.communes_at([-0.1], [16.3])[0]]
+    assert (points.loc[0, "lon"], points.loc[0, "lat"]) == (zp.at[zone, "lon"],
+                                                             zp.at[zone, "lat"])
+    assert (points.loc[0, "lon"], points.loc[0, "lat"]) != (-0.1, 16.3)
 
 
 def test_suppression_threshold_is_a_setting(monkeypatch):
@@ -111,9 +105,9 @@ def test_counts_reconcile_with_the_store(demo_store):
     active = med[med["status"] != "inactive"]
     assert k["mediators"].sum() == len(active)
     assert (k["mediators"] == active.groupby("cercle_id").size().reindex(k.index).fillna(0)).all()
-    assert c["mediators"].sum() == active["commune_id"].notna().sum()
+    assert result.zones["mediators"].sum() == active["commune_id"].notna().sum()
     assert (k["n_communes"] == ref["n_communes"]).all() and k["n_communes"].sum() == 701
-    with_mediator = c[c["mediators"] > 0].groupby("cercle_id").size().reindex(k.index).fillna(0)
+    with_mediator = c[c["has_mediator"]].groupby("cercle_id").size().reindex(k.index).fillna(0)
     assert ((k["communes_without_mediator"] + with_mediator) == k["n_communes"]).all()
     # estimated commune populations add up to the census figure of each cercle
     np.testing.assert_allclose(c.groupby("cercle_id")["population_est"].sum()
@@ -131,12 +125,15 @@ def test_counts_reconcile_with_the_store(demo_store):
 
 def test_commune_table_never_shows_small_counts(demo_store):
     records = {"mediators": store.load_records(demo_store, "mediators")}
-    result = coverage.compute(records, indicators.reference_indicators())
-    table = coverage.commune_table(result, 3)
+    result = coverage.compute(records, indicators.reference_indicators(), threshold=3)
+    table = coverage.commune_table(result)
     exact = result.communes["mediators"]
-    assert set(table["mediators"]) & {"1", "2"} == set()
-    assert (table["mediators"] == "< 3").sum() == exact.between(1, 2).sum() > 0
-    assert (table["distance_km"].dropna() % coverage.COMMUNE_DISTANCE_STEP_KM == 0).all()
+    assert set(table["zone_mediators"]) & {"1", "2"} == set()
+    hidden = table["zone_mediators"] == "masqué"
+    assert hidden.sum() >= exact.between(1, 2).sum() > 0       # primary + complementary
+    assert set(table["distance_km"].dropna()) <= set(disclosure.DISTANCE_BANDS_KM)
+    # counts are per zone: the communes of one zone show the same figure
+    assert (table.groupby("zone_id")["zone_mediators"].nunique() == 1).all()
 
 
 # Four cercles whose quadrant is known by hand.
@@ -188,7 +185,8 @@ def test_coverage_downloads_record_the_rule(demo_store):
     result = coverage.compute(records, indicators.reference_indicators(), as_of)
     gaps = coverage.classify_gaps(scores.score, result.cercles,
                                   coverage.GapRule("mediators_per_10k", 5.0, 1.0))
-    ranked = result.cercles.join(gaps[["risk_score", "gap_class", "gap_rank"]]).join(
+    ranked = coverage.published_cercles(result).join(gaps[["risk_score", "gap_class",
+                                                          "gap_rank"]]).join(
         table[["cercle_fr", "region_fr"]]).sort_values("gap_rank")
     frame = export.coverage_frame(ranked, gaps.attrs, as_of, "default", 3)
     assert len(frame) == 50 and list(frame["gap_rank"]) == list(range(1, 51))
@@ -197,7 +195,10 @@ def test_coverage_downloads_record_the_rule(demo_store):
         "priority", "Priorité : risque élevé, couverture faible")
     assert (first["gap_measure"], first["risk_threshold"], first["coverage_threshold"],
             first["as_of"]) == ("mediators_per_10k", 5.0, 1.0, "2018-08-31")
-    assert first["commune_count_suppression"] == "1-2 shown as < 3"
+    assert first["mediator_count_protection"].startswith("counts 1-2, and those that would")
+    assert "mean_distance_km" not in frame and frame["mean_distance_band"].str.endswith("km").all()
+    shown = coverage.published_cercles(result)
+    assert frame.set_index("cercle_id")["mediators"].isna().sum() == shown["mediators_hidden"].sum()
     doc = json.loads(export.coverage_geojson(frame))
     assert len(doc["features"]) == 50
     assert {f["geometry"]["type"] for f in doc["features"]} <= {"Polygon", "MultiPolygon"}

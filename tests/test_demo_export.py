@@ -86,12 +86,14 @@ def test_hxl_row(demo_engine):
     assert len(rows) == 2 + 18
 
 
-def test_mediator_exports_carry_no_coordinates_nor_commune(demo_engine):
-    rows = _csv_rows(export.export(demo_engine, "mediators"))
+def test_mediator_exports_are_restricted_and_carry_no_coordinates_nor_commune(demo_engine):
+    with pytest.raises(export.RestrictedExport):
+        export.export(demo_engine, "mediators")          # not a published output
+    rows = _csv_rows(export.export(demo_engine, "mediators", restricted=True))
     assert "latitude" not in rows[0] and "longitude" not in rows[0]
     assert "commune_id" not in rows[0] and "commune_fr" not in rows[0]
     assert "cercle_id" in rows[0]
-    doc = json.loads(export.export(demo_engine, "mediators", "geojson"))
+    doc = json.loads(export.export(demo_engine, "mediators", "geojson", restricted=True))
     assert len(doc["features"]) == 1424
     assert all(f["geometry"] is None for f in doc["features"])
 

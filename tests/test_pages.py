@@ -150,7 +150,7 @@ def test_data_page_shows_store_history_and_export():
     at.switch_page("pages/data.py").run()
     assert not at.exception
     assert at.title[0].value == "Données de terrain : import et export"
-    assert any("1424 médiateurs" in c.value for c in at.caption)
+    assert any("≈ 1\u202f420 médiateurs" in c.value for c in at.caption)   # rounded total
     history = at.dataframe[0].value
     assert set(history["Fichier"]) >= {"demo-workshops-seed20180729"}
     at.sidebar.radio(key="ui_language").set_value("en").run()
@@ -271,7 +271,8 @@ def test_coverage_page_details_and_communes_without_mediator():
     assert metrics["Médiateurs actifs"] == "0"
     without = next(d.value for d in at.dataframe if "Commune" in d.value.columns)
     assert len(without) == 10                     # all ten communes of Ténenkou
-    assert (without["Distance au médiateur (km, arrondie)"] % 5 == 0).all()
+    bands = without["Distance au médiateur (classe)"]
+    assert bands.str.fullmatch(r"(\d+–\d+|≥ 120) km").all()    # bands, never a number
 
 
 def test_coverage_thresholds_move_the_gaps():
@@ -296,7 +297,7 @@ def test_commune_map_shows_protected_counts_only():
     script = _map_args(at)["script"]
     shown = [json.loads(f'"{v}"') for v in re.findall(r'"mediators_txt": "([^"]*)"', script)]
     assert len(shown) == 701
-    assert "< 3" in shown and not {"1", "2"} & set(shown)
+    assert "masqué" in shown and not {"1", "2"} & set(shown)
     assert "veille-commune" in script
 
 

@@ -44,8 +44,10 @@ RECORDS = {
 
 @pytest.fixture(scope="module")
 def table():
+    # threshold 2: the counts here (2, 1) are then published as they are (1 = its stand-in)
     return window_indicators(RECORDS, POP, AS_OF, window_days=90, unverified_weight=0.5,
-                             communes_per_cercle=pd.Series({"a": 4, "b": 2, "c": 5}))
+                             communes_per_cercle=pd.Series({"a": 4, "b": 2, "c": 5}),
+                             min_count=2)
 
 
 def test_hazard_by_hand(table):
@@ -159,3 +161,14 @@ def test_rows_in_any_order_give_the_same_scores():
     one = _score(_records(reports, mediators), ("minmax", "geometric"))
     two = _score(_records(reports[::-1], mediators[::-1]), ("minmax", "geometric"))
     pd.testing.assert_series_equal(one, two)
+
+
+def test_hidden_mediator_counts_enter_the_score_as_one_stand_in():
+    """Threshold 3: a's 2 and b's 1 are hidden counts; both enter as 1.5, so the score
+    cannot tell them apart (geo.disclosure.score_count); c's 0 is published as it is."""
+    t3 = window_indicators(RECORDS, POP, AS_OF, communes_per_cercle=pd.Series(
+        {"a": 4, "b": 2, "c": 5}), min_count=3)
+    assert t3["mediators_active_hidden"].tolist() == [True, True, False]
+    assert t3.at["a", "mediators_active_per_10k"] == pytest.approx(1.5 / 100_000 * 1e4)
+    assert t3.at["b", "mediators_active_per_10k"] == pytest.approx(1.5 / 50_000 * 1e4)
+    assert t3.at["c", "mediators_active_per_10k"] == 0

@@ -19,14 +19,14 @@ COVER_T_KEY = "gap_coverage_threshold"
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _result(token: tuple, as_of: date) -> coverage.Coverage:
+def _result(token: tuple, as_of: date, threshold: int) -> coverage.Coverage:
     records = {k: ui.records(k) for k in ("mediators", "workshops")}
-    return coverage.compute(records, indicators.reference_indicators(), as_of)
+    return coverage.compute(records, indicators.reference_indicators(), as_of, threshold)
 
 
 def result(as_of: date) -> coverage.Coverage:
     """Coverage for the store's current content (cached)."""
-    return _result(ui.store_token(), as_of)
+    return _result(ui.store_token(), as_of, min_count())
 
 
 def min_count() -> int:
@@ -45,15 +45,16 @@ def rule() -> coverage.GapRule:
 
 
 def cercle_table(view: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per cercle: coverage measures joined with the risk score and class of the risk view
-    (default: the session's) and the gap classes, plus ``gap_code`` (0–3, for the map); and
-    the gaps table alone."""
+    """Per cercle: the published coverage measures (:func:`geo.coverage.published_cercles`:
+    hidden counts blank, distances in bands) joined with the risk score and class of the
+    risk view (default: the session's) and the gap classes, plus ``gap_code`` (0–3, for the
+    map); and the gaps table alone."""
     view = view or ui_risk.current_view()
     table, scores = ui_risk.scores_for(view)
     res = result(table.attrs["as_of"])
     gaps = coverage.classify_gaps(scores.score, res.cercles, rule())
     codes = gaps["gap_class"].map({c: i for i, c in enumerate(coverage.GAP_CLASSES)})
-    out = res.cercles.join(gaps[["risk_score", "gap_class", "gap_rank"]])
+    out = coverage.published_cercles(res).join(gaps[["risk_score", "gap_class", "gap_rank"]])
     out["risk_class"] = scores.risk_class
     out["gap_code"] = codes.astype(float)
     return out, gaps
