@@ -257,3 +257,29 @@ def rounded_total(total: int, base: int = 10) -> int:
     """A total above the cercle (region, country) as published: rounded to ``base``, so that
     it cannot be used to recover a hidden cercle by subtraction."""
     return int(base * round(total / base))
+
+
+def zones_file(communes: pd.DataFrame) -> pd.DataFrame:
+    """The table shipped as ``data/mali_disclosure_zones.csv``: ``commune_id, zone_id,
+    zone_lon, zone_lat`` (degrees, rounded to 1e-6)."""
+    zone_of = zones(communes)
+    points = zone_points(communes, zone_of)
+    return pd.DataFrame({"commune_id": communes.index, "zone_id": zone_of.to_numpy(),
+                         "zone_lon": zone_of.map(points["lon"]).round(6).to_numpy(),
+                         "zone_lat": zone_of.map(points["lat"]).round(6).to_numpy()})
+
+
+def main() -> int:
+    """``python -m geo.disclosure``: write the disclosure zones into ``data/``."""
+    from geo import units
+
+    path = units.DATA_DIR / units.ZONES_FILE
+    zones_file(units.load_communes()).to_csv(path, index=False)
+    print(f"{path}: {len(units.load_communes())} communes")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())

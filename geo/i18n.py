@@ -158,6 +158,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "dataset.regions": "Régions (ADM1)",
         "dataset.communes": "Communes (ADM3)",
         "dataset.population": "Population par cercle",
+        "dataset.zones": "Zones de diffusion (médiateurs)",
         "gazetteer.unknown": "« {query} » : nom de {level} inconnu.",
         "gazetteer.unknown_suggest": "« {query} » : nom de {level} inconnu. Vouliez-vous dire : {suggestions} ?",
         "gazetteer.ambiguous": "« {query} » est ambigu : {candidates}. Précisez le cercle ou la région.",
@@ -342,6 +343,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "dataset.regions": "Regions (ADM1)",
         "dataset.communes": "Communes (ADM3)",
         "dataset.population": "Population per cercle",
+        "dataset.zones": "Disclosure zones (mediators)",
         "gazetteer.unknown": "\"{query}\": unknown {level}.",
         "gazetteer.unknown_suggest": "\"{query}\": unknown {level}. Did you mean: {suggestions}?",
         "gazetteer.ambiguous": "\"{query}\" is ambiguous: {candidates}. Give the cercle or region.",
@@ -733,6 +735,18 @@ _PROTECTION_PAIRS: dict[str, tuple[str, str]] = {
     "ingest.refused.too_many_columns": ("Fichier refusé : {columns} colonnes, au plus {max}.", "File refused: {columns} columns, at most {max}."),
     "ingest.refused.too_many_cells": ("Fichier refusé : {cells} cellules, au plus {max}.", "File refused: {cells} cells, at most {max}."),
     "disclosure.hidden": ("masqué", "hidden"),
+    "method.protection": ("Protection des médiateurs : ce que Veille publie", "Protecting mediators: what Veille publishes"),
+    "method.protection_text": (
+        "Les médiateurs peuvent être mis en danger s'ils sont exposés. Toute donnée publiée à leur sujet (écrans, CSV, GeoJSON, lignes de commande) passe par une seule règle, avec cette **garantie** :\n\n"
+        "1. **Aucune position plus fine qu'une zone.** Sous le cercle, les médiateurs sont comptés par *zone de diffusion* : une commune d'au moins {area} km² (la surface d'un disque de {r2} km de rayon), ou des communes voisines du même cercle regroupées jusqu'à cette surface ({zones} zones ; seul le District de Bamako, une ville de 1,8 million d'habitants, est plus petit). Les coordonnées saisies d'un médiateur n'entrent dans aucun chiffre publié : pour toute distance, il est placé au point de sa zone. Déplacer un médiateur dans sa zone ne change donc aucun résultat, et aucune combinaison de chiffres (distances depuis plusieurs communes, plusieurs cartes ou dates) ne le situe plus finement que sa zone : la meilleure estimation possible tombe en moyenne à plus de {r} km de lui. Les distances sont publiées par classes ({bands}), y compris les moyennes et maximums par cercle.\n"
+        "2. **Aucun effectif de 1 à {low}, même par soustraction.** Un tel effectif est masqué, par zone comme par cercle ; comme le total du cercle est publié, d'autres zones sont masquées aussi (*suppression secondaire*) jusqu'à ce que chaque zone masquée puisse valoir au moins {k} ; sinon le total du cercle est masqué à son tour. Toutes les cases masquées s'affichent de la même façon. Les totaux régionaux et nationaux ne sont publiés qu'arrondis à la dizaine.\n"
+        "3. **Les chiffres dérivés suivent leur effectif** : les taux (pour 10 000 habitants, pour 1 000 km²) sont masqués avec lui, et le score de risque lit tout effectif masqué comme une même valeur ({k}/2), si bien qu'il ne permet pas de le retrouver.\n\n"
+        "Restent visibles, à dessein : les zones qui ont au moins un médiateur (les écarts de couverture) et les effectifs d'au moins {k} par cercle. Les fiches des médiateurs (une ligne chacun) sont des données restreintes : elles ne s'exportent qu'en ligne de commande, sur demande explicite. Aucun nom, téléphone ou e-mail n'est jamais enregistré : les fichiers qui en contiennent sont refusés, et une cellule de texte libre qui en contient fait rejeter sa ligne.",
+        "Mediators can be harmed if exposed. Every figure published about them (screens, CSV, GeoJSON, command lines) goes through one rule, with this **guarantee**:\n\n"
+        "1. **No position finer than a zone.** Below the cercle, mediators are counted per *disclosure zone*: a commune of at least {area} km² (the area of a {r2} km-radius disc), or neighbouring communes of one cercle grouped up to that area ({zones} zones; only the District of Bamako, a city of 1.8 million people, is smaller). A mediator's recorded coordinates enter no published figure: for any distance, the mediator stands at the zone's point. Moving a mediator inside the zone therefore changes no result, and no combination of figures (distances from several communes, several maps or dates) places them more finely than the zone: the best possible guess lands on average more than {r} km away. Distances are published in bands ({bands}), cercle means and maxima included.\n"
+        "2. **No count from 1 to {low}, not even by subtraction.** Such a count is hidden, per zone and per cercle; since the cercle's total is published, further zones are hidden too (*complementary suppression*) until every hidden zone could hold at least {k}; otherwise the cercle's total is hidden as well. Every hidden cell looks the same. Regional and national totals are only published rounded to ten.\n"
+        "3. **Derived figures follow their count**: rates (per 10,000 people, per 1,000 km²) are hidden with it, and the risk score reads every hidden count as one same value ({k}/2), so it cannot be used to recover it.\n\n"
+        "Visible by design: which zones have at least one mediator (the coverage gaps) and cercle counts of {k} or more. Mediators' records (one row each) are restricted data, exported only from the command line on explicit request. No name, phone number or e-mail is ever stored: files holding them are refused, and a free-text cell holding one gets its row rejected."),
     "personal.kind.phone": ("numéro de téléphone", "phone number"),
     "personal.kind.email": ("adresse e-mail", "e-mail address"),
     "personal.kind.name": ("nom ou coordonnées d'une personne", "a person's name or contact details"),

@@ -176,7 +176,7 @@ def _tooltip_fields(lang: str, layer: Layer) -> tuple[list[str], list[str]]:
 def _feature_collection(units_gdf: gpd.GeoDataFrame, layer: Layer, breaks: list[float],
                         colours: list[str], lang: str) -> dict:
     """GeoJSON of the units with only what the map needs (pre-formatted, localised)."""
-    values = pd.to_numeric(units_gdf[layer.column], errors="coerce")
+    values = pd.to_numeric(units_gdf[layer.column], errors="coerce").astype(float)
     hidden = (units_gdf[layer.hidden_column].fillna(False).to_numpy(dtype=bool)
               if layer.hidden_column and layer.hidden_column in units_gdf
               else np.zeros(len(units_gdf), dtype=bool))
@@ -285,7 +285,7 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
     if online_tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
 
-    values = pd.to_numeric(units_gdf[layer.column], errors="coerce")
+    values = pd.to_numeric(units_gdf[layer.column], errors="coerce").astype(float)
     breaks, colours = layer_classes(layer, values)
 
     fields, aliases = _tooltip_fields(lang, layer)

@@ -193,13 +193,21 @@ def commune_counts() -> pd.Series:
     return _communes().groupby("cercle_id").size().rename("n_communes")
 
 
+#: Disclosure zones shipped with the reference data (:func:`geo.disclosure.zones`, written by
+#: ``python -m geo.disclosure``; a test checks the file against the computation).
+ZONES_FILE = "mali_disclosure_zones.csv"
+
+
 @lru_cache(maxsize=1)
 def _zones():
-    from geo import disclosure
-
-    communes = _communes()
-    zone_of = disclosure.zones(communes, disclosure.MIN_ZONE_AREA_KM2)
-    return zone_of, disclosure.zone_points(communes, zone_of)
+    table = pd.read_csv(DATA_DIR / ZONES_FILE).set_index("commune_id").reindex(_communes().index)
+    zone_of = table["zone_id"].rename("zone_id").rename_axis(None)
+    areas = _communes()["area_km2"].groupby(zone_of).sum()
+    points = table.groupby("zone_id")[["zone_lon", "zone_lat"]].first() \
+        .rename(columns={"zone_lon": "lon", "zone_lat": "lat"}).rename_axis(None)
+    points["area_km2"] = areas
+    points["n_communes"] = zone_of.value_counts()
+    return zone_of, points
 
 
 def commune_zones() -> pd.Series:

@@ -5,9 +5,10 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import context, risk
-from geo.i18n import format_significant, t
+from geo import context, disclosure, risk, units
+from geo.i18n import format_number, format_significant, t
 from ui import charts
+from ui import coverage as ui_cov
 from ui import risk as ui_risk
 
 ui.leave_legacy_pages_mode()
@@ -54,6 +55,16 @@ st.table(pd.DataFrame({
         for p in risk.PRESETS.values()],
     ui.tr("risk.aggregation"): [ui.tr(f"risk.agg.{p.aggregation}") for p in risk.PRESETS.values()],
 }).set_index(ui.tr("risk.preset")))
+
+st.header(ui.tr("method.protection"))
+zone_areas = units.zone_points()["area_km2"]
+st.markdown(ui.tr("method.protection_text", r=format_number(disclosure.RADIUS_KM, lang),
+                  r2=format_number(2 * disclosure.RADIUS_KM, lang),
+                  area=format_number(disclosure.MIN_ZONE_AREA_KM2, lang),
+                  zones=format_number(len(zone_areas), lang), k=ui_cov.min_count(),
+                  low=ui_cov.min_count() - 1,
+                  bands=" · ".join(disclosure.band_text(b, lang)
+                                   for b in disclosure.DISTANCE_BANDS_KM)))
 
 st.header(ui.tr("method.robustness"))
 st.markdown(ui.tr("method.robustness_text"))
