@@ -63,6 +63,7 @@ st.markdown(ui.tr("method.protection_text", r=format_number(disclosure.RADIUS_KM
                   area=format_number(disclosure.MIN_ZONE_AREA_KM2, lang),
                   zones=format_number(len(zone_areas), lang), k=ui_cov.min_count(),
                   low=ui_cov.min_count() - 1,
+                  half=format_number(ui_cov.min_count() / 2, lang, 1),
                   bands=" · ".join(disclosure.band_text(b, lang)
                                    for b in disclosure.DISTANCE_BANDS_KM)))
 
