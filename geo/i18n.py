@@ -735,6 +735,9 @@ _PROTECTION_PAIRS: dict[str, tuple[str, str]] = {
     "ingest.refused.too_many_columns": ("Fichier refusé : {columns} colonnes, au plus {max}.", "File refused: {columns} columns, at most {max}."),
     "ingest.refused.too_many_cells": ("Fichier refusé : {cells} cellules, au plus {max}.", "File refused: {cells} cells, at most {max}."),
     "disclosure.hidden": ("masqué", "hidden"),
+    "format.veille": ("tableur Veille / français / KoboToolbox", "Veille / French / KoboToolbox spreadsheet"),
+    "format.acled": ("ACLED", "ACLED"),
+    "format.ucdp": ("UCDP GED", "UCDP GED"),
     "method.protection": ("Protection des médiateurs : ce que Veille publie", "Protecting mediators: what Veille publishes"),
     "method.protection_text": (
         "Les médiateurs peuvent être mis en danger s'ils sont exposés. Toute donnée publiée à leur sujet (écrans, CSV, GeoJSON, lignes de commande) passe par une seule règle, avec cette **garantie** :\n\n"

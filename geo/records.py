@@ -54,6 +54,9 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("category", "enum", True), Field("severity", "int", True),
         Field("fatalities", "int"), Field("injuries", "int"), Field("source_type", "enum"),
         Field("verification", "enum"), Field("status", "enum"), Field("summary", "text"),
+        # the source's own precision codes, kept as given (ACLED geo/time_precision, UCDP
+        # where_prec/date_prec): see geo.ingest.formats
+        Field("geo_precision", "int"), Field("time_precision", "int"),
     ),
 }
 
@@ -119,6 +122,7 @@ MAXIMA: dict[str, int] = {
     "participants": 10_000, "women": 10_000, "youth": 10_000,
     **{g: 10_000 for g in GROUPS},
     "fatalities": 100_000, "injuries": 100_000, "severity": 5,
+    "geo_precision": 9, "time_precision": 9,
 }
 #: Longest identifier and free text (characters); longer values reject the row, never cut.
 MAX_ID_LENGTH = 120

@@ -50,6 +50,9 @@ import_batch = sa.Table(
     sa.Column("warnings", sa.Integer, nullable=False),
     sa.Column("is_demo", sa.Boolean, nullable=False, default=False),
     sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+    # schema v4: the file's format and the attribution its data must carry (ACLED, UCDP)
+    sa.Column("source_format", sa.String(16), nullable=True),
+    sa.Column("attribution", sa.Text, nullable=True),
 )
 
 store_meta = sa.Table(
@@ -66,6 +69,8 @@ rejected_row = sa.Table(
     sa.Column("reasons", sa.Text, nullable=False),   # JSON list of reason texts (French)
     sa.Column("codes", sa.Text, nullable=False),     # JSON list of reason codes
     sa.Column("data", sa.Text, nullable=False),      # JSON of the row's recognised cells
+    # schema v4: JSON list of [code, params] of each reason, to show them in any language
+    sa.Column("details", sa.Text, nullable=True),
 )
 
 _SQL_TYPES = {"id": sa.String(120), "date": sa.Date, "text": sa.Text, "int": sa.Integer,
@@ -201,8 +206,27 @@ def _v3(conn: Connection) -> None:
                          .values({c: None for c in columns}))
 
 
+def _add_missing_columns(conn: Connection, table: sa.Table, names: list[str]) -> None:
+    """``ALTER TABLE … ADD COLUMN`` for the columns a store made before them lacks (a new
+    store's tables are created with every column already)."""
+    have = {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
+    for name in names:
+        if name not in have:
+            column = table.c[name]
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}"))
+
+
+def _v4(conn: Connection) -> None:
+    """Real files (issue 11): the batch's format and attribution, reasons with their
+    parameters, and the sources' own precision codes."""
+    _add_missing_columns(conn, import_batch, ["source_format", "attribution"])
+    _add_missing_columns(conn, rejected_row, ["details"])
+    _add_missing_columns(conn, TABLES["tensions"], ["geo_precision", "time_precision"])
+
+
 #: Ordered schema migrations; version N is ``MIGRATIONS[N - 1]``.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

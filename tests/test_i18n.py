@@ -33,7 +33,7 @@ def test_placeholders_match_between_languages():
 
 def _keys_used_in_code():
     pattern = re.compile(r"""\b(?:tr|t)\(\s*f?["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
-    files = [ROOT / "dashboard.py", *ROOT.glob("pages/*.py"), *ROOT.glob("geo/*.py"),
+    files = [ROOT / "dashboard.py", *ROOT.glob("pages/*.py"), *ROOT.glob("geo/**/*.py"),
              *ROOT.glob("ui/*.py")]
     return {m.group(1) for f in files for m in pattern.finditer(f.read_text(encoding="utf-8"))}
 

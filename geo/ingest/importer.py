@@ -1,0 +1,161 @@
+"""The import itself: duplicates and conflicts, one transaction, the batch."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from datetime import date, datetime, timezone
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from geo import store
+from geo.ingest.headers import map_headers, screen_values
+from geo.ingest.place import Locator
+from geo.ingest.read import read_table
+from geo.ingest.report import ImportRefused, ImportReport, reason
+from geo.ingest.validate import validate
+from geo.records import ID_FIELD, KINDS
+
+
+_HASH_SKIP = {"warnings", "is_demo", "batch_id"}
+
+
+def row_hash(rec: dict, keys: list[str] | None = None) -> str:
+    """Content fingerprint of a record: SHA-1 of the pickled tuple of its values in key order
+    (deterministic for text, numbers, dates and None). ``keys`` fixes the order (default:
+    sorted)."""
+    keys = keys if keys is not None else sorted(k for k in rec if k not in _HASH_SKIP)
+    return hashlib.sha1(pickle.dumps(tuple(map(rec.get, keys)), protocol=4)).hexdigest()
+
+
+def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numbers: list[int],
+                 file_name: str, sha256: str, *, dry_run: bool = False, is_demo: bool = False,
+                 locator: Locator | None = None, today: date | None = None) -> ImportReport:
+    """Validate a table already read, then store it in one transaction (unless ``dry_run``)."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}")
+    mapping, ignored, fmt = map_headers(list(frame.columns), kind, frame.attrs.get("hxl"))
+    screen_values(frame, mapping, kind)
+    results = validate(frame, row_numbers, kind, mapping, fmt, locator, today)
+    report = ImportReport(kind, file_name, sha256, rows=len(results), ignored_columns=ignored,
+                          source_format=fmt.key, dry_run=dry_run,
+                          hxl_row=bool(frame.attrs.get("hxl_row")),
+                          notices=list(frame.attrs.get("notices", [])),
+                          attribution=fmt.attribution)
+    id_field = ID_FIELD[kind]
+    table = store.TABLES[kind]
+    columns = store.RECORD_COLUMNS[kind]
+    hash_keys = sorted(c for c in columns if c != id_field)
+
+    prefix = f"{kind[0].upper()}-"
+
+    def decide(existing_ids: set, stored_hashes) -> list[dict]:
+        """Classify each valid row: new, duplicate (same id, same content) or conflict (same
+        id, other content). Content is hashed only when an id is met twice (or missing)."""
+        seen: dict[str, dict] = {}
+        pending = []                       # rows whose id is already in the store
+        to_insert = []
+        for res in results:
+            if res.warnings:
+                report.row_warnings.append((res.row, res.warnings))
+            rec = res.record
+            if rec is None:
+                report.rejections.append((res.row, res.reasons, res.data))
+                continue
+            rid = rec[id_field]
+            if not rid:                    # no identifier: one made from the content
+                rid = rec[id_field] = prefix + row_hash(rec, hash_keys)[:16]
+            if rid in existing_ids:
+                pending.append(res)
+                continue
+            first = seen.get(rid)
+            if first is None:
+                seen[rid] = rec
+                rec["is_demo"] = is_demo
+                rec["warnings"] = (json.dumps([w.text("fr") for w in res.warnings],
+                                              ensure_ascii=False) if res.warnings else None)
+                to_insert.append(rec)
+            elif row_hash(first, hash_keys) == row_hash(rec, hash_keys):
+                report.duplicates += 1
+            else:
+                report.rejections.append((res.row, [reason("id_conflict", id=rid)], res.data))
+        if pending:
+            stored = stored_hashes([res.record[id_field] for res in pending])
+            for res in pending:
+                rid = res.record[id_field]
+                if stored.get(rid) == row_hash(res.record, hash_keys):
+                    report.duplicates += 1
+                else:
+                    report.rejections.append((res.row, [reason("id_conflict", id=rid)],
+                                              res.data))
+        report.rejections.sort(key=lambda item: item[0])
+        report.accepted = len(to_insert)
+        report.rejected = len(report.rejections)
+        return to_insert
+
+    def stored_hashes_from(conn):
+        def fetch(ids: list[str]) -> dict[str, str]:
+            cols = [table.c[id_field], *(table.c[k] for k in hash_keys)]
+            wanted = set(ids)
+            out = {}
+            query = sa.select(*cols)
+            if len(wanted) <= 500:
+                query = query.where(table.c[id_field].in_(wanted))
+            for row in conn.execute(query):
+                if row[0] in wanted:
+                    out[row[0]] = row_hash(dict(zip(hash_keys, row[1:])), hash_keys)
+            return out
+        return fetch
+
+    if engine is None or dry_run:
+        if engine is None:
+            decide(set(), lambda ids: {})
+        else:
+            with engine.connect() as conn:
+                existing = set(conn.execute(sa.select(table.c[id_field])).scalars())
+                decide(existing, stored_hashes_from(conn))
+        return report
+    with store.writing(engine, kind) as conn:
+        existing = set(conn.execute(sa.select(table.c[id_field])).scalars())
+        to_insert = decide(existing, stored_hashes_from(conn))
+        batch_id = conn.execute(store.import_batch.insert().values(
+            kind=kind, file_name=file_name[:255], sha256=sha256, rows=report.rows,
+            accepted=report.accepted, rejected=report.rejected, duplicates=report.duplicates,
+            warnings=report.warnings, is_demo=is_demo,
+            imported_at=datetime.now(timezone.utc), source_format=fmt.key,
+            attribution=fmt.attribution)).inserted_primary_key[0]
+        for row in to_insert:
+            row["batch_id"] = batch_id
+        store.bulk_insert(conn, table, to_insert)
+        store.bulk_insert(conn, store.rejected_row, [
+            {"batch_id": batch_id, "row": row,
+             "reasons": json.dumps([x.text("fr") for x in reasons], ensure_ascii=False),
+             "codes": json.dumps([x.code for x in reasons]),
+             "details": json.dumps([x.as_json() for x in reasons], ensure_ascii=False,
+                                   default=str),
+             "data": json.dumps(data, ensure_ascii=False, default=str)}
+            for row, reasons, data in report.rejections])
+        report.batch_id = batch_id
+    assert report.accepted + report.rejected + report.duplicates == report.rows
+    return report
+
+
+def import_file(engine: Engine | None, kind: str, data: bytes, file_name: str, *,
+                dry_run: bool = False, is_demo: bool = False, locator: Locator | None = None,
+                today: date | None = None) -> ImportReport:
+    """Read ``data`` (the file's bytes) and import it; see :func:`import_frame`.
+
+    Raises
+    ------
+    ImportRefused
+        When the file cannot be read or is refused whole (personal data); nothing is stored.
+    """
+    frame, numbers = read_table(data, file_name)
+    if frame.empty and not len(frame.columns):
+        raise ImportRefused("empty")
+    sha = hashlib.sha256(data).hexdigest()
+    return import_frame(engine, kind, frame, numbers, file_name, sha, dry_run=dry_run,
+                        is_demo=is_demo, locator=locator, today=today)

@@ -1,0 +1,181 @@
+"""Values: dates, numbers, codes; each distinct cell of a column parsed once."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+from geo import personal
+from geo.ingest.report import reason
+from geo.records import (DEFAULTS, ENUM_SYNONYMS, ENUMS, FREE_TEXT, MAX_ID_LENGTH,
+                         MAX_TEXT_LENGTH, MAXIMA)
+
+from geo.ingest.formats import FIELD_EARLIEST as EARLIEST  # noqa: F401 - re-exported
+
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def parse_date(value) -> date | None:
+    """ISO ``2018-07-29`` (with or without time) or French ``29/07/2018``; else ``None``."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        if _ISO.match(text):
+            return date.fromisoformat(text[:10])
+        m = _FR.match(text)
+        if m:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        return None
+    return None
+
+
+def parse_number(value) -> float | None:
+    """Numbers with a decimal comma or point and optional spaces as thousand separators."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return None if np.isnan(value) else float(value)
+    text = str(value).strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if np.isfinite(number) else None
+
+
+def norm_value(value: str) -> str:
+    text = unicodedata.normalize("NFKD", str(value))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[\s_\-]+", " ", text).strip()
+
+
+def enum_lookup(kind: str, fld: str) -> dict[str, str]:
+    table = {}
+    for code, labels in ENUMS[(kind, fld)].items():
+        for name in (code, *labels):
+            table[norm_value(name)] = code
+    for alias, code in ENUM_SYNONYMS.get((kind, fld), {}).items():
+        table[norm_value(alias)] = code
+    return table
+
+
+
+
+def clean_column(series: pd.Series) -> list:
+    """Cells as values: empty strings and NaN become None, text is stripped."""
+    if series.dtype != object and pd.api.types.is_string_dtype(series):
+        stripped = series.str.strip()   # already stripped by read_table: cheap
+        keep = (stripped.notna() & (stripped != "")).to_numpy(dtype=bool)
+        return stripped.astype(object).where(keep, None).tolist()
+    values = series.tolist()
+    out = []
+    for v in values:
+        if isinstance(v, str):
+            v = v.strip()
+            out.append(v or None)
+        elif v is None or (isinstance(v, float) and v != v):
+            out.append(None)
+        else:
+            out.append(v)
+    return out
+
+
+class Memo(dict):
+    """Per-import cache of a pure parse function (columns repeat their values a lot)."""
+
+    def __init__(self, func):
+        super().__init__()
+        self.func = func
+
+    def __missing__(self, key):
+        value = self[key] = self.func(key)
+        return value
+
+
+def parse_count(raw) -> tuple[str | None, int | None]:
+    number = parse_number(raw)
+    if number is not None and abs(number) > 1e15:     # int() would be exact but useless
+        return "too_large", None
+    if number is None or number != int(number):
+        return "not_whole_number", None
+    if number < 0:
+        return "negative", None
+    return None, int(number)
+
+
+def parse_field(f, values: list | None, kind: str, fmt, today: date,
+                 n: int) -> tuple[list, list]:
+    """Parse one column: ``(values, problems)``, a problem being a :class:`Reason` or None.
+    Each distinct cell is parsed once; ``values`` is None when the file has no such column."""
+    missing_problem = None
+    if f.required:
+        if f.type == "date":
+            missing_problem = reason("date_missing", field=f.name)
+        elif f.type == "int" and not (kind == "tensions" and f.name == "severity"
+                                      and fmt.translate is not None):
+            missing_problem = reason("count_missing", field=f.name)
+        elif f.type == "enum" and fmt.translate is None:
+            missing_problem = reason("code_missing", field=f.name)
+    missing = (DEFAULTS.get((kind, f.name)) if f.type == "enum" else None, missing_problem)
+    if values is None:
+        return [missing[0]] * n, [missing_problem] * n
+    if f.type == "enum":
+        table = enum_lookup(kind, f.name)
+        allowed = ", ".join(ENUMS[(kind, f.name)])
+
+    def parse(raw):
+        if f.type == "date":
+            d = parse_date(raw)
+            if d is None:
+                return None, reason("date_unparseable", field=f.name, value=str(raw))
+            if d > today:
+                return d, reason("date_future", field=f.name, value=d.isoformat())
+            if d < fmt.earliest:
+                return d, reason("date_too_early", field=f.name, value=d.isoformat())
+            return d, None
+        if f.type == "int":
+            problem, value = parse_count(raw)
+            if problem == "too_large" or (problem is None and f.name != "severity"
+                                          and value > MAXIMA[f.name]):
+                return None, reason("above_maximum", field=f.name, value=str(raw)[:40],
+                                     max=MAXIMA[f.name])
+            if problem:
+                return value, reason(problem, field=f.name, value=str(raw)[:40])
+            return value, None
+        code = table.get(norm_value(raw))
+        if code is None:
+            return None, reason("code_unknown", field=f.name, value=str(raw), allowed=allowed)
+        return code, None
+
+    if f.type in ("id", "text"):   # few checks, made in bulk
+        limit = MAX_ID_LENGTH if f.type == "id" else MAX_TEXT_LENGTH
+        out_values = [None if raw is None else str(raw) for raw in values]
+        out_problems = [missing_problem if v is None else None for v in out_values]
+        for i in [i for i, v in enumerate(out_values) if v is not None and len(v) > limit]:
+            out_problems[i] = reason("too_long", field=f.name, length=len(out_values[i]),
+                                      max=limit)
+            out_values[i] = None
+        if f.name in FREE_TEXT.get(kind, ()):
+            # public event reports (ACLED, UCDP) name public figures: phones, e-mails only
+            screen = Memo(personal.value_kind if fmt.public_text else personal.free_text_kind)
+            for i, v in enumerate(out_values):
+                if v is not None and (found := screen[v]):
+                    out_problems[i] = reason("personal_data_in_text", field=f.name, what=found)
+                    out_values[i] = None
+        return out_values, out_problems
+    memo = Memo(parse)              # each distinct cell parsed once
+    pairs = [missing if raw is None else memo[raw] for raw in values]
+    if not pairs:
+        return [], []
+    out_values, out_problems = zip(*pairs)
+    return list(out_values), list(out_problems)

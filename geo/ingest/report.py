@@ -1,0 +1,107 @@
+"""What an import says: refusals of a whole file, reasons of a row, the import's report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from geo.i18n import t
+
+
+class ImportRefused(Exception):
+    """The file cannot be read or is refused whole; ``str(exc)`` is a one-line message."""
+
+    def __init__(self, code: str, lang: str = "fr", **params):
+        self.code, self.params = code, params
+        super().__init__(self.message(lang))
+
+    def message(self, lang: str) -> str:
+        params = dict(self.params)
+        if isinstance(params.get("columns"), list):     # personal data: (header, kind) pairs
+            params["columns"] = ", ".join(
+                f"« {h} » ({t(f'personal.kind.{k}', lang)})" if lang == "fr"
+                else f"\"{h}\" ({t(f'personal.kind.{k}', lang)})"
+                for h, k in params["columns"])
+        return t(f"ingest.refused.{self.code}", lang, **params)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a row was rejected, or what was corrected in it (a warning)."""
+
+    code: str
+    params: tuple = ()
+
+    def as_json(self) -> list:
+        """``[code, params]``, as the store keeps it (:meth:`from_json`)."""
+        return [self.code, dict(self.params)]
+
+    @classmethod
+    def from_json(cls, item: list) -> "Reason":
+        code, params = item
+        return cls(code, tuple(sorted(params.items())))
+
+    def text(self, lang: str = "fr") -> str:
+        params = dict(self.params)
+        if "what" in params:                 # a kind of personal data, named in ``lang``
+            params["what"] = t(f"personal.kind.{params['what']}", lang)
+        return t(f"ingest.reason.{self.code}", lang, **params)
+
+
+def reason(code: str, **params) -> Reason:
+    """A :class:`Reason` with its parameters (sorted: reasons compare by value)."""
+    return Reason(code, tuple(sorted(params.items())))
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do)."""
+
+    kind: str
+    file_name: str
+    sha256: str
+    rows: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    rejections: list[tuple[int, list[Reason], dict]] = field(default_factory=list)
+    row_warnings: list[tuple[int, list[Reason]]] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    source_format: str = "veille"
+    batch_id: int | None = None
+    dry_run: bool = False
+    #: a row of HXL hashtags under the header was recognised (not a data row)
+    hxl_row: bool = False
+    #: file-level remarks (lines decoded in another encoding …), as :class:`Reason`
+    notices: list[Reason] = field(default_factory=list)
+    #: accepted rows and where each was placed (``row, id, region_id, cercle_id, commune_id,
+    #: precision, corrections``), for the preview
+    placed: list[dict] = field(default_factory=list)
+    attribution: str | None = None
+
+    @property
+    def warnings(self) -> int:
+        return sum(len(w) for _, w in self.row_warnings)
+
+    def as_dict(self, lang: str = "fr") -> dict:
+        """The report as the command line's ``--json`` prints it."""
+        return {
+            "kind": self.kind, "rows": self.rows, "accepted": self.accepted,
+            "rejected": self.rejected, "duplicates": self.duplicates, "warnings": self.warnings,
+            "rejections": [{"row": r, "reasons": [x.text(lang) for x in reasons],
+                            "codes": [x.code for x in reasons]}
+                           for r, reasons, _ in self.rejections],
+            "row_warnings": [{"row": r, "warnings": [x.text(lang) for x in w]}
+                             for r, w in self.row_warnings],
+            "ignored_columns": self.ignored_columns, "source_format": self.source_format,
+            "file_name": self.file_name, "sha256": self.sha256, "batch_id": self.batch_id,
+            "dry_run": self.dry_run, "hxl_row": self.hxl_row,
+            "notices": [x.text(lang) for x in self.notices], "attribution": self.attribution,
+        }
+
+    def rejected_frame(self, lang: str = "fr") -> pd.DataFrame:
+        """Rejected rows with their cells and reasons (for the CSV download)."""
+        records = [{"row": r, "reasons": " ; ".join(x.text(lang) for x in reasons), **data}
+                   for r, reasons, data in self.rejections]
+        return pd.DataFrame.from_records(records, columns=None if records else ["row", "reasons"])
