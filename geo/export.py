@@ -29,6 +29,7 @@ from sqlalchemy.engine import Engine
 from geo import disclosure, store, units
 from geo.i18n import t
 from geo.indicators import tension_points
+from geo.ingest.formats import attribution
 from geo.records import GROUPS, KINDS
 
 #: Columns never exported, per kind (restricted data).
@@ -51,13 +52,18 @@ HXL = {
     "region_id": "#adm1+code", "region_fr": "#adm1+name", "cercle_id": "#adm2+code",
     "cercle_fr": "#adm2+name", "commune_id": "#adm3+code", "commune_fr": "#adm3+name",
     "latitude": "#geo+lat", "longitude": "#geo+lon", "is_demo": "#meta+demo",
+    "geo_precision": "#geo+precision+source", "time_precision": "#date+precision+source",
+    "attribution": "#meta+attribution",
 }
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_frame(records: pd.DataFrame, kind: str) -> pd.DataFrame:
-    """Records of ``kind`` with French unit names added and restricted columns removed."""
+    """Records of ``kind`` with French unit names added and restricted columns removed;
+    tension reports from ACLED or UCDP carry their source's attribution (``attribution``)."""
     frame = records.drop(columns=[c for c in RESTRICTED.get(kind, []) if c in records])
+    if kind == "tensions" and "source_type" in frame:
+        frame = frame.assign(attribution=frame["source_type"].map(attribution))
     names = {
         "region_fr": frame["region_id"].map(units.load_regions()["region_fr"]),
         "cercle_fr": frame["cercle_id"].map(units.load_cercles()["cercle_fr"]),

@@ -25,6 +25,7 @@ from jinja2 import Template
 from geo import units
 from geo.assets import MapAssets, map_assets
 from geo.disclosure import band_text
+from geo.ingest.formats import attribution
 from geo.i18n import format_number, format_significant, t
 from geo.layers import (CATEGORY_COLOURS, COMMUNE_LAYERS, LAYERS, Layer, class_index,
                         layer_classes, severity_radius)
@@ -316,8 +317,12 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
         ).add_to(fmap)
         blocks.append(("topright",
                        tension_legend_html(lang, sorted(set(tension_points["category"])))))
+    source = SOURCE_TEXT
+    if tension_points is not None and "source_type" in tension_points:
+        credits = sorted({a for a in tension_points["source_type"].map(attribution).dropna()})
+        source = " · ".join([SOURCE_TEXT, *credits])     # ACLED / UCDP events drawn: credit them
     fmap.add_child(HtmlLegend(blocks, bounds,
-                              html.escape(t("map.legend_source", lang, source=SOURCE_TEXT))))
+                              html.escape(t("map.legend_source", lang, source=source))))
     return fmap
 
 

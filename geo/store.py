@@ -405,13 +405,21 @@ def list_batches(engine: Engine) -> pd.DataFrame:
         return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
-def rejected_rows(engine: Engine, batch_id: int) -> pd.DataFrame:
-    """The rejected rows of one batch: spreadsheet row number, reasons, then the row's cells."""
+def rejected_rows(engine: Engine, batch_id: int, lang: str = "fr") -> pd.DataFrame:
+    """The rejected rows of one batch: spreadsheet row number, reasons (in ``lang``; rows
+    stored before schema v4 keep their French text), then the row's cells."""
+    from geo.ingest.report import Reason
+
     with engine.connect() as conn:
         rows = conn.execute(sa.select(rejected_row).where(rejected_row.c.batch_id == batch_id)
                             .order_by(rejected_row.c.row)).all()
-    records = [{"row": r.row, "reasons": " ; ".join(json.loads(r.reasons)), **json.loads(r.data)}
-               for r in rows]
+
+    def reasons(r) -> str:
+        if r.details:
+            return " ; ".join(Reason.from_json(item).text(lang) for item in json.loads(r.details))
+        return " ; ".join(json.loads(r.reasons))
+
+    records = [{"row": r.row, "reasons": reasons(r), **json.loads(r.data)} for r in rows]
     return pd.DataFrame.from_records(records) if records else pd.DataFrame(
         columns=["row", "reasons"])
 

@@ -35,10 +35,20 @@ def _report_tables(report: ingest.ImportReport) -> None:
     for col, key, value in zip(cols, ("rows", "accepted", "rejected", "duplicates", "warnings"),
                                (report.rows, report.accepted, report.rejected, report.duplicates,
                                 report.warnings)):
-        col.metric(ui.tr(f"data.{key}"), value)
-    st.caption(ui.tr("data.format", format=report.source_format))
+        col.metric(ui.tr(f"data.{key}"), format_number(value, lang))
+    st.caption(ui.tr("data.format", format=ui.tr(f"format.{report.source_format}"))
+               + (" " + ui.tr("data.hxl_row") if report.hxl_row else ""))
+    if report.attribution:
+        st.caption(ui.tr("data.attribution", text=report.attribution))
+    for notice in report.notices:
+        st.warning(notice.text(lang))
     if report.ignored_columns:
         st.caption(ui.tr("data.ignored", columns=", ".join(report.ignored_columns)))
+    if report.placed:
+        with st.expander(ui.tr("data.placed", n=format_number(len(report.placed), lang)),
+                         expanded=report.rejected == 0):
+            st.dataframe(ui.localized_table(report.placed_frame(lang), "data.placed_col"),
+                         hide_index=True, width="stretch")
     if report.rejections:
         st.markdown(f"**{ui.tr('data.rejections')}**")
         st.dataframe(report.rejected_frame(lang).rename(columns=_ROW_COLS), hide_index=True,
@@ -54,33 +64,39 @@ def _report_tables(report: ingest.ImportReport) -> None:
 st.header(ui.tr("data.import"))
 kind = ui.localized_selectbox(st, ui.tr("data.kind"), list(KINDS), key="import_kind",
                               default="tensions", format_func=lambda k: t(f"kind.{k}", lang))
-upload = st.file_uploader(ui.tr("data.file"), type=["csv", "txt", "xlsx", "geojson", "json"],
+upload = st.file_uploader(ui.tr("data.file"), type=["csv", "txt", "tsv", "xlsx", "geojson",
+                                                    "json"],
                           help=ui.tr("data.file_help"), key=f"upload_{kind}")
 if upload is not None:
     data = upload.getvalue()
     digest = hashlib.sha256(data).hexdigest()
-    try:
-        preview = ingest.import_file(engine, kind, data, upload.name, dry_run=True,
-                                     locator=_locator())
-    except ingest.ImportRefused as refused:
-        st.error(refused.message(lang))
+    done_key = f"imported_{kind}_{digest}"
+    done = st.session_state.get(done_key)
+    if done is not None:
+        # what was stored, in the language of this run (the report is kept, not its text)
+        st.success(ui.tr("data.done", batch=done.batch_id, accepted=done.accepted,
+                         rejected=done.rejected, duplicates=done.duplicates))
+        st.subheader(ui.tr("data.stored"))
+        _report_tables(done)
     else:
-        st.subheader(ui.tr("data.preview"))
-        _report_tables(preview)
-        done_key = f"imported_{kind}_{digest}"
-        if st.session_state.get(done_key):          # the counts; the text follows the language
-            st.success(ui.tr("data.done", **st.session_state[done_key]))
-        elif st.button(ui.tr("data.confirm"), type="primary", disabled=preview.rows == 0):
-            try:
-                report = ingest.import_file(engine, kind, data, upload.name, locator=_locator())
-            except ingest.ImportRefused as refused:
-                st.error(refused.message(lang))
-            else:
-                st.session_state[done_key] = dict(
-                    batch=report.batch_id, accepted=report.accepted,
-                    rejected=report.rejected, duplicates=report.duplicates)
-                st.cache_data.clear()
-                st.rerun()
+        try:
+            preview = ingest.import_file(engine, kind, data, upload.name, dry_run=True,
+                                         locator=_locator())
+        except ingest.ImportRefused as refused:
+            st.error(refused.message(lang))
+        else:
+            st.subheader(ui.tr("data.preview"))
+            _report_tables(preview)
+            if st.button(ui.tr("data.confirm"), type="primary", disabled=preview.rows == 0):
+                try:
+                    report = ingest.import_file(engine, kind, data, upload.name,
+                                                locator=_locator())
+                except ingest.ImportRefused as refused:
+                    st.error(refused.message(lang))
+                else:
+                    st.session_state[done_key] = report
+                    st.cache_data.clear()
+                    st.rerun()
 
 # ------------------------------------------------------------------ history
 st.header(ui.tr("data.batches"))
@@ -106,7 +122,8 @@ else:
                                       key="rejected_batch")
         col_dl.download_button(
             ui.tr("data.download_rejected"),
-            export.to_csv(store.rejected_rows(engine, batch_id)),
+            export.to_csv(store.rejected_rows(engine, batch_id, lang).rename(columns={
+                "row": ui.tr("data.col.row"), "reasons": ui.tr("data.col.reasons")})),
             file_name=f"veille-lot-{batch_id}-rejets.csv", mime="text/csv")
 
 # ------------------------------------------------------------------ export

@@ -151,6 +151,16 @@ def fmt(value, digits: int = 2) -> str:
     return format_significant(value, current_lang(), digits)
 
 
+def localized_table(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """``frame`` with each column renamed to its label ``<prefix>.<column>`` in the session's
+    language (columns without a label keep their name)."""
+    from geo.i18n import TRANSLATIONS
+
+    lang = current_lang()
+    return frame.rename(columns={c: t(f"{prefix}.{c}", lang) for c in frame.columns
+                                 if f"{prefix}.{c}" in TRANSLATIONS[lang]})
+
+
 def tr(key: str, **values: object) -> str:
     """Translate ``key`` into the language chosen in the sidebar."""
     return t(key, current_lang(), **values)

@@ -64,6 +64,9 @@ def map_headers(headers: list[str], kind: str, hxl: dict[str, str] | None = None
             mapping[raw] = raw
             continue
         target = aliases.get(norm)
+        if target is None and norm in aliases:      # ignored on purpose by the format
+            ignored.append(raw)
+            continue
         if target is None:
             target = hxl_format.field_for(kind, hxl.get(raw) or (raw if hxl_format.is_tag(raw)
                                                                  else None))

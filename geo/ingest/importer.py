@@ -31,6 +31,10 @@ def row_hash(rec: dict, keys: list[str] | None = None) -> str:
     return hashlib.sha1(pickle.dumps(tuple(map(rec.get, keys)), protocol=4)).hexdigest()
 
 
+#: Accepted rows kept in the report for the preview (where each was placed).
+PREVIEW_ROWS = 1000
+
+
 def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numbers: list[int],
                  file_name: str, sha256: str, *, dry_run: bool = False, is_demo: bool = False,
                  locator: Locator | None = None, today: date | None = None) -> ImportReport:
@@ -52,9 +56,14 @@ def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numb
 
     prefix = f"{kind[0].upper()}-"
 
-    def decide(existing_ids: set, stored_hashes) -> list[dict]:
-        """Classify each valid row: new, duplicate (same id, same content) or conflict (same
-        id, other content). Content is hashed only when an id is met twice (or missing)."""
+    def decide(existing_ids: set, stored_rows) -> list[dict]:
+        """Classify each valid row: new, duplicate or conflict (same id, other content).
+
+        Two rows of the file with one id are duplicates when their content is the same (a
+        dyadic ACLED file repeats an event per actor pair). A row whose id is stored is a
+        duplicate when every field the file gives equals the stored value — a file that
+        carries fewer fields (a Veille export, mediators at cercle level) re-imports as
+        duplicates — and a conflict when one differs."""
         seen: dict[str, dict] = {}
         pending = []                       # rows whose id is already in the store
         to_insert = []
@@ -83,21 +92,30 @@ def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numb
             else:
                 report.rejections.append((res.row, [reason("id_conflict", id=rid)], res.data))
         if pending:
-            stored = stored_hashes([res.record[id_field] for res in pending])
+            stored = stored_rows([res.record[id_field] for res in pending])
             for res in pending:
                 rid = res.record[id_field]
-                if stored.get(rid) == row_hash(res.record, hash_keys):
+                old = stored.get(rid)
+                rec = res.record
+                if old is not None and all(rec.get(k) is None or rec[k] == old[k]
+                                           for k in hash_keys):
                     report.duplicates += 1
                 else:
                     report.rejections.append((res.row, [reason("id_conflict", id=rid)],
                                               res.data))
         report.rejections.sort(key=lambda item: item[0])
+        report.placed = [{"row": res.row, "id": res.record[id_field],
+                          **{k: res.record.get(k) for k in ("region_id", "cercle_id",
+                                                            "commune_id")},
+                          "precision": res.record.get("location_precision"),
+                          "corrections": res.warnings}
+                         for res in results[:PREVIEW_ROWS] if res.record is not None]
         report.accepted = len(to_insert)
         report.rejected = len(report.rejections)
         return to_insert
 
-    def stored_hashes_from(conn):
-        def fetch(ids: list[str]) -> dict[str, str]:
+    def stored_rows_from(conn):
+        def fetch(ids: list[str]) -> dict[str, dict]:
             cols = [table.c[id_field], *(table.c[k] for k in hash_keys)]
             wanted = set(ids)
             out = {}
@@ -106,7 +124,7 @@ def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numb
                 query = query.where(table.c[id_field].in_(wanted))
             for row in conn.execute(query):
                 if row[0] in wanted:
-                    out[row[0]] = row_hash(dict(zip(hash_keys, row[1:])), hash_keys)
+                    out[row[0]] = dict(zip(hash_keys, row[1:]))
             return out
         return fetch
 
@@ -116,11 +134,11 @@ def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numb
         else:
             with engine.connect() as conn:
                 existing = set(conn.execute(sa.select(table.c[id_field])).scalars())
-                decide(existing, stored_hashes_from(conn))
+                decide(existing, stored_rows_from(conn))
         return report
     with store.writing(engine, kind) as conn:
         existing = set(conn.execute(sa.select(table.c[id_field])).scalars())
-        to_insert = decide(existing, stored_hashes_from(conn))
+        to_insert = decide(existing, stored_rows_from(conn))
         batch_id = conn.execute(store.import_batch.insert().values(
             kind=kind, file_name=file_name[:255], sha256=sha256, rows=report.rows,
             accepted=report.accepted, rejected=report.rejected, duplicates=report.duplicates,

@@ -17,23 +17,45 @@ from geo.records import (DEFAULTS, ENUM_SYNONYMS, ENUMS, FREE_TEXT, MAX_ID_LENGT
 from geo.ingest.formats import FIELD_EARLIEST as EARLIEST  # noqa: F401 - re-exported
 
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
+                  r"(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# "31 December 2020" (ACLED's export tool), "31-Dec-2020", "31 décembre 2020"
+_NAMED = re.compile(r"^(\d{1,2})[\s\-]+([^\W\d_]+)\.?[\s\-,]+(\d{4})$", re.UNICODE)
+_MONTHS = {
+    **{m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june",
+                                   "july", "august", "september", "october", "november",
+                                   "december"), start=1)},
+    **{m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
+                                   "sep", "oct", "nov", "dec"), start=1)},
+    "sept": 9,
+    **{m: i for i, m in enumerate(("janvier", "fevrier", "mars", "avril", "mai", "juin",
+                                   "juillet", "aout", "septembre", "octobre", "novembre",
+                                   "decembre"), start=1)},
+    "janv": 1, "fevr": 2, "avr": 4, "juil": 7, "sept": 9, "dec": 12,
+}
 
 
 def parse_date(value) -> date | None:
-    """ISO ``2018-07-29`` (with or without time) or French ``29/07/2018``; else ``None``."""
+    """A date from ISO ``2018-07-29`` (a time may follow, and must be a real time: ``25:61``
+    is refused), French ``29/07/2018``, or a day, month name and year in English or French
+    (``31 December 2020``, ACLED's export format; ``31 déc. 2020``); else ``None``."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     text = str(value).strip()
     try:
-        if _ISO.match(text):
-            return date.fromisoformat(text[:10])
-        m = _FR.match(text)
-        if m:
+        if m := _ISO.match(text):
+            hour, minute, second = (int(g) if g else 0 for g in m.group(4, 5, 6))
+            if hour > 23 or minute > 59 or second > 59:
+                return None
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if m := _FR.match(text):
             return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if m := _NAMED.match(text):
+            month = _MONTHS.get(norm_value(m.group(2)))
+            return date(int(m.group(3)), month, int(m.group(1))) if month else None
     except ValueError:
         return None
     return None

@@ -6,8 +6,21 @@ import numpy as np
 import shapely
 
 from geo import units
-from geo.gazetteer import Gazetteer
+from geo.gazetteer import Gazetteer, normalise
 from geo.ingest.report import Reason, reason
+
+
+#: Regions created by the 2016 reform (Ménaka, Taoudénit) and the 2023 reform, each carved
+#: out of one region of the pre-2016 structure the app draws: name (normalised) →
+#: (pre-2016 ``region_id``, year). Sources: loi n° 2012-017 as applied in 2016, and the
+#: 2023 reorganisation (19 regions and the District of Bamako).
+REFORMED_REGIONS: dict[str, tuple[str, int]] = {
+    "menaka": ("ML07", 2016), "taoudenit": ("ML06", 2016), "taoudeni": ("ML06", 2016),
+    "kita": ("ML01", 2023), "nioro": ("ML01", 2023), "nioro du sahel": ("ML01", 2023),
+    "dioila": ("ML02", 2023), "nara": ("ML02", 2023), "bougouni": ("ML03", 2023),
+    "koutiala": ("ML03", 2023), "san": ("ML04", 2023), "douentza": ("ML05", 2023),
+    "bandiagara": ("ML05", 2023),
+}
 
 
 class Locator:
@@ -24,6 +37,7 @@ class Locator:
         self._rows: dict[tuple, tuple] = {}
         self._placed: dict[tuple, tuple] = {}
         self._region_of = self.cercles["region_id"].to_dict()
+        self.region_names = units.load_regions()["region_fr"].to_dict()
         self.cercle_names = self.cercles["cercle_fr"].to_dict()
 
     def resolve(self, name, level, **within):
@@ -46,8 +60,15 @@ class Locator:
         warns: list[Reason] = []
         if region is not None:
             res = self.resolve(region, "region")
+            reformed = REFORMED_REGIONS.get(normalise(region))
             if res.ok:
                 region_id = res.code
+            elif reformed:
+                # a region of the 2016 or 2023 reform: it lies within one pre-2016 region;
+                # a cercle or coordinates, when given, place the row more finely below
+                region_id, year = reformed
+                warns.append(reason("region_reformed", name=str(region), year=year,
+                                    region=self.region_names[region_id]))
             else:
                 problems.append(place_problem(res, "region", region))
         if cercle is not None:

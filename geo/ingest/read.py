@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -10,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geo.ingest.formats import hxl as hxl_format
 from geo.ingest.report import ImportRefused, Reason, reason
 
 
@@ -31,13 +33,63 @@ MAX_CSV_FIELD = 1_000_000
 ROW_PROBLEM = "__row_problem__"
 
 
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+def decode(data: bytes) -> tuple[str, list[Reason]]:
+    """Text of a file, and file-level notices.
+
+    UTF-8 (with or without BOM), UTF-16 LE/BE (with a BOM, or recognised by its zero bytes:
+    Excel's "Texte Unicode"), else Windows-1252. A file that is UTF-8 but for some lines
+    (a line pasted from a Windows-1252 file) is decoded line by line, and a notice names the
+    lines decoded as Windows-1252 — never a whole file of mojibake.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16"), []
+    else:
+        head = data[:4096]
+        if len(head) >= 4 and head.count(0) > len(head) // 4:     # UTF-16 without a BOM
+            odd_zeros = head[1::2].count(0) > head[0::2].count(0)
+            return _strict(data, "utf-16-le" if odd_zeros else "utf-16-be"), []
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    texts, foreign, utf8_accents = [], [], False
+    for number, line in enumerate(lines, start=1):
         try:
-            return data.decode(encoding)
+            text = line.decode("utf-8")
+            utf8_accents = utf8_accents or not line.isascii()
         except UnicodeDecodeError:
-            continue
-    raise ImportRefused("encoding")  # pragma: no cover - latin-1 decodes any byte
+            text = line.decode("cp1252", errors="replace")
+            foreign.append(number)
+        texts.append(text)
+    if utf8_accents:        # UTF-8 lines and Windows-1252 lines: say which were which
+        return "\n".join(texts), [reason("mixed_encoding", lines=_ranges(foreign))]
+    return data.decode("cp1252", errors="replace"), []
+
+
+def _strict(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ImportRefused("encoding") from exc
+
+
+def _ranges(numbers: list[int], most: int = 12) -> str:
+    """``[3, 4, 5, 9]`` → ``"3–5, 9"`` (at most ``most`` items, then "…")."""
+    out, start, prev = [], None, None
+    for n in numbers:
+        if start is None:
+            start = prev = n
+        elif n == prev + 1:
+            prev = n
+        else:
+            out.append(f"{start}–{prev}" if prev > start else str(start))
+            start = prev = n
+    if start is not None:
+        out.append(f"{start}–{prev}" if prev > start else str(start))
+    return ", ".join(out[:most]) + (" …" if len(out) > most else "")
 
 
 def _sniff_separator(text: str) -> str:
@@ -73,7 +125,7 @@ def _read_csv(data: bytes) -> pd.DataFrame:
     """A CSV as text columns. pandas' C reader reads a well-formed file; a file with a row
     longer than its header is read again row by row (:mod:`csv`), so that only that row is
     rejected, with the number of its cells."""
-    text = _decode(data)
+    text, notices = decode(data)
     if not text.strip():
         raise ImportRefused("empty")
     sep = _sniff_separator(text)
@@ -87,6 +139,7 @@ def _read_csv(data: bytes) -> pd.DataFrame:
         else:
             if isinstance(frame.index, pd.RangeIndex):   # no implicit index column
                 _check_size(len(frame), len(frame.columns))
+                frame.attrs["notices"] = notices
                 return frame
     csv.field_size_limit(MAX_CSV_FIELD)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
@@ -105,7 +158,9 @@ def _read_csv(data: bytes) -> pd.DataFrame:
     _check_size(len(rows), len(header))
     # text columns (pandas' string dtype: stripped and tested vectorised); empty cells are
     # empty strings, as with pandas' own reader and keep_default_na=False
-    return _frame_from_rows(header, rows, problems, dtype=str, fill="")
+    frame = _frame_from_rows(header, rows, problems, dtype=str, fill="")
+    frame.attrs["notices"] = notices
+    return frame
 
 
 def _read_xlsx(data: bytes) -> pd.DataFrame:
@@ -193,8 +248,20 @@ def read_table(data: bytes, file_name: str) -> tuple[pd.DataFrame, list[int]]:
         frame = _read_geojson(data)
     else:
         frame = _read_csv(data)
+    notices = frame.attrs.get("notices", [])
     frame.columns = [str(c) for c in frame.columns]
-    numbers = list(range(2, len(frame) + 2))
+    first = 2                                   # the header is row 1
+    hxl, hxl_row = {}, False
+    named = [c for c in frame.columns if c != ROW_PROBLEM and not c.startswith("Unnamed: ")]
+    if named and all(hxl_format.is_tag(c) for c in named):
+        hxl = {c: c for c in named}             # hashtags instead of headers
+    elif len(frame) and hxl_format.is_tag_row(
+            [frame.iloc[0][c] for c in frame.columns if c != ROW_PROBLEM]):
+        hxl = {c: str(frame.iloc[0][c]).strip() for c in frame.columns
+               if c != ROW_PROBLEM and hxl_format.is_tag(frame.iloc[0][c])}
+        frame = frame.iloc[1:].reset_index(drop=True)      # not a data row
+        first, hxl_row = 3, True
+    numbers = list(range(first, len(frame) + first))
     filled = np.zeros(len(frame), dtype=bool)
     for col in frame.columns:
         values = frame[col]
@@ -209,6 +276,7 @@ def read_table(data: bytes, file_name: str) -> tuple[pd.DataFrame, list[int]]:
     frame = frame[filled].reset_index(drop=True)
     if ROW_PROBLEM in frame and frame[ROW_PROBLEM].isna().all():
         frame = frame.drop(columns=ROW_PROBLEM)
+    frame.attrs.update(notices=notices, hxl=hxl, hxl_row=hxl_row)
     return frame, [n for n, keep in zip(numbers, filled) if keep]
 
 
@@ -220,7 +288,7 @@ def _is_filled(value) -> bool:
 
 def _read_geojson(data: bytes) -> pd.DataFrame:
     try:
-        doc = json.loads(_decode(data))
+        doc = json.loads(decode(data)[0])
     except json.JSONDecodeError as exc:
         raise ImportRefused("json_unreadable", line=exc.lineno, column=exc.colno) from exc
     except RecursionError as exc:

@@ -46,6 +46,10 @@ class Reason:
         params = dict(self.params)
         if "what" in params:                 # a kind of personal data, named in ``lang``
             params["what"] = t(f"personal.kind.{params['what']}", lang)
+        for name in ("given", "used"):       # location precisions, named in ``lang``
+            if name in params:
+                from geo.records import enum_label
+                params[name] = enum_label("tensions", "location_precision", params[name], lang)
         return t(f"ingest.reason.{self.code}", lang, **params)
 
 
@@ -99,6 +103,26 @@ class ImportReport:
             "dry_run": self.dry_run, "hxl_row": self.hxl_row,
             "notices": [x.text(lang) for x in self.notices], "attribution": self.attribution,
         }
+
+    def placed_frame(self, lang: str = "fr") -> pd.DataFrame:
+        """Accepted rows and where each was placed: ``row, id, region, cercle, commune``
+        (French names), ``precision`` (tensions, in ``lang``) and ``corrections`` (what was
+        corrected, e.g. a latitude/longitude swap)."""
+        from geo import units
+        from geo.records import enum_label
+
+        regions = units.load_regions()["region_fr"]
+        cercles = units.load_cercles()["cercle_fr"]
+        communes = units.load_communes()["commune_fr"]
+        return pd.DataFrame({
+            "row": [p["row"] for p in self.placed], "id": [p["id"] for p in self.placed],
+            "region": [regions.get(p["region_id"], "") for p in self.placed],
+            "cercle": [cercles.get(p["cercle_id"], "") for p in self.placed],
+            "commune": [communes.get(p["commune_id"], "") for p in self.placed],
+            "precision": [enum_label("tensions", "location_precision", p["precision"], lang)
+                          for p in self.placed],
+            "corrections": [" ; ".join(w.text(lang) for w in p["corrections"])
+                            for p in self.placed]})
 
     def rejected_frame(self, lang: str = "fr") -> pd.DataFrame:
         """Rejected rows with their cells and reasons (for the CSV download)."""

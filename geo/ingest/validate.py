@@ -111,6 +111,12 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
         warns: list[Reason] = []
         if fmt.translate is not None:
             fmt.translate(rec, lambda name: _helper(cols, name, i), reasons)
+        elif kind == "tensions" and reasons and rec.get("source_type") in formats.SOURCE_EARLIEST:
+            # an ACLED/UCDP event in a Veille file (Veille's own export): its source's floor
+            floor = formats.SOURCE_EARLIEST[rec["source_type"]]
+            reasons = [r for r in reasons if not (
+                r.code == "date_too_early" and rec.get(dict(r.params)["field"]) is not None
+                and rec[dict(r.params)["field"]] >= floor)]
         if counts_checked:
             check_counts(kind, rec, reasons)
         elif rec["severity"] is not None and not 1 <= rec["severity"] <= 5:   # tensions

@@ -32,8 +32,9 @@ class Format:
     markers : frozenset
         Normalised headers that recognise it; ``min_markers`` of them are needed.
     aliases : dict
-        Normalised header → field (or ``__name__`` helper column for :attr:`translate`),
-        on top of Veille's own aliases for the kind; ``drop`` removes some of those.
+        Normalised header → field (or ``__name__`` helper column for :attr:`translate`, or
+        None: ignored on purpose), on top of Veille's own aliases for the kind; ``drop``
+        removes some of those.
     silent : frozenset
         Normalised headers ignored without being listed as ignored (ACLED's world region).
     earliest : date
@@ -52,7 +53,7 @@ class Format:
     kinds: tuple[str, ...]
     markers: frozenset[str]
     min_markers: int
-    aliases: dict[str, str]
+    aliases: dict[str, str | None]
     drop: tuple[str, ...] = ()
     silent: frozenset[str] = frozenset()
     earliest: date = FIELD_EARLIEST
@@ -98,3 +99,12 @@ def by_key(key: str) -> Format:
 
 
 
+
+#: ``source_type`` → first accepted date, for events of a public source found in a Veille
+#: file (its own export); equal to those formats' ``earliest`` (a test checks it).
+SOURCE_EARLIEST: dict[str, date] = {"acled": date(1997, 1, 1), "ucdp": date(1989, 1, 1)}
+
+
+def attribution(source_type: str | None) -> str | None:
+    """The attribution a record of this ``source_type`` must carry (ACLED, UCDP), or None."""
+    return next((f.attribution for f in formats() if f.key == source_type), None)

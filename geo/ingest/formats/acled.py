@@ -53,12 +53,16 @@ def translate(rec: dict, helper, reasons: list) -> None:
 
 FORMAT = Format(
     key="acled", label_key="format.acled", kinds=("tensions",),
+    # (not geo/time_precision: Veille's own exports carry those names too)
     markers=frozenset({"event_id_cnty", "event_type", "event_date", "sub_event_type",
-                       "geo_precision", "time_precision", "disorder_type"}),
+                       "disorder_type", "assoc_actor_1", "event_id_no_cnty"}),
     min_markers=2,
     aliases={"event_id_cnty": "report_id", "event_date": "occurred_on", "admin1": "region",
              "admin2": "cercle", "admin3": "commune", "notes": "summary",
              "fatalities": "fatalities", "event_type": "__event_type__",
-             "geo_precision": "geo_precision", "time_precision": "time_precision"},
+             "geo_precision": "geo_precision", "time_precision": "time_precision",
+             # ACLED's own sources and place name: not Veille's source type nor a place to
+             # resolve (HDX tags "source" #meta+source, which would otherwise map it)
+             "source": None, "source_scale": None, "location": None},
     drop=("region", "id", "date", "description"),
     earliest=date(1997, 1, 1), attribution=ATTRIBUTION, public_text=True, translate=translate)
