@@ -243,6 +243,10 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
+    # WAL: readers never block the writer (many users, imports while others read), and
+    # synchronous=NORMAL is safe with WAL (no corruption; a power cut may lose the last commit)
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
 
 

@@ -17,7 +17,7 @@ The package, one module per job: :mod:`~geo.ingest.read` (files into a table, bo
 :mod:`~geo.ingest.headers` (personal-data screen, header mapping), :mod:`~geo.ingest.formats`
 (one module per source format: Veille/French/Kobo, ACLED, UCDP, HXL), :mod:`~geo.ingest.parse`
 (values), :mod:`~geo.ingest.place` (gazetteer, point-in-polygon, boundary reforms),
-:mod:`~geo.ingest.validate` (rows), :mod:`~geo.ingest.importer` (the transaction) and
+:mod:`~geo.ingest.rows` (validating and placing rows), :mod:`~geo.ingest.importer` (the transaction) and
 :mod:`~geo.ingest.cli`.
 """
 
@@ -28,7 +28,7 @@ from geo.ingest.place import Locator
 from geo.ingest.read import (MAX_CELLS, MAX_COLUMNS, MAX_ROWS, READ_SECONDS, ROW_PROBLEM,
                              read_table)
 from geo.ingest.report import ImportRefused, ImportReport, Reason, reason
-from geo.ingest.validate import RowResult, validate
+from geo.ingest.rows import RowResult, validate
 from geo.ingest.formats import severity_from_fatalities
 
 __all__ = ["EARLIEST", "ImportRefused", "ImportReport", "Locator", "MAX_CELLS", "MAX_COLUMNS",

@@ -16,7 +16,7 @@ from geo.ingest.headers import map_headers, screen_values
 from geo.ingest.place import Locator
 from geo.ingest.read import read_table
 from geo.ingest.report import ImportRefused, ImportReport, reason
-from geo.ingest.validate import validate
+from geo.ingest.rows import validate
 from geo.records import ID_FIELD, KINDS
 
 

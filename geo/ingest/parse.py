@@ -195,9 +195,19 @@ def parse_field(f, values: list | None, kind: str, fmt, today: date,
                     out_problems[i] = reason("personal_data_in_text", field=f.name, what=found)
                     out_values[i] = None
         return out_values, out_problems
-    memo = Memo(parse)              # each distinct cell parsed once
-    pairs = [missing if raw is None else memo[raw] for raw in values]
-    if not pairs:
+    return per_distinct(values, parse, missing)
+
+
+def per_distinct(values: list, parse, missing: tuple) -> tuple[list, list]:
+    """``parse(value) -> (value, problem)`` applied to each *distinct* cell once
+    (``pandas.factorize``), then spread back over the column; empty cells get ``missing``."""
+    if not values:
         return [], []
-    out_values, out_problems = zip(*pairs)
-    return list(out_values), list(out_problems)
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    parsed = [parse(u) for u in uniques]
+    out_values = np.empty(len(parsed) + 1, dtype=object)
+    out_problems = np.empty(len(parsed) + 1, dtype=object)
+    for k, (v, p) in enumerate(parsed):
+        out_values[k], out_problems[k] = v, p
+    out_values[-1], out_problems[-1] = missing          # code -1: an empty cell
+    return out_values[codes].tolist(), out_problems[codes].tolist()

@@ -6,6 +6,7 @@ import codecs
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +55,8 @@ def decode(data: bytes) -> tuple[str, list[Reason]]:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
         pass
+    if not _UTF8_SEQUENCE.search(data):       # no UTF-8 accent anywhere: a Windows-1252 file
+        return data.decode("cp1252", errors="replace"), []
     lines = data.split(b"\n")
     texts, foreign, utf8_accents = [], [], False
     for number, line in enumerate(lines, start=1):
@@ -67,6 +70,10 @@ def decode(data: bytes) -> tuple[str, list[Reason]]:
     if utf8_accents:        # UTF-8 lines and Windows-1252 lines: say which were which
         return "\n".join(texts), [reason("mixed_encoding", lines=_ranges(foreign))]
     return data.decode("cp1252", errors="replace"), []
+
+
+#: A multi-byte UTF-8 sequence (an accented letter written in UTF-8).
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 
 
 def _strict(data: bytes, encoding: str) -> str:

@@ -130,7 +130,8 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
         if kind == "tensions":
             rec["location_precision"] = precision
             if precision != "exact":
-                generalise(rec)
+                for name in FINER_THAN[precision]:        # see generalise()
+                    rec[name] = None
         if kind == "workshops" and rec["end_date"] and rec["start_date"] \
                 and rec["end_date"] < rec["start_date"]:
             reasons.append(reason("end_before_start"))
