@@ -146,3 +146,29 @@ def test_coverage_page_gap_map_and_commune_map(app_url):
         assert frame.locator(".veille-legend").filter(has_text="≥ 120").count() == 1
         page.screenshot(path=str(ARTIFACTS / "coverage_communes.png"))
         assert blocked == []
+
+
+def test_data_page_imports_an_acled_file_as_a_person_would(tmp_path):
+    """Upload an ACLED export: the preview names the format, shows where each accepted row
+    was placed; after confirming, the screen shows what was stored, not the stale preview."""
+    from tests.acled_like import acled_csv, acled_rows
+
+    path = tmp_path / "acled-mali.csv"
+    path.write_bytes(acled_csv(acled_rows(12, dyadic_share=0.25), "export", hxl=True))
+    env = {"VEILLE_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite'}", "VEILLE_DEMO": "0"}
+    with running_app(env=env) as (url, _proc), offline_page(url) as (page, blocked):
+        page.goto(f"{url}/data")
+        page.get_by_role("heading", name="Importer un fichier").wait_for()
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+        page.get_by_text("Format reconnu : ACLED").wait_for(timeout=30000)
+        page.get_by_text("(+ ligne de hashtags HXL, non comptée comme donnée)").wait_for()
+        page.get_by_text("Lignes acceptées et leur emplacement (12)").wait_for()
+        assert page.get_by_text("Aperçu (rien n'est encore enregistré)").count() == 1
+        page.screenshot(path=str(ARTIFACTS / "data_acled_preview.png"), full_page=True)
+        page.get_by_role("button", name="Confirmer l'import").click()
+        page.get_by_text("Import terminé (lot n° 1) : 12 lignes ajoutées").wait_for(timeout=30000)
+        page.get_by_role("heading", name="Enregistré").wait_for()
+        assert page.get_by_text("Aperçu (rien n'est encore enregistré)").count() == 0
+        page.get_by_text("Armed Conflict Location & Event Data Project (ACLED)").first.wait_for()
+        page.screenshot(path=str(ARTIFACTS / "data_acled_stored.png"), full_page=True)
+        assert blocked == []

@@ -66,7 +66,7 @@ def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numb
         duplicates — and a conflict when one differs."""
         seen: dict[str, dict] = {}
         pending = []                       # rows whose id is already in the store
-        to_insert = []
+        to_insert, kept = [], []
         for res in results:
             if res.warnings:
                 report.row_warnings.append((res.row, res.warnings))
@@ -87,6 +87,7 @@ def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numb
                 rec["warnings"] = (json.dumps([w.text("fr") for w in res.warnings],
                                               ensure_ascii=False) if res.warnings else None)
                 to_insert.append(rec)
+                kept.append(res)
             elif row_hash(first, hash_keys) == row_hash(rec, hash_keys):
                 report.duplicates += 1
             else:
@@ -109,7 +110,7 @@ def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numb
                                                             "commune_id")},
                           "precision": res.record.get("location_precision"),
                           "corrections": res.warnings}
-                         for res in results[:PREVIEW_ROWS] if res.record is not None]
+                         for res in kept[:PREVIEW_ROWS]]
         report.accepted = len(to_insert)
         report.rejected = len(report.rejections)
         return to_insert
