@@ -298,14 +298,26 @@ def _workshop_coverage(workshops: pd.DataFrame | None, population: pd.Series,
 
 
 # --------------------------------------------------------------------------- gaps
+#: Risk levels of the gap rule, named after the Risk page's classes: the score from which
+#: risk counts as high enough for a gap (the lower bound of a class), or the national median.
+RISK_LEVELS: dict[str, float | None] = {"medium": 3.5, "high": 5.0, "very_high": 6.5,
+                                        "median": None}
+DEFAULT_RISK_LEVEL = "high"
+
+
 @dataclass(frozen=True)
 class GapRule:
-    """How gaps are judged: the coverage measure and both thresholds (None = national
-    median). Coverage is *thin* below the threshold for a rate (``mediators_per_10k``), above
-    it for a distance (``mean_distance_km``)."""
+    """How gaps are judged: the coverage measure and both thresholds.
+
+    ``risk_threshold`` is a score (default 5, the lower bound of the Risk page's "high"
+    class: "high and above"); None means the national median. ``coverage_threshold`` None
+    means the national median of the measure. Coverage is *thin* below the threshold for a
+    rate (``mediators_per_10k``), above it for a distance (``mean_distance_km``) — and always
+    where the cercle has no active mediator, whatever the threshold.
+    """
 
     measure: str = "mediators_per_10k"
-    risk_threshold: float | None = None
+    risk_threshold: float | None = RISK_LEVELS[DEFAULT_RISK_LEVEL]
     coverage_threshold: float | None = None
 
     def resolved(self, risk: pd.Series, coverage: pd.Series) -> tuple[float, float]:
@@ -315,10 +327,36 @@ class GapRule:
              else float(coverage.median()))
         return r, c
 
+    @property
+    def risk_level(self) -> str | None:
+        """The key of :data:`RISK_LEVELS` the risk threshold is, or None (another score)."""
+        return next((k for k, v in RISK_LEVELS.items() if v == self.risk_threshold), None)
+
+
+def gap_words(level: str | None, lang: str = "fr") -> dict[str, str]:
+    """The words of the gap classes for a risk level (:data:`RISK_LEVELS` key, None for
+    another score): ``{"high": …, "low": …}`` to fill ``gap.<class>`` ("Priorité : risque
+    élevé ou très élevé, couverture faible"), so that the names say what the rule is."""
+    from geo.i18n import t
+
+    key = level if level in RISK_LEVELS else "score"
+    return {"high": t(f"gap.high.{key}", lang), "low": t(f"gap.low.{key}", lang)}
+
+
+def gap_label(gap_class: str | None, level: str | None, lang: str = "fr") -> str | None:
+    """The name of a gap class under a risk level (None for no class)."""
+    from geo.i18n import t
+
+    return t(f"gap.{gap_class}", lang, **gap_words(level, lang)) if gap_class else None
+
 
 def classify_gaps(risk: pd.Series, coverage: pd.DataFrame, rule: GapRule = GapRule()
                   ) -> pd.DataFrame:
-    """Four-quadrant gap class per cercle (see the module docstring).
+    """Four-quadrant gap class per cercle (see the module docstring and :class:`GapRule`).
+
+    ``coverage`` holds the measure and, when known, ``mediators`` (active mediators): a
+    cercle with none is thin coverage whatever the threshold (with no mediator anywhere,
+    every cercle is, instead of the median 0 making every cercle "covered").
 
     Returns a frame indexed like ``risk`` with ``risk_score``, the coverage measure,
     ``high_risk``, ``thin_coverage``, ``gap_class`` (None when either value is missing) and
@@ -327,10 +365,14 @@ def classify_gaps(risk: pd.Series, coverage: pd.DataFrame, rule: GapRule = GapRu
     if rule.measure not in COVERAGE_MEASURES:
         raise ValueError(f"measure must be one of {tuple(COVERAGE_MEASURES)}")
     cov = coverage[rule.measure].reindex(risk.index).astype(float)
+    none = (coverage["mediators"].reindex(risk.index).fillna(0) == 0
+            if "mediators" in coverage else pd.Series(False, index=risk.index))
     r_t, c_t = rule.resolved(risk, cov)
+    if np.isnan(c_t):                 # no measured value at all (nobody anywhere)
+        c_t = 0.0
     high = risk >= r_t
-    thin = cov < c_t if COVERAGE_MEASURES[rule.measure] > 0 else cov > c_t
-    known = risk.notna() & cov.notna()
+    thin = (cov < c_t if COVERAGE_MEASURES[rule.measure] > 0 else cov > c_t) | none
+    known = risk.notna() & (cov.notna() | none)
     cls = np.select([high & thin, high & ~thin, ~high & thin], GAP_CLASSES[:3], GAP_CLASSES[3])
     out = pd.DataFrame({"risk_score": risk, rule.measure: cov,
                         "high_risk": high.where(known), "thin_coverage": thin.where(known),
@@ -338,10 +380,11 @@ def classify_gaps(risk: pd.Series, coverage: pd.DataFrame, rule: GapRule = GapRu
                                                index=risk.index, dtype=object)})
     order = out.assign(
         _cls=out["gap_class"].map({c: i for i, c in enumerate(GAP_CLASSES)}).fillna(9),
-        _cov=cov * COVERAGE_MEASURES[rule.measure]).sort_values(
+        _cov=(cov * COVERAGE_MEASURES[rule.measure]).fillna(-np.inf)).sort_values(
         ["_cls", "risk_score", "_cov"], ascending=[True, False, True], na_position="last")
     out["gap_rank"] = pd.Series(range(1, len(out) + 1), index=order.index).reindex(out.index)
-    out.attrs.update(risk_threshold=r_t, coverage_threshold=c_t, measure=rule.measure)
+    out.attrs.update(risk_threshold=r_t, coverage_threshold=c_t, measure=rule.measure,
+                     risk_level=rule.risk_level)
     return out
 
 
@@ -378,8 +421,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="YYYY-MM-DD for the risk score (default: the latest record date)")
     parser.add_argument("--measure", choices=tuple(COVERAGE_MEASURES),
                         default="mediators_per_10k")
-    parser.add_argument("--risk-threshold", type=float, default=None,
-                        help="score from which risk is high (default: national median)")
+    parser.add_argument("--risk-threshold", type=float,
+                        default=RISK_LEVELS[DEFAULT_RISK_LEVEL],
+                        help="score from which risk counts (default 5: the Risk page's "
+                             "'high' class and above; 3.5 medium, 6.5 very high)")
     parser.add_argument("--coverage-threshold", type=float, default=None,
                         help="coverage threshold (default: national median)")
     args = parser.parse_args(argv)

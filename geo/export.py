@@ -27,6 +27,7 @@ import shapely
 from sqlalchemy.engine import Engine
 
 from geo import disclosure, store, units
+from geo.coverage import gap_label
 from geo.i18n import t
 from geo.indicators import tension_points
 from geo.ingest.formats import attribution
@@ -200,7 +201,7 @@ def coverage_frame(ranked: pd.DataFrame, rule: dict, as_of: date, preset: str,
     out = ranked[cols].copy()
     out.insert(0, "cercle_id", ranked.index)
     out.insert(out.columns.get_loc("gap_class") + 1, "gap_class_fr",
-               [t(f"gap.{c}", "fr") if c else None for c in ranked["gap_class"]])
+               [gap_label(c, rule.get("risk_level"), "fr") for c in ranked["gap_class"]])
     out.insert(3, "region_id", units.load_cercles()["region_id"].reindex(ranked.index).values)
     for col, digits in (("risk_score", 3), ("mediators_per_10k", 3),
                         ("mediators_per_1000km2", 3), ("communes_without_mediator_share", 3),

@@ -97,7 +97,7 @@ class HtmlLegend(MacroElement):
 
 
 def legend_html(layer: Layer, breaks: list[float], colours: list[str], lang: str,
-                has_missing: bool) -> str:
+                has_missing: bool, class_words: dict | None = None) -> str:
     """HTML of the legend: caption with units, one row per class, a "no data" row."""
     esc = html.escape
     rows = []
@@ -108,7 +108,7 @@ def legend_html(layer: Layer, breaks: list[float], colours: list[str], lang: str
         if layer.open_top and i == len(colours) - 1:
             text = f"≥ {lo}"
         if layer.class_keys:
-            name = t(layer.class_keys[i], lang)
+            name = t(layer.class_keys[i], lang, **(class_words or {}))
             text = f"{name} ({text})" if layer.show_ranges else name
         rows.append(f'<div class="lg-row"><span class="lg-sw" style="background:{colour}">'
                     f'</span><span>{esc(text)}</span></div>')
@@ -175,7 +175,7 @@ def _tooltip_fields(lang: str, layer: Layer) -> tuple[list[str], list[str]]:
 
 
 def _feature_collection(units_gdf: gpd.GeoDataFrame, layer: Layer, breaks: list[float],
-                        colours: list[str], lang: str) -> dict:
+                        colours: list[str], lang: str, class_words: dict | None = None) -> dict:
     """GeoJSON of the units with only what the map needs (pre-formatted, localised)."""
     values = pd.to_numeric(units_gdf[layer.column], errors="coerce").astype(float)
     hidden = (units_gdf[layer.hidden_column].fillna(False).to_numpy(dtype=bool)
@@ -183,7 +183,8 @@ def _feature_collection(units_gdf: gpd.GeoDataFrame, layer: Layer, breaks: list[
               else np.zeros(len(units_gdf), dtype=bool))
     values = values.mask(hidden)
     fills = [colours[i] if (i := class_index(v, breaks)) is not None else None for v in values]
-    value_txt = [t("disclosure.hidden", lang) if h else _value_text(layer, v, breaks, lang)
+    value_txt = [t("disclosure.hidden", lang) if h
+                 else _value_text(layer, v, breaks, lang, class_words)
                  for v, h in zip(values, hidden)]
 
     def fmt(col, decimals=0):
@@ -216,14 +217,15 @@ def _feature_collection(units_gdf: gpd.GeoDataFrame, layer: Layer, breaks: list[
     return json.loads(props.to_json(drop_id=True))
 
 
-def _value_text(layer: Layer, value: float, breaks: list[float], lang: str) -> str:
+def _value_text(layer: Layer, value: float, breaks: list[float], lang: str,
+                class_words: dict | None = None) -> str:
     if pd.isna(value):
         return t("map.no_data", lang)
     if layer.banded:
         return band_text(value, lang)
     text = format_significant(value, lang, layer.digits)
     if layer.class_keys and (i := class_index(value, breaks)) is not None:
-        label = t(layer.class_keys[i], lang)
+        label = t(layer.class_keys[i], lang, **(class_words or {}))
         text = f"{text} ({label})" if layer.show_ranges else label
     return text
 
@@ -246,7 +248,8 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
                    lang: str = "fr", regions_gdf: gpd.GeoDataFrame | None = None,
                    online_tiles: bool = False, assets: MapAssets | None = None,
                    height_px: int = 560,
-                   tension_points: gpd.GeoDataFrame | None = None) -> folium.Map:
+                   tension_points: gpd.GeoDataFrame | None = None,
+                   class_words: dict | None = None) -> folium.Map:
     """National choropleth of cercles (or communes, for a commune layer).
 
     Parameters
@@ -271,6 +274,8 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
     tension_points : GeoDataFrame, optional
         Tension reports placed by :func:`geo.indicators.tension_points`; drawn as ONE
         GeoJSON point layer, coloured by category and sized by severity.
+    class_words : dict, optional
+        Words that fill the class names (the gap classes: :func:`geo.coverage.gap_words`).
     """
     layer = (LAYERS.get(layer) or COMMUNE_LAYERS[layer]) if isinstance(layer, str) else layer
     assets = assets or map_assets()
@@ -291,7 +296,7 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
 
     fields, aliases = _tooltip_fields(lang, layer)
     folium.GeoJson(
-        _feature_collection(units_gdf, layer, breaks, colours, lang),
+        _feature_collection(units_gdf, layer, breaks, colours, lang, class_words),
         name="cercles",
         style_function=_styler(layer),
         highlight_function=lambda _f: {"weight": 2.5, "color": "#111111"},
@@ -308,7 +313,7 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
         ).add_to(fmap)
 
     blocks = [("bottomright", legend_html(layer, breaks, colours, lang,
-                                          bool(values.isna().any())))]
+                                          bool(values.isna().any()), class_words))]
     if tension_points is not None:
         folium.GeoJson(
             tension_geojson(tension_points, lang), name="tensions",

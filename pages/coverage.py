@@ -40,9 +40,10 @@ ui.localized_selectbox(col_measure, ui.tr("coverage.measure"),
                        format_func=lambda k: t(f"coverage.measure.{k}", lang))
 # The sliders follow the medians of the risk scores and of the chosen coverage measure.
 rule = ui_cov.rule()
-ui_cov.threshold_slider(col_risk, ui.tr("coverage.risk_threshold"), ui_cov.RISK_T_KEY,
-                        ui_risk.scores_for(view)[1].score, 0.0, 10.0, 0.1,
-                        help=ui.tr("coverage.threshold_help"))
+ui.localized_selectbox(col_risk, ui.tr("coverage.risk_level"), list(coverage.RISK_LEVELS),
+                       key=ui_cov.RISK_LEVEL_KEY, default=coverage.DEFAULT_RISK_LEVEL,
+                       help=ui.tr("coverage.risk_level_help"),
+                       format_func=lambda k: t(f"coverage.risk_level.{k}", lang))
 measured = ui_cov.result(as_of).cercles[rule.measure].dropna()
 ui_cov.threshold_slider(col_cover, ui.tr(f"coverage.threshold.{rule.measure}"),
                         ui_cov.COVER_T_KEY, measured, 0.0,
@@ -52,7 +53,8 @@ ui_cov.threshold_slider(col_cover, ui.tr(f"coverage.threshold.{rule.measure}"),
 
 
 def _medians():
-    st.session_state[ui_cov.RISK_T_KEY] = st.session_state[ui_cov.COVER_T_KEY] = None
+    st.session_state[ui_cov.RISK_LEVEL_KEY] = coverage.DEFAULT_RISK_LEVEL
+    st.session_state[ui_cov.COVER_T_KEY] = None
 
 
 col_reset.button(ui.tr("coverage.medians"), on_click=_medians, key="gap_medians")
@@ -60,7 +62,11 @@ table, gaps = ui_cov.cercle_table(view)
 names = base_table["cercle_fr"]
 if gaps["gap_class"].isna().all():
     st.info(ui.tr("coverage.no_gaps"))
-st.caption(ui.tr("coverage.rule", risk=format_significant(gaps.attrs["risk_threshold"], lang, 3),
+words = coverage.gap_words(gaps.attrs["risk_level"], lang)
+r_t = gaps.attrs["risk_threshold"]
+st.caption(ui.tr("coverage.rule", risk=format_number(r_t, lang) if r_t == int(r_t)
+                 else format_significant(r_t, lang, 2),
+                 level=ui.tr(f"coverage.risk_level.{gaps.attrs['risk_level']}").split(" (")[0],
                  cover=format_significant(gaps.attrs["coverage_threshold"], lang, 3),
                  measure=ui.tr(f"coverage.measure.{rule.measure}"),
                  n=int((gaps["gap_class"] == "priority").sum())))
@@ -87,7 +93,8 @@ with col_map:
         gdf = ui.display_cercles()[["geometry"]].join(base_table[
             ["cercle_id", "cercle_fr", "region_fr", "population", "density", "area_km2"]]) \
             .join(table.drop(columns=["population", "area_km2"], errors="ignore"))
-    fmap = maps.choropleth_map(gdf, map_key, lang, ui.display_regions(), assets=ui.map_assets())
+    fmap = maps.choropleth_map(gdf, map_key, lang, ui.display_regions(), assets=ui.map_assets(),
+                               class_words=words)
     st_folium(fmap, key=MAP_KEY, height=560, use_container_width=True,
               returned_objects=["last_active_drawing", "last_object_clicked"],
               feature_group_to_add=maps.selection_layer(
@@ -105,7 +112,7 @@ with col_details:
         k = table.loc[selected]
         st.markdown(f"### {names[selected]}")
         cls = k["gap_class"]
-        st.markdown(ui.tr("coverage.gap_line", cls=ui.tr(f"gap.{cls}") if cls
+        st.markdown(ui.tr("coverage.gap_line", cls=ui.tr(f"gap.{cls}", **words) if cls
                           else ui.tr("map.no_data"), score=ui.fmt(k["risk_score"])))
         c1, c2 = st.columns(2)
         hidden = bool(k["mediators_hidden"])
@@ -154,7 +161,7 @@ ranked = table.join(base_table[["cercle_fr", "region_fr"]]).sort_values("gap_ran
 shown = pd.DataFrame({
     ui.tr("coverage.col.gap_rank"): ranked["gap_rank"],
     ui.tr("field.cercle"): ranked["cercle_fr"], ui.tr("field.region"): ranked["region_fr"],
-    ui.tr("coverage.col.gap_class"): [ui.tr(f"gap.{c}") if c else ui.tr("map.no_data")
+    ui.tr("coverage.col.gap_class"): [ui.tr(f"gap.{c}", **words) if c else ui.tr("map.no_data")
                                       for c in ranked["gap_class"]],
     ui.tr("risk.score"): ranked["risk_score"].round(2),
     ui.tr("coverage.mediators_active"): [disclosure.count_text(v, h, lang) for v, h in

@@ -6,7 +6,7 @@ from streamlit_folium import st_folium
 import ui
 from ui import coverage as ui_cov
 from ui import risk as ui_risk
-from geo import disclosure, indicators, maps
+from geo import coverage, disclosure, indicators, maps
 from geo.i18n import format_number, format_significant, t
 from geo.layers import DEFAULT_LAYER, LAYERS
 
@@ -57,7 +57,8 @@ col_map, col_details = st.columns([3, 1.25])
 with col_map:
     fmap = maps.choropleth_map(units_gdf, layer_key, lang, ui.display_regions(),
                                online_tiles=online, assets=ui.map_assets(),
-                               tension_points=points)
+                               tension_points=points,
+                               class_words=coverage.gap_words(ui_cov.rule().risk_level, lang))
     st_folium(fmap, key=MAP_KEY, height=560, use_container_width=True,
               returned_objects=["last_active_drawing", "last_object_clicked"],
               feature_group_to_add=maps.selection_layer(units_gdf, selected))
@@ -89,7 +90,8 @@ with col_details:
             st.markdown(ui.tr("overview.risk_line",
                               score=format_significant(row["risk_score"], lang, 2),
                               cls=ui.tr(f"risk.class.{row['risk_class']}"),
-                              gap=ui.tr(f"gap.{row['gap_class']}") if row["gap_class"]
+                              gap=coverage.gap_label(row["gap_class"], ui_cov.rule().risk_level,
+                                                     lang) if row["gap_class"]
                               else ui.tr("map.no_data")))
         if row["population_type"] != "census_2009_provisional":
             st.warning(ui.tr("overview.estimate_note"))

@@ -153,10 +153,28 @@ def test_gap_classes_by_hand():
     # thresholds move the cercles: risk >= 7.5 only a is high; b becomes adequate
     moved = coverage.classify_gaps(RISK, COVER, coverage.GapRule("mediators_per_10k", 7.5, 1.0))
     assert moved["gap_class"].tolist() == ["priority", "adequate", "reinforce", "adequate", None]
-    # default thresholds: national medians (risk 4.5; 1.0 mediator per 10,000)
-    median = coverage.classify_gaps(RISK, COVER)
+    # default: risk "high and above" (score >= 5, as the Risk page's classes), coverage median
+    default = coverage.classify_gaps(RISK, COVER)
+    assert (default.attrs["risk_threshold"], default.attrs["coverage_threshold"]) == (5.0, 1.0)
+    assert default.attrs["risk_level"] == "high"
+    # on request, the national medians (risk 4.5; 1.0 mediator per 10,000)
+    median = coverage.classify_gaps(RISK, COVER, coverage.GapRule(risk_threshold=None))
     assert (median.attrs["risk_threshold"], median.attrs["coverage_threshold"]) == (4.5, 1.0)
     assert median["gap_class"].tolist() == ["priority", "watch", "reinforce", "adequate", None]
+
+
+def test_no_active_mediator_is_always_thin_coverage():
+    """Regression: with no mediator anywhere the median threshold fell to 0 and every cercle
+    was "covered" (zero priority gaps)."""
+    nobody = COVER.assign(mediators_per_10k=0.0, mean_distance_km=np.nan, mediators=0)
+    for measure in ("mediators_per_10k", "mean_distance_km"):
+        gaps = coverage.classify_gaps(RISK, nobody, coverage.GapRule(measure))
+        assert gaps["gap_class"].tolist() == ["priority", "priority", "reinforce",
+                                              "reinforce", None], measure
+    # one cercle without a mediator among covered ones: thin whatever the threshold
+    some = COVER.assign(mediators=[0, 5, 5, 5, 5])
+    gaps = coverage.classify_gaps(RISK, some, coverage.GapRule("mediators_per_10k", 5.0, 0.0))
+    assert gaps.at["a", "gap_class"] == "priority" and gaps.at["b", "gap_class"] == "watch"
 
 
 def test_command_line_json(demo_store, tmp_path):
@@ -192,7 +210,7 @@ def test_coverage_downloads_record_the_rule(demo_store):
     assert len(frame) == 50 and list(frame["gap_rank"]) == list(range(1, 51))
     first = frame.iloc[0]
     assert (first["gap_class"], first["gap_class_fr"]) == (
-        "priority", "Priorité : risque élevé, couverture faible")
+        "priority", "Priorité : risque élevé ou très élevé, couverture faible")
     assert (first["gap_measure"], first["risk_threshold"], first["coverage_threshold"],
             first["as_of"]) == ("mediators_per_10k", 5.0, 1.0, "2018-08-31")
     assert first["mediator_count_protection"].startswith("counts 1-2, and those that would")
@@ -202,3 +220,24 @@ def test_coverage_downloads_record_the_rule(demo_store):
     doc = json.loads(export.coverage_geojson(frame))
     assert len(doc["features"]) == 50
     assert {f["geometry"]["type"] for f in doc["features"]} <= {"Polygon", "MultiPolygon"}
+
+
+def test_gap_names_say_what_the_rule_is():
+    """Regression: "risque élevé" meant "above the national median", so Mopti (2.97, class
+    "faible" on the Risk page) read "Priorité : risque élevé"."""
+    assert coverage.gap_label("priority", "high") == \
+        "Priorité : risque élevé ou très élevé, couverture faible"
+    assert coverage.gap_label("priority", "median") == \
+        "Priorité : risque au-dessus de la médiane nationale, couverture faible"
+    assert coverage.gap_label("reinforce", "medium", "en") == \
+        "Reinforce: low or very low risk, thin coverage"
+    from geo import risk
+    assert coverage.RISK_LEVELS["high"] == risk.CLASS_THRESHOLDS[2]       # "high" class
+    assert coverage.RISK_LEVELS["medium"] == risk.CLASS_THRESHOLDS[1]
+    assert coverage.RISK_LEVELS["very_high"] == risk.CLASS_THRESHOLDS[3]
+    # a cercle classed "low" on the Risk page is never a priority gap under the default
+    scores = pd.Series({"a": 2.97, "b": 5.2})
+    cover = pd.DataFrame({"mediators_per_10k": [0.1, 0.1], "mediators": [1, 1]},
+                         index=["a", "b"])
+    gaps = coverage.classify_gaps(scores, cover, coverage.GapRule(coverage_threshold=1.0))
+    assert gaps["gap_class"].tolist() == ["reinforce", "priority"]

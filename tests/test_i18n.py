@@ -62,6 +62,9 @@ def test_dynamic_keys_exist():
             *(f"risk.preset.{p}{s}" for p in risk.PRESETS for s in ("", ".help")),
             *(f"indicator.{i.column}{s}" for i in risk.DEFAULT_INDICATORS for s in ("", ".def")),
             *(f"gap.{c}" for c in coverage.GAP_CLASSES),
+            *(f"gap.{side}.{level}" for side in ("high", "low")
+              for level in (*coverage.RISK_LEVELS, "score")),
+            *(f"coverage.risk_level.{level}" for level in coverage.RISK_LEVELS),
             *(f"coverage.measure.{m}" for m in coverage.COVERAGE_MEASURES),
             *(f"coverage.threshold.{m}" for m in coverage.COVERAGE_MEASURES),
             *(f"group.{g}" for g in GROUPS)]

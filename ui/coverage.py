@@ -14,7 +14,7 @@ from geo import coverage, indicators
 from ui import risk as ui_risk
 
 MEASURE_KEY = "gap_measure"
-RISK_T_KEY = "gap_risk_threshold"
+RISK_LEVEL_KEY = "gap_risk_level"
 COVER_T_KEY = "gap_coverage_threshold"
 
 
@@ -40,7 +40,9 @@ def min_count() -> int:
 
 def rule() -> coverage.GapRule:
     ss = st.session_state
-    return coverage.GapRule(ss.get(MEASURE_KEY, "mediators_per_10k"), ss.get(RISK_T_KEY),
+    level = ss.get(RISK_LEVEL_KEY) or coverage.DEFAULT_RISK_LEVEL
+    return coverage.GapRule(ss.get(MEASURE_KEY, "mediators_per_10k"),
+                            coverage.RISK_LEVELS.get(level, coverage.RISK_LEVELS["high"]),
                             ss.get(COVER_T_KEY))
 
 
