@@ -14,6 +14,7 @@ ui.leave_legacy_pages_mode()
 st.set_page_config(page_title="Veille", layout="wide")
 ui.install_assets()
 ui.language_selector()
+ui.localize_chrome()
 
 navigation = st.navigation([
     st.Page("pages/overview.py", title=ui.tr("nav.overview"),

@@ -408,6 +408,21 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
 
 
 _THIN_SPACE = "\u202f"  # French thousands separator (narrow no-break space)
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_date(value, lang: str = DEFAULT_LANGUAGE, time: bool = False) -> str:
+    """A date for display: ``29/07/2018`` in French, ``29 Jul 2018`` in English (a datetime
+    with ``time`` adds ``HH:MM``); empty for None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+    text = (value.strftime("%d/%m/%Y") if normalise_language(lang) == "fr"
+            else f"{value.day:02d} {_MONTHS_EN[value.month - 1]} {value.year}")
+    if time and hasattr(value, "hour"):
+        text += f" {value.hour:02d}:{value.minute:02d}"
+    return text
 
 
 def format_number(value: float | int | None, lang: str = DEFAULT_LANGUAGE,
@@ -605,8 +620,8 @@ _RISK_PAIRS: dict[str, tuple[str, str]] = {
     "method.col.polarity": ("Polarité", "Polarity"),
     "method.col.transform": ("Transformation", "Transform"),
     "method.col.weight": ("Poids par défaut", "Default weight"),
-    "method.polarity.plus": ("+ (plus de risque)", "+ (more risk)"),
-    "method.polarity.minus": ("− (moins de risque)", "− (less risk)"),
+    "method.polarity.plus": ("(+) plus de risque", "(+) more risk"),
+    "method.polarity.minus": ("(−) moins de risque", "(−) less risk"),
     "method.transform.none": ("aucune", "none"),
     "method.transform.log1p": ("log(1 + x)", "log(1 + x)"),
     "method.context_def": ("Note d'experts 0–10 par cercle, modifiable sur la page Risque (auteur et date conservés).",
@@ -737,6 +752,64 @@ _PROTECTION_PAIRS: dict[str, tuple[str, str]] = {
     "ingest.refused.too_many_columns": ("Fichier refusé : {columns} colonnes, au plus {max}.", "File refused: {columns} columns, at most {max}."),
     "ingest.refused.too_many_cells": ("Fichier refusé : {cells} cellules, au plus {max}.", "File refused: {cells} cells, at most {max}."),
     "disclosure.hidden": ("masqué", "hidden"),
+    "chrome.upload": ("Choisir un fichier", "Choose a file"),
+    "chrome.per_file": ("{mb} Mo au plus par fichier · CSV, TXT, TSV, XLSX, GeoJSON", "{mb} MB at most per file · CSV, TXT, TSV, XLSX, GeoJSON"),
+    "dataset.regions.source": ('geoBoundaries (Runfola et al. 2020), source DNCT/DNP Mali via OCHA (HDX), version du 12/06/2021 ; fusion des cercles (ADM2)', 'geoBoundaries (Runfola et al. 2020), source DNCT/DNP Mali via UN OCHA (HDX), build 2021-06-12; dissolved from ADM2'),
+    "dataset.regions.licence": ('CC BY 4.0', 'CC BY 4.0'),
+    "dataset.regions.version": ('MLI-ADM2-8926073, année des limites 2017', 'MLI-ADM2-8926073, boundaryYear 2017'),
+    "dataset.cercles.source": ('geoBoundaries (Runfola et al. 2020), source DNCT/DNP Mali via OCHA (HDX), version du 12/06/2021', 'geoBoundaries (Runfola et al. 2020), source DNCT/DNP Mali via UN OCHA (HDX), build 2021-06-12'),
+    "dataset.cercles.licence": ('CC BY 4.0', 'CC BY 4.0'),
+    "dataset.cercles.version": ('MLI-ADM2-8926073, année des limites 2017', 'MLI-ADM2-8926073, boundaryYear 2017'),
+    "dataset.communes.source": ('geoBoundaries (Runfola et al. 2020), source DNCT/DNP Mali via OCHA (HDX), version du 12/06/2021', 'geoBoundaries (Runfola et al. 2020), source DNCT/DNP Mali via UN OCHA (HDX), build 2021-06-12'),
+    "dataset.communes.licence": ('CC BY 4.0', 'CC BY 4.0'),
+    "dataset.communes.version": ('MLI-ADM3-61693064, année des limites 2017', 'MLI-ADM3-61693064, boundaryYear 2017'),
+    "dataset.zones.source": ('Veille, calculé à partir des communes (geo.disclosure.zones)', 'Veille, derived from the communes (geo.disclosure.zones)'),
+    "dataset.zones.licence": ('CC BY 4.0', 'CC BY 4.0'),
+    "dataset.zones.version": ("zones d'au moins 1 257 km² (disque de 20 km de rayon)", 'zones of at least 1,257 km² (a 20 km-radius disc)'),
+    "dataset.population.source": ('INSTAT Mali, RGPH 2009, résultats provisoires (tels que reproduits sur Wikipédia)', 'INSTAT Mali, RGPH 2009 provisional results (as reproduced on Wikipedia)'),
+    "dataset.population.licence": ('statistique officielle (des faits) ; texte de Wikipédia CC BY-SA', 'official statistics (facts); Wikipedia text CC BY-SA'),
+    "dataset.population.version": ('RGPH 2009 (1er avril 2009)', 'RGPH 2009 (1 April 2009)'),
+    "fieldname.age_band": ("tranche d'âge", 'age band'),
+    "fieldname.best": ('morts (UCDP best)', 'deaths (UCDP best)'),
+    "fieldname.category": ('catégorie', 'category'),
+    "fieldname.cercle": ('cercle', 'cercle'),
+    "fieldname.civil_society": ('société civile', 'civil society'),
+    "fieldname.commune": ('commune', 'commune'),
+    "fieldname.end_date": ('date de fin', 'end date'),
+    "fieldname.event_type": ("type d'événement (ACLED)", 'event type (ACLED)'),
+    "fieldname.fatalities": ('morts', 'fatalities'),
+    "fieldname.gender": ('genre', 'gender'),
+    "fieldname.geo_precision": ('précision géographique (source)', 'geographic precision (source)'),
+    "fieldname.government": ('administration', 'government'),
+    "fieldname.injuries": ('blessés', 'injuries'),
+    "fieldname.languages": ('langues', 'languages'),
+    "fieldname.latitude": ('latitude', 'latitude'),
+    "fieldname.local_authorities": ('autorités locales', 'local authorities'),
+    "fieldname.location_precision": ('précision de la localisation', 'location precision'),
+    "fieldname.longitude": ('longitude', 'longitude'),
+    "fieldname.media": ('médias', 'media'),
+    "fieldname.mediator_code": ('code du médiateur', 'mediator code'),
+    "fieldname.notes": ('notes', 'notes'),
+    "fieldname.occurred_on": ("date de l'incident", 'incident date'),
+    "fieldname.organiser": ('organisateur', 'organiser'),
+    "fieldname.participants": ('participants', 'participants'),
+    "fieldname.political_parties": ('partis politiques', 'political parties'),
+    "fieldname.region": ('région', 'region'),
+    "fieldname.report_id": ('identifiant du signalement', 'report identifier'),
+    "fieldname.reported_on": ('date du signalement', 'report date'),
+    "fieldname.severity": ('gravité', 'severity'),
+    "fieldname.signatory_movements": ('mouvements signataires', 'signatory movements'),
+    "fieldname.source_type": ('type de source', 'source type'),
+    "fieldname.start_date": ('date de début', 'start date'),
+    "fieldname.status": ('statut', 'status'),
+    "fieldname.summary": ('résumé', 'summary'),
+    "fieldname.time_precision": ('précision de la date (source)', 'date precision (source)'),
+    "fieldname.traditional_associations": ('associations traditionnelles', 'traditional associations'),
+    "fieldname.trained_on": ('date de formation', 'training date'),
+    "fieldname.verification": ('vérification', 'verification'),
+    "fieldname.women": ('femmes', 'women'),
+    "fieldname.workshop_id": ("identifiant d'atelier", 'workshop identifier'),
+    "fieldname.youth": ('jeunes', 'young people'),
     "gap.high.medium": ("moyen ou plus", "medium or higher"),
     "gap.low.medium": ("faible ou très faible", "low or very low"),
     "gap.high.high": ("élevé ou très élevé", "high or very high"),

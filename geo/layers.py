@@ -45,6 +45,9 @@ class Layer:
     banded : bool
         The value is a distance to a mediator, published only as its band
         (:func:`geo.disclosure.band_text`): tooltips show the band, never a number.
+    integer : bool
+        A count: class limits are whole numbers and the legend names whole values
+        (``0``, ``1``, ``2–4``), never "1,0 – 2,0".
     hidden_column : str
         Boolean column saying where the value is a hidden mediator count
         (:mod:`geo.disclosure`): drawn as no data, its tooltip says "hidden".
@@ -63,6 +66,7 @@ class Layer:
     unit: str = "cercle"
     banded: bool = False
     hidden_column: str = ""
+    integer: bool = False
 
     @property
     def label_key(self) -> str:
@@ -83,10 +87,11 @@ LAYERS: dict[str, Layer] = {
         Layer("density", "density", "YlOrRd_09"),
         Layer("population", "population", "PuBu_09"),
         Layer("area", "area_km2", "YlGn_09"),
-        Layer("workshop_sessions", "workshop_sessions", "BuPu_09", classes=4),
+        Layer("workshop_sessions", "workshop_sessions", "BuPu_09", classes=4, integer=True),
         Layer("workshop_participants_per_10k", "workshop_participants_per_10k", "BuPu_09",
               classes=4),
-        Layer("mediators", "mediators", "Greens_09", hidden_column="mediators_hidden"),
+        Layer("mediators", "mediators", "Greens_09", hidden_column="mediators_hidden",
+              integer=True),
         Layer("mediators_per_10k", "mediators_per_10k", "Greens_09", hidden_column="mediators_hidden"),
         Layer("mediators_per_1000km2", "mediators_per_1000km2", "Greens_09", hidden_column="mediators_hidden"),
         Layer("communes_without_mediator_share", "communes_without_mediator_share",
@@ -176,8 +181,29 @@ def layer_classes(layer: Layer, values) -> tuple[list[float], list[str]]:
     if layer.fixed_breaks:
         breaks = list(layer.fixed_breaks)
         return breaks, list(layer.fixed_colours) or class_colours(layer, breaks)
-    breaks = class_breaks(values, layer.classes, layer.digits)
+    breaks = (integer_breaks(values, layer.classes) if layer.integer
+              else class_breaks(values, layer.classes, layer.digits))
     return breaks, class_colours(layer, breaks)
+
+
+def integer_breaks(values, classes: int = 6) -> list[float]:
+    """Quantile class breaks for counts: whole numbers, strictly increasing; class
+    ``[b[i], b[i+1])`` holds the counts ``b[i] … b[i+1] − 1`` and the last class is closed
+    (``[], []`` without a finite value)."""
+    arr = np.asarray(values, dtype=float)
+    arr = arr[np.isfinite(arr)]
+    if arr.size == 0:
+        return []
+    lo, hi = math.floor(arr.min()), math.ceil(arr.max())
+    inner = np.quantile(arr, np.linspace(0, 1, classes + 1)[1:-1]) if classes > 1 else []
+    breaks = [float(lo)]
+    for q in inner:
+        b = float(round(q))
+        if breaks[-1] < b <= hi:
+            breaks.append(b)
+    if breaks[-1] < hi or len(breaks) == 1:
+        breaks.append(float(max(hi, breaks[-1] + 1)))
+    return breaks
 
 
 def class_colours(layer: Layer, breaks: list[float]) -> list[str]:

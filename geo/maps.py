@@ -26,7 +26,7 @@ from geo import units
 from geo.assets import MapAssets, map_assets
 from geo.disclosure import band_text
 from geo.ingest.formats import attribution
-from geo.i18n import format_number, format_significant, t
+from geo.i18n import format_date, format_number, format_significant, t
 from geo.layers import (CATEGORY_COLOURS, COMMUNE_LAYERS, LAYERS, Layer, class_index,
                         layer_classes, severity_radius)
 from geo.records import enum_label
@@ -105,6 +105,11 @@ def legend_html(layer: Layer, breaks: list[float], colours: list[str], lang: str
         lo = format_significant(breaks[i], lang, layer.digits)
         hi = format_significant(breaks[i + 1], lang, layer.digits)
         text = f"{lo} – {hi}"
+        if layer.integer:                    # whole counts: "0", "1", "2–4"
+            last = i == len(colours) - 1
+            top = int(breaks[i + 1]) - (0 if last else 1)
+            lo = format_number(breaks[i], lang)
+            text = lo if top <= breaks[i] else f"{lo}–{format_number(top, lang)}"
         if layer.open_top and i == len(colours) - 1:
             text = f"≥ {lo}"
         if layer.class_keys:
@@ -137,7 +142,8 @@ def tension_geojson(points: gpd.GeoDataFrame, lang: str) -> dict:
     for n, row in enumerate(points[points.geometry.notna()].itertuples(index=False)):
         place = (cercle_names.get(row.cercle_id) if row.cercle_id
                  else region_names.get(row.region_id, ""))
-        label = (f"{row.occurred_on} · {enum_label('tensions', 'category', row.category, lang)}"
+        label = (f"{format_date(row.occurred_on, lang)} · "
+                 f"{enum_label('tensions', 'category', row.category, lang)}"
                  f" · {t('field.severity', lang)} {row.severity} · {place} "
                  f"({enum_label('tensions', 'location_precision', row.location_precision, lang)},"
                  f" {enum_label('tensions', 'verification', row.verification, lang)})")

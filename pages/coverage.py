@@ -146,7 +146,7 @@ if selected:
                              & ~communes_shown["has_mediator"]]
     st.markdown(f"#### {ui.tr('coverage.communes_without', cercle=names[selected], n=len(without))}")
     if len(without):
-        st.dataframe(pd.DataFrame({
+        ui.dataframe(pd.DataFrame({
             ui.tr("field.commune"): without["commune_fr"],
             ui.tr("coverage.population_est"): without["population_est"],
             ui.tr("coverage.distance_km"): without["distance_band"],
@@ -173,7 +173,7 @@ shown = pd.DataFrame({
     ui.tr("coverage.mean_distance"): [disclosure.band_text(v, lang)
                                       for v in ranked["mean_distance_km"]],
 })
-st.dataframe(shown, hide_index=True, width="stretch", height=420)
+ui.dataframe(shown, hide_index=True, width="stretch", height=420)
 frame = export.coverage_frame(ranked, gaps.attrs, as_of, view["preset"], threshold)
 stamp = as_of.isoformat()
 c1, c2, c3, _ = st.columns([1, 1, 1.3, 1.7])
@@ -190,7 +190,7 @@ st.caption(ui.tr("coverage.download_note", low=threshold - 1))
 st.header(ui.tr("coverage.workshops"))
 ws = table.join(base_table[["cercle_fr", "region_fr"]]).sort_values(
     "workshop_participants_per_10k", ascending=False)
-st.dataframe(pd.DataFrame({
+ui.dataframe(pd.DataFrame({
     ui.tr("field.cercle"): ws["cercle_fr"], ui.tr("field.region"): ws["region_fr"],
     ui.tr("coverage.col.participants"): ws["workshop_participants"],
     ui.tr("coverage.col.participants_10k"): ws["workshop_participants_per_10k"].round(2),

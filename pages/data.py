@@ -7,7 +7,7 @@ import streamlit as st
 
 import ui
 from geo import demo, disclosure, export, ingest, store
-from geo.i18n import format_number, t
+from geo.i18n import format_date, format_number, t
 from geo.records import KINDS
 
 ui.leave_legacy_pages_mode()
@@ -47,15 +47,15 @@ def _report_tables(report: ingest.ImportReport) -> None:
     if report.placed:
         with st.expander(ui.tr("data.placed", n=format_number(len(report.placed), lang)),
                          expanded=report.rejected == 0):
-            st.dataframe(ui.localized_table(report.placed_frame(lang), "data.placed_col"),
+            ui.dataframe(ui.localized_table(report.placed_frame(lang), "data.placed_col"),
                          hide_index=True, width="stretch")
     if report.rejections:
         st.markdown(f"**{ui.tr('data.rejections')}**")
-        st.dataframe(report.rejected_frame(lang).rename(columns=_ROW_COLS), hide_index=True,
+        ui.dataframe(report.rejected_frame(lang).rename(columns=_ROW_COLS), hide_index=True,
                      width="stretch")
     if report.row_warnings:
         st.markdown(f"**{ui.tr('data.row_warnings')}**")
-        st.dataframe([{_ROW_COLS["row"]: r,
+        ui.dataframe([{_ROW_COLS["row"]: r,
                        ui.tr("data.warnings"): " ; ".join(w.text(lang) for w in ws)}
                       for r, ws in report.row_warnings], hide_index=True, width="stretch")
 
@@ -107,8 +107,8 @@ else:
     shown = batches[["batch_id", "kind", "file_name", "rows", "accepted", "rejected",
                      "duplicates", "warnings", "is_demo", "imported_at"]].copy()
     shown["kind"] = [t(f"kind.{k}", lang) for k in shown["kind"]]
-    shown["imported_at"] = shown["imported_at"].astype(str).str[:19]
-    st.dataframe(shown.rename(columns={
+    shown["imported_at"] = [format_date(v, lang, time=True) for v in shown["imported_at"]]
+    ui.dataframe(shown.rename(columns={
         "batch_id": ui.tr("data.col.batch_id"), "kind": ui.tr("data.col.kind"),
         "file_name": ui.tr("data.col.file_name"), "rows": ui.tr("data.rows"),
         "accepted": ui.tr("data.accepted"), "rejected": ui.tr("data.rejected"),

@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from geo import context, disclosure, risk, units
-from geo.i18n import format_number, format_significant, t
+from geo.i18n import format_date, format_number, format_significant, t
 from ui import charts
 from ui import coverage as ui_cov
 from ui import risk as ui_risk
@@ -97,7 +97,7 @@ else:
               help=ui.tr("method.delta_help"))
     m3.metric(ui.tr("method.wins"), f"{wins} / {bt['spearman_score'].notna().sum()}")
     st.altair_chart(charts.backtest_lines(bt, lang), width="stretch")
-    st.dataframe(bt.assign(as_of=bt["as_of"].astype(str)).round(2).rename(columns={
+    ui.dataframe(bt.assign(as_of=[format_date(d, lang) for d in bt["as_of"]]).round(2).rename(columns={
         "as_of": ui.tr("method.col.as_of"),
         "cercles_with_reports": ui.tr("method.col.cercles_with_reports"),
         "spearman_score": ui.tr("method.col.spearman_score"),

@@ -109,4 +109,4 @@ if st.toggle(ui.tr("overview.table"), key="show_table"):
                        "area_km2": f"{ui.tr('field.area')} ({ui.tr('unit.km2')})",
                        "density": f"{ui.tr('field.density')} ({ui.tr('unit.per_km2')})",
                        "n_communes": ui.tr("field.communes")})
-    st.dataframe(shown.round(1), width="stretch")
+    ui.dataframe(shown.round(1), width="stretch")

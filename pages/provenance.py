@@ -23,6 +23,8 @@ st.caption(ui.tr("provenance.intro"))
 
 st.header(ui.tr("provenance.datasets"))
 facts = pd.DataFrame(_dataset_facts())
+for col in ("source", "licence", "version"):          # in the session's language
+    facts[col] = [ui.tr(f"dataset.{k}.{col}") for k in facts["key"]]
 facts["key"] = [ui.tr(f"dataset.{k}") for k in facts["key"]]
 facts["features"] = [format_number(n, lang) for n in facts["features"]]
 facts["sha256"] = facts["sha256"].str[:12] + "…"

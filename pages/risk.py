@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 
 import ui
 from geo import context, export, maps, risk, robustness
-from geo.i18n import format_number, t
+from geo.i18n import format_date, format_number, t
 from ui import charts
 from ui import risk as ui_risk
 
@@ -88,7 +88,7 @@ with col_explain:
                                       for d in scores.dimensions],
             ui.tr("risk.col.median"): [ui.fmt(scores.dimensions[d].median())
                                        for d in scores.dimensions]})
-        st.dataframe(dims, hide_index=True, width="stretch")
+        ui.dataframe(dims, hide_index=True, width="stretch")
         ex = risk.explain(table, m, scores, selected)
         st.altair_chart(charts.contribution_bars(ex, lang), width="stretch")
 
@@ -106,7 +106,7 @@ if selected:
         ui.tr("risk.col.normalised_median"): ex["normalised_median"].round(1),
         ui.tr("risk.col.contribution"): ex["contribution"].round(2),
         ui.tr("risk.col.contribution_median"): ex["contribution_median"].round(2)})
-    st.dataframe(shown, hide_index=True, width="stretch", height=36 + 35 * len(shown),
+    ui.dataframe(shown, hide_index=True, width="stretch", height=36 + 35 * len(shown),
                  column_config={ui.tr("risk.col.normalised"): st.column_config.ProgressColumn(
                      min_value=0, max_value=10, format="%.1f")})
     st.caption(ui.tr("risk.explain_note"))
@@ -129,7 +129,7 @@ if section in (None, "ranking"):
     shown["class"] = [ui.tr(f"risk.class.{c}") if c else ui.tr("map.no_data")
                       for c in shown["class"]]
     shown["completeness"] = (100 * shown["completeness"]).round(0)
-    st.dataframe(shown.rename(columns={
+    ui.dataframe(shown.rename(columns={
         "rank": ui.tr("risk.rank"), "cercle_fr": ui.tr("field.cercle"),
         "region_fr": ui.tr("field.region"), "score": ui.tr("risk.score"),
         "class": ui.tr("risk.class"), "completeness": ui.tr("risk.completeness_pct"),
@@ -231,8 +231,8 @@ else:
     with st.expander(ui.tr("risk.ctx.history", n=len(hist))):
         if not hist.empty:
             labels = {f: context.label(factors.loc[f], lang) for f in factors.index}
-            st.dataframe(pd.DataFrame({
-                ui.tr("risk.ctx.when"): hist["rated_at"].astype(str).str[:16],
+            ui.dataframe(pd.DataFrame({
+                ui.tr("risk.ctx.when"): [format_date(v, lang, time=True) for v in hist["rated_at"]],
                 ui.tr("risk.ctx.who"): hist["rated_by"],
                 ui.tr("risk.ctx.factor"): hist["factor_id"].map(labels),
                 ui.tr("field.cercle"): hist["cercle_id"].map(names),

@@ -46,6 +46,11 @@ class Reason:
         params = dict(self.params)
         if "what" in params:                 # a kind of personal data, named in ``lang``
             params["what"] = t(f"personal.kind.{params['what']}", lang)
+        if "field" in params:                # a field, by its name in ``lang`` (not its code)
+            key = f"fieldname.{params['field']}"
+            from geo.i18n import TRANSLATIONS
+            if key in TRANSLATIONS["fr"]:
+                params["field"] = t(key, lang)
         for name in ("given", "used"):       # location precisions, named in ``lang``
             if name in params:
                 from geo.records import enum_label
