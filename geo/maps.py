@@ -140,7 +140,8 @@ def tension_geojson(points: gpd.GeoDataFrame, lang: str) -> dict:
     region_names = units.load_regions()["region_fr"]
     features = []
     for n, row in enumerate(points[points.geometry.notna()].itertuples(index=False)):
-        place = (cercle_names.get(row.cercle_id) if row.cercle_id
+        # a report known at region level has no cercle (None or NaN): name its region
+        place = (cercle_names.get(row.cercle_id) if isinstance(row.cercle_id, str)
                  else region_names.get(row.region_id, ""))
         label = (f"{format_date(row.occurred_on, lang)} · "
                  f"{enum_label('tensions', 'category', row.category, lang)}"
