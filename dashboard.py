@@ -6,6 +6,7 @@ Sets the page, the language switch and the navigation over ``pages/``.
 import streamlit as st
 
 import ui
+from ui import risk as ui_risk
 from geo import units
 
 ui.leave_legacy_pages_mode()
@@ -28,4 +29,5 @@ navigation = st.navigation([
 ])
 st.sidebar.caption(ui.tr("sidebar.boundaries", version=units.BOUNDARY_VERSION))
 ui.demo_banner()
+ui_risk.panel(navigation.url_path)      # the shared period / method panel and the URL's view
 navigation.run()

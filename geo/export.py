@@ -150,10 +150,10 @@ def risk_frame(table: pd.DataFrame, scores, view: dict) -> pd.DataFrame:
     on every row, so the file still says how it was computed once separated from the app.
 
     ``table`` is the indicator table scored (its ``attrs`` give the as-of date and window);
-    ``scores`` a :class:`geo.risk.Scores`; ``view`` has ``method`` (a
-    :class:`geo.risk.Method`), ``preset`` and ``unverified_weight``.
+    ``scores`` a :class:`geo.risk.Scores`; ``view`` the :class:`geo.analysis.Analysis`
+    scored.
     """
-    method = view["method"]
+    method = view.method
     params = method.parameters()
     columns = {c: table[c].to_numpy() for c in ("cercle_id", "cercle_fr", "region_id",
                                                  "region_fr")}
@@ -164,7 +164,7 @@ def risk_frame(table: pd.DataFrame, scores, view: dict) -> pd.DataFrame:
         "completeness": scores.completeness.round(3).to_numpy(),
         **{dim: scores.dimensions[dim].round(3).to_numpy() for dim in scores.dimensions},
         "as_of": table.attrs["as_of"].isoformat(), "window_days": table.attrs["window_days"],
-        "unverified_weight": view["unverified_weight"], "preset": view["preset"],
+        "unverified_weight": view.unverified_weight, "preset": view.preset,
         "normalisation": method.normalisation, "aggregation": method.aggregation,
         "dimension_weights": ";".join(f"{d}={w:g}"
                                       for d, w in params["dimension_weights"].items()),
@@ -180,8 +180,8 @@ def risk_geojson(frame: pd.DataFrame, view: dict) -> bytes:
     parameters in a top-level ``veille_method`` member."""
     first = frame.iloc[0]
     meta = {"as_of": first["as_of"], "window_days": int(first["window_days"]),
-            "unverified_weight": float(first["unverified_weight"]), "preset": view["preset"],
-            **view["method"].parameters(), "boundaries": units.BOUNDARY_VERSION}
+            "unverified_weight": float(first["unverified_weight"]), "preset": view.preset,
+            **view.method.parameters(), "boundaries": units.BOUNDARY_VERSION}
     doc = {"type": "FeatureCollection", "veille_method": meta, "features": _cercle_features(frame)}
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from geo.analysis import DEFAULT_UNVERIFIED_WEIGHT, DEFAULT_WINDOW_DAYS
 from geo import context, disclosure, store, units
 
 #: Identity columns of the table (the rest are indicators).
@@ -61,7 +62,7 @@ def field_counts(records: dict[str, pd.DataFrame], index: pd.Index) -> pd.DataFr
 
 
 def cercle_indicators(engine: Engine | None = None, as_of: date | None = None,
-                      window_days: int = 90, unverified_weight: float = 0.5) -> pd.DataFrame:
+                      window_days: int = DEFAULT_WINDOW_DAYS, unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT) -> pd.DataFrame:
     """Indicators per cercle: the one table every page and the risk score read.
 
     Returns
@@ -96,7 +97,7 @@ def cercle_indicators(engine: Engine | None = None, as_of: date | None = None,
 
 
 def with_window(table: pd.DataFrame, records: dict[str, pd.DataFrame], as_of: date,
-                window_days: int = 90, unverified_weight: float = 0.5,
+                window_days: int = DEFAULT_WINDOW_DAYS, unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT,
                 ratings: pd.DataFrame | None = None) -> pd.DataFrame:
     """``table`` (reference columns, indexed by ``cercle_id``) joined with the indicators of
     :func:`window_indicators` as of ``as_of`` and the context ratings (one column per factor,
@@ -169,7 +170,7 @@ def default_as_of(records: dict[str, pd.DataFrame], today: date | None = None) -
 
 
 def window_indicators(records: dict[str, pd.DataFrame], population: pd.Series, as_of: date,
-                      window_days: int = 90, unverified_weight: float = 0.5,
+                      window_days: int = DEFAULT_WINDOW_DAYS, unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT,
                       communes_per_cercle: pd.Series | None = None,
                       min_count: int | None = None) -> pd.DataFrame:
     """Hazard and coping-capacity indicators per cercle, as of a date.

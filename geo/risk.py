@@ -40,6 +40,8 @@ from dataclasses import replace as dc_replace
 import numpy as np
 import pandas as pd
 
+from geo.analysis import DEFAULT_UNVERIFIED_WEIGHT, DEFAULT_WINDOW_DAYS, MAX_WEIGHT  # noqa: F401
+
 DIMENSIONS = ("hazard", "vulnerability", "coping")
 NORMALISATIONS = ("minmax", "rank", "zscore")
 AGGREGATIONS = ("geometric", "geometric_strict", "arithmetic")
@@ -386,104 +388,9 @@ def explain(table: pd.DataFrame, method: Method, scores: Scores, cercle_id: str)
 HIDDEN_FLAGS = {"mediators_active_per_10k": "mediators_active_hidden"}
 
 
-# --------------------------------------------------------------------------- sharing a view
-def method_to_query(method: Method, preset: str, window_days: int = 90,
-                    unverified_weight: float = 0.5) -> dict[str, str]:
-    """URL parameters that rebuild ``method`` from ``preset``: only what differs is written.
-
-    ``preset``; ``dw`` = dimension weights ``hazard-vulnerability-coping``; ``iw`` =
-    ``column:weight`` pairs joined by ``,``; ``norm``; ``agg``; ``win`` (days); ``uw``
-    (weight of unverified reports).
-    """
-    base = PRESETS[preset].apply(method)
-    q = {"preset": preset}
-    dws = [float(method.dimension_weights.get(d, 1.0)) for d in DIMENSIONS]
-    if dws != [float(base.dimension_weights.get(d, 1.0)) for d in DIMENSIONS]:
-        q["dw"] = "-".join(_num(w) for w in dws)
-    base_w = base.weights()
-    changed = [f"{i.column}:{_num(i.weight)}" for i in method.indicators
-               if base_w.get(i.column) != i.weight]
-    if changed:
-        q["iw"] = ",".join(changed)
-    if method.normalisation != base.normalisation:
-        q["norm"] = method.normalisation
-    if method.aggregation != base.aggregation:
-        q["agg"] = method.aggregation
-    if window_days != 90:
-        q["win"] = str(window_days)
-    if unverified_weight != 0.5:
-        q["uw"] = _num(unverified_weight)
-    return q
-
-
-QUERY_KEYS = ("preset", "dw", "iw", "norm", "agg", "win", "uw")
-MAX_WEIGHT = 5.0
-
-
-def method_from_query(params: dict, method: Method) -> tuple[str, Method, int, float, list[str]]:
-    """Rebuild a view from URL parameters on top of ``method`` (its indicators).
-
-    Returns ``(preset, method, window_days, unverified_weight, ignored)`` where ``ignored``
-    lists the parameters that were not understood (they are left at their default).
-    """
-    ignored = []
-    preset = params.get("preset", DEFAULT_PRESET)
-    if preset not in PRESETS:
-        ignored.append("preset")
-        preset = DEFAULT_PRESET
-    m = PRESETS[preset].apply(method)
-    if "dw" in params:
-        try:
-            vals = [float(v) for v in params["dw"].split("-")]
-            if len(vals) != 3 or not all(0 <= v <= MAX_WEIGHT for v in vals) or not any(vals):
-                raise ValueError
-            m = m.replace(dimension_weights=dict(zip(DIMENSIONS, vals)))
-        except ValueError:
-            ignored.append("dw")
-    if "iw" in params:
-        try:
-            pairs = dict(p.rsplit(":", 1) for p in params["iw"].split(",") if p)
-            known = set(m.weights())
-            weights = {k: float(v) for k, v in pairs.items() if k in known}
-            if len(weights) != len(pairs) or not all(0 <= v <= MAX_WEIGHT
-                                                     for v in weights.values()):
-                raise ValueError
-            m = m.replace(indicator_weights=weights)
-        except ValueError:
-            ignored.append("iw")
-    for key, attr, allowed in (("norm", "normalisation", NORMALISATIONS),
-                               ("agg", "aggregation", AGGREGATIONS)):
-        if key in params:
-            if params[key] in allowed:
-                m = m.replace(**{attr: params[key]})
-            else:
-                ignored.append(key)
-    window = _bounded(params, "win", int, 7, 730, 90, ignored)
-    unverified = _bounded(params, "uw", float, 0.0, 1.0, 0.5, ignored)
-    return preset, m, window, unverified, ignored
-
-
-def _bounded(params: dict, key: str, cast, lo, hi, default, ignored: list[str]):
-    """``cast(params[key])`` when present and within [lo, hi]; else ``default`` (and ``key``
-    is added to ``ignored`` when it was present)."""
-    if key not in params:
-        return default
-    try:
-        value = cast(params[key])
-        if lo <= value <= hi:
-            return value
-    except ValueError:
-        pass
-    ignored.append(key)
-    return default
-
-
-def _num(x: float) -> str:
-    return f"{x:g}"
-
-
-def indicator_table(engine, as_of=None, window_days: int = 90,
-                    unverified_weight: float = 0.5) -> tuple[pd.DataFrame, object]:
+def indicator_table(engine, as_of=None, window_days: int = DEFAULT_WINDOW_DAYS,
+                    unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT
+                    ) -> tuple[pd.DataFrame, object]:
     """The indicator table the score reads (:func:`geo.indicators.cercle_indicators`) and the
     as-of date it was computed for."""
     from geo.indicators import cercle_indicators
@@ -521,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Risk score of every cercle.")
     parser.add_argument("--as-of", type=date.fromisoformat, default=None,
                         help="YYYY-MM-DD (default: the latest record date)")
-    parser.add_argument("--window-days", type=int, default=90)
+    parser.add_argument("--window-days", type=int, default=DEFAULT_WINDOW_DAYS)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     table, as_of = indicator_table(store.make_engine(), args.as_of, args.window_days)

@@ -26,6 +26,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import numpy as np
 import pandas as pd
 
+from geo.analysis import DEFAULT_UNVERIFIED_WEIGHT, DEFAULT_WINDOW_DAYS
 from geo import context, indicators, store
 from geo.risk import (AGGREGATIONS, DIMENSIONS, NORMALISATIONS, Method, aggregate,
                       membership, method_for, normalised_indicators, rank_desc, score)
@@ -169,8 +170,8 @@ def default_dates(tensions: pd.DataFrame, window_days: int, horizon_days: int,
 
 
 def backtest_records(reference: pd.DataFrame, records: dict[str, pd.DataFrame],
-                     dates: list[date], method: Method | None = None, window_days: int = 90,
-                     horizon_days: int = 90, unverified_weight: float = 0.5,
+                     dates: list[date], method: Method | None = None, window_days: int = DEFAULT_WINDOW_DAYS,
+                     horizon_days: int = DEFAULT_WINDOW_DAYS, unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT,
                      ratings_at: Callable[[date], pd.DataFrame | None] | None = None,
                      top: int = TOP) -> pd.DataFrame:
     """The back-test on given records (see the module docstring), one row per date.
@@ -199,7 +200,7 @@ def backtest_records(reference: pd.DataFrame, records: dict[str, pd.DataFrame],
 
 
 def backtest(engine, dates: list[date] | None = None, method: Method | None = None,
-             window_days: int = 90, horizon_days: int = 90, unverified_weight: float = 0.5,
+             window_days: int = DEFAULT_WINDOW_DAYS, horizon_days: int = DEFAULT_WINDOW_DAYS, unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT,
              step_days: int = 91) -> pd.DataFrame:
     """The back-test on the store's records, for ``dates`` (default :func:`default_dates`)."""
     records = {k: store.load_records(engine, k) for k in ("workshops", "mediators", "tensions")}

@@ -12,6 +12,8 @@ from ui import risk as ui_risk
 
 ui.leave_legacy_pages_mode()
 
+MAPS = ["gap_class", "mediators_per_10k", "mediators_per_1000km2", "commune_distance_km",
+        "workshop_participants_per_10k"]
 MAP_KEY = "coverage_map"
 SEL_KEY = "coverage_cercle"
 lang = ui.current_lang()
@@ -22,7 +24,7 @@ view = ui_risk.current_view()
 base_table = ui_risk.table_for(view)
 as_of = base_table.attrs["as_of"]
 st.caption(ui.tr("coverage.intro", as_of=as_of.strftime("%d/%m/%Y"),
-                 preset=ui.tr(f"risk.preset.{view['preset']}"), n=threshold,
+                 preset=ui.tr(f"risk.preset.{view.preset}"), n=threshold,
                  low=threshold - 1))
 
 # ------------------------------------------------------------------ gap rule
@@ -34,6 +36,10 @@ def _measure_changed():
     st.session_state[ui_cov.COVER_T_KEY] = None          # the other measure's median
 
 
+ui.from_url("measure", ui_cov.MEASURE_KEY, ui.one_of(coverage.COVERAGE_MEASURES))
+ui.from_url("risk", ui_cov.RISK_LEVEL_KEY, ui.one_of(coverage.RISK_LEVELS))
+ui.from_url("cover", ui_cov.COVER_T_KEY, float)
+ui.from_url("map", "coverage_layer", ui.one_of(MAPS))
 ui.localized_selectbox(col_measure, ui.tr("coverage.measure"),
                        list(coverage.COVERAGE_MEASURES), key=ui_cov.MEASURE_KEY,
                        default="mediators_per_10k", on_change=_measure_changed,
@@ -59,6 +65,10 @@ def _medians():
 
 col_reset.button(ui.tr("coverage.medians"), on_click=_medians, key="gap_medians")
 table, gaps = ui_cov.cercle_table(view)
+rule = ui_cov.rule()
+ui.to_url("measure", rule.measure, "mediators_per_10k")
+ui.to_url("risk", st.session_state.get(ui_cov.RISK_LEVEL_KEY), coverage.DEFAULT_RISK_LEVEL)
+ui.to_url("cover", rule.coverage_threshold)
 names = base_table["cercle_fr"]
 if gaps["gap_class"].isna().all():
     st.info(ui.tr("coverage.no_gaps"))
@@ -72,12 +82,11 @@ st.caption(ui.tr("coverage.rule", risk=format_number(r_t, lang) if r_t == int(r_
                  n=int((gaps["gap_class"] == "priority").sum())))
 
 # ------------------------------------------------------------------ map + details
-MAPS = ["gap_class", "mediators_per_10k", "mediators_per_1000km2", "commune_distance_km",
-        "workshop_participants_per_10k"]
 col_pick, col_select = st.columns([2, 2], vertical_alignment="bottom")
 map_key = ui.localized_selectbox(col_pick, ui.tr("coverage.map"), MAPS, key="coverage_layer",
                                  default="gap_class",
                                  format_func=lambda k: t(f"layer.{k}", lang))
+ui.to_url("map", map_key, "gap_class")
 ui.follow_selection(SEL_KEY, MAP_KEY, set(base_table.index))
 selected = ui.cercle_selectbox(col_select, base_table, SEL_KEY)
 
@@ -174,7 +183,7 @@ shown = pd.DataFrame({
                                       for v in ranked["mean_distance_km"]],
 })
 ui.dataframe(shown, hide_index=True, width="stretch", height=420)
-frame = export.coverage_frame(ranked, gaps.attrs, as_of, view["preset"], threshold)
+frame = export.coverage_frame(ranked, gaps.attrs, as_of, view.preset, threshold)
 stamp = as_of.isoformat()
 c1, c2, c3, _ = st.columns([1, 1, 1.3, 1.7])
 c1.download_button(ui.tr("risk.download_csv"), export.to_csv(frame),

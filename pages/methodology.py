@@ -75,11 +75,11 @@ st.markdown(ui.tr("method.backtest_text"))
 view = ui_risk.current_view(base)
 c1, c2, _ = st.columns([1, 1, 2])
 horizon = c1.selectbox(ui.tr("method.horizon"), [30, 60, 90, 180], index=2, key="bt_horizon")
-c2.markdown(ui.tr("method.backtest_view", preset=ui.tr(f"risk.preset.{view['preset']}"),
-                  window=view["window_days"]))
+c2.markdown(ui.tr("method.backtest_view", preset=ui.tr(f"risk.preset.{view.preset}"),
+                  window=view.window_days))
 with st.spinner(ui.tr("method.backtest_running")):
-    bt = ui_risk.backtest(ui.store_token(), view["method"], view["window_days"], int(horizon),
-                          view["unverified_weight"])
+    bt = ui_risk.backtest(ui.store_token(), view.method, view.window_days, int(horizon),
+                          view.unverified_weight)
 if bt.empty:
     st.info(ui.tr("method.backtest_none"))
 else:

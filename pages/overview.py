@@ -1,5 +1,7 @@
 """Overview: national choropleth of the cercles, layer selector, shareable selection."""
 
+from datetime import date
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -29,9 +31,11 @@ table = ui.cercle_indicators().drop(columns=["mediators", "mediators_per_10k"]).
 ui.follow_selection(SEL_KEY, MAP_KEY, set(table.index))
 
 col_layer, col_select, col_tiles = st.columns([2, 2, 1.4], vertical_alignment="bottom")
+ui.from_url("layer", "layer", ui.one_of(LAYERS))
 layer_key = ui.localized_selectbox(col_layer, ui.tr("overview.layer"), list(LAYERS), key="layer",
                                    default=DEFAULT_LAYER,
                                    format_func=lambda k: t(LAYERS[k].label_key, lang))
+ui.to_url("layer", layer_key, DEFAULT_LAYER)
 selected = ui.cercle_selectbox(col_select, table, SEL_KEY)
 online = col_tiles.toggle(ui.tr("overview.tiles"), value=False, help=ui.tr("overview.tiles_help"),
                           key="online_tiles")
@@ -46,8 +50,12 @@ if col_tension.toggle(ui.tr("layer.tensions"), value=True, key="show_tensions",
     first, last = reports["occurred_on"].min(), reports["occurred_on"].max()
     start, end = first, last
     if first < last:
+        ui.from_url("reports", "tension_dates", lambda raw: tuple(
+            min(max(date.fromisoformat(d), first), last) for d in raw.split("/")))
         start, end = col_dates.slider(ui.tr("overview.tension_dates"), first, last, (first, last),
                                       format="DD/MM/YYYY", key="tension_dates")
+        ui.to_url("reports", f"{start.isoformat()}/{end.isoformat()}",
+                  f"{first.isoformat()}/{last.isoformat()}")
     shown_reports = reports[reports["occurred_on"].between(start, end)]
     points = indicators.tension_points(shown_reports)
     col_dates.caption(ui.tr("overview.tension_count", n=len(shown_reports)))
@@ -63,7 +71,7 @@ with col_map:
               returned_objects=["last_active_drawing", "last_object_clicked"],
               feature_group_to_add=maps.selection_layer(units_gdf, selected))
     if layer_key in ("risk_score", "gap_class"):
-        st.caption(ui.tr("overview.risk_note", preset=ui.tr(f"risk.preset.{view['preset']}")))
+        st.caption(ui.tr("overview.risk_note", preset=ui.tr(f"risk.preset.{view.preset}")))
 
 with col_details:
     st.subheader(ui.tr("overview.details"))

@@ -1,8 +1,6 @@
 """Risk: composite risk score per cercle — map by class, explanation, ranking, sensitivity,
 downloads, and the expert-rated context factors."""
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -23,34 +21,18 @@ engine = ui.engine()
 st.title(ui.tr("risk.title"))
 base = ui_risk.base_method()
 factors = context.factors(engine)
-ignored = ui_risk.apply_url(base)
-if ignored:
-    st.warning(ui.tr("risk.url_ignored", params=", ".join(ignored)))
-view = ui_risk.sidebar(base, factors)
-
-# The as-of date: the latest record date unless the user picks another.
+# the period and method are chosen in the shared sidebar panel (ui.risk.panel)
+view = ui_risk.current_view(base)
 latest = ui.cercle_indicators().attrs["as_of"]
-col_date, col_select = st.columns([1, 2], vertical_alignment="bottom")
-
-
-def _on_date():
-    picked = st.session_state["_w_risk_as_of"]
-    st.session_state["risk_as_of"] = None if picked in (None, latest) else picked
-
-
-st.session_state["_w_risk_as_of"] = view["as_of"] or latest
-col_date.date_input(ui.tr("risk.as_of"), key="_w_risk_as_of", on_change=_on_date,
-                    min_value=date(2012, 1, 1), max_value=max(latest, date.today()),
-                    format="DD/MM/YYYY", help=ui.tr("risk.as_of_help"))
-ui_risk.write_url(view, latest)
+col_select, _ = st.columns([2, 1], vertical_alignment="bottom")
 
 table, scores = ui_risk.scores_for(view)
 as_of = table.attrs["as_of"]
 ui.follow_selection(SEL_KEY, MAP_KEY, set(table.index))
 selected = ui.cercle_selectbox(col_select, table, SEL_KEY)
-m = view["method"]
-st.caption(ui.tr("risk.intro", as_of=as_of.strftime("%d/%m/%Y"), window=view["window_days"],
-                 preset=ui.tr(f"risk.preset.{view['preset']}"),
+m = view.method
+st.caption(ui.tr("risk.intro", as_of=as_of.strftime("%d/%m/%Y"), window=view.window_days,
+                 preset=ui.tr(f"risk.preset.{view.preset}"),
                  norm=ui.tr(f"risk.norm.{m.normalisation}"),
                  agg=ui.tr(f"risk.agg.{m.aggregation}")))
 
@@ -152,7 +134,7 @@ elif section == "sensitivity":
     seed = c2.number_input(ui.tr("risk.sens.seed"), 0, 2**31 - 1, robustness.DEFAULT_SEED,
                            key="sens_seed")
     spread = c3.slider(ui.tr("risk.sens.spread"), 0.1, 0.9, 0.5, step=0.1, key="sens_spread")
-    signature = (repr(ui_risk.view_query(view, latest)), str(as_of), ui.store_token(),
+    signature = (repr(view.to_query(latest)), str(as_of), ui.store_token(),
                  int(draws), int(seed), float(spread))
     if c4.button(ui.tr("risk.sens.run"), type="primary", key="sens_run"):
         bar = st.progress(0.0, text=ui.tr("risk.sens.progress", done=0, total=int(draws)))

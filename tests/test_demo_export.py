@@ -7,6 +7,7 @@ import json
 import pandas as pd
 import pytest
 
+from geo.analysis import Analysis
 from geo import demo, export, ingest, store
 from geo.indicators import cercle_indicators
 
@@ -118,7 +119,7 @@ def test_risk_downloads_record_the_method_and_date(demo_engine):
     table, as_of = risk.indicator_table(demo_engine, date(2018, 8, 31), window_days=60)
     method = risk.PRESETS["tensions_first"].apply(risk.method_for(table))
     scores = risk.score(table, method)
-    view = {"preset": "tensions_first", "method": method, "unverified_weight": 0.5}
+    view = Analysis("tensions_first", method, unverified_weight=0.5)
     frame = export.risk_frame(table, scores, view)
     assert len(frame) == 50 and list(frame["rank"][:2]) == [1, 2]
     assert frame["score"].is_monotonic_decreasing

@@ -366,3 +366,30 @@ def test_every_page_works_on_an_empty_store(tmp_path, monkeypatch):
     at.switch_page("pages/risk.py").run()
     at.button(key="sens_run").click().run()
     assert not at.exception
+
+
+def test_a_link_reproduces_the_screen_and_pages_keep_the_view():
+    """Issue 12: every analysis page keeps the whole view in its URL (period, method, its
+    own state, language), a link opened afresh shows the same screen, and moving between
+    pages keeps the view."""
+    at = _app(preset="tensions_first", win="60", asof="2018-08-31", lang="en")
+    at.switch_page("pages/coverage.py").run()
+    at.query_params.update({"measure": "mean_distance_km", "risk": "median",
+                            "map": "commune_distance_km"})
+    at.run()
+    assert not at.exception
+    assert _select(at, "gap_measure").value == "mean_distance_km"
+    assert _select(at, "gap_risk_level").value == "median"
+    assert _select(at, "coverage_layer").value == "commune_distance_km"
+    assert at.session_state["risk_preset"] == "tensions_first"
+    assert at.session_state["risk_window"] == 60
+    assert "31/08/2018" in " ".join(c.value for c in at.caption)
+    # the sidebar panel is the same on every analysis page
+    assert any(d.key == "_w_risk_as_of" for d in at.sidebar.date_input)
+    at.switch_page("pages/overview.py").run()
+    params = dict(at.query_params)
+    assert {k: params.get(k) for k in ("preset", "win", "asof", "lang")} == {
+        "preset": "tensions_first", "win": "60", "asof": "2018-08-31", "lang": "en"}
+    # the overview's own state joins the URL
+    _select(at, "layer").select("risk_score").run()
+    assert dict(at.query_params)["layer"] == "risk_score"

@@ -1,15 +1,19 @@
 """Risk score core on a fixture computed by hand, and its invariants."""
 
+from datetime import date
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
+
+from geo.analysis import Analysis
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.risk import (PRESETS, Indicator, Method, classify, explain, method_for,
-                       method_from_query, method_to_query, normalise, score)
+from geo.risk import (AGGREGATIONS, DEFAULT_INDICATORS, DIMENSIONS, NORMALISATIONS, PRESETS,
+                      Indicator, Method, classify, explain, method_for,
+                       normalise, score)
 
 # Three cercles, two hazard indicators and one coping indicator, no transforms.
 METHOD = Method(indicators=(
@@ -96,19 +100,21 @@ def test_presets_and_shared_views_round_trip():
     tf = PRESETS["tensions_first"].apply(base)
     assert tf.dimension_weights["hazard"] == 2.0 and tf.aggregation == "arithmetic"
     # untouched preset: the URL names the preset only
-    assert method_to_query(tf, "tensions_first") == {"preset": "tensions_first"}
+    assert Analysis("tensions_first", tf).to_query() == {"preset": "tensions_first"}
     changed = tf.replace(indicator_weights={"fatalities": 0.5}, normalisation="rank",
                          dimension_weights={"hazard": 1.5, "vulnerability": 0.0, "coping": 1.0})
-    q = method_to_query(changed, "tensions_first", window_days=60, unverified_weight=0.25)
+    view = Analysis("tensions_first", changed, 60, 0.25, date(2018, 8, 31))
+    q = view.to_query(latest=date(2022, 12, 29))
     assert q == {"preset": "tensions_first", "dw": "1.5-0-1", "iw": "fatalities:0.5",
-                 "norm": "rank", "win": "60", "uw": "0.25"}
-    preset, back, window, uw, ignored = method_from_query(q, base)
-    assert (preset, back, window, uw, ignored) == ("tensions_first", changed, 60, 0.25, [])
+                 "norm": "rank", "win": "60", "uw": "0.25", "asof": "2018-08-31"}
+    assert Analysis.from_query(q, base) == (view, [])
+    assert "asof" not in view.to_query(latest=date(2018, 8, 31))   # the latest date: implied
     # nonsense is ignored, named, and leaves the default
-    preset, m, window, _, ignored = method_from_query(
-        {"preset": "x", "dw": "1-2", "iw": "nope:1", "agg": "max", "win": "-3"}, base)
-    assert (preset, m, window) == ("default", PRESETS["default"].apply(base), 90)
-    assert ignored == ["preset", "dw", "iw", "agg", "win"]
+    back, ignored = Analysis.from_query(
+        {"preset": "x", "dw": "1-2", "iw": "nope:1", "agg": "max", "win": "-3",
+         "asof": "yesterday"}, base)
+    assert back == Analysis.default(base)
+    assert ignored == ["preset", "dw", "iw", "agg", "win", "asof"]
 
 
 def test_regressions_found_by_property_tests():
@@ -196,3 +202,34 @@ def test_command_line_on_the_demo_store(tmp_path):
     scores = [r["score"] for r in rows if r["score"] is not None]
     assert scores == sorted(scores, reverse=True) and rows[0]["rank"] == 1
     assert all(0 <= s <= 10 for s in scores)
+
+
+weights = st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0])
+
+
+@given(preset=st.sampled_from(sorted(PRESETS)), dw=st.lists(weights, min_size=3, max_size=3),
+       iw=st.dictionaries(st.sampled_from([i.column for i in DEFAULT_INDICATORS]), weights),
+       norm=st.sampled_from(NORMALISATIONS), agg=st.sampled_from(AGGREGATIONS),
+       window=st.integers(7, 730), uw=st.floats(0, 1, allow_nan=False),
+       as_of=st.none() | st.dates(date(1997, 1, 1), date(2030, 12, 31)))
+def test_analysis_round_trips_through_the_url_exactly(preset, dw, iw, norm, agg, window, uw,
+                                                      as_of):
+    from hypothesis import assume
+
+    assume(any(dw))                     # all-zero dimension weights are refused
+    base = Method()
+    method = PRESETS[preset].apply(base).replace(
+        indicator_weights=iw, normalisation=norm, aggregation=agg,
+        dimension_weights=dict(zip(DIMENSIONS, dw)))
+    view = Analysis(preset, method, window, uw, as_of)
+    assert Analysis.from_query(view.to_query(), base) == (view, [])
+
+
+def test_a_link_keeps_an_indicator_weight_the_preset_does_not_set():
+    """Regression: the preset was applied to the changed weights, so ?iw= was never written
+    for an indicator the preset leaves alone (any indicator of the default preset)."""
+    base = Method()
+    changed = PRESETS["default"].apply(base).replace(indicator_weights={"fatalities": 2.0})
+    q = Analysis("default", changed).to_query()
+    assert q == {"preset": "default", "iw": "fatalities:2"}
+    assert Analysis.from_query(q, base)[0].method == changed

@@ -36,12 +36,14 @@ def leave_legacy_pages_mode() -> None:
 def language_selector() -> str:
     """Sidebar language switch (French by default); the choice survives page changes.
 
-    The first visit may set it from ``?lang=en``; the choice is then kept in the session.
+    A link may set it (``?lang=en``); the choice is kept in the session and in the URL.
     """
     if LANG_KEY not in st.session_state:
         st.session_state[LANG_KEY] = normalise_language(st.query_params.get("lang"))
+    from_url("lang", LANG_KEY, one_of(LANGUAGES))
     st.sidebar.radio(t("sidebar.language", current_lang()), LANGUAGES, key=LANG_KEY,
                      format_func=LANGUAGE_NAMES.get, horizontal=True)
+    to_url("lang", current_lang(), "fr")
     return current_lang()
 
 
@@ -111,6 +113,42 @@ def bound_widget(widget, label: str, *, key: str, default=None, **kwargs):
         st.session_state[key] = st.session_state[widget_key]
 
     return widget(label, key=widget_key, on_change=_changed, **kwargs)
+
+
+def from_url(param: str, key: str, parse=str) -> None:
+    """Before a widget: when the URL's ``param`` is new (a shared link), put
+    ``parse(value)`` into ``st.session_state[key]`` (a value ``parse`` refuses with
+    ``ValueError`` is left alone). Each URL value is applied once, so that the user's later
+    choices are not overridden."""
+    raw = st.query_params.get(param)
+    seen = f"_url_seen_{param}"
+    if raw is None or st.session_state.get(seen) == raw:
+        return
+    st.session_state[seen] = raw
+    try:
+        st.session_state[key] = parse(raw)
+    except (ValueError, TypeError):
+        pass
+
+
+def to_url(param: str, value, default=None) -> None:
+    """After a widget: keep its value in the URL (removed when it is the default)."""
+    text = None if value is None or value == default else str(value)
+    if text is None:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != text:
+        st.query_params[param] = text
+    st.session_state[f"_url_seen_{param}"] = text
+
+
+def one_of(options):
+    """A ``parse`` for :func:`from_url`: the value must be one of ``options``."""
+    def parse(raw):
+        if raw not in options:
+            raise ValueError(raw)
+        return raw
+    return parse
 
 
 SELECTION_URL = "cercle"

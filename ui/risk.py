@@ -1,9 +1,6 @@
-"""Streamlit glue of the risk score: the view (method, window, as-of date) chosen in the
-sidebar, kept in the session and in the URL, and cached computations.
-
-A *view* is a dict: ``preset, method`` (:class:`geo.risk.Method`), ``window_days``,
-``unverified_weight``, ``as_of`` (a date, or None for the latest record date).
-"""
+"""Streamlit glue of the analysis value (:class:`geo.analysis.Analysis`): the period and the
+score's method chosen in one sidebar panel shared by every page that shows a score or a gap,
+kept in the session and in every page's URL, and cached computations."""
 
 from __future__ import annotations
 
@@ -13,12 +10,14 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import context, indicators, risk, robustness
+from geo import analysis, context, indicators, risk, robustness
+from geo.analysis import Analysis
 from geo.i18n import t
 
 PREFIX = "risk_"
-URL_ASOF = "asof"
 _APPLIED = "_risk_url_applied"
+#: The pages that show a score or a gap: they share the sidebar panel and the URL's view.
+ANALYSIS_PAGES = ("overview", "risk", "coverage", "methodology")
 
 
 def base_method() -> risk.Method:
@@ -34,42 +33,39 @@ def _iw_key(column: str) -> str:
     return f"{PREFIX}iw_{column}"
 
 
-def _set_state(preset: str, method: risk.Method, window: int | None = None,
-               unverified: float | None = None) -> None:
+def _set_state(view: Analysis) -> None:
     ss = st.session_state
-    ss[f"{PREFIX}preset"] = preset
+    ss[f"{PREFIX}preset"] = view.preset
     for dim in risk.DIMENSIONS:
-        ss[_dw_key(dim)] = float(method.dimension_weights.get(dim, 1.0))
-    for ind in method.indicators:
+        ss[_dw_key(dim)] = float(view.method.dimension_weights.get(dim, 1.0))
+    for ind in view.method.indicators:
         ss[_iw_key(ind.column)] = float(ind.weight)
-    ss[f"{PREFIX}norm"] = method.normalisation
-    ss[f"{PREFIX}agg"] = method.aggregation
-    if window is not None:
-        ss[f"{PREFIX}window"] = window
-    if unverified is not None:
-        ss[f"{PREFIX}uw"] = unverified
+    ss[f"{PREFIX}norm"] = view.method.normalisation
+    ss[f"{PREFIX}agg"] = view.method.aggregation
+    ss[f"{PREFIX}window"] = view.window_days
+    ss[f"{PREFIX}uw"] = view.unverified_weight
+    ss[f"{PREFIX}as_of"] = view.as_of
 
 
 def _initialised() -> bool:
     return f"{PREFIX}preset" in st.session_state
 
 
-def current_view(base: risk.Method | None = None) -> dict:
-    """The view in the session (the defaults before the Risk page was opened)."""
+def current_view(base: risk.Method | None = None) -> Analysis:
+    """The analysis value in the session (the default before any was chosen)."""
     base = base or base_method()
     ss = st.session_state
     if not _initialised():
-        return {"preset": risk.DEFAULT_PRESET, "method": risk.PRESETS[risk.DEFAULT_PRESET]
-                .apply(base), "window_days": 90, "unverified_weight": 0.5, "as_of": None}
+        return Analysis.default(base)
     method = risk.Method(
         tuple(risk.dc_replace(i, weight=float(ss.get(_iw_key(i.column), i.weight)))
               for i in base.indicators),
         ss.get(f"{PREFIX}norm", "minmax"), ss.get(f"{PREFIX}agg", "geometric"),
         {d: float(ss.get(_dw_key(d), 1.0)) for d in risk.DIMENSIONS})
-    return {"preset": ss[f"{PREFIX}preset"], "method": method,
-            "window_days": int(ss.get(f"{PREFIX}window", 90)),
-            "unverified_weight": float(ss.get(f"{PREFIX}uw", 0.5)),
-            "as_of": ss.get(f"{PREFIX}as_of")}
+    return Analysis(ss[f"{PREFIX}preset"], method,
+                    int(ss.get(f"{PREFIX}window", analysis.DEFAULT_WINDOW_DAYS)),
+                    float(ss.get(f"{PREFIX}uw", analysis.DEFAULT_UNVERIFIED_WEIGHT)),
+                    ss.get(f"{PREFIX}as_of"))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -78,56 +74,54 @@ def _table(token: tuple, as_of: date | None, window_days: int,
     return indicators.cercle_indicators(ui.engine(), as_of, window_days, unverified_weight)
 
 
-def table_for(view: dict) -> pd.DataFrame:
+def table_for(view: Analysis) -> pd.DataFrame:
     """The indicator table of a view (cached per store content and window)."""
-    return _table(ui.store_token(), view["as_of"], view["window_days"],
-                  view["unverified_weight"])
+    return _table(ui.store_token(), view.as_of, view.window_days, view.unverified_weight)
 
 
-def scores_for(view: dict) -> tuple[pd.DataFrame, risk.Scores]:
+def scores_for(view: Analysis) -> tuple[pd.DataFrame, risk.Scores]:
     """Indicator table and scores of a view (scoring takes a few ms: not cached)."""
     table = table_for(view)
-    return table, risk.score(table, view["method"])
-
-
-def view_query(view: dict, latest: date) -> dict[str, str]:
-    q = risk.method_to_query(view["method"], view["preset"], view["window_days"],
-                             view["unverified_weight"])
-    if view["as_of"] and view["as_of"] != latest:
-        q[URL_ASOF] = view["as_of"].isoformat()
-    return q
+    return table, risk.score(table, view.method)
 
 
 def apply_url(base: risk.Method) -> list[str]:
     """Take the view from the URL when it carries one not applied yet (a shared link), else
     keep the session's; return the names of parameters that were not understood."""
-    keys = (*risk.QUERY_KEYS, URL_ASOF)
-    given = {k: st.query_params[k] for k in keys if k in st.query_params}
+    given = {k: st.query_params[k] for k in analysis.QUERY_KEYS if k in st.query_params}
     signature = repr(sorted(given.items()))
     if _initialised() and (not given or st.session_state.get(_APPLIED) == signature):
         return []
-    preset, method, window, unverified, ignored = risk.method_from_query(given, base)
-    _set_state(preset, method, window, unverified)
-    st.session_state[f"{PREFIX}as_of"] = None
-    if URL_ASOF in given:
-        try:
-            st.session_state[f"{PREFIX}as_of"] = date.fromisoformat(given[URL_ASOF])
-        except ValueError:
-            ignored.append(URL_ASOF)
+    view, ignored = Analysis.from_query(given, base)
+    _set_state(view)
     st.session_state[_APPLIED] = signature
     return ignored
 
 
-def write_url(view: dict, latest: date) -> None:
-    """Put the view into the URL (only what differs from its preset)."""
-    wanted = view_query(view, latest)
-    for k in (*risk.QUERY_KEYS, URL_ASOF):
+def write_url(view: Analysis, latest: date) -> None:
+    """Put the view into the URL (only what differs from its preset and the defaults)."""
+    wanted = view.to_query(latest)
+    for k in analysis.QUERY_KEYS:
         if k in st.query_params and k not in wanted:
             del st.query_params[k]
     for k, v in wanted.items():
         if st.query_params.get(k) != v:
             st.query_params[k] = v
     st.session_state[_APPLIED] = repr(sorted(wanted.items()))
+
+
+def panel(url_path: str) -> None:
+    """The shared period and method panel (sidebar) of the analysis pages, with the view
+    applied from and written to the URL; nothing on the other pages."""
+    if url_path not in ANALYSIS_PAGES:
+        return
+    base = base_method()
+    ignored = apply_url(base)
+    if ignored:
+        st.warning(ui.tr("risk.url_ignored", params=", ".join(ignored)))
+    factors = context.factors(ui.engine())
+    view = sidebar(base, factors)
+    write_url(view, ui.cercle_indicators().attrs["as_of"])
 
 
 def indicator_label(column: str, lang: str, factors: pd.DataFrame | None = None) -> str:
@@ -148,7 +142,8 @@ def sidebar(base: risk.Method, factors: pd.DataFrame) -> dict:
 
     def on_preset():
         preset = st.session_state[f"{PREFIX}preset"]
-        _set_state(preset, risk.PRESETS[preset].apply(base))
+        now = current_view(base)
+        _set_state(now.replace(preset=preset, method=risk.PRESETS[preset].apply(base)))
 
     ui.localized_selectbox(side, ui.tr("risk.preset"), list(risk.PRESETS),
                            key=f"{PREFIX}preset", default=risk.DEFAULT_PRESET,
@@ -157,7 +152,7 @@ def sidebar(base: risk.Method, factors: pd.DataFrame) -> dict:
     side.caption(ui.tr(f"risk.preset.{st.session_state[f'{PREFIX}preset']}.help"))
     for dim in risk.DIMENSIONS:
         ui.bound_widget(side.slider, ui.tr(f"risk.dim.{dim}"), key=_dw_key(dim), default=1.0,
-                        min_value=0.0, max_value=risk.MAX_WEIGHT, step=0.5, format="%.1f")
+                        min_value=0.0, max_value=analysis.MAX_WEIGHT, step=0.5, format="%.1f")
     ui.localized_selectbox(side, ui.tr("risk.normalisation"), list(risk.NORMALISATIONS),
                            key=f"{PREFIX}norm", default="minmax",
                            format_func=lambda k: t(f"risk.norm.{k}", lang))
@@ -170,16 +165,29 @@ def sidebar(base: risk.Method, factors: pd.DataFrame) -> dict:
             for ind in (i for i in base.indicators if i.dimension == dim):
                 ui.bound_widget(st.slider, indicator_label(ind.column, lang, factors),
                                 key=_iw_key(ind.column), default=float(ind.weight),
-                                min_value=0.0, max_value=risk.MAX_WEIGHT, step=0.5,
+                                min_value=0.0, max_value=analysis.MAX_WEIGHT, step=0.5,
                                 format="%.1f")
-    ui.bound_widget(side.number_input, ui.tr("risk.window"), key=f"{PREFIX}window", default=90,
-                    min_value=7, max_value=730, step=15, help=ui.tr("risk.window_help"))
-    ui.bound_widget(side.slider, ui.tr("risk.unverified"), key=f"{PREFIX}uw", default=0.5,
-                    min_value=0.0, max_value=1.0, step=0.05, help=ui.tr("risk.unverified_help"))
+    latest = ui.cercle_indicators().attrs["as_of"]
+
+    def on_date():
+        picked = st.session_state[f"_w_{PREFIX}as_of"]
+        st.session_state[f"{PREFIX}as_of"] = None if picked in (None, latest) else picked
+
+    st.session_state[f"_w_{PREFIX}as_of"] = st.session_state.get(f"{PREFIX}as_of") or latest
+    side.date_input(ui.tr("risk.as_of"), key=f"_w_{PREFIX}as_of", on_change=on_date,
+                    min_value=date(1989, 1, 1), max_value=max(latest, date.today()),
+                    format="DD/MM/YYYY", help=ui.tr("risk.as_of_help"))
+    ui.bound_widget(side.number_input, ui.tr("risk.window"), key=f"{PREFIX}window",
+                    default=analysis.DEFAULT_WINDOW_DAYS,
+                    min_value=analysis.WINDOW_DAYS_RANGE[0],
+                    max_value=analysis.WINDOW_DAYS_RANGE[1], step=15,
+                    help=ui.tr("risk.window_help"))
+    ui.bound_widget(side.slider, ui.tr("risk.unverified"), key=f"{PREFIX}uw",
+                    default=analysis.DEFAULT_UNVERIFIED_WEIGHT, min_value=0.0, max_value=1.0,
+                    step=0.05, help=ui.tr("risk.unverified_help"))
 
     def on_reset():
-        _set_state(risk.DEFAULT_PRESET, risk.PRESETS[risk.DEFAULT_PRESET].apply(base), 90, 0.5)
-        st.session_state[f"{PREFIX}as_of"] = None
+        _set_state(Analysis.default(base))
 
     side.button(ui.tr("risk.reset"), on_click=on_reset, key=f"{PREFIX}reset",
                 icon=":material/restart_alt:")
