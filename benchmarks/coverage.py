@@ -43,8 +43,8 @@ def main():
         demo.ensure_initialised(engine)
         records = {k: store.load_records(engine, k) for k in ("mediators", "workshops")}
     ref = indicators.reference_indicators()
-    coverage.compute(records, ref)                     # reference data loaded once
-    med, worst = timed(lambda: coverage.compute(records, ref), args.runs)
+    coverage.compute(records)                          # reference data loaded once
+    med, worst = timed(lambda: coverage.compute(records), args.runs)
     print(f"coverage, 701 communes, {len(records['mediators'])} mediators: "
           f"median {med:.0f} ms, max {worst:.0f} ms (budget 1000 ms)")
 
@@ -60,7 +60,7 @@ def main():
     extra = pd.DataFrame({"cercle_id": "mli-mopti", "commune_id": None, "status": "active",
                           "latitude": ys[:args.extra], "longitude": xs[:args.extra]})
     big = {**records, "mediators": pd.concat([records["mediators"], extra], ignore_index=True)}
-    med, worst = timed(lambda: coverage.compute(big, ref), max(3, args.runs // 4))
+    med, worst = timed(lambda: coverage.compute(big), max(3, args.runs // 4))
     print(f"coverage, 701 communes, {len(big['mediators'])} mediators (with coordinates): "
           f"median {med:.0f} ms, max {worst:.0f} ms")
 

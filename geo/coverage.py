@@ -41,7 +41,6 @@ Command line: ``python -m geo.coverage [--json] [--risk-threshold X] [--coverage
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 
@@ -50,7 +49,8 @@ import pandas as pd
 import pyproj
 import shapely
 
-from geo import disclosure, units
+from geo import disclosure, reference, settings, units
+from geo.reference import Reference
 from geo.indicators import DAYS_PER_MONTH, PROGRAMME_START
 from geo.records import GROUPS
 
@@ -58,8 +58,7 @@ from geo.records import GROUPS
 #: (Mali spans 10–25° N), central meridian 4° W, WGS 84, metres.
 DISTANCE_CRS = ("+proj=lcc +lat_1=12 +lat_2=22 +lat_0=17 +lon_0=-4 +x_0=0 +y_0=0 "
                 "+datum=WGS84 +units=m +no_defs")
-MIN_COUNT_ENV = "VEILLE_MIN_COUNT"
-DEFAULT_MIN_COUNT = 3
+DEFAULT_MIN_COUNT = settings.DEFAULT_MIN_COUNT
 GAP_CLASSES = ("priority", "watch", "reinforce", "adequate")
 #: Colours of the gap classes (legend, map): red, orange, yellow, grey-green.
 GAP_COLOURS = ("#d7301f", "#fc8d59", "#fee08b", "#91bfdb")
@@ -70,13 +69,10 @@ _TO_METRES = pyproj.Transformer.from_crs("EPSG:4326", DISTANCE_CRS, always_xy=Tr
 
 
 def min_count(configured: int | str | None = None) -> int:
-    """The suppression threshold: ``VEILLE_MIN_COUNT``, else ``configured``, else 3; at least
-    2 (suppression cannot be switched off)."""
-    value = os.environ.get(MIN_COUNT_ENV) or configured or DEFAULT_MIN_COUNT
-    try:
-        return max(2, int(value))
-    except (TypeError, ValueError):
-        return DEFAULT_MIN_COUNT
+    """The suppression threshold of a configured value (see
+    :func:`geo.settings.suppression_threshold`); the deployment's own setting is read once
+    at the edge (:class:`geo.settings.Settings`)."""
+    return settings.suppression_threshold(configured)
 
 
 def to_metres(lon, lat) -> np.ndarray:
@@ -91,29 +87,20 @@ def distance_km(lon1, lat1, lon2, lat2) -> np.ndarray:
     return np.hypot(*(a - b).T) / 1000
 
 
-def commune_population(communes: pd.DataFrame, cercle_population: pd.Series) -> pd.Series:
-    """Estimated population per commune: the cercle's population × the commune's share of
-    the cercle's area (persons; an estimate, see the module docstring)."""
-    area = communes["area_km2"].astype(float)
-    share = area / area.groupby(communes["cercle_id"]).transform("sum")
-    return share * communes["cercle_id"].map(cercle_population).astype(float)
-
-
-def mediator_points(mediators: pd.DataFrame) -> pd.DataFrame:
+def mediator_points(mediators: pd.DataFrame, ref: Reference | None = None) -> pd.DataFrame:
     """Where each active mediator counts for distances (never drawn, never published): the
     representative point of its disclosure zone (:func:`geo.disclosure.zones`) when its
     commune is known, else its cercle's. Its recorded coordinates are not used: no output
     may depend on them (:mod:`geo.disclosure`). ``placed_by`` says which."""
+    ref = ref or reference.load()
     active = mediators[(mediators["status"] != "inactive").to_numpy(dtype=bool)]
-    zone_of = units.commune_zones()
-    zp = units.zone_points()
-    cercles = units.load_cercles().geometry.representative_point()
+    zone_of, zp, cercles = ref.zone_of, ref.zone_points, ref.points["cercle"]
     commune = active["commune_id"].copy()
     lon = pd.to_numeric(active.get("longitude"), errors="coerce")
     lat = pd.to_numeric(active.get("latitude"), errors="coerce")
     guess = commune.isna() & lon.notna() & lat.notna()
     if guess.any():                # coordinates only tell which zone: the commune they are in
-        commune[guess] = units.communes_at(lon[guess].to_numpy(), lat[guess].to_numpy())
+        commune[guess] = ref.communes_at(lon[guess].to_numpy(), lat[guess].to_numpy())
     zone = commune.map(zone_of)
     has_zone = zone.notna().to_numpy()
     cercle_pt = active["cercle_id"].map(cercles)
@@ -143,7 +130,7 @@ class Coverage:
     protected: disclosure.Protected
 
 
-def compute(records: dict[str, pd.DataFrame], reference: pd.DataFrame,
+def compute(records: dict[str, pd.DataFrame], ref: Reference | None = None,
             as_of: date | None = None, threshold: int | None = None) -> Coverage:
     """Coverage measures per cercle, per disclosure zone and per commune.
 
@@ -151,13 +138,13 @@ def compute(records: dict[str, pd.DataFrame], reference: pd.DataFrame,
     ----------
     records : dict
         ``"mediators"`` and ``"workshops"`` frames as from :func:`geo.store.load_records`.
-    reference : DataFrame
-        Per ``cercle_id``: ``population``, ``area_km2`` (e.g.
-        :func:`geo.indicators.reference_indicators`).
+    ref : Reference, optional
+        Units, populations, zones and points (default: :func:`geo.reference.load`).
     as_of : date, optional
         For "months since the last workshop" (default: today).
     threshold : int, optional
-        Suppression threshold ``k`` (default: :func:`min_count`).
+        Suppression threshold ``k`` (default 3; the deployment's is in
+        :class:`geo.settings.Settings`).
 
     Returns
     -------
@@ -176,14 +163,15 @@ def compute(records: dict[str, pd.DataFrame], reference: pd.DataFrame,
         groups_reached, groups``.
     """
     as_of = as_of or date.today()
-    threshold = min_count() if threshold is None else threshold
-    communes = units.load_communes()
-    zone_of = units.commune_zones()
-    population = reference["population"].astype(float)
+    threshold = DEFAULT_MIN_COUNT if threshold is None else threshold
+    ref = ref or reference.load()
+    communes, zone_of = ref.communes, ref.zone_of
+    cercles = ref.cercles
+    population = cercles["population"].astype(float)
     med = records.get("mediators")
     if med is None or med.empty:
         med = pd.DataFrame(columns=["cercle_id", "commune_id", "status", "latitude", "longitude"])
-    points = mediator_points(med)
+    points = mediator_points(med, ref)
 
     z = pd.DataFrame(index=pd.Index(sorted(set(zone_of)), name=None))
     z["cercle_id"] = communes["cercle_id"].groupby(zone_of).first()
@@ -196,21 +184,21 @@ def compute(records: dict[str, pd.DataFrame], reference: pd.DataFrame,
     c["cercle_id"] = communes["cercle_id"]
     c["commune_fr"] = communes["commune_fr"]
     c["zone_id"] = zone_of
-    c["population_est"] = commune_population(communes, population)
+    c["population_est"] = ref.commune_population
     c["mediators"] = c["zone_id"].map(z["mediators"]).astype("int64")
     c["has_mediator"] = c["mediators"] > 0
-    reps = communes.geometry.representative_point()
+    reps = ref.points["commune"]
     c["distance_km"] = _nearest_km(np.column_stack([reps.x, reps.y]),
                                    points[["lon", "lat"]].to_numpy())
 
-    protected = disclosure.protect(z["mediators"], z["cercle_id"], reference.index, threshold)
-    k = pd.DataFrame(index=reference.index)
+    protected = disclosure.protect(z["mediators"], z["cercle_id"], cercles.index, threshold)
+    k = pd.DataFrame(index=cercles.index)
     k["mediators"] = points.groupby("cercle_id").size().reindex(k.index).fillna(0) \
         .astype("int64")
     k["mediators_hidden"] = protected.cercle_hidden.reindex(k.index).fillna(False)
     counted = disclosure.score_count(k["mediators"], k["mediators_hidden"], threshold)
     k["mediators_per_10k"] = counted / population * 1e4
-    k["mediators_per_1000km2"] = counted / reference["area_km2"].astype(float) * 1e3
+    k["mediators_per_1000km2"] = counted / cercles["area_km2"].astype(float) * 1e3
     by = c.groupby("cercle_id")
     k["n_communes"] = by.size().reindex(k.index).fillna(0).astype("int64")
     without = c[~c["has_mediator"]].groupby("cercle_id")
@@ -428,11 +416,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--coverage-threshold", type=float, default=None,
                         help="coverage threshold (default: national median)")
     args = parser.parse_args(argv)
-    engine = store.make_engine()
-    table, as_of = risk.indicator_table(engine, args.as_of)
+    config = settings.Settings.from_environment()
+    engine = store.make_engine(config.database_url)
+    table, as_of = risk.indicator_table(engine, args.as_of, min_count=config.min_count)
     scores = risk.score(table, risk.method_for(table))
     records = {k: store.load_records(engine, k) for k in ("mediators", "workshops")}
-    result = compute(records, indicators.reference_indicators(), as_of)
+    result = compute(records, None, as_of, config.min_count)
     gaps = classify_gaps(scores.score, result.cercles,
                          GapRule(args.measure, args.risk_threshold, args.coverage_threshold))
     shown = published_cercles(result)

@@ -20,7 +20,6 @@ Command line::
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 from datetime import date, datetime, timedelta, timezone
 
@@ -29,6 +28,7 @@ import pandas as pd
 import shapely
 from sqlalchemy.engine import Engine
 
+from geo.settings import Settings
 from geo import context, store, units
 from geo.ingest import ImportReport, Locator, import_frame
 from geo.records import GROUPS
@@ -230,13 +230,14 @@ def load(engine: Engine, seed: int = SEED,
     return reports
 
 
-def ensure_initialised(engine: Engine) -> bool:
-    """Load the demonstration data into a *new* store unless ``VEILLE_DEMO=0``.
+def ensure_initialised(engine: Engine, enabled: bool = True) -> bool:
+    """Load the demonstration data into a *new* store, when ``enabled`` (the deployment's
+    ``demo`` setting, :class:`geo.settings.Settings`; ``VEILLE_DEMO=0`` turns it off).
 
     A store is new when nothing was ever imported into it and its demo was never removed.
     Returns True when the demo was loaded by this call.
     """
-    if os.environ.get("VEILLE_DEMO", "1").strip() == "0":
+    if not enabled:
         return False
     if store.get_meta(engine, "demo_loaded_seed") or store.get_meta(engine, "demo_removed_at"):
         return False
@@ -251,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     if args not in (["load"], ["remove"]):
         print("usage: python -m geo.demo load|remove", file=sys.stderr)
         return 2
-    engine = store.make_engine()
+    engine = store.make_engine(Settings.from_environment().database_url)
     if args == ["load"]:
         if store.demo_in_use(engine):
             print("demonstration data already loaded")

@@ -26,7 +26,8 @@ import pandas as pd
 import shapely
 from sqlalchemy.engine import Engine
 
-from geo import disclosure, store, units
+from geo.settings import Settings
+from geo import disclosure, reference, store, units
 from geo.coverage import gap_label
 from geo.i18n import t
 from geo.indicators import tension_points
@@ -113,7 +114,7 @@ def to_geojson(frame: pd.DataFrame, kind: str) -> bytes:
         placed = tension_points(frame)
         geoms = placed.geometry
     elif kind == "workshops":
-        reps = units.load_cercles().geometry.representative_point()
+        reps = reference.load().points["cercle"]
         geoms = [
             {"type": "Point", "coordinates": [row.longitude, row.latitude]}
             if pd.notna(row.latitude) else reps.get(row.cercle_id)
@@ -273,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
                              "away every cercle's exact count; keep the file inside the team)")
     args = parser.parse_args(argv)
     try:
-        data = export(store.make_engine(), args.kind, args.format, args.hxl, args.restricted)
+        data = export(store.make_engine(Settings.from_environment().database_url), args.kind, args.format, args.hxl, args.restricted)
     except RestrictedExport:
         print(f"{args.kind}: restricted data (exact counts per cercle); add --restricted to "
               "export it for the team's own use", file=sys.stderr)

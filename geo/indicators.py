@@ -15,7 +15,9 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from geo.analysis import DEFAULT_UNVERIFIED_WEIGHT, DEFAULT_WINDOW_DAYS
+from geo.settings import DEFAULT_MIN_COUNT
 from geo import context, disclosure, store, units
+from geo import reference as reference_module
 
 #: Identity columns of the table (the rest are indicators).
 ID_COLUMNS = ["cercle_id", "cercle_fr", "region_id", "region_fr", "population_type"]
@@ -55,14 +57,16 @@ def field_counts(records: dict[str, pd.DataFrame], index: pd.Index) -> pd.DataFr
         out["mediators"] = med[med["status"] != "inactive"].groupby("cercle_id").size()
     ten = records.get("tensions")
     if ten is not None and len(ten):
-        out["tension_reports"] = ten[ten["verification"] != "false"].groupby("cercle_id").size()
+        out["tension_reports"] = counted_reports(ten).groupby("cercle_id").size()
     for col in FIELD_COLUMNS:
         out[col] = out[col].fillna(0).astype("int64") if col in out else 0
     return out[FIELD_COLUMNS]
 
 
 def cercle_indicators(engine: Engine | None = None, as_of: date | None = None,
-                      window_days: int = DEFAULT_WINDOW_DAYS, unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT) -> pd.DataFrame:
+                      window_days: int = DEFAULT_WINDOW_DAYS,
+                      unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT,
+                      min_count: int | None = None) -> pd.DataFrame:
     """Indicators per cercle: the one table every page and the risk score read.
 
     Returns
@@ -93,19 +97,23 @@ def cercle_indicators(engine: Engine | None = None, as_of: date | None = None,
     table["workshop_participants_per_10k"] = table["workshop_participants"] / pop * PER_10K
     table["mediators_per_10k"] = table["mediators"] / pop * PER_10K
     return with_window(table, records, as_of or default_as_of(records), window_days,
-                       unverified_weight, context.ratings(engine) if engine is not None else None)
+                       unverified_weight, context.ratings(engine) if engine is not None else None,
+                       min_count)
 
 
 def with_window(table: pd.DataFrame, records: dict[str, pd.DataFrame], as_of: date,
-                window_days: int = DEFAULT_WINDOW_DAYS, unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT,
-                ratings: pd.DataFrame | None = None) -> pd.DataFrame:
+                window_days: int = DEFAULT_WINDOW_DAYS,
+                unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT,
+                ratings: pd.DataFrame | None = None, min_count: int | None = None
+                ) -> pd.DataFrame:
     """``table`` (reference columns, indexed by ``cercle_id``) joined with the indicators of
     :func:`window_indicators` as of ``as_of`` and the context ratings (one column per factor,
     as from :func:`geo.context.ratings`) as ``context_<factor_id>`` columns; the window and
     the factor ids go into ``attrs``. The app and the back-test both build their table here.
     """
     table = table.join(window_indicators(records, table["population"], as_of, window_days,
-                                         unverified_weight, table.get("n_communes")))
+                                         unverified_weight, table.get("n_communes"),
+                                         min_count))
     factor_ids: list[str] = []
     if ratings is not None:
         factor_ids = list(ratings.columns)
@@ -114,21 +122,14 @@ def with_window(table: pd.DataFrame, records: dict[str, pd.DataFrame], as_of: da
     return table
 
 
-def tension_points(reports: pd.DataFrame) -> gpd.GeoDataFrame:
+def tension_points(reports: pd.DataFrame, reference=None) -> gpd.GeoDataFrame:
     """Where to draw each tension report: never more precisely than its location precision.
 
     ``exact`` reports at their coordinates; ``commune``, ``cercle`` and ``region`` reports at
-    the representative point of that unit (a point inside it). Returns a GeoDataFrame in
-    EPSG:4326 with the report columns and ``geometry``.
+    the representative point of that unit (:attr:`geo.reference.Reference.points`). Returns a
+    GeoDataFrame in EPSG:4326 with the report columns and ``geometry``.
     """
-    cercles = units.load_cercles()
-    communes = units.load_communes()
-    regions = units.load_regions()
-    reps = {
-        "commune": communes.geometry.representative_point(),
-        "cercle": cercles.geometry.representative_point(),
-        "region": regions.geometry.representative_point(),
-    }
+    reps = (reference or reference_module.load()).points
     order = ["exact", "commune", "cercle", "region"]
     geoms = []
     for row in reports.itertuples(index=False):
@@ -139,12 +140,20 @@ def tension_points(reports: pd.DataFrame) -> gpd.GeoDataFrame:
         else:
             for level, code in (("commune", row.commune_id), ("cercle", row.cercle_id),
                                 ("region", row.region_id)):
-                if code and order.index(level) >= order.index(prec):
+                if isinstance(code, str) and order.index(level) >= order.index(prec):
                     point = reps[level].get(code)
                     if point is not None:
                         break
         geoms.append(point)
     return gpd.GeoDataFrame(reports.reset_index(drop=True), geometry=geoms, crs="EPSG:4326")
+
+
+def counted_reports(tensions: pd.DataFrame) -> pd.DataFrame:
+    """The reports that count: all but those verified as false (the one place that rule is
+    written; unverified ones count, weighted where a weight applies)."""
+    if tensions is None or not len(tensions):
+        return tensions
+    return tensions[(tensions["verification"] != "false").to_numpy(dtype=bool)]
 
 
 # --------------------------------------------------------------------------- windowed indicators
@@ -217,15 +226,13 @@ def window_indicators(records: dict[str, pd.DataFrame], population: pd.Series, a
     * ``months_since_workshop`` -- months from the last session started on or before ``as_of``
       (from :data:`PROGRAMME_START` when the cercle never had one).
     """
-    from geo.coverage import min_count as configured_min_count
-
-    min_count = configured_min_count() if min_count is None else min_count
+    min_count = DEFAULT_MIN_COUNT if min_count is None else min_count
     index = population.index
     pop = population.astype(float)
     out = pd.DataFrame(index=index)
     ten = _frame(records, "tensions")
-    ten = ten[(ten["verification"] != "false").to_numpy(dtype=bool)
-              & (_age_days(ten["occurred_on"], as_of) >= 0)]
+    ten = counted_reports(ten)
+    ten = ten[(_age_days(ten["occurred_on"], as_of) >= 0)]
     ten = ten.assign(weight=(ten["severity"] * ten["verification"].map(
         lambda v: 1.0 if v == "verified" else unverified_weight)).astype(float))
     age = _age_days(ten["occurred_on"], as_of)

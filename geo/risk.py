@@ -40,6 +40,7 @@ from dataclasses import replace as dc_replace
 import numpy as np
 import pandas as pd
 
+from geo.settings import Settings
 from geo.analysis import DEFAULT_UNVERIFIED_WEIGHT, DEFAULT_WINDOW_DAYS, MAX_WEIGHT  # noqa: F401
 
 DIMENSIONS = ("hazard", "vulnerability", "coping")
@@ -389,13 +390,13 @@ HIDDEN_FLAGS = {"mediators_active_per_10k": "mediators_active_hidden"}
 
 
 def indicator_table(engine, as_of=None, window_days: int = DEFAULT_WINDOW_DAYS,
-                    unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT
-                    ) -> tuple[pd.DataFrame, object]:
+                    unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT,
+                    min_count: int | None = None) -> tuple[pd.DataFrame, object]:
     """The indicator table the score reads (:func:`geo.indicators.cercle_indicators`) and the
     as-of date it was computed for."""
     from geo.indicators import cercle_indicators
 
-    table = cercle_indicators(engine, as_of, window_days, unverified_weight)
+    table = cercle_indicators(engine, as_of, window_days, unverified_weight, min_count)
     return table, table.attrs["as_of"]
 
 
@@ -431,7 +432,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--window-days", type=int, default=DEFAULT_WINDOW_DAYS)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    table, as_of = indicator_table(store.make_engine(), args.as_of, args.window_days)
+    config = Settings.from_environment()
+    table, as_of = indicator_table(store.make_engine(config.database_url), args.as_of,
+                                   args.window_days, min_count=config.min_count)
     rows = scores_records(score(table, method_for(table)))
     if args.json:
         print(json.dumps(rows, ensure_ascii=False))

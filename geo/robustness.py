@@ -150,7 +150,7 @@ def reports_between(tensions: pd.DataFrame, index: pd.Index, start: date, end: d
     """Reports (not verified false) per cercle with start < occurred_on <= end."""
     if tensions is None or tensions.empty:
         return pd.Series(0, index=index, dtype=float)
-    t = tensions[(tensions["verification"] != "false").to_numpy(dtype=bool)]
+    t = indicators.counted_reports(tensions)
     when = t["occurred_on"]
     t = t[(when > start).to_numpy(dtype=bool) & (when <= end).to_numpy(dtype=bool)]
     return t.groupby("cercle_id").size().reindex(index).fillna(0).astype(float)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import operator
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -24,10 +23,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from geo import personal
+from geo.settings import Settings
 from geo.records import FIELDS, FINER_THAN, GROUPS, ID_FIELD, KINDS, REJECTED_ROW_DROP
 
-DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "var" / "veille.sqlite"
-ENV_URL = "VEILLE_DATABASE_URL"
 
 metadata = sa.MetaData()
 
@@ -231,12 +229,11 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def database_url(configured: str | None = None) -> str:
-    """The URL in force: environment, then ``configured`` (app secrets), then SQLite."""
-    url = os.environ.get(ENV_URL) or configured
-    if url:
-        return url
-    DEFAULT_DB_PATH.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{DEFAULT_DB_PATH}"
+    """``configured`` or the embedded SQLite file (the environment is read at the edge:
+    :class:`geo.settings.Settings`)."""
+    if configured:
+        return configured
+    return Settings.from_environment(environ={}).database_url
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -258,8 +255,8 @@ def _sqlite_begin(conn) -> None:
 
 
 def make_engine(url: str | None = None) -> Engine:
-    """Create an engine for ``url`` (default: :func:`database_url`) and bring its schema up to
-    date."""
+    """Create an engine for ``url`` (default: the embedded SQLite file; a deployment's URL
+    comes from :class:`geo.settings.Settings`) and bring its schema up to date."""
     url = url or database_url()
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 30})

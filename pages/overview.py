@@ -42,7 +42,7 @@ online = col_tiles.toggle(ui.tr("overview.tiles"), value=False, help=ui.tr("over
 
 # Tension reports: one point layer over any choropleth, filtered by date of occurrence.
 reports = ui.records("tensions")
-reports = reports[reports["verification"] != "false"]
+reports = indicators.counted_reports(reports)
 points = None
 col_tension, col_dates = st.columns([1, 3], vertical_alignment="bottom")
 if col_tension.toggle(ui.tr("layer.tensions"), value=True, key="show_tensions",

@@ -48,7 +48,7 @@ def test_nearest_distance_from_communes_is_to_the_zone_point():
                               "status": ["active"], "latitude": [mopti.y],
                               "longitude": [mopti.x]})
     ref = indicators.reference_indicators()
-    result = coverage.compute({"mediators": mediators}, ref)
+    result = coverage.compute({"mediators": mediators})
     c = result.communes
     zone = zone_of["mli-mopti-mopti-commune"]
     zx, zy = zp.at[zone, "lon"], zp.at[zone, "lat"]
@@ -58,7 +58,7 @@ def test_nearest_distance_from_communes_is_to_the_zone_point():
     assert set(c.index[c["has_mediator"]]) == set(zone_of.index[zone_of == zone])
     assert result.cercles.at["mli-mopti", "mediators"] == 1
     # nobody anywhere: no distance at all (no data, not zero)
-    empty = coverage.compute({"mediators": mediators.iloc[:0]}, ref)
+    empty = coverage.compute({"mediators": mediators.iloc[:0]})
     assert empty.communes["distance_km"].isna().all()
     assert empty.cercles["mean_distance_km"].isna().all()
 
@@ -78,15 +78,19 @@ def test_mediator_placed_at_its_zone_point_never_at_its_coordinates():
     assert (points.loc[0, "lon"], points.loc[0, "lat"]) != (-0.1, 16.3)
 
 
-def test_suppression_threshold_is_a_setting(monkeypatch):
-    monkeypatch.delenv(coverage.MIN_COUNT_ENV, raising=False)
-    assert coverage.min_count() == 3 and coverage.min_count(5) == 5
-    monkeypatch.setenv(coverage.MIN_COUNT_ENV, "4")
-    assert coverage.min_count(5) == 4               # the deployment's setting wins
-    monkeypatch.setenv(coverage.MIN_COUNT_ENV, "zero")
-    assert coverage.min_count() == 3
-    monkeypatch.setenv(coverage.MIN_COUNT_ENV, "1")
-    assert coverage.min_count() == 2                # suppression cannot be switched off
+def test_suppression_threshold_is_a_setting_read_at_the_edge():
+    from geo.settings import Settings
+
+    assert Settings.from_environment(environ={}).min_count == 3
+    assert Settings.from_environment({"min_count": 5}, environ={}).min_count == 5
+    # the deployment's environment wins over the secrets
+    assert Settings.from_environment({"min_count": 5}, {"VEILLE_MIN_COUNT": "4"}).min_count == 4
+    assert Settings.from_environment(environ={"VEILLE_MIN_COUNT": "zero"}).min_count == 3
+    # suppression cannot be switched off
+    assert Settings.from_environment(environ={"VEILLE_MIN_COUNT": "1"}).min_count == 2
+    config = Settings.from_environment(environ={"VEILLE_DATABASE_URL": "sqlite:///x.db",
+                                                "VEILLE_DEMO": "0"})
+    assert (config.database_url, config.demo) == ("sqlite:///x.db", False)
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +103,7 @@ def demo_store(tmp_path_factory):
 def test_counts_reconcile_with_the_store(demo_store):
     records = {k: store.load_records(demo_store, k) for k in ("mediators", "workshops")}
     ref = indicators.reference_indicators()
-    result = coverage.compute(records, ref)
+    result = coverage.compute(records)
     k, c = result.cercles, result.communes
     med = records["mediators"]
     active = med[med["status"] != "inactive"]
@@ -125,7 +129,7 @@ def test_counts_reconcile_with_the_store(demo_store):
 
 def test_commune_table_never_shows_small_counts(demo_store):
     records = {"mediators": store.load_records(demo_store, "mediators")}
-    result = coverage.compute(records, indicators.reference_indicators(), threshold=3)
+    result = coverage.compute(records, None, threshold=3)
     table = coverage.commune_table(result)
     exact = result.communes["mediators"]
     assert set(table["zone_mediators"]) & {"1", "2"} == set()
@@ -200,7 +204,7 @@ def test_coverage_downloads_record_the_rule(demo_store):
     table, as_of = risk.indicator_table(demo_store, date(2018, 8, 31))
     scores = risk.score(table, risk.method_for(table))
     records = {k: store.load_records(demo_store, k) for k in ("mediators", "workshops")}
-    result = coverage.compute(records, indicators.reference_indicators(), as_of)
+    result = coverage.compute(records, None, as_of)
     gaps = coverage.classify_gaps(scores.score, result.cercles,
                                   coverage.GapRule("mediators_per_10k", 5.0, 1.0))
     ranked = coverage.published_cercles(result).join(gaps[["risk_score", "gap_class",
@@ -241,3 +245,55 @@ def test_gap_names_say_what_the_rule_is():
                          index=["a", "b"])
     gaps = coverage.classify_gaps(scores, cover, coverage.GapRule(coverage_threshold=1.0))
     assert gaps["gap_class"].tolist() == ["reinforce", "priority"]
+
+
+def _tiny_reference():
+    """Two cercles on a 0.1° grid at 17° N: c1 (communes a, b; 20,000 people), c2 (commune a;
+    5,000 people); every commune its own zone, at its centre."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from geo.reference import Reference
+
+    x0, y0 = -4.0, 17.0
+    cells = {"c1-a": (0, "c1"), "c1-b": (1, "c1"), "c2-a": (2, "c2")}
+    communes = gpd.GeoDataFrame(
+        {"cercle_id": [c for _, c in cells.values()], "commune_fr": list(cells),
+         "area_km2": [100.0] * 3},
+        geometry=[box(x0 + 0.1 * i, y0, x0 + 0.1 * (i + 1), y0 + 0.1) for i, _ in cells.values()],
+        index=list(cells), crs="EPSG:4326")
+    cercles = gpd.GeoDataFrame(
+        {"cercle_fr": ["C1", "C2"], "region_id": ["R", "R"], "population": [20_000, 5_000],
+         "area_km2": [200.0, 100.0]},
+        geometry=[box(x0, y0, x0 + 0.2, y0 + 0.1), box(x0 + 0.2, y0, x0 + 0.3, y0 + 0.1)],
+        index=["c1", "c2"], crs="EPSG:4326")
+    regions = gpd.GeoDataFrame({"region_fr": ["R"]}, geometry=[box(x0, y0, x0 + 0.3, y0 + 0.1)],
+                               index=["R"], crs="EPSG:4326")
+    centre = communes.geometry.centroid
+    zone_points = pd.DataFrame({"lon": centre.x, "lat": centre.y, "area_km2": 100.0,
+                                "n_communes": 1}, index=communes.index)
+    return Reference(regions, cercles, communes, pd.Series(communes.index, index=communes.index),
+                     zone_points)
+
+
+def test_coverage_on_a_hand_made_reference():
+    ref = _tiny_reference()
+    mediators = pd.DataFrame({"cercle_id": ["c1"] * 3, "commune_id": ["c1-a"] * 3,
+                              "status": ["active"] * 3, "latitude": [None] * 3,
+                              "longitude": [None] * 3})
+    result = coverage.compute({"mediators": mediators}, ref, threshold=3)
+    k, c = result.cercles, result.communes
+    assert k["mediators"].tolist() == [3, 0] and not k["mediators_hidden"].any()
+    assert k["mediators_per_10k"].tolist() == pytest.approx([1.5, 0.0])     # 3 / 20,000
+    assert k["communes_without_mediator"].tolist() == [1, 1]
+    assert k["population_without_mediator"].tolist() == pytest.approx([10_000, 5_000])
+    zx, zy = ref.zone_points["lon"], ref.zone_points["lat"]
+    d_b = coverage.distance_km([zx["c1-b"]], [zy["c1-b"]], [zx["c1-a"]], [zy["c1-a"]])[0]
+    d_c = coverage.distance_km([zx["c2-a"]], [zy["c2-a"]], [zx["c1-a"]], [zy["c1-a"]])[0]
+    assert d_b == pytest.approx(10.64, abs=0.05) and d_c == pytest.approx(2 * d_b, rel=1e-3)
+    assert c["distance_km"].tolist() == pytest.approx([0.0, d_b, d_c], abs=1e-6)
+    assert k.at["c1", "mean_distance_km"] == pytest.approx(d_b / 2)   # half the people at 0
+    # two mediators only: a hidden count, entering the rate as the stand-in 1.5
+    two = coverage.compute({"mediators": mediators.iloc[:2]}, ref, threshold=3)
+    assert bool(two.cercles.at["c1", "mediators_hidden"])
+    assert two.cercles.at["c1", "mediators_per_10k"] == pytest.approx(1.5 / 20_000 * 1e4)

@@ -340,8 +340,9 @@ def test_context_factors_are_rated_and_added_with_who(tmp_path, monkeypatch):
     assert not at.exception                  # a factor without descriptions still renders
     assert any("Déplacements de population" in s.value for s in at.success)
     from geo import context, store
+    from geo.settings import Settings
 
-    engine = store.make_engine()
+    engine = store.make_engine(Settings.from_environment().database_url)
     assert context.factors(engine).at["deplacements_de_population", "created_by"] == "EF / DAE"
 
 

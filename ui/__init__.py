@@ -14,6 +14,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from sqlalchemy.engine import Engine
 
 from geo import assets, demo, indicators, store, units
+from geo.settings import Settings
 from geo.i18n import (LANGUAGE_NAMES, LANGUAGES, format_number, format_significant,
                       normalise_language, t)
 
@@ -257,24 +258,29 @@ def install_assets() -> None:
     assets.install_static_assets()
 
 
-def _configured_url() -> str | None:
+def settings() -> Settings:
+    """The deployment's settings, read at this edge (the environment, then the app's secrets
+    ``.streamlit/secrets.toml``, then the defaults: :class:`geo.settings.Settings`) and passed
+    to ``geo``; cheap enough to read on every run, so a changed secret is seen at once."""
     try:
-        return st.secrets.get("database_url")
-    except Exception:  # noqa: BLE001 - no secrets file: the embedded default applies
-        return None
+        secrets = dict(st.secrets)
+    except Exception:  # noqa: BLE001 - no secrets file: the defaults apply
+        secrets = {}
+    return Settings.from_environment(secrets)
 
 
 @st.cache_resource(show_spinner=False)
-def _engine(url: str) -> Engine:
+def _engine(url: str, with_demo: bool) -> Engine:
     engine = store.make_engine(url)
-    demo.ensure_initialised(engine)
+    demo.ensure_initialised(engine, with_demo)
     return engine
 
 
 def engine() -> Engine:
-    """The record store (``VEILLE_DATABASE_URL``, secrets' ``database_url``, or SQLite),
-    with the demonstration data loaded into a new store unless ``VEILLE_DEMO=0``."""
-    return _engine(store.database_url(_configured_url()))
+    """The record store of :func:`settings`, with the demonstration data loaded into a new
+    store unless the demo is switched off."""
+    config = settings()
+    return _engine(config.database_url, config.demo)
 
 
 def store_token() -> tuple:
@@ -284,7 +290,7 @@ def store_token() -> tuple:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _indicators(token: tuple) -> pd.DataFrame:
-    return indicators.cercle_indicators(engine())
+    return indicators.cercle_indicators(engine(), min_count=settings().min_count)
 
 
 def cercle_indicators() -> pd.DataFrame:

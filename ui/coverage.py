@@ -21,7 +21,7 @@ COVER_T_KEY = "gap_coverage_threshold"
 @st.cache_data(show_spinner=False, max_entries=8)
 def _result(token: tuple, as_of: date, threshold: int) -> coverage.Coverage:
     records = {k: ui.records(k) for k in ("mediators", "workshops")}
-    return coverage.compute(records, indicators.reference_indicators(), as_of, threshold)
+    return coverage.compute(records, None, as_of, threshold)
 
 
 def result(as_of: date) -> coverage.Coverage:
@@ -30,12 +30,8 @@ def result(as_of: date) -> coverage.Coverage:
 
 
 def min_count() -> int:
-    """Suppression threshold: ``VEILLE_MIN_COUNT``, else secrets ``min_count``, else 3."""
-    try:
-        configured = st.secrets.get("min_count")
-    except Exception:  # noqa: BLE001 - no secrets file: the default applies
-        configured = None
-    return coverage.min_count(configured)
+    """Suppression threshold of the deployment (:func:`ui.settings`)."""
+    return ui.settings().min_count
 
 
 def rule() -> coverage.GapRule:

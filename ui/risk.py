@@ -71,7 +71,8 @@ def current_view(base: risk.Method | None = None) -> Analysis:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _table(token: tuple, as_of: date | None, window_days: int,
            unverified_weight: float) -> pd.DataFrame:
-    return indicators.cercle_indicators(ui.engine(), as_of, window_days, unverified_weight)
+    return indicators.cercle_indicators(ui.engine(), as_of, window_days, unverified_weight,
+                                        ui.settings().min_count)
 
 
 def table_for(view: Analysis) -> pd.DataFrame:

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from geo.settings import Settings
 from geo import store
 from geo.i18n import t
 from geo.ingest.importer import import_file
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         print(t("ingest.refused.file_unreadable", args.lang, file=args.file), file=sys.stderr)
         return 2
     try:
-        engine = store.make_engine()
+        engine = store.make_engine(Settings.from_environment().database_url)
         report = import_file(engine, args.kind, data, args.file.name, dry_run=args.dry_run)
     except ImportRefused as exc:
         print(exc.message(args.lang), file=sys.stderr)
