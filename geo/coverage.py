@@ -51,7 +51,7 @@ import shapely
 
 from geo import disclosure, reference, settings, units
 from geo.reference import Reference
-from geo.indicators import DAYS_PER_MONTH, PROGRAMME_START
+from geo.indicators import active_mediators, months_since_workshop
 from geo.records import GROUPS
 
 #: Projected CRS for distances: Lambert conformal conic, standard parallels 12° N and 22° N
@@ -87,13 +87,14 @@ def distance_km(lon1, lat1, lon2, lat2) -> np.ndarray:
     return np.hypot(*(a - b).T) / 1000
 
 
-def mediator_points(mediators: pd.DataFrame, ref: Reference | None = None) -> pd.DataFrame:
+def mediator_points(mediators: pd.DataFrame, ref: Reference | None = None,
+                    as_of: date | None = None) -> pd.DataFrame:
     """Where each active mediator counts for distances (never drawn, never published): the
     representative point of its disclosure zone (:func:`geo.disclosure.zones`) when its
     commune is known, else its cercle's. Its recorded coordinates are not used: no output
     may depend on them (:mod:`geo.disclosure`). ``placed_by`` says which."""
     ref = ref or reference.load()
-    active = mediators[(mediators["status"] != "inactive").to_numpy(dtype=bool)]
+    active = active_mediators(mediators, as_of)
     zone_of, zp, cercles = ref.zone_of, ref.zone_points, ref.points["cercle"]
     commune = active["commune_id"].copy()
     lon = pd.to_numeric(active.get("longitude"), errors="coerce")
@@ -171,7 +172,7 @@ def compute(records: dict[str, pd.DataFrame], ref: Reference | None = None,
     med = records.get("mediators")
     if med is None or med.empty:
         med = pd.DataFrame(columns=["cercle_id", "commune_id", "status", "latitude", "longitude"])
-    points = mediator_points(med, ref)
+    points = mediator_points(med, ref, as_of)
 
     z = pd.DataFrame(index=pd.Index(sorted(set(zone_of)), name=None))
     z["cercle_id"] = communes["cercle_id"].groupby(zone_of).first()
@@ -262,7 +263,7 @@ def _workshop_coverage(workshops: pd.DataFrame | None, population: pd.Series,
         out["workshop_participants"] = 0
         out["workshop_participants_per_10k"] = 0.0
         out["women_share"] = out["youth_share"] = np.nan
-        out["months_since_workshop"] = (as_of - PROGRAMME_START).days / DAYS_PER_MONTH
+        out["months_since_workshop"] = months_since_workshop(None, out.index, as_of)
         out["groups_reached"] = 0
         out["groups"] = ""
         return out
@@ -275,10 +276,7 @@ def _workshop_coverage(workshops: pd.DataFrame | None, population: pd.Series,
             participants.where(participants > 0)
         out["youth_share"] = g["youth"].sum(min_count=1).reindex(out.index) / \
             participants.where(participants > 0)
-    last = g["start_date"].max().reindex(out.index)
-    out["months_since_workshop"] = [
-        ((as_of - (d if d is not None and not pd.isna(d) else PROGRAMME_START)).days
-         / DAYS_PER_MONTH) for d in last]
+    out["months_since_workshop"] = months_since_workshop(ws, out.index, as_of)
     reached = (g[list(GROUPS)].sum(min_count=1).reindex(out.index).fillna(0) > 0)
     out["groups_reached"] = reached.sum(axis=1).astype("int64")
     out["groups"] = [";".join(gr for gr in GROUPS if row[gr]) for _, row in reached.iterrows()]

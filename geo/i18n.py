@@ -80,7 +80,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "overview.unknown_cercle": "Le cercle « {code} » indiqué dans l'adresse n'existe pas.",
         "overview.communes": "Communes ({n})",
         "overview.meta": "Région : {region} · code {code}",
-        "overview.field_counts": "**Terrain** — sessions d'atelier : {sessions}, participants : {participants} · médiateurs actifs : {mediators} ({per10k} pour 10 000 hab.) · signalements : {reports}",
+        "overview.field_counts": "**Terrain au {as_of}** — sessions d'atelier : {sessions}, participants : {participants} · médiateurs actifs : {mediators} ({per10k} pour 10 000 hab.) · signalements des {window} derniers jours : {reports}",
         "overview.estimate_note": "Population estimée : aucun chiffre provisoire du RGPH 2009 "
                                   "n'a été trouvé pour ce cercle ; le total régional est exact "
                                   "et a été réparti au prorata.",
@@ -268,7 +268,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "overview.unknown_cercle": "The cercle \"{code}\" given in the address does not exist.",
         "overview.communes": "Communes ({n})",
         "overview.meta": "Region: {region} · code {code}",
-        "overview.field_counts": "**Field** — workshop sessions: {sessions}, participants: {participants} · active mediators: {mediators} ({per10k} per 10,000 people) · reports: {reports}",
+        "overview.field_counts": "**Field as of {as_of}** — workshop sessions: {sessions}, participants: {participants} · active mediators: {mediators} ({per10k} per 10,000 people) · reports in the last {window} days: {reports}",
         "overview.estimate_note": "Estimated population: no provisional RGPH 2009 figure was "
                                   "found for this cercle; the regional total is exact and was "
                                   "split pro rata.",

@@ -54,7 +54,7 @@ def field_counts(records: dict[str, pd.DataFrame], index: pd.Index) -> pd.DataFr
         out["workshop_youth"] = g["youth"].sum(min_count=1)
     med = records.get("mediators")
     if med is not None and len(med):
-        out["mediators"] = med[med["status"] != "inactive"].groupby("cercle_id").size()
+        out["mediators"] = active_mediators(med).groupby("cercle_id").size()
     ten = records.get("tensions")
     if ten is not None and len(ten):
         out["tension_reports"] = counted_reports(ten).groupby("cercle_id").size()
@@ -79,8 +79,6 @@ def cercle_indicators(engine: Engine | None = None, as_of: date | None = None,
         * ``density`` -- persons per km² = population / area_km2;
         * ``n_communes`` -- number of communes (ADM3) in the cercle;
         * :data:`FIELD_COLUMNS` -- all-time counts from the store (0 without records);
-        * ``workshop_participants_per_10k`` and ``mediators_per_10k`` -- those counts per
-          10,000 people = count / population × 10,000;
         * the hazard and coping indicators of :func:`window_indicators` as of ``as_of``
           (default: the latest record date, see :func:`default_as_of`) over ``window_days``;
         * ``context_<factor_id>`` -- the expert rating in force (0–10, NaN when unrated) of
@@ -93,9 +91,6 @@ def cercle_indicators(engine: Engine | None = None, as_of: date | None = None,
     records = ({k: store.load_records(engine, k) for k in ("workshops", "mediators", "tensions")}
                if engine is not None else {})
     table = table.join(field_counts(records, table.index))
-    pop = table["population"].astype(float)
-    table["workshop_participants_per_10k"] = table["workshop_participants"] / pop * PER_10K
-    table["mediators_per_10k"] = table["mediators"] / pop * PER_10K
     return with_window(table, records, as_of or default_as_of(records), window_days,
                        unverified_weight, context.ratings(engine) if engine is not None else None,
                        min_count)
@@ -146,6 +141,29 @@ def tension_points(reports: pd.DataFrame, reference=None) -> gpd.GeoDataFrame:
                         break
         geoms.append(point)
     return gpd.GeoDataFrame(reports.reset_index(drop=True), geometry=geoms, crs="EPSG:4326")
+
+
+def active_mediators(mediators: pd.DataFrame, as_of: date | None = None) -> pd.DataFrame:
+    """The mediators that count as of a date: active, and trained on or before ``as_of``
+    (a mediator whose training date is unknown counts). The one definition, for the score
+    and for coverage."""
+    if mediators is None or not len(mediators):
+        return mediators
+    keep = (mediators["status"] != "inactive").to_numpy(dtype=bool)
+    if as_of is not None and "trained_on" in mediators:
+        keep = keep & ~(_age_days(mediators["trained_on"], as_of) < 0)
+    return mediators[keep]
+
+
+def months_since_workshop(workshops: pd.DataFrame, index: pd.Index, as_of: date) -> pd.Series:
+    """Months (of 365.25 / 12 days) from each cercle's last session started on or before
+    ``as_of`` to ``as_of``; from :data:`PROGRAMME_START` for a cercle that never had one (a
+    known absence, not missing data). The one definition, for the score and for coverage."""
+    ws = _frame({"workshops": workshops} if workshops is not None else {}, "workshops")
+    ws = ws[_age_days(ws["start_date"], as_of) >= 0]
+    last = ws.groupby("cercle_id")["start_date"].max().reindex(index)
+    last = last.map(lambda d: PROGRAMME_START if d is None or pd.isna(d) else d)
+    return last.map(lambda d: (as_of - d).days / DAYS_PER_MONTH).astype(float)
 
 
 def counted_reports(tensions: pd.DataFrame) -> pd.DataFrame:
@@ -223,8 +241,9 @@ def window_indicators(records: dict[str, pd.DataFrame], population: pd.Series, a
       one active mediator whose commune is known (NaN without ``communes_per_cercle``);
     * ``workshop_participants_24m_per_10k`` -- participants of sessions started in the 24
       months (730 days) up to ``as_of``, per 10,000 people;
-    * ``months_since_workshop`` -- months from the last session started on or before ``as_of``
-      (from :data:`PROGRAMME_START` when the cercle never had one).
+    * ``months_since_workshop`` -- :func:`months_since_workshop`;
+    * ``tension_reports_window`` -- counted reports in the window (not weighted);
+    * ``workshop_sessions_to_date`` -- sessions started on or before ``as_of``.
     """
     min_count = DEFAULT_MIN_COUNT if min_count is None else min_count
     index = population.index
@@ -248,10 +267,7 @@ def window_indicators(records: dict[str, pd.DataFrame], population: pd.Series, a
     armed = in_window[in_window["source_type"].isin(["acled", "ucdp"])].groupby("cercle_id").size()
     out["armed_events_per_100k"] = armed.reindex(index).fillna(0) / pop * 1e5
 
-    med = _frame(records, "mediators")
-    trained = _age_days(med["trained_on"], as_of)
-    active = med[(med["status"] != "inactive").to_numpy(dtype=bool)
-                 & ~(trained < 0)]                        # unknown training date: counted
+    active = active_mediators(_frame(records, "mediators"), as_of)
     counts = active.groupby("cercle_id").size().reindex(index).fillna(0).astype("int64")
     hidden = _hidden_cercles(active, index, min_count)
     out["mediators_active_hidden"] = hidden
@@ -269,9 +285,12 @@ def window_indicators(records: dict[str, pd.DataFrame], population: pd.Series, a
     recent = ws[_age_days(ws["start_date"], as_of) < 730]
     out["workshop_participants_24m_per_10k"] = (recent.groupby("cercle_id")["participants"].sum()
                                                 .reindex(index).fillna(0) / pop * 1e4)
-    last = ws.groupby("cercle_id")["start_date"].max().reindex(index)
-    last = last.map(lambda d: PROGRAMME_START if d is None or pd.isna(d) else d)
-    out["months_since_workshop"] = last.map(lambda d: (as_of - d).days / DAYS_PER_MONTH)
+    out["months_since_workshop"] = months_since_workshop(ws, index, as_of)
+    # counts over the same period, for the pages that show them next to the score
+    out["tension_reports_window"] = in_window.groupby("cercle_id").size().reindex(index) \
+        .fillna(0).astype("int64")
+    out["workshop_sessions_to_date"] = ws.groupby("cercle_id").size().reindex(index) \
+        .fillna(0).astype("int64")
     return out
 
 

@@ -9,7 +9,7 @@ import ui
 from ui import coverage as ui_cov
 from ui import risk as ui_risk
 from geo import coverage, disclosure, indicators, maps
-from geo.i18n import format_number, format_significant, t
+from geo.i18n import format_date, format_number, format_significant, t
 from geo.layers import DEFAULT_LAYER, LAYERS
 
 ui.leave_legacy_pages_mode()
@@ -23,11 +23,15 @@ st.caption(ui.tr("overview.intro"))
 
 view = ui_risk.current_view()
 cover = ui_cov.cercle_table(view)[0]
-# mediator figures as they may be published (hidden small counts, distances in bands)
-table = ui.cercle_indicators().drop(columns=["mediators", "mediators_per_10k"]).join(cover[[
-    "mediators", "mediators_hidden", "mediators_per_10k", "mediators_per_1000km2",
-    "risk_score", "risk_class", "communes_without_mediator_share", "mean_distance_km",
-    "gap_code", "gap_class"]])
+# the view's one indicator table (the period of its score), with the coverage columns as
+# they may be published (hidden small counts, distances in bands)
+view_table = ui_risk.table_for(view)
+as_of = view_table.attrs["as_of"]
+table = view_table.drop(columns=["mediators", "workshop_participants"]).join(
+    cover[["mediators", "mediators_hidden", "mediators_per_10k", "mediators_per_1000km2",
+           "workshop_participants", "workshop_participants_per_10k", "risk_score",
+           "risk_class", "communes_without_mediator_share", "mean_distance_km", "gap_code",
+           "gap_class"]])
 ui.follow_selection(SEL_KEY, MAP_KEY, set(table.index))
 
 col_layer, col_select, col_tiles = st.columns([2, 2, 1.4], vertical_alignment="bottom")
@@ -86,14 +90,15 @@ with col_details:
                   format_significant(row["density"], lang, 3))
         st.metric(f"{ui.tr('field.area')} ({ui.tr('unit.km2')})",
                   format_number(row["area_km2"], lang))
-        st.markdown(ui.tr("overview.field_counts",
-                          sessions=format_number(row["workshop_sessions"], lang),
+        st.markdown(ui.tr("overview.field_counts", as_of=format_date(as_of, lang),
+                          window=view.window_days,
+                          sessions=format_number(row["workshop_sessions_to_date"], lang),
                           participants=format_number(row["workshop_participants"], lang),
                           mediators=disclosure.count_text(row["mediators"],
                                                           row["mediators_hidden"], lang),
                           per10k=ui.tr("disclosure.hidden") if row["mediators_hidden"]
                           else format_significant(row["mediators_per_10k"], lang, 2),
-                          reports=format_number(row["tension_reports"], lang)))
+                          reports=format_number(row["tension_reports_window"], lang)))
         if row["risk_class"]:
             st.markdown(ui.tr("overview.risk_line",
                               score=format_significant(row["risk_score"], lang, 2),

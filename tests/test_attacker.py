@@ -55,7 +55,7 @@ def published(engine) -> dict[str, str]:
         .drop(columns="raw").to_json(),
     }
     cercle_gdf = units.display_cercles()[["geometry"]].join(table).drop(
-        columns=["mediators", "mediators_per_10k"]).join(shown[[
+        columns=["mediators"]).join(shown[[
             "mediators", "mediators_hidden", "mediators_per_10k", "mediators_per_1000km2",
             "mean_distance_km"]])
     for layer in ("mediators", "mediators_per_10k", "mediators_per_1000km2",

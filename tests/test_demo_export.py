@@ -52,10 +52,12 @@ def test_demo_matches_the_mission_facts(demo_engine):
 
 
 def test_indicators_per_10k(demo_engine):
-    table = cercle_indicators(demo_engine)
+    table = cercle_indicators(demo_engine, min_count=3)
     row = table.loc["mli-mopti"]
-    assert row["mediators_per_10k"] == pytest.approx(row["mediators"] / 368_512 * 10_000)
+    assert row["mediators_active_per_10k"] == pytest.approx(row["mediators"] / 368_512 * 10_000)
     assert table["workshop_participants"].sum() == 540
+    # one definition per quantity: no all-time rate beside the windowed one
+    assert "mediators_per_10k" not in table and "workshop_participants_per_10k" not in table
 
 
 def _csv_rows(data: bytes):

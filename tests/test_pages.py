@@ -82,9 +82,15 @@ def test_cercle_query_parameter_selects_the_cercle():
     assert metrics["Population (2009)"] == "368\u202f512"
     assert metrics["Superficie (km²)"] == "7\u202f284"
     assert "mli-mopti" in _map_args(at)["feature_group"]       # outlined on the map
-    field = next(m.value for m in at.markdown if m.value.startswith("**Terrain**"))
-    assert field == ("**Terrain** — sessions d'atelier : 1, participants : 33 · médiateurs "
-                     "actifs : 32 (0,87 pour 10 000 hab.) · signalements : 15")   # demo seed
+    # the counts are those of the score's period: as of the latest record date (a quiet
+    # December 2022 in the demonstration), reports of the 90-day window
+    field = next(m.value for m in at.markdown if m.value.startswith("**Terrain au"))
+    assert field == ("**Terrain au 29/12/2022** — sessions d'atelier : 1, participants : 33 · "
+                     "médiateurs actifs : 32 (0,87 pour 10 000 hab.) · signalements des 90 "
+                     "derniers jours : 0")                                        # demo seed
+    at = _app(cercle="mli-mopti", asof="2018-08-31")
+    field = next(m.value for m in at.markdown if m.value.startswith("**Terrain au"))
+    assert field.startswith("**Terrain au 31/08/2018**") and not field.endswith(": 0")
     assert any(m.value.startswith("**Risque** — score ") and "écart :" in m.value
                for m in at.markdown)
 
@@ -214,8 +220,9 @@ def test_risk_settings_survive_a_visit_to_another_page():
 
 
 def test_risk_link_with_nonsense_is_reported_and_defaults_apply():
-    at = _risk(preset="magic", dw="9-9", uw="2")
+    at = _app(preset="magic", dw="9-9", uw="2")         # said on the page the link opens
     assert any("preset, dw, uw" in w.value for w in at.warning)
+    at.switch_page("pages/risk.py").run()
     assert _select(at, "risk_preset").value == "default"
 
 
