@@ -2,7 +2,6 @@
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 import ui
 from geo import coverage, disclosure, export, maps
@@ -92,28 +91,25 @@ selected = ui.cercle_selectbox(col_select, base_table, SEL_KEY)
 
 res = ui_cov.result(as_of)
 communes_shown = coverage.commune_table(res, lang).set_index("commune_id")
-col_map, col_details = st.columns([3, 1.4])
-with col_map:
-    if map_key == "commune_distance_km":
-        gdf = ui.display_communes()[["geometry"]].join(communes_shown)
-        gdf["cercle_fr"] = gdf["cercle_id"].map(names)
-        gdf["mediators_txt"] = gdf["zone_mediators"]
-    else:
-        gdf = ui.display_cercles()[["geometry"]].join(base_table[
-            ["cercle_id", "cercle_fr", "region_fr", "population", "density", "area_km2"]]) \
-            .join(table.drop(columns=["population", "area_km2"], errors="ignore"))
-    fmap = maps.choropleth_map(gdf, map_key, lang, ui.display_regions(), assets=ui.map_assets(),
-                               class_words=words)
-    st_folium(fmap, key=MAP_KEY, height=560, use_container_width=True,
-              returned_objects=["last_active_drawing", "last_object_clicked"],
-              feature_group_to_add=maps.selection_layer(
-                  ui.display_cercles()[["cercle_id", "geometry"]], selected))
+if map_key == "commune_distance_km":
+    gdf = ui.display_communes()[["geometry"]].join(communes_shown)
+    gdf["cercle_fr"] = gdf["cercle_id"].map(names)
+    gdf["mediators_txt"] = gdf["zone_mediators"]
+else:
+    gdf = ui.display_cercles()[["geometry"]].join(base_table[
+        ["cercle_id", "cercle_fr", "region_fr", "population", "density", "area_km2"]]) \
+        .join(table.drop(columns=["population", "area_km2"], errors="ignore"))
+fmap = maps.choropleth_map(gdf, map_key, lang, ui.display_regions(), assets=ui.map_assets(),
+                           class_words=words)
+
+
+def _under_map():
     if map_key == "commune_distance_km":
         st.caption(ui.tr("coverage.commune_map_note", n=threshold, low=threshold - 1,
                          km=format_number(2 * disclosure.RADIUS_KM, lang)))
 
 
-with col_details:
+def _details():
     st.subheader(ui.tr("overview.details"))
     if not selected:
         st.info(ui.tr("coverage.pick_hint"))
@@ -148,6 +144,10 @@ with col_details:
         else:
             st.markdown(ui.tr("coverage.no_workshop",
                               months=format_number(k["months_since_workshop"], lang)))
+
+
+ui.map_with_details(fmap, MAP_KEY, ui.display_cercles()[["cercle_id", "geometry"]], selected,
+                    _details, under_map=_under_map)
 
 # A selected cercle's communes without a mediator, under the map (four columns).
 if selected:

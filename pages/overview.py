@@ -3,7 +3,6 @@
 from datetime import date
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 import ui
 from ui import coverage as ui_cov
@@ -65,19 +64,17 @@ if col_tension.toggle(ui.tr("layer.tensions"), value=True, key="show_tensions",
     col_dates.caption(ui.tr("overview.tension_count", n=len(shown_reports)))
 
 units_gdf = ui.display_cercles()[["geometry"]].join(table)
-col_map, col_details = st.columns([3, 1.25])
-with col_map:
-    fmap = maps.choropleth_map(units_gdf, layer_key, lang, ui.display_regions(),
-                               online_tiles=online, assets=ui.map_assets(),
-                               tension_points=points,
-                               class_words=coverage.gap_words(ui_cov.rule().risk_level, lang))
-    st_folium(fmap, key=MAP_KEY, height=560, use_container_width=True,
-              returned_objects=["last_active_drawing", "last_object_clicked"],
-              feature_group_to_add=maps.selection_layer(units_gdf, selected))
+fmap = maps.choropleth_map(units_gdf, layer_key, lang, ui.display_regions(),
+                           online_tiles=online, assets=ui.map_assets(), tension_points=points,
+                           class_words=coverage.gap_words(ui_cov.rule().risk_level, lang))
+
+
+def _under_map():
     if layer_key in ("risk_score", "gap_class"):
         st.caption(ui.tr("overview.risk_note", preset=ui.tr(f"risk.preset.{view.preset}")))
 
-with col_details:
+
+def _details():
     st.subheader(ui.tr("overview.details"))
     if not selected:
         st.info(ui.tr("overview.pick_hint"))
@@ -112,6 +109,10 @@ with col_details:
         names_c = sorted(communes.loc[communes["cercle_id"] == selected, "commune_fr"])
         with st.expander(ui.tr("overview.communes", n=len(names_c))):
             st.write(", ".join(names_c))
+
+
+ui.map_with_details(fmap, MAP_KEY, units_gdf, selected, _details, ratio=(3, 1.25),
+                    under_map=_under_map)
 
 # The table is drawn on request: its grid code weighs ~1.7 MB and slows the map's first draw.
 if st.toggle(ui.tr("overview.table"), key="show_table"):

@@ -3,7 +3,6 @@ downloads, and the expert-rated context factors."""
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 import ui
 from geo import context, export, maps, risk, robustness
@@ -38,16 +37,12 @@ st.caption(ui.tr("risk.intro", as_of=as_of.strftime("%d/%m/%Y"), window=view.win
 
 # ------------------------------------------------------------------ map + explanation
 units_gdf = ui.display_cercles()[["geometry"]].join(table.assign(risk_score=scores.score))
-col_map, col_explain = st.columns([3, 2])
-with col_map:
-    fmap = maps.choropleth_map(units_gdf, "risk_score", lang, ui.display_regions(),
-                               assets=ui.map_assets())
-    st_folium(fmap, key=MAP_KEY, height=540, use_container_width=True,
-              returned_objects=["last_active_drawing", "last_object_clicked"],
-              feature_group_to_add=maps.selection_layer(units_gdf, selected))
+fmap = maps.choropleth_map(units_gdf, "risk_score", lang, ui.display_regions(),
+                           assets=ui.map_assets())
+ex = risk.explain(table, m, scores, selected) if selected else None
 
 
-with col_explain:
+def _explanation():
     st.subheader(ui.tr("risk.explain"))
     if not selected:
         st.info(ui.tr("risk.pick_hint"))
@@ -71,8 +66,10 @@ with col_explain:
             ui.tr("risk.col.median"): [ui.fmt(scores.dimensions[d].median())
                                        for d in scores.dimensions]})
         ui.dataframe(dims, hide_index=True, width="stretch")
-        ex = risk.explain(table, m, scores, selected)
         st.altair_chart(charts.contribution_bars(ex, lang), width="stretch")
+
+
+ui.map_with_details(fmap, MAP_KEY, units_gdf, selected, _explanation, ratio=(3, 2), height=540)
 
 # The indicator breakdown gets the page's full width (eight columns).
 if selected:

@@ -1,0 +1,81 @@
+"""Cached access to the store and the reference data, with the settings read at this edge."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from geo import demo, indicators, store, units
+from geo.settings import Settings
+
+
+def settings() -> Settings:
+    """The deployment's settings, read at this edge (the environment, then the app's secrets
+    ``.streamlit/secrets.toml``, then the defaults: :class:`geo.settings.Settings`) and passed
+    to ``geo``; cheap enough to read on every run, so a changed secret is seen at once."""
+    try:
+        secrets = dict(st.secrets)
+    except Exception:  # noqa: BLE001 - no secrets file: the defaults apply
+        secrets = {}
+    return Settings.from_environment(secrets)
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str, with_demo: bool) -> Engine:
+    engine = store.make_engine(url)
+    demo.ensure_initialised(engine, with_demo)
+    return engine
+
+
+def engine() -> Engine:
+    """The record store of :func:`settings`, with the demonstration data loaded into a new
+    store unless the demo is switched off."""
+    config = settings()
+    return _engine(config.database_url, config.demo)
+
+
+def store_token() -> tuple:
+    """Cache key that changes whenever the store's content changes."""
+    return store.version_token(engine())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _indicators(token: tuple) -> pd.DataFrame:
+    return indicators.cercle_indicators(engine(), min_count=settings().min_count)
+
+
+def cercle_indicators() -> pd.DataFrame:
+    """The indicator table for the store's current content (cached per content)."""
+    return _indicators(store_token())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _records(kind: str, token: tuple) -> pd.DataFrame:
+    return store.load_records(engine(), kind)
+
+
+def records(kind: str) -> pd.DataFrame:
+    return _records(kind, store_token())
+
+
+@st.cache_resource(show_spinner=False)
+def display_cercles() -> gpd.GeoDataFrame:
+    """Display geometry of the cercles (shared, read-only)."""
+    return units.display_cercles()
+
+
+@st.cache_resource(show_spinner=False)
+def display_regions() -> gpd.GeoDataFrame:
+    return units.display_regions()
+
+
+@st.cache_resource(show_spinner=False)
+def display_communes() -> gpd.GeoDataFrame:
+    return units.display_communes()
+
+
+@st.cache_resource(show_spinner=False)
+def communes() -> gpd.GeoDataFrame:
+    return units.load_communes()

@@ -1,0 +1,86 @@
+"""Language: the switch, translation, numbers and tables in the session's language, and
+Streamlit's own English words replaced."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from geo.i18n import (LANGUAGE_NAMES, LANGUAGES, format_number, format_significant,
+                      normalise_language, t)
+
+
+LANG_KEY = "ui_language"
+
+
+def current_lang() -> str:
+    return normalise_language(st.session_state.get(LANG_KEY))
+
+
+def localize_chrome() -> None:
+    """Streamlit's own words on the file uploader ("Upload", "50MB per file") are English
+    only: a style sheet in the session's language replaces them (CSS generated content: no
+    script, nothing fetched)."""
+    limit = int(st.get_option("server.maxUploadSize") or 200)
+    button = tr("chrome.upload").replace('"', "")
+    note = tr("chrome.per_file", mb=limit).replace('"', "")
+    st.html(f"""<style>
+      [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p
+        {{font-size: 0;}}
+      [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after
+        {{content: "{button}"; font-size: 0.875rem;}}
+      [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0;}}
+      [data-testid="stFileUploaderDropzoneInstructions"] span::after
+        {{content: "{note}"; font-size: 0.875rem;}}
+    </style>""")
+
+
+def fmt(value, digits: int = 2) -> str:
+    """A value with about ``digits`` significant digits, or "no data", in the session's
+    language."""
+    if value is None or pd.isna(value):
+        return tr("map.no_data")
+    return format_significant(value, current_lang(), digits)
+
+
+def _number_text(value, lang: str) -> str:
+    """A table cell's number as the language writes it (no trailing zeros, at most three
+    decimals): ``6,21``, ``1 234``; "no data" for NaN."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return t("map.no_data", lang)
+    if isinstance(value, (int, np.integer)):
+        return format_number(int(value), lang)
+    decimals = len(f"{float(value):.3f}".rstrip("0").split(".")[1]) if "." in \
+        f"{float(value):.3f}".rstrip("0") else 0
+    return format_number(float(value), lang, decimals)
+
+
+def dataframe(data, **kwargs):
+    """``st.dataframe`` with numbers written as the session's language writes them (decimal
+    comma and thin-space thousands in French) and "no data" for empty cells — through a
+    pandas Styler, so columns still sort by value."""
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    lang = current_lang()
+    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
+               and not pd.api.types.is_bool_dtype(frame[c])]
+    styled = frame.style.format(lambda v: _number_text(v, lang), subset=numeric,
+                                na_rep=t("map.no_data", lang))
+    styled = styled.format(na_rep=t("map.no_data", lang),
+                           subset=[c for c in frame.columns if c not in numeric])
+    return st.dataframe(styled, **kwargs)
+
+
+def localized_table(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """``frame`` with each column renamed to its label ``<prefix>.<column>`` in the session's
+    language (columns without a label keep their name)."""
+    from geo.i18n import TRANSLATIONS
+
+    lang = current_lang()
+    return frame.rename(columns={c: t(f"{prefix}.{c}", lang) for c in frame.columns
+                                 if f"{prefix}.{c}" in TRANSLATIONS[lang]})
+
+
+def tr(key: str, **values: object) -> str:
+    """Translate ``key`` into the language chosen in the sidebar."""
+    return t(key, current_lang(), **values)

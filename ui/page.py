@@ -1,0 +1,85 @@
+"""The page skeleton: what every page runs first, the demonstration banner, map assets."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from geo import assets, store
+from geo.i18n import LANGUAGE_NAMES, LANGUAGES, normalise_language, t
+from ui.data import engine
+from ui.lang import LANG_KEY, current_lang, tr
+from ui.state import from_url, one_of, to_url
+
+
+def leave_legacy_pages_mode() -> None:
+    """Called first by ``dashboard.py`` and by every page.
+
+    Because a ``pages/`` folder exists, Streamlit runs a new server process's first script
+    as a legacy multipage app until ``st.navigation`` has run once: a deep link such as
+    ``/data`` then runs the page alone (no language switch, legacy sidebar) and widgets lose
+    their first change. Clear that mode and start the run again through ``dashboard.py``.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+@st.cache_resource(show_spinner=False)
+def install_assets() -> None:
+    """Copy Leaflet into ``static/`` once per server process."""
+    assets.install_static_assets()
+
+
+def demo_banner() -> None:
+    """The "demonstration data" banner, with the one-click removal, on every page."""
+    if not store.demo_in_use(engine()):
+        return
+    with st.container(border=True):
+        col_text, col_button = st.columns([4, 1], vertical_alignment="center")
+        col_text.warning(tr("demo.banner"), icon=":material/science:")
+        if col_button.button(tr("demo.remove"), key="remove_demo", type="secondary"):
+            store.remove_demo(engine())
+            st.cache_data.clear()
+            st.rerun()
+
+
+def map_assets() -> assets.MapAssets:
+    return assets.map_assets(st.get_option("server.baseUrlPath") or "")
+
+
+def language_selector() -> str:
+    """Sidebar language switch (French by default); the choice survives page changes.
+
+    A link may set it (``?lang=en``); the choice is kept in the session and in the URL.
+    """
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = normalise_language(st.query_params.get("lang"))
+    from_url("lang", LANG_KEY, one_of(LANGUAGES))
+    st.sidebar.radio(t("sidebar.language", current_lang()), LANGUAGES, key=LANG_KEY,
+                     format_func=LANGUAGE_NAMES.get, horizontal=True)
+    to_url("lang", current_lang(), "fr")
+    return current_lang()
+
+
+def map_with_details(fmap, map_key: str, units_gdf, selected: str | None, details,
+                     ratio=(3, 1.4), height: int = 560, under_map=None) -> None:
+    """The usual screen: a map (clicks select a cercle, the selection outlined without
+    redrawing the map) and, beside it, the selected cercle's details.
+
+    ``details()`` draws the right-hand column; ``under_map()``, if given, what goes under
+    the map (a note, a caption).
+    """
+    from streamlit_folium import st_folium
+
+    from geo import maps
+
+    col_map, col_details = st.columns(list(ratio))
+    with col_map:
+        st_folium(fmap, key=map_key, height=height, use_container_width=True,
+                  returned_objects=["last_active_drawing", "last_object_clicked"],
+                  feature_group_to_add=maps.selection_layer(units_gdf, selected))
+        if under_map is not None:
+            under_map()
+    with col_details:
+        details()
