@@ -50,3 +50,19 @@ def _test_store(tmp_path_factory):
         os.environ.pop("VEILLE_DATABASE_URL", None)
     else:
         os.environ["VEILLE_DATABASE_URL"] = previous
+
+
+@pytest.fixture(scope="session")
+def locator():
+    """One placer for all the importer tests (the reference data loads once)."""
+    from geo import ingest
+
+    return ingest.Locator()
+
+
+@pytest.fixture
+def engine(tmp_path):
+    """An empty store of the test's own."""
+    from geo import store
+
+    return store.make_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")

@@ -126,3 +126,21 @@ def wait_for_cercles(page, expected: int = 50, timeout_ms: int = 30000,
         }""",
         arg=[CERCLE_PATHS, expected, legend_text], timeout=timeout_ms)
     return handle.json_value()
+
+
+# --------------------------------------------------------------------------- importer tests
+#: The "today" of the importer tests (future dates are judged against it).
+IMPORT_TODAY = __import__("datetime").date(2026, 11, 29)
+
+
+def run_import(engine, kind, text, name="f.csv", encoding="utf-8", locator=None, **kw):
+    """Import ``text`` (str, encoded with ``encoding``, or bytes) as a file ``name``."""
+    from geo.ingest import import_file
+
+    data = text.encode(encoding) if isinstance(text, str) else text
+    return import_file(engine, kind, data, name, locator=locator, today=IMPORT_TODAY, **kw)
+
+
+def reason_codes(report) -> dict:
+    """``{row: [reason codes]}`` of an import's rejected rows."""
+    return {row: [r.code for r in reasons] for row, reasons, _ in report.rejections}

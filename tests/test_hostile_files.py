@@ -15,29 +15,16 @@ import pytest
 import sqlalchemy as sa
 
 from geo import export, ingest, personal, store
-from geo.ingest import ImportRefused, import_file
+from geo.ingest import ImportRefused
+
+from tests.support import IMPORT_TODAY, reason_codes as codes, run_import as run
 
 ROOT = Path(__file__).resolve().parent.parent
-TODAY = date(2026, 11, 29)
+TODAY = IMPORT_TODAY
 
 
-@pytest.fixture(scope="module")
-def locator():
-    return ingest.Locator()
 
 
-@pytest.fixture
-def engine(tmp_path):
-    return store.make_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
-
-
-def run(engine, kind, text, name="f.csv", locator=None, **kw):
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    return import_file(engine, kind, data, name, locator=locator, today=TODAY, **kw)
-
-
-def codes(report):
-    return {row: [r.code for r in reasons] for row, reasons, _ in report.rejections}
 
 
 def everything_stored(engine) -> str:

@@ -14,27 +14,14 @@ import sqlalchemy as sa
 from geo import ingest, store
 from geo.ingest import ImportRefused, import_file, parse_date, parse_number
 
+from tests.support import IMPORT_TODAY, reason_codes as codes, run_import as run
+
 ROOT = Path(__file__).resolve().parent.parent
-TODAY = date(2026, 11, 29)
+TODAY = IMPORT_TODAY
 
 
-@pytest.fixture(scope="module")
-def locator():
-    return ingest.Locator()
 
 
-@pytest.fixture
-def engine(tmp_path):
-    return store.make_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
-
-
-def run(engine, kind, text, name="f.csv", encoding="utf-8", locator=None, **kw):
-    data = text.encode(encoding) if isinstance(text, str) else text
-    return import_file(engine, kind, data, name, locator=locator, today=TODAY, **kw)
-
-
-def codes(report):
-    return {row: [r.code for r in reasons] for row, reasons, _ in report.rejections}
 
 
 def test_dates():

@@ -11,25 +11,15 @@ import pandas as pd
 import pytest
 
 from geo import export, ingest, store
-from geo.ingest import formats, import_file, parse_date, read_table
+from geo.ingest import formats, parse_date, read_table
 from tests.acled_like import acled_csv, acled_rows, ucdp_csv
 
-TODAY = date(2026, 11, 29)
+from tests.support import IMPORT_TODAY, reason_codes as codes, run_import as run
+
+TODAY = IMPORT_TODAY
 
 
-@pytest.fixture(scope="module")
-def locator():
-    return ingest.Locator()
 
-
-@pytest.fixture
-def engine(tmp_path):
-    return store.make_engine(f"sqlite:///{tmp_path / 's.sqlite'}")
-
-
-def run(engine, kind, data, name="f.csv", locator=None, **kw):
-    data = data.encode("utf-8") if isinstance(data, str) else data
-    return import_file(engine, kind, data, name, locator=locator, today=TODAY, **kw)
 
 
 def by_reason(report):
