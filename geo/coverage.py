@@ -374,6 +374,29 @@ def classify_gaps(risk: pd.Series, coverage: pd.DataFrame, rule: GapRule = GapRu
     return out
 
 
+@dataclass
+class Gaps:
+    """Coverage and risk of every cercle as published, for one analysis value and gap rule:
+    ``cercles`` = :func:`published_cercles` with ``risk_score, risk_class, gap_class,
+    gap_rank`` and ``gap_code`` (0–3, for the map); ``gaps`` = :func:`classify_gaps`' table
+    (its ``attrs`` give the thresholds in force)."""
+
+    cercles: pd.DataFrame
+    gaps: pd.DataFrame
+
+
+def gap_table(scores, result: Coverage, rule: GapRule = GapRule()) -> Gaps:
+    """The one per-cercle table of the coverage screens: published coverage measures, the
+    score and class of the view (``scores``, a :class:`geo.risk.Scores`) and the gap classes
+    (:func:`classify_gaps` on the exact figures, never published themselves)."""
+    gaps = classify_gaps(scores.score, result.cercles, rule)
+    out = published_cercles(result).join(gaps[["risk_score", "gap_class", "gap_rank"]])
+    out["risk_class"] = scores.risk_class
+    out["gap_code"] = gaps["gap_class"].map({c: i for i, c in enumerate(GAP_CLASSES)}) \
+        .astype(float)
+    return Gaps(out, gaps)
+
+
 def commune_table(result: Coverage, lang: str = "fr") -> pd.DataFrame:
     """Communes as shown and exported. Mediators are given per disclosure zone (the zone's
     communes are listed), hidden where :func:`geo.disclosure.protect` hides them; distances
@@ -420,9 +443,9 @@ def main(argv: list[str] | None = None) -> int:
     scores = risk.score(table, risk.method_for(table))
     records = {k: store.load_records(engine, k) for k in ("mediators", "workshops")}
     result = compute(records, None, as_of, config.min_count)
-    gaps = classify_gaps(scores.score, result.cercles,
-                         GapRule(args.measure, args.risk_threshold, args.coverage_threshold))
-    shown = published_cercles(result)
+    both = gap_table(scores, result,
+                     GapRule(args.measure, args.risk_threshold, args.coverage_threshold))
+    gaps, shown = both.gaps, both.cercles
     rows = []
     for cid in gaps.sort_values("gap_rank").index:
         k = shown.loc[cid]

@@ -42,20 +42,15 @@ def rule() -> coverage.GapRule:
                             ss.get(COVER_T_KEY))
 
 
-def cercle_table(view: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def cercle_table(view=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per cercle: the published coverage measures (:func:`geo.coverage.published_cercles`:
     hidden counts blank, distances in bands) joined with the risk score and class of the
     risk view (default: the session's) and the gap classes, plus ``gap_code`` (0–3, for the
     map); and the gaps table alone."""
     view = view or ui_risk.current_view()
     table, scores = ui_risk.scores_for(view)
-    res = result(table.attrs["as_of"])
-    gaps = coverage.classify_gaps(scores.score, res.cercles, rule())
-    codes = gaps["gap_class"].map({c: i for i, c in enumerate(coverage.GAP_CLASSES)})
-    out = coverage.published_cercles(res).join(gaps[["risk_score", "gap_class", "gap_rank"]])
-    out["risk_class"] = scores.risk_class
-    out["gap_code"] = codes.astype(float)
-    return out, gaps
+    both = coverage.gap_table(scores, result(table.attrs["as_of"]), rule())
+    return both.cercles, both.gaps
 
 
 def threshold_slider(container, label: str, key: str, values: pd.Series, lo: float, hi: float,
