@@ -164,6 +164,7 @@ else:
     grid.insert(0, "cercle_fr", names.reindex(grid.index))
     edited = st.data_editor(
         grid, key="ctx_editor", height=420, width="stretch", hide_index=True,
+        placeholder=ui.tr("risk.ctx.unrated"),
         disabled=["cercle_fr", "region_fr"],
         column_config={
             "cercle_fr": ui.tr("field.cercle"), "region_fr": ui.tr("field.region"),

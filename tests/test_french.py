@@ -100,3 +100,15 @@ def test_the_walk_can_fail():
     assert _english(["Source : Armed Conflict Location & Event Data Project (ACLED)"]) == []
     assert DECIMAL_POINT.search("6.209") and not DECIMAL_POINT.search("6,209")
     assert ISO_DATE.search("2018-07-29 · Affrontement")
+
+
+def test_the_ratings_grid_says_not_rated_instead_of_none():
+    """Regression: Streamlit's data editor showed "None" in every unrated cell."""
+    for lang, text in (("fr", "non noté"), ("en", "not rated")):
+        at = AppTest.from_file(DASHBOARD, default_timeout=90)
+        at.query_params["lang"] = lang
+        at.run()
+        at.session_state["risk_section"] = "context"
+        at.switch_page("pages/risk.py").run()
+        (grid,) = [d for d in at.dataframe if d.proto.editing_mode]
+        assert grid.proto.placeholder == text

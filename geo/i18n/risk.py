@@ -1,6 +1,9 @@
 """Translations of the Risk page: key → (French, English)."""
 
 PAIRS: dict[str, tuple[str, str]] = {
+    'risk.ctx.unrated': (
+        'non noté',
+        'not rated'),
     'indicator.armed_events_per_100k': (
         'Événements armés (ACLED/UCDP)',
         'Armed events (ACLED/UCDP)'),
