@@ -42,7 +42,6 @@ def main():
         engine = store.make_engine(f"sqlite:///{Path(tmp) / 'bench.sqlite'}")
         demo.ensure_initialised(engine)
         records = {k: store.load_records(engine, k) for k in ("mediators", "workshops")}
-    ref = indicators.reference_indicators()
     coverage.compute(records)                          # reference data loaded once
     med, worst = timed(lambda: coverage.compute(records), args.runs)
     print(f"coverage, 701 communes, {len(records['mediators'])} mediators: "

@@ -49,7 +49,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from geo import disclosure, reference, settings, units
+from geo import disclosure, reference, settings
 from geo.reference import Reference
 from geo.indicators import active_mediators, months_since_workshop
 from geo.records import GROUPS
@@ -421,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     import json
 
-    from geo import indicators, risk, store
+    from geo import risk, store
 
     parser = argparse.ArgumentParser(prog="python -m geo.coverage",
                                      description="Mediator coverage and gaps of every cercle.")

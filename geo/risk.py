@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from geo.settings import Settings
-from geo.analysis import DEFAULT_UNVERIFIED_WEIGHT, DEFAULT_WINDOW_DAYS, MAX_WEIGHT  # noqa: F401
+from geo.analysis import DEFAULT_UNVERIFIED_WEIGHT, DEFAULT_WINDOW_DAYS
 
 DIMENSIONS = ("hazard", "vulnerability", "coping")
 NORMALISATIONS = ("minmax", "rank", "zscore")

@@ -16,7 +16,6 @@ import operator
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa

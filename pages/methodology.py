@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from geo import context, disclosure, risk, units
-from geo.i18n import format_date, format_number, format_significant, t
+from geo.i18n import format_date, format_number, format_significant
 from ui import charts
 from ui import coverage as ui_cov
 from ui import risk as ui_risk

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import coverage, disclosure, export, indicators, ingest, maps, risk, store, units
+from geo import coverage, disclosure, export, ingest, maps, risk, store, units
 
 PLANTED = (14.2167, -3.2667)            # the mediator (lat, lon), in Koporo Pen (Koro)
 TODAY = date(2026, 11, 29)

@@ -47,7 +47,6 @@ def test_nearest_distance_from_communes_is_to_the_zone_point():
     mediators = pd.DataFrame({"cercle_id": ["mli-mopti"], "commune_id": [None],
                               "status": ["active"], "latitude": [mopti.y],
                               "longitude": [mopti.x]})
-    ref = indicators.reference_indicators()
     result = coverage.compute({"mediators": mediators})
     c = result.communes
     zone = zone_of["mli-mopti-mopti-commune"]

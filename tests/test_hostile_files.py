@@ -7,14 +7,13 @@ import json
 import subprocess
 import sys
 import zipfile
-from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from geo import export, ingest, personal, store
+from geo import export, personal, store
 from geo.ingest import ImportRefused
 
 from tests.support import IMPORT_TODAY, reason_codes as codes, run_import as run

@@ -10,11 +10,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from geo import export, ingest, store
+from geo import export, store
 from geo.ingest import formats, parse_date, read_table
 from tests.acled_like import acled_csv, acled_rows, ucdp_csv
 
-from tests.support import IMPORT_TODAY, reason_codes as codes, run_import as run
+from tests.support import IMPORT_TODAY, run_import as run
 
 TODAY = IMPORT_TODAY
 

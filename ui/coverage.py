@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import coverage, indicators
+from geo import coverage
 from ui import risk as ui_risk
 
 MEASURE_KEY = "gap_measure"

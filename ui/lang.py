@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo.i18n import (LANGUAGE_NAMES, LANGUAGES, format_number, format_significant,
+from geo.i18n import (format_number, format_significant,
                       normalise_language, t)
 
 

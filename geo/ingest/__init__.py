@@ -23,7 +23,8 @@ The package, one module per job: :mod:`~geo.ingest.read` (files into a table, bo
 
 from geo.ingest.headers import map_headers, normalise_header, screen_values
 from geo.ingest.importer import import_file, import_frame, row_hash
-from geo.ingest.parse import EARLIEST, parse_date, parse_number
+from geo.ingest.formats import FIELD_EARLIEST as EARLIEST
+from geo.ingest.parse import parse_date, parse_number
 from geo.ingest.place import Locator
 from geo.ingest.read import (MAX_CELLS, MAX_COLUMNS, MAX_ROWS, READ_SECONDS, ROW_PROBLEM,
                              read_table)

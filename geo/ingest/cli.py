@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         data = args.file.read_bytes()
-    except OSError as exc:
+    except OSError:
         print(t("ingest.refused.file_unreadable", args.lang, file=args.file), file=sys.stderr)
         return 2
     try:

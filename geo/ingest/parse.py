@@ -14,7 +14,6 @@ from geo.ingest.report import reason
 from geo.records import (DEFAULTS, ENUM_SYNONYMS, ENUMS, FREE_TEXT, MAX_ID_LENGTH,
                          MAX_TEXT_LENGTH, MAXIMA)
 
-from geo.ingest.formats import FIELD_EARLIEST as EARLIEST  # noqa: F401 - re-exported
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"

@@ -130,7 +130,7 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
         if kind == "tensions":
             rec["location_precision"] = precision
             if precision != "exact":
-                for name in FINER_THAN[precision]:        # see generalise()
+                for name in FINER_THAN[precision]:   # nothing finer than the precision
                     rec[name] = None
         if kind == "workshops" and rec["end_date"] and rec["start_date"] \
                 and rec["end_date"] < rec["start_date"]:
@@ -148,13 +148,6 @@ def _helper(cols: dict, name: str, i: int) -> str | None:
     values = cols.get(f"__{name}__")
     v = values[i] if values is not None else None
     return None if v is None else str(v)
-
-
-def generalise(rec: dict) -> None:
-    """Blank the location fields finer than the report's precision
-    (:data:`geo.records.FINER_THAN`)."""
-    for name in FINER_THAN.get(rec.get("location_precision"), ()):
-        rec[name] = None
 
 
 def kept_cell(value) -> str | None:
