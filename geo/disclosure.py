@@ -218,8 +218,8 @@ def protect(zone_counts: pd.Series, zone_cercle: pd.Series, cercle_index: pd.Ind
                      zone_hidden, cercle_hidden, primary, threshold)
 
 
-def feasible_range(total: int | None, published: list[int], hidden: int,
-                   present: int | None = None) -> tuple[int, float]:
+def feasible_range(total: int | None, published: list[int], hidden: int
+                   ) -> tuple[int, float]:
     """What a reader can deduce about one hidden cell of a group: ``(lowest, highest)``.
 
     ``total`` is the group's published total (None when hidden), ``published`` the group's

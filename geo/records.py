@@ -144,6 +144,17 @@ REJECTED_ROW_DROP: dict[str, frozenset[str]] = {
 }
 
 
+def kept_rejected_cells(kind: str, data: dict) -> dict:
+    """A rejected row's cells as they may be kept with its batch: without the cells
+    :data:`REJECTED_ROW_DROP` names for its kind (a mediator's whereabouts and free text),
+    without empty cells and without any cell the personal-data screen flags."""
+    from geo import personal
+
+    drop = REJECTED_ROW_DROP.get(kind, frozenset())
+    return {k: v for k, v in data.items()
+            if k not in drop and not (isinstance(v, str) and personal.free_text_kind(v))}
+
+
 def enum_label(kind: str, field: str, code: str | None, lang: str = "fr") -> str:
     """Display label of a code (empty for None)."""
     if code is None:

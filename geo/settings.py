@@ -36,13 +36,17 @@ class Settings:
         ``.streamlit/secrets.toml``), then the defaults."""
         env = os.environ if environ is None else environ
         secrets = secrets or {}
-        url = env.get("VEILLE_DATABASE_URL") or secrets.get("database_url")
-        if not url:
-            DEFAULT_DB_PATH.parent.mkdir(parents=True, exist_ok=True)
-            url = f"sqlite:///{DEFAULT_DB_PATH}"
+        url = env.get("VEILLE_DATABASE_URL") or secrets.get("database_url") \
+            or default_database_url()
         return cls(url, suppression_threshold(env.get("VEILLE_MIN_COUNT")
                                               or secrets.get("min_count")),
                    str(env.get("VEILLE_DEMO", "1")).strip() != "0")
+
+
+def default_database_url() -> str:
+    """The embedded store: SQLite ``var/veille.sqlite`` (its folder made on first use)."""
+    DEFAULT_DB_PATH.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DEFAULT_DB_PATH}"
 
 
 def suppression_threshold(value) -> int:

@@ -21,9 +21,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from geo import personal
-from geo.settings import Settings
-from geo.records import FIELDS, FINER_THAN, GROUPS, ID_FIELD, KINDS, REJECTED_ROW_DROP
+from geo.settings import default_database_url
+from geo.records import FIELDS, FINER_THAN, GROUPS, ID_FIELD, KINDS, kept_rejected_cells
 
 
 metadata = sa.MetaData()
@@ -172,15 +171,6 @@ def _v2(conn: Connection) -> None:
         for fid, fr, en, dfr, den in SEED_FACTORS])
 
 
-def clean_rejected_data(kind: str, data: dict) -> dict:
-    """A rejected row's cells as they may be kept: without the cells
-    :data:`geo.records.REJECTED_ROW_DROP` names for its kind (a mediator's whereabouts and
-    free text) and without any cell the personal-data screen flags."""
-    drop = REJECTED_ROW_DROP.get(kind, frozenset())
-    return {k: v for k, v in data.items()
-            if k not in drop and not (isinstance(v, str) and personal.free_text_kind(v))}
-
-
 def _v3(conn: Connection) -> None:
     """Protection of people (issue 10) for stores made before it: rejected rows lose what
     they must not keep, and tension reports lose location fields finer than their
@@ -191,7 +181,7 @@ def _v3(conn: Connection) -> None:
                         ).all()
     for batch_id, row, data, kind in rows:
         before = json.loads(data)
-        after = clean_rejected_data(kind, before)
+        after = kept_rejected_cells(kind, before)
         if after != before:
             conn.execute(rejected_row.update()
                          .where((rejected_row.c.batch_id == batch_id) & (rejected_row.c.row == row))
@@ -230,9 +220,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 def database_url(configured: str | None = None) -> str:
     """``configured`` or the embedded SQLite file (the environment is read at the edge:
     :class:`geo.settings.Settings`)."""
-    if configured:
-        return configured
-    return Settings.from_environment(environ={}).database_url
+    return configured or default_database_url()
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -220,15 +220,3 @@ def zone_points() -> pd.DataFrame:
     """Representative point (degrees), area (km²) and number of communes of every
     disclosure zone."""
     return _zones()[1].copy()
-
-
-def communes_at(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """``commune_id`` of the commune containing each point (None outside Mali), on the
-    analysis geometry."""
-    communes = _communes()
-    points = shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-    idx_pt, idx_poly = shapely.STRtree(communes.geometry.values).query(points,
-                                                                       predicate="within")
-    out = np.full(len(points), None, dtype=object)
-    out[idx_pt] = communes.index.values[idx_poly]
-    return out

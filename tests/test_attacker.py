@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import coverage, disclosure, export, ingest, maps, risk, store, units
+from geo import coverage, disclosure, export, ingest, maps, reference, risk, store, units
 
 PLANTED = (14.2167, -3.2667)            # the mediator (lat, lon), in Koporo Pen (Koro)
 TODAY = date(2026, 11, 29)
@@ -82,7 +82,7 @@ def planted(tmp_path_factory):
 
 def test_moving_the_mediator_inside_its_zone_changes_no_output(planted, tmp_path):
     zone_of = units.commune_zones()
-    commune = units.communes_at([PLANTED[1]], [PLANTED[0]])[0]
+    commune = reference.load().communes_at([PLANTED[1]], [PLANTED[0]])[0]
     zone = zone_of[commune]
     members = zone_of.index[zone_of == zone]
     other = units.load_communes().loc[[c for c in members if c != commune][0]]
@@ -141,22 +141,18 @@ def _error_km(estimate_xy) -> float:
     return float(np.hypot(*(estimate_xy - truth)) / 1000)
 
 
-def test_trilateration_from_commune_distances_lands_no_closer_than_the_radius(planted):
-    communes = pd.read_csv(__import__("io").StringIO(published(planted)["communes_csv"]))
-    rep = units.load_communes().geometry.representative_point()
-    mids = communes["distance_band"].map(_band_mid)
-    use = mids.notna().to_numpy()
-    pts = np.column_stack([rep[communes["commune_id"]].x, rep[communes["commune_id"]].y])
-    estimate = _trilaterate(pts[use], mids[use].to_numpy())
-    assert _error_km(estimate) >= disclosure.RADIUS_KM
+@pytest.mark.parametrize("output,units_of,band", [
+    ("communes_csv", "commune_id", "distance_band"),        # 701 commune distances
+    ("coverage_csv", "cercle_id", "mean_distance_band")])   # 50 cercle means
+def test_trilateration_lands_no_closer_than_the_radius(planted, output, units_of, band):
+    import io
 
-
-def test_trilateration_from_cercle_means_lands_no_closer_than_the_radius(planted):
-    frame = pd.read_csv(__import__("io").StringIO(published(planted)["coverage_csv"]))
-    rep = units.load_cercles().geometry.representative_point()
-    mids = frame["mean_distance_band"].map(_band_mid)
+    frame = pd.read_csv(io.StringIO(published(planted)[output]))
+    level = units.load_communes() if units_of == "commune_id" else units.load_cercles()
+    rep = level.geometry.representative_point()
+    mids = frame[band].map(_band_mid)
     use = mids.notna().to_numpy()
-    pts = np.column_stack([rep[frame["cercle_id"]].x, rep[frame["cercle_id"]].y])
+    pts = np.column_stack([rep[frame[units_of]].x, rep[frame[units_of]].y])
     estimate = _trilaterate(pts[use], mids[use].to_numpy())
     assert _error_km(estimate) >= disclosure.RADIUS_KM
 

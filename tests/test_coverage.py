@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import coverage, demo, disclosure, indicators, store, units
+from geo import coverage, demo, disclosure, indicators, reference, store, units
 
 # Town centres (degrees, WGS 84).
 TOWNS = {"Bamako": (-8.0029, 12.6392), "Kayes": (-11.4456, 14.4469),
@@ -71,7 +71,7 @@ def test_mediator_placed_at_its_zone_point_never_at_its_coordinates():
         "latitude": [16.3, None, None, None], "longitude": [-0.1, None, None, None]})
     points = coverage.mediator_points(mediators)
     assert points["placed_by"].tolist() == ["zone", "zone", "cercle"]        # inactive: none
-    zone = zone_of[units.communes_at([-0.1], [16.3])[0]]
+    zone = zone_of[reference.load().communes_at([-0.1], [16.3])[0]]
     assert (points.loc[0, "lon"], points.loc[0, "lat"]) == (zp.at[zone, "lon"],
                                                              zp.at[zone, "lat"])
     assert (points.loc[0, "lon"], points.loc[0, "lat"]) != (-0.1, 16.3)

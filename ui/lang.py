@@ -51,9 +51,8 @@ def _number_text(value, lang: str) -> str:
         return t("map.no_data", lang)
     if isinstance(value, (int, np.integer)):
         return format_number(int(value), lang)
-    decimals = len(f"{float(value):.3f}".rstrip("0").split(".")[1]) if "." in \
-        f"{float(value):.3f}".rstrip("0") else 0
-    return format_number(float(value), lang, decimals)
+    fraction = f"{float(value):.3f}".split(".")[1].rstrip("0")
+    return format_number(float(value), lang, len(fraction))
 
 
 def dataframe(data, **kwargs):

@@ -9,13 +9,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from geo import personal
 from geo.ingest import formats
 from geo.ingest.parse import Memo, clean_column, parse_field, parse_number
 from geo.ingest.place import Locator, place_row
 from geo.ingest.read import ROW_PROBLEM
 from geo.ingest.report import Reason, reason
-from geo.records import FIELDS, FINER_THAN, GROUPS, REJECTED_ROW_DROP
+from geo.records import FIELDS, FINER_THAN, GROUPS, REJECTED_ROW_DROP, kept_rejected_cells
 
 
 @dataclass(slots=True)
@@ -103,7 +102,7 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
         if row_problems is not None and isinstance(row_problems[i], Reason):
             # the row itself is broken (cells shifted, no readable geometry): its other
             # checks would only repeat that
-            data = {t: kept_cell(cols[t][i]) for t in data_cols}
+            data = _kept(cols, data_cols, i, kind)
             results.append(RowResult(row_numbers[i], None, [row_problems[i]], [], data))
             continue
         reasons = ([problems[i] for problems in reason_cols if problems[i] is not None]
@@ -138,9 +137,18 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
         if kind == "tensions" and rec["reported_on"] and rec["occurred_on"] \
                 and rec["reported_on"] < rec["occurred_on"]:
             warns.append(reason("reported_before_occurred"))
-        data = ({t: kept_cell(cols[t][i]) for t in data_cols} if reasons else {})
+        data = _kept(cols, data_cols, i, kind) if reasons else {}
         results.append(RowResult(row_numbers[i], None if reasons else rec, reasons, warns, data))
     return results
+
+
+def _kept(cols: dict, data_cols: list, i: int, kind: str) -> dict:
+    """Row ``i``'s recognised cells as a rejected row keeps them
+    (:func:`geo.records.kept_rejected_cells`)."""
+    cells = {t: None if cols[t][i] is None or isinstance(cols[t][i], Reason) else str(cols[t][i])
+             for t in data_cols}
+    kept = kept_rejected_cells(kind, cells)
+    return {t: kept.get(t) for t in data_cols}
 
 
 def _helper(cols: dict, name: str, i: int) -> str | None:
@@ -148,17 +156,6 @@ def _helper(cols: dict, name: str, i: int) -> str | None:
     values = cols.get(f"__{name}__")
     v = values[i] if values is not None else None
     return None if v is None else str(v)
-
-
-def kept_cell(value) -> str | None:
-    """A rejected row's cell as kept with the batch: text, or None when empty or when the
-    personal-data screen flags it."""
-    if value is None:
-        return None
-    if isinstance(value, Reason):
-        return None
-    text = str(value)
-    return None if personal.free_text_kind(text) else text
 
 
 def check_counts(kind: str, rec: dict, reasons: list[Reason]) -> None:

@@ -71,6 +71,18 @@ class Format:
         return out
 
 
+def public_event(rec: dict, source: str, precision: dict[int, str], fallback: str) -> None:
+    """What every public event source (ACLED, UCDP) sets the same way: its ``source_type``,
+    ``verified`` (the source reviews its events), the location precision from the source's
+    own code (``fallback`` for a code it does not list) and a severity from the fatalities."""
+    rec["source_type"] = source
+    rec["verification"] = "verified"
+    if rec.get("location_precision") is None and rec.get("geo_precision") is not None:
+        rec["location_precision"] = precision.get(rec["geo_precision"], fallback)
+    if rec.get("severity") is None:
+        rec["severity"] = severity_from_fatalities(rec.get("fatalities"))
+
+
 def severity_from_fatalities(fatalities: int | None) -> int:
     """Severity for ACLED/UCDP events, which have none: 0 deaths → 2, 1–4 → 3, 5–24 → 4,
     25 or more → 5."""

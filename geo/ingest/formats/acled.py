@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from geo.ingest.formats import Format, severity_from_fatalities
+from geo.ingest.formats import Format, public_event
 from geo.ingest.report import reason
 
 ATTRIBUTION = "Armed Conflict Location & Event Data Project (ACLED); acleddata.com"
@@ -38,17 +38,12 @@ def translate(rec: dict, helper, reasons: list) -> None:
     reviews every event)."""
     from geo.ingest.parse import norm_value
 
-    rec["source_type"] = "acled"
-    rec["verification"] = "verified"
     if rec.get("category") is None:
         event = norm_value(helper("event_type") or "")
         rec["category"] = CATEGORY.get(event, "other")
         if event == "":
             reasons.append(reason("code_missing", field="event_type"))
-    if rec.get("location_precision") is None and rec.get("geo_precision") is not None:
-        rec["location_precision"] = PRECISION.get(rec["geo_precision"], "cercle")
-    if rec.get("severity") is None:
-        rec["severity"] = severity_from_fatalities(rec.get("fatalities"))
+    public_event(rec, "acled", PRECISION, "cercle")
 
 
 FORMAT = Format(

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from geo.ingest.formats import Format, severity_from_fatalities
+from geo.ingest.formats import Format, public_event
 from geo.ingest.report import reason
 from geo.records import MAXIMA
 
@@ -33,8 +33,6 @@ def translate(rec: dict, helper, reasons: list) -> None:
     """UCDP's columns into Veille's tension fields (source ``ucdp``, verified)."""
     from geo.ingest.parse import parse_number
 
-    rec["source_type"] = "ucdp"
-    rec["verification"] = "verified"
     if rec.get("category") is None:
         rec["category"] = CATEGORY.get((helper("type_of_violence") or "").split(".")[0],
                                        "other")
@@ -46,10 +44,7 @@ def translate(rec: dict, helper, reasons: list) -> None:
                                   max=MAXIMA["fatalities"]))
         elif number is not None and number >= 0 and number == int(number):
             rec["fatalities"] = int(number)
-    if rec.get("location_precision") is None and rec.get("geo_precision") is not None:
-        rec["location_precision"] = PRECISION.get(rec["geo_precision"], "region")
-    if rec.get("severity") is None:
-        rec["severity"] = severity_from_fatalities(rec.get("fatalities"))
+    public_event(rec, "ucdp", PRECISION, "region")      # fatalities first: severity uses them
 
 
 FORMAT = Format(
