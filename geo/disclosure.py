@@ -253,6 +253,20 @@ def score_count(count: pd.Series, hidden: pd.Series, threshold: int) -> pd.Serie
     return out
 
 
+def batch_counts(batches: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    """The import history as it may be published: a mediators batch's counts are national
+    totals of mediators, so they are shown rounded (``≈ 1 420``, :func:`rounded_total`) like
+    the store's total; other kinds as they are."""
+    from geo.i18n import format_number
+
+    out = batches.copy()
+    mediators = (out["kind"] == "mediators").to_numpy()
+    for col in ("rows", "accepted", "rejected", "duplicates"):
+        out[col] = [f"≈ {format_number(rounded_total(int(v)), lang)}" if m
+                    else format_number(int(v), lang) for v, m in zip(out[col], mediators)]
+    return out
+
+
 def rounded_total(total: int, base: int = 10) -> int:
     """A total above the cercle (region, country) as published: rounded to ``base``, so that
     it cannot be used to recover a hidden cercle by subtraction."""

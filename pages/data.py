@@ -104,8 +104,9 @@ batches = store.list_batches(engine)
 if batches.empty:
     st.info(ui.tr("data.no_batches"))
 else:
-    shown = batches[["batch_id", "kind", "file_name", "rows", "accepted", "rejected",
-                     "duplicates", "warnings", "is_demo", "imported_at"]].copy()
+    shown = disclosure.batch_counts(batches[["batch_id", "kind", "file_name", "rows",
+                                             "accepted", "rejected", "duplicates", "warnings",
+                                             "is_demo", "imported_at"]], lang)
     shown["kind"] = [t(f"kind.{k}", lang) for k in shown["kind"]]
     shown["imported_at"] = [format_date(v, lang, time=True) for v in shown["imported_at"]]
     ui.dataframe(shown.rename(columns={

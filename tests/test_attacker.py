@@ -249,3 +249,13 @@ def test_shipped_zones_are_the_computed_ones():
     small = points.index[points["area_km2"] < disclosure.MIN_ZONE_AREA_KM2]
     assert list(small) == [units.commune_zones()["mli-bamako-commune-i"]]
     assert len(points) == 246
+
+
+def test_the_import_history_does_not_give_the_national_mediator_total():
+    """Found on review: the Data page's history showed a mediators batch's exact count next
+    to the rounded store total, and total − published cercles = a hidden cercle."""
+    batches = pd.DataFrame({"kind": ["mediators", "tensions"], "rows": [1424, 420],
+                            "accepted": [1424, 420], "rejected": [0, 3], "duplicates": [0, 1]})
+    shown = disclosure.batch_counts(batches)
+    assert shown.loc[0, ["rows", "accepted"]].tolist() == ["≈ 1\u202f420", "≈ 1\u202f420"]
+    assert shown.loc[1, ["rows", "rejected"]].tolist() == ["420", "3"]

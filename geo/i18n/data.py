@@ -200,8 +200,8 @@ PAIRS: dict[str, tuple[str, str]] = {
         'date antérieure à 2012 ({field} = {value})',
         'date before 2012 ({field} = {value})'),
     'ingest.reason.date_unparseable': (
-        'date illisible ({field} = « {value} » ; formats : AAAA-MM-JJ ou JJ/MM/AAAA)',
-        'unreadable date ({field} = "{value}"; formats: YYYY-MM-DD or DD/MM/YYYY)'),
+        'date illisible ({field} = « {value} » ; formats : AAAA-MM-JJ [HH:MM], JJ/MM/AAAA ou 31 décembre 2020)',
+        'unreadable date ({field} = "{value}"; formats: YYYY-MM-DD [HH:MM], DD/MM/YYYY or 31 December 2020)'),
     'ingest.reason.end_before_start': (
         'date de fin antérieure à la date de début',
         'end date before start date'),
