@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import ingest, store  # noqa: E402
+from geo import access, ingest, store  # noqa: E402
 from tests.acled_like import acled_csv, acled_rows  # noqa: E402
 
 
@@ -30,7 +30,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             engine = store.make_engine(f"sqlite:///{tmp}/b.sqlite")
             start = time.perf_counter()
-            rep = ingest.import_file(engine, "tensions", data, "acled.csv", locator=locator)
+            rep = ingest.import_file(engine, "tensions", data, "acled.csv", locator=locator,
+                                        actor=access.operator())
             seconds = time.perf_counter() - start
         reasons = collections.Counter(r.code for _, rs, _ in rep.rejections for r in rs)
         warnings = collections.Counter(w.code for _, ws in rep.row_warnings for w in ws)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import ingest, store  # noqa: E402
+from geo import access, ingest, store  # noqa: E402
 
 
 def make_csv(rows: int) -> bytes:
@@ -54,14 +54,16 @@ def main() -> None:
         frame, numbers = ingest.read_table(data, "bench.csv")
         t_read = time.perf_counter() - t0
         t0 = time.perf_counter()
-        report = ingest.import_file(engine, "tensions", data, "bench.csv", locator=locator)
+        report = ingest.import_file(engine, "tensions", data, "bench.csv", locator=locator,
+                                        actor=access.operator())
         total = time.perf_counter() - t0
         print(f"{engine.dialect.name}: {report.rows:,} rows ({len(data) / 1e6:.1f} MB, cp1252, ';',"
               f" decimal commas) -> {report.accepted:,} accepted, {report.rejected:,} rejected "
               f"in {total:.2f} s (read alone {t_read:.2f} s; reference data {t_loc:.2f} s, "
               f"loaded once per process)")
         t0 = time.perf_counter()
-        again = ingest.import_file(engine, "tensions", data, "bench.csv", locator=locator)
+        again = ingest.import_file(engine, "tensions", data, "bench.csv", locator=locator,
+                                        actor=access.operator())
         print(f"re-import of the same file: {again.duplicates:,} duplicates, "
               f"{again.accepted} added, in {time.perf_counter() - t0:.2f} s")
 

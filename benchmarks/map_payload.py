@@ -13,7 +13,7 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import demo, maps, store, units  # noqa: E402
+from geo import access, demo, maps, store, units  # noqa: E402
 from geo.indicators import cercle_indicators, tension_points  # noqa: E402
 
 
@@ -34,7 +34,7 @@ def main() -> None:
               f"{(time.perf_counter() - t0) * 1000:5.0f} ms")
     with tempfile.TemporaryDirectory() as tmp:
         engine = store.make_engine(f"sqlite:///{tmp}/demo.sqlite")
-        demo.load(engine)
+        demo.load(engine, access.operator())
         reports = store.load_records(engine, "tensions")
         engine.dispose()
     points = tension_points(reports[reports["verification"] != "false"])

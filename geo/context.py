@@ -6,8 +6,9 @@ latest rating of a cercle for a factor is the one in force, and a withdrawn rati
 means "no data" again. The three threats named by the mission are seeded as factors by the
 schema (see :data:`geo.store.SEED_FACTORS`); users can add others.
 
-Ratings are about a place, never about a person: the "rated by" field holds initials or a
-function, and the app says so.
+Ratings are about a place, never about a person. "Rated by" is the signed-in user who rated
+(:class:`geo.access.Actor`, an analyst at least), never free text; every rating and new factor
+is also in the audit log.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from geo import store, units
+from geo import access, audit, store, units
 
 #: Prefix of the context-factor columns of the indicator table.
 COLUMN_PREFIX = "context_"
 MAX_WHO = 80
+#: "Rated by" of the demonstration ratings.
+DEMO_RATER = "Démonstration / demonstration"
 
 
 class RatingError(ValueError):
@@ -110,25 +113,18 @@ def changes(before: pd.DataFrame, after: pd.DataFrame) -> list[Rating]:
     return out
 
 
-def _check_who(who: str, problems: list) -> str:
-    who = (who or "").strip()
-    if not who:
-        problems.append(("who_missing", {}))
-    elif len(who) > MAX_WHO:
-        problems.append(("who_too_long", {"max": MAX_WHO}))
-    return who
-
-
-def rate(engine: Engine, changes: list[Rating], rated_by: str, note: str | None = None,
+def rate(engine: Engine, changes: list[Rating], actor: access.Actor, note: str | None = None,
          is_demo: bool = False, rated_at: datetime | None = None) -> int:
-    """Record ratings in one transaction (all or none); return how many were recorded.
+    """Record ratings by ``actor`` (analyst) in one transaction (all or none) with their audit
+    entry; return how many were recorded.
 
     Every change is checked first: the factor and cercle must exist and the value must be a
     number from 0 to 10 (or None to withdraw). Raises :class:`RatingError` listing every
     problem, and then nothing is written.
     """
+    access.require(actor, "rate")
     problems: list[tuple[str, dict]] = []
-    who = _check_who(rated_by, problems)
+    who = DEMO_RATER if is_demo else actor.label[:MAX_WHO]
     known_factors = set(factors(engine).index)
     known_cercles = set(units.load_cercles().index)
     rows = []
@@ -157,6 +153,9 @@ def rate(engine: Engine, changes: list[Rating], rated_by: str, note: str | None 
         conn.execute(store.context_rating.insert(),
                      [{**r, "rated_by": who, "rated_at": when, "note": note, "is_demo": is_demo}
                       for r in rows])
+        audit.record(conn, actor, "rate", records=[[r["factor_id"], r["cercle_id"]]
+                                                   for r in rows],
+                     details={"ratings": len(rows), "note": note, "is_demo": is_demo})
     return len(rows)
 
 
@@ -165,14 +164,15 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", ascii_.lower()).strip("_")[:36] or "factor"
 
 
-def add_factor(engine: Engine, label_fr: str, label_en: str, created_by: str,
+def add_factor(engine: Engine, label_fr: str, label_en: str, actor: access.Actor,
                description_fr: str | None = None, description_en: str | None = None) -> str:
-    """Add a context factor (both labels required, distinct from existing ones); return its id.
+    """Add a context factor by ``actor`` (analyst; both labels required, distinct from
+    existing ones); return its id. Audited.
 
     Raises :class:`RatingError` when refused.
     """
+    access.require(actor, "rate")
     problems: list[tuple[str, dict]] = []
-    who = _check_who(created_by, problems)
     label_fr, label_en = (label_fr or "").strip(), (label_en or "").strip()
     if not label_fr or not label_en:
         problems.append(("label_missing", {}))
@@ -191,7 +191,9 @@ def add_factor(engine: Engine, label_fr: str, label_en: str, created_by: str,
             factor_id=factor_id, label_fr=label_fr, label_en=label_en,
             description_fr=(description_fr or "").strip() or None,
             description_en=(description_en or "").strip() or None,
-            created_by=who, created_at=datetime.now(timezone.utc)))
+            created_by=actor.label[:MAX_WHO], created_at=datetime.now(timezone.utc)))
+        audit.record(conn, actor, "add_factor", target=factor_id,
+                     details={"label_fr": label_fr, "label_en": label_en})
     return factor_id
 
 

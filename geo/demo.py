@@ -29,7 +29,7 @@ import shapely
 from sqlalchemy.engine import Engine
 
 from geo.settings import Settings
-from geo import context, store, units
+from geo import access, audit, context, store, units
 from geo.ingest import ImportReport, Locator, import_frame
 from geo.records import GROUPS
 
@@ -212,21 +212,24 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
             "tensions": tensions(rng)}
 
 
-def load(engine: Engine, seed: int = SEED,
+def load(engine: Engine, actor: access.Actor, seed: int = SEED,
          locator: Locator | None = None) -> dict[str, ImportReport]:
-    """Import the demonstration data through the importer (``is_demo``); return the reports."""
+    """Import the demonstration data through the importer (``is_demo``; admin); return the
+    reports. Audited (each import, the ratings, the load)."""
+    access.require(actor, "load_demo")
     locator = locator or Locator()
     reports = {}
     for kind, frame in generate(seed).items():
         sha = hashlib.sha256(pd.util.hash_pandas_object(frame).values.tobytes()).hexdigest()
         reports[kind] = import_frame(engine, kind, frame, list(range(2, len(frame) + 2)),
-                                     f"demo-{kind}-seed{seed}", sha, is_demo=True,
-                                     locator=locator)
-    context.rate(engine, context_ratings(np.random.default_rng(seed + 1)),
-                 rated_by="Démonstration / demonstration", note="Évaluation fictive",
-                 is_demo=True, rated_at=CONTEXT_RATED_AT)
+                                     f"demo-{kind}-seed{seed}", sha, actor=actor,
+                                     is_demo=True, locator=locator)
+    context.rate(engine, context_ratings(np.random.default_rng(seed + 1)), actor,
+                 note="Évaluation fictive", is_demo=True, rated_at=CONTEXT_RATED_AT)
     with store.writing(engine) as conn:
         store.set_meta(conn, "demo_loaded_seed", str(seed))
+        audit.record(conn, actor, "load_demo", details={
+            "seed": seed, **{k: r.accepted for k, r in reports.items()}})
     return reports
 
 
@@ -243,7 +246,7 @@ def ensure_initialised(engine: Engine, enabled: bool = True) -> bool:
         return False
     if any(store.counts(engine).values()):
         return False
-    load(engine)
+    load(engine, access.SYSTEM)
     return True
 
 
@@ -257,10 +260,10 @@ def main(argv: list[str] | None = None) -> int:
         if store.demo_in_use(engine):
             print("demonstration data already loaded")
             return 0
-        for kind, rep in load(engine).items():
+        for kind, rep in load(engine, access.operator()).items():
             print(f"{kind}: {rep.accepted} accepted, {rep.rejected} rejected")
     else:
-        removed = store.remove_demo(engine)
+        removed = store.remove_demo(engine, access.operator())
         print("removed: " + ", ".join(f"{k} {v}" for k, v in removed.items()))
     return 0
 

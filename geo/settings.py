@@ -7,7 +7,12 @@ setting                       environment, else secrets            default
 ``database_url``              ``VEILLE_DATABASE_URL`` / ``database_url``   SQLite ``var/veille.sqlite``
 ``min_count``                 ``VEILLE_MIN_COUNT`` / ``min_count``         3 (never below 2)
 ``demo``                      ``VEILLE_DEMO`` (``0`` = off)                 on: a new store gets the demo
+``role_claim``                ``VEILLE_ROLE_CLAIM`` / ``role_claim``       ``roles``
+``unknown_users``             ``VEILLE_UNKNOWN_USERS`` / ``unknown_users`` ``none`` (or ``viewer``)
 ============================  ===================================  =========================
+
+Sign-in itself is Streamlit's ``[auth]`` section of the secrets (:attr:`Settings.sign_in`):
+without it the app is a single local user, bound to this machine (:mod:`geo.gate`).
 """
 
 from __future__ import annotations
@@ -28,6 +33,13 @@ class Settings:
     database_url: str
     min_count: int = DEFAULT_MIN_COUNT
     demo: bool = True
+    #: The ID-token claim that carries Veille's roles (a dotted name reaches a nested claim).
+    role_claim: str = "roles"
+    #: The role of a signed-in user found neither in the claim nor in the role table:
+    #: None (no access, the default) or "viewer".
+    unknown_users: str | None = None
+    #: Whether sign-in is configured (an ``[auth]`` section in the secrets).
+    sign_in: bool = False
 
     @classmethod
     def from_environment(cls, secrets: Mapping | None = None,
@@ -38,9 +50,15 @@ class Settings:
         secrets = secrets or {}
         url = env.get("VEILLE_DATABASE_URL") or secrets.get("database_url") \
             or default_database_url()
+        unknown = str(env.get("VEILLE_UNKNOWN_USERS") or secrets.get("unknown_users")
+                      or "").strip().lower()
         return cls(url, suppression_threshold(env.get("VEILLE_MIN_COUNT")
                                               or secrets.get("min_count")),
-                   str(env.get("VEILLE_DEMO", "1")).strip() != "0")
+                   str(env.get("VEILLE_DEMO", "1")).strip() != "0",
+                   role_claim=str(env.get("VEILLE_ROLE_CLAIM") or secrets.get("role_claim")
+                                  or "roles").strip(),
+                   unknown_users="viewer" if unknown == "viewer" else None,
+                   sign_in=bool(secrets.get("auth")))
 
 
 def default_database_url() -> str:

@@ -136,6 +136,33 @@ context_rating = sa.Table(
 
 _V2_TABLES = [context_factor, context_rating]
 
+# Access control (schema v5). Roles of users the identity provider sends without a role
+# claim, keyed by e-mail or subject; and the audit log, append-only (triggers refuse UPDATE
+# and DELETE): who did which write, when, under which role, to which records.
+user_role = sa.Table(
+    "user_role", metadata,
+    sa.Column("principal", sa.String(254), primary_key=True),  # lower-case e-mail or subject
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("updated_by", sa.String(254), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("entry_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("subject", sa.String(254), nullable=False),
+    sa.Column("user_label", sa.String(254), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("target", sa.String(254), nullable=True),   # e.g. "batch 12", a principal
+    sa.Column("records", sa.Text, nullable=True),          # JSON: which records
+    sa.Column("details", sa.Text, nullable=True),          # JSON: counts, before/after
+)
+
+_V5_TABLES = [user_role, audit_log]
+_LATER_TABLES = _V2_TABLES + _V5_TABLES
+
 #: The threats named by the mission, seeded as the first context factors (schema v2).
 SEED_FACTORS = (
     ("crisis_north_centre",
@@ -158,7 +185,7 @@ SEED_FACTORS = (
 
 def _v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[t for t in metadata.sorted_tables
-                                      if t not in _V2_TABLES])
+                                      if t not in _LATER_TABLES])
 
 
 def _v2(conn: Connection) -> None:
@@ -212,8 +239,25 @@ def _v4(conn: Connection) -> None:
     _add_missing_columns(conn, TABLES["tensions"], ["geo_precision", "time_precision"])
 
 
+def _v5(conn: Connection) -> None:
+    """Access control (issue 13): the role table and the append-only audit log."""
+    metadata.create_all(conn, tables=_V5_TABLES)
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text(
+            "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION 'audit_log is append-only'; END; $$ LANGUAGE plpgsql"))
+        conn.execute(sa.text(
+            "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE "
+            "ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"))
+    else:
+        for event in ("UPDATE", "DELETE"):
+            conn.execute(sa.text(
+                f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log "
+                "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"))
+
+
 #: Ordered schema migrations; version N is ``MIGRATIONS[N - 1]``.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -346,19 +390,85 @@ def demo_in_use(engine: Engine) -> bool:
                    for t in [*TABLES.values(), context_rating])
 
 
-def remove_demo(engine: Engine) -> dict[str, int]:
-    """Delete every demonstration record and its batches; return the records removed."""
+def demo_contents(engine: Engine) -> dict[str, int]:
+    """What :func:`remove_demo` would delete: records per kind, context ratings, batches."""
+    with engine.connect() as conn:
+        out = {k: conn.execute(sa.select(sa.func.count()).select_from(TABLES[k])
+                               .where(TABLES[k].c.is_demo)).scalar() for k in KINDS}
+        out["context_ratings"] = conn.execute(sa.select(sa.func.count())
+                                              .select_from(context_rating)
+                                              .where(context_rating.c.is_demo)).scalar()
+        out["batches"] = conn.execute(sa.select(sa.func.count()).select_from(import_batch)
+                                      .where(import_batch.c.is_demo)).scalar()
+    return out
+
+
+def remove_demo(engine: Engine, actor) -> dict[str, int]:
+    """Delete every demonstration record and its batches (admin); return what was removed.
+    Audited."""
+    from geo import access, audit
+
+    access.require(actor, "remove_demo")
     removed = {}
     with writing(engine) as conn:
+        demo_batches = sa.select(import_batch.c.batch_id).where(import_batch.c.is_demo)
+        batch_ids = list(conn.execute(demo_batches).scalars())
         for k in KINDS:
             removed[k] = conn.execute(TABLES[k].delete().where(TABLES[k].c.is_demo)).rowcount
         removed["context_ratings"] = conn.execute(
             context_rating.delete().where(context_rating.c.is_demo)).rowcount
-        demo_batches = sa.select(import_batch.c.batch_id).where(import_batch.c.is_demo)
         conn.execute(rejected_row.delete().where(rejected_row.c.batch_id.in_(demo_batches)))
-        conn.execute(import_batch.delete().where(import_batch.c.is_demo))
+        removed["batches"] = conn.execute(import_batch.delete()
+                                          .where(import_batch.c.is_demo)).rowcount
         set_meta(conn, "demo_removed_at", datetime.now(timezone.utc).isoformat())
+        audit.record(conn, actor, "remove_demo", records={"batches": batch_ids},
+                     details=removed)
     return removed
+
+
+def batch_contents(engine: Engine, batch_id: int) -> dict | None:
+    """What :func:`delete_batch` would delete: the batch's kind, file, records and rejected
+    rows still stored; None for an unknown batch."""
+    with engine.connect() as conn:
+        batch = conn.execute(sa.select(import_batch.c.kind, import_batch.c.file_name)
+                             .where(import_batch.c.batch_id == batch_id)).first()
+        if batch is None:
+            return None
+        table = TABLES[batch.kind]
+        return {"kind": batch.kind, "file_name": batch.file_name,
+                "records": conn.execute(sa.select(sa.func.count()).select_from(table)
+                                        .where(table.c.batch_id == batch_id)).scalar(),
+                "rejected_rows": conn.execute(sa.select(sa.func.count())
+                                              .select_from(rejected_row)
+                                              .where(rejected_row.c.batch_id == batch_id)
+                                              ).scalar()}
+
+
+def delete_batch(engine: Engine, batch_id: int, actor) -> dict:
+    """Delete one import batch with its records and rejected rows (admin); return what was
+    deleted (:func:`batch_contents`). Audited. Raises KeyError for an unknown batch."""
+    from geo import access, audit
+
+    access.require(actor, "delete_batch")
+    with writing(engine) as conn:
+        kind = conn.execute(sa.select(import_batch.c.kind)
+                            .where(import_batch.c.batch_id == batch_id)).scalar()
+        if kind is None:
+            raise KeyError(batch_id)
+        table = TABLES[kind]
+        ids = list(conn.execute(sa.select(table.c[ID_FIELD[kind]])
+                                .where(table.c.batch_id == batch_id)).scalars())
+        file_name = conn.execute(sa.select(import_batch.c.file_name)
+                                 .where(import_batch.c.batch_id == batch_id)).scalar()
+        conn.execute(table.delete().where(table.c.batch_id == batch_id))
+        rejected = conn.execute(rejected_row.delete()
+                                .where(rejected_row.c.batch_id == batch_id)).rowcount
+        conn.execute(import_batch.delete().where(import_batch.c.batch_id == batch_id))
+        deleted = {"kind": kind, "file_name": file_name, "records": len(ids),
+                   "rejected_rows": rejected}
+        audit.record(conn, actor, "delete_batch", target=f"batch {batch_id}",
+                     records=ids, details=deleted)
+    return deleted
 
 
 def load_records(engine: Engine, kind: str) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from ui import coverage as ui_cov
 from ui import risk as ui_risk
 
 ui.leave_legacy_pages_mode()
+ui.require("view")
 
 MAPS = ["gap_class", "mediators_per_10k", "mediators_per_1000km2", "commune_distance_km",
         "workshop_participants_per_10k"]

@@ -1,5 +1,5 @@
-"""Field data: import with a preview before confirmation, import history with the rejected
-rows, exports, demonstration data."""
+"""Field data (analysts): import with a preview before confirmation, import history with the
+rejected rows, exports; for administrators, deleting a batch and the demonstration data."""
 
 import hashlib
 
@@ -7,10 +7,12 @@ import streamlit as st
 
 import ui
 from geo import demo, disclosure, export, ingest, store
+from geo.access import AccessDenied
 from geo.i18n import format_date, format_number, t
 from geo.records import KINDS
 
 ui.leave_legacy_pages_mode()
+user = ui.require("import")
 
 lang = ui.current_lang()
 engine = ui.engine()
@@ -80,19 +82,23 @@ if upload is not None:
         _report_tables(done)
     else:
         try:
-            preview = ingest.import_file(engine, kind, data, upload.name, dry_run=True,
-                                         locator=_locator())
+            preview = ingest.import_file(engine, kind, data, upload.name, actor=user,
+                                         dry_run=True, locator=_locator())
         except ingest.ImportRefused as refused:
             st.error(refused.message(lang))
+        except AccessDenied as denied:
+            ui.refused(denied)
         else:
             st.subheader(ui.tr("data.preview"))
             _report_tables(preview)
             if st.button(ui.tr("data.confirm"), type="primary", disabled=preview.rows == 0):
                 try:
-                    report = ingest.import_file(engine, kind, data, upload.name,
+                    report = ingest.import_file(engine, kind, data, upload.name, actor=user,
                                                 locator=_locator())
                 except ingest.ImportRefused as refused:
                     st.error(refused.message(lang))
+                except AccessDenied as denied:
+                    ui.refused(denied)
                 else:
                     st.session_state[done_key] = report
                     st.cache_data.clear()
@@ -126,6 +132,29 @@ else:
             export.to_csv(store.rejected_rows(engine, batch_id, lang).rename(columns={
                 "row": ui.tr("data.col.row"), "reasons": ui.tr("data.col.reasons")})),
             file_name=f"veille-lot-{batch_id}-rejets.csv", mime="text/csv")
+    if ui.allowed("delete_batch"):
+        col_del, col_btn = st.columns([1, 2], vertical_alignment="bottom")
+        doomed = col_del.selectbox(ui.tr("data.delete_pick"), batches["batch_id"].tolist(),
+                                   key="delete_batch_id")
+        col_btn.button(ui.tr("data.delete"), key="delete_batch", on_click=ui.ask,
+                       args=("ask_delete_batch",))
+        contents = store.batch_contents(engine, doomed)
+        if contents and ui.confirmation("ask_delete_batch", ui.tr(
+                "data.delete_confirm", batch=doomed, file=contents["file_name"],
+                kind=t(f"kind.{contents['kind']}", lang),
+                records=(ui.approx if contents["kind"] == "mediators" else ui.count)(
+                    contents["records"]),
+                rejected=ui.count(contents["rejected_rows"]))):
+            try:
+                store.delete_batch(engine, doomed, user)
+            except AccessDenied as denied:
+                ui.refused(denied)
+            else:
+                st.cache_data.clear()
+                st.session_state["data_deleted"] = doomed
+                st.rerun()
+    if (deleted := st.session_state.pop("data_deleted", None)) is not None:
+        st.success(ui.tr("data.deleted", batch=deleted))
 
 # ------------------------------------------------------------------ export
 st.header(ui.tr("data.export"))
@@ -148,7 +177,11 @@ if store.demo_in_use(engine):
     st.write(ui.tr("data.demo_loaded"))
 else:
     st.write(ui.tr("data.demo_none"))
-    if st.button(ui.tr("data.demo_load"), key="load_demo"):
-        demo.load(engine, locator=_locator())
-        st.cache_data.clear()
-        st.rerun()
+    if ui.allowed("load_demo") and st.button(ui.tr("data.demo_load"), key="load_demo"):
+        try:
+            demo.load(engine, user, locator=_locator())
+        except AccessDenied as denied:
+            ui.refused(denied)
+        else:
+            st.cache_data.clear()
+            st.rerun()

@@ -12,6 +12,7 @@ from ui import coverage as ui_cov
 from ui import risk as ui_risk
 
 ui.leave_legacy_pages_mode()
+ui.require("view")
 lang = ui.current_lang()
 engine = ui.engine()
 

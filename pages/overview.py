@@ -12,6 +12,7 @@ from geo.i18n import format_date, format_number, format_significant, t
 from geo.layers import DEFAULT_LAYER, LAYERS
 
 ui.leave_legacy_pages_mode()
+ui.require("view")
 
 MAP_KEY = "overview_map"
 SEL_KEY = "cercle"

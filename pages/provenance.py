@@ -8,6 +8,7 @@ from geo.i18n import format_number
 from geo.provenance import DATASETS
 
 ui.leave_legacy_pages_mode()
+ui.require("view")
 
 
 @st.cache_data(show_spinner=False)

@@ -6,11 +6,13 @@ import streamlit as st
 
 import ui
 from geo import context, export, maps, risk, robustness
+from geo.access import AccessDenied
 from geo.i18n import format_date, format_number, t
 from ui import charts
 from ui import risk as ui_risk
 
 ui.leave_legacy_pages_mode()
+user = ui.require("view")
 
 MAP_KEY = "risk_map"
 SEL_KEY = "risk_cercle"
@@ -162,28 +164,33 @@ else:
     grid = ratings.copy()
     grid.insert(0, "region_fr", table["region_fr"].reindex(grid.index))
     grid.insert(0, "cercle_fr", names.reindex(grid.index))
+    may_rate = ui.allowed("rate")
     edited = st.data_editor(
         grid, key="ctx_editor", height=420, width="stretch", hide_index=True,
         placeholder=ui.tr("risk.ctx.unrated"),
-        disabled=["cercle_fr", "region_fr"],
+        disabled=True if not may_rate else ["cercle_fr", "region_fr"],
         column_config={
             "cercle_fr": ui.tr("field.cercle"), "region_fr": ui.tr("field.region"),
             **{f: st.column_config.NumberColumn(
                 context.label(factors.loc[f], lang), min_value=0.0, max_value=10.0, step=0.5,
                 format="%.1f", help=context.description(factors.loc[f], lang))
                for f in factors.index}})
-    col_who, col_note, col_save = st.columns([1.2, 2, 1], vertical_alignment="bottom")
-    who = col_who.text_input(ui.tr("risk.ctx.who"), key="ctx_who", max_chars=context.MAX_WHO,
-                             help=ui.tr("risk.ctx.who_help"))
+    if not may_rate:
+        st.caption(ui.tr("risk.ctx.read_only"))
+        st.stop()
+    col_note, col_save = st.columns([3, 1], vertical_alignment="bottom")
     note = col_note.text_input(ui.tr("risk.ctx.note"), key="ctx_note")
+    st.caption(ui.tr("risk.ctx.by", user=user.label))
     changes = context.changes(ratings, edited)
     # The store's version token covers ratings and factors: cached tables refresh by themselves.
     if col_save.button(ui.tr("risk.ctx.save", n=len(changes)), type="primary",
                        disabled=not changes, key="ctx_save"):
         try:
-            context.rate(engine, changes, who, note)
+            context.rate(engine, changes, user, note)
         except context.RatingError as err:
             _refused(err)
+        except AccessDenied as denied:
+            ui.refused(denied)
         else:
             st.session_state.pop("ctx_editor", None)
             st.session_state["ctx_done"] = ui.tr("risk.ctx.saved")
@@ -195,12 +202,13 @@ else:
             en = st.text_input(ui.tr("risk.ctx.label_en"))
             dfr = st.text_area(ui.tr("risk.ctx.desc_fr"), height=68)
             den = st.text_area(ui.tr("risk.ctx.desc_en"), height=68)
-            by = st.text_input(ui.tr("risk.ctx.who"), max_chars=context.MAX_WHO)
             if st.form_submit_button(ui.tr("risk.ctx.add_button")):
                 try:
-                    context.add_factor(engine, fr, en, by, dfr, den)
+                    context.add_factor(engine, fr, en, user, dfr, den)
                 except context.RatingError as err:
                     _refused(err)
+                except AccessDenied as denied:
+                    ui.refused(denied)
                 else:
                     st.session_state["ctx_done"] = ui.tr("risk.ctx.added", factor=fr.strip())
                     st.rerun()

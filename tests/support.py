@@ -128,6 +128,19 @@ def wait_for_cercles(page, expected: int = 50, timeout_ms: int = 30000,
     return handle.json_value()
 
 
+# --------------------------------------------------------------------------- acting users
+def _actors():
+    from geo.access import Actor
+
+    return (Actor("sub-viewer", "viewer", "viewer@example.org"),
+            Actor("sub-analyst", "analyst", "analyst@example.org"),
+            Actor("sub-admin", "admin", "admin@example.org"))
+
+
+#: One signed-in user of each role, for the writes of the tests.
+VIEWER, ANALYST, ADMIN = _actors()
+
+
 # --------------------------------------------------------------------------- importer tests
 #: The "today" of the importer tests (future dates are judged against it).
 IMPORT_TODAY = __import__("datetime").date(2026, 11, 29)
@@ -138,6 +151,7 @@ def run_import(engine, kind, text, name="f.csv", encoding="utf-8", locator=None,
     from geo.ingest import import_file
 
     data = text.encode(encoding) if isinstance(text, str) else text
+    kw.setdefault("actor", ANALYST)
     return import_file(engine, kind, data, name, locator=locator, today=IMPORT_TODAY, **kw)
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from geo import coverage, disclosure, export, ingest, maps, reference, risk, store, units
+from tests.support import ADMIN, ANALYST
 
 PLANTED = (14.2167, -3.2667)            # the mediator (lat, lon), in Koporo Pen (Koro)
 TODAY = date(2026, 11, 29)
@@ -24,7 +25,8 @@ TODAY = date(2026, 11, 29)
 
 def _store(tmp_path, name, rows: str):
     engine = store.make_engine(f"sqlite:///{tmp_path / name}")
-    report = ingest.import_file(engine, "mediators", rows.encode(), "m.csv", today=TODAY)
+    report = ingest.import_file(engine, "mediators", rows.encode(), "m.csv", today=TODAY,
+                                 actor=ANALYST)
     assert report.rejected == 0
     return engine
 
@@ -218,7 +220,7 @@ def test_every_hidden_zone_of_the_demo_resists_subtraction(tmp_path):
     from geo import demo
 
     engine = store.make_engine(f"sqlite:///{tmp_path / 'demo.sqlite'}")
-    demo.load(engine)
+    demo.load(engine, ADMIN)
     records = {"mediators": store.load_records(engine, "mediators")}
     result = coverage.compute(records, None, threshold=3)
     prot = result.protected

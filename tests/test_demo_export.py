@@ -10,6 +10,7 @@ import pytest
 from geo.analysis import Analysis
 from geo import demo, export, ingest, store
 from geo.indicators import cercle_indicators
+from tests.support import ANALYST
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +72,7 @@ def test_csv_export_neutralises_formulas_and_keeps_numbers(tmp_path):
             "X2,2018-07-29,14.49,-4.19,clash,3,@SUM(A1)\n"
             "X3,2018-07-29,14.49,-4.19,clash,3,-2+3\n"
             "X4,2018-07-29,14.49,-4.19,clash,3,+33 plain\n")
-    ingest.import_file(engine, "tensions", text.encode(), "x.csv")
+    ingest.import_file(engine, "tensions", text.encode(), "x.csv", actor=ANALYST)
     rows = _csv_rows(export.export(engine, "tensions"))
     header = rows[0]
     summary = [r[header.index("summary")] for r in rows[1:]]

@@ -15,6 +15,7 @@ from geo import store
 from geo.ingest import ImportRefused, import_file, parse_date, parse_number
 
 from tests.support import IMPORT_TODAY, reason_codes as codes, run_import as run
+from tests.support import ANALYST
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = IMPORT_TODAY
@@ -268,6 +269,7 @@ def test_xlsx_with_real_dates(engine, locator, tmp_path):
     path = tmp_path / "ateliers.xlsx"
     book.save(path)
     rep = import_file(engine, "workshops", path.read_bytes(), path.name, locator=locator,
+                      actor=ANALYST,
                       today=TODAY)
     assert (rep.accepted, rep.rejected) == (1, 1)
     assert codes(rep) == {3: ["above_participants"]}

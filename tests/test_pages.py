@@ -9,11 +9,20 @@ from streamlit.testing.v1 import AppTest
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGES = ["pages/overview.py", "pages/risk.py", "pages/coverage.py", "pages/methodology.py",
-         "pages/data.py", "pages/provenance.py"]
+         "pages/data.py", "pages/provenance.py", "pages/audit.py", "pages/users.py"]
+#: An ``[auth]`` section as a deployment writes it (AppTest never contacts the provider).
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 40, "client_id": "veille", "client_secret": "s",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
 
 
-def _app(**query):
+def _app(user: dict | None = None, **query):
+    """The dashboard under AppTest: the local single user, or with sign-in configured and
+    ``user`` the ID-token claims of the signed-in user (``{}``: nobody signed in)."""
     at = AppTest.from_file(DASHBOARD, default_timeout=90)
+    if user is not None:
+        at.secrets["auth"] = AUTH
+        at.user = {"is_logged_in": True, **user} if user else {"is_logged_in": False}
     for k, v in query.items():
         at.query_params[k] = v
     return at.run()
@@ -324,33 +333,31 @@ def test_overview_gains_the_coverage_layers():
     assert "Priorité : risque élevé ou très élevé, couverture faible" in legend
 
 
-def test_context_factors_are_rated_and_added_with_who(tmp_path, monkeypatch):
+def test_context_factors_are_rated_and_added_by_the_signed_in_user(tmp_path, monkeypatch):
     monkeypatch.setenv("VEILLE_DATABASE_URL", f"sqlite:///{tmp_path / 'ctx.sqlite'}")
-    at = _app()
+    at = _app({"sub": "u-17", "email": "ef@example.org", "roles": ["analyst"]})
     at.session_state["risk_section"] = "context"
     at.switch_page("pages/risk.py").run()
     assert not at.exception
     assert at.button(key="ctx_save").disabled                 # nothing edited yet
-    form_inputs = [w for w in at.text_input if w.key != "ctx_who" and w.key != "ctx_note"]
-    form_inputs[0].set_value("Déplacements de population")
-    form_inputs[1].set_value("Population displacement")
-    form_inputs[2].set_value("")                              # nobody named: refused
-    submit = next(b for b in at.get("form_submit_button") if b.label == "Ajouter le facteur")
-    submit.click().run()
-    assert any("Indiquez qui donne la note" in e.value for e in at.error)
-    form_inputs = [w for w in at.text_input if w.key != "ctx_who" and w.key != "ctx_note"]
+    assert not [w for w in at.text_input if w.key == "ctx_who"]   # no free-text "who"
+    form_inputs = [w for w in at.text_input if w.key != "ctx_note"]
     for widget, value in zip(form_inputs, ["Déplacements de population",
-                                           "Population displacement", "EF / DAE"]):
+                                           "Population displacement"]):
         widget.set_value(value)
     submit = next(b for b in at.get("form_submit_button") if b.label == "Ajouter le facteur")
     submit.click().run()
     assert not at.exception                  # a factor without descriptions still renders
     assert any("Déplacements de population" in s.value for s in at.success)
-    from geo import context, store
+    from geo import audit, context, store
     from geo.settings import Settings
 
     engine = store.make_engine(Settings.from_environment().database_url)
-    assert context.factors(engine).at["deplacements_de_population", "created_by"] == "EF / DAE"
+    assert context.factors(engine).at["deplacements_de_population", "created_by"] == \
+        "ef@example.org"
+    entry = audit.entries(engine, actions=["add_factor"]).iloc[0]
+    assert (entry["subject"], entry["role"], entry["target"]) == \
+        ("u-17", "analyst", "deplacements_de_population")
 
 
 def test_every_page_works_on_an_empty_store(tmp_path, monkeypatch):

@@ -15,6 +15,7 @@ from geo.ingest import formats, parse_date, read_table
 from tests.acled_like import acled_csv, acled_rows, ucdp_csv
 
 from tests.support import IMPORT_TODAY, run_import as run
+from tests.support import ADMIN
 
 TODAY = IMPORT_TODAY
 
@@ -126,7 +127,7 @@ def test_veille_exports_reimport_as_duplicates_for_every_kind(tmp_path, locator,
     from geo import demo
 
     engine = store.make_engine(f"sqlite:///{tmp_path / 'demo.sqlite'}")
-    demo.load(engine, locator=locator)
+    demo.load(engine, ADMIN, locator=locator)
     run(engine, "tensions", acled_csv(acled_rows(30, dyadic_share=0), "iso"), locator=locator)
     for kind in ("workshops", "mediators", "tensions"):
         data = export.export(engine, kind, "csv", hxl=hxl, restricted=True)

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from geo import context, demo, ingest, store
+from tests.support import ADMIN, ANALYST
 
 PG_URL = os.environ.get("VEILLE_TEST_POSTGRES_URL")
 
@@ -44,11 +45,11 @@ def locator():
 
 def test_schema_is_versioned_and_migrations_are_idempotent(engine):
     with engine.connect() as conn:
-        assert store.current_version(conn) == store.SCHEMA_VERSION == 4
-    assert store.migrate(engine) == 4
+        assert store.current_version(conn) == store.SCHEMA_VERSION == 5
+    assert store.migrate(engine) == 5
     with engine.connect() as conn:
         rows = conn.execute(sa.select(store.schema_version)).all()
-    assert [r.version for r in rows] == [1, 2, 3, 4]
+    assert [r.version for r in rows] == [1, 2, 3, 4, 5]
     # v2 seeds the three threats named by the mission, once
     assert list(context.factors(engine).index) == [
         "crisis_north_centre", "intercommunal", "political_tension"]
@@ -70,8 +71,8 @@ def test_import_round_trip_and_duplicates(engine, locator):
     text = ("report_id,occurred_on,cercle,category,severity,summary\n"
             "A1,2018-07-29,Gao,clash,3,=cmd|' /C calc'!A0\n"
             "A2,29/07/2018,Ménaka,intimidation,2,\n")
-    first = ingest.import_file(engine, "tensions", text.encode(), "a.csv", locator=locator)
-    again = ingest.import_file(engine, "tensions", text.encode(), "a.csv", locator=locator)
+    first = ingest.import_file(engine, "tensions", text.encode(), "a.csv", locator=locator, actor=ANALYST)
+    again = ingest.import_file(engine, "tensions", text.encode(), "a.csv", locator=locator, actor=ANALYST)
     assert (first.accepted, again.duplicates) == (2, 2)
     stored = store.load_records(engine, "tensions").set_index("report_id")
     assert stored.loc["A2", "cercle_id"] == "mli-menaka"
@@ -83,7 +84,7 @@ def test_import_round_trip_and_duplicates(engine, locator):
 def test_failed_import_changes_nothing(engine, locator, monkeypatch):
     text = ("report_id,occurred_on,cercle,category,severity\n"
             + "".join(f"B{i},2018-07-29,Gao,clash,3\n" for i in range(10)))
-    ingest.import_file(engine, "tensions", text.encode(), "b.csv", locator=locator)
+    ingest.import_file(engine, "tensions", text.encode(), "b.csv", locator=locator, actor=ANALYST)
     before = store.snapshot(engine)
     real_bulk_insert = store.bulk_insert
 
@@ -97,21 +98,23 @@ def test_failed_import_changes_nothing(engine, locator, monkeypatch):
     monkeypatch.setattr(store, "bulk_insert", half_then_fail)
     with pytest.raises(Boom):
         ingest.import_file(engine, "tensions", text.replace("B", "C").encode(), "c.csv",
-                           locator=locator)
+                           locator=locator, actor=ANALYST)
     monkeypatch.undo()
     assert store.snapshot(engine) == before
 
 
 def test_demo_load_and_remove(engine, locator):
-    reports = demo.load(engine, locator=locator)
+    reports = demo.load(engine, ADMIN, locator=locator)
     assert {k: r.accepted for k, r in reports.items()} == {
         "workshops": 18, "mediators": 1424, "tensions": 420}
     assert store.demo_in_use(engine)
     demo_ratings = context.history(engine)
     assert len(demo_ratings) == 3 * 48 and demo_ratings["is_demo"].all()
-    removed = store.remove_demo(engine)
+    assert store.demo_contents(engine) == {"workshops": 18, "mediators": 1424, "tensions": 420,
+                                           "context_ratings": 144, "batches": 3}
+    removed = store.remove_demo(engine, ADMIN)
     assert removed == {"workshops": 18, "mediators": 1424, "tensions": 420,
-                       "context_ratings": 144}
+                       "context_ratings": 144, "batches": 3}
     assert context.history(engine).empty and len(context.factors(engine)) == 3
     assert not store.demo_in_use(engine)
     assert store.counts(engine) == {"workshops": 0, "mediators": 0, "tensions": 0}
@@ -123,8 +126,8 @@ def test_context_ratings_keep_who_and_when_and_the_latest_counts(engine):
     first = datetime(2026, 1, 5, tzinfo=timezone.utc)
     assert context.rate(engine, [context.Rating("intercommunal", "mli-bankass", 8),
                                  context.Rating("intercommunal", "mli-koro", 7.5)],
-                        "AB / DAE Mopti", note="réunion du 5 janvier", rated_at=first) == 2
-    context.rate(engine, [context.Rating("intercommunal", "mli-bankass", 9)], "CD",
+                        ANALYST, note="réunion du 5 janvier", rated_at=first) == 2
+    context.rate(engine, [context.Rating("intercommunal", "mli-bankass", 9)], ADMIN,
                  rated_at=first + timedelta(days=30))
     now = context.ratings(engine)
     assert now.shape == (50, 3)
@@ -134,10 +137,12 @@ def test_context_ratings_keep_who_and_when_and_the_latest_counts(engine):
     then = context.ratings(engine, until=first + timedelta(days=1))
     assert then.at["mli-bankass", "intercommunal"] == 8.0       # what was known then
     hist = context.history(engine)
-    assert list(hist["rated_by"]) == ["CD", "AB / DAE Mopti", "AB / DAE Mopti"]
+    # "rated by" is the signed-in user, never free text
+    assert list(hist["rated_by"]) == ["admin@example.org", "analyst@example.org",
+                                      "analyst@example.org"]
     assert hist["note"].iloc[1] == "réunion du 5 janvier"
     # withdrawing a rating makes it "no data" again, and is itself recorded
-    context.rate(engine, [context.Rating("intercommunal", "mli-koro", None)], "CD")
+    context.rate(engine, [context.Rating("intercommunal", "mli-koro", None)], ANALYST)
     assert np.isnan(context.ratings(engine).at["mli-koro", "intercommunal"])
     assert len(context.history(engine)) == 4
 
@@ -148,20 +153,20 @@ def test_bad_ratings_are_refused_whole_with_every_reason(engine):
         context.rate(engine, [context.Rating("intercommunal", "mli-koro", 11),
                               context.Rating("nope", "mli-koro", 2),
                               context.Rating("intercommunal", "mli-atlantis", 2),
-                              context.Rating("intercommunal", "mli-gao", 5)], " ")
+                              context.Rating("intercommunal", "mli-gao", 5)], ANALYST)
     assert sorted(c for c, _ in err.value.problems) == [
-        "out_of_range", "unknown_cercle", "unknown_factor", "who_missing"]
+        "out_of_range", "unknown_cercle", "unknown_factor"]
     assert store.snapshot(engine) == before
 
 
 def test_new_context_factor(engine):
     fid = context.add_factor(engine, "Déplacements de population", "Population displacement",
-                             "EF", "Afflux de déplacés internes")
+                             ANALYST, "Afflux de déplacés internes")
     assert fid == "deplacements_de_population"
-    assert context.factors(engine).at[fid, "created_by"] == "EF"
+    assert context.factors(engine).at[fid, "created_by"] == "analyst@example.org"
     assert fid in context.ratings(engine).columns
     with pytest.raises(context.RatingError) as err:
-        context.add_factor(engine, "déplacements de population", "", "EF")
+        context.add_factor(engine, "déplacements de population", "", ANALYST)
     assert {c for c, _ in err.value.problems} == {"label_missing", "label_taken"}
 
 

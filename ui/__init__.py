@@ -1,17 +1,20 @@
 """Streamlit glue shared by the pages, by job: :mod:`ui.lang` (language, numbers, tables),
 :mod:`ui.state` (widgets that keep their value, the URL, the selection), :mod:`ui.data`
-(settings read at this edge, cached store and reference data), :mod:`ui.page` (what every
-page runs, the banner, the map-and-details skeleton); screen glue in :mod:`ui.risk`,
-:mod:`ui.coverage`, :mod:`ui.charts`.
+(settings read at this edge, cached store and reference data), :mod:`ui.access` (who is
+signed in, the screens' role checks), :mod:`ui.page` (what every page runs, the banner, the
+map-and-details skeleton); screen glue in :mod:`ui.risk`, :mod:`ui.coverage`,
+:mod:`ui.charts`.
 
 Only this package and ``pages/`` import Streamlit; the logic lives in ``geo/``.
 """
 
+from ui.access import allowed, current as current_user, refused, require  # noqa: F401
 from ui.data import (cercle_indicators, communes, display_cercles, display_communes,  # noqa: F401
                      display_regions, engine, records, settings, store_token)
 from ui.lang import (LANG_KEY, current_lang, dataframe, fmt, localize_chrome,  # noqa: F401
                      localized_table, tr)
-from ui.page import (demo_banner, install_assets, language_selector,  # noqa: F401
-                     leave_legacy_pages_mode, map_assets, map_with_details)
+from ui.page import (approx, ask, confirmation, count, demo_banner,  # noqa: F401
+                     install_assets, language_selector, leave_legacy_pages_mode, map_assets,
+                     map_with_details)
 from ui.state import (SELECTION_URL, bound_widget, cercle_selectbox, follow_selection,  # noqa: F401
                       from_url, localized_selectbox, one_of, set_selection_url, to_url)

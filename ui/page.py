@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from geo import assets, store
-from geo.i18n import LANGUAGE_NAMES, LANGUAGES, normalise_language, t
+from geo import assets, disclosure, store
+from geo.access import AccessDenied
+from geo.i18n import LANGUAGE_NAMES, LANGUAGES, format_number, normalise_language, t
+from ui.access import allowed, current, refused
 from ui.data import engine
 from ui.lang import LANG_KEY, current_lang, tr
 from ui.state import from_url, one_of, to_url
@@ -32,16 +34,62 @@ def install_assets() -> None:
 
 
 def demo_banner() -> None:
-    """The "demonstration data" banner, with the one-click removal, on every page."""
+    """The "demonstration data" banner on every page; for an administrator, the removal,
+    which asks for confirmation and says what it removes."""
     if not store.demo_in_use(engine()):
         return
     with st.container(border=True):
+        if not allowed("remove_demo"):
+            st.warning(tr("demo.banner"), icon=":material/science:")
+            return
         col_text, col_button = st.columns([4, 1], vertical_alignment="center")
         col_text.warning(tr("demo.banner"), icon=":material/science:")
-        if col_button.button(tr("demo.remove"), key="remove_demo", type="secondary"):
-            store.remove_demo(engine())
+        col_button.button(tr("demo.remove"), key="remove_demo", type="secondary",
+                          on_click=ask, args=("ask_remove_demo",))
+        contents = store.demo_contents(engine())
+        if confirmation("ask_remove_demo", tr(
+                "demo.confirm", batches=contents["batches"],
+                workshops=count(contents["workshops"]), tensions=count(contents["tensions"]),
+                mediators=approx(contents["mediators"]),
+                ratings=count(contents["context_ratings"]))):
+            try:
+                store.remove_demo(engine(), current())
+            except AccessDenied as denied:
+                refused(denied)
+                return
             st.cache_data.clear()
             st.rerun()
+
+
+def ask(key: str) -> None:
+    """Callback of a destructive action's button: ask for confirmation (:func:`confirmation`)."""
+    st.session_state[key] = True
+
+
+def confirmation(key: str, question: str) -> bool:
+    """The second step of a destructive action asked by :func:`ask`: ``question`` (what will
+    be removed, with counts) and *Confirm* / *Cancel*; True once confirmed."""
+    if not st.session_state.get(key):
+        return False
+    with st.container(border=True):
+        st.warning(question, icon=":material/warning:")
+        col_yes, col_no, _ = st.columns([1, 1, 3])
+        yes = col_yes.button(tr("confirm.yes"), type="primary", key=f"{key}_yes")
+        no = col_no.button(tr("confirm.no"), key=f"{key}_no")
+    if yes or no:
+        st.session_state.pop(key, None)
+    if no:
+        st.rerun()
+    return yes
+
+
+def approx(mediators: int) -> str:
+    """A count of mediator records as it may be shown (rounded: :mod:`geo.disclosure`)."""
+    return "≈ " + count(disclosure.rounded_total(int(mediators)))
+
+
+def count(value) -> str:
+    return format_number(int(value), current_lang())
 
 
 def map_assets() -> assets.MapAssets:

@@ -2,7 +2,7 @@
 
 Every user-facing string goes through :func:`t`. The texts are in one format: one module per
 screen (``common``, ``overview``, ``risk``, ``methodology``, ``coverage``, ``data``,
-``provenance``), each a ``PAIRS`` dict of key → (French, English), so both languages of a
+``provenance``, ``access``), each a ``PAIRS`` dict of key → (French, English), so both languages of a
 text sit side by side and a missing one cannot be written. A key missing or empty in either
 language, or defined in two modules, is a bug that ``tests/test_i18n.py`` catches.
 """
@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import math
 
-from geo.i18n import common, coverage, data, methodology, overview, provenance, risk
+from geo.i18n import access, common, coverage, data, methodology, overview, provenance, risk
 
 LANGUAGES: tuple[str, ...] = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
-SCREENS = (common, overview, risk, methodology, coverage, data, provenance)
+SCREENS = (common, overview, risk, methodology, coverage, data, provenance, access)
 
 
 def _merge() -> dict[str, dict[str, str]]:

@@ -196,12 +196,6 @@ PAIRS: dict[str, tuple[str, str]] = {
     'risk.ctx.problem.unknown_factor': (
         'Facteur inconnu : {factor}.',
         'Unknown factor: {factor}.'),
-    'risk.ctx.problem.who_missing': (
-        'Indiquez qui donne la note (initiales ou fonction).',
-        'Say who gives the rating (initials or function).'),
-    'risk.ctx.problem.who_too_long': (
-        '« Évalué par » : {max} caractères au plus.',
-        '“Rated by”: {max} characters at most.'),
     'risk.ctx.save': (
         'Enregistrer {n} modification(s)',
         'Save {n} change(s)'),
@@ -212,11 +206,14 @@ PAIRS: dict[str, tuple[str, str]] = {
         'Date',
         'When'),
     'risk.ctx.who': (
-        'Évalué par (initiales ou fonction)',
-        'Rated by (initials or function)'),
-    'risk.ctx.who_help': (
-        "Jamais le nom d'un médiateur ou d'un informateur.",
-        'Never the name of a mediator or informant.'),
+        'Évalué par',
+        'Rated by'),
+    'risk.ctx.by': (
+        'Enregistré sous votre nom : {user}.',
+        'Recorded under your name: {user}.'),
+    'risk.ctx.read_only': (
+        'Lecture seule : la notation est réservée aux analystes.',
+        'Read only: rating is for analysts.'),
     'risk.dim.coping': (
         "Manque de capacité d'adaptation",
         'Lack of coping capacity'),

@@ -10,6 +10,7 @@ from pathlib import Path
 from geo.settings import Settings
 from geo import store
 from geo.i18n import t
+from geo import access
 from geo.ingest.importer import import_file
 from geo.ingest.report import ImportRefused
 from geo.records import KINDS
@@ -31,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         engine = store.make_engine(Settings.from_environment().database_url)
-        report = import_file(engine, args.kind, data, args.file.name, dry_run=args.dry_run)
+        report = import_file(engine, args.kind, data, args.file.name, dry_run=args.dry_run,
+                             actor=access.operator())
     except ImportRefused as exc:
         print(exc.message(args.lang), file=sys.stderr)
         return 2

@@ -11,7 +11,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from geo import store
+from geo import access, audit, store
+from geo.access import Actor
 from geo.ingest.headers import map_headers, screen_values
 from geo.ingest.place import Locator
 from geo.ingest.read import read_table
@@ -36,11 +37,16 @@ PREVIEW_ROWS = 1000
 
 
 def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numbers: list[int],
-                 file_name: str, sha256: str, *, dry_run: bool = False, is_demo: bool = False,
+                 file_name: str, sha256: str, *, actor: Actor | None = None,
+                 dry_run: bool = False, is_demo: bool = False,
                  locator: Locator | None = None, today: date | None = None) -> ImportReport:
-    """Validate a table already read, then store it in one transaction (unless ``dry_run``)."""
+    """Validate a table already read, then store it in one transaction (unless ``dry_run``)
+    with its audit entry. Against a store (``engine``), even the preview needs an ``actor``
+    who may import (analyst); ``engine=None`` only validates."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
+    if engine is not None:
+        access.require(actor, "import")
     mapping, ignored, fmt = map_headers(list(frame.columns), kind, frame.attrs.get("hxl"))
     screen_values(frame, mapping, kind)
     results = validate(frame, row_numbers, kind, mapping, fmt, locator, today)
@@ -157,13 +163,18 @@ def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numb
                                    default=str),
              "data": json.dumps(data, ensure_ascii=False, default=str)}
             for row, reasons, data in report.rejections])
+        audit.record(conn, actor, "import", target=f"batch {batch_id}",
+                     records={"batch": batch_id},
+                     details={"kind": kind, "file_name": file_name[:255],
+                              "format": fmt.key, "sha256": sha256})
         report.batch_id = batch_id
     assert report.accepted + report.rejected + report.duplicates == report.rows
     return report
 
 
 def import_file(engine: Engine | None, kind: str, data: bytes, file_name: str, *,
-                dry_run: bool = False, is_demo: bool = False, locator: Locator | None = None,
+                actor: Actor | None = None, dry_run: bool = False, is_demo: bool = False,
+                locator: Locator | None = None,
                 today: date | None = None) -> ImportReport:
     """Read ``data`` (the file's bytes) and import it; see :func:`import_frame`.
 
@@ -176,5 +187,6 @@ def import_file(engine: Engine | None, kind: str, data: bytes, file_name: str, *
     if frame.empty and not len(frame.columns):
         raise ImportRefused("empty")
     sha = hashlib.sha256(data).hexdigest()
-    return import_frame(engine, kind, frame, numbers, file_name, sha, dry_run=dry_run,
+    return import_frame(engine, kind, frame, numbers, file_name, sha, actor=actor,
+                        dry_run=dry_run,
                         is_demo=is_demo, locator=locator, today=today)

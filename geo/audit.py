@@ -1,0 +1,72 @@
+"""The audit log: every write, append-only.
+
+Each write under ``geo/`` calls :func:`record` inside its own transaction, so the entry and
+the change commit together or not at all. An entry holds the user's subject, label and role,
+the time, the action, its target (a batch, a principal…) and which records (JSON). The table
+refuses UPDATE and DELETE (database triggers, schema v5): an entry cannot be edited or removed,
+not even by the application.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from geo import store
+
+if TYPE_CHECKING:
+    from geo.access import Actor
+
+#: Every action the log records.
+ACTIONS = ("import", "delete_batch", "load_demo", "remove_demo", "rate", "add_factor",
+           "role_set", "role_removed")
+
+
+def record(conn: Connection, actor: Actor, action: str, target: str | None = None,
+           records=None, details: dict | None = None) -> None:
+    """Append one entry (inside the caller's write transaction)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    conn.execute(store.audit_log.insert().values(
+        at=datetime.now(timezone.utc), subject=actor.subject, user_label=actor.label,
+        role=actor.role, action=action, target=target,
+        records=None if records is None else json.dumps(records, ensure_ascii=False,
+                                                          default=str),
+        details=None if details is None else json.dumps(details, ensure_ascii=False,
+                                                          default=str)))
+
+
+def entries(engine: Engine, *, users: list[str] | None = None,
+            actions: list[str] | None = None, since: date | None = None,
+            until: date | None = None, limit: int | None = None) -> pd.DataFrame:
+    """Entries, newest first, filtered by user (subject or label), action and day (``until``
+    included)."""
+    t = store.audit_log
+    query = sa.select(t).order_by(t.c.entry_id.desc())
+    if users:
+        query = query.where(t.c.subject.in_(users) | t.c.user_label.in_(users))
+    if actions:
+        query = query.where(t.c.action.in_(actions))
+    if since:
+        query = query.where(t.c.at >= datetime.combine(since, time(), timezone.utc))
+    if until:
+        query = query.where(t.c.at < datetime.combine(until + timedelta(days=1), time(),
+                                                      timezone.utc))
+    if limit:
+        query = query.limit(limit)
+    with engine.connect() as conn:
+        result = conn.execute(query)
+        return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def users(engine: Engine) -> list[str]:
+    """The labels of everyone who wrote, for the screen's filter."""
+    t = store.audit_log
+    with engine.connect() as conn:
+        return list(conn.execute(sa.select(t.c.user_label).distinct()
+                                 .order_by(t.c.user_label)).scalars())

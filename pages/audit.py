@@ -1,0 +1,50 @@
+"""Audit (administrators): every write, who did it under which role, when, to what; filters
+and CSV export."""
+
+import json
+from datetime import date
+
+import streamlit as st
+
+import ui
+from geo import audit, export
+from geo.i18n import format_date, t
+
+ui.leave_legacy_pages_mode()
+ui.require("audit")
+
+lang = ui.current_lang()
+engine = ui.engine()
+st.title(ui.tr("audit.title"))
+st.caption(ui.tr("audit.intro"))
+
+col_users, col_actions, col_dates = st.columns([2, 2, 2], vertical_alignment="bottom")
+who = col_users.multiselect(ui.tr("audit.users"), audit.users(engine), key="audit_users",
+                            placeholder=ui.tr("audit.all"))
+what = col_actions.multiselect(ui.tr("audit.actions"), list(audit.ACTIONS), key="audit_actions",
+                               format_func=lambda a: t(f"audit.action.{a}", lang),
+                               placeholder=ui.tr("audit.all"))
+span = col_dates.date_input(ui.tr("audit.dates"), value=(), key="audit_dates",
+                            format="DD/MM/YYYY", max_value=date.today())
+span = list(span) if isinstance(span, (tuple, list)) else [span]   # () → any day
+
+entries = audit.entries(engine, users=who or None, actions=what or None,
+                        since=span[0] if span else None, until=span[-1] if span else None)
+st.caption(ui.tr("audit.count", n=ui.count(len(entries))))
+if entries.empty:
+    st.info(ui.tr("audit.none"))
+else:
+    shown = entries.assign(
+        at=[format_date(v, lang, time=True) for v in entries["at"]],
+        role=[t(f"role.{r}", lang) for r in entries["role"]],
+        action=[t(f"audit.action.{a}", lang) for a in entries["action"]],
+        details=[", ".join(f"{k}: {v}" for k, v in json.loads(d).items()) if d else ""
+                 for d in entries["details"]])
+    columns = {c: ui.tr(f"audit.col.{c}") for c in
+               ("entry_id", "at", "user_label", "subject", "role", "action", "target",
+                "records", "details")}
+    ui.dataframe(shown[list(columns)].rename(columns=columns), hide_index=True,
+                 width="stretch", height=480)
+    st.download_button(ui.tr("audit.download"),
+                       export.to_csv(entries[list(columns)].rename(columns=columns)),
+                       file_name="veille-audit.csv", mime="text/csv")

@@ -1,0 +1,52 @@
+"""Veille's server: ``streamlit run serve.py``.
+
+Serves ``dashboard.py`` through Streamlit's ASGI app (``st.App``) with Veille's gate in front
+(:mod:`geo.gate`): the bind rule is checked before the server listens, every request's
+``Host`` is checked, ``/_stcore/metrics`` and the agent API are closed. Its options come from
+``.streamlit/config.toml`` (127.0.0.1 by default), the command line and the environment, as
+for any Streamlit app.
+"""
+
+import sys
+from contextlib import asynccontextmanager
+
+import streamlit as st
+from starlette.middleware import Middleware
+from streamlit import config
+
+from geo import gate
+
+
+def _auth_section():
+    try:
+        return st.secrets.get("auth")
+    except Exception:  # noqa: BLE001 - no secrets file: no sign-in
+        return None
+
+
+def startup_problems() -> list[str]:
+    return gate.startup_problems(config.get_option("server.address"),
+                                 config.get_option("server.allowedHosts") or [],
+                                 _auth_section())
+
+
+def _options():
+    return config.get_option("server.allowedHosts") or [], \
+        config.get_option("server.baseUrlPath") or ""
+
+
+@asynccontextmanager
+async def _lifespan(_app):
+    # Checked again here for a server started by another ASGI runner.
+    if problems := startup_problems():
+        raise SystemExit("\n".join(problems))
+    yield
+
+
+# Under ``streamlit run`` the options are loaded before this module is imported: refuse
+# before anything listens.
+if problems := startup_problems():
+    sys.exit("\n".join(problems))
+
+app = st.App("dashboard.py", middleware=[Middleware(gate.Gate, options=_options)],
+             lifespan=_lifespan)

@@ -1,0 +1,84 @@
+"""Who is using the app, decided first on every run (:func:`sign_in`), and the role checks
+of the screens. The writes check the role again themselves (:mod:`geo.access`)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo import access, gate
+from geo.access import AccessDenied, Actor
+from ui.data import engine, settings
+from ui.lang import tr
+
+_ACTOR = "_veille_actor"
+
+
+def _refuse(text: str) -> None:
+    st.error(text)
+    st.stop()
+
+
+def sign_in() -> Actor:
+    """The acting user of this run, after the checks; stops the run with the sign-in screen
+    (or a refusal) when nobody may use the app yet. Read again on every run, so a role-table
+    change takes effect at the user's next page load."""
+    st.session_state.pop(_ACTOR, None)
+    config = settings()
+    allowed = st.get_option("server.allowedHosts") or []
+    host = st.context.headers.get("Host")
+    # ``serve.py`` refuses other hosts before any page runs; this covers ``streamlit run
+    # dashboard.py`` too (no Host: not served over HTTP, e.g. under AppTest).
+    if host and not gate.host_allowed(host, allowed):
+        _refuse(tr("access.bad_host"))
+    if not config.sign_in:
+        if gate.startup_problems(st.get_option("server.address"), allowed, None):
+            _refuse(tr("access.local_refused"))
+        actor = access.local_user()
+        st.sidebar.caption(tr("access.local"))
+    else:
+        actor = _signed_in(config)
+    st.session_state[_ACTOR] = actor
+    return actor
+
+
+def _signed_in(config) -> Actor:
+    if not st.user.is_logged_in:
+        st.title("Veille")
+        st.write(tr("access.sign_in_intro"))
+        st.button(tr("access.sign_in"), type="primary", on_click=st.login, key="sign_in")
+        st.stop()
+    claims = st.user.to_dict()
+    actor = access.resolve(claims, engine(), config.role_claim, config.unknown_users)
+    if actor is None:
+        st.title("Veille")
+        st.warning(tr("access.no_role", user=access.label_of(claims)))
+        st.button(tr("access.sign_out"), on_click=st.logout, key="sign_out")
+        st.stop()
+    with st.sidebar:
+        st.markdown(tr("access.signed_in", user=actor.label, role=tr(f"role.{actor.role}")))
+        st.button(tr("access.sign_out"), on_click=st.logout, key="sign_out")
+    return actor
+
+
+def current() -> Actor | None:
+    """The acting user of this run (set by :func:`sign_in`)."""
+    return st.session_state.get(_ACTOR)
+
+
+def allowed(permission: str) -> bool:
+    user = current()
+    return user is not None and user.can(permission)
+
+
+def require(permission: str) -> Actor:
+    """Stop the page with a clear message unless the user may ``permission``."""
+    try:
+        return access.require(current(), permission)
+    except AccessDenied as denied:
+        _refuse(tr("access.denied", role=tr(f"role.{denied.needed}")))
+        raise   # not reached: st.stop() ends the run
+
+
+def refused(denied: AccessDenied) -> None:
+    """Show a refusal raised by a write (the role changed since the page was drawn)."""
+    st.error(tr("access.denied", role=tr(f"role.{denied.needed}")))
