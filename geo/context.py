@@ -153,7 +153,8 @@ def rate(engine: Engine, changes: list[Rating], actor: access.Actor, note: str |
         conn.execute(store.context_rating.insert(),
                      [{**r, "rated_by": who, "rated_at": when, "note": note, "is_demo": is_demo}
                       for r in rows])
-        audit.record(conn, actor, "rate", records=[[r["factor_id"], r["cercle_id"]]
+        audit.record(conn, actor, "rate",
+                     target=", ".join(sorted({r["factor_id"] for r in rows})), records=[[r["factor_id"], r["cercle_id"]]
                                                    for r in rows],
                      details={"ratings": len(rows), "note": note, "is_demo": is_demo})
     return len(rows)

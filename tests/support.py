@@ -1,5 +1,5 @@
-"""Helpers shared by the browser tests and the benchmarks: a real ``streamlit run`` on
-127.0.0.1 and a free port, and Debian's Chromium driven by Playwright with every request to
+"""Helpers shared by the browser tests and the benchmarks: the real server (``streamlit run
+serve.py``) on 127.0.0.1 and a free port, and Debian's Chromium driven by Playwright with every request to
 another host blocked (the app must work offline)."""
 
 from __future__ import annotations
@@ -29,13 +29,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def app_command(port: int, *args: str) -> list[str]:
+    """The README's run command (``streamlit run serve.py``) on 127.0.0.1:``port``."""
+    return [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),
+            "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--server.headless", "true", "--browser.gatherUsageStats", "false", *args]
+
+
 @contextlib.contextmanager
-def running_app(timeout: float = 60.0, env: dict | None = None):
-    """Start ``streamlit run dashboard.py`` on 127.0.0.1:<free port>; yield (url, process)."""
-    port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+def running_app(timeout: float = 60.0, env: dict | None = None, args: tuple = (),
+                port: int | None = None):
+    """Start the app (:func:`app_command`, extra ``args``) on 127.0.0.1 and a free port (or
+    ``port``); yield (url, process). Its output goes to ``tests/artifacts/``."""
+    port = port or free_port()
+    cmd = app_command(port, *args)
     log = open(ROOT / "tests" / "artifacts" / f"streamlit-{port}.log", "w") \
         if (ROOT / "tests" / "artifacts").is_dir() else subprocess.DEVNULL
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,

@@ -1,0 +1,231 @@
+"""Roles, the role table, every write's role check, the audit log (issue 13)."""
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from geo import access, audit, context, demo, ingest, store
+from geo.access import AccessDenied, Actor, RoleError
+from geo.settings import Settings
+from tests.support import ADMIN, ANALYST, VIEWER, run_import
+from tests.test_store import engine  # noqa: F401 - every test on SQLite and on PostgreSQL
+
+TENSIONS = ("report_id,date,cercle,category,severity,verified\n"
+            "T-1,2024-03-02,Bankass,intimidation,2,oui\n"
+            "T-2,2024-03-05,Koro,clash,3,non\n")
+
+
+# ------------------------------------------------------------------ roles
+@pytest.mark.parametrize("claims, claim, expected", [
+    ({"roles": ["viewer"]}, "roles", "viewer"),
+    ({"roles": ["Analyst", "viewer"]}, "roles", "analyst"),        # the highest, any case
+    ({"roles": "viewer admin"}, "roles", "admin"),                  # a string of roles
+    ({"roles": "viewer,analyst"}, "roles", "analyst"),
+    ({"roles": ["owner", "superuser"]}, "roles", None),             # nothing Veille knows
+    ({"roles": []}, "roles", None),
+    ({"groups": ["admin"]}, "roles", None),                         # another claim
+    ({"groups": ["admin"]}, "groups", "admin"),                     # ... when configured
+    ({"resource_access": {"veille": {"roles": ["analyst"]}}},
+     "resource_access.veille.roles", "analyst"),                    # Keycloak client roles
+    ({"resource_access": {"other": {"roles": ["admin"]}}},
+     "resource_access.veille.roles", None),
+    ({"roles": 7}, "roles", None),
+])
+def test_role_from_the_claim(claims, claim, expected):
+    assert access.claim_role(claims, claim) == expected
+
+
+@pytest.mark.parametrize("role, allowed", [
+    ("viewer", {"view"}),
+    ("analyst", {"view", "import", "rate", "review", "scenario", "act", "records"}),
+    ("admin", set(access.PERMISSIONS)),
+    ("guest", set()),
+])
+def test_what_each_role_may_do(role, allowed):
+    actor = Actor("s", role, "l")
+    assert {p for p in access.PERMISSIONS if actor.can(p)} == allowed
+
+
+def test_claim_first_then_the_role_table_then_the_default(engine):
+    access.set_role(engine, "Ana@Example.org", "analyst", ADMIN)     # kept in lower case
+    access.set_role(engine, "sub-77", "admin", ADMIN)
+    resolve = lambda claims, **kw: access.resolve(claims, engine, **kw)  # noqa: E731
+    # the claim wins over the table
+    assert resolve({"sub": "x", "email": "ana@example.org", "roles": ["viewer"]}).role == \
+        "viewer"
+    ana = resolve({"sub": "x", "email": "ANA@example.org"})
+    assert (ana.subject, ana.role, ana.label, ana.source) == \
+        ("x", "analyst", "ANA@example.org", "table")
+    assert resolve({"sub": "sub-77"}).role == "admin"                 # by subject
+    # an e-mail the provider says is not verified is not a key
+    assert resolve({"sub": "y", "email": "ana@example.org", "email_verified": False}) is None
+    # unknown users: no access, or viewer when configured
+    assert resolve({"sub": "z", "email": "who@example.org"}) is None
+    assert resolve({"sub": "z"}, unknown_role="viewer").role == "viewer"
+    assert resolve({"email": "ana@example.org"}) is None              # no subject: nobody
+    # a change of the table takes effect at the next resolution (the next page load)
+    access.set_role(engine, "ana@example.org", "viewer", ADMIN)
+    assert resolve({"sub": "x", "email": "ana@example.org"}).role == "viewer"
+    access.remove_role(engine, "ana@example.org", ADMIN)
+    assert resolve({"sub": "x", "email": "ana@example.org"}) is None
+
+
+def test_role_table_changes_are_checked_and_audited(engine):
+    with pytest.raises(RoleError) as err:
+        access.set_role(engine, "  ", "viewer", ADMIN)
+    assert err.value.code == "principal_missing"
+    with pytest.raises(RoleError) as err:
+        access.set_role(engine, "a b@example.org", "viewer", ADMIN)
+    assert err.value.code == "principal_invalid"
+    with pytest.raises(RoleError) as err:
+        access.set_role(engine, "bo@example.org", "superuser", ADMIN)
+    assert err.value.code == "role_unknown"
+    with pytest.raises(RoleError) as err:            # nobody locks themselves out
+        access.set_role(engine, "ADMIN@example.org", "viewer", ADMIN)
+    assert err.value.code == "self_change"
+    with pytest.raises(RoleError) as err:
+        access.remove_role(engine, "nobody@example.org", ADMIN)
+    assert err.value.code == "principal_unknown"
+    assert access.set_role(engine, "bo@example.org", "viewer", ADMIN) is None
+    assert access.set_role(engine, "bo@example.org", "analyst", ADMIN) == "viewer"
+    table = access.role_table(engine)
+    assert table[["principal", "role", "updated_by"]].values.tolist() == [
+        ["bo@example.org", "analyst", "admin@example.org"]]
+    assert access.remove_role(engine, "bo@example.org", ADMIN) == "analyst"
+    log = audit.entries(engine)
+    assert log[["action", "target", "subject", "role", "details"]].values.tolist() == [
+        ["role_removed", "bo@example.org", "sub-admin", "admin", '{"before": "analyst"}'],
+        ["role_set", "bo@example.org", "sub-admin", "admin",
+         '{"before": "viewer", "after": "analyst"}'],
+        ["role_set", "bo@example.org", "sub-admin", "admin",
+         '{"before": null, "after": "viewer"}']]
+
+
+# ------------------------------------------------------------------ every write checks
+def _batch(engine):
+    return int(store.list_batches(engine)["batch_id"].iloc[0])
+
+
+#: Every write under geo/, called with an acting user, and the least role it needs.
+WRITES = {
+    "import": (lambda e, a: run_import(e, "tensions", TENSIONS, actor=a), "analyst"),
+    "import preview": (lambda e, a: run_import(e, "tensions", TENSIONS, actor=a,
+                                               dry_run=True), "analyst"),
+    "rate": (lambda e, a: context.rate(e, [context.Rating("intercommunal", "mli-koro", 4)],
+                                       a), "analyst"),
+    "add factor": (lambda e, a: context.add_factor(e, "Sécheresse", "Drought", a), "analyst"),
+    "delete batch": (lambda e, a: store.delete_batch(e, _batch(e), a), "admin"),
+    "remove demo": (lambda e, a: store.remove_demo(e, a), "admin"),
+    "load demo": (lambda e, a: demo.load(e, a), "admin"),
+    "set role": (lambda e, a: access.set_role(e, "x@example.org", "viewer", a), "admin"),
+    "remove role": (lambda e, a: access.remove_role(e, "r@example.org", a), "admin"),
+}
+
+
+@pytest.fixture
+def busy_store(engine):
+    """A store with one batch, a rating and a role-table entry: something to refuse on."""
+    run_import(engine, "tensions", TENSIONS.replace("T-", "U-"), actor=ANALYST)
+    context.rate(engine, [context.Rating("intercommunal", "mli-gao", 6)], ANALYST)
+    access.set_role(engine, "r@example.org", "viewer", ADMIN)
+    return engine
+
+
+@pytest.mark.parametrize("write", list(WRITES))
+def test_every_write_refuses_a_viewer_and_changes_nothing(busy_store, write):
+    call, least = WRITES[write]
+    before = store.snapshot(busy_store)
+    refused = [VIEWER, None, Actor("s", "guest", "g")]
+    if least == "admin":
+        refused.append(ANALYST)
+    for actor in refused:
+        with pytest.raises(AccessDenied) as err:
+            call(busy_store, actor)
+        assert err.value.needed == least
+        assert store.snapshot(busy_store) == before        # no row, no audit entry
+    call(busy_store, ADMIN if least == "admin" else ANALYST)   # the right role may
+
+
+def test_validation_without_a_store_needs_no_role(locator):
+    report = ingest.import_file(None, "tensions", TENSIONS.encode(), "t.csv", locator=locator)
+    assert report.accepted == 2
+
+
+# ------------------------------------------------------------------ the audit log
+def test_each_write_is_audited_with_who_what_and_which_records(engine):
+    report = run_import(engine, "tensions", TENSIONS, actor=ANALYST)
+    context.rate(engine, [context.Rating("intercommunal", "mli-koro", 4),
+                          context.Rating("political_tension", "mli-gao", 7)], ANALYST,
+                 note="atelier")
+    assert store.batch_contents(engine, report.batch_id) == {
+        "kind": "tensions", "file_name": "f.csv", "records": 2, "rejected_rows": 0}
+    deleted = store.delete_batch(engine, report.batch_id, ADMIN)
+    assert deleted == {"kind": "tensions", "file_name": "f.csv", "records": 2,
+                       "rejected_rows": 0}
+    assert store.counts(engine)["tensions"] == 0 and store.list_batches(engine).empty
+    assert store.batch_contents(engine, report.batch_id) is None
+    with pytest.raises(KeyError):
+        store.delete_batch(engine, report.batch_id, ADMIN)
+    log = audit.entries(engine)
+    assert log[["action", "subject", "user_label", "role", "target", "records"]
+               ].values.tolist() == [
+        ["delete_batch", "sub-admin", "admin@example.org", "admin",
+         f"batch {report.batch_id}", '["T-1", "T-2"]'],
+        ["rate", "sub-analyst", "analyst@example.org", "analyst",
+         "intercommunal, political_tension",
+         '[["intercommunal", "mli-koro"], ["political_tension", "mli-gao"]]'],
+        ["import", "sub-analyst", "analyst@example.org", "analyst",
+         f"batch {report.batch_id}", f'{{"batch": {report.batch_id}}}']]
+    # filters: by user, by action, by day
+    assert len(audit.entries(engine, users=["admin@example.org"])) == 1
+    assert len(audit.entries(engine, users=["sub-analyst"])) == 2
+    assert list(audit.entries(engine, actions=["import", "rate"])["action"]) == ["rate", "import"]
+    today = date.today()
+    assert len(audit.entries(engine, since=today, until=today)) == 3
+    assert audit.entries(engine, until=today - timedelta(days=1)).empty
+    assert audit.users(engine) == ["admin@example.org", "analyst@example.org"]
+
+
+def test_the_demo_load_and_removal_are_audited(engine, locator):
+    demo.load(engine, ADMIN, locator=locator)
+    actions = list(audit.entries(engine)["action"])
+    assert actions == ["load_demo", "rate", "import", "import", "import"]
+    store.remove_demo(engine, ADMIN)
+    entry = audit.entries(engine).iloc[0]
+    assert entry["action"] == "remove_demo"
+    assert '"mediators": 1424' in entry["details"]
+
+
+def test_a_new_store_records_the_demo_as_loaded_by_veille(tmp_path):
+    engine = store.make_engine(f"sqlite:///{tmp_path / 'new.sqlite'}")
+    assert demo.ensure_initialised(engine)
+    assert set(audit.entries(engine)["subject"]) == {"system"}
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_log SET role = 'admin'",
+                                       "DELETE FROM audit_log"])
+def test_the_audit_log_is_append_only(engine, statement):
+    run_import(engine, "tensions", TENSIONS, actor=ANALYST)
+    before = store.snapshot(engine)["audit_log"]
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+        with engine.begin() as conn:
+            conn.execute(sa.text(statement))
+    assert store.snapshot(engine)["audit_log"] == before
+
+
+def test_audit_refuses_an_unknown_action(engine):
+    with pytest.raises(ValueError), engine.begin() as conn:
+        audit.record(conn, ADMIN, "drop_everything")
+
+
+# ------------------------------------------------------------------ settings
+def test_access_settings_from_secrets_and_environment():
+    assert Settings.from_environment({}, {}).sign_in is False
+    s = Settings.from_environment({"auth": {"client_id": "x"}, "role_claim": "groups",
+                                   "unknown_users": "Viewer"}, {})
+    assert (s.sign_in, s.role_claim, s.unknown_users) == (True, "groups", "viewer")
+    s = Settings.from_environment({"unknown_users": "admin"},
+                                  {"VEILLE_ROLE_CLAIM": "resource_access.veille.roles"})
+    # only "viewer" may be given to unknown users; anything else means no access
+    assert (s.role_claim, s.unknown_users) == ("resource_access.veille.roles", None)
