@@ -15,15 +15,23 @@ ui.require("audit")
 
 lang = ui.current_lang()
 engine = ui.engine()
+
+
+def _target(value) -> str:
+    """A target as stored ("batch 12", a principal, a factor), for the screen."""
+    if not isinstance(value, str):
+        return ""
+    return ui.tr("audit.batch", batch=value[6:]) if value.startswith("batch ") else value
+
 st.title(ui.tr("audit.title"))
 st.caption(ui.tr("audit.intro"))
 
 col_users, col_actions, col_dates = st.columns([2, 2, 2], vertical_alignment="bottom")
 who = col_users.multiselect(ui.tr("audit.users"), audit.users(engine), key="audit_users",
-                            placeholder=ui.tr("audit.all"))
+                            placeholder=ui.tr("audit.all_users"))
 what = col_actions.multiselect(ui.tr("audit.actions"), list(audit.ACTIONS), key="audit_actions",
                                format_func=lambda a: t(f"audit.action.{a}", lang),
-                               placeholder=ui.tr("audit.all"))
+                               placeholder=ui.tr("audit.all_actions"))
 span = col_dates.date_input(ui.tr("audit.dates"), value=(), key="audit_dates",
                             format="DD/MM/YYYY", max_value=date.today())
 span = list(span) if isinstance(span, (tuple, list)) else [span]   # () → any day
@@ -38,13 +46,15 @@ else:
         at=[format_date(v, lang, time=True) for v in entries["at"]],
         role=[t(f"role.{r}", lang) for r in entries["role"]],
         action=[t(f"audit.action.{a}", lang) for a in entries["action"]],
+        target=[_target(v) for v in entries["target"]],
+        records=entries["records"].fillna(""),
         details=[", ".join(f"{k}: {v}" for k, v in json.loads(d).items()) if d else ""
-                 for d in entries["details"]])
+                 for d in entries["details"].fillna("")])
     columns = {c: ui.tr(f"audit.col.{c}") for c in
                ("entry_id", "at", "user_label", "subject", "role", "action", "target",
                 "records", "details")}
     ui.dataframe(shown[list(columns)].rename(columns=columns), hide_index=True,
-                 width="stretch", height=480)
+                 width="stretch", height=min(520, 38 + 35 * len(shown)))
     st.download_button(ui.tr("audit.download"),
                        export.to_csv(entries[list(columns)].rename(columns=columns)),
                        file_name="veille-audit.csv", mime="text/csv")

@@ -53,7 +53,8 @@ with st.form("users_set"):
         except AccessDenied as denied:
             ui.refused(denied)
         else:
-            _done(ui.tr("users.saved", principal=principal.strip(), role=t(f"role.{role}", lang)))
+            _done(ui.tr("users.saved", principal=access.normalise_principal(principal),
+                        role=t(f"role.{role}", lang)))
 
 if not table.empty:
     st.subheader(ui.tr("users.remove"))

@@ -72,8 +72,10 @@ def running_app(timeout: float = 60.0, env: dict | None = None, args: tuple = ()
 
 
 @contextlib.contextmanager
-def offline_page(base_url: str, viewport=(1400, 950), intercept: bool = True):
-    """A Playwright page in Debian's Chromium cut off from every host but ``base_url``'s.
+def offline_page(base_url: str, viewport=(1400, 950), intercept: bool = True,
+                 also: tuple[str, ...] = ()):
+    """A Playwright page in Debian's Chromium cut off from every host but ``base_url``'s
+    (and those of the URLs ``also``: a test's identity provider).
 
     Yields ``(page, blocked)``, ``blocked`` listing the URLs of other hosts that the page
     asked for. With ``intercept`` (tests) every request passes through Playwright and other
@@ -83,13 +85,13 @@ def offline_page(base_url: str, viewport=(1400, 950), intercept: bool = True):
     """
     from playwright.sync_api import sync_playwright
 
-    allowed = urlparse(base_url).netloc
+    allowed = {urlparse(u).netloc for u in (base_url, *also)}
     host = urlparse(base_url).hostname
     blocked: list[str] = []
 
     def foreign(url: str) -> bool:
         parsed = urlparse(url)
-        return parsed.scheme not in ("data", "blob", "about") and parsed.netloc != allowed
+        return parsed.scheme not in ("data", "blob", "about") and parsed.netloc not in allowed
 
     def guard(route):
         if foreign(route.request.url):

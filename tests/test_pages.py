@@ -408,3 +408,144 @@ def test_a_link_reproduces_the_screen_and_pages_keep_the_view():
     # the overview's own state joins the URL
     _select(at, "layer").select("risk_score").run()
     assert dict(at.query_params)["layer"] == "risk_score"
+
+
+# ------------------------------------------------------------------ roles on screen (issue 13)
+VIEWER_CLAIMS = {"sub": "u-v", "email": "v@example.org", "roles": ["viewer"]}
+ANALYST_CLAIMS = {"sub": "u-a", "email": "a@example.org", "roles": ["analyst"]}
+ADMIN_CLAIMS = {"sub": "u-adm", "email": "adm@example.org", "roles": ["admin"]}
+
+
+def _unreachable(at, page: str) -> None:
+    """``page`` is not in the user's navigation: no address reaches it."""
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(page)
+
+
+def _texts(at) -> str:
+    return " ".join(str(e.value) for kind in ("markdown", "header", "subheader", "title",
+                                               "caption", "warning", "error", "info")
+                    for e in getattr(at, kind))
+
+
+def test_nobody_signed_in_gets_the_sign_in_screen_only():
+    at = _app({})
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Se connecter"]
+    assert not at.get("component_instance") and not at.dataframe and not at.metric
+    assert "Connectez-vous avec le compte de votre organisation" in _texts(at)
+    for page in PAGES:                                         # no page is reachable
+        _unreachable(at, page)
+
+
+def test_a_user_without_role_gets_no_access_unless_configured():
+    at = _app({"sub": "u-x", "email": "x@example.org"})
+    assert "aucun rôle ne vous est attribué" in _texts(at)
+    assert not at.get("component_instance")
+    at = AppTest.from_file(DASHBOARD, default_timeout=90)
+    at.secrets["auth"], at.secrets["unknown_users"] = AUTH, "viewer"
+    at.user = {"is_logged_in": True, "sub": "u-x", "email": "x@example.org"}
+    at.run()
+    assert "lecteur" in _texts(at) and at.get("component_instance")
+
+
+def test_a_viewer_reads_but_writes_nothing():
+    at = _app(VIEWER_CLAIMS)
+    assert not at.exception and "**v@example\\.org** · lecteur" in _texts(at)
+    assert not [b for b in at.button if b.key == "remove_demo"]          # banner, no removal
+    for page in ("pages/data.py", "pages/audit.py", "pages/users.py"):
+        _unreachable(at, page)
+    at.session_state["risk_section"] = "context"
+    at.switch_page("pages/risk.py").run()
+    assert "Lecture seule : la notation est réservée aux analystes." in _texts(at)
+    assert not [b for b in at.button if b.key == "ctx_save"]
+
+
+def test_an_analyst_imports_but_cannot_delete():
+    at = _app(ANALYST_CLAIMS)
+    at.switch_page("pages/data.py").run()
+    assert not at.exception and "Importer un fichier" in _texts(at)
+    keys = {b.key for b in at.button}
+    assert "delete_batch" not in keys and "remove_demo" not in keys and "load_demo" not in keys
+    _unreachable(at, "pages/audit.py")
+    _unreachable(at, "pages/users.py")
+
+
+def test_an_admin_deletes_a_batch_after_confirming_what_goes(tmp_path, monkeypatch):
+    monkeypatch.setenv("VEILLE_DATABASE_URL", f"sqlite:///{tmp_path / 'del.sqlite'}")
+    from geo import audit, store
+    from geo.settings import Settings
+
+    at = _app(ADMIN_CLAIMS)
+    at.switch_page("pages/data.py").run()
+    engine = store.make_engine(Settings.from_environment().database_url)
+    batches = store.list_batches(engine)
+    tensions = int(batches.loc[batches["kind"] == "tensions", "batch_id"].iloc[0])
+    next(b for b in at.selectbox if b.key == "delete_batch_id").select(tensions).run()
+    at.button(key="delete_batch").click().run()
+    question = next(w.value for w in at.warning if "Supprimer le lot" in w.value)
+    assert f"Supprimer le lot {tensions} (demo-tensions-seed20180729, Signalements de tensions)" \
+        in question and "420 enregistrements et 0 lignes rejetées" in question
+    at.button(key="ask_delete_batch_no").click().run()                 # cancel: nothing goes
+    assert len(store.list_batches(engine)) == 3
+    at.button(key="delete_batch").click().run()
+    at.button(key="ask_delete_batch_yes").click().run()
+    assert not at.exception and f"Lot {tensions} supprimé." in [s.value for s in at.success]
+    assert store.counts(engine)["tensions"] == 0 and len(store.list_batches(engine)) == 2
+    entry = audit.entries(engine, actions=["delete_batch"]).iloc[0]
+    assert (entry["subject"], entry["role"], entry["target"]) == \
+        ("u-adm", "admin", f"batch {tensions}")
+
+
+def test_a_mediators_batch_count_is_rounded_in_the_confirmation(tmp_path, monkeypatch):
+    monkeypatch.setenv("VEILLE_DATABASE_URL", f"sqlite:///{tmp_path / 'med.sqlite'}")
+    from geo import store
+    from geo.settings import Settings
+
+    at = _app(ADMIN_CLAIMS)
+    at.switch_page("pages/data.py").run()
+    engine = store.make_engine(Settings.from_environment().database_url)
+    batches = store.list_batches(engine)
+    mediators = int(batches.loc[batches["kind"] == "mediators", "batch_id"].iloc[0])
+    next(b for b in at.selectbox if b.key == "delete_batch_id").select(mediators).run()
+    at.button(key="delete_batch").click().run()
+    question = next(w.value for w in at.warning if "Supprimer le lot" in w.value)
+    assert "≈ 1\u202f420 enregistrements" in question and "1424" not in question
+
+
+def test_the_admin_manages_the_role_table_but_not_their_own_entry(tmp_path, monkeypatch):
+    monkeypatch.setenv("VEILLE_DATABASE_URL", f"sqlite:///{tmp_path / 'roles.sqlite'}")
+    from geo import access, store
+    from geo.settings import Settings
+
+    at = _app(ADMIN_CLAIMS)
+    at.switch_page("pages/users.py").run()
+    assert not at.exception and "La table des rôles est vide." in _texts(at)
+    at.text_input[0].set_value("Bo@Example.org")
+    next(b for b in at.selectbox if b.label == "Rôle").select("analyst")
+    next(b for b in at.get("form_submit_button")).click().run()
+    assert "bo@example.org : rôle « analyste »." in [s.value for s in at.success]
+    engine = store.make_engine(Settings.from_environment().database_url)
+    assert access.role_table(engine)[["principal", "role"]].values.tolist() == [
+        ["bo@example.org", "analyst"]]
+    at.text_input[0].set_value("adm@example.org")
+    next(b for b in at.get("form_submit_button")).click().run()
+    assert any("votre propre rôle" in e.value for e in at.error)
+    at.button(key="users_remove").click().run()
+    assert any("Retirer bo@example.org" in w.value for w in at.warning)
+    at.button(key="ask_remove_user_yes").click().run()
+    assert access.role_table(engine).empty
+    at.switch_page("pages/audit.py").run()
+    assert not at.exception
+    (log,) = at.dataframe
+    assert list(log.value["Action"][:2]) == ["Rôle retiré", "Rôle attribué"]
+
+
+def test_local_mode_refuses_to_serve_when_not_bound_to_localhost(monkeypatch):
+    import streamlit as st
+
+    monkeypatch.setattr(st, "get_option", lambda key, _real=st.get_option:
+                        "0.0.0.0" if key == "server.address" else _real(key))
+    at = _app()
+    assert any("ne s'ouvre que sur cette machine" in e.value for e in at.error)
+    assert not at.get("component_instance")

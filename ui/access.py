@@ -8,14 +8,20 @@ import streamlit as st
 from geo import access, gate
 from geo.access import AccessDenied, Actor
 from ui.data import engine, settings
-from ui.lang import tr
+from ui.lang import md_escape, tr
 
 _ACTOR = "_veille_actor"
 
 
-def _refuse(text: str) -> None:
-    st.error(text)
+def _only(screen) -> None:
+    """End the run on ``screen`` alone, whatever page the address names: no navigation, no
+    page of ``pages/`` listed or reachable."""
+    st.navigation([st.Page(screen, title="Veille", default=True)], position="hidden").run()
     st.stop()
+
+
+def _refuse(text: str) -> None:
+    _only(lambda: st.error(text))
 
 
 def sign_in() -> Actor:
@@ -43,19 +49,22 @@ def sign_in() -> Actor:
 
 def _signed_in(config) -> Actor:
     if not st.user.is_logged_in:
-        st.title("Veille")
-        st.write(tr("access.sign_in_intro"))
-        st.button(tr("access.sign_in"), type="primary", on_click=st.login, key="sign_in")
-        st.stop()
+        def sign_in_screen():
+            st.title("Veille")
+            st.write(tr("access.sign_in_intro"))
+            st.button(tr("access.sign_in"), type="primary", on_click=st.login, key="sign_in")
+        _only(sign_in_screen)
     claims = st.user.to_dict()
     actor = access.resolve(claims, engine(), config.role_claim, config.unknown_users)
     if actor is None:
-        st.title("Veille")
-        st.warning(tr("access.no_role", user=access.label_of(claims)))
-        st.button(tr("access.sign_out"), on_click=st.logout, key="sign_out")
-        st.stop()
+        def no_role_screen():
+            st.title("Veille")
+            st.warning(tr("access.no_role", user=md_escape(access.label_of(claims))))
+            st.button(tr("access.sign_out"), on_click=st.logout, key="sign_out")
+        _only(no_role_screen)
     with st.sidebar:
-        st.markdown(tr("access.signed_in", user=actor.label, role=tr(f"role.{actor.role}")))
+        st.markdown(tr("access.signed_in", user=md_escape(actor.label),
+                       role=tr(f"role.{actor.role}")))
         st.button(tr("access.sign_out"), on_click=st.logout, key="sign_out")
     return actor
 

@@ -3,6 +3,8 @@ Streamlit's own English words replaced."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -83,3 +85,8 @@ def localized_table(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
 def tr(key: str, **values: object) -> str:
     """Translate ``key`` into the language chosen in the sidebar."""
     return t(key, current_lang(), **values)
+
+
+def md_escape(text: str) -> str:
+    """``text`` (a name from the identity provider…) shown literally inside Markdown."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", str(text))

@@ -92,9 +92,15 @@ PAIRS: dict[str, tuple[str, str]] = {
     'audit.actions': (
         'Actions',
         'Actions'),
-    'audit.all': (
+    'audit.all_actions': (
         'Toutes',
         'All'),
+    'audit.all_users': (
+        'Tous',
+        'All'),
+    'audit.batch': (
+        'lot {batch}',
+        'batch {batch}'),
     'audit.col.action': (
         'Action',
         'Action'),
