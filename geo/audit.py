@@ -41,13 +41,8 @@ def record(conn: Connection, actor: Actor, action: str, target: str | None = Non
                                                           default=str)))
 
 
-def entries(engine: Engine, *, users: list[str] | None = None,
-            actions: list[str] | None = None, since: date | None = None,
-            until: date | None = None, limit: int | None = None) -> pd.DataFrame:
-    """Entries, newest first, filtered by user (subject or label), action and day (``until``
-    included)."""
+def _filtered(query, users, actions, since, until):
     t = store.audit_log
-    query = sa.select(t).order_by(t.c.entry_id.desc())
     if users:
         query = query.where(t.c.subject.in_(users) | t.c.user_label.in_(users))
     if actions:
@@ -57,11 +52,31 @@ def entries(engine: Engine, *, users: list[str] | None = None,
     if until:
         query = query.where(t.c.at < datetime.combine(until + timedelta(days=1), time(),
                                                       timezone.utc))
+    return query
+
+
+def entries(engine: Engine, *, users: list[str] | None = None,
+            actions: list[str] | None = None, since: date | None = None,
+            until: date | None = None, limit: int | None = None) -> pd.DataFrame:
+    """Entries, newest first (the ``limit`` newest), filtered by user (subject or label),
+    action and day (``until`` included)."""
+    t = store.audit_log
+    query = _filtered(sa.select(t), users, actions, since, until).order_by(t.c.entry_id.desc())
     if limit:
         query = query.limit(limit)
     with engine.connect() as conn:
         result = conn.execute(query)
         return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def count(engine: Engine, *, users: list[str] | None = None,
+          actions: list[str] | None = None, since: date | None = None,
+          until: date | None = None) -> int:
+    """How many entries :func:`entries` would return without a limit."""
+    query = _filtered(sa.select(sa.func.count()).select_from(store.audit_log), users,
+                      actions, since, until)
+    with engine.connect() as conn:
+        return conn.execute(query).scalar()
 
 
 def users(engine: Engine) -> list[str]:

@@ -13,6 +13,8 @@ from geo.i18n import format_date, t
 ui.leave_legacy_pages_mode()
 ui.require("audit")
 
+#: Entries shown on screen, newest first (the CSV holds every matching entry).
+SHOWN = 1000
 lang = ui.current_lang()
 engine = ui.engine()
 
@@ -36,9 +38,12 @@ span = col_dates.date_input(ui.tr("audit.dates"), value=(), key="audit_dates",
                             format="DD/MM/YYYY", max_value=date.today())
 span = list(span) if isinstance(span, (tuple, list)) else [span]   # () → any day
 
-entries = audit.entries(engine, users=who or None, actions=what or None,
-                        since=span[0] if span else None, until=span[-1] if span else None)
-st.caption(ui.tr("audit.count", n=ui.count(len(entries))))
+filters = {"users": who or None, "actions": what or None,
+           "since": span[0] if span else None, "until": span[-1] if span else None}
+total = audit.count(engine, **filters)
+entries = audit.entries(engine, limit=SHOWN, **filters)
+st.caption(ui.tr("audit.count", n=ui.count(total)) + (
+    " " + ui.tr("audit.newest", n=ui.count(SHOWN)) if total > SHOWN else ""))
 if entries.empty:
     st.info(ui.tr("audit.none"))
 else:
@@ -55,6 +60,8 @@ else:
                 "records", "details")}
     ui.dataframe(shown[list(columns)].rename(columns=columns), hide_index=True,
                  width="stretch", height=min(520, 38 + 35 * len(shown)))
+    # every matching entry, made only when asked for (the log grows without end)
     st.download_button(ui.tr("audit.download"),
-                       export.to_csv(entries[list(columns)].rename(columns=columns)),
+                       lambda: export.to_csv(audit.entries(engine, **filters)[list(columns)]
+                                             .rename(columns=columns)),
                        file_name="veille-audit.csv", mime="text/csv")

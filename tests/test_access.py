@@ -180,6 +180,8 @@ def test_each_write_is_audited_with_who_what_and_which_records(engine):
     # filters: by user, by action, by day
     assert len(audit.entries(engine, users=["admin@example.org"])) == 1
     assert len(audit.entries(engine, users=["sub-analyst"])) == 2
+    assert audit.count(engine, users=["sub-analyst"]) == 2 and audit.count(engine) == 3
+    assert list(audit.entries(engine, limit=1)["action"]) == ["delete_batch"]   # the newest
     assert list(audit.entries(engine, actions=["import", "rate"])["action"]) == ["rate", "import"]
     today = date.today()
     assert len(audit.entries(engine, since=today, until=today)) == 3

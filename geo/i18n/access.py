@@ -131,6 +131,9 @@ PAIRS: dict[str, tuple[str, str]] = {
     'audit.count': (
         '{n} entrée(s).',
         '{n} entries.'),
+    'audit.newest': (
+        'Les {n} plus récentes sont affichées ; le CSV les contient toutes.',
+        'The newest {n} are shown; the CSV holds them all.'),
     'audit.dates': (
         'Période',
         'Dates'),
