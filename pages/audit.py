@@ -19,6 +19,44 @@ lang = ui.current_lang()
 engine = ui.engine()
 
 
+#: Detail values shown through a translation of their own.
+_VALUES = {"kind": "kind.{}", "before": "role.{}", "after": "role.{}"}
+
+
+def _details(text: str) -> str:
+    """An entry's details (JSON) in the screen's language; mediator counts rounded as
+    everywhere (:mod:`geo.disclosure`)."""
+    if not text:
+        return ""
+    details = json.loads(text)
+    mediators = details.get("kind") == "mediators"
+
+    def value(key, v):
+        if v is None:
+            return "—"
+        if key in _VALUES:
+            return t(_VALUES[key].format(v), lang)
+        if isinstance(v, bool):
+            return ui.tr("audit.yes" if v else "audit.no")
+        if isinstance(v, int) and (key == "mediators" or (mediators and key == "records")):
+            return ui.approx(v)
+        return ui.count(v) if isinstance(v, int) and key != "seed" else str(v)
+
+    return " · ".join(f"{t(f'audit.detail.{k}', lang)} : {value(k, v)}" if lang == "fr"
+                      else f"{t(f'audit.detail.{k}', lang)}: {value(k, v)}"
+                      for k, v in details.items())
+
+
+def _records(text: str) -> str:
+    """Which records: ids (or factor/cercle pairs) listed, or named counts and batches."""
+    if not text:
+        return ""
+    records = json.loads(text)
+    if isinstance(records, dict):
+        return _details(text)
+    return ", ".join("/".join(map(str, r)) if isinstance(r, list) else str(r) for r in records)
+
+
 def _target(value) -> str:
     """A target as stored ("batch 12", a principal, a factor), for the screen."""
     if not isinstance(value, str):
@@ -52,9 +90,8 @@ else:
         role=[t(f"role.{r}", lang) for r in entries["role"]],
         action=[t(f"audit.action.{a}", lang) for a in entries["action"]],
         target=[_target(v) for v in entries["target"]],
-        records=entries["records"].fillna(""),
-        details=[", ".join(f"{k}: {v}" for k, v in json.loads(d).items()) if d else ""
-                 for d in entries["details"].fillna("")])
+        records=[_records(r) for r in entries["records"].fillna("")],
+        details=[_details(d) for d in entries["details"].fillna("")])
     columns = {c: ui.tr(f"audit.col.{c}") for c in
                ("entry_id", "at", "user_label", "subject", "role", "action", "target",
                 "records", "details")}

@@ -199,6 +199,28 @@ def test_the_demo_load_and_removal_are_audited(engine, locator):
     assert '"mediators": 1424' in entry["details"]
 
 
+def test_every_detail_the_log_keeps_has_a_name_on_screen(busy_store, locator):
+    """The Audit screen names each detail in both languages (no raw JSON key)."""
+    import json
+
+    from geo.i18n import LANGUAGES, t
+
+    demo.load(busy_store, ADMIN, locator=locator)
+    context.add_factor(busy_store, "Sécheresse", "Drought", ANALYST)
+    store.delete_batch(busy_store, _batch(busy_store), ADMIN)
+    store.remove_demo(busy_store, ADMIN)
+    access.remove_role(busy_store, "r@example.org", ADMIN)
+    log = audit.entries(busy_store)
+    assert set(log["action"]) == set(audit.ACTIONS)            # every kind of write
+    keys = {k for col in ("details", "records") for text in log[col].dropna()
+            if isinstance(parsed := json.loads(text), dict) for k in parsed}
+    assert len(keys) >= 15
+    for lang in LANGUAGES:
+        assert all(t(f"audit.detail.{k}", lang) for k in keys)
+    for action in audit.ACTIONS:
+        assert all(t(f"audit.action.{action}", lang) for lang in LANGUAGES)
+
+
 def test_a_new_store_records_the_demo_as_loaded_by_veille(tmp_path):
     engine = store.make_engine(f"sqlite:///{tmp_path / 'new.sqlite'}")
     assert demo.ensure_initialised(engine)

@@ -134,6 +134,72 @@ PAIRS: dict[str, tuple[str, str]] = {
     'audit.newest': (
         'Les {n} plus récentes sont affichées ; le CSV les contient toutes.',
         'The newest {n} are shown; the CSV holds them all.'),
+    'audit.detail.kind': (
+        'type',
+        'kind'),
+    'audit.detail.file_name': (
+        'fichier',
+        'file'),
+    'audit.detail.format': (
+        'format',
+        'format'),
+    'audit.detail.sha256': (
+        'SHA-256',
+        'SHA-256'),
+    'audit.detail.before': (
+        'avant',
+        'before'),
+    'audit.detail.after': (
+        'après',
+        'after'),
+    'audit.detail.ratings': (
+        'notes',
+        'ratings'),
+    'audit.detail.note': (
+        'remarque',
+        'note'),
+    'audit.detail.is_demo': (
+        'démo',
+        'demo'),
+    'audit.detail.seed': (
+        'graine',
+        'seed'),
+    'audit.detail.workshops': (
+        'ateliers',
+        'workshops'),
+    'audit.detail.mediators': (
+        'médiateurs',
+        'mediators'),
+    'audit.detail.tensions': (
+        'signalements',
+        'reports'),
+    'audit.detail.context_ratings': (
+        'notes de contexte',
+        'context ratings'),
+    'audit.detail.batch': (
+        'lot',
+        'batch'),
+    'audit.detail.batches': (
+        'lots',
+        'batches'),
+    'audit.detail.records': (
+        'enregistrements',
+        'records'),
+    'audit.detail.rejected_rows': (
+        'lignes rejetées',
+        'rejected rows'),
+    'audit.detail.label_fr': (
+        'libellé (fr)',
+        'label (fr)'),
+    'audit.detail.label_en': (
+        'libellé (en)',
+        'label (en)'),
+    'audit.yes': (
+        'oui',
+        'yes'),
+    'audit.no': (
+        'non',
+        'no'),
     'audit.dates': (
         'Période',
         'Dates'),
