@@ -31,7 +31,7 @@ def main() -> None:
             engine = store.make_engine(f"sqlite:///{tmp}/b.sqlite")
             start = time.perf_counter()
             rep = ingest.import_file(engine, "tensions", data, "acled.csv", locator=locator,
-                                        actor=access.operator())
+                                     actor=access.operator())
             seconds = time.perf_counter() - start
         reasons = collections.Counter(r.code for _, rs, _ in rep.rejections for r in rs)
         warnings = collections.Counter(w.code for _, ws in rep.row_warnings for w in ws)

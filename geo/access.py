@@ -42,7 +42,7 @@ DEFAULT_ROLE_CLAIM = "roles"
 PERMISSIONS: dict[str, str] = {
     "view": VIEWER,
     "import": ANALYST, "rate": ANALYST, "review": ANALYST, "scenario": ANALYST,
-    "act": ANALYST, "records": ANALYST,
+    "act": ANALYST,
     "delete_batch": ADMIN, "delete_scenario": ADMIN, "load_demo": ADMIN, "remove_demo": ADMIN,
     "manage_roles": ADMIN, "audit": ADMIN,
 }

@@ -451,15 +451,14 @@ def delete_batch(engine: Engine, batch_id: int, actor) -> dict:
 
     access.require(actor, "delete_batch")
     with writing(engine) as conn:
-        kind = conn.execute(sa.select(import_batch.c.kind)
-                            .where(import_batch.c.batch_id == batch_id)).scalar()
-        if kind is None:
+        batch = conn.execute(sa.select(import_batch.c.kind, import_batch.c.file_name)
+                             .where(import_batch.c.batch_id == batch_id)).first()
+        if batch is None:
             raise KeyError(batch_id)
+        kind, file_name = batch
         table = TABLES[kind]
         ids = list(conn.execute(sa.select(table.c[ID_FIELD[kind]])
                                 .where(table.c.batch_id == batch_id)).scalars())
-        file_name = conn.execute(sa.select(import_batch.c.file_name)
-                                 .where(import_batch.c.batch_id == batch_id)).scalar()
         conn.execute(table.delete().where(table.c.batch_id == batch_id))
         rejected = conn.execute(rejected_row.delete()
                                 .where(rejected_row.c.batch_id == batch_id)).rowcount

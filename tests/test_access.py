@@ -38,7 +38,7 @@ def test_role_from_the_claim(claims, claim, expected):
 
 @pytest.mark.parametrize("role, allowed", [
     ("viewer", {"view"}),
-    ("analyst", {"view", "import", "rate", "review", "scenario", "act", "records"}),
+    ("analyst", {"view", "import", "rate", "review", "scenario", "act"}),
     ("admin", set(access.PERMISSIONS)),
     ("guest", set()),
 ])
