@@ -4,8 +4,10 @@ The figures follow the mission's public facts — workshops since 2017 in Bamako
 Koulikoro, Sikasso, Kayes, Tombouctou, Gao and Kidal with 540 participants in all (many women
 and young people, seven stakeholder groups), 1,424 community mediators spread over the cercles
 with realistic gaps, expert ratings of the three context factors named by the mission,
-tension reports concentrated around the 2018 presidential election
-(29 July and 12 August 2018) and in the centre and the north. Everything else is invented:
+and eight years of tension reports (2015–2022) drawn from a spreading process
+(:func:`spreading_counts`): a crisis active in the north from the start that spreads to its
+neighbours and into the centre, with persistence from month to month, a rainy-season lull and
+surges around the national elections (``data/mali_elections.csv``). Everything else is invented:
 the records are flagged ``is_demo`` and the app shows a banner while any is stored.
 
 The records go through the same importer as real files (:func:`geo.ingest.import_frame`), so
@@ -36,8 +38,10 @@ from geo.records import GROUPS
 SEED = 20180729
 WORKSHOP_PARTICIPANTS = 540
 MEDIATORS = 1424
-TENSION_REPORTS = 420
-ELECTION_ROUNDS = (date(2018, 7, 29), date(2018, 8, 12))
+#: The demonstration's tension history: months from HISTORY_START, and the process.
+HISTORY_START, HISTORY_MONTHS = date(2015, 1, 1), 96
+#: Self-excitation of a cercle (last month, the three before) and from its neighbours.
+PERSISTENCE, MEMORY, SPREAD = 0.35, 0.15, 0.3
 
 #: Cercles where the workshops were held (region chef-lieu first), per region.
 WORKSHOP_CERCLES = {
@@ -119,61 +123,111 @@ def mediators(rng: np.random.Generator, workshop_ids: list[str]) -> pd.DataFrame
     return pd.DataFrame(rows).astype(str)
 
 
-def _random_point(rng: np.random.Generator, polygon) -> tuple[float, float]:
+def _random_point(rng: np.random.Generator, polygon, prepared=None) -> tuple[float, float]:
     minx, miny, maxx, maxy = polygon.bounds
-    prepared = shapely.prepared.prep(polygon)
+    prepared = prepared or shapely.prepared.prep(polygon)
     while True:
         x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
         if prepared.contains(shapely.Point(x, y)):
             return round(y, 5), round(x, 5)
 
 
+def spreading_counts(rng: np.random.Generator, base: np.ndarray, weights, months: int,
+                     persistence: float = PERSISTENCE, memory: float = MEMORY,
+                     spread: float = SPREAD, surge: np.ndarray | None = None) -> np.ndarray:
+    """Monthly counts (cercles × months) of a self-exciting, spreading process.
+
+    λ[c, m] = base[c, m] · surge[m] + persistence · y[c, m−1]
+    + memory · mean(y[c, m−4 … m−2]) + spread · (W y[·, m−1])[c], and y[c, m] ~ Poisson(λ),
+    with ``weights`` W the row-standardised contiguity: what happened last month here and
+    next door makes this month likelier (``base`` may be one rate per cercle). The truth a
+    forecast must find (``tests/test_forecast.py``)."""
+    base = np.asarray(base, dtype=float)
+    base = base if base.ndim == 2 else np.outer(base, np.ones(months))
+    surge = np.ones(months) if surge is None else surge
+    y = np.zeros((len(base), months))
+    for m in range(months):
+        lam = base[:, m] * surge[m]
+        if m >= 1:
+            lam = lam + persistence * y[:, m - 1] + spread * (weights @ y[:, m - 1])
+        if m >= 2:
+            lam = lam + memory * y[:, max(0, m - 4):m - 1].mean(axis=1)
+        y[:, m] = rng.poisson(lam)
+    return y
+
+
+def _month(m: int) -> date:
+    return date(HISTORY_START.year + (HISTORY_START.month - 1 + m) // 12,
+                (HISTORY_START.month - 1 + m) % 12 + 1, 1)
+
+
+CATEGORIES = ("intimidation", "hate_speech", "clash", "intercommunal", "electoral_attack",
+              "armed_group", "protest", "other")
+CATEGORY_P = (0.17, 0.13, 0.12, 0.16, 0.12, 0.14, 0.12, 0.04)
+VIOLENT = ("clash", "intercommunal", "armed_group", "electoral_attack")
+
+
 def tensions(rng: np.random.Generator) -> pd.DataFrame:
-    """Tension reports around the 2018 election, mostly in the centre and the north."""
+    """Eight years of tension reports from :func:`spreading_counts`: the north first, the
+    centre after it, surges in the months of national elections, fewer in the rainy season."""
+    from geo import forecast
+
     cercles = units.load_cercles()
     communes = units.load_communes()
-    w = cercles["region_id"].map(TENSION_WEIGHT).to_numpy() * np.sqrt(
-        cercles["population"].to_numpy(dtype=float))
-    cats = ["intimidation", "hate_speech", "clash", "intercommunal", "electoral_attack",
-            "armed_group", "protest", "other"]
-    cat_p = [0.17, 0.13, 0.12, 0.16, 0.12, 0.14, 0.12, 0.04]
-    rows = []
-    for n in range(1, TENSION_REPORTS + 1):
-        if rng.random() < 0.65:
-            centre = ELECTION_ROUNDS[int(rng.integers(0, 2))]
-            day = centre + timedelta(days=int(rng.normal(0, 14)))
+    months = np.arange(HISTORY_MONTHS)
+    base = 0.03 * cercles["region_id"].map(TENSION_WEIGHT).to_numpy() * np.sqrt(
+        cercles["population"].to_numpy(dtype=float) / 1e5)
+    base = np.outer(base, np.ones(HISTORY_MONTHS))
+    # the crisis reaches the centre after some three years: its own rate rises
+    centre = cercles["region_id"].isin(["ML05", "ML04"]).to_numpy()
+    base[centre] *= np.clip((months - 30) / 24, 0.25, 1.0)
+    votes = forecast.elections()
+    surge = np.array([2.5 if any(_month(m) <= d < _month(m + 2) for d in votes)
+                      else (0.6 if _month(m).month in (7, 8, 9) else 1.0) for m in months])
+    counts = spreading_counts(rng, base, forecast.cercle_weights(tuple(cercles.index)),
+                              HISTORY_MONTHS, surge=surge).astype(int)
+    cell, month = np.nonzero(counts)
+    reps = counts[cell, month]
+    cell, month = np.repeat(cell, reps), np.repeat(month, reps)
+    n = len(cell)
+    first = np.array([_month(int(m)) for m in range(HISTORY_MONTHS + 1)], dtype="datetime64[D]")
+    length = (first[month + 1] - first[month]).astype(int)
+    day = first[month] + (rng.random(n) * length).astype(int)
+    category = rng.choice(CATEGORIES, size=n, p=CATEGORY_P)
+    violent = np.isin(category, VIOLENT)
+    severity = np.clip(rng.normal(np.where(violent, 3.4, 2.0), 1.0), 1, 5).astype(int)
+    fatalities = np.where(violent & (severity >= 3), rng.poisson(1.5 * severity), 0)
+    precision = rng.choice(["exact", "commune", "cercle", "region"], size=n,
+                           p=[0.45, 0.25, 0.22, 0.08])
+    frame = pd.DataFrame({
+        "report_id": [f"DEMO-TS-{i:05d}" for i in range(1, n + 1)],
+        "occurred_on": day.astype(str),
+        "reported_on": (day + rng.integers(0, 5, n)).astype(str),
+        "location_precision": precision, "category": category, "severity": severity,
+        "fatalities": fatalities, "injuries": rng.poisson(fatalities + severity / 2),
+        "source_type": rng.choice(["mediator", "media", "partner"], size=n,
+                                  p=[0.6, 0.25, 0.15]),
+        "verification": rng.choice(["verified", "unverified", "false"], size=n,
+                                   p=[0.55, 0.4, 0.05]),
+        "status": rng.choice(["open", "follow_up", "resolved"], size=n, p=[0.2, 0.3, 0.5]),
+        "summary": "Signalement fictif (démonstration)"})
+    places = {k: [""] * n for k in ("latitude", "longitude", "cercle", "commune", "region")}
+    prepared = {}
+    by_cercle = communes.groupby("cercle_id")["commune_id"].apply(list)
+    for i, (cid, prec) in enumerate(zip(cercles.index[cell], precision)):
+        if prec == "exact":
+            poly = cercles.at[cid, "geometry"]
+            prep = prepared.setdefault(cid, shapely.prepared.prep(poly))
+            lat, lon = _random_point(rng, poly, prep)
+            places["latitude"][i], places["longitude"][i] = str(lat), str(lon)
+        elif prec == "region":
+            places["region"][i] = cercles.at[cid, "region_fr"]
         else:
-            day = date(2017, 1, 1) + timedelta(days=int(rng.integers(0, 365 * 6)))
-        cid = str(rng.choice(cercles.index, p=w / w.sum()))
-        category = str(rng.choice(cats, p=cat_p))
-        violent = category in ("clash", "intercommunal", "armed_group", "electoral_attack")
-        severity = int(np.clip(rng.normal(3.4 if violent else 2.0, 1.0), 1, 5))
-        fatalities = int(rng.poisson(1.5 * severity)) if violent and severity >= 3 else 0
-        precision = str(rng.choice(["exact", "commune", "cercle", "region"],
-                                   p=[0.45, 0.25, 0.22, 0.08]))
-        row = {"report_id": f"DEMO-TS-{n:04d}", "occurred_on": day.isoformat(),
-               "reported_on": (day + timedelta(days=int(rng.integers(0, 5)))).isoformat(),
-               "location_precision": precision, "category": category, "severity": severity,
-               "fatalities": fatalities, "injuries": int(rng.poisson(fatalities + severity / 2)),
-               "source_type": str(rng.choice(["mediator", "media", "partner"],
-                                             p=[0.6, 0.25, 0.15])),
-               "verification": str(rng.choice(["verified", "unverified", "false"],
-                                              p=[0.55, 0.4, 0.05])),
-               "status": str(rng.choice(["open", "follow_up", "resolved"], p=[0.2, 0.3, 0.5])),
-               "summary": "Signalement fictif (démonstration)"}
-        if precision == "exact":
-            row["latitude"], row["longitude"] = _random_point(rng, cercles.at[cid, "geometry"])
-        elif precision == "commune":
-            row["cercle"] = cercles.at[cid, "cercle_fr"]
-            row["commune"] = str(rng.choice(
-                communes.loc[communes["cercle_id"] == cid, "commune_id"]))
-        elif precision == "cercle":
-            row["cercle"] = cercles.at[cid, "cercle_fr"]
-        else:
-            row["region"] = cercles.at[cid, "region_fr"]
-        rows.append(row)
-    return pd.DataFrame(rows).astype(object).where(lambda d: d.notna(), None).astype(str) \
-        .replace({"None": "", "nan": ""})
+            places["cercle"][i] = cercles.at[cid, "cercle_fr"]
+            if prec == "commune":
+                places["commune"][i] = str(rng.choice(by_cercle[cid]))
+    frame = frame.assign(**places)
+    return frame.astype(str)
 
 
 #: Demonstration expert ratings (0–10) per region for the three seeded context factors;

@@ -99,21 +99,31 @@ def cercle_indicators(engine: Engine | None = None, as_of: date | None = None,
 def with_window(table: pd.DataFrame, records: dict[str, pd.DataFrame], as_of: date,
                 window_days: int = DEFAULT_WINDOW_DAYS,
                 unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT,
-                ratings: pd.DataFrame | None = None, min_count: int | None = None
-                ) -> pd.DataFrame:
+                ratings: pd.DataFrame | None = None, min_count: int | None = None,
+                forecast: pd.DataFrame | None = None) -> pd.DataFrame:
     """``table`` (reference columns, indexed by ``cercle_id``) joined with the indicators of
-    :func:`window_indicators` as of ``as_of`` and the context ratings (one column per factor,
-    as from :func:`geo.context.ratings`) as ``context_<factor_id>`` columns; the window and
-    the factor ids go into ``attrs``. The app and the back-test both build their table here.
+    :func:`window_indicators` as of ``as_of``, the forecast of tension reports
+    (:mod:`geo.forecast`: ``forecast_reports`` expected in the next 90 days,
+    ``forecast_p_severe``; computed here unless given) and the context ratings (one column
+    per factor, as from :func:`geo.context.ratings`) as ``context_<factor_id>`` columns; the
+    window and the factor ids go into ``attrs``. The app and the back-test both build their
+    table here.
     """
+    from geo import forecast as forecast_module
+
+    if forecast is None:
+        forecast = forecast_module.forecaster(records, table).forecast(as_of)
     table = table.join(window_indicators(records, table["population"], as_of, window_days,
                                          unverified_weight, table.get("n_communes"),
                                          min_count))
+    table["forecast_reports"] = forecast["expected_reports"].reindex(table.index)
+    table["forecast_p_severe"] = forecast["p_severe"].reindex(table.index)
     factor_ids: list[str] = []
     if ratings is not None:
         factor_ids = list(ratings.columns)
         table = table.join(ratings.rename(columns=context.column))
-    table.attrs.update(as_of=as_of, window_days=window_days, context_factors=factor_ids)
+    table.attrs.update(as_of=as_of, window_days=window_days, context_factors=factor_ids,
+                       forecast=forecast.attrs)
     return table
 
 

@@ -72,7 +72,10 @@ class Indicator:
 
 #: Indicators of the score (the context factors are added per table: :func:`method_for`).
 DEFAULT_INDICATORS: tuple[Indicator, ...] = (
-    Indicator("tension_weighted_per_100k", "hazard", 1, "log1p", 2.0),
+    # The main hazard indicator: the reports expected in the next 90 days (geo.forecast),
+    # which beats "the last quarter again" out of sample (see the Methodology page).
+    Indicator("forecast_reports", "hazard", 1, "log1p", 3.0),
+    Indicator("tension_weighted_per_100k", "hazard", 1, "log1p", 1.0),
     Indicator("fatalities", "hazard", 1, "log1p", 1.0),
     # Weight 0 by default: a report 30–120 days old raises the previous quarter's rate and so
     # lowers the trend, which would let a new report lower its cercle's score. It stays in the
@@ -169,7 +172,8 @@ PRESETS: dict[str, Preset] = {p.key: p for p in (
     # Recent violence first: hazard counts double, arithmetic mean so it can dominate.
     Preset("tensions_first", {"hazard": 2.0, "vulnerability": 1.0, "coping": 0.5},
            aggregation="arithmetic",
-           indicator_weights={"tension_weighted_per_100k": 3.0, "fatalities": 2.0}),
+           indicator_weights={"forecast_reports": 4.0, "tension_weighted_per_100k": 2.0,
+                              "fatalities": 2.0}),
     # Deployment planning: thin coverage counts double.
     Preset("coverage_first", {"hazard": 1.0, "vulnerability": 1.0, "coping": 2.0},
            indicator_weights={"mediators_active_per_10k": 3.0}),

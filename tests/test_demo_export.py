@@ -4,6 +4,7 @@ import csv
 import io
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -11,6 +12,9 @@ from geo.analysis import Analysis
 from geo import demo, export, ingest, store
 from geo.indicators import cercle_indicators
 from tests.support import ANALYST
+
+#: Tension reports of the demonstration (seed 20180729).
+DEMO_REPORTS = 1780
 
 
 @pytest.fixture(scope="module")
@@ -45,11 +49,21 @@ def test_demo_matches_the_mission_facts(demo_engine):
     assert set(demo.MEDIATOR_GAPS) <= set(gaps)
     assert len(med.columns.intersection(["name", "phone", "nom", "telephone"])) == 0
     ten = store.load_records(demo_engine, "tensions")
-    around_election = ten["occurred_on"].between(pd.Timestamp("2018-06-15").date(),
-                                                 pd.Timestamp("2018-09-15").date())
-    assert around_election.mean() > 0.5
+    assert len(ten) == DEMO_REPORTS
+    when = pd.to_datetime(ten["occurred_on"])
+    assert (when.min().year, when.max().year) == (2015, 2022)          # eight years
     centre_north = ten["region_id"].isin(["ML05", "ML04", "ML06", "ML07", "ML08"])
     assert centre_north.mean() > 0.7
+    # the crisis spreads from the north to the centre
+    centre = ten["region_id"].isin(["ML05", "ML04"])
+    assert centre[when.dt.year <= 2016].mean() < 0.6 * centre[when.dt.year >= 2020].mean()
+    # persistence: a cercle's monthly count follows its previous month's
+    monthly = ten.groupby(["cercle_id", when.dt.to_period("M")]).size().unstack(fill_value=0)
+    x = monthly.to_numpy(dtype=float)
+    assert np.corrcoef(x[:, 1:].ravel(), x[:, :-1].ravel())[0, 1] > 0.4
+    # a surge in the months of the 2018 presidential election, against the months before
+    per_month = ten.groupby(when.dt.to_period("M")).size()
+    assert per_month["2018-07":"2018-08"].mean() > 2 * per_month["2018-01":"2018-05"].mean()
 
 
 def test_indicators_per_10k(demo_engine):
@@ -105,7 +119,7 @@ def test_mediator_exports_are_restricted_and_carry_no_coordinates_nor_commune(de
 def test_geojson_places_tensions_at_their_precision(demo_engine):
     doc = json.loads(export.export(demo_engine, "tensions", "geojson"))
     feats = doc["features"]
-    assert len(feats) == 420
+    assert len(feats) == DEMO_REPORTS
     exact = [f for f in feats if f["properties"]["location_precision"] == "exact"]
     assert all(f["geometry"]["coordinates"] == [f["properties"]["longitude"],
                                                 f["properties"]["latitude"]] for f in exact)

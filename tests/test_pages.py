@@ -485,7 +485,7 @@ def test_an_admin_deletes_a_batch_after_confirming_what_goes(tmp_path, monkeypat
     at.button(key="delete_batch").click().run()
     question = next(w.value for w in at.warning if "Supprimer le lot" in w.value)
     assert f"Supprimer le lot {tensions} (demo-tensions-seed20180729, Signalements de tensions)" \
-        in question and "420 enregistrements et 0 lignes rejetées" in question
+        in question and "1\u202f780 enregistrements et 0 lignes rejetées" in question
     at.button(key="ask_delete_batch_no").click().run()                 # cancel: nothing goes
     assert len(store.list_batches(engine)) == 3
     at.button(key="delete_batch").click().run()

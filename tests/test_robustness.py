@@ -106,5 +106,5 @@ def test_backtest_on_the_demo_store(tmp_path):
     assert out["top_hits_score"].between(0, 10).all()
     assert (out["cercles_with_reports"] > 10).all()     # the 2018 election is in the horizon
     dates = robustness.default_dates(store.load_records(engine, "tensions"), 90, 90)
-    assert dates[0] >= date(2017, 1, 1) + timedelta(days=90)
+    assert dates[0] >= demo.HISTORY_START + timedelta(days=90)
     assert all((b - a).days == 91 for a, b in zip(dates, dates[1:]))

@@ -52,6 +52,12 @@ PAIRS: dict[str, tuple[str, str]] = {
     'indicator.tension_trend_per_100k.def': (
         'Signalements pondérés des 30 derniers jours moins le rythme mensuel des 90 jours précédents, pour 100 000 habitants. Poids 0 par défaut : un signalement ancien de 30 à 120 jours fait baisser la tendance, donc pourrait faire baisser le score de son cercle.',
         "Weighted reports of the last 30 days minus the monthly rate of the 90 days before, per 100,000 people. Weight 0 by default: a report 30 to 120 days old lowers the trend, so it could lower its cercle's score."),
+    'indicator.forecast_reports': (
+        'Signalements prévus (90 j)',
+        'Forecast reports (90 days)'),
+    'indicator.forecast_reports.def': (
+        "Nombre de signalements attendus dans les 90 jours suivant la date de référence : modèle de Poisson réentraîné à chaque date sur ce qui était connu avant elle (historique du cercle et de ses voisins, gravité, élections, saison, population). Vide quand l'historique est trop court.",
+        'Reports expected in the 90 days after the as-of date: a Poisson model refitted at each date on what was known before it (the history of the cercle and its neighbours, severity, elections, season, population). Empty when the history is too short.'),
     'indicator.tension_weighted_per_100k': (
         'Signalements pondérés',
         'Weighted reports'),
