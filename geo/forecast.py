@@ -253,20 +253,22 @@ class Forecaster:
         everywhere when there is no model (too little history)."""
         fit = self.fit(t, horizon, model, columns)
         out = pd.DataFrame(index=self.reference.index)
+        x = self.features(t, horizon)
         if fit is None:
             out["expected_reports"] = out["p_severe"] = np.nan
         else:
-            out["expected_reports"], out["p_severe"] = fit.predict(self.features(t, horizon))
+            out["expected_reports"], out["p_severe"] = fit.predict(x)
         out["rank"] = out["expected_reports"].rank(ascending=False, method="min")
         out.attrs.update(as_of=t, horizon=horizon, model=model,
-                         trained_rows=fit.rows if fit else 0, fit=fit)
+                         trained_rows=fit.rows if fit else 0, fit=fit, features=x)
         return out
 
 
-def contributions(fit: Fit, x: pd.Series) -> pd.Series:
+def contributions(fit: Fit | None, x: pd.Series) -> pd.Series:
     """For the GLM: each feature's factor on the expected count against the average cercle
-    and date of the training data (exp(coefficient × standardised value)); empty for HGB."""
-    coef = getattr(fit.model, "coef_", None)
+    and date of the training data (exp(coefficient × standardised value)); empty for HGB or
+    without a model."""
+    coef = getattr(fit.model, "coef_", None) if fit is not None else None
     if coef is None:
         return pd.Series(dtype=float)
     z = (x[list(fit.columns)].to_numpy(dtype=float) - fit.mean) / fit.scale

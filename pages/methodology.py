@@ -1,11 +1,12 @@
-"""Methodology: how the risk score is computed, its presets, and how it fared against what
-happened next (back-test against a persistence baseline)."""
+"""Methodology: how the risk score is computed, its presets, how it fared against what
+happened next (back-test against a persistence baseline), and the forecast of reports
+evaluated out of sample against the baselines."""
 
 import pandas as pd
 import streamlit as st
 
 import ui
-from geo import context, disclosure, risk, units
+from geo import context, disclosure, forecast, risk, units
 from geo.i18n import format_date, format_number, format_significant
 from ui import charts
 from ui import coverage as ui_cov
@@ -106,4 +107,50 @@ else:
         "top_hits_score": ui.tr("method.col.top_hits_score"),
         "top_hits_persistence": ui.tr("method.col.top_hits_persistence")}),
         hide_index=True, width="stretch")
+    st.caption(ui.tr("method.backtest_note"))
+
+# ------------------------------------------------------------------ the forecast, out of sample
+st.header(ui.tr("method.forecast"))
+st.markdown(ui.tr("method.forecast_text"))
+fc_horizon = st.selectbox(ui.tr("method.horizon"), list(forecast.HORIZONS), index=1,
+                          key="fc_horizon")
+with st.spinner(ui.tr("method.backtest_running")):
+    ev = ui_risk.forecast_evaluation(ui.store_token(), int(fc_horizon))
+if not ev["dates"]:
+    st.info(ui.tr("method.forecast_none"))
+else:
+    first, last = ev["as_of_range"]
+    st.caption(ui.tr("method.forecast_range", n=ev["dates"], first=format_date(
+        pd.Timestamp(first).date(), lang), last=format_date(pd.Timestamp(last).date(), lang),
+        horizon=ev["horizon_days"]))
+    f, p, d = ev["forecast"], ev["persistence"], ev["decayed"]
+    beats = f["spearman"] > p["spearman"] and f["top10_hits"] >= p["top10_hits"]
+    if beats:
+        st.success(ui.tr("method.forecast_beats", f=format_significant(f["spearman"], lang, 2),
+                         p=format_significant(p["spearman"], lang, 2)))
+    else:
+        st.warning(ui.tr("method.forecast_loses", f=format_significant(f["spearman"], lang, 2),
+                         p=format_significant(p["spearman"], lang, 2)))
+    rows = [("forecast", f), ("persistence", p), ("decayed", d),
+            *((f"score.{k}", v) for k, v in ev["score"].items())]
+    st.table(pd.DataFrame({
+        ui.tr("method.col.method"): [ui.tr(f"method.series.{k}") if not k.startswith("score.")
+                                     else ui.tr("method.series.score_preset",
+                                                preset=ui.tr(f"risk.preset.{k[6:]}"))
+                                     for k, _ in rows],
+        ui.tr("method.col.spearman"): [format_significant(v["spearman"], lang, 2)
+                                       for _, v in rows],
+        ui.tr("method.col.top_hits"): [format_significant(v["top10_hits"], lang, 2)
+                                       for _, v in rows],
+        ui.tr("method.col.mae"): ["—" if v["mae"] is None else
+                                  format_significant(v["mae"], lang, 2) for _, v in rows],
+    }).set_index(ui.tr("method.col.method")))
+    st.altair_chart(charts.forecast_lines(ev, lang), width="stretch")
+    st.markdown(f"**{ui.tr('method.calibration')}**")
+    cal = pd.DataFrame(ev["calibration"])
+    st.table(pd.DataFrame({
+        ui.tr("method.col.decile"): cal["decile"],
+        ui.tr("method.col.predicted"): [format_significant(v, lang, 2) for v in cal["predicted"]],
+        ui.tr("method.col.observed"): [format_significant(v, lang, 2) for v in cal["observed"]],
+    }).set_index(ui.tr("method.col.decile")))
     st.caption(ui.tr("method.backtest_note"))

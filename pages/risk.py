@@ -61,6 +61,7 @@ def _explanation():
                   f"{format_number(100 * scores.completeness[selected], lang)} %")
         st.markdown(ui.tr("risk.class_line", cls=ui.tr(f"risk.class.{cls}") if cls
                           else ui.tr("map.no_data")))
+        ui_risk.forecast_box(table, selected)
         dims = pd.DataFrame({
             ui.tr("risk.col.dimension"): [ui.tr(f"risk.dim.{d}") for d in scores.dimensions],
             ui.tr("risk.col.value"): [ui.fmt(scores.dimensions.at[selected, d])

@@ -144,7 +144,7 @@ def test_risk_downloads_record_the_method_and_date(demo_engine):
     assert (first["as_of"], first["window_days"], first["preset"]) == ("2018-08-31", 60,
                                                                        "tensions_first")
     assert "hazard=2;vulnerability=1;coping=0.5" == first["dimension_weights"]
-    assert "tension_weighted_per_100k=3" in first["indicator_weights"]
+    assert "forecast_reports=4;tension_weighted_per_100k=2" in first["indicator_weights"]
     assert "context_intercommunal=1" in first["indicator_weights"]
     text = export.to_csv(frame).decode("utf-8-sig")
     assert text.splitlines()[0].startswith(

@@ -91,12 +91,12 @@ def test_cercle_query_parameter_selects_the_cercle():
     assert metrics["Population (2009)"] == "368\u202f512"
     assert metrics["Superficie (km²)"] == "7\u202f284"
     assert "mli-mopti" in _map_args(at)["feature_group"]       # outlined on the map
-    # the counts are those of the score's period: as of the latest record date (a quiet
-    # December 2022 in the demonstration), reports of the 90-day window
+    # the counts are those of the score's period: as of the latest record date, reports of
+    # the 90-day window
     field = next(m.value for m in at.markdown if m.value.startswith("**Terrain au"))
-    assert field == ("**Terrain au 29/12/2022** — sessions d'atelier : 1, participants : 33 · "
+    assert field == ("**Terrain au 27/12/2022** — sessions d'atelier : 1, participants : 33 · "
                      "médiateurs actifs : 32 (0,87 pour 10 000 hab.) · signalements des 90 "
-                     "derniers jours : 0")                                        # demo seed
+                     "derniers jours : 3")                                        # demo seed
     at = _app(cercle="mli-mopti", asof="2018-08-31")
     field = next(m.value for m in at.markdown if m.value.startswith("**Terrain au"))
     assert field.startswith("**Terrain au 31/08/2018**") and not field.endswith(": 0")
@@ -191,7 +191,7 @@ def test_risk_page_takes_its_view_from_a_shared_link():
     at = _risk(preset="tensions_first", dw="1-1-2", norm="rank", cercle="mli-bankass")
     assert _select(at, "risk_preset").value == "tensions_first"
     assert _slider(at, "risk_dw_coping").value == 2.0
-    assert _slider(at, "risk_iw_tension_weighted_per_100k").value == 3.0   # from the preset
+    assert _slider(at, "risk_iw_tension_weighted_per_100k").value == 2.0   # from the preset
     assert _select(at, "risk_norm").value == "rank"
     caption = " ".join(c.value for c in at.caption)
     assert "Tensions d'abord" in caption and "par rangs" in caption
@@ -282,10 +282,10 @@ def _coverage(**query):
 def test_coverage_page_details_and_communes_without_mediator():
     at = _coverage(cercle="mli-tenenkou")          # a demo gap: no mediator at all
     assert "### Ténenkou" in [m.value for m in at.markdown]
-    # no mediator: thin coverage whatever the threshold; its score (3.4 at the latest date,
-    # "moyen") is below the default "élevé et plus"
-    assert any(m.value.startswith("Écart : **À renforcer : risque moyen ou moins")
-               for m in at.markdown)
+    # no mediator: thin coverage whatever the threshold; with the most reports expected in
+    # the next 90 days its score (8.0 at the latest date) is high: a priority gap
+    assert "Écart : **Priorité : risque élevé ou très élevé, couverture faible** (score de " \
+        "risque 8,0)" in [m.value for m in at.markdown]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Médiateurs actifs"] == "0"
     without = next(d.value for d in at.dataframe if "Commune" in d.value.columns)
@@ -300,11 +300,12 @@ def test_coverage_thresholds_move_the_gaps():
     _select(at, "gap_risk_level").select("very_high").run()
     caption = " ".join(c.value for c in at.caption)
     assert "Risque retenu : très élevé (score ≥ 6,5)" in caption
-    assert "**0 cercle(s) en écart prioritaire.**" in caption
+    assert "**3 cercle(s) en écart prioritaire.**" in caption
     ranking = next(d.value for d in at.dataframe if "Écart" in d.value.columns)
-    assert not ranking["Écart"].str.startswith("Priorité").any()
+    assert ranking["Écart"].str.startswith("Priorité").sum() == 3
     _select(at, "gap_risk_level").select("median").run()
-    assert "**0 cercle(s)" not in " ".join(c.value for c in at.caption)
+    caption = " ".join(c.value for c in at.caption)
+    assert int(re.search(r"\*\*(\d+) cercle\(s\) en écart prioritaire", caption)[1]) > 3
     at.button(key="gap_medians").click().run()
     assert at.session_state["gap_risk_level"] == "high"
     _select(at, "gap_measure").select("mean_distance_km").run()

@@ -76,3 +76,25 @@ def backtest_lines(bt: pd.DataFrame, lang: str) -> alt.Chart:
         tooltip=[alt.Tooltip("as_of:T", format="%d/%m/%Y"), "series:N",
                  alt.Tooltip("rho:Q", format=".2f")],
     ).properties(height=300)
+
+
+def forecast_lines(ev: dict, lang: str) -> alt.Chart:
+    """Spearman correlation per date of the forecast, persistence, the decayed count and the
+    default score (``ev`` from :func:`geo.forecast.evaluate`)."""
+    series = {"forecast": t("method.series.forecast", lang),
+              "persistence": t("method.series.persistence", lang),
+              "decayed": t("method.series.decayed", lang),
+              "score": t("method.series.score", lang)}
+    long = pd.DataFrame([
+        {"as_of": row["as_of"], "series": series[k],
+         "rho": (row["score"].get("default", {}) if k == "score" else row[k]).get("spearman")}
+        for row in ev["per_date"] for k in series])
+    long["as_of"] = pd.to_datetime(long["as_of"])
+    return alt.Chart(long).mark_line(point=True).encode(
+        x=alt.X("as_of:T", title=t("method.col.as_of", lang), axis=alt.Axis(format="%m/%Y")),
+        y=alt.Y("rho:Q", title=t("method.col.spearman", lang), scale=alt.Scale(domain=[-1, 1])),
+        color=alt.Color("series:N", title=None, sort=list(series.values()),
+                        scale=alt.Scale(range=[RED, "#636363", "#9e9ac8", "#3182bd"])),
+        tooltip=[alt.Tooltip("as_of:T", format="%d/%m/%Y"), "series:N",
+                 alt.Tooltip("rho:Q", format=".2f")],
+    ).properties(height=300)

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 import ui
-from geo import analysis, context, indicators, risk, robustness
+from geo import analysis, context, forecast, indicators, risk, robustness
 from geo.analysis import Analysis
 from geo.i18n import t
 
@@ -200,3 +201,34 @@ def backtest(token: tuple, method: risk.Method, window_days: int, horizon_days: 
              unverified_weight: float) -> pd.DataFrame:
     return robustness.backtest(ui.engine(), None, method, window_days, horizon_days,
                                unverified_weight)
+
+
+def forecast_box(table: pd.DataFrame, cercle: str) -> None:
+    """The forecast of ``cercle`` beside its score: reports expected in the next 90 days,
+    the chance of a severe one, its rank, and what pushed it up or down (GLM factors)."""
+    expected = table.at[cercle, "forecast_reports"]
+    if pd.isna(expected):
+        st.caption(ui.tr("risk.forecast_none"))
+        return
+    attrs = table.attrs.get("forecast", {})
+    rank = int((table["forecast_reports"] > expected).sum()) + 1
+    p_severe = table.at[cercle, "forecast_p_severe"]
+    st.markdown(ui.tr("risk.forecast_line", n=ui.fmt(expected), horizon=attrs.get("horizon", 90),
+                      p="—" if pd.isna(p_severe) else f"{ui.fmt(100 * p_severe)} %",
+                      rank=rank, of=int(table["forecast_reports"].notna().sum())))
+    factors = forecast.contributions(attrs.get("fit"), attrs["features"].loc[cercle]) \
+        if "features" in attrs else pd.Series(dtype=float)
+    if len(factors):
+        strongest = factors[(np.log(factors).abs() > 0.05)]
+        up = strongest[strongest > 1].sort_values(ascending=False).head(3)
+        down = strongest[strongest < 1].sort_values().head(2)
+        text = lambda s: ", ".join(  # noqa: E731
+            f"{ui.tr(f'forecast.feature.{k}')} ×{ui.fmt(v)}" for k, v in s.items()) or "—"
+        st.caption(ui.tr("risk.forecast_factors", up=text(up), down=text(down)))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def forecast_evaluation(token: tuple, horizon_days: int) -> dict:
+    """The forecast's rolling evaluation on the store's records (cached per content)."""
+    records = {k: ui.records(k) for k in ("workshops", "mediators", "tensions")}
+    return forecast.evaluate(records, horizon_days)

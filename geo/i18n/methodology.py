@@ -1,6 +1,54 @@
 """Translations of the Methodology page: key → (French, English)."""
 
 PAIRS: dict[str, tuple[str, str]] = {
+    'method.forecast': (
+        'Prévision des signalements : évaluation hors échantillon',
+        'Forecast of reports: out-of-sample evaluation'),
+    'method.forecast_text': (
+        "La prévision (indicateur principal du danger) est le nombre de signalements attendus par cercle dans l'horizon choisi : un modèle de Poisson (GLM, scikit-learn) sur les signalements du cercle à plusieurs décalages (1, 3, 6, 12 mois), un historique pondéré (0,8 par mois sur 24 mois), la tendance, la gravité et les morts, **les signalements des cercles voisins** (contiguïté, libpysal), les élections nationales (table modifiable `data/mali_elections.csv`), la saison et la population. À chaque date t du test (tous les 91 jours), le modèle est réentraîné sur ce qui était connu avant t seulement, puis comparé aux signalements de (t, t + horizon] avec la **persistance** (les signalements des derniers jours de l'horizon), le **décompte pondéré** sur 12 mois et le score composite de chaque préréglage : corrélation de Spearman, nombre des 10 premiers cercles touchés, erreur absolue moyenne des nombres. Le modèle de gradient boosting (Poisson) a été comparé : il ne fait pas mieux sur ces données et ne s'explique pas ; le GLM est gardé.",
+        "The forecast (the main hazard indicator) is the number of reports expected per cercle over the chosen horizon: a Poisson model (GLM, scikit-learn) on the cercle's reports at several lags (1, 3, 6, 12 months), a weighted history (0.8 per month over 24 months), the trend, severity and deaths, **the neighbouring cercles' reports** (contiguity, libpysal), national elections (editable table `data/mali_elections.csv`), the season and the population. At each test date t (every 91 days) the model is refitted on what was known before t only, then compared with the reports of (t, t + horizon] alongside **persistence** (the reports of the last horizon's days), the 12-month **decayed count** and the composite score of each preset: Spearman correlation, how many of the top 10 cercles had a report, mean absolute error of the counts. Gradient boosting (Poisson) was compared: it does no better on these data and cannot be explained; the GLM is kept."),
+    'method.forecast_none': (
+        "Pas assez d'historique pour évaluer la prévision (il faut plus de 12 mois de signalements avant la première date).",
+        'Not enough history to evaluate the forecast (more than 12 months of reports are needed before the first date).'),
+    'method.forecast_range': (
+        '{n} dates trimestrielles du {first} au {last}, horizon {horizon} jours.',
+        '{n} quarterly dates from {first} to {last}, {horizon}-day horizon.'),
+    'method.forecast_beats': (
+        'Sur les données chargées, la prévision fait mieux que la persistance : Spearman moyen {f} contre {p}, et autant ou plus de cercles touchés parmi les 10 premiers.',
+        'On the loaded data the forecast beats persistence: mean Spearman {f} against {p}, and as many or more of its top 10 cercles had a report.'),
+    'method.forecast_loses': (
+        "Sur les données chargées, la prévision NE fait PAS mieux que la persistance (Spearman moyen {f} contre {p}, ou moins de cercles touchés parmi les 10 premiers) : ne la présentez pas comme une prévision fiable.",
+        'On the loaded data the forecast does NOT beat persistence (mean Spearman {f} against {p}, or fewer of its top 10 cercles had a report): do not present it as a reliable forecast.'),
+    'method.calibration': (
+        'Calibration : signalements prévus et observés par décile de la prévision (toutes dates)',
+        'Calibration: forecast and observed reports by decile of the forecast (all dates)'),
+    'method.col.method': (
+        'Méthode',
+        'Method'),
+    'method.col.top_hits': (
+        'Top 10 touchés',
+        'Top-10 hits'),
+    'method.col.mae': (
+        'Erreur absolue moyenne',
+        'Mean absolute error'),
+    'method.col.decile': (
+        'Décile',
+        'Decile'),
+    'method.col.predicted': (
+        'Prévus (moyenne)',
+        'Forecast (mean)'),
+    'method.col.observed': (
+        'Observés (moyenne)',
+        'Observed (mean)'),
+    'method.series.forecast': (
+        'Prévision',
+        'Forecast'),
+    'method.series.decayed': (
+        'Décompte pondéré 12 mois',
+        '12-month decayed count'),
+    'method.series.score_preset': (
+        'Score « {preset} »',
+        'Score “{preset}”'),
     'method.backtest': (
         "Confrontation avec ce qui s'est passé",
         'Checked against what happened'),

@@ -1,6 +1,57 @@
 """Translations of the Risk page: key → (French, English)."""
 
 PAIRS: dict[str, tuple[str, str]] = {
+    'forecast.feature.log_c1': (
+        "signalements du dernier mois",
+        "reports of the last month"),
+    'forecast.feature.log_c3': (
+        "signalements des 3 derniers mois",
+        "reports of the last 3 months"),
+    'forecast.feature.log_c6': (
+        "signalements des 6 derniers mois",
+        "reports of the last 6 months"),
+    'forecast.feature.log_c12': (
+        "signalements des 12 derniers mois",
+        "reports of the last 12 months"),
+    'forecast.feature.log_decayed': (
+        "historique pondéré (24 mois)",
+        "weighted history (24 months)"),
+    'forecast.feature.trend': (
+        "tendance du trimestre",
+        "quarter's trend"),
+    'forecast.feature.log_severe12': (
+        "signalements graves (12 mois)",
+        "severe reports (12 months)"),
+    'forecast.feature.log_fatalities12': (
+        "morts (12 mois)",
+        "deaths (12 months)"),
+    'forecast.feature.lag_decayed': (
+        "historique des cercles voisins",
+        "neighbouring cercles' history"),
+    'forecast.feature.lag_c3': (
+        "signalements des voisins (3 mois)",
+        "neighbours' reports (3 months)"),
+    'forecast.feature.election': (
+        "élection nationale proche",
+        "national election near"),
+    'forecast.feature.season_sin': (
+        "saison",
+        "season"),
+    'forecast.feature.season_cos': (
+        "saison (bis)",
+        "season (2)"),
+    'forecast.feature.log_population': (
+        "population",
+        "population"),
+    'risk.forecast_line': (
+        "**Prévision** — {n} signalement(s) attendu(s) dans les {horizon} jours · probabilité d'au moins un signalement grave : {p} · rang {rank} / {of}",
+        '**Forecast** — {n} report(s) expected in the next {horizon} days · chance of at least one severe report: {p} · rank {rank} / {of}'),
+    'risk.forecast_factors': (
+        'Par rapport au cercle moyen, la prévision est poussée vers le haut par : {up} ; vers le bas par : {down}.',
+        'Against the average cercle, the forecast is pushed up by: {up}; down by: {down}.'),
+    'risk.forecast_none': (
+        "Prévision : pas de donnée (moins de 12 mois d'historique avant la date de référence).",
+        'Forecast: no data (less than 12 months of history before the as-of date).'),
     'risk.ctx.unrated': (
         'non noté',
         'not rated'),
