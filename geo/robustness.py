@@ -179,12 +179,15 @@ def backtest_records(reference: pd.DataFrame, records: dict[str, pd.DataFrame],
     Columns: ``as_of, cercles_with_reports`` (in the horizon), ``spearman_score,
     spearman_persistence, top_hits_score, top_hits_persistence``.
     """
+    from geo import forecast
+
     rows = []
     tensions = records.get("tensions")
+    forecaster = forecast.forecaster(records, reference)   # its features computed once
     for t in dates:
         ratings = ratings_at(t) if ratings_at else None
         table = indicators.with_window(reference, records, t, window_days, unverified_weight,
-                                       ratings)
+                                       ratings, forecast=forecaster.forecast(t))
         s = score(table, method_for(table, method)).score
         outcome = reports_between(tensions, table.index, t, t + timedelta(days=horizon_days))
         past = reports_between(tensions, table.index, t - timedelta(days=window_days), t)

@@ -148,9 +148,9 @@ else:
     st.altair_chart(charts.forecast_lines(ev, lang), width="stretch")
     st.markdown(f"**{ui.tr('method.calibration')}**")
     cal = pd.DataFrame(ev["calibration"])
-    st.table(pd.DataFrame({
-        ui.tr("method.col.decile"): cal["decile"],
+    ui.dataframe(pd.DataFrame({
+        ui.tr("method.col.decile"): cal["decile"].astype(str),
         ui.tr("method.col.predicted"): [format_significant(v, lang, 2) for v in cal["predicted"]],
         ui.tr("method.col.observed"): [format_significant(v, lang, 2) for v in cal["observed"]],
-    }).set_index(ui.tr("method.col.decile")))
+    }), hide_index=True, width="stretch")
     st.caption(ui.tr("method.backtest_note"))

@@ -84,7 +84,8 @@ def forecast_lines(ev: dict, lang: str) -> alt.Chart:
     series = {"forecast": t("method.series.forecast", lang),
               "persistence": t("method.series.persistence", lang),
               "decayed": t("method.series.decayed", lang),
-              "score": t("method.series.score", lang)}
+              "score": t("method.series.score_preset", lang,
+                         preset=t("risk.preset.default", lang))}
     long = pd.DataFrame([
         {"as_of": row["as_of"], "series": series[k],
          "rho": (row["score"].get("default", {}) if k == "score" else row[k]).get("spearman")}
