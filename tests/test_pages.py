@@ -265,10 +265,20 @@ def test_methodology_page_shows_the_backtest():
     assert not at.exception
     assert [m.label for m in at.metric] == ["Spearman moyen du score", "Top 10 touchés (moyenne)",
                                             "Dates où le score bat la persistance"]
-    backtest = at.dataframe[-1].value
-    assert len(backtest) > 10 and "Spearman (persistance)" in backtest.columns
+    backtest = next(d.value for d in at.dataframe if "Spearman (persistance)" in d.value.columns)
+    assert len(backtest) > 10
     indicators = at.table[0].value
     assert "Conflits intercommunautaires" in list(indicators.index)
+    # the forecast out of sample, beside the baselines and every preset, said plainly
+    methods = next(tb.value for tb in at.table if "Top 10 touchés" in tb.value.columns)
+    assert list(methods.index) == [
+        "Prévision", "Persistance", "Décompte pondéré 12 mois", "Score « Veille (par défaut) »",
+        "Score « Type INFORM »", "Score « Tensions d'abord »", "Score « Couverture d'abord »"]
+    verdict = [s.value for s in at.success] + [w.value for w in at.warning]
+    assert any(v.startswith("Sur les données chargées, la prévision fait mieux que la "
+                            "persistance") for v in verdict)
+    calibration = next(d.value for d in at.dataframe if "Décile" in d.value.columns)
+    assert list(calibration["Décile"]) == [str(i) for i in range(1, 11)]
 
 
 # --------------------------------------------------------------------------- coverage
@@ -550,3 +560,26 @@ def test_local_mode_refuses_to_serve_when_not_bound_to_localhost(monkeypatch):
     at = _app()
     assert any("ne s'ouvre que sur cette machine" in e.value for e in at.error)
     assert not at.get("component_instance")
+
+
+def test_methodology_says_plainly_when_the_forecast_loses(monkeypatch):
+    from ui import risk as ui_risk
+
+    metrics = lambda s, h, m: {"spearman": s, "top10_hits": h, "mae": m}  # noqa: E731
+    losing = {"dates": 2, "horizon_days": 90, "as_of_range": ["2019-01-01", "2019-04-02"],
+              "forecast": metrics(0.40, 7.0, 1.2), "persistence": metrics(0.45, 7.5, 1.1),
+              "decayed": metrics(0.44, 7.4, 1.0), "score": {"default": metrics(0.3, 6, None)},
+              "calibration": [{"decile": d, "n": 10, "predicted": d / 10, "observed": d / 9}
+                              for d in range(1, 11)],
+              "per_date": [{"as_of": "2019-01-01", "forecast": metrics(0.4, 7, 1.2),
+                            "persistence": metrics(0.45, 7.5, 1.1),
+                            "decayed": metrics(0.44, 7.4, 1.0),
+                            "score": {"default": metrics(0.3, 6, None)}}]}
+    monkeypatch.setattr(ui_risk, "forecast_evaluation", lambda token, horizon: losing)
+    at = _app()
+    at.switch_page("pages/methodology.py").run()
+    assert not at.exception
+    (verdict,) = [w.value for w in at.warning if "NE fait PAS" in w.value]
+    assert verdict.startswith("Sur les données chargées, la prévision NE fait PAS mieux que la "
+                              "persistance (Spearman moyen 0,4") and "contre 0,45" in verdict
+    assert not any("fait mieux que la persistance" in s.value for s in at.success)
