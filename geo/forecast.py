@@ -13,8 +13,8 @@ named threat is a crisis *spreading* from the north to the centre), whether a na
 election falls in (t − 30 days, t + h] (``data/mali_elections.csv``, an editable table), the
 season of the target window, and the population (log).
 
-**Model.** A Poisson GLM with a log link and a light ridge penalty (scikit-learn's
-``PoissonRegressor`` on standardised features), trained on every monthly origin s whose
+**Model.** A Poisson GLM with a log link and a light ridge penalty on standardised features
+(:class:`PoissonGLM`, the objective of scikit-learn's ``PoissonRegressor``), trained on every monthly origin s whose
 target window (s, s + h] ended by t: no report after t enters the training data, the
 features or the standardisation (``tests/test_forecast.py`` plants a future report and shows
 the forecast at an earlier date does not move). A GLM rather than gradient boosting
@@ -56,7 +56,9 @@ MIN_HISTORY_DAYS = 365
 MIN_ORIGINS = 3
 TRAIN_STEP_DAYS = 30
 SEVERE = 4
-ELECTIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "mali_elections.csv"
+DATA = Path(__file__).resolve().parent.parent / "data"
+ELECTIONS_FILE = DATA / "mali_elections.csv"
+NEIGHBOURS_FILE = DATA / "mali_cercle_neighbours.csv"
 
 #: Feature groups (for the ablation of :func:`evaluate`) and their columns.
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -131,7 +133,7 @@ def features(history: History, t: date, horizon: int, weights, population: pd.Se
              election_dates: list[date]) -> pd.DataFrame:
     """The features of every cercle at origin ``t`` (data up to ``t`` only).
 
-    ``weights`` is a row-standardised spatial weights matrix (``scipy.sparse``, rows and
+    ``weights`` is a row-standardised spatial weights matrix (numpy or scipy.sparse, rows and
     columns in ``history.index`` order)."""
     def back(days):
         return history.window(t - timedelta(days=days), t)
@@ -181,11 +183,53 @@ class Fit:
         return expected, p_severe
 
 
+class PoissonGLM:
+    """Poisson regression with a log link and a ridge penalty on the coefficients (not the
+    intercept): the objective of scikit-learn's ``PoissonRegressor`` — mean of μ − y·log μ
+    plus α/2·‖w‖² — minimised by Newton's method with step halving. Written on numpy because
+    importing scikit-learn's linear models costs the app process 75 MB (its memory budget);
+    ``tests/test_forecast.py`` checks it against ``PoissonRegressor`` to 1e-6."""
+
+    def __init__(self, alpha: float = 1e-3, max_iter: int = 100, tol: float = 1e-10):
+        self.alpha, self.max_iter, self.tol = alpha, max_iter, tol
+
+    def _objective(self, x1, y, beta):
+        eta = x1 @ beta
+        return np.mean(np.exp(eta) - y * eta) + self.alpha / 2 * beta[1:] @ beta[1:]
+
+    def fit(self, x: np.ndarray, y: np.ndarray) -> PoissonGLM:
+        n, k = x.shape
+        x1 = np.hstack([np.ones((n, 1)), x])
+        penalty = np.full(k + 1, self.alpha)
+        penalty[0] = 0.0
+        beta = np.zeros(k + 1)
+        beta[0] = math.log(max(y.mean(), 1e-10))
+        current = self._objective(x1, y, beta)
+        for _ in range(self.max_iter):
+            mu = np.exp(x1 @ beta)
+            grad = x1.T @ (mu - y) / n + penalty * beta
+            hess = (x1.T * mu) @ x1 / n + np.diag(penalty)
+            step = np.linalg.solve(hess + 1e-12 * np.eye(k + 1), grad)
+            scale = 1.0
+            while True:
+                candidate = beta - scale * step
+                value = self._objective(x1, y, candidate)
+                if value <= current or scale < 1e-8:
+                    break
+                scale /= 2
+            beta, previous, current = candidate, current, value
+            if abs(previous - current) <= self.tol * max(1.0, abs(current)):
+                break
+        self.intercept_, self.coef_ = float(beta[0]), beta[1:]
+        return self
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return np.exp(self.intercept_ + x @ self.coef_)
+
+
 def _regressor(model: str):
     if model == "glm":
-        from sklearn.linear_model import PoissonRegressor
-
-        return PoissonRegressor(alpha=1e-3, solver="newton-cholesky", max_iter=100)
+        return PoissonGLM(alpha=1e-3)
     if model == "hgb":
         from sklearn.ensemble import HistGradientBoostingRegressor
 
@@ -275,27 +319,37 @@ def contributions(fit: Fit | None, x: pd.Series) -> pd.Series:
     return pd.Series(np.exp(coef * z), index=list(fit.columns))
 
 
-def cercle_weights(order: tuple[str, ...] | None = None):
-    """Row-standardised queen contiguity of the 50 cercles (``libpysal``), rows and columns
-    in ``order`` (default: the reference table's)."""
-    return _weights(tuple(order) if order is not None else
-                    tuple(indicators.reference_indicators().index))
-
-
-@lru_cache(maxsize=4)
-def _weights(order: tuple[str, ...]):
+def queen_pairs() -> pd.DataFrame:
+    """Queen contiguity of the 50 cercles computed by ``libpysal`` from the boundaries: one
+    row per (cercle, neighbour). Shipped as ``data/mali_cercle_neighbours.csv`` (``python -m
+    geo.forecast neighbours`` writes it; a test checks it): the app reads the file, which spares
+    its process libpysal and scipy."""
     from libpysal.weights import Queen
 
     from geo import units
 
-    from scipy import sparse
-
     w = Queen.from_dataframe(units.load_cercles(), use_index=True, silence_warnings=True)
-    w.transform = "r"
-    if not set(order) <= set(w.id_order):
-        return sparse.csr_matrix((len(order), len(order)))
-    position = [w.id_order.index(c) for c in order]
-    return w.sparse[position][:, position]
+    return pd.DataFrame(sorted((c, n) for c, ns in w.neighbors.items() for n in ns),
+                        columns=["cercle_id", "neighbour_id"])
+
+
+@lru_cache(maxsize=1)
+def _pairs() -> pd.DataFrame:
+    return pd.read_csv(NEIGHBOURS_FILE, comment="#")
+
+
+def cercle_weights(order=None) -> np.ndarray:
+    """Row-standardised queen contiguity, rows and columns in ``order`` (default: the
+    reference table's); a unit that is not a cercle (a hand-made test table) has no
+    neighbours."""
+    order = list(indicators.reference_indicators().index if order is None else order)
+    position = {c: i for i, c in enumerate(order)}
+    w = np.zeros((len(order), len(order)))
+    for c, n in _pairs().itertuples(index=False):
+        if c in position and n in position:
+            w[position[c], position[n]] = 1.0
+    rows = w.sum(axis=1, keepdims=True)
+    return np.divide(w, rows, out=np.zeros_like(w), where=rows > 0)
 
 
 def forecaster(records: dict[str, pd.DataFrame], reference: pd.DataFrame | None = None
@@ -409,7 +463,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m geo.forecast",
                                      description="Forecast of tension reports per cercle.")
-    parser.add_argument("command", nargs="?", choices=["forecast", "evaluate"],
+    parser.add_argument("command", nargs="?", choices=["forecast", "evaluate", "neighbours"],
                         default="forecast")
     parser.add_argument("--as-of", type=date.fromisoformat)
     parser.add_argument("--horizon-days", type=int, choices=HORIZONS, default=DEFAULT_HORIZON)
@@ -418,6 +472,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="leave a feature group out (ablation)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    if args.command == "neighbours":
+        with open(NEIGHBOURS_FILE, "w", encoding="utf-8", newline="") as out:
+            out.write("# Queen contiguity of the 50 cercles (libpysal, geoBoundaries 2017): "
+                      "python -m geo.forecast neighbours\n")
+            queen_pairs().to_csv(out, index=False, lineterminator="\n")
+        return 0
     engine = store.make_engine(Settings.from_environment().database_url)
     records = {k: store.load_records(engine, k) for k in ("workshops", "mediators", "tensions")}
     columns = tuple(c for g, cols in GROUPS.items() if g not in args.without for c in cols)

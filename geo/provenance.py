@@ -38,7 +38,7 @@ class Dataset:
         if self.file.endswith(".geojson"):
             return len(json.loads(self.path().read_text(encoding="utf-8"))["features"])
         with self.path().open(encoding="utf-8") as fh:
-            return sum(1 for _ in fh) - 1
+            return sum(1 for line in fh if not line.startswith("#")) - 1
 
 
 DATASETS: tuple[Dataset, ...] = (
@@ -51,6 +51,12 @@ DATASETS: tuple[Dataset, ...] = (
     Dataset("zones", "mali_disclosure_zones.csv",
             "Veille, derived from the communes (geo.disclosure.zones)", GB_LICENCE,
             "zones of at least 1,257 km² (a 20 km-radius disc)"),
+    Dataset("neighbours", "mali_cercle_neighbours.csv",
+            "Veille, derived from the cercles (libpysal queen contiguity)", GB_LICENCE,
+            "queen contiguity, boundaryYear 2017"),
+    Dataset("elections", "mali_elections.csv",
+            "Mali's election calendar (MATD announcements, Constitutional Court; IFES "
+            "ElectionGuide)", "facts (public record)", "every national round 2013–2023"),
     Dataset("population", "mali_cercle_population.csv",
             "INSTAT Mali, RGPH 2009 provisional results (as reproduced on Wikipedia)",
             "official statistics (facts); Wikipedia text CC BY-SA", "RGPH 2009 (1 April 2009)"),

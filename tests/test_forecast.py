@@ -188,3 +188,36 @@ def test_command_line_json(monkeypatch, tmp_path):
         assert set(result[method]) == {"spearman", "top10_hits", "mae"}
     assert set(result["score"]) == {"default", "inform", "tensions_first", "coverage_first"}
     assert result["score"]["default"]["mae"] is None       # a score is not a count
+
+
+def test_the_glm_is_scikit_learns_poisson_regressor(spreading):
+    """:class:`geo.forecast.PoissonGLM` minimises PoissonRegressor's objective: same
+    coefficients and predictions on the training data of a real fit."""
+    from sklearn.linear_model import PoissonRegressor
+
+    reference, tensions = spreading
+    f = forecast.forecaster({"tensions": tensions}, reference)
+    t = date(2018, 3, 31)
+    origins = f.origins(t, 90)
+    x = pd.concat([f.features(s, 90) for s in origins])[list(forecast.FEATURES)].to_numpy()
+    y = np.concatenate([f.history.window(s, s + timedelta(days=90)) for s in origins])
+    z = (x - x.mean(axis=0)) / np.where(x.std(axis=0) > 0, x.std(axis=0), 1)
+    ours = forecast.PoissonGLM(alpha=1e-3).fit(z, y)
+    theirs = PoissonRegressor(alpha=1e-3, solver="newton-cholesky", tol=1e-12,
+                              max_iter=1000).fit(z, y)
+    assert ours.intercept_ == pytest.approx(theirs.intercept_, abs=1e-6)
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, atol=1e-6)
+    np.testing.assert_allclose(ours.predict(z), theirs.predict(z), rtol=1e-6)
+
+
+def test_the_shipped_neighbours_are_libpysals_queen_contiguity():
+    shipped = pd.read_csv(forecast.NEIGHBOURS_FILE, comment="#")
+    pd.testing.assert_frame_equal(shipped, forecast.queen_pairs())
+    w = forecast.cercle_weights()
+    assert w.shape == (50, 50) and np.allclose(w.sum(axis=1), 1)      # no island
+    ids = list(indicators.reference_indicators().index)
+    kidal = ids.index("mli-kidal")
+    assert {ids[j] for j in np.nonzero(w[kidal])[0]} == {
+        "mli-abeibara", "mli-bourem", "mli-gao", "mli-menaka", "mli-tessalit",
+        "mli-tin-essako"}
+    assert not forecast.cercle_weights(["a", "b"]).any()     # not cercles: no neighbours

@@ -49,6 +49,30 @@ PAIRS: dict[str, tuple[str, str]] = {
     'dataset.regions.version': (
         'MLI-ADM2-8926073, année des limites 2017',
         'MLI-ADM2-8926073, boundaryYear 2017'),
+    'dataset.neighbours': (
+        'Voisinage des cercles',
+        'Neighbouring cercles'),
+    'dataset.neighbours.licence': (
+        'CC BY 4.0',
+        'CC BY 4.0'),
+    'dataset.neighbours.source': (
+        'Veille, calculé à partir des cercles (contiguïté « reine », libpysal)',
+        'Veille, derived from the cercles (queen contiguity, libpysal)'),
+    'dataset.neighbours.version': (
+        'contiguïté « reine », limites 2017',
+        'queen contiguity, 2017 boundaries'),
+    'dataset.elections': (
+        'Calendrier électoral',
+        'Election calendar'),
+    'dataset.elections.licence': (
+        'faits (domaine public)',
+        'facts (public record)'),
+    'dataset.elections.source': (
+        "Annonces du ministère de l'Administration territoriale, Cour constitutionnelle (IFES ElectionGuide)",
+        "Ministry of Territorial Administration announcements, Constitutional Court (IFES ElectionGuide)"),
+    'dataset.elections.version': (
+        'tous les tours nationaux 2013–2023 (table modifiable)',
+        'every national round 2013–2023 (editable table)'),
     'dataset.zones': (
         'Zones de diffusion (médiateurs)',
         'Disclosure zones (mediators)'),
