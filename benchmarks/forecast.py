@@ -7,9 +7,8 @@ reports in the store (≤ 60 s), presets included.
 
 import argparse
 import sys
-import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +16,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import demo, forecast, indicators, store  # noqa: E402
+from geo import demo, forecast, indicators  # noqa: E402
 
 
 def history(n_reports: int, seed: int = 1) -> pd.DataFrame:

@@ -146,9 +146,10 @@ def test_provenance_page_states_sources_version_and_census():
     assert "8 régions et le District de Bamako, 49 cercles" in text
     assert "14\u202f517\u202f176" in text and "Kolondiéba, Yorosso" in text
     table = at.table[0].value
-    assert len(table) == 5                       # boundaries ×3, zones, population
+    # boundaries ×3, zones, neighbours, election calendar, population
+    assert len(table) == 7
     assert list(table["Licence"][:3]) == ["CC BY 4.0"] * 3
-    assert list(table["Entités"]) == ["9", "50", "701", "701", "50"]
+    assert list(table["Entités"]) == ["9", "50", "701", "701", "232", "10", "50"]
     assert "geoBoundaries MLI 2017, structure antérieure à 2016" in " ".join(
         c.value for c in at.sidebar.caption)
 

@@ -6,7 +6,6 @@ import subprocess
 import tomllib
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette
