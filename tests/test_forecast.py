@@ -202,8 +202,8 @@ def test_the_glm_is_scikit_learns_poisson_regressor(spreading):
     x = pd.concat([f.features(s, 90) for s in origins])[list(forecast.FEATURES)].to_numpy()
     y = np.concatenate([f.history.window(s, s + timedelta(days=90)) for s in origins])
     z = (x - x.mean(axis=0)) / np.where(x.std(axis=0) > 0, x.std(axis=0), 1)
-    ours = forecast.PoissonGLM(alpha=1e-3).fit(z, y)
-    theirs = PoissonRegressor(alpha=1e-3, solver="newton-cholesky", tol=1e-12,
+    ours = forecast.PoissonGLM(alpha=forecast.RIDGE).fit(z, y)
+    theirs = PoissonRegressor(alpha=forecast.RIDGE, solver="newton-cholesky", tol=1e-12,
                               max_iter=1000).fit(z, y)
     assert ours.intercept_ == pytest.approx(theirs.intercept_, abs=1e-6)
     np.testing.assert_allclose(ours.coef_, theirs.coef_, atol=1e-6)
