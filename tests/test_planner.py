@@ -1,0 +1,65 @@
+"""The deployment planner (issue 15, in progress): the models against brute force on a
+hand-made fixture with a fixed existing site, coverage never falls as N grows, bad input."""
+
+from itertools import combinations
+
+import numpy as np
+import pytest
+
+from geo import planner
+
+#: Eight demand points (km) on a plane, their weights, one existing site at the first point.
+XY = np.array([[0, 0], [3, 0], [10, 0], [11, 2], [20, 0], [21, 1], [30, 5], [40, 0]], float)
+W = np.array([5, 1, 4, 4, 2, 6, 3, 7], float)
+COST = np.hypot(XY[:, None, 0] - XY[None, :, 0], XY[:, None, 1] - XY[None, :, 1])
+EXISTING = np.zeros(len(XY), bool)
+EXISTING[0] = True
+
+
+def _brute(new, score):
+    free = [j for j in range(len(XY)) if not EXISTING[j]]
+    best = None
+    for combo in combinations(free, new):
+        open_ = EXISTING.copy()
+        open_[list(combo)] = True
+        value = score(open_)
+        if best is None or value > best[0] + 1e-9:
+            best = (value, open_)
+    return best
+
+
+@pytest.mark.parametrize("new", [1, 2, 3])
+def test_mclp_finds_the_brute_force_optimum(new):
+    chosen, status = planner.solve(COST, W, EXISTING, new, 5.0, "mclp")
+    value, _ = _brute(new, lambda o: planner.covered(COST, W, o, 5.0))
+    assert status == "Optimal" and chosen[0] and chosen.sum() == 1 + new
+    assert planner.covered(COST, W, chosen, 5.0) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("new", [1, 2])
+def test_pmedian_finds_the_brute_force_optimum(new):
+    chosen, status = planner.solve(COST, W, EXISTING, new, 5.0, "pmedian")
+    def weighted(o):
+        return -float((W * COST[:, o].min(axis=1)).sum())
+    value, _ = _brute(new, weighted)
+    assert status == "Optimal" and chosen[0] and chosen.sum() == 1 + new
+    assert weighted(chosen) == pytest.approx(value)
+
+
+def test_covered_demand_never_falls_as_n_grows():
+    values = [planner.covered(COST, W, planner.solve(COST, W, EXISTING, n, 5.0)[0], 5.0)
+              for n in range(0, 5)]
+    assert values == sorted(values) and values[0] == 5 + 1      # the existing site: 0 and 3 km
+    assert values[-1] == W.sum()       # four more sites cover every cluster within 5 km
+
+
+@pytest.mark.parametrize("kwargs, code", [({"radius_km": 0}, "radius"),
+                                          ({"radius_km": 301}, "radius"),
+                                          ({"new": -1}, "new"), ({"new": 10_000}, "new"),
+                                          ({"model": "nope"}, "model"),
+                                          ({"demand": "risk"}, "demand")])
+def test_bad_input_is_refused_with_a_code(kwargs, code):
+    args = {"new": 5, "radius_km": 30.0, **kwargs}
+    with pytest.raises(planner.PlanError) as err:
+        planner.plan({}, **args)
+    assert err.value.code == code
