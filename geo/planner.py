@@ -83,9 +83,23 @@ def solve(cost: np.ndarray, weights: np.ndarray, existing: np.ndarray, new: int,
     p = int(existing.sum()) + new
     fixed = existing.astype(int) if existing.any() else None
     if model == "mclp":
-        problem = MCLP.from_cost_matrix(cost, weights, radius_km, p,
-                                        predefined_facilities_arr=fixed)
-    elif model == "pmedian":
+        # Demand the existing sites already cover adds the same to every solution: the model
+        # is solved on the rest, over the new candidates only (same optimum, far smaller).
+        rest = ~(cost[:, existing] <= radius_km).any(axis=1) if existing.any() \
+            else np.ones(len(cost), bool)
+        free = np.nonzero(~existing)[0]
+        chosen = existing.copy()
+        if not rest.any() or weights[rest].sum() == 0:
+            chosen[free[:new]] = True      # nothing left to cover: any sites do
+            return chosen, "Optimal"
+        problem = MCLP.from_cost_matrix(cost[np.ix_(rest, free)], weights[rest], radius_km,
+                                        new)
+        problem.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit))
+        status = pulp.LpStatus[problem.problem.status]
+        picked = np.array([bool(round(v.value() or 0)) for v in problem.fac_vars])
+        chosen[free[picked]] = True
+        return chosen, status
+    if model == "pmedian":
         problem = PMedian.from_cost_matrix(cost, weights, p, predefined_facilities_arr=fixed)
     else:
         raise PlanError("model", model=model)
