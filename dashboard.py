@@ -22,7 +22,8 @@ user = ui_access.sign_in()          # stops here with the sign-in screen when ne
 
 #: Each screen (its script pages/<name>.py and URL path) and the permission it needs.
 SCREENS = [("overview", "view"), ("risk", "view"), ("coverage", "view"),
-           ("methodology", "view"), ("data", "import"), ("provenance", "view"),
+           ("methodology", "view"), ("planner", "scenario"), ("data", "import"),
+           ("provenance", "view"),
            ("audit", "audit"), ("users", "manage_roles")]
 navigation = st.navigation([
     st.Page(f"pages/{name}.py", title=ui.tr(f"nav.{name}"), url_path=name,

@@ -63,3 +63,25 @@ def test_bad_input_is_refused_with_a_code(kwargs, code):
     with pytest.raises(planner.PlanError) as err:
         planner.plan({}, **args)
     assert err.value.code == code
+
+
+def test_the_planner_page_proposes_communes_and_keeps_the_last_good_result():
+    from tests.test_pages import ANALYST_CLAIMS, VIEWER_CLAIMS, _app, _unreachable
+
+    _unreachable(_app(VIEWER_CLAIMS), "pages/planner.py")        # analysts and admins only
+    at = _app(ANALYST_CLAIMS)
+    at.switch_page("pages/planner.py").run()
+    assert not at.exception and "Choisissez les paramètres" in at.info[0].value
+    at.number_input(key="plan_new").set_value(10)
+    at.button(key="plan_run").click().run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Solveur"].startswith("Optimal")
+    (table,) = at.dataframe
+    assert len(table.value) == 10 and table.value["Population gagnée"].is_monotonic_decreasing
+    assert table.value["Code commune"].str.startswith("mli-").all()
+    at.multiselect(key="plan_regions").select("ML08")    # Kidal: 10 communes, 20 asked
+    at.number_input(key="plan_new").set_value(20)
+    at.button(key="plan_run").click().run()                # refused: the last result stays
+    assert any("entre 0 et 10 (sites candidats)" in e.value for e in at.error)
+    assert len(at.dataframe[0].value) == 10

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 
-from geo.i18n import access, common, coverage, data, methodology, overview, provenance, risk
+from geo.i18n import (access, common, coverage, data, methodology, overview, planner,
+                      provenance, risk)
 
 LANGUAGES: tuple[str, ...] = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
-SCREENS = (common, overview, risk, methodology, coverage, data, provenance, access)
+SCREENS = (common, overview, risk, methodology, coverage, data, provenance, access, planner)
 
 
 def _merge() -> dict[str, dict[str, str]]:
