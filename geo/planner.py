@@ -1,4 +1,4 @@
-"""Deployment planner: where the next mediators should go (issue 15, in progress).
+"""Deployment planner: where the next mediators should go.
 
 Demand points *i* are the communes' representative points, weighted by their estimated
 population a_i (optionally × their cercle's risk score). Candidate sites *j* are the communes'
@@ -77,6 +77,14 @@ def solve(cost: np.ndarray, weights: np.ndarray, existing: np.ndarray, new: int,
           ) -> tuple[np.ndarray, str]:
     """The chosen facilities (a boolean mask over the columns of ``cost``, ``existing`` among
     them) and the solver's status, for ``new`` facilities more than ``existing``."""
+    import warnings
+
+    with warnings.catch_warnings():       # spopt builds its variables the PuLP 3 way
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _solve(cost, weights, existing, new, radius_km, model, time_limit)
+
+
+def _solve(cost, weights, existing, new, radius_km, model, time_limit):
     import pulp
     from spopt.locate import MCLP, PMedian
 

@@ -85,3 +85,22 @@ def test_the_planner_page_proposes_communes_and_keeps_the_last_good_result():
     at.button(key="plan_run").click().run()                # refused: the last result stays
     assert any("entre 0 et 10 (sites candidats)" in e.value for e in at.error)
     assert len(at.dataframe[0].value) == 10
+
+
+def test_command_line_json(monkeypatch, tmp_path, capsys):
+    from geo import demo, store
+
+    url = f"sqlite:///{tmp_path / 'plan.sqlite'}"
+    monkeypatch.setenv("VEILLE_DATABASE_URL", url)
+    demo.ensure_initialised(store.make_engine(url))
+    assert planner.main(["--new", "5", "--radius-km", "30", "--json"]) == 0
+    out = __import__("json").loads(capsys.readouterr().out)
+    assert set(out) == {"model", "new", "radius_km", "demand", "covered_population_before",
+                        "covered_population_after", "sites", "solver_status", "seconds"}
+    assert len(out["sites"]) == 5 and out["solver_status"] == "Optimal"
+    assert out["covered_population_after"] - out["covered_population_before"] == sum(
+        s["covered_population_gain"] for s in out["sites"]) or abs(
+        out["covered_population_after"] - out["covered_population_before"]
+        - sum(s["covered_population_gain"] for s in out["sites"])) <= 5      # rounding
+    assert planner.main(["--new", "5", "--radius-km", "0"]) == 2
+    assert "refused: radius" in capsys.readouterr().err
