@@ -8,6 +8,7 @@ import streamlit as st
 import ui
 from geo import export, planner
 from geo.i18n import t
+from ui import charts
 from ui import risk as ui_risk
 
 ui.leave_legacy_pages_mode()
@@ -52,15 +53,15 @@ else:
               f"({ui.fmt(100 * result.covered_before / total)} %)")
     m2.metric(ui.tr("planner.after"), f"{ui.count(result.covered_after)} "
               f"({ui.fmt(100 * result.covered_after / total)} %)")
-    m3.metric(ui.tr("planner.status"), f"{result.solver_status} · "
+    m3.metric(ui.tr("planner.status"), f"{ui.tr('planner.solver.' + result.solver_status)} · "
               f"{ui.fmt(result.seconds)} s")
     sites = result.sites.join(communes[["commune_fr", "cercle_fr", "region_fr"]],
                               on="commune_id")
-    curve = pd.DataFrame({ui.tr("planner.col.n"): range(0, len(sites) + 1),
-                          ui.tr("planner.col.covered"): [result.covered_before] + list(
-                              result.covered_before + sites["covered_population_gain"].cumsum())})
+    curve = pd.DataFrame({"n": range(0, len(sites) + 1), "covered": [result.covered_before]
+                          + list(result.covered_before
+                                 + sites["covered_population_gain"].cumsum())})
     st.markdown(f"**{ui.tr('planner.curve')}**")
-    st.line_chart(curve, x=ui.tr("planner.col.n"), y=ui.tr("planner.col.covered"), height=260)
+    st.altair_chart(charts.coverage_curve(curve, lang), width="stretch")
     shown = sites[["commune_fr", "cercle_fr", "region_fr", "commune_id", "cercle_id",
                    "covered_population_gain"]].rename(columns={
         "commune_fr": ui.tr("field.commune"), "cercle_fr": ui.tr("field.cercle"),

@@ -76,7 +76,7 @@ def test_the_planner_page_proposes_communes_and_keeps_the_last_good_result():
     at.button(key="plan_run").click().run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Solveur"].startswith("Optimal")
+    assert metrics["Solveur"].startswith("optimal ·")
     (table,) = at.dataframe
     assert len(table.value) == 10 and table.value["Population gagnée"].is_monotonic_decreasing
     assert table.value["Code commune"].str.startswith("mli-").all()

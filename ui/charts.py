@@ -99,3 +99,15 @@ def forecast_lines(ev: dict, lang: str) -> alt.Chart:
         tooltip=[alt.Tooltip("as_of:T", format="%d/%m/%Y"), "series:N",
                  alt.Tooltip("rho:Q", format=".2f")],
     ).properties(height=300)
+
+
+def coverage_curve(curve: pd.DataFrame, lang: str) -> alt.Chart:
+    """Population covered (``covered``) against the number of new mediators (``n``)."""
+    return alt.Chart(curve).mark_line(point=True, color=RED).encode(
+        x=alt.X("n:Q", title=t("planner.col.n", lang)),
+        # SI prefixes (15M): Vega's thousands separator would be English on the French screen
+        y=alt.Y("covered:Q", title=t("planner.col.covered", lang),
+                axis=alt.Axis(format="~s"), scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("n:Q", title=t("planner.col.n", lang)),
+                 alt.Tooltip("covered:Q", title=t("planner.col.covered", lang), format=".0f")],
+    ).properties(height=260)
