@@ -1,35 +1,45 @@
-"""Veille — the app's script, served by ``streamlit run serve.py`` (the gate in front).
+"""Veille — ``streamlit run dashboard.py``.
 
-Sets the page and the language switch, decides who is using the app (sign-in, role), then
-the navigation over ``pages/``: the screens of the user's role only (each page checks it
-again, and so does every write).
+Imported by the server (its module name is not ``__main__``), this file is the ASGI app with
+Veille's gate in front (:mod:`ui.server`). Run by Streamlit for each session (as
+``__main__``), it sets the page and the language switch, decides who is using the app
+(sign-in, role), then the navigation over ``pages/``: the screens of the user's role only
+(each page checks it again, and so does every write).
 """
 
 import streamlit as st
 
 import ui
-from ui import access as ui_access, risk as ui_risk
+from ui import access as ui_access, risk as ui_risk, server
 from geo import units
-
-ui.leave_legacy_pages_mode()
-
-# No page or page_icon icons: Streamlit turns them into a favicon fetched from a CDN.
-st.set_page_config(page_title="Veille", layout="wide")
-ui.install_assets()
-ui.language_selector()
-ui.localize_chrome()
-user = ui_access.sign_in()          # stops here with the sign-in screen when needed
 
 #: Each screen (its script pages/<name>.py and URL path) and the permission it needs.
 SCREENS = [("overview", "view"), ("risk", "view"), ("coverage", "view"),
            ("methodology", "view"), ("planner", "scenario"), ("data", "import"),
-           ("provenance", "view"),
-           ("audit", "audit"), ("users", "manage_roles")]
-navigation = st.navigation([
-    st.Page(f"pages/{name}.py", title=ui.tr(f"nav.{name}"), url_path=name,
-            default=name == "overview")
-    for name, permission in SCREENS if user.can(permission)])
-st.sidebar.caption(ui.tr("sidebar.boundaries", version=units.BOUNDARY_VERSION))
-ui.demo_banner()
-ui_risk.panel(navigation.url_path)      # the shared period / method panel and the URL's view
-navigation.run()
+           ("provenance", "view"), ("audit", "audit"), ("users", "manage_roles")]
+
+
+def main() -> None:
+    ui.leave_legacy_pages_mode()
+
+    # No page or page_icon icons: Streamlit turns them into a favicon fetched from a CDN.
+    st.set_page_config(page_title="Veille", layout="wide")
+    ui.install_assets()
+    ui.language_selector()
+    ui.localize_chrome()
+    user = ui_access.sign_in()          # stops here with the sign-in screen when needed
+
+    navigation = st.navigation([
+        st.Page(f"pages/{name}.py", title=ui.tr(f"nav.{name}"), url_path=name,
+                default=name == "overview")
+        for name, permission in SCREENS if user.can(permission)])
+    st.sidebar.caption(ui.tr("sidebar.boundaries", version=units.BOUNDARY_VERSION))
+    ui.demo_banner()
+    ui_risk.panel(navigation.url_path)      # the shared period / method panel and the URL's view
+    navigation.run()
+
+
+if __name__ == "__main__":       # a session's run
+    main()
+else:                            # imported by the server: the app, gate in front
+    app = st.App(__file__, middleware=server.middleware(), lifespan=server.lifespan)

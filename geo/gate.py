@@ -1,4 +1,4 @@
-"""The server's own rules, before any page runs (used by ``serve.py``; pure, no Streamlit).
+"""The server's own rules, before any page runs (used by :mod:`ui.server`; pure, no Streamlit).
 
 * **Bind rule.** Without sign-in (no ``[auth]`` in the secrets) Veille is one local user with
   every role, so it must be reachable from this machine only: it starts only when bound to a

@@ -1,5 +1,5 @@
 """Helpers shared by the browser tests and the benchmarks: the real server (``streamlit run
-serve.py``) on 127.0.0.1 and a free port, and Debian's Chromium driven by Playwright with every request to
+dashboard.py``) on 127.0.0.1 and a free port, and Debian's Chromium driven by Playwright with every request to
 another host blocked (the app must work offline)."""
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ def free_port() -> int:
 
 
 def app_command(port: int, *args: str) -> list[str]:
-    """The README's run command (``streamlit run serve.py``) on 127.0.0.1:``port``."""
-    return [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),
+    """The README's run command (``streamlit run dashboard.py``) on 127.0.0.1:``port``."""
+    return [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
             "--server.port", str(port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--browser.gatherUsageStats", "false", *args]
 

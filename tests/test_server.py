@@ -1,5 +1,5 @@
 """The server itself (issue 13): pinned options, the bind rule, the Host check (DNS
-rebinding), the closed metrics endpoint — on the real ``streamlit run serve.py``."""
+rebinding), the closed metrics endpoint — on the real ``streamlit run dashboard.py``."""
 
 import socket
 import subprocess

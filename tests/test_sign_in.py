@@ -1,5 +1,5 @@
 """Sign-in end to end (issue 13): a mock OpenID Connect provider on 127.0.0.1
-(``oidc-provider-mock``), the real server (``streamlit run serve.py`` with ``[auth]``) and
+(``oidc-provider-mock``), the real server (``streamlit run dashboard.py`` with ``[auth]``) and
 Debian's Chromium. Each role signs in in turn and sees what it may see and do; signing out
 works; a role-table change takes effect at the next page load; a visitor who is not signed
 in gets the sign-in screen only.

@@ -32,8 +32,8 @@ def sign_in() -> Actor:
     config = settings()
     allowed = st.get_option("server.allowedHosts") or []
     host = st.context.headers.get("Host")
-    # ``serve.py`` refuses other hosts before any page runs; this covers ``streamlit run
-    # dashboard.py`` too (no Host: not served over HTTP, e.g. under AppTest).
+    # The server's gate (ui.server) refuses other hosts before any page runs; this covers an
+    # app served some other way (no Host: not served over HTTP, e.g. under AppTest).
     if host and not gate.host_allowed(host, allowed):
         _refuse(tr("access.bad_host"))
     if not config.sign_in:

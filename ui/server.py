@@ -1,11 +1,10 @@
-"""Veille's server: ``streamlit run serve.py``.
+"""The server around the app (``streamlit run dashboard.py``): Streamlit's ASGI app with
+Veille's gate in front (:mod:`geo.gate`) — the bind rule is checked before the server
+listens, every request's ``Host`` is checked, ``/_stcore/metrics`` and the agent API are
+closed. Options come from ``.streamlit/config.toml`` (127.0.0.1 by default), the command line
+and the environment, as for any Streamlit app."""
 
-Serves ``dashboard.py`` through Streamlit's ASGI app (``st.App``) with Veille's gate in front
-(:mod:`geo.gate`): the bind rule is checked before the server listens, every request's
-``Host`` is checked, ``/_stcore/metrics`` and the agent API are closed. Its options come from
-``.streamlit/config.toml`` (127.0.0.1 by default), the command line and the environment, as
-for any Streamlit app.
-"""
+from __future__ import annotations
 
 import sys
 from contextlib import asynccontextmanager
@@ -36,17 +35,16 @@ def _options():
 
 
 @asynccontextmanager
-async def _lifespan(_app):
+async def lifespan(_app):
     # Checked again here for a server started by another ASGI runner.
     if problems := startup_problems():
         raise SystemExit("\n".join(problems))
     yield
 
 
-# Under ``streamlit run`` the options are loaded before this module is imported: refuse
-# before anything listens.
-if problems := startup_problems():
-    sys.exit("\n".join(problems))
-
-app = st.App("dashboard.py", middleware=[Middleware(gate.Gate, options=_options)],
-             lifespan=_lifespan)
+def middleware() -> list[Middleware]:
+    """The gate, first in front of Streamlit's own routes. Under ``streamlit run`` the
+    options are loaded before the app module is imported: refuse before anything listens."""
+    if problems := startup_problems():
+        sys.exit("\n".join(problems))
+    return [Middleware(gate.Gate, options=_options)]
