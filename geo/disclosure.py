@@ -262,9 +262,16 @@ def batch_counts(batches: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
     out = batches.copy()
     mediators = (out["kind"] == "mediators").to_numpy()
     for col in ("rows", "accepted", "rejected", "duplicates"):
-        out[col] = [f"≈ {format_number(rounded_total(int(v)), lang)}" if m
-                    else format_number(int(v), lang) for v, m in zip(out[col], mediators)]
+        out[col] = [rounded_text(v, lang) if m else format_number(int(v), lang)
+                    for v, m in zip(out[col], mediators)]
     return out
+
+
+def rounded_text(total, lang: str = "fr") -> str:
+    """A count of mediators above the cercle as shown: ``≈ 1 420`` (:func:`rounded_total`)."""
+    from geo.i18n import format_number
+
+    return f"≈ {format_number(rounded_total(int(total)), lang)}"
 
 
 def rounded_total(total: int, base: int = 10) -> int:

@@ -20,7 +20,7 @@ st.title(ui.tr("data.title"))
 st.caption(ui.tr("data.intro"))
 counts = store.counts(engine)
 # a national total of mediators is published rounded (geo.disclosure.rounded_total)
-counts["mediators"] = "≈ " + format_number(disclosure.rounded_total(counts["mediators"]), lang)
+counts["mediators"] = disclosure.rounded_text(counts["mediators"], lang)
 st.caption(ui.tr("data.store", engine=engine.dialect.name, **counts))
 
 

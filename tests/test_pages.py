@@ -483,19 +483,27 @@ def test_an_analyst_imports_but_cannot_delete():
     _unreachable(at, "pages/users.py")
 
 
-def test_an_admin_deletes_a_batch_after_confirming_what_goes(tmp_path, monkeypatch):
-    monkeypatch.setenv("VEILLE_DATABASE_URL", f"sqlite:///{tmp_path / 'del.sqlite'}")
-    from geo import audit, store
+def _ask_to_delete(tmp_path, monkeypatch, kind: str):
+    """An admin on a store of their own asks to delete the demo's batch of ``kind``; returns
+    (app, engine, batch id, the confirmation's question)."""
+    monkeypatch.setenv("VEILLE_DATABASE_URL", f"sqlite:///{tmp_path / f'{kind}.sqlite'}")
+    from geo import store
     from geo.settings import Settings
 
     at = _app(ADMIN_CLAIMS)
     at.switch_page("pages/data.py").run()
     engine = store.make_engine(Settings.from_environment().database_url)
     batches = store.list_batches(engine)
-    tensions = int(batches.loc[batches["kind"] == "tensions", "batch_id"].iloc[0])
-    next(b for b in at.selectbox if b.key == "delete_batch_id").select(tensions).run()
+    batch = int(batches.loc[batches["kind"] == kind, "batch_id"].iloc[0])
+    next(b for b in at.selectbox if b.key == "delete_batch_id").select(batch).run()
     at.button(key="delete_batch").click().run()
-    question = next(w.value for w in at.warning if "Supprimer le lot" in w.value)
+    return at, engine, batch, next(w.value for w in at.warning if "Supprimer le lot" in w.value)
+
+
+def test_an_admin_deletes_a_batch_after_confirming_what_goes(tmp_path, monkeypatch):
+    from geo import audit, store
+
+    at, engine, tensions, question = _ask_to_delete(tmp_path, monkeypatch, "tensions")
     assert f"Supprimer le lot {tensions} (demo-tensions-seed20180729, Signalements de tensions)" \
         in question and "1\u202f780 enregistrements et 0 lignes rejetées" in question
     at.button(key="ask_delete_batch_no").click().run()                 # cancel: nothing goes
@@ -510,18 +518,7 @@ def test_an_admin_deletes_a_batch_after_confirming_what_goes(tmp_path, monkeypat
 
 
 def test_a_mediators_batch_count_is_rounded_in_the_confirmation(tmp_path, monkeypatch):
-    monkeypatch.setenv("VEILLE_DATABASE_URL", f"sqlite:///{tmp_path / 'med.sqlite'}")
-    from geo import store
-    from geo.settings import Settings
-
-    at = _app(ADMIN_CLAIMS)
-    at.switch_page("pages/data.py").run()
-    engine = store.make_engine(Settings.from_environment().database_url)
-    batches = store.list_batches(engine)
-    mediators = int(batches.loc[batches["kind"] == "mediators", "batch_id"].iloc[0])
-    next(b for b in at.selectbox if b.key == "delete_batch_id").select(mediators).run()
-    at.button(key="delete_batch").click().run()
-    question = next(w.value for w in at.warning if "Supprimer le lot" in w.value)
+    _, _, _, question = _ask_to_delete(tmp_path, monkeypatch, "mediators")
     assert "≈ 1\u202f420 enregistrements" in question and "1424" not in question
 
 

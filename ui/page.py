@@ -85,7 +85,7 @@ def confirmation(key: str, question: str) -> bool:
 
 def approx(mediators: int) -> str:
     """A count of mediator records as it may be shown (rounded: :mod:`geo.disclosure`)."""
-    return "≈ " + count(disclosure.rounded_total(int(mediators)))
+    return disclosure.rounded_text(mediators, current_lang())
 
 
 def count(value) -> str:
