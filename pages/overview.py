@@ -62,7 +62,7 @@ if col_tension.toggle(ui.tr("layer.tensions"), value=True, key="show_tensions",
                   f"{first.isoformat()}/{last.isoformat()}")
     shown_reports = reports[reports["occurred_on"].between(start, end)]
     points = indicators.tension_points(shown_reports)
-    col_dates.caption(ui.tr("overview.tension_count", n=len(shown_reports)))
+    col_dates.caption(ui.tr("overview.tension_count", n=ui.count(len(shown_reports))))
 
 units_gdf = ui.display_cercles()[["geometry"]].join(table)
 fmap = maps.choropleth_map(units_gdf, layer_key, lang, ui.display_regions(),

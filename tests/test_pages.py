@@ -581,3 +581,12 @@ def test_methodology_says_plainly_when_the_forecast_loses(monkeypatch):
     assert verdict.startswith("Sur les données chargées, la prévision NE fait PAS mieux que la "
                               "persistance (Spearman moyen 0,4") and "contre 0,45" in verdict
     assert not any("fait mieux que la persistance" in s.value for s in at.success)
+
+
+def test_the_overview_report_count_is_written_in_each_language():
+    at = _app()
+    (fr,) = [c.value for c in at.caption if "signalements affichés" in c.value]
+    assert re.match(r"1\u202f\d{3} signalements affichés", fr)      # 1 684, not 1684
+    at.sidebar.radio(key="ui_language").set_value("en").run()
+    (en,) = [c.value for c in at.caption if "reports shown" in c.value]
+    assert re.match(r"1,\d{3} reports shown", en)
