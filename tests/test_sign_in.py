@@ -129,8 +129,10 @@ def test_a_viewer_sees_maps_and_scores_but_no_write(signed_app, provider):
         page.wait_for_timeout(2500)
         assert page.get_by_text("Importer un fichier").count() == 0
         page.goto(f"{url}/risk")
+        wait_for_cercles(page)                   # the page is drawn before its section is picked
         page.get_by_text("Facteurs de contexte").first.click()
-        page.get_by_text("Lecture seule : la notation est réservée aux analystes.").wait_for()
+        page.get_by_text("Lecture seule : la notation est réservée aux analystes.").wait_for(
+            timeout=60000)
         assert page.get_by_role("button", name="Ajouter le facteur").count() == 0
         _only_the_provider_css(blocked)
 
