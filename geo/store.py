@@ -161,7 +161,44 @@ audit_log = sa.Table(
 )
 
 _V5_TABLES = [user_role, audit_log]
-_LATER_TABLES = _V2_TABLES + _V5_TABLES
+
+# Planning (schema v6): saved planner runs (inputs, outputs, solver status and gap, software
+# versions, as JSON) and the action register (ERMTool-like: actions per cercle, optionally
+# from a scenario; ``revision`` refuses an edit made on a stale copy). Every write is audited.
+scenario = sa.Table(
+    "scenario", metadata,
+    sa.Column("scenario_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(120), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),             # mediators | workshops
+    sa.Column("created_by", sa.String(254), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("inputs", sa.Text, nullable=False),
+    sa.Column("outputs", sa.Text, nullable=False),
+    sa.Column("solver_status", sa.String(32), nullable=False),
+    sa.Column("mip_gap", sa.Float, nullable=True),
+    sa.Column("software", sa.Text, nullable=False),
+)
+
+action = sa.Table(
+    "action", metadata,
+    sa.Column("action_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("cercle_id", sa.String(64), nullable=False),
+    sa.Column("scenario_id", sa.Integer, sa.ForeignKey("scenario.scenario_id"),
+              nullable=True),
+    sa.Column("kind", sa.String(24), nullable=False),
+    sa.Column("planned_on", sa.Date, nullable=False),
+    sa.Column("unit", sa.String(40), nullable=False),             # a function (geo.actions)
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("outcome", sa.Text, nullable=True),
+    sa.Column("created_by", sa.String(254), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(254), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+)
+
+_V6_TABLES = [scenario, action]
+_LATER_TABLES = _V2_TABLES + _V5_TABLES + _V6_TABLES
 
 #: The threats named by the mission, seeded as the first context factors (schema v2).
 SEED_FACTORS = (
@@ -256,8 +293,13 @@ def _v5(conn: Connection) -> None:
                 "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"))
 
 
+def _v6(conn: Connection) -> None:
+    """Planning (issue 15): saved scenarios and the action register."""
+    metadata.create_all(conn, tables=_V6_TABLES)
+
+
 #: Ordered schema migrations; version N is ``MIGRATIONS[N - 1]``.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -480,7 +522,8 @@ def load_records(engine: Engine, kind: str) -> pd.DataFrame:
 
 
 def version_token(engine: Engine) -> tuple:
-    """Changes whenever the store's content changes (new batch, removal): a cache key."""
+    """Changes whenever the store's records change (new batch, removal, rating): a cache
+    key."""
     with engine.connect() as conn:
         last = conn.execute(sa.select(sa.func.max(import_batch.c.batch_id),
                                       sa.func.count(import_batch.c.batch_id))).one()
@@ -493,6 +536,17 @@ def version_token(engine: Engine) -> tuple:
                                  context_rating.c.factor_id == context_factor.c.factor_id))
                              ).one()
     return (str(engine.url), *last, removed, *rated)
+
+
+def planning_token(engine: Engine) -> tuple:
+    """Changes whenever an action or a scenario is written (the records' caches keep
+    :func:`version_token`)."""
+    with engine.connect() as conn:
+        planned = conn.execute(sa.select(sa.func.max(action.c.updated_at),
+                                         sa.func.count(action.c.action_id))).one()
+        scenarios = conn.execute(sa.select(sa.func.max(scenario.c.scenario_id),
+                                           sa.func.count(scenario.c.scenario_id))).one()
+    return (str(engine.url), *planned, *scenarios)
 
 
 def list_batches(engine: Engine) -> pd.DataFrame:

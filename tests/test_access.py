@@ -5,10 +5,11 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from geo import access, audit, context, demo, ingest, store
+from geo import access, actions, audit, context, demo, ingest, scenarios, store
 from geo.access import AccessDenied, Actor, RoleError
 from geo.settings import Settings
 from tests.support import ADMIN, ANALYST, VIEWER, run_import
+from tests.test_planning import CERCLES, small_plan
 from tests.test_store import engine  # noqa: F401 - every test on SQLite and on PostgreSQL
 
 TENSIONS = ("report_id,date,cercle,category,severity,verified\n"
@@ -107,6 +108,22 @@ def _batch(engine):
     return int(store.list_batches(engine)["batch_id"].iloc[0])
 
 
+def _scenario(engine):
+    return int(scenarios.listing(engine)["scenario_id"].iloc[0])
+
+
+def _update_action(engine, actor):
+    row = actions.listing(engine).iloc[0]
+    return actions.update(engine, actor, int(row["action_id"]), int(row["revision"]), CERCLES,
+                          status="done")
+
+
+def _add_action(engine, actor):
+    return actions.add(engine, actor, CERCLES, cercle_id="mli-koro", kind="dialogue",
+                       planned_on=date(2023, 3, 1), unit="civil_affairs",
+                       scenario_id=_scenario(engine))
+
+
 #: Every write under geo/, called with an acting user, and the least role it needs.
 WRITES = {
     "import": (lambda e, a: run_import(e, "tensions", TENSIONS, actor=a), "analyst"),
@@ -120,15 +137,22 @@ WRITES = {
     "load demo": (lambda e, a: demo.load(e, a), "admin"),
     "set role": (lambda e, a: access.set_role(e, "x@example.org", "viewer", a), "admin"),
     "remove role": (lambda e, a: access.remove_role(e, "r@example.org", a), "admin"),
+    "save scenario": (lambda e, a: scenarios.save(e, "Plan B", small_plan(), a), "analyst"),
+    "delete scenario": (lambda e, a: scenarios.delete(e, _scenario(e), a), "admin"),
+    "add action": (_add_action, "analyst"),
+    "update action": (_update_action, "analyst"),
 }
 
 
 @pytest.fixture
 def busy_store(engine):
-    """A store with one batch, a rating and a role-table entry: something to refuse on."""
+    """A store with one batch, a rating, a role-table entry, a scenario and an action:
+    something to refuse on."""
     run_import(engine, "tensions", TENSIONS.replace("T-", "U-"), actor=ANALYST)
     context.rate(engine, [context.Rating("intercommunal", "mli-gao", 6)], ANALYST)
     access.set_role(engine, "r@example.org", "viewer", ADMIN)
+    scenarios.save(engine, "Plan A", small_plan(), ANALYST)
+    _add_action(engine, ANALYST)
     return engine
 
 
@@ -210,6 +234,8 @@ def test_every_detail_the_log_keeps_has_a_name_on_screen(busy_store, locator):
     store.delete_batch(busy_store, _batch(busy_store), ADMIN)
     store.remove_demo(busy_store, ADMIN)
     access.remove_role(busy_store, "r@example.org", ADMIN)
+    _update_action(busy_store, ANALYST)
+    scenarios.delete(busy_store, _scenario(busy_store), ADMIN)
     log = audit.entries(busy_store)
     assert set(log["action"]) == set(audit.ACTIONS)            # every kind of write
     keys = {k for col in ("details", "records") for text in log[col].dropna()
