@@ -112,6 +112,10 @@ COMMUNE_LAYERS: dict[str, Layer] = {
                                  fixed_breaks=DISTANCE_BREAKS_KM, open_top=True,
                                  unit="commune", banded=True),
 }
+#: The planner's map: each cercle's share of people within the service radius of a mediator
+#: once the plan is carried out (%).
+PLAN_LAYER = Layer("plan_covered_share", "covered_share", "Blues_09", digits=2,
+                   fixed_breaks=(0.0, 20.0, 40.0, 60.0, 80.0, 100.0))
 DEFAULT_LAYER = "density"
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import json
+from dataclasses import dataclass
 
 import folium
 import numpy as np
@@ -251,12 +252,48 @@ def _styler(layer: Layer):
     return style
 
 
+@dataclass
+class PointSet:
+    """Points drawn over a choropleth (the planner's proposed sites, the Overview's
+    actions): one GeoJSON layer whose features carry ``label`` (the tooltip) and optionally
+    ``colour`` and ``radius``; ``legend`` = (colour, text) rows under ``title``."""
+
+    name: str
+    features: list[dict]
+    title: str
+    legend: list[tuple[str, str]]
+    colour: str = "#0b3d91"
+
+    def geojson(self) -> dict:
+        return {"type": "FeatureCollection", "features": self.features}
+
+    def legend_html(self) -> str:
+        esc = html.escape
+        rows = "".join(f'<div class="lg-row"><span class="lg-dot" style="background:{c}">'
+                       f'</span><span>{esc(text)}</span></div>' for c, text in self.legend)
+        return f'<div class="lg-title">{esc(self.title)}</div>{rows}'
+
+    def style(self, feature: dict) -> dict:
+        props = feature["properties"]
+        return {"radius": props.get("radius", 7), "color": "#111111", "weight": 1.5,
+                "fill": True, "fillColor": props.get("colour", self.colour),
+                "fillOpacity": 0.9, "className": f"veille-{self.name}"}
+
+
+def point(lon: float, lat: float, label: str, **properties) -> dict:
+    """One feature of a :class:`PointSet`."""
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [
+        round(float(lon), 4), round(float(lat), 4)]}, "properties": {"label": label,
+                                                                     **properties}}
+
+
 def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
                    lang: str = "fr", regions_gdf: gpd.GeoDataFrame | None = None,
                    online_tiles: bool = False, assets: MapAssets | None = None,
                    height_px: int = 560,
                    tension_points: gpd.GeoDataFrame | None = None,
-                   class_words: dict | None = None) -> folium.Map:
+                   class_words: dict | None = None,
+                   point_sets: list[PointSet] | None = None) -> folium.Map:
     """National choropleth of cercles (or communes, for a commune layer).
 
     Parameters
@@ -283,6 +320,8 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
         GeoJSON point layer, coloured by category and sized by severity.
     class_words : dict, optional
         Words that fill the class names (the gap classes: :func:`geo.coverage.gap_words`).
+    point_sets : list of PointSet, optional
+        Further points drawn on top, each with its legend block (bottom left).
     """
     layer = (LAYERS.get(layer) or COMMUNE_LAYERS[layer]) if isinstance(layer, str) else layer
     assets = assets or map_assets()
@@ -329,6 +368,12 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
         ).add_to(fmap)
         blocks.append(("topright",
                        tension_legend_html(lang, sorted(set(tension_points["category"])))))
+    for ps in point_sets or []:
+        folium.GeoJson(ps.geojson(), name=ps.name, marker=folium.CircleMarker(),
+                       style_function=ps.style,
+                       tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+                       ).add_to(fmap)
+        blocks.append(("bottomleft", ps.legend_html()))
     source = SOURCE_TEXT
     if tension_points is not None and "source_type" in tension_points:
         credits = sorted({a for a in tension_points["source_type"].map(attribution).dropna()})

@@ -20,7 +20,10 @@ engine = ui.engine()
 
 
 #: Detail values shown through a translation of their own.
-_VALUES = {"kind": "kind.{}", "before": "role.{}", "after": "role.{}"}
+_VALUES = {"kind": "kind.{}", "before": "role.{}", "after": "role.{}",
+           "plan_kind": "planner.kind.{}", "model": "planner.model.{}",
+           "demand": "planner.demand.{}", "action_kind": "actions.kind.{}",
+           "status": "actions.status.{}", "unit": "actions.unit.{}"}
 
 
 def _details(text: str) -> str:
@@ -34,6 +37,8 @@ def _details(text: str) -> str:
     def value(key, v):
         if v is None:
             return "—"
+        if isinstance(v, list) and len(v) == 2:        # a change: old → new
+            return f"{value(key, v[0])} → {value(key, v[1])}"
         if key in _VALUES:
             return t(_VALUES[key].format(v), lang)
         if isinstance(v, bool):

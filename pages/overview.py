@@ -6,8 +6,9 @@ import streamlit as st
 
 import ui
 from ui import coverage as ui_cov
+from ui import planner as ui_plan
 from ui import risk as ui_risk
-from geo import coverage, disclosure, indicators, maps
+from geo import actions, coverage, disclosure, indicators, maps
 from geo.i18n import format_date, format_number, format_significant, t
 from geo.layers import DEFAULT_LAYER, LAYERS
 
@@ -64,10 +65,19 @@ if col_tension.toggle(ui.tr("layer.tensions"), value=True, key="show_tensions",
     points = indicators.tension_points(shown_reports)
     col_dates.caption(ui.tr("overview.tension_count", n=ui.count(len(shown_reports))))
 
+# The action register's cercles: one point per cercle with actions.
+registered = actions.listing(ui.engine())
+point_sets = []
+if col_tension.toggle(ui.tr("overview.actions"), value=not registered.empty,
+                      key="show_actions", help=ui.tr("overview.actions_help"),
+                      disabled=registered.empty) and not registered.empty:
+    point_sets.append(ui_plan.action_points(registered, lang))
+
 units_gdf = ui.display_cercles()[["geometry"]].join(table)
 fmap = maps.choropleth_map(units_gdf, layer_key, lang, ui.display_regions(),
                            online_tiles=online, assets=ui.map_assets(), tension_points=points,
-                           class_words=coverage.gap_words(ui_cov.rule().risk_level, lang))
+                           class_words=coverage.gap_words(ui_cov.rule().risk_level, lang),
+                           point_sets=point_sets)
 
 
 def _under_map():

@@ -1,74 +1,201 @@
-"""Planner (analysts): where the next mediators should go — maximal covering or p-median over
-the communes, the existing mediators fixed at their zones (geo.planner). In progress: the
-map, scenarios and the action register are still to come (issue 15)."""
+"""Planner (analysts): where the next mediators (maximal covering or p-median over the
+communes, the existing mediators fixed at their zones) or workshops (the cercles of largest
+need) should go; runs saved as scenarios, reopened by URL (``?scenario=``), compared side by
+side, turned into planned actions (geo.planner, geo.scenarios, geo.actions)."""
 
-import pandas as pd
+from datetime import date, timedelta
+
 import streamlit as st
 
 import ui
-from geo import export, planner
-from geo.i18n import t
-from ui import charts
+from geo import actions, planner, scenarios
+from geo.access import AccessDenied
+from geo.i18n import format_date, t
+from ui import coverage as ui_cov
+from ui import planner as ui_plan
 from ui import risk as ui_risk
 
 ui.leave_legacy_pages_mode()
 ui.require("scenario")
 
 lang = ui.current_lang()
+engine = ui.engine()
+ss = st.session_state
 st.title(ui.tr("planner.title"))
 st.caption(ui.tr("planner.intro"))
+if flash := ss.pop("plan_flash", None):
+    st.success(flash)
 
 communes = ui.communes()
-c1, c2, c3, c4 = st.columns(4)
-new = c1.number_input(ui.tr("planner.new"), 0, 500, 50, step=5, key="plan_new")
-radius = c2.number_input(ui.tr("planner.radius"), 1, planner.MAX_RADIUS_KM, 30, step=5,
-                         key="plan_radius")
-model = c3.selectbox(ui.tr("planner.model"), planner.MODELS, key="plan_model",
-                     format_func=lambda m: t(f"planner.model.{m}", lang))
-demand = c4.selectbox(ui.tr("planner.demand"), planner.DEMANDS, key="plan_demand",
-                      format_func=lambda d: t(f"planner.demand.{d}", lang))
-regions = st.multiselect(ui.tr("planner.regions"), sorted(communes["region_id"].unique()),
-                         key="plan_regions", placeholder=ui.tr("planner.all_regions"),
-                         format_func=lambda r: communes.loc[communes["region_id"] == r,
-                                                            "region_fr"].iloc[0])
+cercles = ui.display_cercles().set_index("cercle_id")
+region_names = communes.drop_duplicates("region_id").set_index("region_id")["region_fr"]
+
+# A scenario's URL reopens it (once per new URL value: the user's later runs stay).
+wanted = st.query_params.get("scenario")
+if wanted and ss.get("plan_source") != wanted:
+    found = scenarios.load(engine, int(wanted)) if wanted.isdigit() else None
+    if found is None:
+        st.warning(ui.tr("planner.scenario_missing", id=wanted))
+    else:
+        ss["plan_result"], ss["plan_source"] = found.result, wanted
+        ss["plan_kind"] = found.kind
+
+kind = st.segmented_control(ui.tr("planner.kind"), ["mediators", "workshops"],
+                            key="plan_kind", default="mediators",
+                            format_func=lambda k: t(f"planner.kind.{k}", lang)) or "mediators"
+
+if kind == "mediators":
+    c1, c2, c3, c4 = st.columns(4)
+    new = c1.number_input(ui.tr("planner.new"), 0, 500, 50, step=5, key="plan_new")
+    radius = c2.number_input(ui.tr("planner.radius"), 1, planner.MAX_RADIUS_KM, 30, step=5,
+                             key="plan_radius")
+    model = c3.selectbox(ui.tr("planner.model"), planner.MODELS, key="plan_model",
+                         format_func=lambda m: t(f"planner.model.{m}", lang))
+    demand = c4.selectbox(ui.tr("planner.demand"), planner.DEMANDS, key="plan_demand",
+                          format_func=lambda d: t(f"planner.demand.{d}", lang))
+else:
+    new = st.number_input(ui.tr("planner.ws.k"), 0, 50, 6, key="plan_k")
+c5, c6, c7 = st.columns(3)
+regions = c5.multiselect(ui.tr("planner.regions"), list(region_names.index), key="plan_regions",
+                         placeholder=ui.tr("planner.all_regions"),
+                         format_func=lambda r: region_names[r])
+chosen_cercles = c6.multiselect(ui.tr("planner.cercles"), sorted(
+    cercles.index, key=lambda c: cercles.at[c, "cercle_fr"]), key="plan_cercles",
+    placeholder=ui.tr("planner.all_regions"),
+    format_func=lambda c: cercles.at[c, "cercle_fr"])
+if kind == "mediators":
+    exclude = c7.multiselect(ui.tr("planner.exclude"), list(communes.index), key="plan_exclude",
+                             placeholder=ui.tr("planner.none_excluded"),
+                             help=ui.tr("planner.exclude_help"),
+                             format_func=lambda c: f"{communes.at[c, 'commune_fr']} "
+                                                   f"({cercles.at[communes.at[c, 'cercle_id'], 'cercle_fr']})")
+else:
+    exclude = c7.multiselect(ui.tr("planner.exclude_cercles"), list(cercles.index),
+                             key="plan_exclude_cercles",
+                             placeholder=ui.tr("planner.none_excluded"),
+                             format_func=lambda c: cercles.at[c, "cercle_fr"])
 
 if st.button(ui.tr("planner.run"), type="primary", key="plan_run"):
     view = ui_risk.current_view()
-    _, scores = ui_risk.scores_for(view)
+    table, scores = ui_risk.scores_for(view)
+    context = {"view": {"preset": view.preset, "window_days": view.window_days,
+                        "as_of": table.attrs["as_of"].isoformat()}}
     try:
         with st.spinner(ui.tr("planner.running")):
-            st.session_state["plan_result"] = planner.plan(
-                {"mediators": ui.records("mediators")}, int(new), float(radius), model, demand,
-                scores.score, regions or None, as_of=view.as_of)
+            if kind == "mediators":
+                gaps = ui_cov.cercle_table(view)[1]["gap_class"] if demand == "gap" else None
+                result = planner.plan(
+                    {"mediators": ui.records("mediators")}, int(new), float(radius), model,
+                    demand, scores.score, regions or None, as_of=view.as_of,
+                    cercles=chosen_cercles or None, exclude=exclude or None, gaps=gaps,
+                    isolated=True, context=context)
+            else:
+                result = planner.plan_workshops(
+                    {"workshops": ui.records("workshops")}, int(new), scores.score,
+                    table.attrs["as_of"], regions or None, chosen_cercles or None,
+                    exclude or None, context=context)
+        ss["plan_result"], ss["plan_source"] = result, None
+        if "scenario" in st.query_params:
+            del st.query_params["scenario"]
     except planner.PlanError as err:
         st.error(ui.tr(f"planner.error.{err.code}", **err.details))
 
-result = st.session_state.get("plan_result")        # the last good result stays on screen
+result = ss.get("plan_result")        # the last good result stays on screen
 if result is None:
     st.info(ui.tr("planner.none"))
 else:
-    total = result.population
-    m1, m2, m3 = st.columns(3)
-    m1.metric(ui.tr("planner.before"), f"{ui.count(result.covered_before)} "
-              f"({ui.fmt(100 * result.covered_before / total)} %)")
-    m2.metric(ui.tr("planner.after"), f"{ui.count(result.covered_after)} "
-              f"({ui.fmt(100 * result.covered_after / total)} %)")
-    m3.metric(ui.tr("planner.status"), f"{ui.tr('planner.solver.' + result.solver_status)} · "
-              f"{ui.fmt(result.seconds)} s")
-    sites = result.sites.join(communes[["commune_fr", "cercle_fr", "region_fr"]],
-                              on="commune_id")
-    curve = pd.DataFrame({"n": range(0, len(sites) + 1), "covered": [result.covered_before]
-                          + list(result.covered_before
-                                 + sites["covered_population_gain"].cumsum())})
-    st.markdown(f"**{ui.tr('planner.curve')}**")
-    st.altair_chart(charts.coverage_curve(curve, lang), width="stretch")
-    shown = sites[["commune_fr", "cercle_fr", "region_fr", "commune_id", "cercle_id",
-                   "covered_population_gain"]].rename(columns={
-        "commune_fr": ui.tr("field.commune"), "cercle_fr": ui.tr("field.cercle"),
-        "region_fr": ui.tr("field.region"), "commune_id": ui.tr("planner.col.commune_id"),
-        "cercle_id": ui.tr("planner.col.cercle_id"),
-        "covered_population_gain": ui.tr("planner.col.gain")})
-    ui.dataframe(shown.round(0), hide_index=True, width="stretch")
-    st.download_button(ui.tr("planner.download"), export.to_csv(sites.assign(
-        model=result.model, new=result.new, radius_km=result.radius_km, demand=result.demand)),
-        file_name="veille-planification.csv", mime="text/csv")
+    source = ss.get("plan_source")
+    if source:
+        saved = scenarios.load(engine, int(source))
+        if saved is not None:
+            st.info(ui.tr("planner.opened", name=saved.name, by=saved.created_by,
+                          at=format_date(saved.created_at, lang, time=True), id=source))
+    ui_plan.show(result, "plan")
+
+    with st.container(border=True):
+        col_name, col_save = st.columns([3, 1], vertical_alignment="bottom")
+        name = col_name.text_input(ui.tr("planner.save_name"), key="plan_name", max_chars=120)
+        if col_save.button(ui.tr("planner.save"), key="plan_save"):
+            try:
+                sid = scenarios.save(engine, name, result, ui.current_user())
+            except scenarios.ScenarioError as err:
+                st.error(ui.tr(f"planner.scenario_error.{err.code}", **err.details))
+            except AccessDenied as denied:
+                ui.refused(denied)
+            else:
+                ss["plan_source"] = st.query_params["scenario"] = str(sid)
+                st.success(ui.tr("planner.saved", name=name.strip(), id=sid))
+        source = ss.get("plan_source")
+        if source and ui.allowed("act"):
+            st.markdown(f"**{ui.tr('planner.to_actions')}**")
+            a1, a2, a3 = st.columns([1, 1, 1], vertical_alignment="bottom")
+            when = a1.date_input(ui.tr("actions.planned_on"), date.today() + timedelta(days=30),
+                                 key="plan_act_date", format="DD/MM/YYYY")
+            unit = a2.selectbox(ui.tr("actions.unit"), actions.UNITS, key="plan_act_unit",
+                                format_func=lambda u: t(f"actions.unit.{u}", lang))
+            if a3.button(ui.tr("planner.to_actions_button"), key="plan_to_actions"):
+                targets = (result.cercles if isinstance(result, planner.WorkshopPlan)
+                           else result.sites)["cercle_id"].drop_duplicates()
+                act_kind = "workshop" if isinstance(result, planner.WorkshopPlan) \
+                    else "deployment"
+                for cercle_id in targets:
+                    actions.add(engine, ui.current_user(), set(cercles.index),
+                                cercle_id=cercle_id, kind=act_kind, planned_on=when,
+                                unit=unit, scenario_id=int(source))
+                st.success(ui.tr("planner.to_actions_done", n=len(targets)))
+
+# ------------------------------------------------------------------ saved scenarios
+st.subheader(ui.tr("planner.scenarios"))
+saved_list = scenarios.listing(engine)
+if saved_list.empty:
+    st.caption(ui.tr("planner.no_scenarios"))
+else:
+    labels = {int(r.scenario_id): f"n° {r.scenario_id} — {r.name}"
+              for r in saved_list.itertuples()}
+    listing = saved_list.assign(
+        kind=saved_list["kind"].map(lambda k: t(f"planner.kind.{k}", lang)),
+        created_at=saved_list["created_at"].map(lambda d: format_date(d, lang, time=True)),
+        solver_status=saved_list["solver_status"].map(
+            lambda s: t(f"planner.solver.{s}", lang)))
+    ui.dataframe(listing.rename(columns={
+        "scenario_id": "n°", "name": ui.tr("planner.col.name"), "kind": ui.tr("planner.kind"),
+        "created_by": ui.tr("planner.col.by"), "created_at": ui.tr("planner.col.at"),
+        "solver_status": ui.tr("planner.status"), "size": ui.tr("planner.col.size"),
+        "covered_after": ui.tr("planner.after")}).round(0), hide_index=True, width="stretch")
+    o1, o2 = st.columns([3, 1], vertical_alignment="bottom")
+    opened = o1.selectbox(ui.tr("planner.open"), list(labels), key="plan_open",
+                          format_func=labels.get)
+    if o2.button(ui.tr("planner.open_button"), key="plan_open_button"):
+        st.query_params["scenario"] = str(opened)
+        st.rerun()
+    if len(labels) >= 2:
+        st.markdown(f"**{ui.tr('planner.compare')}**")
+        ids = list(labels)
+        k1, k2 = st.columns(2)
+        left = k1.selectbox("A", ids, index=1, key="plan_cmp_a", format_func=labels.get)
+        right = k2.selectbox("B", ids, index=0, key="plan_cmp_b", format_func=labels.get)
+        for column, sid, tag in ((k1, left, "a"), (k2, right, "b")):
+            with column:
+                chosen = scenarios.load(engine, sid)
+                if chosen is not None:
+                    ui_plan.show(chosen.result, f"cmp_{tag}", compact=True)
+    if ui.allowed("delete_scenario"):
+        d1, d2 = st.columns([3, 1], vertical_alignment="bottom")
+        doomed = d1.selectbox(ui.tr("planner.delete"), list(labels), key="plan_delete",
+                              format_func=labels.get)
+        d2.button(ui.tr("planner.delete_button"), key="plan_delete_button", on_click=ui.ask,
+                  args=("ask_delete_scenario",))
+        if ui.confirmation("ask_delete_scenario", ui.tr("planner.delete_confirm",
+                                                        name=labels[doomed])):
+            try:
+                unlinked = scenarios.delete(engine, doomed, ui.current_user())
+            except scenarios.ScenarioError as err:
+                st.error(ui.tr(f"planner.scenario_error.{err.code}", **err.details))
+            except AccessDenied as denied:
+                ui.refused(denied)
+            else:
+                if ss.get("plan_source") == str(doomed):
+                    ss["plan_source"] = None
+                    st.query_params.pop("scenario", None)
+                ss["plan_flash"] = ui.tr("planner.deleted", name=labels[doomed], n=unlinked)
+                st.rerun()

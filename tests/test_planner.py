@@ -65,8 +65,23 @@ def test_bad_input_is_refused_with_a_code(kwargs, code):
     assert err.value.code == code
 
 
-def test_the_planner_page_proposes_communes_and_keeps_the_last_good_result():
-    from tests.test_pages import ANALYST_CLAIMS, VIEWER_CLAIMS, _app, _unreachable
+def _table(at, column):
+    """The page's first table of proposals that has ``column`` (the plan on screen; a
+    comparison's come after it)."""
+    return [d for d in at.dataframe if column in d.value.columns
+            and "Ordre" in d.value.columns][0].value
+
+
+@pytest.fixture
+def own_store(monkeypatch, tmp_path):
+    """A store of this test's own (the page saves scenarios and actions)."""
+    monkeypatch.setenv("VEILLE_DATABASE_URL", f"sqlite:///{tmp_path / 'planner.sqlite'}")
+    return tmp_path / "planner.sqlite"
+
+
+def test_the_planner_page_proposes_saves_reopens_and_compares(own_store):
+    from geo import actions, audit, scenarios, store
+    from tests.test_pages import ADMIN_CLAIMS, ANALYST_CLAIMS, VIEWER_CLAIMS, _app, _unreachable
 
     _unreachable(_app(VIEWER_CLAIMS), "pages/planner.py")        # analysts and admins only
     at = _app(ANALYST_CLAIMS)
@@ -77,14 +92,61 @@ def test_the_planner_page_proposes_communes_and_keeps_the_last_good_result():
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Solveur"].startswith("optimal ·")
-    (table,) = at.dataframe
-    assert len(table.value) == 10 and table.value["Population gagnée"].is_monotonic_decreasing
-    assert table.value["Code commune"].str.startswith("mli-").all()
+    sites = _table(at, "Population gagnée")
+    assert len(sites) == 10 and sites["Population gagnée"].is_monotonic_decreasing
+    assert sites["Code commune"].str.startswith("mli-").all()
+    assert list(sites["Ordre"]) == list(range(1, 11))
     at.multiselect(key="plan_regions").select("ML08")    # Kidal: 10 communes, 20 asked
     at.number_input(key="plan_new").set_value(20)
     at.button(key="plan_run").click().run()                # refused: the last result stays
     assert any("entre 0 et 10 (sites candidats)" in e.value for e in at.error)
-    assert len(at.dataframe[0].value) == 10
+    assert len(_table(at, "Population gagnée")) == 10
+    # saved as a scenario, in one transaction with its audit entry
+    at.text_input(key="plan_name").input("Dix de plus")
+    at.button(key="plan_save").click().run()
+    assert not at.exception and any("enregistré (n° 1)" in s.value for s in at.success)
+    assert at.query_params["scenario"] in ("1", ["1"])
+    engine = store.make_engine(f"sqlite:///{own_store}")
+    saved = scenarios.load(engine, 1)
+    assert saved.name == "Dix de plus" and saved.created_by == "a@example.org"
+    assert saved.result.inputs["regions"] == [] and saved.result.new == 10
+    assert list(saved.result.sites["commune_id"]) == list(sites["Code commune"])
+    assert audit.entries(engine).iloc[0]["action"] == "save_scenario"
+    # ... turned into planned actions (one per cercle of the sites)
+    at.button(key="plan_to_actions").click().run()
+    made = actions.listing(engine)
+    assert len(made) == saved.result.sites["cercle_id"].nunique()
+    assert set(made["scenario_id"]) == {1} and set(made["kind"]) == {"deployment"}
+    # workshops: the K cercles of largest need, saved as the second scenario
+    at.segmented_control(key="plan_kind").set_value("workshops").run()
+    at.multiselect(key="plan_regions").unselect("ML08")
+    at.number_input(key="plan_k").set_value(4)
+    at.button(key="plan_run").click().run()
+    assert not at.exception and "scenario" not in at.query_params
+    assert len(_table(at, "Besoin")) == 4 and _table(at, "Besoin")["Besoin"].is_monotonic_decreasing
+    at.text_input(key="plan_name").set_value("Ateliers T1")
+    at.button(key="plan_save").click().run()
+    assert scenarios.listing(engine)["name"].tolist() == ["Ateliers T1", "Dix de plus"]
+    # the comparison: both drawn side by side (two maps, their tables)
+    assert {k for k in ("plan_cmp_a", "plan_cmp_b")} <= {w.key for w in at.selectbox}
+    assert len([d for d in at.dataframe if "Besoin" in d.value.columns]) == 2  # shown + B
+    # a scenario's URL reopens it in a new session
+    again = _app(ANALYST_CLAIMS, scenario="1")
+    again.switch_page("pages/planner.py").run()
+    assert not again.exception
+    assert any("Scénario n° 1 « Dix de plus »" in i.value for i in again.info)
+    assert list(_table(again, "Population gagnée")["Code commune"]) \
+        == list(sites["Code commune"])
+    # an analyst cannot delete; an admin can, after confirming
+    assert "plan_delete" not in {w.key for w in again.selectbox}
+    admin = _app(ADMIN_CLAIMS)
+    admin.switch_page("pages/planner.py").run()
+    admin.selectbox(key="plan_delete").set_value(1)
+    admin.button(key="plan_delete_button").click().run()
+    assert scenarios.load(engine, 1) is not None         # asked, not yet done
+    admin.button(key="ask_delete_scenario_yes").click().run()
+    assert not admin.exception and scenarios.load(engine, 1) is None
+    assert actions.listing(engine)["scenario_id"].isna().all()     # kept, unlinked
 
 
 def test_command_line_json(monkeypatch, tmp_path, capsys):

@@ -1,0 +1,164 @@
+"""Action register: what the division does about each cercle's risk, when, by which unit,
+with its status and outcome (geo.actions). Everyone signed in reads it; analysts and admins
+add and edit (every change in the audit log; an edit made on a stale copy is refused)."""
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+import ui
+from geo import actions, export, scenarios
+from geo.access import AccessDenied
+from geo.i18n import format_date, t
+
+ui.leave_legacy_pages_mode()
+ui.require("view")
+
+lang = ui.current_lang()
+engine = ui.engine()
+ss = st.session_state
+st.title(ui.tr("actions.title"))
+st.caption(ui.tr("actions.intro"))
+if flash := ss.pop("act_flash", None):
+    st.success(flash)
+
+cercles = ui.display_cercles().set_index("cercle_id")
+cercle_ids = sorted(cercles.index, key=lambda c: cercles.at[c, "cercle_fr"])
+known = set(cercles.index)
+saved = scenarios.listing(engine)
+scenario_names = {int(r.scenario_id): f"n° {r.scenario_id} — {r.name}"
+                  for r in saved.itertuples()}
+
+
+def _problems(err: actions.ActionError) -> None:
+    for code, details in err.problems:
+        st.error(ui.tr(f"actions.error.{code}", **details))
+
+
+f1, f2, f3, f4 = st.columns([2, 1.3, 1.3, 1.6])
+pick_cercles = f1.multiselect(ui.tr("field.cercle"), cercle_ids, key="act_f_cercles",
+                              placeholder=ui.tr("planner.all_regions"),
+                              format_func=lambda c: cercles.at[c, "cercle_fr"])
+pick_kinds = f2.multiselect(ui.tr("actions.kind"), actions.KINDS, key="act_f_kinds",
+                            placeholder=ui.tr("planner.all_regions"),
+                            format_func=lambda k: t(f"actions.kind.{k}", lang))
+pick_status = f3.multiselect(ui.tr("actions.status"), actions.STATUSES, key="act_f_status",
+                             placeholder=ui.tr("planner.all_regions"),
+                             format_func=lambda s: t(f"actions.status.{s}", lang))
+period = f4.date_input(ui.tr("actions.period"), value=(), key="act_f_period",
+                       format="DD/MM/YYYY")
+since, until = (tuple(period) + (None, None))[:2] if period else (None, None)
+listed = actions.listing(engine, cercles=pick_cercles or None, kinds=pick_kinds or None,
+                         statuses=pick_status or None, since=since, until=until)
+st.caption(ui.tr("actions.count", n=ui.count(len(listed))))
+if not listed.empty:
+    shown = listed.assign(
+        cercle_fr=listed["cercle_id"].map(cercles["cercle_fr"]),
+        region_fr=listed["cercle_id"].map(cercles["region_fr"]),
+        kind=listed["kind"].map(lambda k: t(f"actions.kind.{k}", lang)),
+        status=listed["status"].map(lambda s: t(f"actions.status.{s}", lang)),
+        unit=listed["unit"].map(lambda u: t(f"actions.unit.{u}", lang)),
+        planned_on=listed["planned_on"].map(lambda d: format_date(d, lang)),
+        updated_at=listed["updated_at"].map(lambda d: format_date(d, lang, time=True)),
+        scenario_id=listed["scenario_id"].map(lambda s: "" if s is None or s != s
+                                              else f"n° {int(s)}"))
+    columns = {"action_id": "n°", "cercle_fr": ui.tr("field.cercle"),
+               "region_fr": ui.tr("field.region"), "kind": ui.tr("actions.kind"),
+               "planned_on": ui.tr("actions.planned_on"), "unit": ui.tr("actions.unit"),
+               "status": ui.tr("actions.status"), "outcome": ui.tr("actions.outcome"),
+               "scenario_id": ui.tr("actions.scenario"),
+               "updated_by": ui.tr("actions.updated_by"),
+               "updated_at": ui.tr("actions.updated_at")}
+    ui.dataframe(shown[list(columns)].rename(columns=columns), hide_index=True,
+                 width="stretch", key="act_table")
+    st.download_button(ui.tr("actions.download"), export.to_csv(
+        listed.assign(cercle_fr=listed["cercle_id"].map(cercles["cercle_fr"]))),
+        file_name="veille-actions.csv", mime="text/csv", key="act_csv")
+
+if not ui.allowed("act"):
+    st.info(ui.tr("actions.read_only"))
+    st.stop()
+
+scenario_options = [None, *scenario_names]
+st.subheader(ui.tr("actions.new"))
+with st.form("act_new"):            # kept on a refusal, cleared once stored
+    n1, n2, n3 = st.columns(3)
+    new_cercle = n1.selectbox(ui.tr("field.cercle"), cercle_ids, key="act_n_cercle",
+                              format_func=lambda c: cercles.at[c, "cercle_fr"])
+    new_kind = n2.selectbox(ui.tr("actions.kind"), actions.KINDS, key="act_n_kind",
+                            format_func=lambda k: t(f"actions.kind.{k}", lang))
+    new_date = n3.date_input(ui.tr("actions.planned_on"), date.today() + timedelta(days=14),
+                             key="act_n_date", format="DD/MM/YYYY")
+    n4, n5, n6 = st.columns(3)
+    new_unit = n4.selectbox(ui.tr("actions.unit"), actions.UNITS, key="act_n_unit",
+                            format_func=lambda u: t(f"actions.unit.{u}", lang),
+                            help=ui.tr("actions.unit_help"))
+    new_status = n5.selectbox(ui.tr("actions.status"), actions.STATUSES, key="act_n_status",
+                              format_func=lambda s: t(f"actions.status.{s}", lang))
+    new_scenario = n6.selectbox(ui.tr("actions.scenario"), scenario_options,
+                                key="act_n_scenario",
+                                format_func=lambda s: ui.tr("actions.no_scenario") if s is None
+                                else scenario_names[s])
+    new_outcome = st.text_area(ui.tr("actions.outcome"), key="act_n_outcome",
+                               help=ui.tr("actions.outcome_help"), max_chars=actions.MAX_OUTCOME)
+    if st.form_submit_button(ui.tr("actions.add"), type="primary"):
+        try:
+            aid = actions.add(engine, ui.current_user(), known, cercle_id=new_cercle,
+                              kind=new_kind, planned_on=new_date, unit=new_unit,
+                              status=new_status, outcome=new_outcome,
+                              scenario_id=new_scenario)
+        except actions.ActionError as err:
+            _problems(err)
+        except AccessDenied as denied:
+            ui.refused(denied)
+        else:
+            for key in ("act_n_cercle", "act_n_kind", "act_n_date", "act_n_unit",
+                        "act_n_status", "act_n_scenario", "act_n_outcome"):
+                ss.pop(key, None)
+            ss["act_flash"] = ui.tr("actions.added", id=aid)
+            st.rerun()
+
+everything = actions.listing(engine)
+if everything.empty:
+    st.stop()
+st.subheader(ui.tr("actions.edit"))
+rows = everything.set_index("action_id")
+labels = {int(i): f"n° {i} — {cercles.at[r.cercle_id, 'cercle_fr']} · "
+                  f"{t(f'actions.kind.{r.kind}', lang)} · {format_date(r.planned_on, lang)}"
+          for i, r in rows.iterrows()}
+editing = st.selectbox(ui.tr("actions.pick"), list(labels), key="act_e_id",
+                       format_func=labels.get)
+# The revision the user opened: kept until the edit is saved, so that a change by someone
+# else in between is refused rather than overwritten.
+if ss.get("act_e_opened", (None,))[0] != editing:
+    ss["act_e_opened"] = (editing, int(rows.at[editing, "revision"]))
+row = rows.loc[editing]
+tag = f"{editing}_{row['revision']}"      # the current values shown again after a change
+with st.form("act_edit"):
+    e1, e2, e3 = st.columns(3)
+    ed_status = e1.selectbox(ui.tr("actions.status"), actions.STATUSES,
+                             index=actions.STATUSES.index(row["status"]),
+                             key=f"act_e_status_{tag}", format_func=lambda s: t(f"actions.status.{s}", lang))
+    ed_date = e2.date_input(ui.tr("actions.planned_on"), row["planned_on"], format="DD/MM/YYYY",
+                            key=f"act_e_date_{tag}")
+    ed_unit = e3.selectbox(ui.tr("actions.unit"), actions.UNITS,
+                           index=actions.UNITS.index(row["unit"]),
+                           key=f"act_e_unit_{tag}", format_func=lambda u: t(f"actions.unit.{u}", lang))
+    ed_outcome = st.text_area(ui.tr("actions.outcome"), row["outcome"] or "",
+                              help=ui.tr("actions.outcome_help"), max_chars=actions.MAX_OUTCOME,
+                              key=f"act_e_outcome_{tag}")
+    if st.form_submit_button(ui.tr("actions.save")):
+        try:
+            actions.update(engine, ui.current_user(), editing, ss["act_e_opened"][1], known,
+                           status=ed_status, planned_on=ed_date, unit=ed_unit,
+                           outcome=ed_outcome)
+        except actions.ActionError as err:
+            _problems(err)
+            if err.problems[0][0] == "conflict":     # show the current values next time
+                ss.pop("act_e_opened", None)
+        except AccessDenied as denied:
+            ui.refused(denied)
+        else:
+            ss.pop("act_e_opened", None)
+            ss["act_flash"] = ui.tr("actions.updated", id=editing)
+            st.rerun()
