@@ -1,8 +1,10 @@
 """The planner's budget (issue 15): all 701 communes as demand and candidates, the 1,424
 demonstration mediators fixed, 30 km: MCLP for N = 50 (≤ 10 s) and N = 200, against a greedy
-heuristic (the optimality gap).
+heuristic (the optimality gap); p-median N = 50; the same N = 50 solve in the spawned child
+the screen uses; the workshop rule; and the app's memory before and after a plan run in the
+browser (the solver's memory leaves with the child).
 
-    .venv/bin/python benchmarks/planner.py
+    .venv/bin/python benchmarks/planner.py [--no-app]
 """
 
 import sys
@@ -44,6 +46,11 @@ def main() -> int:
     cost = planner._km(np.column_stack([pts.x, pts.y]), sites)
     print(f"{len(pts)} demand points, {len(pts)} candidates, {len(zones)} existing sites "
           f"({len(records['mediators'])} mediators)")
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--no-app", action="store_true")
+    args = parser.parse_args()
     for new in (50, 200):
         t0 = time.perf_counter()
         chosen, status = planner.solve(cost, weights, existing, new, 30.0)
@@ -53,7 +60,40 @@ def main() -> int:
         print(f"MCLP N={new}, 30 km: {took:.2f} s ({status}); covered {best:,.0f}; greedy "
               f"{heuristic:,.0f} (gap {100 * (best - heuristic) / best:.2f} %)"
               + (" — budget 10 s" if new == 50 else ""))
+    t0 = time.perf_counter()
+    chosen, status = planner.solve(cost, weights, existing, 50, 30.0, isolated=True)
+    print(f"MCLP N=50 in a spawned child (the screen's way): {time.perf_counter() - t0:.2f} s "
+          f"({status})")
+    t0 = time.perf_counter()
+    chosen, status = planner.solve(cost, weights, existing, 50, 30.0, "pmedian")
+    print(f"p-median N=50: {time.perf_counter() - t0:.2f} s ({status})")
+    scores = __import__("pandas").Series(5.0, index=ref.cercles.index)
+    t0 = time.perf_counter()
+    planner.plan_workshops({}, 6, scores, __import__("datetime").date(2022, 12, 1))
+    print(f"workshops K=6: {1000 * (time.perf_counter() - t0):.1f} ms")
+    if not args.no_app:
+        app_memory()
     return 0
+
+
+def app_memory() -> None:
+    import psutil
+
+    from tests.support import offline_page, running_app
+
+    with running_app() as (url, proc), offline_page(url) as (page, _blocked):
+        page.goto(f"{url}/planner")
+        page.get_by_role("button", name="Calculer").wait_for(timeout=60000)
+        page.wait_for_timeout(1000)
+        before = psutil.Process(proc.pid).memory_info().rss / 2**20
+        t0 = time.perf_counter()
+        page.get_by_role("button", name="Calculer").click()
+        page.get_by_text("Population couverte après").first.wait_for(timeout=120000)
+        took = time.perf_counter() - t0
+        page.wait_for_timeout(1000)
+        after = psutil.Process(proc.pid).memory_info().rss / 2**20
+        print(f"app RSS on the Planner page: {before:.0f} MB; after a plan run (N=50, in the "
+              f"browser, {took:.1f} s to the figures): {after:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -114,8 +114,8 @@ COMMUNE_LAYERS: dict[str, Layer] = {
 }
 #: The planner's map: each cercle's share of people within the service radius of a mediator
 #: once the plan is carried out (%).
-PLAN_LAYER = Layer("plan_covered_share", "covered_share", "Blues_09", digits=2,
-                   fixed_breaks=(0.0, 20.0, 40.0, 60.0, 80.0, 100.0))
+PLAN_LAYER = Layer("plan_covered_share", "covered_share", "YlGnBu_09", digits=2,
+                   fixed_breaks=(0.0, 25.0, 50.0, 75.0, 90.0, 100.0))
 DEFAULT_LAYER = "density"
 
 

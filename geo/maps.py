@@ -275,7 +275,8 @@ class PointSet:
 
     def style(self, feature: dict) -> dict:
         props = feature["properties"]
-        return {"radius": props.get("radius", 7), "color": "#111111", "weight": 1.5,
+        return {"radius": props.get("radius", 7), "color": props.get("ring", "#111111"),
+                "weight": props.get("ring_weight", 1.5),
                 "fill": True, "fillColor": props.get("colour", self.colour),
                 "fillOpacity": 0.9, "className": f"veille-{self.name}"}
 
@@ -321,7 +322,8 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
     class_words : dict, optional
         Words that fill the class names (the gap classes: :func:`geo.coverage.gap_words`).
     point_sets : list of PointSet, optional
-        Further points drawn on top, each with its legend block (bottom left).
+        Further points drawn on top, each with its legend block (top left, under the zoom
+        buttons: the corner off Mali's outline).
     """
     layer = (LAYERS.get(layer) or COMMUNE_LAYERS[layer]) if isinstance(layer, str) else layer
     assets = assets or map_assets()
@@ -373,7 +375,7 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
                        style_function=ps.style,
                        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
                        ).add_to(fmap)
-        blocks.append(("bottomleft", ps.legend_html()))
+        blocks.append(("topleft", ps.legend_html()))     # over the Atlantic side, not Mali
     source = SOURCE_TEXT
     if tension_points is not None and "source_type" in tension_points:
         credits = sorted({a for a in tension_points["source_type"].map(attribution).dropna()})

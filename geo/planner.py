@@ -14,8 +14,9 @@ covered population counts people (a_i before weighting), whatever the demand wei
 * **MCLP** (maximal covering, spopt): maximise Σ a_i X_i subject to Σ_{j ∈ N_i} Y_j ≥ X_i,
   Σ_j Y_j = p, Y_j = 1 for the existing sites, X, Y binary, with N_i = {j : d_ij ≤ S} and
   p = existing + new.
-* **p-median** (spopt): minimise Σ_i Σ_j a_i d_ij Z_ij with each demand point assigned to one
-  open facility, Σ_j Y_j = p, existing sites open.
+* **p-median**: minimise Σ_i Σ_j a_i d_ij Z_ij with each demand point assigned to one
+  open facility, Σ_j Y_j = p, existing sites open — spopt's model, written sparse in PuLP
+  (:func:`_pmedian` says why and why it has the same optimum).
 
 Solved with CBC (pulp's bundled solver) under a time limit, with a relative MIP gap of 0 (an
 "Optimal" status is a proven optimum). The screen solves in a short-lived child process
@@ -188,7 +189,7 @@ def _solve(cost, weights, existing, new, radius_km, model, time_limit):
     import warnings
 
     import pulp
-    from spopt.locate import MCLP, PMedian
+    from spopt.locate import MCLP
 
     solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=0)
     with warnings.catch_warnings():       # spopt builds its variables the PuLP 3 way
@@ -206,16 +207,69 @@ def _solve(cost, weights, existing, new, radius_km, model, time_limit):
                 return chosen, "Optimal"
             problem = MCLP.from_cost_matrix(cost[np.ix_(rest, free)], weights[rest],
                                             radius_km, new)
-            problem.solve(solver)
+            try:
+                problem.solve(solver)
+            except RuntimeError:             # spopt's check_status: not solved in time
+                return existing.copy(), _status(problem.problem)
             picked = np.array([bool(round(v.value() or 0)) for v in problem.fac_vars])
             chosen[free[picked]] = True
         else:
-            fixed = existing.astype(int) if existing.any() else None
-            problem = PMedian.from_cost_matrix(cost, weights, int(existing.sum()) + new,
-                                               predefined_facilities_arr=fixed)
-            problem.solve(solver)
-            chosen = np.array([bool(round(v.value() or 0)) for v in problem.fac_vars])
-    return chosen, pulp.LpStatus[problem.problem.status]
+            return _pmedian(cost, weights, existing, new, solver)
+    return chosen, _status(problem.problem)
+
+
+def _status(problem) -> str:
+    """PuLP's status, "Optimal" only for a proven optimum: CBC stopped by the time limit
+    with a solution in hand reports status 1 too, with ``sol_status`` "integer feasible"."""
+    import pulp
+
+    status = pulp.LpStatus[problem.status]
+    if status == "Optimal" and problem.sol_status != pulp.LpSolutionOptimal:
+        return "Not Solved"
+    return status
+
+
+def _pmedian(cost, weights, existing, new, solver):
+    """The p-median with the existing sites open, written sparse (PuLP, CBC).
+
+    spopt 0.7's ``PMedian`` builds one assignment variable per (demand, site) pair: 701 ×
+    898 here, 63 s with CBC, over the time limit. A demand point is never assigned, in an
+    optimum, to a new site farther than its nearest existing one d0_i (that one is open and
+    at least as near), so only the pairs with d_ij < d0_i get a variable (about 2,200 of
+    490,000 with the demonstration's mediators) and "stay with the nearest existing site"
+    one more, of cost d0_i: minimise Σ_i a_i (d0_i z_i0 + Σ_j d_ij z_ij) subject to
+    z_i0 + Σ_j z_ij = 1, z_ij ≤ Y_j, Σ_j Y_j = p. The same optimum as spopt's model
+    (tests/test_planner.py checks both against brute force)."""
+    import pulp
+
+    n = len(cost)
+    free = np.nonzero(~existing)[0]
+    d0 = cost[:, existing].min(axis=1) if existing.any() else np.full(n, np.inf)
+    rows, cols = np.nonzero(cost[:, free] < d0[:, None])
+    useful = np.unique(cols)
+    chosen = existing.copy()
+    if len(useful) <= new:                  # every useful site opens; the rest change nothing
+        extra = [j for j in range(len(free)) if j not in set(useful)][:new - len(useful)]
+        chosen[free[np.r_[useful, extra].astype(int)]] = True
+        return chosen, "Optimal"
+    problem = pulp.LpProblem("p_median", pulp.LpMinimize)
+    y = {j: pulp.LpVariable(f"y_{j}", cat="Binary") for j in useful}
+    z = {(i, j): pulp.LpVariable(f"z_{i}_{j}", 0, 1) for i, j in zip(rows, cols)}
+    z0 = {i: pulp.LpVariable(f"z0_{i}", 0, 1) for i in range(n) if np.isfinite(d0[i])}
+    problem += (pulp.lpSum(weights[i] * d0[i] * v for i, v in z0.items())
+                + pulp.lpSum(weights[i] * cost[i, free[j]] * v for (i, j), v in z.items()))
+    by_row: dict[int, list] = {}
+    for (i, j), v in z.items():
+        by_row.setdefault(i, []).append(v)
+        problem += v <= y[j]
+    for i in range(n):
+        terms = by_row.get(i, []) + ([z0[i]] if i in z0 else [])
+        problem += pulp.lpSum(terms) == 1
+    problem += pulp.lpSum(y.values()) == new
+    problem.solve(solver)
+    picked = [j for j, v in y.items() if round(v.value() or 0)]
+    chosen[free[picked]] = True
+    return chosen, _status(problem)
 
 
 def covered(cost: np.ndarray, weights: np.ndarray, open_: np.ndarray, radius_km: float

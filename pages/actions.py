@@ -37,13 +37,13 @@ def _problems(err: actions.ActionError) -> None:
 
 f1, f2, f3, f4 = st.columns([2, 1.3, 1.3, 1.6])
 pick_cercles = f1.multiselect(ui.tr("field.cercle"), cercle_ids, key="act_f_cercles",
-                              placeholder=ui.tr("planner.all_regions"),
+                              placeholder=ui.tr("planner.all"),
                               format_func=lambda c: cercles.at[c, "cercle_fr"])
 pick_kinds = f2.multiselect(ui.tr("actions.kind"), actions.KINDS, key="act_f_kinds",
-                            placeholder=ui.tr("planner.all_regions"),
+                            placeholder=ui.tr("planner.all"),
                             format_func=lambda k: t(f"actions.kind.{k}", lang))
 pick_status = f3.multiselect(ui.tr("actions.status"), actions.STATUSES, key="act_f_status",
-                             placeholder=ui.tr("planner.all_regions"),
+                             placeholder=ui.tr("planner.all"),
                              format_func=lambda s: t(f"actions.status.{s}", lang))
 period = f4.date_input(ui.tr("actions.period"), value=(), key="act_f_period",
                        format="DD/MM/YYYY")
@@ -60,6 +60,7 @@ if not listed.empty:
         unit=listed["unit"].map(lambda u: t(f"actions.unit.{u}", lang)),
         planned_on=listed["planned_on"].map(lambda d: format_date(d, lang)),
         updated_at=listed["updated_at"].map(lambda d: format_date(d, lang, time=True)),
+        outcome=listed["outcome"].fillna(""),
         scenario_id=listed["scenario_id"].map(lambda s: "" if s is None or s != s
                                               else f"n° {int(s)}"))
     columns = {"action_id": "n°", "cercle_fr": ui.tr("field.cercle"),

@@ -61,7 +61,7 @@ regions = c5.multiselect(ui.tr("planner.regions"), list(region_names.index), key
                          format_func=lambda r: region_names[r])
 chosen_cercles = c6.multiselect(ui.tr("planner.cercles"), sorted(
     cercles.index, key=lambda c: cercles.at[c, "cercle_fr"]), key="plan_cercles",
-    placeholder=ui.tr("planner.all_regions"),
+    placeholder=ui.tr("planner.all"),
     format_func=lambda c: cercles.at[c, "cercle_fr"])
 if kind == "mediators":
     exclude = c7.multiselect(ui.tr("planner.exclude"), list(communes.index), key="plan_exclude",

@@ -172,3 +172,36 @@ def test_data_page_imports_an_acled_file_as_a_person_would(tmp_path):
         page.get_by_text("Armed Conflict Location & Event Data Project (ACLED)").first.wait_for()
         page.screenshot(path=str(ARTIFACTS / "data_acled_stored.png"), full_page=True)
         assert blocked == []
+
+
+def test_planner_proposes_sites_on_a_map_saves_and_reopens_by_url(app_url):
+    with offline_page(app_url) as (page, blocked):
+        page.goto(f"{app_url}/planner")
+        page.get_by_role("heading", name="Planification des déploiements").wait_for()
+        box = page.get_by_label("Nouveaux médiateurs")
+        box.fill("12")
+        box.press("Enter")
+        page.wait_for_timeout(500)
+        page.get_by_role("button", name="Calculer").click()
+        page.get_by_text("Population couverte après").first.wait_for(timeout=60000)
+        frame = page.frame_locator(MAP_FRAME)
+        frame.locator("path.veille-plan-sites").first.wait_for(timeout=30000)
+        assert frame.locator("path.veille-plan-sites").count() == 12
+        legends = frame.locator(".veille-legend").all_inner_texts()
+        assert any("Sites proposés" in text for text in legends)
+        assert any("Population couverte après le plan" in text for text in legends)
+        # protection: proposed communes only, never a mediator's point or a report
+        assert frame.locator("path.veille-tension, .leaflet-marker-icon").count() == 0
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "planner_sites.png"), full_page=True)
+        page.get_by_label("Nom du scénario").fill("Navigateur 12")
+        page.get_by_role("button", name="Enregistrer le scénario").click()
+        page.wait_for_url(re.compile(r"scenario=\d+"), timeout=15000)
+        url = page.url
+    with offline_page(app_url) as (page, blocked_again):
+        page.goto(url)                                   # a new session: the URL reopens it
+        page.get_by_text("« Navigateur 12 »").wait_for(timeout=30000)
+        frame = page.frame_locator(MAP_FRAME)
+        frame.locator("path.veille-plan-sites").first.wait_for(timeout=30000)
+        assert frame.locator("path.veille-plan-sites").count() == 12
+        assert blocked == [] and blocked_again == []

@@ -46,6 +46,32 @@ def test_pmedian_finds_the_brute_force_optimum(new):
     assert weighted(chosen) == pytest.approx(value)
 
 
+@pytest.mark.parametrize("new", [1, 2, 3])
+def test_the_sparse_p_median_has_spopts_optimum(new):
+    """The p-median is written sparse (geo.planner._pmedian); spopt's own PMedian, dense, on
+    the same fixture reaches the same objective."""
+    import pulp
+    from spopt.locate import PMedian
+
+    ref = PMedian.from_cost_matrix(COST, W, 1 + new, predefined_facilities_arr=EXISTING.astype(int))
+    ref.solve(pulp.PULP_CBC_CMD(msg=False))
+    theirs = np.array([bool(round(v.value())) for v in ref.fac_vars])
+    ours, status = planner.solve(COST, W, EXISTING, new, 5.0, "pmedian")
+    def cost(o):
+        return float((W * COST[:, o].min(axis=1)).sum())
+    assert status == "Optimal" and cost(ours) == pytest.approx(cost(theirs))
+
+
+def test_a_solve_stopped_by_the_time_limit_is_not_called_optimal():
+    """A large p-median with no existing sites and a 0.01 s limit: refused, not a guess."""
+    rng = np.random.default_rng(3)
+    xy = rng.uniform(0, 500, size=(150, 2))
+    cost = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    chosen, status = planner.solve(cost, rng.uniform(1, 9, 150), np.zeros(150, bool), 12, 30.0,
+                                   "pmedian", time_limit=0.01)
+    assert status != "Optimal"
+
+
 def test_covered_demand_never_falls_as_n_grows():
     values = [planner.covered(COST, W, planner.solve(COST, W, EXISTING, n, 5.0)[0], 5.0)
               for n in range(0, 5)]

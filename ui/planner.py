@@ -15,7 +15,8 @@ from geo.layers import LAYERS, PLAN_LAYER
 from ui import charts
 
 SITE_COLOUR = "#d7301f"
-OPEN_COLOUR, CLOSED_COLOUR = "#6a3d9a", "#9e9e9e"
+# blue and white: no tension category uses them, so the register stands out over the reports
+OPEN_COLOUR, CLOSED_COLOUR = "#1f78b4", "#ffffff"
 
 
 def _names():
@@ -157,8 +158,8 @@ def _downloads(result, key: str, compact: bool) -> None:
 
 
 def action_points(registered: pd.DataFrame, lang: str) -> maps.PointSet:
-    """One point per cercle of the action register: purple while an action is planned or
-    under way, grey when all are done or cancelled; the tooltip counts them by status."""
+    """One point per cercle of the action register: blue while an action is planned or
+    under way, white when all are done or cancelled; the tooltip counts them by status."""
     cercles = ui.display_cercles().set_index("cercle_id")
     pts = cercles.geometry.representative_point()
     feats = []
@@ -167,7 +168,7 @@ def action_points(registered: pd.DataFrame, lang: str) -> maps.PointSet:
                            for s in actions.STATUSES if row[s])
         feats.append(maps.point(pts[cid].x, pts[cid].y, t(
             "map.actions_label", lang, cercle=cercles.at[cid, "cercle_fr"], counts=counts),
-            colour=OPEN_COLOUR if row["open"] else CLOSED_COLOUR,
+            colour=OPEN_COLOUR if row["open"] else CLOSED_COLOUR, ring="#0b2545", ring_weight=3,
             radius=6 + 2 * min(int(row[list(actions.STATUSES)].sum()), 9) ** 0.5))
     return maps.PointSet("actions", feats, t("map.actions_title", lang),
                          [(OPEN_COLOUR, t("map.actions_open", lang)),

@@ -16,6 +16,7 @@ PAIRS: dict[str, tuple[str, str]] = {
     'planner.demand.risk': ('Population × score de risque', 'Population × risk score'),
     'planner.regions': ('Régions des sites', 'Regions of the sites'),
     'planner.all_regions': ('Toutes', 'All'),
+    'planner.all': ('Tous', 'All'),
     'planner.run': ('Calculer', 'Compute'),
     'planner.running': ('Calcul en cours…', 'Computing…'),
     'planner.none': ("Choisissez les paramètres puis « Calculer ».", 'Choose the settings, then “Compute”.'),
