@@ -139,12 +139,14 @@ with st.form("act_edit"):
     e1, e2, e3 = st.columns(3)
     ed_status = e1.selectbox(ui.tr("actions.status"), actions.STATUSES,
                              index=actions.STATUSES.index(row["status"]),
-                             key=f"act_e_status_{tag}", format_func=lambda s: t(f"actions.status.{s}", lang))
+                             key=f"act_e_status_{tag}",
+                             format_func=lambda s: t(f"actions.status.{s}", lang))
     ed_date = e2.date_input(ui.tr("actions.planned_on"), row["planned_on"], format="DD/MM/YYYY",
                             key=f"act_e_date_{tag}")
     ed_unit = e3.selectbox(ui.tr("actions.unit"), actions.UNITS,
                            index=actions.UNITS.index(row["unit"]),
-                           key=f"act_e_unit_{tag}", format_func=lambda u: t(f"actions.unit.{u}", lang))
+                           key=f"act_e_unit_{tag}",
+                           format_func=lambda u: t(f"actions.unit.{u}", lang))
     ed_outcome = st.text_area(ui.tr("actions.outcome"), row["outcome"] or "",
                               help=ui.tr("actions.outcome_help"), max_chars=actions.MAX_OUTCOME,
                               key=f"act_e_outcome_{tag}")

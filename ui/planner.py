@@ -9,8 +9,9 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import actions, export, maps, planner
-from geo.i18n import format_number, t
+from geo import actions, export, maps, planner, scenarios
+from geo.access import AccessDenied
+from geo.i18n import format_date, format_number, t
 from geo.layers import LAYERS, PLAN_LAYER
 from ui import charts
 
@@ -173,3 +174,65 @@ def action_points(registered: pd.DataFrame, lang: str) -> maps.PointSet:
     return maps.PointSet("actions", feats, t("map.actions_title", lang),
                          [(OPEN_COLOUR, t("map.actions_open", lang)),
                           (CLOSED_COLOUR, t("map.actions_closed", lang))])
+
+
+def saved_scenarios() -> None:
+    """The saved scenarios: listed, one opened (its URL), two compared side by side, one
+    deleted (admins, after confirming)."""
+    lang = ui.current_lang()
+    engine = ui.engine()
+    ss = st.session_state
+    st.subheader(ui.tr("planner.scenarios"))
+    saved_list = scenarios.listing(engine)
+    if saved_list.empty:
+        st.caption(ui.tr("planner.no_scenarios"))
+    else:
+        labels = {int(r.scenario_id): f"n° {r.scenario_id} — {r.name}"
+                  for r in saved_list.itertuples()}
+        listing = saved_list.assign(
+            kind=saved_list["kind"].map(lambda k: t(f"planner.kind.{k}", lang)),
+            created_at=saved_list["created_at"].map(lambda d: format_date(d, lang, time=True)),
+            solver_status=saved_list["solver_status"].map(
+                lambda s: t(f"planner.solver.{s}", lang)))
+        ui.dataframe(listing.rename(columns={
+            "scenario_id": "n°", "name": ui.tr("planner.col.name"), "kind": ui.tr("planner.kind"),
+            "created_by": ui.tr("planner.col.by"), "created_at": ui.tr("planner.col.at"),
+            "solver_status": ui.tr("planner.status"), "size": ui.tr("planner.col.size"),
+            "covered_after": ui.tr("planner.after")}).round(0), hide_index=True, width="stretch")
+        o1, o2 = st.columns([3, 1], vertical_alignment="bottom")
+        opened = o1.selectbox(ui.tr("planner.open"), list(labels), key="plan_open",
+                              format_func=labels.get)
+        if o2.button(ui.tr("planner.open_button"), key="plan_open_button"):
+            st.query_params["scenario"] = str(opened)
+            st.rerun()
+        if len(labels) >= 2:
+            st.markdown(f"**{ui.tr('planner.compare')}**")
+            ids = list(labels)
+            k1, k2 = st.columns(2)
+            left = k1.selectbox("A", ids, index=1, key="plan_cmp_a", format_func=labels.get)
+            right = k2.selectbox("B", ids, index=0, key="plan_cmp_b", format_func=labels.get)
+            for column, sid, tag in ((k1, left, "a"), (k2, right, "b")):
+                with column:
+                    chosen = scenarios.load(engine, sid)
+                    if chosen is not None:
+                        show(chosen.result, f"cmp_{tag}", compact=True)
+        if ui.allowed("delete_scenario"):
+            d1, d2 = st.columns([3, 1], vertical_alignment="bottom")
+            doomed = d1.selectbox(ui.tr("planner.delete"), list(labels), key="plan_delete",
+                                  format_func=labels.get)
+            d2.button(ui.tr("planner.delete_button"), key="plan_delete_button", on_click=ui.ask,
+                      args=("ask_delete_scenario",))
+            if ui.confirmation("ask_delete_scenario", ui.tr("planner.delete_confirm",
+                                                            name=labels[doomed])):
+                try:
+                    unlinked = scenarios.delete(engine, doomed, ui.current_user())
+                except scenarios.ScenarioError as err:
+                    st.error(ui.tr(f"planner.scenario_error.{err.code}", **err.details))
+                except AccessDenied as denied:
+                    ui.refused(denied)
+                else:
+                    if ss.get("plan_source") == str(doomed):
+                        ss["plan_source"] = None
+                        st.query_params.pop("scenario", None)
+                    ss["plan_flash"] = ui.tr("planner.deleted", name=labels[doomed], n=unlinked)
+                    st.rerun()
