@@ -10,7 +10,7 @@ Veille's gate in front (:mod:`ui.server`). Run by Streamlit for each session (as
 import streamlit as st
 
 import ui
-from ui import access as ui_access, risk as ui_risk, server
+from ui import access as ui_access, brief as ui_brief, risk as ui_risk, server
 from geo import units
 
 #: Each screen (its script pages/<name>.py and URL path) and the permission it needs.
@@ -36,7 +36,10 @@ def main() -> None:
         for name, permission in SCREENS if user.can(permission)])
     st.sidebar.caption(ui.tr("sidebar.boundaries", version=units.BOUNDARY_VERSION))
     ui.demo_banner()
+    brief_slot = st.sidebar.container()     # above the panel, filled once the view is known
     ui_risk.panel(navigation.url_path)      # the shared period / method panel and the URL's view
+    if navigation.url_path in ui_risk.ANALYSIS_PAGES:
+        ui_brief.sidebar_button(brief_slot)     # the brief of this view, one click away
     navigation.run()
 
 

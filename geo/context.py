@@ -207,3 +207,15 @@ def description(factor_row, lang: str) -> str | None:
     """Description of a factor in ``lang``, or None when it has none."""
     text = factor_row["description_en" if lang == "en" else "description_fr"]
     return text if isinstance(text, str) and text.strip() else None
+
+
+def indicator_label(column: str, lang: str, factors: pd.DataFrame | None = None) -> str:
+    """Label of an indicator column (context factors: their own label)."""
+    from geo.i18n import t
+
+    if column.startswith(COLUMN_PREFIX):
+        fid = column[len(COLUMN_PREFIX):]
+        if factors is not None and fid in factors.index:
+            return label(factors.loc[fid], lang)
+        return fid
+    return t(f"indicator.{column}", lang)

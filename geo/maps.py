@@ -97,10 +97,10 @@ class HtmlLegend(MacroElement):
         self.background = background
 
 
-def legend_html(layer: Layer, breaks: list[float], colours: list[str], lang: str,
-                has_missing: bool, class_words: dict | None = None) -> str:
-    """HTML of the legend: caption with units, one row per class, a "no data" row."""
-    esc = html.escape
+def legend_entries(layer: Layer, breaks: list[float], colours: list[str], lang: str,
+                   class_words: dict | None = None) -> list[tuple[str, str]]:
+    """(colour, text) of each class of a layer, as every legend writes it (the app's and the
+    brief's static maps)."""
     rows = []
     for i, colour in enumerate(colours):
         lo = format_significant(breaks[i], lang, layer.digits)
@@ -116,8 +116,17 @@ def legend_html(layer: Layer, breaks: list[float], colours: list[str], lang: str
         if layer.class_keys:
             name = t(layer.class_keys[i], lang, **(class_words or {}))
             text = f"{name} ({text})" if layer.show_ranges else name
-        rows.append(f'<div class="lg-row"><span class="lg-sw" style="background:{colour}">'
-                    f'</span><span>{esc(text)}</span></div>')
+        rows.append((colour, text))
+    return rows
+
+
+def legend_html(layer: Layer, breaks: list[float], colours: list[str], lang: str,
+                has_missing: bool, class_words: dict | None = None) -> str:
+    """HTML of the legend: caption with units, one row per class, a "no data" row."""
+    esc = html.escape
+    rows = [f'<div class="lg-row"><span class="lg-sw" style="background:{colour}">'
+            f'</span><span>{esc(text)}</span></div>'
+            for colour, text in legend_entries(layer, breaks, colours, lang, class_words)]
     if has_missing or not colours:
         rows.append('<div class="lg-row"><span class="lg-sw lg-nodata"></span>'
                     f'<span>{esc(t("map.no_data", lang))}</span></div>')

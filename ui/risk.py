@@ -126,14 +126,7 @@ def panel(url_path: str) -> None:
     write_url(view, ui.cercle_indicators().attrs["as_of"])
 
 
-def indicator_label(column: str, lang: str, factors: pd.DataFrame | None = None) -> str:
-    """Label of an indicator column (context factors: their own label)."""
-    if column.startswith(context.COLUMN_PREFIX):
-        fid = column[len(context.COLUMN_PREFIX):]
-        if factors is not None and fid in factors.index:
-            return context.label(factors.loc[fid], lang)
-        return fid
-    return t(f"indicator.{column}", lang)
+indicator_label = context.indicator_label
 
 
 def sidebar(base: risk.Method, factors: pd.DataFrame) -> dict:
