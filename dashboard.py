@@ -17,7 +17,8 @@ from geo import units
 SCREENS = [("overview", "view"), ("risk", "view"), ("coverage", "view"),
            ("methodology", "view"), ("planner", "scenario"), ("actions", "view"),
            ("data", "import"),
-           ("provenance", "view"), ("audit", "audit"), ("users", "manage_roles")]
+           ("provenance", "view"), ("present", "view"), ("audit", "audit"),
+           ("users", "manage_roles")]
 
 
 def main() -> None:
@@ -35,7 +36,8 @@ def main() -> None:
                 default=name == "overview")
         for name, permission in SCREENS if user.can(permission)])
     st.sidebar.caption(ui.tr("sidebar.boundaries", version=units.BOUNDARY_VERSION))
-    ui.demo_banner()
+    if navigation.url_path != "present":   # the projector's screen says it on its own
+        ui.demo_banner()
     brief_slot = st.sidebar.container()     # above the panel, filled once the view is known
     ui_risk.panel(navigation.url_path)      # the shared period / method panel and the URL's view
     if navigation.url_path in ui_risk.ANALYSIS_PAGES:

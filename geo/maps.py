@@ -303,7 +303,8 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
                    height_px: int = 560,
                    tension_points: gpd.GeoDataFrame | None = None,
                    class_words: dict | None = None,
-                   point_sets: list[PointSet] | None = None) -> folium.Map:
+                   point_sets: list[PointSet] | None = None,
+                   legend_inside: bool = True) -> folium.Map:
     """National choropleth of cercles (or communes, for a commune layer).
 
     Parameters
@@ -333,6 +334,9 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
     point_sets : list of PointSet, optional
         Further points drawn on top, each with its legend block (top left, under the zoom
         buttons: the corner off Mali's outline).
+    legend_inside : bool
+        Draw the layer's legend on the map (False: the screen draws it beside the map, as
+        the presentation mode does with :func:`legend_html`).
     """
     layer = (LAYERS.get(layer) or COMMUNE_LAYERS[layer]) if isinstance(layer, str) else layer
     assets = assets or map_assets()
@@ -370,7 +374,8 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
         ).add_to(fmap)
 
     blocks = [("bottomright", legend_html(layer, breaks, colours, lang,
-                                          bool(values.isna().any()), class_words))]
+                                          bool(values.isna().any()), class_words))] \
+        if legend_inside else []
     if tension_points is not None:
         folium.GeoJson(
             tension_geojson(tension_points, lang), name="tensions",

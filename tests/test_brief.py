@@ -104,3 +104,17 @@ def test_the_brief_is_one_click_away_on_the_analysis_pages():
     assert {"Brief (PDF)", "Brief (HTML)"} <= kinds
     at.switch_page("pages/actions.py").run()            # not an analysis page: no brief
     assert "brief_prepare" not in {b.key for b in at.button}
+
+
+def test_presentation_mode_under_apptest():
+    from tests.test_pages import _app
+
+    at = _app(None, layers="gap_class", every="600", refresh="600")
+    at.switch_page("pages/present.py").run()
+    assert not at.exception
+    assert any("Écarts risque / couverture — situation au" in m.value for m in at.markdown)
+    legend = " ".join(h.proto.body for h in at.get("html"))
+    assert "Priorité : risque élevé" in legend and "veille-present-legend" in legend
+    assert any(c.value.startswith("Actualisé à") for c in at.caption)
+    assert not at.text_input and not at.selectbox and not at.slider     # no widgets
+    assert not any("Retirer la démo" in b.label for b in at.button)

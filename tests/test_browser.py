@@ -205,3 +205,35 @@ def test_planner_proposes_sites_on_a_map_saves_and_reopens_by_url(app_url):
         frame.locator("path.veille-plan-sites").first.wait_for(timeout=30000)
         assert frame.locator("path.veille-plan-sites").count() == 12
         assert blocked == [] and blocked_again == []
+
+
+def test_presentation_mode_cycles_layers_and_shows_a_cli_import_without_reload(tmp_path):
+    """Full-width, no sidebar; the layers of its URL in turn; a CLI import into the same
+    store appears at the next refresh, without reloading the page."""
+    import subprocess
+    import sys
+
+    db = f"sqlite:///{tmp_path / 'present.sqlite'}"
+    with running_app(env={"VEILLE_DATABASE_URL": db}) as (url, _proc), \
+            offline_page(url, viewport=(1920, 1080)) as (page, blocked):
+        page.goto(f"{url}/present?layers=risk_score,gap_class&every=5&refresh=2")
+        assert wait_for_cercles(page) == 50
+        assert page.locator('[data-testid="stSidebar"]').is_hidden()
+        counted = page.get_by_text(re.compile(r"signalements sur les 90 derniers jours"))
+        before = int(re.sub(r"\D", "", counted.inner_text().split("signalements")[0]))
+        page.get_by_role("heading", name=re.compile(r"Écarts risque")).wait_for(
+            timeout=15000)                                    # the second layer, in turn
+        legend = page.locator(".veille-present-legend")
+        box = legend.bounding_box()
+        map_box = page.locator(MAP_FRAME).bounding_box()
+        assert box["x"] >= map_box["x"] + map_box["width"] - 1     # beside the map, not on it
+        csv = tmp_path / "new.csv"
+        csv.write_text("report_id,date,cercle,category,severity,verified\n"
+                       "P-1,2022-12-26,Koro,clash,3,oui\nP-2,2022-12-26,Bankass,clash,2,oui\n"
+                       "P-3,2022-12-25,Gao,intimidation,2,oui\n", encoding="utf-8")
+        subprocess.run([sys.executable, "-m", "geo.ingest", "tensions", str(csv)], check=True,
+                       env={**os.environ, "VEILLE_DATABASE_URL": db}, capture_output=True)
+        page.get_by_text(re.compile(rf"^{before + 3} signalements sur les 90")).wait_for(
+            timeout=20000)
+        page.screenshot(path=str(ARTIFACTS / "presentation_1920.png"))
+        assert blocked == []

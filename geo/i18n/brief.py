@@ -82,4 +82,11 @@ PAIRS: dict[str, tuple[str, str]] = {
     'brief.prepare': ('Préparer le brief de cette vue', 'Prepare the brief of this view'),
     'brief.preparing': ('Préparation du brief…', 'Preparing the brief…'),
     'brief.ready': ('Brief prêt : {size} Ko (PDF), {html} Ko (HTML).', 'Brief ready: {size} KB (PDF), {html} KB (HTML).'),
+    # presentation mode
+    'nav.present': ('Présentation', 'Presentation'),
+    'present.as_of': ('situation au {date}', 'as of {date}'),
+    'present.reports': ('**{n}** signalements sur les {days} derniers jours', '**{n}** reports in the last {days} days'),
+    'present.refreshed': ('Actualisé à {at} (toutes les {every} s ; {n} couche(s) en alternance)', 'Refreshed at {at} (every {every} s; {n} layer(s) in turn)'),
+    'present.demo': ('Données de démonstration : fictives.', 'Demonstration data: fictitious.'),
+    'present.leave': ('Quitter la présentation', 'Leave the presentation'),
 }

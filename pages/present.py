@@ -1,0 +1,94 @@
+"""Presentation mode (a projector in a briefing room): one full-width map, its legend large
+beside it, the title with the as-of date; no sidebar, no widgets. It cycles through the
+chosen layers on a timer and is live: every refresh reads the store again, so a CLI import or
+another user's change appears without a reload. Its URL reproduces it:
+``/present?layers=risk_score,gap_class&every=20&refresh=10``."""
+
+import html
+import time
+from datetime import datetime
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+import ui
+from geo import coverage, maps, store
+from geo.i18n import format_date, format_number, t
+from geo.layers import LAYERS, layer_classes
+from ui import coverage as ui_cov
+from ui import risk as ui_risk
+
+ui.leave_legacy_pages_mode()
+ui.require("view")
+
+DEFAULT_LAYERS = ("risk_score", "gap_class", "mediators_per_10k")
+lang = ui.current_lang()
+
+
+def _ints(raw, default, lo, hi):
+    try:
+        return min(max(int(raw), lo), hi)
+    except (TypeError, ValueError):
+        return default
+
+
+asked = [k for k in (st.query_params.get("layers") or "").split(",") if k in LAYERS]
+layers = asked or list(DEFAULT_LAYERS)
+every = _ints(st.query_params.get("every"), 20, 5, 600)        # seconds per layer
+refresh = _ints(st.query_params.get("refresh"), 10, 2, 600)    # seconds between store reads
+
+st.html("""<style>
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+  [data-testid="stHeader"], [data-testid="stToolbar"] {display: none !important;}
+  .block-container {padding-top: 1rem !important; max-width: 100% !important;}
+  .veille-present-legend .veille-legend {font-size: 1.35rem; line-height: 1.5;
+    max-width: none; box-shadow: none; padding: 0;}
+  .veille-present-legend .lg-title {font-size: 1.6rem; font-weight: 700;}
+  .veille-present-legend .lg-unit {font-size: 1.1rem; color: #333; margin-bottom: .4rem;}
+  .veille-present-legend .lg-row {display: flex; align-items: center; gap: .6rem;}
+  .veille-present-legend .lg-sw {width: 2.2rem; height: 1.3rem; border: 1px solid #777;
+    flex: none;}
+  .veille-present-legend .lg-nodata {background: repeating-linear-gradient(45deg,
+    #d9d9d9 0 3px, #f7f7f7 3px 6px);}
+</style>""")
+
+
+@st.fragment(run_every=refresh)
+def live() -> None:
+    view = ui_risk.current_view()
+    cover = ui_cov.cercle_table(view)[0]          # reads the store's current content
+    table = ui_risk.table_for(view)
+    as_of = table.attrs["as_of"]
+    key = layers[int(time.time() // every) % len(layers)]
+    layer = LAYERS[key]
+    data = table.drop(columns=[c for c in cover.columns if c in table.columns
+                               and c not in ("cercle_fr", "region_fr")]).join(
+        cover.drop(columns=["cercle_fr", "region_fr"], errors="ignore"))
+    units_gdf = ui.display_cercles()[["geometry"]].join(data)
+    words = coverage.gap_words(ui_cov.rule().risk_level, lang)
+    st.markdown(f"## {html.escape(t(layer.label_key, lang))} — "
+                f"{html.escape(t('present.as_of', lang, date=format_date(as_of, lang)))}")
+    col_map, col_legend = st.columns([4, 1.3], vertical_alignment="center")
+    with col_map:
+        fmap = maps.choropleth_map(units_gdf, layer, lang, ui.display_regions(),
+                                   assets=ui.map_assets(), height_px=720,
+                                   class_words=words, legend_inside=False)
+        st_folium(fmap, key=f"present_{key}", height=720, use_container_width=True,
+                  returned_objects=[])
+    values = units_gdf[layer.column].astype(float)
+    breaks, colours = layer_classes(layer, values)
+    with col_legend:
+        st.html('<div class="veille-present-legend"><div class="veille-legend">'
+                + maps.legend_html(layer, breaks, colours, lang, bool(values.isna().any()),
+                                   words) + "</div></div>")
+        reports = int(table["tension_reports_window"].sum())
+        st.markdown(t("present.reports", lang, n=format_number(reports, lang),
+                      days=view.window_days))
+        st.caption(t("present.refreshed", lang, at=datetime.now().strftime("%H:%M:%S"),
+                     every=refresh, n=len(layers)))
+        if store.demo_in_use(ui.engine()):
+            st.warning(t("present.demo", lang))
+
+
+live()
+st.page_link("pages/overview.py", label=ui.tr("present.leave"))
