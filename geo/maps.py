@@ -97,6 +97,34 @@ class HtmlLegend(MacroElement):
         self.background = background
 
 
+class Labels(MacroElement):
+    """Place names drawn on the map offline (no tiles): permanent, non-interactive Leaflet
+    tooltips (never marker icons), one per ``(lat, lon, text)``."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+        <style>
+          .leaflet-tooltip.veille-label {background: rgba(255,255,255,0.7); border: none;
+            box-shadow: none; padding: 0 3px; font: 700 11.5px/1.2 Arial, sans-serif;
+            color: #1a1a1a; pointer-events: none;}
+          .leaflet-tooltip.veille-label::before {display: none;}
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        {{ this.places|tojson }}.forEach(function (p) {
+          L.tooltip({permanent: true, direction: "center", className: "veille-label",
+                     interactive: false})
+            .setLatLng([p[0], p[1]]).setContent(p[2]).addTo({{ this._parent.get_name() }});
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, places: list[tuple[float, float, str]]):
+        super().__init__()
+        self._name = "Labels"
+        self.places = [[round(a, 3), round(b, 3), text] for a, b, text in places]
+
+
 def legend_entries(layer: Layer, breaks: list[float], colours: list[str], lang: str,
                    class_words: dict | None = None) -> list[tuple[str, str]]:
     """(colour, text) of each class of a layer, as every legend writes it (the app's and the
@@ -165,6 +193,49 @@ def tension_geojson(points: gpd.GeoDataFrame, lang: str) -> dict:
             "properties": {"cat": row.category, "sev": int(row.severity), "label": label},
         })
     return {"type": "FeatureCollection", "features": features}
+
+
+#: Above this many report points the map draws one circle per cercle instead (the
+#: choropleth stays readable; the tooltip gives the count and its main categories).
+POINTS_MAX = 300
+
+
+def tension_summary_geojson(points: gpd.GeoDataFrame, lang: str) -> dict:
+    """One feature per cercle (region, for reports known only at region level) holding its
+    reports: at the unit's representative point, sized by the count."""
+    from geo import reference
+
+    ref = reference.load()
+    cercle_names = units.load_cercles()["cercle_fr"]
+    region_names = units.load_regions()["region_fr"]
+    placed = points[points.geometry.notna()]
+    unit = placed["cercle_id"].where(placed["cercle_id"].map(
+        lambda c: isinstance(c, str)), "region:" + placed["region_id"].astype(str))
+    features = []
+    for n, (key, group) in enumerate(placed.groupby(unit, sort=True)):
+        if key.startswith("region:"):
+            rid = key.split(":", 1)[1]
+            pt, name = ref.points["region"].get(rid), region_names.get(rid, rid)
+        else:
+            pt, name = ref.points["cercle"].get(key), cercle_names.get(key, key)
+        if pt is None:
+            continue
+        cats = group["category"].value_counts()
+        parts = ", ".join(f"{enum_label('tensions', 'category', c, lang)} "
+                          f"{format_number(int(k), lang)}" for c, k in cats.head(3).items())
+        label = t("map.tension_sum_label", lang, place=name,
+                  n=format_number(len(group), lang), parts=parts)
+        features.append({"type": "Feature", "id": n, "geometry": {
+            "type": "Point", "coordinates": [round(pt.x, 4), round(pt.y, 4)]},
+            "properties": {"n": int(len(group)), "label": label}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _tension_sum_style(feature: dict) -> dict:
+    n = feature["properties"]["n"]
+    return {"radius": min(4 + 2.2 * n ** 0.5, 30), "color": "#ffffff", "weight": 1.2,
+            "fill": True, "fillColor": "#1b1b3a", "fillOpacity": 0.45,
+            "className": "veille-tension-sum"}
 
 
 def _tension_style(feature: dict) -> dict:
@@ -372,11 +443,25 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
             style_function=lambda _f: dict(_REGION_STYLE),
             interactive=False,
         ).add_to(fmap)
+        if "region_fr" in regions_gdf:
+            reps = regions_gdf.geometry.representative_point()
+            fmap.add_child(Labels([(p.y, p.x, name) for p, name
+                                   in zip(reps, regions_gdf["region_fr"])]))
 
     blocks = [("bottomright", legend_html(layer, breaks, colours, lang,
-                                          bool(values.isna().any()), class_words))] \
-        if legend_inside else []
-    if tension_points is not None:
+                                          bool(values.isna().any()), class_words))]
+    if tension_points is not None and len(tension_points) > POINTS_MAX:
+        folium.GeoJson(
+            tension_summary_geojson(tension_points, lang), name="tensions",
+            marker=folium.CircleMarker(), style_function=_tension_sum_style,
+            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        ).add_to(fmap)
+        blocks.append(("topright", '<div class="lg-title">'
+                       f'{html.escape(t("map.tension_sum_title", lang))}</div>'
+                       '<div class="lg-row"><span class="lg-dot" style="background:#1b1b3a">'
+                       f'</span><span>{html.escape(t("map.tension_sum_row", lang, max=POINTS_MAX))}'
+                       '</span></div>'))
+    elif tension_points is not None:
         folium.GeoJson(
             tension_geojson(tension_points, lang), name="tensions",
             marker=folium.CircleMarker(), style_function=_tension_style,
@@ -394,9 +479,36 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
     if tension_points is not None and "source_type" in tension_points:
         credits = sorted({a for a in tension_points["source_type"].map(attribution).dropna()})
         source = " · ".join([SOURCE_TEXT, *credits])     # ACLED / UCDP events drawn: credit them
-    fmap.add_child(HtmlLegend(blocks, bounds,
-                              html.escape(t("map.legend_source", lang, source=source))))
+    attribution_text = html.escape(t("map.legend_source", lang, source=source))
+    fmap.add_child(HtmlLegend(blocks if legend_inside else [], bounds, attribution_text))
+    # what a screen draws beside the map when the legends stay off it
+    fmap.veille_legends = [b for _pos, b in blocks]
     return fmap
+
+
+def legend_row_html(fmap: folium.Map) -> str:
+    """The map's legend blocks side by side, to draw under or beside the map (outside it:
+    never over Mali, readable at any width)."""
+    blocks = getattr(fmap, "veille_legends", [])
+    return ('<div class="veille-legend-row">'
+            + "".join(f'<div class="veille-legend">{b}</div>' for b in blocks) + "</div>")
+
+
+#: The style of legends drawn outside the map (the same look as on it).
+LEGEND_ROW_CSS = """<style>
+  .veille-legend-row {display: flex; flex-wrap: wrap; gap: 10px 18px; margin: 4px 0 8px;}
+  .veille-legend-row .veille-legend {font: 13px/1.35 Arial, Helvetica, sans-serif;
+    color: #1a1a1a; background: #fff; border: 1px solid #ddd; border-radius: 4px;
+    padding: 6px 9px; max-width: 320px;}
+  .veille-legend-row .lg-title {font-weight: 700; font-size: 13.5px;}
+  .veille-legend-row .lg-unit {color: #333; margin-bottom: 3px;}
+  .veille-legend-row .lg-row {display: flex; align-items: center; gap: 6px; margin: 1px 0;}
+  .veille-legend-row .lg-sw {width: 18px; height: 11px; border: 1px solid #777; flex: none;}
+  .veille-legend-row .lg-dot {width: 11px; height: 11px; border-radius: 50%;
+    border: 1px solid #fff; box-shadow: 0 0 0 1px #777; flex: none; margin: 0 3px;}
+  .veille-legend-row .lg-nodata {background: repeating-linear-gradient(45deg,
+    #d9d9d9 0 3px, #f7f7f7 3px 6px); border-style: dashed;}
+</style>"""
 
 
 def selection_layer(units_gdf: gpd.GeoDataFrame, cercle_id: str | None) -> folium.FeatureGroup:
@@ -408,6 +520,21 @@ def selection_layer(units_gdf: gpd.GeoDataFrame, cercle_id: str | None) -> foliu
                        style_function=lambda _f: dict(_SELECTION_STYLE),
                        interactive=False).add_to(group)
     return group
+
+
+def zoom_to(units_gdf: gpd.GeoDataFrame, cercle_id: str | None
+            ) -> tuple[tuple[float, float] | None, int | None]:
+    """Centre (lat, lon) and zoom level that frame the selected cercle, or the whole country
+    without a selection (so that clearing it zooms out again). Mali, about 17° wide, fills a
+    map at zoom 5."""
+    chosen = units_gdf[units_gdf["cercle_id"] == cercle_id] if cercle_id else units_gdf[:0]
+    if chosen.empty:
+        minx, miny, maxx, maxy = units_gdf.total_bounds
+        return ((miny + maxy) / 2, (minx + maxx) / 2), 5
+    minx, miny, maxx, maxy = chosen.total_bounds
+    extent = max(maxx - minx, (maxy - miny) * 1.3, 0.05)
+    zoom = int(min(max(5 + np.floor(np.log2(17 / extent)), 5), 10))
+    return ((miny + maxy) / 2, (minx + maxx) / 2), zoom
 
 
 def map_html_size(fmap: folium.Map) -> int:

@@ -101,7 +101,7 @@ else:
         ["cercle_id", "cercle_fr", "region_fr", "population", "density", "area_km2"]]) \
         .join(table.drop(columns=["population", "area_km2"], errors="ignore"))
 fmap = maps.choropleth_map(gdf, map_key, lang, ui.display_regions(), assets=ui.map_assets(),
-                           class_words=words)
+                           class_words=words, legend_inside=False)
 
 
 def _under_map():

@@ -77,7 +77,7 @@ units_gdf = ui.display_cercles()[["geometry"]].join(table)
 fmap = maps.choropleth_map(units_gdf, layer_key, lang, ui.display_regions(),
                            online_tiles=online, assets=ui.map_assets(), tension_points=points,
                            class_words=coverage.gap_words(ui_cov.rule().risk_level, lang),
-                           point_sets=point_sets)
+                           point_sets=point_sets, legend_inside=False)
 
 
 def _under_map():

@@ -40,7 +40,7 @@ st.caption(ui.tr("risk.intro", as_of=as_of.strftime("%d/%m/%Y"), window=view.win
 # ------------------------------------------------------------------ map + explanation
 units_gdf = ui.display_cercles()[["geometry"]].join(table.assign(risk_score=scores.score))
 fmap = maps.choropleth_map(units_gdf, "risk_score", lang, ui.display_regions(),
-                           assets=ui.map_assets())
+                           assets=ui.map_assets(), legend_inside=False)
 ex = risk.explain(table, m, scores, selected) if selected else None
 
 

@@ -127,8 +127,9 @@ def wait_for_cercles(page, expected: int = 50, timeout_ms: int = 30000,
             if (!f || !f.contentDocument) return false;
             const count = f.contentDocument.querySelectorAll(sel).length;
             if (count < n) return false;
-            if (text) {
-                const legends = [...f.contentDocument.querySelectorAll('.veille-legend')];
+            if (text) {      // legends beside the map (the page) or on it (the frame)
+                const legends = [...f.contentDocument.querySelectorAll('.veille-legend'),
+                                 ...document.querySelectorAll('.veille-legend')];
                 if (!legends.some(l => l.innerText.includes(text))) return false;
             }
             return count;

@@ -27,16 +27,29 @@ def app_url():
         yield url
 
 
+def _clear_selection(page, label):
+    """Choose "— aucun —" in the cercle selector; the map zooms out to the whole country."""
+    page.locator('[data-testid="stSelectbox"]').filter(has_text=label).click()
+    page.get_by_role("option", name="— aucun —").click()
+    page.wait_for_timeout(1500)
+
+
 def test_offline_home_draws_all_fifty_cercles(app_url):
     with offline_page(app_url) as (page, blocked):
         page.goto(app_url)
         assert wait_for_cercles(page) == 50
         frame = page.frame_locator(MAP_FRAME)
-        legends = frame.locator(".veille-legend").all_inner_texts()
+        legends = page.locator(".veille-legend").all_inner_texts()      # beside the map
         assert any("hab./km²" in text for text in legends)
-        assert any("Signalements (taille = gravité)" in text for text in legends)
-        # the demonstration's tension reports: one point layer over the choropleth
-        assert frame.locator(".leaflet-overlay-pane path.veille-tension").count() > 100
+        assert any("Signalements par cercle (taille = nombre)" in text for text in legends)
+        # the demonstration's 1,684 reports: more than the map can show one by one, so one
+        # circle per cercle (or region) over the choropleth ...
+        sums = frame.locator(".leaflet-overlay-pane path.veille-tension-sum").count()
+        assert 40 <= sums <= 60 and frame.locator("path.veille-tension").count() == 0
+        # ... and each report again once the period is narrow enough
+        page.goto(f"{app_url}/?reports=2022-10-01/2022-12-27")
+        wait_for_cercles(page, legend_text="Signalements (taille = gravité)")
+        assert 20 < frame.locator(".leaflet-overlay-pane path.veille-tension").count() < 300
         page.wait_for_timeout(500)
         page.screenshot(path=str(ARTIFACTS / "overview_offline.png"), full_page=True)
         assert blocked == []            # nothing even tried to leave the machine
@@ -51,9 +64,12 @@ def test_shared_link_selects_and_click_changes_selection(app_url):
         page.get_by_text("Période des signalements").wait_for(state="detached")
         page.wait_for_function(
             """() => !document.querySelector('iframe[title="streamlit_folium.st_folium"]')
-                   .contentDocument.querySelector('path.veille-tension')""", timeout=15000)
+                   .contentDocument.querySelector('path.veille-tension, path.veille-tension-sum')""",
+            timeout=15000)
         wait_for_cercles(page)
         page.wait_for_timeout(500)
+        # the map is zoomed on Kidal; clearing the selection shows the whole country again
+        _clear_selection(page, "Cercle sélectionné")
         # click in the middle of Mali's north-west: the cercle of Tombouctou (the map is first
         # scrolled fully into view, or focusing it would scroll between press and release)
         page.locator(MAP_FRAME).scroll_into_view_if_needed()
@@ -117,6 +133,7 @@ def test_risk_page_from_a_shared_link_then_a_click(app_url):
         assert fills <= {"#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026", "#d9d9d9"}
         assert len(fills) >= 3                    # the classes tell cercles apart
         page.screenshot(path=str(ARTIFACTS / "risk_shared_link.png"))
+        _clear_selection(page, "Cercle sélectionné")          # zoomed on Bankass until now
         page.locator(MAP_FRAME).scroll_into_view_if_needed()
         page.wait_for_timeout(300)
         box = page.locator(MAP_FRAME).bounding_box()
@@ -134,7 +151,8 @@ def test_coverage_page_gap_map_and_commune_map(app_url):
         page.get_by_text("Ténenkou : communes sans médiateur (10)").wait_for()
         frame = page.frame_locator(MAP_FRAME)
         # protection: nothing but polygons on the map (no mediator is ever a point)
-        assert frame.locator(".leaflet-marker-icon, path.veille-tension").count() == 0
+        assert frame.locator(".leaflet-marker-icon, path.veille-tension, path.veille-tension-sum"
+                             ).count() == 0
         page.screenshot(path=str(ARTIFACTS / "coverage_gaps.png"))
         page.locator('[data-testid="stSelectbox"]').filter(has_text="Carte").click()
         page.get_by_role("option", name="Distance au médiateur (communes)").click()
@@ -143,7 +161,7 @@ def test_coverage_page_gap_map_and_commune_map(app_url):
                    return f && f.contentDocument &&
                           f.contentDocument.querySelectorAll('path.veille-commune').length === 701; }""",
             timeout=30000)
-        assert frame.locator(".veille-legend").filter(has_text="≥ 120").count() == 1
+        assert page.locator(".veille-legend").filter(has_text="≥ 120").count() == 1
         page.screenshot(path=str(ARTIFACTS / "coverage_communes.png"))
         assert blocked == []
 
@@ -187,7 +205,7 @@ def test_planner_proposes_sites_on_a_map_saves_and_reopens_by_url(app_url):
         frame = page.frame_locator(MAP_FRAME)
         frame.locator("path.veille-plan-sites").first.wait_for(timeout=30000)
         assert frame.locator("path.veille-plan-sites").count() == 12
-        legends = frame.locator(".veille-legend").all_inner_texts()
+        legends = page.locator(".veille-legend").all_inner_texts()
         assert any("Sites proposés" in text for text in legends)
         assert any("Population couverte après le plan" in text for text in legends)
         # protection: proposed communes only, never a mediator's point or a report
@@ -236,4 +254,30 @@ def test_presentation_mode_cycles_layers_and_shows_a_cli_import_without_reload(t
         page.get_by_text(re.compile(rf"^{before + 3} signalements sur les 90")).wait_for(
             timeout=20000)
         page.screenshot(path=str(ARTIFACTS / "presentation_1920.png"))
+        assert blocked == []
+
+
+@pytest.mark.parametrize("width", [800, 1400])
+def test_legends_are_beside_the_map_never_over_mali(app_url, width):
+    """At tablet and desktop widths the legends are drawn outside the map frame, the region
+    names on it; printing drops the sidebar."""
+    with offline_page(app_url, viewport=(width, 1000)) as (page, blocked):
+        page.goto(f"{app_url}/?layer=risk_score")
+        assert wait_for_cercles(page, legend_text="Très élevé (6,5 – 10)") == 50
+        frame = page.frame_locator(MAP_FRAME)
+        assert frame.locator(".veille-legend").count() == 0        # nothing over the map
+        map_box = page.locator(MAP_FRAME).bounding_box()
+        for box in page.locator(".veille-legend").evaluate_all(
+                "ls => ls.map(l => l.getBoundingClientRect().toJSON())"):
+            overlap_x = box["x"] < map_box["x"] + map_box["width"] and \
+                map_box["x"] < box["x"] + box["width"]
+            overlap_y = box["y"] < map_box["y"] + map_box["height"] and \
+                map_box["y"] < box["y"] + box["height"]
+            assert not (overlap_x and overlap_y)
+        labels = frame.locator(".veille-label").all_inner_texts()
+        assert {"Kidal", "Tombouctou", "Mopti", "Gao"} <= set(labels)
+        page.emulate_media(media="print")
+        assert page.locator('[data-testid="stSidebar"]').is_hidden()
+        page.emulate_media(media="screen")
+        page.screenshot(path=str(ARTIFACTS / f"overview_{width}.png"))
         assert blocked == []

@@ -131,12 +131,13 @@ def test_layer_selector_changes_the_map():
     _select(at, "layer").select("population").run()
     after = _map_args(at)["script"]
     assert before != after
-    assert "habitants (RGPH 2009)" in json.loads(f'"{_legend_text(after)}"')
+    assert "habitants (RGPH 2009)" in _legend(at)
+    assert "habitants (RGPH 2009)" not in after        # the legend is beside the map, not on it
 
 
-def _legend_text(script):
-    start = script.index('[["bottomright", "') + len('[["bottomright", "')
-    return script[start:script.index('"]', start)]
+def _legend(at) -> str:
+    """The legends drawn under the map (``ui.page.map_legend``)."""
+    return " ".join(h.proto.body for h in at.get("html") if "veille-legend-row" in h.proto.body)
 
 
 def test_provenance_page_states_sources_version_and_census():
@@ -223,7 +224,7 @@ def test_risk_settings_survive_a_visit_to_another_page():
     at.switch_page("pages/overview.py").run()
     _select(at, "layer").select("risk_score").run()
     assert "INFORM" in " ".join(c.value for c in at.caption)     # the Overview says which
-    assert "Très élevé (6,5 – 10)" in json.loads(f'"{_legend_text(_map_args(at)["script"])}"')
+    assert "Très élevé (6,5 – 10)" in _legend(at)
     at.switch_page("pages/risk.py").run()
     assert _slider(at, "risk_dw_hazard").value == 2.5
     assert at.query_params["preset"] == "inform" and at.query_params["dw"] == "2.5-1-1"
@@ -341,7 +342,7 @@ def test_overview_gains_the_coverage_layers():
     assert {"Écarts risque / couverture", "Distance au médiateur le plus proche",
             "Médiateurs par superficie", "Communes sans médiateur"} <= set(options)
     _select(at, "layer").select("gap_class").run()
-    legend = json.loads(f'"{_legend_text(_map_args(at)["script"])}"')
+    legend = _legend(at)
     assert "Priorité : risque élevé ou très élevé, couverture faible" in legend
 
 

@@ -23,7 +23,8 @@ def current_lang() -> str:
 def localize_chrome() -> None:
     """Streamlit's own words on the file uploader ("Upload", "50MB per file") are English
     only: a style sheet in the session's language replaces them (CSS generated content: no
-    script, nothing fetched)."""
+    script, nothing fetched). The same sheet holds the print rules: a page printed from the
+    browser drops the sidebar, the toolbar and the buttons and takes the full width."""
     limit = int(st.get_option("server.maxUploadSize") or 200)
     button = tr("chrome.upload").replace('"', "")
     note = tr("chrome.per_file", mb=limit).replace('"', "")
@@ -35,6 +36,16 @@ def localize_chrome() -> None:
       [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0;}}
       [data-testid="stFileUploaderDropzoneInstructions"] span::after
         {{content: "{note}"; font-size: 0.875rem;}}
+      /* printing a page from the browser: the content only, full width */
+      @media print {{
+        [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+        [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+        .stButton, .stDownloadButton {{display: none !important;}}
+        .block-container, [data-testid="stMainBlockContainer"] {{max-width: 100% !important;
+          padding: 0 !important;}}
+        [data-testid="stMain"] {{margin-left: 0 !important;}}
+        .veille-legend-row {{break-inside: avoid;}}
+      }}
     </style>""")
 
 

@@ -110,10 +110,18 @@ def language_selector() -> str:
     return current_lang()
 
 
+def map_legend(fmap) -> None:
+    """The map's legends, drawn under it (outside the map: never over Mali)."""
+    from geo import maps
+
+    st.html(maps.LEGEND_ROW_CSS + maps.legend_row_html(fmap))
+
+
 def map_with_details(fmap, map_key: str, units_gdf, selected: str | None, details,
                      ratio=(3, 1.4), height: int = 560, under_map=None) -> None:
-    """The usual screen: a map (clicks select a cercle, the selection outlined without
-    redrawing the map) and, beside it, the selected cercle's details.
+    """The usual screen: a map (clicks select a cercle, the selection outlined and zoomed to
+    without redrawing the map; its legends under it) and, beside it, the selected cercle's
+    details.
 
     ``details()`` draws the right-hand column; ``under_map()``, if given, what goes under
     the map (a note, a caption).
@@ -123,10 +131,13 @@ def map_with_details(fmap, map_key: str, units_gdf, selected: str | None, detail
     from geo import maps
 
     col_map, col_details = st.columns(list(ratio))
+    center, zoom = maps.zoom_to(units_gdf, selected)
     with col_map:
         st_folium(fmap, key=map_key, height=height, use_container_width=True,
                   returned_objects=["last_active_drawing", "last_object_clicked"],
-                  feature_group_to_add=maps.selection_layer(units_gdf, selected))
+                  feature_group_to_add=maps.selection_layer(units_gdf, selected),
+                  center=center, zoom=zoom)
+        map_legend(fmap)
         if under_map is not None:
             under_map()
     with col_details:

@@ -64,7 +64,7 @@ def plan_map(result, lang: str):
         layer = PLAN_LAYER
     return maps.choropleth_map(units_gdf, layer, lang, ui.display_regions(),
                                assets=ui.map_assets(), height_px=460,
-                               point_sets=[site_points(result, lang)])
+                               point_sets=[site_points(result, lang)], legend_inside=False)
 
 
 def show(result, key: str, compact: bool = False) -> None:
@@ -90,8 +90,10 @@ def show(result, key: str, compact: bool = False) -> None:
                   f"({ui.fmt(100 * result.covered_after / total)} %)")
         m3.metric(ui.tr("planner.status"), f"{ui.tr('planner.solver.' + result.solver_status)}"
                   f" · {ui.fmt(result.seconds)} s")
-    st_folium(plan_map(result, lang), key=f"{key}_map", height=460,
-              use_container_width=True, returned_objects=[])
+    fmap = plan_map(result, lang)
+    st_folium(fmap, key=f"{key}_map", height=460, use_container_width=True,
+              returned_objects=[])
+    ui.map_legend(fmap)
     communes, cercles = _names()
     if workshops:
         shown = result.cercles.assign(

@@ -89,4 +89,10 @@ PAIRS: dict[str, tuple[str, str]] = {
     'present.refreshed': ('Actualisé à {at} (toutes les {every} s ; {n} couche(s) en alternance)', 'Refreshed at {at} (every {every} s; {n} layer(s) in turn)'),
     'present.demo': ('Données de démonstration : fictives.', 'Demonstration data: fictitious.'),
     'present.leave': ('Quitter la présentation', 'Leave the presentation'),
+    # maps a room can read
+    'map.tension_sum_title': ('Signalements par cercle (taille = nombre)', 'Reports per cercle (size = count)'),
+    'map.tension_sum_row': (
+        'au-delà de {max} points, un cercle par unité ; survolez pour le détail ; réduisez la période pour voir chaque signalement',
+        'beyond {max} points, one circle per unit; hover for details; narrow the period to see each report'),
+    'map.tension_sum_label': ('{place} : {n} signalements ({parts})', '{place}: {n} reports ({parts})'),
 }
