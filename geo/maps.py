@@ -77,12 +77,19 @@ class HtmlLegend(MacroElement):
           });
           L.control.scale({imperial: false}).addTo(map);
           map.attributionControl.addAttribution({{ this.attribution|tojson }});
-          // The frame gets its final width after the map is created: fit Mali again then.
+          // The frame gets its final size after the map is created (and again when the page
+          // lays out at another width): fit Mali again whenever the map's box changes size,
+          // until the user moves the map.
           var bounds = {{ this.bounds|tojson }};
-          setTimeout(function () {
+          var moved = false;
+          map.on("dragstart", function () { moved = true; });
+          map.getContainer().addEventListener("wheel", function () { moved = true; });
+          function refit() {
             map.invalidateSize();
-            map.fitBounds(bounds, {padding: [6, 6]});
-          }, 60);
+            if (!moved) { map.fitBounds(bounds, {padding: [6, 6], animate: false}); }
+          }
+          setTimeout(refit, 60);
+          if (window.ResizeObserver) { new ResizeObserver(refit).observe(map.getContainer()); }
         })();
         {% endmacro %}
     """)
@@ -523,14 +530,14 @@ def selection_layer(units_gdf: gpd.GeoDataFrame, cercle_id: str | None) -> foliu
 
 
 def zoom_to(units_gdf: gpd.GeoDataFrame, cercle_id: str | None
-            ) -> tuple[tuple[float, float] | None, int | None]:
+            ) -> tuple[tuple[float, float], float]:
     """Centre (lat, lon) and zoom level that frame the selected cercle, or the whole country
-    without a selection (so that clearing it zooms out again). Mali, about 17° wide, fills a
-    map at zoom 5."""
+    without a selection (zoom 4.5: Mali, about 17° wide, fits a map 330 px wide or more).
+    The first view of a map is its own fit to Mali at any width; this is for changes."""
     chosen = units_gdf[units_gdf["cercle_id"] == cercle_id] if cercle_id else units_gdf[:0]
     if chosen.empty:
         minx, miny, maxx, maxy = units_gdf.total_bounds
-        return ((miny + maxy) / 2, (minx + maxx) / 2), 5
+        return ((miny + maxy) / 2, (minx + maxx) / 2), 4.5
     minx, miny, maxx, maxy = chosen.total_bounds
     extent = max(maxx - minx, (maxy - miny) * 1.3, 0.05)
     zoom = int(min(max(5 + np.floor(np.log2(17 / extent)), 5), 10))

@@ -131,7 +131,13 @@ def map_with_details(fmap, map_key: str, units_gdf, selected: str | None, detail
     from geo import maps
 
     col_map, col_details = st.columns(list(ratio))
-    center, zoom = maps.zoom_to(units_gdf, selected)
+    # zoom to the selection; back to the country once it is cleared (a map never zoomed
+    # keeps its own fit to Mali, right at any width)
+    zoomed = f"_zoomed_{map_key}"
+    center = zoom = None
+    if selected or st.session_state.get(zoomed):
+        center, zoom = maps.zoom_to(units_gdf, selected)
+        st.session_state[zoomed] = bool(selected)
     with col_map:
         st_folium(fmap, key=map_key, height=height, use_container_width=True,
                   returned_objects=["last_active_drawing", "last_object_clicked"],
