@@ -63,10 +63,14 @@ def _records(text: str) -> str:
 
 
 def _target(value) -> str:
-    """A target as stored ("batch 12", a principal, a factor), for the screen."""
+    """A target as stored ("batch 12", "scenario 3", "action 7", a principal, a factor), for
+    the screen."""
     if not isinstance(value, str):
         return ""
-    return ui.tr("audit.batch", batch=value[6:]) if value.startswith("batch ") else value
+    kind, _, number = value.partition(" ")
+    if kind in ("batch", "scenario", "action") and number.isdigit():
+        return ui.tr(f"audit.{kind}", **{kind: number})
+    return value
 
 st.title(ui.tr("audit.title"))
 st.caption(ui.tr("audit.intro"))

@@ -244,3 +244,22 @@ def test_the_action_register_page(monkeypatch, tmp_path):
     assert "act_n_cercle" not in {w.key for w in viewer.selectbox}
     overview = _app(VIEWER_CLAIMS)
     assert overview.toggle(key="show_actions").value is True
+
+
+def test_the_audit_screen_names_scenarios_and_actions_in_french(monkeypatch, tmp_path):
+    from tests.test_pages import _app
+
+    url = f"sqlite:///{tmp_path / 'audit.sqlite'}"
+    monkeypatch.setenv("VEILLE_DATABASE_URL", url)
+    engine = store.make_engine(url)
+    sid = scenarios.save(engine, "Plan T1", small_plan(), ANALYST)
+    aid = actions.add(engine, ANALYST, CERCLES, cercle_id="mli-koro", kind="dialogue",
+                      planned_on=date(2023, 1, 5), unit="civil_affairs", scenario_id=sid)
+    actions.update(engine, ANALYST, aid, 1, CERCLES, status="done")
+    at = _app()
+    at.switch_page("pages/audit.py").run()
+    assert not at.exception
+    text = " ".join(str(v) for d in at.dataframe for v in d.value.astype(str).values.ravel())
+    assert f"scénario n° {sid}" in text and f"action n° {aid}" in text
+    assert "état : Prévue → Réalisée" in text
+    assert "Couverture maximale (MCLP)" in text and "scenario " not in text

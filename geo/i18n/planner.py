@@ -170,6 +170,8 @@ PAIRS: dict[str, tuple[str, str]] = {
     'audit.action.delete_scenario': ('Scénario supprimé', 'Scenario deleted'),
     'audit.action.add_action': ('Action ajoutée', 'Action added'),
     'audit.action.update_action': ('Action modifiée', 'Action changed'),
+    'audit.scenario': ('scénario n° {scenario}', 'scenario no. {scenario}'),
+    'audit.action': ('action n° {action}', 'action no. {action}'),
     'audit.detail.name': ('nom', 'name'),
     'audit.detail.plan_kind': ('planification', 'plan'),
     'audit.detail.new': ('nouveaux médiateurs', 'new mediators'),
