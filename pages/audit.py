@@ -8,7 +8,7 @@ import streamlit as st
 
 import ui
 from geo import audit, export
-from geo.i18n import format_date, t
+from geo.i18n import format_date, format_number, t
 
 ui.leave_legacy_pages_mode()
 ui.require("audit")
@@ -45,6 +45,8 @@ def _details(text: str) -> str:
             return ui.tr("audit.yes" if v else "audit.no")
         if isinstance(v, int) and (key == "mediators" or (mediators and key == "records")):
             return ui.approx(v)
+        if isinstance(v, float):                   # "30,0" on the French screen
+            return format_number(v, lang, 0 if v.is_integer() else 2)
         return ui.count(v) if isinstance(v, int) and key != "seed" else str(v)
 
     return " · ".join(f"{t(f'audit.detail.{k}', lang)} : {value(k, v)}" if lang == "fr"

@@ -59,6 +59,7 @@ def test_the_pdf_holds_the_top_ten_of_geo_risk_in_order_and_warns_on_every_page(
     assert [r[0] for r in rows[:10]] == [str(i) for i in range(1, 11)]
     assert [re.split(r"[ -]", r[1])[0] for r in rows[:10]] == [re.split(r"[ -]", fr[c])[0]
                                                                for c in ranked]
+    ARTIFACTS.mkdir(exist_ok=True)
     subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "3", str(out),
                     str(ARTIFACTS / "brief_fr")], check=True)
     assert (ARTIFACTS / "brief_fr-1.png").exists()

@@ -263,3 +263,4 @@ def test_the_audit_screen_names_scenarios_and_actions_in_french(monkeypatch, tmp
     assert f"scénario n° {sid}" in text and f"action n° {aid}" in text
     assert "état : Prévue → Réalisée" in text
     assert "Couverture maximale (MCLP)" in text and "scenario " not in text
+    assert "rayon (km) : 30 ·" in text                 # a number as French writes it
