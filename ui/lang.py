@@ -36,6 +36,13 @@ def localize_chrome() -> None:
       [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0;}}
       [data-testid="stFileUploaderDropzoneInstructions"] span::after
         {{content: "{note}"; font-size: 0.875rem;}}
+      /* a tablet (up to 1,024 px): columns stack, so the map takes the full width and
+         headline figures are not cut */
+      @media (max-width: 1024px) {{
+        [data-testid="stHorizontalBlock"] {{flex-wrap: wrap !important;}}
+        [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {{
+          min-width: 100% !important; flex: 1 1 100% !important;}}
+      }}
       /* printing a page from the browser: the content only, full width */
       @media print {{
         [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
