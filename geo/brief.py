@@ -24,7 +24,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from geo import (actions, context, coverage, disclosure, forecast, indicators, provenance,
-                 risk, scenarios, static_maps, store)
+                 reference, risk, scenarios, static_maps, store)
 from geo.analysis import DEFAULT_UNVERIFIED_WEIGHT, DEFAULT_WINDOW_DAYS, Analysis
 from geo.i18n import format_date, format_number, format_significant, t
 from geo.ingest.formats import attribution
@@ -220,16 +220,15 @@ def _scenario(engine, scenario_id, lang):
     out = {"name": saved.name, "by": saved.created_by,
            "at": format_date(saved.created_at, lang, time=True),
            "kind": t(f"planner.kind.{saved.kind}", lang)}
-    ref_communes = __import__("geo.reference", fromlist=["load"]).load().communes
+    ref = reference.load()
     if isinstance(result, planner.WorkshopPlan):
-        out["rows"] = [[str(r.order), ref_communes.drop_duplicates("cercle_id")
-                        .set_index("cercle_id")["cercle_fr"].get(r.cercle_id, r.cercle_id),
+        out["rows"] = [[str(r.order), ref.cercles.at[r.cercle_id, "cercle_fr"],
                         format_number(r.weight, lang)] for r in result.cercles.itertuples()]
         out["header"] = [t("planner.col.order", lang), t("field.cercle", lang),
                          t("planner.col.weight", lang)]
         out["summary"] = t("brief.scenario_ws", lang, k=result.k)
     else:
-        out["rows"] = [[str(r.order), ref_communes.at[r.commune_id, "commune_fr"],
+        out["rows"] = [[str(r.order), ref.communes.at[r.commune_id, "commune_fr"],
                         format_number(r.covered_population_gain, lang)]
                        for r in result.sites.itertuples()]
         out["header"] = [t("planner.col.order", lang), t("field.commune", lang),

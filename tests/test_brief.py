@@ -119,3 +119,22 @@ def test_presentation_mode_under_apptest():
     assert any(c.value.startswith("Actualisé à") for c in at.caption)
     assert not at.text_input and not at.selectbox and not at.slider     # no widgets
     assert not any("Retirer la démo" in b.label for b in at.button)
+
+
+def test_a_saved_scenario_and_the_register_go_into_the_brief(demo_store, monkeypatch, tmp_path):
+    from datetime import date
+
+    from geo import actions, scenarios
+    from tests.support import ANALYST
+    from tests.test_planning import CERCLES, small_plan
+
+    engine = store.make_engine(demo_store)
+    sid = scenarios.save(engine, "Avant le scrutin", small_plan(), ANALYST)
+    actions.add(engine, ANALYST, CERCLES, cercle_id="mli-koro", kind="dialogue",
+                planned_on=date(2023, 1, 5), unit="civil_affairs")
+    out = tmp_path / "with_scenario.html"
+    assert _run(monkeypatch, demo_store, "--scenario", str(sid), "-o", str(out)) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "Scénario de planification : Avant le scrutin" in text
+    assert "population couverte 1 000 → 2 500" in text.replace("\u202f", " ")
+    assert "Dialogue" in text and "Affaires civiles" in text

@@ -18,8 +18,8 @@ CERCLES = {"mli-koro", "mli-gao", "mli-bankass"}
 
 def small_plan() -> planner.Plan:
     """A plan as the planner returns it, without a solve (two sites, two cercles)."""
-    sites = pd.DataFrame([[1, "c-1", "mli-koro", "ML05", -3.1, 14.1, 1200.0],
-                          [2, "c-2", "mli-gao", "ML07", 0.05, 16.3, 300.0]],
+    sites = pd.DataFrame([[1, "mli-koro-koro", "mli-koro", "ML05", -3.1, 14.1, 1200.0],
+                          [2, "mli-gao-gao", "mli-gao", "ML07", 0.05, 16.3, 300.0]],
                          columns=planner.SITE_COLUMNS)
     per = pd.DataFrame([["mli-koro", 5000.0, 1000.0, 2200.0], ["mli-gao", 3000.0, 0.0, 300.0]],
                        columns=planner.CERCLE_COLUMNS)
