@@ -73,7 +73,7 @@ def live() -> None:
         fmap = maps.choropleth_map(units_gdf, layer, lang, ui.display_regions(),
                                    assets=ui.map_assets(), height_px=720,
                                    class_words=words, legend_inside=False)
-        st_folium(fmap, key=f"present_{key}", height=720, use_container_width=True,
+        st_folium(fmap, key="present_map", height=720, use_container_width=True,
                   returned_objects=[])
     values = units_gdf[layer.column].astype(float)
     breaks, colours = layer_classes(layer, values)

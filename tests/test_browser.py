@@ -241,9 +241,16 @@ def test_presentation_mode_cycles_layers_and_shows_a_cli_import_without_reload(t
         before = int(re.sub(r"\D", "", counted.inner_text().split("signalements")[0]))
         page.get_by_role("heading", name=re.compile(r"Écarts risque")).wait_for(
             timeout=15000)                                    # the second layer, in turn
-        legend = page.locator(".veille-present-legend")
+        page.wait_for_function("""() => {      // one map, redrawn in the gap classes
+            const fs = document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]');
+            if (fs.length !== 1 || !fs[0].contentDocument) return false;
+            const fills = [...fs[0].contentDocument.querySelectorAll('path.veille-cercle')]
+                .map(p => p.getAttribute('fill'));
+            return fills.includes('#91bfdb');
+        }""", timeout=15000)
+        legend = page.locator(".veille-present-legend").first
         box = legend.bounding_box()
-        map_box = page.locator(MAP_FRAME).bounding_box()
+        map_box = page.locator(MAP_FRAME).first.bounding_box()
         assert box["x"] >= map_box["x"] + map_box["width"] - 1     # beside the map, not on it
         csv = tmp_path / "new.csv"
         csv.write_text("report_id,date,cercle,category,severity,verified\n"
