@@ -23,7 +23,7 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from geo import units
+from geo import reference, units
 from geo.assets import MapAssets, map_assets
 from geo.disclosure import band_text
 from geo.ingest.formats import attribution
@@ -115,21 +115,27 @@ class Labels(MacroElement):
             box-shadow: none; padding: 0 3px; font: 700 11.5px/1.2 Arial, sans-serif;
             color: #1a1a1a; pointer-events: none;}
           .leaflet-tooltip.veille-label::before {display: none;}
+          .leaflet-tooltip.veille-region-label {text-transform: uppercase; letter-spacing: .06em;
+            font-size: 10px; color: #444;}
+          .leaflet-tooltip.veille-town-label {font-weight: 400; font-size: 11px;
+            background: rgba(255,255,255,0.6);}
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
         {{ this.places|tojson }}.forEach(function (p) {
-          L.tooltip({permanent: true, direction: "center", className: "veille-label",
-                     interactive: false})
+          L.tooltip({permanent: true, direction: p[3], offset: p[3] === "right" ? [4, 0] : [0, 0],
+                     className: "veille-label " + p[4], interactive: false})
             .setLatLng([p[0], p[1]]).setContent(p[2]).addTo({{ this._parent.get_name() }});
         });
         {% endmacro %}
     """)
 
-    def __init__(self, places: list[tuple[float, float, str]]):
+    def __init__(self, places: list[tuple[float, float, str]], kind: str = "region"):
         super().__init__()
         self._name = "Labels"
-        self.places = [[round(a, 3), round(b, 3), text] for a, b, text in places]
+        direction = "right" if kind == "town" else "center"
+        self.places = [[round(a, 3), round(b, 3), text, direction, f"veille-{kind}-label"]
+                       for a, b, text in places]
 
 
 def legend_entries(layer: Layer, breaks: list[float], colours: list[str], lang: str,
@@ -210,8 +216,6 @@ POINTS_MAX = 300
 def tension_summary_geojson(points: gpd.GeoDataFrame, lang: str) -> dict:
     """One feature per cercle (region, for reports known only at region level) holding its
     reports: at the unit's representative point, sized by the count."""
-    from geo import reference
-
     ref = reference.load()
     cercle_names = units.load_cercles()["cercle_fr"]
     region_names = units.load_regions()["region_fr"]
@@ -453,7 +457,17 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
         if "region_fr" in regions_gdf:
             reps = regions_gdf.geometry.representative_point()
             fmap.add_child(Labels([(p.y, p.x, name) for p, name
-                                   in zip(reps, regions_gdf["region_fr"])]))
+                                   in zip(reps, regions_gdf["region_fr"])
+                                   if name != "Bamako (District)"]))   # its town says it
+            towns = reference.load().towns
+            group = folium.FeatureGroup(name="towns", control=False)
+            for town in towns.itertuples():
+                folium.CircleMarker([town.lat, town.lon], radius=2.5, color="#111111",
+                                    weight=1, fill=True, fill_color="#ffffff", fill_opacity=1,
+                                    interactive=False, class_name="veille-town").add_to(group)
+            group.add_to(fmap)
+            fmap.add_child(Labels([(t_.lat, t_.lon, t_.name) for t_ in towns.itertuples()],
+                                  "town"))
 
     blocks = [("bottomright", legend_html(layer, breaks, colours, lang,
                                           bool(values.isna().any()), class_words))]

@@ -35,6 +35,16 @@ class Reference:
                 "cercle": self.cercles.geometry.representative_point(),
                 "commune": self.communes.geometry.representative_point()}
 
+    @cached_property
+    def towns(self) -> pd.DataFrame:
+        """The regional capitals (name, lon, lat): each drawn at its urban commune's
+        representative point (:data:`TOWN_COMMUNES`; the reference data has no town points,
+        and these communes are 12–400 km² except Kidal's, whose point lies some km from the
+        town)."""
+        pts = self.points["commune"]
+        return pd.DataFrame([{"name": name, "lon": pts[cid].x, "lat": pts[cid].y}
+                             for cid, name in TOWN_COMMUNES.items() if cid in pts.index])
+
     def communes_at(self, lon, lat):
         """``commune_id`` of the commune holding each point (None outside), analysis
         geometry."""
@@ -60,6 +70,15 @@ class Reference:
         area = self.communes["area_km2"].astype(float)
         share = area / area.groupby(self.communes["cercle_id"]).transform("sum")
         return share * self.communes["cercle_id"].map(self.cercles["population"]).astype(float)
+
+
+#: The regional capitals and the urban commune that stands for each on the maps.
+TOWN_COMMUNES = {
+    "mli-bamako-commune-iii": "Bamako", "mli-kayes-kayes-commune": "Kayes",
+    "mli-koulikoro-koulikoro-commune": "Koulikoro", "mli-sikasso-sikasso-commune": "Sikasso",
+    "mli-segou-segou-commune": "Ségou", "mli-mopti-mopti-commune": "Mopti",
+    "mli-tombouctou-tombouctou": "Tombouctou", "mli-gao-gao": "Gao", "mli-kidal-kidal": "Kidal",
+}
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo import units
+from geo import reference, units
 from geo.coverage import DISTANCE_CRS
 from geo.i18n import t
 from geo.layers import CATEGORY_COLOURS, Layer, class_index, layer_classes, severity_radius
@@ -39,11 +39,27 @@ def _figure():
 def _decorate(ax, regions: gpd.GeoDataFrame, lang: str) -> None:
     regions.boundary.plot(ax=ax, color="#3a3a3a", linewidth=0.9)
     for _, r in regions.iterrows():
+        if r["region_fr"] == "Bamako (District)":       # its town says it
+            continue
         p = r.geometry.representative_point()
-        ax.annotate(r["region_fr"], (p.x, p.y), ha="center", va="center", fontsize=6.5,
-                    color="#111111", fontweight="bold",
+        ax.annotate(r["region_fr"].upper(), (p.x, p.y), ha="center", va="center",
+                    fontsize=5.5, color="#333333",
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
-                          "alpha": 0.65})
+                          "alpha": 0.55})
+    towns = reference.load().towns
+    if len(towns):
+        xy = gpd.GeoSeries(gpd.points_from_xy(towns["lon"], towns["lat"]), crs="EPSG:4326") \
+            .to_crs(DISTANCE_CRS)
+        ax.scatter(xy.x, xy.y, s=9, c="white", edgecolors="black", linewidths=0.8, zorder=5)
+        from matplotlib import patheffects
+
+        halo = [patheffects.withStroke(linewidth=2, foreground="white")]
+        for name, x, y in zip(towns["name"], xy.x, xy.y):
+            left = name == "Bamako"             # Koulikoro is just to its north-east
+            ax.annotate(name, (x, y), xytext=(-3 if left else 3, -2 if left else 0),
+                        textcoords="offset points", va="center",
+                        ha="right" if left else "left", fontsize=6.5, fontweight="bold",
+                        zorder=6, path_effects=halo)
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     # scale bar: 300 km, bottom left (metres: the projection is conformal, true at 12–22°N)

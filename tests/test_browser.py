@@ -283,10 +283,13 @@ def test_legends_are_beside_the_map_never_over_mali(app_url, width):
             overlap_y = box["y"] < map_box["y"] + map_box["height"] and \
                 map_box["y"] < box["y"] + box["height"]
             assert not (overlap_x and overlap_y)
-        labels = frame.locator(".veille-label").all_inner_texts()
-        assert {"Kidal", "Tombouctou", "Mopti", "Gao"} <= set(labels)
+        regions = {t.strip().upper() for t in frame.locator(".veille-region-label").all_inner_texts()}
+        towns = set(frame.locator(".veille-town-label").all_inner_texts())
+        assert {"KIDAL", "TOMBOUCTOU", "MOPTI", "GAO"} <= regions
+        assert {"Bamako", "Kayes", "Sikasso", "Tombouctou", "Gao", "Kidal"} <= towns
+        assert frame.locator("path.veille-town").count() == 9
+        page.wait_for_timeout(1200)                     # the map's fit has settled
+        page.screenshot(path=str(ARTIFACTS / f"overview_{width}.png"))
         page.emulate_media(media="print")
         assert page.locator('[data-testid="stSidebar"]').is_hidden()
-        page.emulate_media(media="screen")
-        page.screenshot(path=str(ARTIFACTS / f"overview_{width}.png"))
         assert blocked == []
