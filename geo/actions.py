@@ -86,15 +86,37 @@ def add(engine: Engine, actor: access.Actor, cercles: set[str], *, cercle_id: st
     access.require(actor, "act")
     values = {"cercle_id": cercle_id, "kind": kind, "planned_on": planned_on, "unit": unit,
               "status": status, "outcome": outcome, "scenario_id": scenario_id}
-    now = datetime.now(timezone.utc)
     with store.writing(engine) as conn:
-        values = _check(conn, values, cercles)
-        aid = conn.execute(store.action.insert().values(
-            **values, created_by=actor.label, created_at=now, updated_by=actor.label,
-            updated_at=now, revision=1)).inserted_primary_key[0]
-        audit.record(conn, actor, "add_action", f"action {aid}", [aid],
-                     {_AUDIT_KEY.get(k, k): _plain(v) for k, v in values.items()})
+        return _insert(conn, actor, _check(conn, values, cercles))
+
+
+def _insert(conn, actor: access.Actor, values: dict) -> int:
+    """Store one checked action and its audit entry (inside the caller's transaction)."""
+    now = datetime.now(timezone.utc)
+    aid = conn.execute(store.action.insert().values(
+        **values, created_by=actor.label, created_at=now, updated_by=actor.label,
+        updated_at=now, revision=1)).inserted_primary_key[0]
+    audit.record(conn, actor, "add_action", f"action {aid}", [aid],
+                 {_AUDIT_KEY.get(k, k): _plain(v) for k, v in values.items()})
     return int(aid)
+
+
+def add_from_plan(engine: Engine, actor: access.Actor, cercles: set[str], result,
+                  scenario_id: int, planned_on: date, unit: str) -> int:
+    """One planned action per cercle of a saved plan's proposals (a mediator deployment, or a
+    workshop for a workshop plan), linked to its scenario, all in one transaction; how many."""
+    from geo.planner import WorkshopPlan
+
+    access.require(actor, "act")
+    workshops = isinstance(result, WorkshopPlan)
+    targets = (result.cercles if workshops else result.sites)["cercle_id"].drop_duplicates()
+    with store.writing(engine) as conn:
+        for cercle_id in targets:
+            _insert(conn, actor, _check(conn, {
+                "cercle_id": cercle_id, "kind": "workshop" if workshops else "deployment",
+                "planned_on": planned_on, "unit": unit, "status": "planned", "outcome": None,
+                "scenario_id": scenario_id}, cercles))
+    return len(targets)
 
 
 def update(engine: Engine, actor: access.Actor, action_id: int, revision: int,

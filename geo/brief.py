@@ -178,20 +178,12 @@ def build(engine: Engine, view: Analysis | None = None, lang: str = "fr",
         "categories": [_category(c, lang) for c in months.columns],
         "reports": format_number(len(period), lang), "actions": action_rows,
         "scenario": scenario, "weights": weights, "evaluation": evaluation,
-        "sources": [{"name": t(f"dataset.{d.key}", lang) if _has(f"dataset.{d.key}") else d.key,
+        "sources": [{"name": t(f"dataset.{d.key}", lang),
                      "source": d.source, "licence": d.licence, "version": d.version}
                     for d in provenance.DATASETS],
         "credits": credits,
     }
     return Brief(ctx, order[:TOP], as_of, demo)
-
-
-def _has(key: str) -> bool:
-    try:
-        t(key, "fr")
-        return True
-    except KeyError:
-        return False
 
 
 def _category(code, lang):

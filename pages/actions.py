@@ -19,8 +19,7 @@ engine = ui.engine()
 ss = st.session_state
 st.title(ui.tr("actions.title"))
 st.caption(ui.tr("actions.intro"))
-if flash := ss.pop("act_flash", None):
-    st.success(flash)
+ui.flash("act_flash")
 
 cercles = ui.display_cercles().set_index("cercle_id")
 cercle_ids = sorted(cercles.index, key=lambda c: cercles.at[c, "cercle_fr"])

@@ -23,16 +23,8 @@ st.title(ui.tr("overview.title"))
 st.caption(ui.tr("overview.intro"))
 
 view = ui_risk.current_view()
-cover = ui_cov.cercle_table(view)[0]
-# the view's one indicator table (the period of its score), with the coverage columns as
-# they may be published (hidden small counts, distances in bands)
-view_table = ui_risk.table_for(view)
-as_of = view_table.attrs["as_of"]
-table = view_table.drop(columns=["mediators", "workshop_participants"]).join(
-    cover[["mediators", "mediators_hidden", "mediators_per_10k", "mediators_per_1000km2",
-           "workshop_participants", "workshop_participants_per_10k", "risk_score",
-           "risk_class", "communes_without_mediator_share", "mean_distance_km", "gap_code",
-           "gap_class"]])
+table = ui_cov.published_table(view)
+as_of = table.attrs["as_of"]
 ui.follow_selection(SEL_KEY, MAP_KEY, set(table.index))
 
 col_layer, col_select, col_tiles = st.columns([2, 2, 1.4], vertical_alignment="bottom")

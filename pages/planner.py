@@ -23,8 +23,7 @@ engine = ui.engine()
 ss = st.session_state
 st.title(ui.tr("planner.title"))
 st.caption(ui.tr("planner.intro"))
-if flash := ss.pop("plan_flash", None):
-    st.success(flash)
+ui.flash("plan_flash")
 
 communes = ui.communes()
 cercles = ui.display_cercles().set_index("cercle_id")
@@ -134,14 +133,8 @@ else:
             unit = a2.selectbox(ui.tr("actions.unit"), actions.UNITS, key="plan_act_unit",
                                 format_func=lambda u: t(f"actions.unit.{u}", lang))
             if a3.button(ui.tr("planner.to_actions_button"), key="plan_to_actions"):
-                targets = (result.cercles if isinstance(result, planner.WorkshopPlan)
-                           else result.sites)["cercle_id"].drop_duplicates()
-                act_kind = "workshop" if isinstance(result, planner.WorkshopPlan) \
-                    else "deployment"
-                for cercle_id in targets:
-                    actions.add(engine, ui.current_user(), set(cercles.index),
-                                cercle_id=cercle_id, kind=act_kind, planned_on=when,
-                                unit=unit, scenario_id=int(source))
-                st.success(ui.tr("planner.to_actions_done", n=len(targets)))
+                made = actions.add_from_plan(engine, ui.current_user(), set(cercles.index),
+                                             result, int(source), when, unit)
+                st.success(ui.tr("planner.to_actions_done", n=made))
 
 ui_plan.saved_scenarios()

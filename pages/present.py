@@ -56,15 +56,11 @@ st.html("""<style>
 @st.fragment(run_every=refresh)
 def live() -> None:
     view = ui_risk.current_view()
-    cover = ui_cov.cercle_table(view)[0]          # reads the store's current content
-    table = ui_risk.table_for(view)
+    table = ui_cov.published_table(view)           # reads the store's current content
     as_of = table.attrs["as_of"]
     key = layers[int(time.time() // every) % len(layers)]
     layer = LAYERS[key]
-    data = table.drop(columns=[c for c in cover.columns if c in table.columns
-                               and c not in ("cercle_fr", "region_fr")]).join(
-        cover.drop(columns=["cercle_fr", "region_fr"], errors="ignore"))
-    units_gdf = ui.display_cercles()[["geometry"]].join(data)
+    units_gdf = ui.display_cercles()[["geometry"]].join(table)
     words = coverage.gap_words(ui_cov.rule().risk_level, lang)
     st.markdown(f"## {html.escape(t(layer.label_key, lang))} — "
                 f"{html.escape(t('present.as_of', lang, date=format_date(as_of, lang)))}")

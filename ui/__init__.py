@@ -13,7 +13,7 @@ from ui.data import (cercle_indicators, communes, display_cercles, display_commu
                      display_regions, engine, records, settings, store_token)
 from ui.lang import (LANG_KEY, current_lang, dataframe, fmt, localize_chrome,  # noqa: F401
                      localized_table, tr)
-from ui.page import (approx, ask, confirmation, count, demo_banner,  # noqa: F401
+from ui.page import (approx, ask, confirmation, count, demo_banner, flash,  # noqa: F401
                      install_assets, language_selector, leave_legacy_pages_mode, map_assets,
                      map_legend, map_with_details)
 from ui.state import (SELECTION_URL, bound_widget, cercle_selectbox, follow_selection,  # noqa: F401

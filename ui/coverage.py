@@ -67,3 +67,19 @@ def threshold_slider(container, label: str, key: str, values: pd.Series, lo: flo
 
     container.slider(label, lo, hi, step=step, key=widget, on_change=changed, help=help)
     return st.session_state[widget]
+
+
+def published_table(view=None) -> pd.DataFrame:
+    """The view's one per-cercle table as the maps show it: its indicators (the period of
+    its score) with the coverage columns as they may be published (hidden small counts,
+    distances in bands) and the gap classes; ``attrs["as_of"]`` says the date."""
+    view = view or ui_risk.current_view()
+    cover = cercle_table(view)[0]
+    indicators = ui_risk.table_for(view)
+    table = indicators.drop(columns=["mediators", "workshop_participants"]).join(
+        cover[["mediators", "mediators_hidden", "mediators_per_10k", "mediators_per_1000km2",
+               "workshop_participants", "workshop_participants_per_10k", "risk_score",
+               "risk_class", "communes_without_mediator_share", "mean_distance_km",
+               "gap_code", "gap_class"]])
+    table.attrs["as_of"] = indicators.attrs["as_of"]
+    return table

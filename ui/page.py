@@ -61,6 +61,12 @@ def demo_banner() -> None:
             st.rerun()
 
 
+def flash(key: str) -> None:
+    """Show (once) the success message a write left under ``key`` before its rerun."""
+    if message := st.session_state.pop(key, None):
+        st.success(message)
+
+
 def ask(key: str) -> None:
     """Callback of a destructive action's button: ask for confirmation (:func:`confirmation`)."""
     st.session_state[key] = True
