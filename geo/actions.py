@@ -59,7 +59,7 @@ def _check(conn, values: dict, cercles: set[str]) -> dict:
             problems.append(("planned_on", {"value": values["planned_on"]}))
         out["planned_on"] = value
     if "outcome" in values:
-        text = (values["outcome"] or "").strip() or None
+        text = personal.printable(values["outcome"] or "").strip() or None
         if text and len(text) > MAX_OUTCOME:
             problems.append(("outcome_long", {"max": MAX_OUTCOME}))
         elif text and personal.free_text_kind(text):

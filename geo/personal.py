@@ -135,3 +135,12 @@ def free_text_kind(value: object) -> str | None:
     if found or value is None:
         return found
     return KIND_NAME if _NAME.search(str(value)) else None
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters (NUL and the like: PostgreSQL refuses NUL in text,
+    and none belongs in a note or a name); line breaks and tabs stay."""
+    return _CONTROL.sub("", text)

@@ -51,7 +51,7 @@ def software() -> dict:
 
 
 def _clean_name(name: str) -> str:
-    name = " ".join((name or "").split())
+    name = " ".join(personal.printable(name or "").split())
     if not name:
         raise ScenarioError("name_missing")
     if len(name) > MAX_NAME:

@@ -264,3 +264,14 @@ def test_the_audit_screen_names_scenarios_and_actions_in_french(monkeypatch, tmp
     assert "état : Prévue → Réalisée" in text
     assert "Couverture maximale (MCLP)" in text and "scenario " not in text
     assert "rayon (km) : 30 ·" in text                 # a number as French writes it
+
+
+def test_control_characters_never_reach_the_store(engine):
+    """A note or a name pasted with NUL bytes (PostgreSQL refuses them) is stored without."""
+    aid = actions.add(engine, ANALYST, CERCLES, cercle_id="mli-koro", kind="dialogue",
+                      planned_on=date(2023, 1, 1), unit="civil_affairs",
+                      outcome="Réunion\x00 tenue\x1b.\nSuite prévue.")
+    assert actions.listing(engine).set_index("action_id").at[aid, "outcome"] \
+        == "Réunion tenue.\nSuite prévue."
+    sid = scenarios.save(engine, "Plan\x00 B", small_plan(), ANALYST)
+    assert scenarios.load(engine, sid).name == "Plan B"
