@@ -207,8 +207,8 @@ PAIRS: dict[str, tuple[str, str]] = {
         'Télécharger (CSV)',
         'Download (CSV)'),
     'audit.intro': (
-        "Chaque écriture (import, suppression, note, rôle, démo) est inscrite ici avec l'utilisateur, son rôle, la date et les enregistrements concernés. Le journal ne peut être ni modifié ni effacé.",
-        'Every write (import, deletion, rating, role, demo) is recorded here with the user, their role, the time and the records concerned. The log can be neither edited nor erased.'),
+        "Chaque écriture (import, suppression, note, rôle, démo, scénario, action) est inscrite ici avec l'utilisateur, son rôle, la date et les enregistrements concernés. Le journal ne peut être ni modifié ni effacé.",
+        'Every write (import, deletion, rating, role, demo, scenario, action) is recorded here with the user, their role, the time and the records concerned. The log can be neither edited nor erased.'),
     'audit.none': (
         'Aucune entrée pour ces filtres.',
         'No entry for these filters.'),
