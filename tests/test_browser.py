@@ -264,9 +264,9 @@ def test_presentation_mode_cycles_layers_and_shows_a_cli_import_without_reload(t
         assert blocked == []
 
 
-@pytest.mark.parametrize("width", [800, 1400])
+@pytest.mark.parametrize("width", [800, 1400, 1920])
 def test_legends_are_beside_the_map_never_over_mali(app_url, width):
-    """At tablet and desktop widths the legends are drawn outside the map frame, the region
+    """At tablet, desktop and projector widths the legends are drawn outside the map frame, the region
     names on it; printing drops the sidebar."""
     with offline_page(app_url, viewport=(width, 1000)) as (page, blocked):
         page.goto(f"{app_url}/?layer=risk_score")
@@ -293,3 +293,31 @@ def test_legends_are_beside_the_map_never_over_mali(app_url, width):
         page.emulate_media(media="print")
         assert page.locator('[data-testid="stSidebar"]').is_hidden()
         assert blocked == []
+
+
+def test_printing_the_risk_page_keeps_the_whole_ranking(app_url, tmp_path):
+    """Streamlit draws tables on a canvas, which prints only its visible rows: the printed
+    page holds every one of the 50 ranked cercles, in rank order, and no sidebar."""
+    import subprocess
+
+    from geo import reference
+    with offline_page(app_url, viewport=(1400, 1000)) as (page, blocked):
+        page.goto(f"{app_url}/risk")
+        assert wait_for_cercles(page, legend_text="Très élevé (6,5 – 10)") == 50
+        page.locator('[data-testid="stDataFrame"]').first.wait_for()
+        page.emulate_media(media="print")
+        assert page.locator('[data-testid="stSidebar"]').is_hidden()
+        assert page.locator('[data-testid="stDataFrame"]').first.is_hidden()
+        printed = page.locator(".veille-print-table").first
+        assert printed.is_visible()
+        assert printed.locator("tbody tr").count() == 50
+        order = printed.locator("tbody tr td:nth-child(2)").all_inner_texts()
+        pdf = ARTIFACTS / "risk_printed.pdf"
+        page.pdf(path=str(pdf), format="A4")
+        assert blocked == []
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    names = set(reference.load().cercles["cercle_fr"])
+    assert set(order) == names
+    positions = [text.find(name) for name in order[:3] + order[-3:]]
+    assert -1 not in positions                      # the first and the last rows printed

@@ -243,6 +243,28 @@ def test_risk_ranking_and_downloads_record_the_method():
     assert len(ranking) == 50 and list(ranking["Rang"][:3]) == [1, 2, 3]
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Télécharger (CSV)", "Télécharger (GeoJSON)"]
+    # the copy printed instead of the canvas table: the same rows, numbers as on screen
+    printed = [h.proto.body for h in at.get("html") if h.proto.body.startswith('<div class="veille-print-table">')][-1]
+    assert printed.count("<tr>") == 51
+    first = ranking.iloc[0]
+    assert first["Cercle"] in printed and "Rang" in printed
+
+
+def test_a_long_table_prints_its_first_rows_and_says_how_many_are_left_out():
+    from ui.lang import PRINT_ROWS_MAX
+    assert PRINT_ROWS_MAX == 500
+
+    def script():
+        import pandas as pd
+
+        from ui.lang import dataframe
+        dataframe(pd.DataFrame({"n": range(1234)}), hide_index=True)
+
+    at = AppTest.from_function(script).run()
+    printed = [h.proto.body for h in at.get("html") if h.proto.body.startswith('<div class="veille-print-table">')][0]
+    assert printed.count("<tr>") == 501
+    assert "1 233" not in printed                      # row 1,233 is not printed
+    assert "734 lignes de plus : l'export CSV les contient toutes." in printed
 
 
 def test_risk_sensitivity_runs_with_its_seed():

@@ -52,7 +52,20 @@ def localize_chrome() -> None:
           padding: 0 !important;}}
         [data-testid="stMain"] {{margin-left: 0 !important;}}
         .veille-legend-row {{break-inside: avoid;}}
+        /* a canvas table prints only its visible cells: its HTML copy is printed instead */
+        [data-testid="stElementContainer"]:has([data-testid="stDataFrame"])
+          {{display: none !important;}}
+        [data-testid="stElementContainer"]:has(.veille-print-table),
+        .veille-print-table {{display: block !important;}}
+        .veille-print-table table {{border-collapse: collapse; width: 100%;
+          font-size: 9pt;}}
+        .veille-print-table th, .veille-print-table td {{border: 1px solid #bbb;
+          padding: 1px 4px; text-align: left;}}
+        .veille-print-table tr {{break-inside: avoid;}}
+        .veille-print-table thead {{display: table-header-group;}}
       }}
+      [data-testid="stElementContainer"]:has(.veille-print-table),
+      .veille-print-table {{display: none;}}
     </style>""")
 
 
@@ -87,7 +100,26 @@ def dataframe(data, **kwargs):
                                 na_rep=t("map.no_data", lang))
     styled = styled.format(na_rep=t("map.no_data", lang),
                            subset=[c for c in frame.columns if c not in numeric])
-    return st.dataframe(styled, **kwargs)
+    shown = st.dataframe(styled, **kwargs)
+    _print_copy(styled, len(frame), hide_index=bool(kwargs.get("hide_index")), lang=lang)
+    return shown
+
+
+PRINT_ROWS_MAX = 500
+
+
+def _print_copy(styled, rows: int, *, hide_index: bool, lang: str) -> None:
+    """The table once more as plain HTML, shown only when the page is printed: Streamlit
+    draws ``st.dataframe`` on a canvas, so a printed page would keep only its visible
+    cells. Up to ``PRINT_ROWS_MAX`` rows (past that, a line says how many are left out and
+    that the CSV export holds them)."""
+    if rows > PRINT_ROWS_MAX:
+        styled = styled.hide(styled.index[PRINT_ROWS_MAX:], axis="index")
+    if hide_index:
+        styled = styled.hide(axis="index")
+    more = (f"<p>{t('chrome.print_more_rows', lang, n=format_number(rows - PRINT_ROWS_MAX, lang))}</p>"
+            if rows > PRINT_ROWS_MAX else "")
+    st.html(f'<div class="veille-print-table">{styled.to_html()}{more}</div>')
 
 
 def localized_table(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:

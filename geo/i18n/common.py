@@ -1,6 +1,10 @@
 """Translations of sidebar, navigation, maps, fields, places: key → (French, English)."""
 
 PAIRS: dict[str, tuple[str, str]] = {
+    'chrome.print_more_rows': (
+        "… {n} lignes de plus : l'export CSV les contient toutes.",
+        "… {n} more rows: the CSV export holds them all.",
+    ),
     'chrome.per_file': (
         '{mb} Mo au plus par fichier · CSV, TXT, TSV, XLSX, GeoJSON',
         '{mb} MB at most per file · CSV, TXT, TSV, XLSX, GeoJSON'),
