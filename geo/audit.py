@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 #: Every action the log records.
 ACTIONS = ("import", "delete_batch", "load_demo", "remove_demo", "rate", "add_factor",
            "role_set", "role_removed", "save_scenario", "delete_scenario", "add_action",
-           "update_action")
+           "update_action", "review_report")
 
 
 def record(conn: Connection, actor: Actor, action: str, target: str | None = None,

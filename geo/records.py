@@ -103,6 +103,10 @@ ENUM_SYNONYMS: dict[tuple[str, str], dict[str, str]] = {
                                    "fausse": "false", "faux": "false"},
 }
 
+#: The fields of a tension report that the review queue owns once the report is reviewed
+#: (:mod:`geo.review`): a re-import neither compares nor changes them.
+REVIEWED_FIELDS: tuple[str, ...] = ("verification", "status")
+
 #: Defaults applied when an optional coded field is empty.
 DEFAULTS: dict[tuple[str, str], str] = {
     ("tensions", "verification"): "unverified", ("tensions", "status"): "open",

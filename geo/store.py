@@ -198,7 +198,38 @@ action = sa.Table(
 )
 
 _V6_TABLES = [scenario, action]
-_LATER_TABLES = _V2_TABLES + _V5_TABLES + _V6_TABLES
+
+# The review queue (schema v7): a tension report's verification and follow-up status stay in
+# its record (so every reader and export has them); the review state beside them — who is
+# responsible (a function), the escalation flag, the last action note, the revision an edit
+# is made on — and the append-only history of every change.
+report_review = sa.Table(
+    "report_review", metadata,
+    sa.Column("report_id", sa.String(120), primary_key=True),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("unit", sa.String(40), nullable=True),              # a function (geo.review)
+    sa.Column("escalated", sa.Boolean, nullable=False, default=False),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("updated_by", sa.String(254), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+report_history = sa.Table(
+    "report_history", metadata,
+    sa.Column("entry_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("report_id", sa.String(120), nullable=False, index=True),
+    sa.Column("revision", sa.Integer, nullable=False),            # the revision it made
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("subject", sa.String(254), nullable=False),
+    sa.Column("user_label", sa.String(254), nullable=False),
+    sa.Column("field", sa.String(24), nullable=False),
+    sa.Column("old", sa.Text, nullable=True),
+    sa.Column("new", sa.Text, nullable=True),
+    sa.Column("note", sa.Text, nullable=True),
+)
+
+_V7_TABLES = [report_review, report_history]
+_LATER_TABLES = _V2_TABLES + _V5_TABLES + _V6_TABLES + _V7_TABLES
 
 #: The threats named by the mission, seeded as the first context factors (schema v2).
 SEED_FACTORS = (
@@ -276,21 +307,27 @@ def _v4(conn: Connection) -> None:
     _add_missing_columns(conn, TABLES["tensions"], ["geo_precision", "time_precision"])
 
 
-def _v5(conn: Connection) -> None:
-    """Access control (issue 13): the role table and the append-only audit log."""
-    metadata.create_all(conn, tables=_V5_TABLES)
+def _append_only(conn: Connection, table: str) -> None:
+    """Database triggers that refuse UPDATE and DELETE on ``table`` (and TRUNCATE on
+    PostgreSQL): rows can be added, never edited or removed, not even by the application."""
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text(
-            "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$ "
-            "BEGIN RAISE EXCEPTION 'audit_log is append-only'; END; $$ LANGUAGE plpgsql"))
+            f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$ "
+            f"BEGIN RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql"))
         conn.execute(sa.text(
-            "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE "
-            "ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"))
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()"))
     else:
         for event in ("UPDATE", "DELETE"):
             conn.execute(sa.text(
-                f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log "
-                "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"))
+                f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"))
+
+
+def _v5(conn: Connection) -> None:
+    """Access control (issue 13): the role table and the append-only audit log."""
+    metadata.create_all(conn, tables=_V5_TABLES)
+    _append_only(conn, "audit_log")
 
 
 def _v6(conn: Connection) -> None:
@@ -298,8 +335,14 @@ def _v6(conn: Connection) -> None:
     metadata.create_all(conn, tables=_V6_TABLES)
 
 
+def _v7(conn: Connection) -> None:
+    """The review queue (issue 17): review state per report and its append-only history."""
+    metadata.create_all(conn, tables=_V7_TABLES)
+    _append_only(conn, "report_history")
+
+
 #: Ordered schema migrations; version N is ``MIGRATIONS[N - 1]``.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -455,6 +498,9 @@ def remove_demo(engine: Engine, actor) -> dict[str, int]:
     with writing(engine) as conn:
         demo_batches = sa.select(import_batch.c.batch_id).where(import_batch.c.is_demo)
         batch_ids = list(conn.execute(demo_batches).scalars())
+        tensions = TABLES["tensions"]
+        conn.execute(report_review.delete().where(report_review.c.report_id.in_(
+            sa.select(tensions.c.report_id).where(tensions.c.is_demo))))
         for k in KINDS:
             removed[k] = conn.execute(TABLES[k].delete().where(TABLES[k].c.is_demo)).rowcount
         removed["context_ratings"] = conn.execute(
@@ -501,6 +547,9 @@ def delete_batch(engine: Engine, batch_id: int, actor) -> dict:
         table = TABLES[kind]
         ids = list(conn.execute(sa.select(table.c[ID_FIELD[kind]])
                                 .where(table.c.batch_id == batch_id)).scalars())
+        if kind == "tensions":          # the review state goes with its reports (history stays)
+            conn.execute(report_review.delete().where(report_review.c.report_id.in_(
+                sa.select(table.c.report_id).where(table.c.batch_id == batch_id))))
         conn.execute(table.delete().where(table.c.batch_id == batch_id))
         rejected = conn.execute(rejected_row.delete()
                                 .where(rejected_row.c.batch_id == batch_id)).rowcount
@@ -535,7 +584,9 @@ def version_token(engine: Engine) -> tuple:
                                  context_rating,
                                  context_rating.c.factor_id == context_factor.c.factor_id))
                              ).one()
-    return (str(engine.url), *last, removed, *rated)
+        # a review changes a report's verification, which the indicators weigh
+        reviewed = conn.execute(sa.select(sa.func.max(report_history.c.entry_id))).scalar()
+    return (str(engine.url), *last, removed, *rated, reviewed)
 
 
 def planning_token(engine: Engine) -> tuple:

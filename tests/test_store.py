@@ -45,11 +45,11 @@ def locator():
 
 def test_schema_is_versioned_and_migrations_are_idempotent(engine):
     with engine.connect() as conn:
-        assert store.current_version(conn) == store.SCHEMA_VERSION == 6
-    assert store.migrate(engine) == 6
+        assert store.current_version(conn) == store.SCHEMA_VERSION == 7
+    assert store.migrate(engine) == 7
     with engine.connect() as conn:
         rows = conn.execute(sa.select(store.schema_version)).all()
-    assert [r.version for r in rows] == [1, 2, 3, 4, 5, 6]
+    assert [r.version for r in rows] == [1, 2, 3, 4, 5, 6, 7]
     # v2 seeds the three threats named by the mission, once
     assert list(context.factors(engine).index) == [
         "crisis_north_centre", "intercommunal", "political_tension"]

@@ -18,7 +18,7 @@ from geo.ingest.place import Locator
 from geo.ingest.read import read_table
 from geo.ingest.report import ImportRefused, ImportReport, reason
 from geo.ingest.rows import validate
-from geo.records import ID_FIELD, KINDS
+from geo.records import ID_FIELD, KINDS, REVIEWED_FIELDS
 
 
 _HASH_SKIP = {"warnings", "is_demo", "batch_id"}
@@ -104,8 +104,11 @@ def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numb
                 rid = res.record[id_field]
                 old = stored.get(rid)
                 rec = res.record
+                # the review queue owns a reviewed report's verification and status: a
+                # re-import does not undo a review (geo.review)
+                skip = REVIEWED_FIELDS if old is not None and old.get("_reviewed") else ()
                 if old is not None and all(rec.get(k) is None or rec[k] == old[k]
-                                           for k in hash_keys):
+                                           for k in hash_keys if k not in skip):
                     report.duplicates += 1
                 else:
                     report.rejections.append((res.row, [reason("id_conflict", id=rid)],
@@ -132,6 +135,11 @@ def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numb
             for row in conn.execute(query):
                 if row[0] in wanted:
                     out[row[0]] = dict(zip(hash_keys, row[1:]))
+            if kind == "tensions" and out:
+                review = store.report_review
+                for rid in conn.execute(sa.select(review.c.report_id)).scalars():
+                    if rid in out:
+                        out[rid]["_reviewed"] = True
             return out
         return fetch
 
