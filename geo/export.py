@@ -56,6 +56,8 @@ HXL = {
     "latitude": "#geo+lat", "longitude": "#geo+lon", "is_demo": "#meta+demo",
     "geo_precision": "#geo+precision+source", "time_precision": "#date+precision+source",
     "attribution": "#meta+attribution",
+    "unit": "#org+responsible", "escalated": "#status+escalated",
+    "reviewed_at": "#date+reviewed", "review_history": "#meta+history",
 }
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -260,6 +262,10 @@ def export(engine: Engine, kind: str, fmt: str = "csv", hxl: bool = False,
     if kind not in PUBLISHED_KINDS and not restricted:
         raise RestrictedExport(f"{kind} records are restricted data: ask with restricted=True")
     frame = export_frame(store.load_records(engine, kind), kind)
+    if kind == "tensions":                  # the review queue's state and history
+        from geo import review
+
+        frame = review.with_review(frame, engine)
     return to_geojson(frame, kind) if fmt == "geojson" else to_csv(frame, hxl)
 
 

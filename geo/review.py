@@ -155,7 +155,10 @@ def history(engine: Engine, report_ids: list[str] | None = None) -> pd.DataFrame
         query = query.where(h.c.report_id.in_(list(report_ids)))
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+    frame = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+    texts = ["old", "new", "note"]
+    frame[texts] = frame[texts].astype(object).where(frame[texts].notna(), None)
+    return frame
 
 
 def queue(reports: pd.DataFrame, reviews: pd.DataFrame, *,

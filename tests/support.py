@@ -168,3 +168,37 @@ def run_import(engine, kind, text, name="f.csv", encoding="utf-8", locator=None,
 def reason_codes(report) -> dict:
     """``{row: [reason codes]}`` of an import's rejected rows."""
     return {row: [r.code for r in reasons] for row, reasons, _ in report.rejections}
+
+
+#: The PostgreSQL server of the tests (``.ci/run`` starts one); None: those tests skip.
+PG_URL = os.environ.get("VEILLE_TEST_POSTGRES_URL")
+
+
+def store_engine(kind: str, tmp_path):
+    """A fresh store on ``kind`` ("sqlite", or "postgresql": a new schema on
+    :data:`PG_URL`, dropped afterwards): a generator for a parametrised fixture."""
+    import uuid
+
+    import pytest
+    import sqlalchemy as sa
+
+    from geo import store
+
+    if kind == "sqlite":
+        yield store.make_engine(f"sqlite:///{tmp_path / 's.sqlite'}")
+        return
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server configured: set VEILLE_TEST_POSTGRES_URL "
+                    "(e.g. postgresql+psycopg://veille:veille@127.0.0.1/veille_test); "
+                    ".ci/run installs and starts one")
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine = store.make_engine(PG_URL + ("&" if "?" in PG_URL else "?")
+                               + f"options=-csearch_path%3D{schema}")
+    yield engine
+    engine.dispose()
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()

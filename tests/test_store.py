@@ -1,8 +1,6 @@
 """The record store on SQLite always, and on a real PostgreSQL server when one is configured
 (``VEILLE_TEST_POSTGRES_URL``, set by ``.ci/run``)."""
 
-import os
-import uuid
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
@@ -11,31 +9,11 @@ import pytest
 import sqlalchemy as sa
 
 from geo import context, demo, ingest, store
-from tests.support import ADMIN, ANALYST
-
-PG_URL = os.environ.get("VEILLE_TEST_POSTGRES_URL")
-
+from tests.support import ADMIN, ANALYST, store_engine
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request, tmp_path):
-    if request.param == "sqlite":
-        yield store.make_engine(f"sqlite:///{tmp_path / 's.sqlite'}")
-        return
-    if not PG_URL:
-        pytest.skip("no PostgreSQL server configured: set VEILLE_TEST_POSTGRES_URL "
-                    "(e.g. postgresql+psycopg://veille:veille@127.0.0.1/veille_test); "
-                    ".ci/run installs and starts one")
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    engine = store.make_engine(PG_URL + ("&" if "?" in PG_URL else "?")
-                               + f"options=-csearch_path%3D{schema}")
-    yield engine
-    engine.dispose()
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    yield from store_engine(request.param, tmp_path)
 
 
 @pytest.fixture(scope="module")
