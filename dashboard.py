@@ -15,7 +15,7 @@ from geo import units
 
 #: Each screen (its script pages/<name>.py and URL path) and the permission it needs.
 SCREENS = [("overview", "view"), ("risk", "view"), ("coverage", "view"),
-           ("methodology", "view"), ("planner", "scenario"), ("actions", "view"),
+           ("monitor", "view"), ("methodology", "view"), ("planner", "scenario"), ("actions", "view"),
            ("data", "import"),
            ("provenance", "view"), ("present", "view"), ("audit", "audit"),
            ("users", "manage_roles")]

@@ -118,6 +118,45 @@ PLAN_LAYER = Layer("plan_covered_share", "covered_share", "YlGnBu_09", digits=2,
                    fixed_breaks=(0.0, 25.0, 50.0, 75.0, 90.0, 100.0))
 DEFAULT_LAYER = "density"
 
+#: Gi* classes (geo.monitor), coldest to hottest, and their colours (Esri's hot spot
+#: palette; "not significant" near white, so that it is not read as "no data").
+HOTSPOT_ORDER = ("cold_99", "cold_95", "cold_90", "none", "hot_90", "hot_95", "hot_99")
+HOTSPOT_COLOURS = ("#4575b5", "#849eba", "#c0ccbe", "#f7f7f2", "#fab984", "#ed7551",
+                   "#d62f27")
+HOTSPOT_CODE = {c: i - 3 for i, c in enumerate(HOTSPOT_ORDER)}
+
+
+def hotspot_layer(unit: str = "cercle") -> Layer:
+    """The Gi* classes of cercles or communes (value: :data:`HOTSPOT_CODE`, −3 … 3)."""
+    return Layer("hotspot_class" if unit == "cercle" else "hotspot_class_commune",
+                 "hotspot_code", fixed_breaks=tuple(x + 0.5 for x in range(-4, 4)),
+                 fixed_colours=HOTSPOT_COLOURS,
+                 class_keys=tuple(f"monitor.class.{c}" for c in HOTSPOT_ORDER),
+                 show_ranges=False, unit=unit)
+
+
+#: Emerging hot spot categories (geo.monitor.CATEGORIES) and their colours: hot patterns in
+#: reds (darkest: intensifying), cold in blues, oscillating in magenta / teal, historical
+#: faded, no pattern near white.
+EMERGING_COLOURS = {
+    "intensifying_hot": "#7f0000", "persistent_hot": "#b30000", "consecutive_hot": "#e34a33",
+    "new_hot": "#fc8d59", "diminishing_hot": "#fdbb84", "sporadic_hot": "#fdd49e",
+    "oscillating_hot": "#c51b7d", "historical_hot": "#d4b9da",
+    "intensifying_cold": "#08306b", "persistent_cold": "#08519c", "consecutive_cold": "#3182bd",
+    "new_cold": "#6baed6", "diminishing_cold": "#9ecae1", "sporadic_cold": "#c6dbef",
+    "oscillating_cold": "#35978f", "historical_cold": "#cbc9e2", "none": "#f7f7f2",
+}
+
+
+def emerging_layer(categories: list[str]) -> Layer:
+    """The emerging categories present (value: the position in ``categories``), so that the
+    legend lists only what the map shows."""
+    return Layer("emerging_category", "emerging_code",
+                 fixed_breaks=tuple(i - 0.5 for i in range(len(categories) + 1)),
+                 fixed_colours=tuple(EMERGING_COLOURS[c] for c in categories),
+                 class_keys=tuple(f"monitor.emerging.{c}" for c in categories),
+                 show_ranges=False)
+
 
 _ROUNDING = {"nearest": ROUND_HALF_EVEN, "down": ROUND_FLOOR, "up": ROUND_CEILING}
 

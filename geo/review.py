@@ -35,6 +35,8 @@ VERIFICATIONS = tuple(ENUMS[("tensions", "verification")])   # unverified, verif
 STATUSES = tuple(ENUMS[("tensions", "status")])              # open, follow_up, resolved
 FIELDS = (*REVIEWED_FIELDS, "unit", "escalated", "note")
 MAX_NOTE = 2000
+#: Audit detail key of each field (``status`` is taken by the actions').
+_AUDIT_KEY = {"status": "report_status"}
 
 
 class ReviewError(ValueError):
@@ -126,7 +128,7 @@ def change(engine: Engine, actor: access.Actor, report_id: str, revision: int,
              "old": _text(old), "new": _text(new), "note": note}
             for field, (old, new) in diff.items()])
         audit.record(conn, actor, "review_report", f"report {report_id}", [report_id],
-                     {k: [_text(o), _text(n)] for k, (o, n) in diff.items()})
+                     {_AUDIT_KEY.get(k, k): [o, n] for k, (o, n) in diff.items()})
     return new_revision
 
 

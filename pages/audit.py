@@ -9,6 +9,7 @@ import streamlit as st
 import ui
 from geo import audit, export
 from geo.i18n import format_date, format_number, t
+from geo.records import enum_label
 
 ui.leave_legacy_pages_mode()
 ui.require("audit")
@@ -24,6 +25,8 @@ _VALUES = {"kind": "kind.{}", "before": "role.{}", "after": "role.{}",
            "plan_kind": "planner.kind.{}", "model": "planner.model.{}",
            "demand": "planner.demand.{}", "action_kind": "actions.kind.{}",
            "status": "actions.status.{}", "unit": "actions.unit.{}"}
+#: Detail values that are a tension report's coded fields.
+_REPORT_FIELDS = {"verification": "verification", "report_status": "status"}
 
 
 def _details(text: str) -> str:
@@ -41,6 +44,8 @@ def _details(text: str) -> str:
             return f"{value(key, v[0])} → {value(key, v[1])}"
         if key in _VALUES:
             return t(_VALUES[key].format(v), lang)
+        if key in _REPORT_FIELDS:                  # a report's review (geo.review)
+            return enum_label("tensions", _REPORT_FIELDS[key], v, lang)
         if isinstance(v, bool):
             return ui.tr("audit.yes" if v else "audit.no")
         if isinstance(v, int) and (key == "mediators" or (mediators and key == "records")):
@@ -72,6 +77,8 @@ def _target(value) -> str:
     kind, _, number = value.partition(" ")
     if kind in ("batch", "scenario", "action") and number.isdigit():
         return ui.tr(f"audit.{kind}", **{kind: number})
+    if kind == "report" and number:
+        return ui.tr("audit.report", report=number)
     return value
 
 st.title(ui.tr("audit.title"))

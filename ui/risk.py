@@ -18,7 +18,7 @@ from geo.i18n import t
 PREFIX = "risk_"
 _APPLIED = "_risk_url_applied"
 #: The pages that show a score or a gap: they share the sidebar panel and the URL's view.
-ANALYSIS_PAGES = ("", "overview", "risk", "coverage", "methodology")   # "": the home page
+ANALYSIS_PAGES = ("", "overview", "risk", "coverage", "monitor", "methodology")   # "": the home page
 
 
 def base_method() -> risk.Method:
