@@ -135,6 +135,15 @@ def build(engine: Engine, view: Analysis | None = None, lang: str = "fr",
                    "cells": [format_number(int(r.get(c, 0)), lang) for c in months.columns]}
                   for m, r in months.iterrows()]
 
+    # alerts: cercles above their own baseline (geo.monitor)
+    from geo import monitor
+
+    alert_rows = [{"name": names.get(r.cercle_id), "region": table.at[r.cercle_id, "region_fr"],
+                   "days": r.window_days, "observed": format_number(r.observed, lang),
+                   "baseline": format_number(r.baseline, lang), "expected": fmt(r.expected),
+                   "ratio": fmt(r.ratio)}
+                  for r in monitor.alerts(records["tensions"], as_of).itertuples()]
+
     # the register and a saved scenario
     planned = actions.listing(engine)
     planned = planned[planned["status"].isin(["planned", "under_way"])
@@ -177,6 +186,7 @@ def build(engine: Engine, view: Analysis | None = None, lang: str = "fr",
         "gaps": gap_rows, "trend": trend_rows,
         "categories": [_category(c, lang) for c in months.columns],
         "reports": format_number(len(period), lang), "actions": action_rows,
+        "alerts": alert_rows,
         "scenario": scenario, "weights": weights, "evaluation": evaluation,
         "sources": [{"name": t(f"dataset.{d.key}", lang),
                      "source": d.source, "licence": d.licence, "version": d.version}

@@ -35,9 +35,9 @@ regions = ui.display_regions().set_index("region_id")["region_fr"]
 
 SECTIONS = ["queue", "trends", "hotspots", "emerging", "alerts"]
 SHOWN = 500                         # queue rows drawn (the exports hold them all)
+ss.setdefault("mon_section", "queue")          # the widget's default, also set by a link
 ui.from_url("section", "mon_section", ui.one_of(SECTIONS))
 section = st.segmented_control(ui.tr("monitor.section"), SECTIONS, key="mon_section",
-                               default="queue",
                                format_func=lambda k: t(f"monitor.section.{k}", lang)) or "queue"
 ui.to_url("section", section, "queue")
 
@@ -307,7 +307,7 @@ def trends_section() -> None:
         ui.tr("monitor.col.current", since=format_date(since, lang),
               until=format_date(until, lang)): yoy["current"],
         ui.tr("monitor.col.year_before"): yoy["year_before"],
-        ui.tr("monitor.col.change"): yoy["change"]}), hide_index=True, width="stretch",
+        ui.tr("monitor.col.difference"): yoy["change"]}), hide_index=True, width="stretch",
         key="mon_yoy")
 
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 import ui
 from ui import coverage as ui_cov
+from ui import monitor as ui_mon
 from ui import planner as ui_plan
 from ui import risk as ui_risk
 from geo import actions, coverage, disclosure, indicators, maps
@@ -16,6 +17,7 @@ ui.leave_legacy_pages_mode()
 ui.require("view")
 
 MAP_KEY = "overview_map"
+ALERTS_SHOWN = 5
 SEL_KEY = "cercle"
 
 lang = ui.current_lang()
@@ -64,6 +66,18 @@ if col_tension.toggle(ui.tr("overview.actions"), value=not registered.empty,
                       key="show_actions", help=ui.tr("overview.actions_help"),
                       disabled=registered.empty) and not registered.empty:
     point_sets.append(ui_plan.action_points(registered, lang))
+
+# Cercles in alert (reports above their own baseline, geo.monitor), above the map.
+flagged = ui_mon.alerts(as_of)
+if not flagged.empty:
+    lines = ui_mon.alert_lines(flagged, lang)
+    more = len(lines) - ALERTS_SHOWN
+    st.warning(ui.tr("overview.alerts", date=format_date(as_of, lang)) + "\n\n"
+               + "\n".join(f"- {ui.md_escape(line)}" for line in lines[:ALERTS_SHOWN])
+               + (f"\n- {ui.tr('overview.alerts_more', n=more)}" if more > 0 else ""),
+               icon=":material/notifications_active:")
+    st.page_link("pages/monitor.py", label=ui.tr("overview.alerts_link"),
+                 query_params={"section": "alerts"})
 
 units_gdf = ui.display_cercles()[["geometry"]].join(table)
 fmap = maps.choropleth_map(units_gdf, layer_key, lang, ui.display_regions(),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.i18n import LANGUAGES, TRANSLATIONS, format_number, format_significant, t
+from geo.i18n import LANGUAGES, SCREENS, TRANSLATIONS, format_number, format_significant, t
 from geo.layers import LAYERS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +72,26 @@ def test_dynamic_keys_exist():
     source = Path(context.__file__).read_text(encoding="utf-8")
     keys += [f"risk.ctx.problem.{c}" for c in re.findall(r'problems\.append\(\("([a-z_]+)"', source)]
     assert len([k for k in keys if k.startswith("risk.ctx.problem.")]) >= 5
+    # the monitor's classes, categories, sections and the reasons a review is refused for
+    from geo import monitor, review
+    from geo.layers import emerging_layer, hotspot_layer
+
+    keys += [*(f"monitor.class.{c}" for c in monitor.CLASSES),
+             *(f"monitor.emerging.{c}" for c in monitor.CATEGORIES),
+             *(f"monitor.definition.{p}" for p in monitor.PATTERNS),
+             *(f"monitor.field.{f}" for f in review.FIELDS),
+             *(f"monitor.weight.{w}" for w in monitor.WEIGHTS),
+             *(f"monitor.level.{v}" for v in monitor.LEVELS),
+             *(f"monitor.contiguity.{v}" for v in monitor.CONTIGUITY),
+             *(f"monitor.by.{g}" for g in monitor.GROUPS),
+             *(f"monitor.freq.{f}" for f in monitor.FREQUENCIES)]
+    for layer in (hotspot_layer("cercle"), hotspot_layer("commune"),
+                  emerging_layer(list(monitor.CATEGORIES))):
+        keys += [layer.label_key, layer.unit_key, *layer.class_keys]
+    source = Path(review.__file__).read_text(encoding="utf-8")
+    codes = re.findall(r'\(\[?\("([a-z_]+)", \{', source) + ["verification", "status"]
+    assert {"conflict", "missing", "personal", "note_long"} <= set(codes)
+    keys += [f"monitor.error.{c}" for c in codes]
     missing = [k for k in keys if k not in TRANSLATIONS["fr"]]
     assert missing == []
 
@@ -96,3 +116,16 @@ def test_format_number(value, lang, decimals, expected):
     (0.37612, "0,38"), (50.57, "51"), (7400, "7\u202f400"), (3.2, "3,2"), (0, "0")])
 def test_format_significant_fr(value, expected):
     assert format_significant(value, "fr", 2) == expected
+
+
+def test_no_key_is_written_twice_in_one_module():
+    """A key repeated inside one ``PAIRS`` literal silently keeps the last text (the merge
+    only sees the dict): read the source."""
+    import ast
+    from collections import Counter
+
+    for module in SCREENS:
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        keys = [k.value for node in ast.walk(tree) if isinstance(node, ast.Dict)
+                for k in node.keys if isinstance(k, ast.Constant)]
+        assert [k for k, n in Counter(keys).items() if n > 1] == [], module.__name__

@@ -8,7 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-PAGES = ["pages/overview.py", "pages/risk.py", "pages/coverage.py", "pages/methodology.py",
+PAGES = ["pages/overview.py", "pages/risk.py", "pages/coverage.py", "pages/monitor.py",
+         "pages/methodology.py",
          "pages/data.py", "pages/provenance.py", "pages/audit.py", "pages/users.py"]
 #: An ``[auth]`` section as a deployment writes it (AppTest never contacts the provider).
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback",

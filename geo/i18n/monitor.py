@@ -93,7 +93,7 @@ PAIRS: dict[str, tuple[str, str]] = {
     'monitor.year_on_year': ("Comparaison avec la même période un an plus tôt", 'Compared with the same period a year earlier'),
     'monitor.col.current': ('Du {since} au {until}', '{since} to {until}'),
     'monitor.col.year_before': ('Un an plus tôt', 'A year earlier'),
-    'monitor.col.change': ('Écart', 'Change'),
+    'monitor.col.difference': ('Écart', 'Difference'),
     'monitor.level': ('Unités', 'Units'),
     'monitor.level.cercle': ('cercles', 'cercles'),
     'monitor.level.commune': ('communes', 'communes'),
@@ -190,7 +190,13 @@ PAIRS: dict[str, tuple[str, str]] = {
     'monitor.alert_line': (
         '{cercle} — {n} signalements en {days} jours, {expected} attendus (× {ratio})',
         '{cercle} — {n} reports in {days} days, {expected} expected (× {ratio})'),
-    'monitor.alerts_title': ('Alertes', 'Alerts'),
+    'overview.alerts': ('Alertes au {date} — hausse nette des signalements :', 'Alerts on {date} — a clear rise in reports:'),
+    'overview.alerts_more': ('et {n} autres', 'and {n} more'),
+    'overview.alerts_link': ('Voir les alertes et la veille des tensions', 'See the alerts and the tensions monitor'),
+    'brief.alerts_title': ('Alertes au {date}', 'Alerts on {date}'),
+    'brief.alerts_note': (
+        "Cercles dont les signalements des 14 ou 30 derniers jours dépassent nettement leur propre niveau des 12 mois précédents (probabilité d'une telle hausse par hasard < 1 %, loi de Poisson).",
+        'Cercles whose reports over the last 14 or 30 days clearly exceed their own level of the previous 12 months (chance of such a rise < 1 %, Poisson law).'),
     'audit.action.review_report': ('Signalement revu', 'Report reviewed'),
     'audit.report': ('signalement {report}', 'report {report}'),
     'audit.detail.verification': ('vérification', 'verification'),

@@ -1,0 +1,146 @@
+"""The tensions monitor page under AppTest: the review queue as analysts and viewers use it,
+every section, the Overview's alerts. Each test has its own store (a review changes the
+demonstration records that other tests count)."""
+
+import pytest
+
+from geo import review, store
+from tests.support import ADMIN
+from tests.test_pages import ANALYST_CLAIMS, VIEWER_CLAIMS, _app
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture()
+def url(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'monitor.sqlite'}"
+    monkeypatch.setenv("VEILLE_DATABASE_URL", url)
+    return url
+
+
+def _monitor(claims=None, **query):
+    at = _app(claims, **query)
+    at.switch_page("pages/monitor.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _save(at):
+    [b for b in at.button if b.label == "Enregistrer"][0].click().run()
+    assert not at.exception, at.exception
+
+
+def test_an_analyst_verifies_follows_up_and_sees_the_history(url):
+    at = _monitor(ANALYST_CLAIMS)
+    caption = next(c.value for c in at.caption if " à vérifier, " in c.value)
+    assert caption.startswith("1\u202f780 signalements : 716 à vérifier, 541 en suivi.")
+    queue = at.dataframe[0].value
+    assert len(queue) == 500
+    assert set(queue["Vérification"][:10]) == {"Non vérifié"}          # awaiting first
+    rid = at.selectbox(key="mon_report").value
+    assert rid == queue["Signalement"].iloc[0]
+    at.radio(key=f"mon_v_{rid}_0").set_value("verified")
+    at.radio(key=f"mon_s_{rid}_0").set_value("follow_up")
+    at.selectbox(key=f"mon_u_{rid}_0").set_value("regional_office")
+    at.checkbox(key=f"mon_e_{rid}_0").check()
+    at.text_area(key=f"mon_n_{rid}_0").input("Réunion avec les chefs de village prévue.")
+    _save(at)
+    assert any(f"Signalement {rid} mis à jour." in s.value for s in at.success)
+    engine = store.make_engine(url)
+    state = review.states(engine).loc[rid]
+    assert (state["unit"], bool(state["escalated"]), state["revision"]) == \
+        ("regional_office", True, 1)
+    tensions = store.load_records(engine, "tensions").set_index("report_id")
+    assert tuple(tensions.loc[rid, ["verification", "status"]]) == ("verified", "follow_up")
+    # the report is no longer awaiting verification: the count says so
+    caption = next(c.value for c in at.caption if " à vérifier, " in c.value)
+    assert "715 à vérifier, 542 en suivi" in caption
+    # escalated only: the one report, its history shown on it
+    at.toggle(key="mon_escalated").set_value(True).run()
+    assert at.dataframe[0].value["Signalement"].tolist() == [rid]
+    assert at.selectbox(key="mon_report").value == rid
+    history = [d.value for d in at.dataframe if "Champ" in d.value.columns][0]
+    assert history["Champ"].tolist() == ["vérification", "suivi", "unité responsable",
+                                         "remonté", "note d'action"]
+    assert history["Modification"].iloc[0] == "Non vérifié → Vérifié"
+    assert set(history["Qui"]) == {"a@example.org"}
+
+
+def test_a_review_on_a_stale_copy_is_refused_and_the_current_values_shown(url):
+    at = _monitor(ANALYST_CLAIMS)
+    rid = at.selectbox(key="mon_report").value
+    engine = store.make_engine(url)
+    before = store.load_records(engine, "tensions").set_index("report_id").loc[rid, "status"]
+    other = "open" if before != "open" else "resolved"
+    assert review.change(engine, ADMIN, rid, 0, status=other) == 1    # someone else, meanwhile
+    at.radio(key=f"mon_v_{rid}_0").set_value("false")
+    _save(at)
+    assert any("modifié entre-temps par admin@example.org" in e.value for e in at.error), \
+        [e.value for e in at.error] + [s.value for s in at.success]
+    tensions = store.load_records(engine, "tensions").set_index("report_id")
+    assert tuple(tensions.loc[rid, ["verification", "status"]]) == ("unverified", other)
+    at.run()
+    assert at.radio(key=f"mon_s_{rid}_1").value == other            # the current values
+    at.radio(key=f"mon_v_{rid}_1").set_value("false")
+    _save(at)
+    assert any("mis à jour" in s.value for s in at.success)
+    assert review.states(engine).loc[rid, "revision"] == 2
+
+
+def test_personal_data_in_a_note_is_refused_and_nothing_stored(url):
+    at = _monitor(ANALYST_CLAIMS)
+    rid = at.selectbox(key="mon_report").value
+    at.text_area(key=f"mon_n_{rid}_0").input("Appeler Mme Coulibaly au 76 12 34 56")
+    _save(at)
+    assert any("données personnelles" in e.value for e in at.error)
+    assert review.history(store.make_engine(url)).empty
+
+
+def test_filters_narrow_the_queue(url):
+    at = _monitor(ANALYST_CLAIMS)
+    at.multiselect(key="mon_cats").set_value(["clash"])
+    at.multiselect(key="mon_sev").set_value([5]).run()
+    queue = at.dataframe[0].value
+    assert set(queue["Catégorie"]) == {"Affrontement"} and set(queue["Gravité"]) == {5}
+    reports = store.load_records(store.make_engine(url), "tensions")
+    expected = int(((reports["category"] == "clash") & (reports["severity"] == 5)).sum())
+    assert len(queue) == expected
+
+
+def test_viewers_read_the_queue_but_cannot_review(url):
+    at = _monitor(VIEWER_CLAIMS)
+    assert any("Lecture seule" in i.value for i in at.info)
+    assert not [b for b in at.button if b.label == "Enregistrer"]
+    assert len(at.dataframe[0].value) == 500
+
+
+@pytest.mark.parametrize("section", ["trends", "hotspots", "emerging", "alerts"])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_section_runs_in_both_languages(section, lang):
+    at = _monitor(section=section, lang=lang)
+    assert len(at.title) == 1
+    assert at.title[0].value == ("Veille des tensions" if lang == "fr" else "Tensions monitor")
+    if section == "hotspots":
+        table = at.dataframe[0].value
+        column = "Classe" if lang == "fr" else "Class"
+        # the demo plants its tensions in the centre: Mopti's cercles are hot spots
+        assert "Mopti" in set(table.iloc[:, 0])
+        assert all(c.startswith(("Point chaud", "Hot spot")) for c in table[column])
+    if section == "alerts":
+        table = at.dataframe[0].value
+        assert table.iloc[0, 0] == "Barouéli"                       # the demo seed's one alert
+    if section == "trends":
+        assert len(at.get("vega_lite_chart")) == 2
+
+
+def test_the_overview_lists_the_alerts_with_a_link_to_the_monitor():
+    at = _app()
+    warning = next(w.value for w in at.warning if "Alertes au" in w.value)
+    assert "Barouéli — 2 signalements en 14 jours, 0,12 attendus" in warning.replace("\\", "")
+
+
+def test_the_monitor_is_an_analysis_page_with_the_brief_and_the_period_panel():
+    at = _monitor()
+    labels = [b.label for b in at.sidebar.button]
+    assert "Préparer le brief de cette vue" in labels
+    assert at.sidebar.date_input[0].label == "Date de référence"
