@@ -125,14 +125,18 @@ def queue_section() -> None:
                         for d in top["reviewed_at"]]})
     ui.dataframe(shown.rename(columns=columns), hide_index=True, width="stretch",
                  height=380, key="mon_table")
-    chosen = export.export_frame(reports[reports["report_id"].isin(queue["report_id"])],
-                                 "tensions")
-    chosen = review.with_review(chosen, engine)
+    # every report of the queue with its review state and history, made only when asked for
+    ids = set(queue["report_id"])
+
+    def queue_file(hxl: bool) -> bytes:
+        chosen = export.export_frame(reports[reports["report_id"].isin(ids)], "tensions")
+        return export.to_csv(review.with_review(chosen, engine), hxl=hxl)
+
     d1, d2, _ = st.columns([1.3, 1.6, 2.1])
-    d1.download_button(ui.tr("monitor.download_csv"), export.to_csv(chosen),
+    d1.download_button(ui.tr("monitor.download_csv"), lambda: queue_file(False),
                        file_name=f"veille-file-{as_of.isoformat()}.csv", mime="text/csv",
                        key="mon_csv")
-    d2.download_button(ui.tr("monitor.download_hxl"), export.to_csv(chosen, hxl=True),
+    d2.download_button(ui.tr("monitor.download_hxl"), lambda: queue_file(True),
                        file_name=f"veille-file-{as_of.isoformat()}-hxl.csv", mime="text/csv",
                        key="mon_hxl")
     if top.empty:
