@@ -87,6 +87,14 @@ def page_figures(url: str, runs: int) -> None:
                           "first table")
             print(f"monitor page, warm: median {statistics.median(times[1:]):.2f} s, "
                   f"min {min(times[1:]):.2f} s to the first table ({runs} runs)")
+            floor = []
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                page.goto(f"{base}/provenance")
+                page.locator('[data-testid="stTable"]').first.wait_for(timeout=60000)
+                floor.append(time.perf_counter() - t0)
+            print(f"for scale, the Sources page (one small table): median "
+                  f"{statistics.median(floor):.2f} s")
             t0 = time.perf_counter()
             page.goto(f"{base}/monitor?section=hotspots")
             page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60000)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -186,22 +187,25 @@ def queue(reports: pd.DataFrame, reviews: pd.DataFrame, *,
         keep &= when >= pd.Timestamp(since)
     if until is not None:
         keep &= when <= pd.Timestamp(until)
-    frame = frame[keep.to_numpy()]
-    state = reviews.reindex(frame["report_id"])
-    frame = frame.assign(
-        revision=state["revision"].fillna(0).astype(int).to_numpy(),
-        unit=state["unit"].to_numpy(), escalated=state["escalated"].fillna(False)
-        .astype(bool).to_numpy(),
-        note=state["note"].to_numpy(), reviewed_by=state["updated_by"].to_numpy(),
-        reviewed_at=state["updated_at"].to_numpy())
     if escalated_only:
-        frame = frame[frame["escalated"]]
-    rank = [0 if v == "unverified" else 1 if s == "follow_up" else 2 if s == "open" else 3
-            for v, s in zip(frame["verification"], frame["status"])]
-    frame = frame.assign(_rank=rank, _when=pd.to_datetime(frame["occurred_on"]))
-    frame = frame.sort_values(["_rank", "severity", "_when", "report_id"],
-                              ascending=[True, False, False, True], kind="stable")
-    return frame.drop(columns=["_rank", "_when"]).reset_index(drop=True)
+        escalated = reviews.index[reviews["escalated"].fillna(False).astype(bool)]
+        keep &= frame["report_id"].isin(escalated)
+    mask = keep.to_numpy()
+    frame, when = frame[mask], when[mask]
+    ids = frame["report_id"]
+    frame = frame.assign(
+        revision=ids.map(reviews["revision"]).fillna(0).astype(int).to_numpy(),
+        unit=ids.map(reviews["unit"]).to_numpy(),
+        escalated=ids.map(reviews["escalated"]).fillna(False).astype(bool).to_numpy(),
+        note=ids.map(reviews["note"]).to_numpy(),
+        reviewed_by=ids.map(reviews["updated_by"]).to_numpy(),
+        reviewed_at=ids.map(reviews["updated_at"]).to_numpy())
+    verification, status = frame["verification"].to_numpy(), frame["status"].to_numpy()
+    rank = np.select([verification == "unverified", status == "follow_up", status == "open"],
+                     [0, 1, 2], 3)
+    order = np.lexsort((frame["report_id"].to_numpy(), -when.to_numpy().astype("int64"),
+                        -frame["severity"].fillna(0).to_numpy(dtype=float), rank))
+    return frame.iloc[order].reset_index(drop=True)
 
 
 def with_review(frame: pd.DataFrame, engine: Engine) -> pd.DataFrame:

@@ -34,7 +34,7 @@ cercles = ui.display_cercles().set_index("cercle_id")
 regions = ui.display_regions().set_index("region_id")["region_fr"]
 
 SECTIONS = ["queue", "trends", "hotspots", "emerging", "alerts"]
-SHOWN = 500                         # queue rows drawn (the exports hold them all)
+SHOWN = 200                         # queue rows drawn (the exports hold them all)
 ss.setdefault("mon_section", "queue")          # the widget's default, also set by a link
 ui.from_url("section", "mon_section", ui.one_of(SECTIONS))
 section = st.segmented_control(ui.tr("monitor.section"), SECTIONS, key="mon_section",

@@ -35,7 +35,7 @@ def test_an_analyst_verifies_follows_up_and_sees_the_history(url):
     caption = next(c.value for c in at.caption if " à vérifier, " in c.value)
     assert caption.startswith("1\u202f780 signalements : 716 à vérifier, 541 en suivi.")
     queue = at.dataframe[0].value
-    assert len(queue) == 500
+    assert len(queue) == 200
     assert set(queue["Vérification"][:10]) == {"Non vérifié"}          # awaiting first
     rid = at.selectbox(key="mon_report").value
     assert rid == queue["Signalement"].iloc[0]
@@ -111,7 +111,7 @@ def test_viewers_read_the_queue_but_cannot_review(url):
     at = _monitor(VIEWER_CLAIMS)
     assert any("Lecture seule" in i.value for i in at.info)
     assert not [b for b in at.button if b.label == "Enregistrer"]
-    assert len(at.dataframe[0].value) == 500
+    assert len(at.dataframe[0].value) == 200
 
 
 @pytest.mark.parametrize("section", ["trends", "hotspots", "emerging", "alerts"])

@@ -119,7 +119,7 @@ def _print_copy(styled, rows: int, *, hide_index: bool, lang: str) -> None:
         styled = styled.hide(axis="index")
     more = (f"<p>{t('chrome.print_more_rows', lang, n=format_number(rows - PRINT_ROWS_MAX, lang))}</p>"
             if rows > PRINT_ROWS_MAX else "")
-    st.html(f'<div class="veille-print-table">{styled.to_html()}{more}</div>')
+    st.html(f'<div class="veille-print-table">{styled.to_html(exclude_styles=True)}{more}</div>')
 
 
 def localized_table(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
