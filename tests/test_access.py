@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from geo import access, actions, audit, context, demo, ingest, scenarios, store
+from geo import access, actions, audit, context, demo, ingest, review, scenarios, store
 from geo.access import AccessDenied, Actor, RoleError
 from geo.settings import Settings
 from tests.support import ADMIN, ANALYST, VIEWER, run_import
@@ -141,6 +141,8 @@ WRITES = {
     "delete scenario": (lambda e, a: scenarios.delete(e, _scenario(e), a), "admin"),
     "add action": (_add_action, "analyst"),
     "update action": (_update_action, "analyst"),
+    "review report": (lambda e, a: review.change(e, a, "U-1", 0, verification="false"),
+                      "analyst"),
 }
 
 
@@ -230,6 +232,8 @@ def test_every_detail_the_log_keeps_has_a_name_on_screen(busy_store, locator):
     from geo.i18n import LANGUAGES, t
 
     demo.load(busy_store, ADMIN, locator=locator)
+    review.change(busy_store, ANALYST, "U-1", 0, verification="false", status="follow_up",
+                  unit="civil_affairs", escalated=True, note="vérifié sur place")
     context.add_factor(busy_store, "Sécheresse", "Drought", ANALYST)
     store.delete_batch(busy_store, _batch(busy_store), ADMIN)
     store.remove_demo(busy_store, ADMIN)

@@ -321,3 +321,41 @@ def test_printing_the_risk_page_keeps_the_whole_ranking(app_url, tmp_path):
     assert set(order) == names
     positions = [text.find(name) for name in order[:3] + order[-3:]]
     assert -1 not in positions                      # the first and the last rows printed
+
+
+def test_monitor_review_as_a_person_would_then_the_hot_spot_map(tmp_path):
+    """An analyst (the local user) verifies the first report of the queue and escalates it;
+    the history shows the change; the hot spot section draws the 50 cercles with its
+    classes, the legend beside the map."""
+    from geo import review, store
+
+    db = f"sqlite:///{tmp_path / 'monitor.sqlite'}"
+    with running_app(env={"VEILLE_DATABASE_URL": db}) as (url, _proc), \
+            offline_page(url, viewport=(1400, 1400)) as (page, blocked):
+        page.goto(f"{url}/monitor")
+        page.get_by_text(re.compile(r"à vérifier, \d")).wait_for(timeout=30000)
+        page.get_by_role("heading", name="Revoir un signalement").wait_for()
+        form = page.locator('[data-testid="stForm"]')
+        form.get_by_text("Vérifié", exact=True).click()
+        form.get_by_text("Suivi", exact=True).click()
+        form.get_by_text("Remonter (escalade)").click()
+        form.locator("textarea").fill("Rencontre prévue avec la mairie.")
+        form.get_by_role("button", name="Enregistrer").click()
+        page.get_by_text(re.compile(r"^Signalement DEMO-TS-\d+ mis à jour\.")).wait_for(
+            timeout=20000)
+        page.screenshot(path=str(ARTIFACTS / "monitor_queue.png"))
+        engine = store.make_engine(db)
+        past = review.history(engine)
+        assert past["field"].tolist() == ["verification", "status", "escalated", "note"]
+        rid = past["report_id"].iloc[0]
+        tensions = store.load_records(engine, "tensions").set_index("report_id")
+        assert tuple(tensions.loc[rid, ["verification", "status"]]) == ("verified",
+                                                                        "follow_up")
+        page.goto(f"{url}/monitor?section=hotspots")
+        assert wait_for_cercles(page, legend_text="Point chaud, confiance 99 %") == 50
+        fills = set(page.frame_locator(MAP_FRAME).locator(CERCLE_PATHS).evaluate_all(
+            "ps => ps.map(p => p.getAttribute('fill'))"))
+        assert "#d62f27" in fills and "#f7f7f2" in fills       # 99 % hot, and not significant
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(ARTIFACTS / "monitor_hotspots.png"))
+        assert blocked == []

@@ -19,7 +19,7 @@ PAIRS: dict[str, tuple[str, str]] = {
     'monitor.severity': ('Gravité', 'Severity'),
     'monitor.source': ('Source', 'Source'),
     'monitor.verification': ('Vérification', 'Verification'),
-    'monitor.status': ('Suivi', 'Follow-up'),
+    'monitor.status': ('État du suivi', 'Follow-up status'),
     'monitor.period': ("Période (date de l'incident)", 'Period (incident date)'),
     'monitor.escalated_only': ('Signalements remontés seulement', 'Escalated reports only'),
     'monitor.queue_count': (
