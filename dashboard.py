@@ -30,6 +30,7 @@ def main() -> None:
     ui.language_selector()
     ui.localize_chrome()
     user = ui_access.sign_in()          # stops here with the sign-in screen when needed
+    ui.print_rules()
 
     navigation = st.navigation([
         st.Page(f"pages/{name}.py", title=ui.tr(f"nav.{name}"), url_path=name,

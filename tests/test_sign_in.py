@@ -119,8 +119,9 @@ def test_a_viewer_sees_maps_and_scores_but_no_write(signed_app, provider):
         assert wait_for_cercles(page) == 50
         page.get_by_text("viewer@example.org").wait_for()
         assert "lecteur" in page.locator('[data-testid="stSidebar"]').inner_text()
-        assert _nav(page, 7) == ["Vue d'ensemble", "Risque", "Couverture", "Méthodologie",
-                                 "Actions", "Sources et méthode", "Présentation"]
+        assert _nav(page, 8) == ["Vue d'ensemble", "Risque", "Couverture",
+                                 "Veille des tensions", "Méthodologie", "Actions",
+                                 "Sources et méthode", "Présentation"]
         page.get_by_text("Données de démonstration").first.wait_for()
         assert page.get_by_role("button", name="Retirer la démo").count() == 0
         _shot(page, "viewer")
@@ -142,9 +143,10 @@ def test_an_analyst_imports_but_deletes_nothing(signed_app, provider):
     with offline_page(url, also=(provider,)) as (page, blocked):
         _sign_in(page, url, provider, "u-analyst")
         page.get_by_text("analyst@example.org").wait_for()
-        assert _nav(page, 9) == ["Vue d'ensemble", "Risque", "Couverture", "Méthodologie",
-                                 "Planification", "Actions", "Données de terrain",
-                                 "Sources et méthode", "Présentation"]
+        assert _nav(page, 10) == ["Vue d'ensemble", "Risque", "Couverture",
+                                  "Veille des tensions", "Méthodologie", "Planification",
+                                  "Actions", "Données de terrain", "Sources et méthode",
+                                  "Présentation"]
         page.goto(f"{url}/data")
         page.get_by_text("Importer un fichier").first.wait_for()
         page.get_by_text("Historique des imports").first.wait_for()
@@ -161,7 +163,7 @@ def test_an_admin_from_the_role_table_audits_and_removes_with_confirmation(signe
         _sign_in(page, url, provider, "u-admin")
         page.get_by_text("admin@example.org").first.wait_for()
         assert "administrateur" in page.locator('[data-testid="stSidebar"]').inner_text()
-        assert _nav(page, 11)[-2:] == ["Journal", "Accès"]
+        assert _nav(page, 12)[-2:] == ["Journal", "Accès"]
         # removing the demo asks first, and says what it removes
         page.get_by_role("button", name="Retirer la démo").click()
         question = page.get_by_text("Retirer les données de démonstration ?")

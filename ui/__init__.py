@@ -12,7 +12,7 @@ from ui.access import allowed, current as current_user, refused, require  # noqa
 from ui.data import (cercle_indicators, communes, display_cercles, display_communes,  # noqa: F401
                      display_regions, engine, records, settings, store_token)
 from ui.lang import (LANG_KEY, current_lang, dataframe, fmt, localize_chrome,  # noqa: F401
-                     localized_table, md_escape, tr)
+                     localized_table, md_escape, print_rules, tr)
 from ui.page import (approx, ask, confirmation, count, demo_banner, flash,  # noqa: F401
                      install_assets, language_selector, leave_legacy_pages_mode, map_assets,
                      map_legend, map_with_details)

@@ -23,8 +23,7 @@ def current_lang() -> str:
 def localize_chrome() -> None:
     """Streamlit's own words on the file uploader ("Upload", "50MB per file") are English
     only: a style sheet in the session's language replaces them (CSS generated content: no
-    script, nothing fetched). The same sheet holds the print rules: a page printed from the
-    browser drops the sidebar, the toolbar and the buttons and takes the full width."""
+    script, nothing fetched); up to 1,024 px the columns stack."""
     limit = int(st.get_option("server.maxUploadSize") or 200)
     button = tr("chrome.upload").replace('"', "")
     note = tr("chrome.per_file", mb=limit).replace('"', "")
@@ -43,6 +42,14 @@ def localize_chrome() -> None:
         [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {{
           min-width: 100% !important; flex: 1 1 100% !important;}}
       }}
+    </style>""")
+
+
+def print_rules() -> None:
+    """The print style sheet, for the screens behind the sign-in: a page printed from the
+    browser drops the sidebar, the toolbar and the buttons, takes the full width, and prints
+    each table's HTML copy (:func:`dataframe`) instead of its canvas."""
+    st.html(f"""<style>
       /* printing a page from the browser: the content only, full width */
       @media print {{
         [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
