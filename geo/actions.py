@@ -59,12 +59,8 @@ def _check(conn, values: dict, cercles: set[str]) -> dict:
             problems.append(("planned_on", {"value": values["planned_on"]}))
         out["planned_on"] = value
     if "outcome" in values:
-        text = personal.printable(values["outcome"] or "").strip() or None
-        if text and len(text) > MAX_OUTCOME:
-            problems.append(("outcome_long", {"max": MAX_OUTCOME}))
-        elif text and personal.free_text_kind(text):
-            problems.append(("personal", {"kind": personal.free_text_kind(text)}))
-        out["outcome"] = text
+        out["outcome"], problem = personal.note(values["outcome"], MAX_OUTCOME, "outcome_long")
+        problems += [problem] if problem else []
     if values.get("scenario_id") is not None:
         found = conn.execute(sa.select(store.scenario.c.scenario_id).where(
             store.scenario.c.scenario_id == values["scenario_id"])).scalar()

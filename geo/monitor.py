@@ -155,7 +155,9 @@ def spatial_weights(level: str = "cercle", contiguity: str = "queen",
             neighbours[c].append(n)
         w = W(neighbours, id_order=ids, silence_warnings=True)
     else:
-        w = Queen.from_dataframe(frame, use_index=True, silence_warnings=True)
+        with warnings.catch_warnings():      # "not fully connected": islands, Bamako
+            warnings.simplefilter("ignore", UserWarning)
+            w = Queen.from_dataframe(frame, use_index=True, silence_warnings=True)
     w.transform = "B"
     return w
 

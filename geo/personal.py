@@ -144,3 +144,15 @@ def printable(text: str) -> str:
     """``text`` without control characters (NUL and the like: PostgreSQL refuses NUL in text,
     and none belongs in a note or a name); line breaks and tabs stay."""
     return _CONTROL.sub("", text)
+
+
+def note(text: str | None, maximum: int, long_code: str) -> tuple[str | None, tuple | None]:
+    """A free-text note as it is stored (control characters out, trimmed, None when empty)
+    and the reason it is refused, if any: ``(long_code, {"max": maximum})`` when longer than
+    ``maximum``, ``("personal", {"kind": …})`` when it holds a phone number, an e-mail
+    address or a person's name."""
+    text = printable(text or "").strip() or None
+    if text and len(text) > maximum:
+        return text, (long_code, {"max": maximum})
+    kind = free_text_kind(text) if text else None
+    return text, (("personal", {"kind": kind}) if kind else None)

@@ -62,12 +62,8 @@ def _checked(changes: dict) -> dict:
     if "escalated" in changes:
         out["escalated"] = bool(changes["escalated"])
     if "note" in changes:
-        text = personal.printable(changes["note"] or "").strip() or None
-        if text and len(text) > MAX_NOTE:
-            problems.append(("note_long", {"max": MAX_NOTE}))
-        elif text and personal.free_text_kind(text):
-            problems.append(("personal", {"kind": personal.free_text_kind(text)}))
-        out["note"] = text
+        out["note"], problem = personal.note(changes["note"], MAX_NOTE, "note_long")
+        problems += [problem] if problem else []
     if problems:
         raise ReviewError(problems)
     return out

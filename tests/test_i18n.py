@@ -89,8 +89,9 @@ def test_dynamic_keys_exist():
                   emerging_layer(list(monitor.CATEGORIES))):
         keys += [layer.label_key, layer.unit_key, *layer.class_keys]
     source = Path(review.__file__).read_text(encoding="utf-8")
-    codes = re.findall(r'\(\[?\("([a-z_]+)", \{', source) + ["verification", "status"]
-    assert {"conflict", "missing", "personal", "note_long"} <= set(codes)
+    codes = re.findall(r'\(\[?\("([a-z_]+)", \{', source)
+    assert {"conflict", "missing", "field", "unit"} <= set(codes)
+    codes += ["verification", "status", "personal", "note_long"]   # built by name elsewhere
     keys += [f"monitor.error.{c}" for c in codes]
     missing = [k for k in keys if k not in TRANSLATIONS["fr"]]
     assert missing == []
