@@ -292,15 +292,18 @@ def ensure_initialised(engine: Engine, enabled: bool = True) -> bool:
     ``demo`` setting, :class:`geo.settings.Settings`; ``VEILLE_DEMO=0`` turns it off).
 
     A store is new when nothing was ever imported into it and its demo was never removed.
-    Returns True when the demo was loaded by this call.
+    Returns True when the demo was loaded by this call; several processes calling it at once
+    on one store load it once (:func:`geo.store.exclusive`).
     """
     if not enabled:
         return False
-    if store.get_meta(engine, "demo_loaded_seed") or store.get_meta(engine, "demo_removed_at"):
-        return False
-    if any(store.counts(engine).values()):
-        return False
-    load(engine, access.SYSTEM)
+    with store.exclusive(engine, "demo"):     # replicas starting together load it once
+        if store.get_meta(engine, "demo_loaded_seed") \
+                or store.get_meta(engine, "demo_removed_at"):
+            return False
+        if any(store.counts(engine).values()):
+            return False
+        load(engine, access.SYSTEM)
     return True
 
 

@@ -9,6 +9,7 @@ setting                       environment, else secrets            default
 ``demo``                      ``VEILLE_DEMO`` (``0`` = off)                 on: a new store gets the demo
 ``role_claim``                ``VEILLE_ROLE_CLAIM`` / ``role_claim``       ``roles``
 ``unknown_users``             ``VEILLE_UNKNOWN_USERS`` / ``unknown_users`` ``none`` (or ``viewer``)
+``pool_size``                 ``VEILLE_DB_POOL_SIZE`` / ``pool_size``      5 (PostgreSQL connections)
 ============================  ===================================  =========================
 
 Sign-in itself is Streamlit's ``[auth]`` section of the secrets (:attr:`Settings.sign_in`):
@@ -24,6 +25,7 @@ from pathlib import Path
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "var" / "veille.sqlite"
 DEFAULT_MIN_COUNT = 3
+DEFAULT_POOL_SIZE = 5
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,9 @@ class Settings:
     unknown_users: str | None = None
     #: Whether sign-in is configured (an ``[auth]`` section in the secrets).
     sign_in: bool = False
+    #: PostgreSQL connections one app process keeps (and as many more at peaks): with N
+    #: replicas, N × 2 × pool_size must stay under the server's ``max_connections``.
+    pool_size: int = DEFAULT_POOL_SIZE
 
     @classmethod
     def from_environment(cls, secrets: Mapping | None = None,
@@ -58,7 +63,17 @@ class Settings:
                    role_claim=str(env.get("VEILLE_ROLE_CLAIM") or secrets.get("role_claim")
                                   or "roles").strip(),
                    unknown_users="viewer" if unknown == "viewer" else None,
-                   sign_in=bool(secrets.get("auth")))
+                   sign_in=bool(secrets.get("auth")),
+                   pool_size=_pool_size(env.get("VEILLE_DB_POOL_SIZE")
+                                        or secrets.get("pool_size")))
+
+
+def _pool_size(value) -> int:
+    """A pool size from the environment: a whole number of at least 1 (else the default)."""
+    try:
+        return max(1, int(str(value).strip()))
+    except (TypeError, ValueError):
+        return DEFAULT_POOL_SIZE
 
 
 def default_database_url() -> str:

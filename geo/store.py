@@ -370,9 +370,10 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str | None = None) -> Engine:
+def make_engine(url: str | None = None, pool_size: int = 5) -> Engine:
     """Create an engine for ``url`` (default: the embedded SQLite file; a deployment's URL
-    comes from :class:`geo.settings.Settings`) and bring its schema up to date."""
+    comes from :class:`geo.settings.Settings`) and bring its schema up to date. On
+    PostgreSQL it keeps ``pool_size`` connections and opens as many more at peaks."""
     url = url or database_url()
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 30})
@@ -382,7 +383,8 @@ def make_engine(url: str | None = None) -> Engine:
                         lambda c, _r: setattr(c, "isolation_level", None))
         sa.event.listen(engine, "begin", _sqlite_begin)
     else:
-        engine = sa.create_engine(url, pool_pre_ping=True)
+        engine = sa.create_engine(url, pool_pre_ping=True, pool_size=pool_size,
+                                  max_overflow=pool_size)
     migrate(engine)
     return engine
 
@@ -420,6 +422,36 @@ def writing(engine: Engine, kind: str | None = None) -> Iterator[Connection]:
                 key = 7242100 + (KINDS.index(kind) if kind else 9)
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
             yield conn
+
+
+@contextmanager
+def exclusive(engine: Engine, name: str) -> Iterator[None]:
+    """One process at a time across every app process on this store (replicas starting
+    together): a PostgreSQL session advisory lock, or on SQLite a lock on a file beside the
+    database (``<db>.<name>.lock``)."""
+    if engine.dialect.name == "postgresql":
+        key = 7242200 + sum(name.encode())
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": key})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                conn.commit()
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield
+        return
+    import fcntl
+
+    with open(f"{database}.{name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def bulk_insert(conn: Connection, table: sa.Table, rows: list[dict]) -> None:

@@ -23,8 +23,8 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner=False)
-def _engine(url: str, with_demo: bool) -> Engine:
-    engine = store.make_engine(url)
+def _engine(url: str, with_demo: bool, pool_size: int) -> Engine:
+    engine = store.make_engine(url, pool_size)
     demo.ensure_initialised(engine, with_demo)
     return engine
 
@@ -33,7 +33,7 @@ def engine() -> Engine:
     """The record store of :func:`settings`, with the demonstration data loaded into a new
     store unless the demo is switched off."""
     config = settings()
-    return _engine(config.database_url, config.demo)
+    return _engine(config.database_url, config.demo, config.pool_size)
 
 
 def store_token() -> tuple:

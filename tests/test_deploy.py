@@ -1,0 +1,138 @@
+"""Many users: ``deploy/stack.py`` starts two replicas on one PostgreSQL behind Debian's nginx,
+a browser draws the map through nginx, an import made through one replica is seen through
+the other, and the stack stops cleanly. Needs nginx (``.ci/run`` installs it) and
+``VEILLE_TEST_POSTGRES_URL``."""
+
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from geo import demo, store
+from tests.support import (CHROMIUM, PG_URL, ROOT, free_port, offline_page, store_engine,
+                           wait_for_cercles)
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+def _health(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server configured: set VEILLE_TEST_POSTGRES_URL")
+    if not os.access(NGINX, os.X_OK):
+        pytest.fail(f"{NGINX} not found: install Debian's nginx (apt-get install nginx)")
+    schema = f"s_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
+    run_dir = tmp_path_factory.mktemp("stack")
+    port, first = free_port(), free_port()
+    while abs(first - port) < 3:
+        first = free_port()
+    log = open(run_dir / "stack.log", "w")
+    proc = subprocess.Popen([sys.executable, "deploy/stack.py", "--replicas", "2",
+                             "--port", str(port), "--first-port", str(first),
+                             "--run-dir", str(run_dir), "--check-every", "1"],
+                            cwd=ROOT, env={**os.environ, "VEILLE_DATABASE_URL": url},
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    replicas = [f"http://127.0.0.1:{first + i}" for i in range(2)]
+    deadline = time.monotonic() + 180
+    while not (_health(base) and all(_health(r) for r in replicas)):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            log.close()
+            pytest.fail("the stack did not start:\n" + (run_dir / "stack.log").read_text())
+        time.sleep(0.5)
+    yield {"base": base, "replicas": replicas, "proc": proc, "run_dir": run_dir, "url": url}
+    proc.send_signal(signal.SIGTERM)
+    code = proc.wait(30)
+    log.close()
+    # stopped cleanly: exit 0, nginx and both replicas gone
+    assert code == 0, (run_dir / "stack.log").read_text()
+    assert not _health(base) and not any(_health(r) for r in replicas)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.mark.browser
+def test_a_visit_through_nginx_draws_the_map_with_assets_served_by_nginx(stack):
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} not found")
+    served = {}
+    with offline_page(stack["base"]) as (page, blocked):
+        page.on("response", lambda r: served.__setitem__(r.url, r.headers))
+        page.goto(stack["base"] + "/")
+        assert wait_for_cercles(page) == 50
+        page.goto(stack["base"] + "/risk")                # a page change keeps the session
+        assert wait_for_cercles(page, legend_text="Très élevé (6,5 – 10)") == 50
+        cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+        assert blocked == []
+    leaflet = [h for u, h in served.items() if u.endswith("/leaflet.js")]
+    assert leaflet and leaflet[0].get("x-veille-static") == "nginx"
+    assert re.fullmatch(r"[0-9a-f]{32}", cookies["veille_route"])   # the sticky route
+
+
+@pytest.mark.browser
+def test_an_import_through_one_replica_is_seen_through_the_other(stack, tmp_path):
+    one, other = stack["replicas"]
+    path = tmp_path / "new.csv"
+    path.write_text("report_id,date,cercle,category,severity,verified\n"
+                    "STACK-1,2022-12-26,Koro,clash,3,oui\n"
+                    "STACK-2,2022-12-26,Bankass,clash,2,oui\n", encoding="utf-8")
+    with offline_page(other) as (page, _):
+        page.goto(other + "/")
+        wait_for_cercles(page)
+        shown = page.get_by_text(re.compile(r"^[\d\u202f]+ signalements affichés")).first \
+            .inner_text()
+        before = int(re.sub(r"\D", "", shown.split("signalements")[0]))
+    with offline_page(one) as (page, blocked):
+        page.goto(one + "/data")
+        page.get_by_role("heading", name="Importer un fichier").wait_for(timeout=60000)
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+        page.get_by_role("button", name="Confirmer l'import").click(timeout=30000)
+        page.get_by_text(re.compile(r"Import terminé \(lot n° \d+\) : 2 lignes ajoutées")
+                         ).wait_for(timeout=30000)
+        assert blocked == []
+    with offline_page(other) as (page, _):
+        page.goto(other + "/")
+        wait_for_cercles(page)
+        expected = f"{before + 2:,}".replace(",", "\u202f")
+        page.get_by_text(re.compile(rf"^{expected} signalements affichés")).wait_for(
+            timeout=20000)
+
+
+def _initialise(url):
+    engine = store.make_engine(url)
+    return demo.ensure_initialised(engine)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_replicas_starting_together_load_the_demo_once(kind, tmp_path):
+    for engine in store_engine(kind, tmp_path):
+        url = engine.url.render_as_string(hide_password=False)
+        with multiprocessing.get_context("spawn").Pool(3) as pool:
+            loaded = pool.map(_initialise, [url] * 3)
+        assert sorted(loaded) == [False, False, True]
+        batches = store.list_batches(engine)
+        assert len(batches) == 3 and batches["is_demo"].all()        # one per kind, once
