@@ -1,6 +1,7 @@
 """Veille for many users on one machine: N Streamlit replicas on one store behind nginx.
 
     python deploy/stack.py --replicas 3 --port 8080            # start, until Ctrl-C / SIGTERM
+    python deploy/stack.py --replicas 3 -- --secrets.files /etc/veille/secrets.toml
     python deploy/stack.py --replicas 3 --write-nginx-conf /etc/nginx/conf.d/veille.conf
 
 What it does, in order:
@@ -81,6 +82,7 @@ class Replica:
     port: int
     env: dict
     log: Path
+    args: tuple = ()                         # further options of ``streamlit run``
     proc: subprocess.Popen | None = None
     failures: int = 0
     restarts: int = 0
@@ -94,7 +96,8 @@ class Replica:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "dashboard.py",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             *self.args],
             cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
         out.close()
         self.failures = 0
@@ -191,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check-every", type=float, default=5.0)
     parser.add_argument("--write-nginx-conf", type=Path, default=None,
                         help="only write the nginx configuration for these replicas")
+    parser.add_argument("streamlit_args", nargs="*",
+                        help="after --: options for every replica's streamlit run "
+                             "(e.g. --secrets.files FILE with sign-in)")
     args = parser.parse_args(argv)
     ports = [args.first_port + i for i in range(args.replicas)]
     run_dir = (args.run_dir or Path(tempfile.mkdtemp(prefix="veille-stack-"))).resolve()
@@ -209,8 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     prepare_store(args.database_url)
     env = {**os.environ, "VEILLE_DATABASE_URL": args.database_url,
            "VEILLE_DB_POOL_SIZE": str(args.pool_size)}
-    stack = Stack([Replica(p, env, run_dir / f"replica-{p}.log") for p in ports], run_dir,
-                  args.port)
+    stack = Stack([Replica(p, env, run_dir / f"replica-{p}.log", tuple(args.streamlit_args))
+                   for p in ports], run_dir, args.port)
 
     def on_signal(_sig, _frame):
         stack.stopping = True

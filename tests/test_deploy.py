@@ -34,8 +34,8 @@ def _health(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
+def _start(tmp_path_factory, extra=(), port=None):
+    """``deploy/stack.py`` with two replicas on a new PostgreSQL schema; its details."""
     if not PG_URL:
         pytest.skip("no PostgreSQL server configured: set VEILLE_TEST_POSTGRES_URL")
     if not os.access(NGINX, os.X_OK):
@@ -46,13 +46,13 @@ def stack(tmp_path_factory):
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     url = PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
     run_dir = tmp_path_factory.mktemp("stack")
-    port, first = free_port(), free_port()
+    port, first = port or free_port(), free_port()
     while abs(first - port) < 3:
         first = free_port()
     log = open(run_dir / "stack.log", "w")
     proc = subprocess.Popen([sys.executable, "deploy/stack.py", "--replicas", "2",
                              "--port", str(port), "--first-port", str(first),
-                             "--run-dir", str(run_dir), "--check-every", "1"],
+                             "--run-dir", str(run_dir), "--check-every", "1", "--", *extra],
                             cwd=ROOT, env={**os.environ, "VEILLE_DATABASE_URL": url},
                             stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -63,7 +63,13 @@ def stack(tmp_path_factory):
             log.close()
             pytest.fail("the stack did not start:\n" + (run_dir / "stack.log").read_text())
         time.sleep(0.5)
-    yield {"base": base, "replicas": replicas, "proc": proc, "run_dir": run_dir, "url": url}
+    return {"base": base, "replicas": replicas, "proc": proc, "run_dir": run_dir, "url": url,
+            "log": log, "admin": admin, "schema": schema}
+
+
+def _stop(stack):
+    proc, run_dir, base, replicas = (stack[k] for k in ("proc", "run_dir", "base", "replicas"))
+    log, admin, schema = stack["log"], stack["admin"], stack["schema"]
     proc.send_signal(signal.SIGTERM)
     code = proc.wait(30)
     log.close()
@@ -73,6 +79,13 @@ def stack(tmp_path_factory):
     with admin.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    details = _start(tmp_path_factory)
+    yield details
+    _stop(details)
 
 
 @pytest.mark.browser
@@ -136,3 +149,45 @@ def test_replicas_starting_together_load_the_demo_once(kind, tmp_path):
         assert sorted(loaded) == [False, False, True]
         batches = store.list_batches(engine)
         assert len(batches) == 3 and batches["is_demo"].all()        # one per kind, once
+
+
+@pytest.mark.browser
+def test_a_sign_in_through_nginx_survives_page_changes(tmp_path_factory):
+    """With sign-in configured, the provider's callback, the session cookie and every later
+    page reach the replica the browser is kept on: signed in once, still signed in."""
+    import threading
+
+    from oidc_provider_mock import User, app
+    from werkzeug.serving import make_server
+
+    from tests.test_sign_in import COOKIE_SECRET, _sign_in
+
+    users = [User(sub="u-analyst", claims={"email": "analyst@example.org",
+                                           "roles": ["analyst"]})]
+    server = make_server("127.0.0.1", 0, app(user_claims=users), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    provider = f"http://127.0.0.1:{server.server_port}"
+    port = free_port()
+    secrets_file = tmp_path_factory.mktemp("secrets") / "secrets.toml"
+    secrets_file.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        f'cookie_secret = "{COOKIE_SECRET}"\n'
+        'client_id = "veille"\nclient_secret = "veille-test"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
+        encoding="utf-8")
+    details = _start(tmp_path_factory, ("--secrets.files", str(secrets_file)), port=port)
+    try:
+        base = details["base"]
+        with offline_page(base, also=(provider,)) as (page, _blocked):
+            _sign_in(page, base, provider, "u-analyst")
+            page.get_by_text("analyst@example.org").first.wait_for(timeout=60000)
+            for path in ("/risk", "/monitor", "/", "/data"):
+                page.goto(base + path)
+                page.get_by_text("analyst@example.org").first.wait_for(timeout=60000)
+                assert page.get_by_role("button", name="Se connecter").count() == 0
+            page.get_by_role("heading", name="Importer un fichier").wait_for()   # analysts'
+            page.screenshot(path=str(ARTIFACTS / "stack_signed_in.png"))
+    finally:
+        _stop(details)
+        server.shutdown()
