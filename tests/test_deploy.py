@@ -160,7 +160,7 @@ def test_a_sign_in_through_nginx_survives_page_changes(tmp_path_factory):
     from oidc_provider_mock import User, app
     from werkzeug.serving import make_server
 
-    from tests.test_sign_in import COOKIE_SECRET, _sign_in
+    from tests.test_sign_in import _sign_in, write_secrets
 
     users = [User(sub="u-analyst", claims={"email": "analyst@example.org",
                                            "roles": ["analyst"]})]
@@ -168,14 +168,8 @@ def test_a_sign_in_through_nginx_survives_page_changes(tmp_path_factory):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     provider = f"http://127.0.0.1:{server.server_port}"
     port = free_port()
-    secrets_file = tmp_path_factory.mktemp("secrets") / "secrets.toml"
-    secrets_file.write_text(
-        "[auth]\n"
-        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-        f'cookie_secret = "{COOKIE_SECRET}"\n'
-        'client_id = "veille"\nclient_secret = "veille-test"\n'
-        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
-        encoding="utf-8")
+    secrets_file = write_secrets(tmp_path_factory.mktemp("secrets") / "secrets.toml", port,
+                                 provider)
     details = _start(tmp_path_factory, ("--secrets.files", str(secrets_file)), port=port)
     try:
         base = details["base"]

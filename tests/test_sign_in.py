@@ -26,6 +26,18 @@ COOKIE_SECRET = secrets.token_hex(24)
 PROVIDER_CSS = "https://cdn.jsdelivr.net/npm/@picocss/"
 
 
+def write_secrets(path: Path, port: int, provider: str) -> Path:
+    """An ``[auth]`` secrets file for an app reached on ``port`` and the mock ``provider``."""
+    path.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        f'cookie_secret = "{COOKIE_SECRET}"\n'
+        'client_id = "veille"\nclient_secret = "veille-test"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
+        encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
 def provider():
     from oidc_provider_mock import User, app
@@ -52,13 +64,7 @@ def signed_app(provider, tmp_path_factory):
     engine = store.make_engine(database)
     access.set_role(engine, "admin@example.org", "admin", access.operator())
     port = free_port()
-    (folder / "secrets.toml").write_text(
-        "[auth]\n"
-        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-        f'cookie_secret = "{COOKIE_SECRET}"\n'
-        'client_id = "veille"\nclient_secret = "veille-test"\n'
-        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
-        encoding="utf-8")
+    write_secrets(folder / "secrets.toml", port, provider)
     with running_app(port=port, env={"VEILLE_DATABASE_URL": database},
                      args=("--secrets.files", str(folder / "secrets.toml"))) as (url, _proc):
         yield url, engine, port
