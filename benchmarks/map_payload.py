@@ -1,4 +1,4 @@
-"""Map payload: size of the cercle-layer map HTML (budget <= 200 KB) and that the display
+"""Map payload: size of the cercle-layer map HTML (budget: the home map with its default report points <= 160 KB, issue 18) and that the display
 tiling stays gap-free. Prints figures; asserts nothing.
 
     python benchmarks/map_payload.py

@@ -8,6 +8,10 @@ then tries to load, so an offline map would never draw.
 
 Every JavaScript/CSS file the map needs is given by :func:`geo.assets.map_assets`, served by
 the app itself; the default basemap is none.
+
+Unit outlines travel as Google encoded polylines (:class:`EncodedGeometry`, 1e-4°), about a
+third of the size of the same coordinates written as JSON numbers; each feature carries only
+what its tooltip shows, and its fill is resolved in Python (folium's style table).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import folium
 import numpy as np
 import geopandas as gpd
 import pandas as pd
+import polyline
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -136,6 +141,89 @@ class Labels(MacroElement):
         direction = "right" if kind == "town" else "center"
         self.places = [[round(a, 3), round(b, 3), text, direction, f"veille-{kind}-label"]
                        for a, b, text in places]
+
+
+#: Decimal places of the unit outlines sent to the browser: 1e-4° is 11 m, finer than the
+#: display geometry's simplification and than a pixel at the map's deepest zoom (12).
+PRECISION = 4
+
+
+def encoded_polygons(geometries) -> list[list[list[str]]]:
+    """Per (Multi)Polygon: its polygons, each a list of rings (exterior first) written in
+    Google's encoded polyline format (lat, lon; :data:`PRECISION`), without the closing
+    vertex (Leaflet closes rings itself)."""
+    out = []
+    for geom in geometries:
+        polygons = getattr(geom, "geoms", [geom])
+        out.append([[polyline.encode(ring.coords[:-1], PRECISION, geojson=True)
+                     for ring in (p.exterior, *p.interiors)] for p in polygons])
+    return out
+
+
+class EncodedGeometry(MacroElement):
+    """The outlines of its parent ``folium.GeoJson`` layer, set in the browser.
+
+    The parent's features carry ids 0…n-1 and empty coordinates (Leaflet makes an empty
+    polygon of each, tooltip and style attached); this element holds feature *i*'s
+    polygons as encoded polylines and gives each polygon its rings once decoded. A click
+    still returns the feature with its outline (``layer.toGeoJSON()`` reads the rings).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          var scale = {{ 10 ** this.precision }};
+          function decode(text) {     // Google's encoded polyline algorithm
+            var points = [], i = 0, lat = 0, lon = 0;
+            function next() {
+              var byte, shift = 0, value = 0;
+              do {
+                byte = text.charCodeAt(i++) - 63;
+                value |= (byte & 31) << shift;
+                shift += 5;
+              } while (byte >= 32);
+              return (value & 1) ? ~(value >> 1) : (value >> 1);
+            }
+            while (i < text.length) {
+              lat += next();
+              lon += next();
+              points.push([lat / scale, lon / scale]);
+            }
+            return points;
+          }
+          var shapes = {{ this.shapes_json }};
+          {{ this._parent.get_name() }}.eachLayer(function (layer) {
+            var polygons = shapes[layer.feature.id].map(function (rings) {
+              return rings.map(decode);
+            });
+            layer.setLatLngs(polygons.length === 1 ? polygons[0] : polygons);
+          });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, shapes: list[list[list[str]]], precision: int = PRECISION):
+        super().__init__()
+        self._name = "EncodedGeometry"
+        self.shapes = shapes
+        self.precision = precision
+        # "{" only occurs inside the strings: written as \u007b, since branca reads a
+        # rendered script as a Jinja template again and "{{" would open an expression
+        self.shapes_json = json.dumps(shapes, separators=(",", ":")).replace("{", "\\u007b")
+
+
+def compact_layer(gdf: gpd.GeoDataFrame, properties: dict[str, list], **kwargs
+                  ) -> folium.GeoJson:
+    """A ``folium.GeoJson`` of ``gdf``'s (Multi)Polygons with only ``properties`` (column ->
+    values), its outlines sent encoded (:class:`EncodedGeometry`). ``kwargs`` go to
+    ``folium.GeoJson`` (a ``style_function`` sees each feature's ``id``, its row number)."""
+    empty = {"type": "Polygon", "coordinates": []}
+    features = [{"type": "Feature", "id": i, "geometry": empty,
+                 "properties": {k: v[i] for k, v in properties.items()}}
+                for i in range(len(gdf))]
+    layer = folium.GeoJson({"type": "FeatureCollection", "features": features}, **kwargs)
+    layer.add_child(EncodedGeometry(encoded_polygons(gdf.geometry.values)))
+    return layer
 
 
 def legend_entries(layer: Layer, breaks: list[float], colours: list[str], lang: str,
@@ -262,7 +350,7 @@ def _tooltip_fields(lang: str, layer: Layer) -> tuple[list[str], list[str]]:
                 [t("field.commune", lang), t("field.cercle", lang),
                  t("coverage.population_est", lang), t("coverage.mediators_active", lang),
                  f"{t(layer.label_key, lang)} ({t(layer.unit_key, lang)})"])
-    fields = ["name", "region", "code", "pop_txt", "density_txt", "area_txt"]
+    fields = ["name", "region", "cercle_id", "pop_txt", "density_txt", "area_txt"]
     aliases = [t("field.cercle", lang), t("field.region", lang), t("field.code", lang),
                t("field.population", lang),
                f'{t("field.density", lang)} ({t("unit.per_km2", lang)})',
@@ -273,9 +361,11 @@ def _tooltip_fields(lang: str, layer: Layer) -> tuple[list[str], list[str]]:
     return fields, aliases
 
 
-def _feature_collection(units_gdf: gpd.GeoDataFrame, layer: Layer, breaks: list[float],
-                        colours: list[str], lang: str, class_words: dict | None = None) -> dict:
-    """GeoJSON of the units with only what the map needs (pre-formatted, localised)."""
+def _unit_properties(units_gdf: gpd.GeoDataFrame, layer: Layer, breaks: list[float],
+                     colours: list[str], lang: str, class_words: dict | None = None
+                     ) -> tuple[dict[str, list], list[str | None]]:
+    """What each unit's feature carries (pre-formatted, localised: the tooltip's fields and
+    ``cercle_id``, which a click selects), and each unit's fill colour (None: no data)."""
     values = pd.to_numeric(units_gdf[layer.column], errors="coerce").astype(float)
     hidden = (units_gdf[layer.hidden_column].fillna(False).to_numpy(dtype=bool)
               if layer.hidden_column and layer.hidden_column in units_gdf
@@ -290,30 +380,21 @@ def _feature_collection(units_gdf: gpd.GeoDataFrame, layer: Layer, breaks: list[
         return [format_number(v, lang, decimals) if pd.notna(v) else t("map.no_data", lang)
                 for v in units_gdf[col]]
 
+    props = {"cercle_id": list(units_gdf["cercle_id"])}
     if layer.unit == "commune":
-        props = gpd.GeoDataFrame({
-            "cercle_id": units_gdf["cercle_id"].values,      # a click selects the cercle
-            "name": units_gdf["commune_fr"].values,
-            "cercle": units_gdf["cercle_fr"].values,
-            "pop_txt": fmt("population_est"),
-            "mediators_txt": units_gdf["mediators_txt"].values,
-            "value_txt": value_txt,
-            "fill": fills,
-        }, geometry=units_gdf.geometry.values, crs=units_gdf.crs)
-        return json.loads(props.to_json(drop_id=True))
-    props = gpd.GeoDataFrame({
-        "cercle_id": units_gdf["cercle_id"].values,
-        "name": units_gdf["cercle_fr"].values,
-        "region": units_gdf["region_fr"].values,
-        "code": units_gdf["cercle_id"].values,
-        "pop_txt": fmt("population"),
-        "density_txt": [format_significant(v, lang, 3) if pd.notna(v) else t("map.no_data", lang)
-                        for v in units_gdf["density"]],
-        "area_txt": fmt("area_km2"),
-        "value_txt": value_txt,
-        "fill": fills,
-    }, geometry=units_gdf.geometry.values, crs=units_gdf.crs)
-    return json.loads(props.to_json(drop_id=True))
+        props.update(name=list(units_gdf["commune_fr"]), cercle=list(units_gdf["cercle_fr"]),
+                     pop_txt=fmt("population_est"),
+                     mediators_txt=list(units_gdf["mediators_txt"]))
+    else:
+        props.update(name=list(units_gdf["cercle_fr"]), region=list(units_gdf["region_fr"]),
+                     pop_txt=fmt("population"),
+                     density_txt=[format_significant(v, lang, 3) if pd.notna(v)
+                                  else t("map.no_data", lang) for v in units_gdf["density"]],
+                     area_txt=fmt("area_km2"))
+    fields, _aliases = _tooltip_fields(lang, layer)
+    if "value_txt" in fields:
+        props["value_txt"] = value_txt
+    return props, fills
 
 
 def _value_text(layer: Layer, value: float, breaks: list[float], lang: str,
@@ -329,13 +410,14 @@ def _value_text(layer: Layer, value: float, breaks: list[float], lang: str,
     return text
 
 
-def _styler(layer: Layer):
-    """Style function of a layer's units (class name ``veille-<unit>``, for tests/CSS)."""
+def _styler(layer: Layer, fills: list[str | None]):
+    """Style function of a layer's units, feature *i* filled with ``fills[i]`` (class name
+    ``veille-<unit>``, for tests/CSS)."""
     class_name = f"veille-{layer.unit}"
     weight = 0.7 if layer.unit == "cercle" else 0.3
 
     def style(feature: dict) -> dict:
-        fill = feature["properties"].get("fill")
+        fill = fills[feature["id"]]
         if not fill:
             return {**NO_DATA_STYLE, "className": class_name}
         return {**_UNIT_OUTLINE, "weight": weight, "fillColor": fill, "className": class_name}
@@ -438,22 +520,18 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
     breaks, colours = layer_classes(layer, values)
 
     fields, aliases = _tooltip_fields(lang, layer)
-    folium.GeoJson(
-        _feature_collection(units_gdf, layer, breaks, colours, lang, class_words),
-        name="cercles",
-        style_function=_styler(layer),
+    props, fills = _unit_properties(units_gdf, layer, breaks, colours, lang, class_words)
+    compact_layer(
+        units_gdf, props, name="cercles", style_function=_styler(layer, fills),
         highlight_function=lambda _f: {"weight": 2.5, "color": "#111111"},
         tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True,
                                       localize=False, labels=True),
     ).add_to(fmap)
 
     if regions_gdf is not None:
-        folium.GeoJson(
-            json.loads(regions_gdf[["region_id", "geometry"]].to_json(drop_id=True)),
-            name="regions",
-            style_function=lambda _f: dict(_REGION_STYLE),
-            interactive=False,
-        ).add_to(fmap)
+        compact_layer(regions_gdf, {}, name="regions",
+                      style_function=lambda _f: dict(_REGION_STYLE),
+                      interactive=False).add_to(fmap)
         if "region_fr" in regions_gdf:
             reps = regions_gdf.geometry.representative_point()
             fmap.add_child(Labels([(p.y, p.x, name) for p, name

@@ -192,7 +192,7 @@ def queue(reports: pd.DataFrame, reviews: pd.DataFrame, *,
     frame = frame.assign(
         revision=ids.map(reviews["revision"]).fillna(0).astype(int).to_numpy(),
         unit=ids.map(reviews["unit"]).to_numpy(),
-        escalated=ids.map(reviews["escalated"]).fillna(False).astype(bool).to_numpy(),
+        escalated=ids.map(reviews["escalated"]).eq(True).to_numpy(),
         note=ids.map(reviews["note"]).to_numpy(),
         reviewed_by=ids.map(reviews["updated_by"]).to_numpy(),
         reviewed_at=ids.map(reviews["updated_at"]).to_numpy())

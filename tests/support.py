@@ -125,7 +125,9 @@ def wait_for_cercles(page, expected: int = 50, timeout_ms: int = 30000,
         """([sel, n, text]) => {
             const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
             if (!f || !f.contentDocument) return false;
-            const count = f.contentDocument.querySelectorAll(sel).length;
+            // drawn: an outline, not Leaflet's empty path ("M0 0") of a polygon without rings
+            const count = [...f.contentDocument.querySelectorAll(sel)]
+                .filter(p => (p.getAttribute('d') || '').length > 12).length;
             if (count < n) return false;
             if (text) {      // legends beside the map (the page) or on it (the frame)
                 const legends = [...f.contentDocument.querySelectorAll('.veille-legend'),

@@ -42,10 +42,14 @@ def test_units_are_styled_by_class_and_missing_values_explicitly(three_units):
     fmap = maps.choropleth_map(three_units, "population", "fr")
     feats = {f["properties"]["cercle_id"]: f for f in _features(fmap)}
     # population 1000 and 2000 -> breaks [1000, 1500, 2000]: one unit in each class
-    style = maps._styler(maps.LAYERS["population"])
-    fills = [style(feats[k])["fillColor"] for k in ("a", "b")]
+    layer = next(g for g in _geojson_layers(fmap) if g.layer_name == "cercles")
+    fills = [layer.style_function(feats[k])["fillColor"] for k in ("a", "b")]
     assert fills[0] != fills[1]
-    assert style(feats["c"]) == maps.NO_DATA_STYLE
+    assert layer.style_function(feats["c"]) == maps.NO_DATA_STYLE
+    # a feature carries its tooltip's fields and the id a click selects, nothing else
+    # (the population layer's value is the tooltip's population line: no value_txt)
+    assert set(feats["a"]["properties"]) == {"cercle_id", "name", "region", "pop_txt",
+                                             "density_txt", "area_txt"}
     assert feats["c"]["properties"]["pop_txt"] == "Pas de données"
     assert feats["a"]["properties"]["pop_txt"] == "1\u202f000"
     html = _rendered(fmap)
@@ -119,7 +123,82 @@ def test_national_map_has_fifty_cercles_and_non_interactive_regions(national):
 
 def test_national_map_payload_within_budget(national):
     fmap, _ = national
-    assert maps.map_html_size(fmap) <= 200_000
+    assert maps.map_html_size(fmap) <= 100_000
+
+
+def test_home_map_with_the_demo_reports_within_budget(tmp_path):
+    """Issue 18: the Overview's first map — default layer, region outlines, towns and the
+    default report points (every report of the demo but the false ones) — <= 160 KB."""
+    from geo import demo, store
+    from geo.indicators import tension_points
+
+    engine = store.make_engine(f"sqlite:///{tmp_path}/demo.sqlite")
+    demo.ensure_initialised(engine)
+    reports = store.load_records(engine, "tensions")
+    points = tension_points(reports[reports["verification"] != "false"])
+    shown = units.display_cercles()[["geometry"]].join(cercle_indicators())
+    fmap = maps.choropleth_map(shown, "density", "fr", units.display_regions(),
+                               tension_points=points, legend_inside=False)
+    assert len(points) > maps.POINTS_MAX
+    assert maps.map_html_size(fmap) <= 160_000
+
+
+def test_outlines_are_encoded_polylines_of_the_rounded_coordinates():
+    """Each unit's rings, exterior first, holes after, parts of a MultiPolygon in order, as
+    Google encoded polylines at 1e-4° without the closing vertex: decoding gives back the
+    coordinates rounded to 4 decimals."""
+    import polyline
+    from shapely.geometry import MultiPolygon, Polygon
+
+    square = Polygon([(0, 0), (4, 0), (4, 4), (0, 4)], [[(1, 1), (1, 2), (2, 2), (2, 1)]])
+    tri = Polygon([(-3.123456, 14.98765), (-3.0, 15.2), (-2.91, 14.9)])
+    (one,), (two, three) = maps.encoded_polygons([square, MultiPolygon([tri, square])])
+    assert [polyline.decode(r, 4, geojson=True) for r in one] == [
+        [(0, 0), (4, 0), (4, 4), (0, 4)], [(1, 1), (1, 2), (2, 2), (2, 1)]]
+    assert polyline.decode(two[0], 4, geojson=True) == [(-3.1235, 14.9877), (-3.0, 15.2),
+                                                        (-2.91, 14.9)]
+    assert len(three) == 2
+    # no "{{" reaches branca's second Jinja pass, whatever the strings hold
+    assert "{" not in maps.EncodedGeometry([["{{a"]]).shapes_json
+
+
+@pytest.mark.browser
+def test_browser_decodes_the_outlines_it_was_sent(national):
+    """The JavaScript decoder against the Python encoder: Leaflet's rings of every cercle
+    and region, once the map ran in Chromium, are the display geometry rounded to 1e-4°."""
+    from playwright.sync_api import sync_playwright
+
+    from geo.assets import LEAFLET_VERSION, STATIC_DIR, install_static_assets
+    from tests.support import CHROMIUM, CHROMIUM_ARGS
+
+    fmap, shown = national
+    install_static_assets()
+    html = fmap.get_root().render()
+    leaflet = (STATIC_DIR / "vendor" / f"leaflet-{LEAFLET_VERSION}" / "leaflet.js").read_text()
+    html = re.sub(r'<script src="[^"]+leaflet.js"></script>', lambda _m: "", html)
+    layers = {g.layer_name: g.get_name() for g in _geojson_layers(fmap)}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.route("**/*", lambda route: route.abort())      # nothing leaves the page
+        page.set_content(html.replace("<head>", f"<head><script>{leaflet}</script>", 1))
+        drawn = page.evaluate("""(names) => Object.fromEntries(Object.entries(names).map(
+            ([key, name]) => [key, window[name].getLayers().map(l => l.toGeoJSON().geometry)]))""",
+                              layers)
+        browser.close()
+
+    def rings(geom):
+        parts = getattr(geom, "geoms", [geom])
+        return [[[[round(x, 4), round(y, 4)] for x, y in r.coords]
+                 for r in (p.exterior, *p.interiors)] for p in parts]
+
+    def seen(g):
+        return [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+
+    for key, frame in (("cercles", shown), ("regions", units.display_regions())):
+        assert len(drawn[key]) == len(frame)
+        for geom, got in zip(frame.geometry, drawn[key]):
+            assert seen(got) == rings(geom), key
 
 
 def test_selection_layer(national):
