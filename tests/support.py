@@ -29,23 +29,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def app_command(port: int, *args: str) -> list[str]:
-    """The README's run command (``streamlit run dashboard.py``) on 127.0.0.1:``port``."""
-    return [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+def app_command(port: int, *args: str, script: Path = ROOT / "dashboard.py") -> list[str]:
+    """The README's run command (``streamlit run dashboard.py``) on 127.0.0.1:``port``
+    (another ``script``: a benchmark's peer page)."""
+    return [sys.executable, "-m", "streamlit", "run", str(script),
             "--server.port", str(port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--browser.gatherUsageStats", "false", *args]
 
 
 @contextlib.contextmanager
 def running_app(timeout: float = 60.0, env: dict | None = None, args: tuple = (),
-                port: int | None = None):
-    """Start the app (:func:`app_command`, extra ``args``) on 127.0.0.1 and a free port (or
-    ``port``); yield (url, process). Its output goes to ``tests/artifacts/``."""
+                port: int | None = None, script: Path = ROOT / "dashboard.py",
+                cwd: Path = ROOT):
+    """Start the app (:func:`app_command`, extra ``args``; another ``script`` run from
+    ``cwd``) on 127.0.0.1 and a free port (or ``port``); yield (url, process). Its output
+    goes to ``tests/artifacts/``."""
     port = port or free_port()
-    cmd = app_command(port, *args)
+    cmd = app_command(port, *args, script=script)
     log = open(ROOT / "tests" / "artifacts" / f"streamlit-{port}.log", "w") \
         if (ROOT / "tests" / "artifacts").is_dir() else subprocess.DEVNULL
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
                             env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     try:

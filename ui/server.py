@@ -39,6 +39,9 @@ async def lifespan(_app):
     # Checked again here for a server started by another ASGI runner.
     if problems := startup_problems():
         raise SystemExit("\n".join(problems))
+    from ui import warm
+
+    warm.start()          # the first visitor finds the default view computed
     yield
 
 

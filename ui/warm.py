@@ -1,0 +1,70 @@
+"""Warm a server process's caches when it starts, not on its first visitor (issue 18).
+
+The first page of a new process otherwise pays for everything at once: importing the
+pages' libraries, opening the store (and loading the demo of a new one), reading its
+records, computing the default view's indicators, scores, coverage and alerts, and building
+one map (folium's templates compiled). :func:`warm` does the same with the default view,
+through the same cached functions the pages call, so their entries are found by the first
+run. It runs in a background thread started by the server's lifespan
+(:func:`ui.server.lifespan`): the server answers meanwhile, and a visitor arriving
+during the warm-up waits on the same cache entries instead of computing them twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+LOG = logging.getLogger("veille.warm")
+
+
+def warm() -> float:
+    """Compute what the Overview's first run needs with the default view; the seconds."""
+    t0 = time.perf_counter()
+    import ui
+    from geo import actions, coverage, indicators, maps
+    from geo.analysis import Analysis
+    from geo.layers import DEFAULT_LAYER
+    from ui import coverage as ui_cov, monitor as ui_mon, risk as ui_risk
+
+    ui.install_assets()
+    view = Analysis.default(ui_risk.base_method())
+    table = ui_cov.published_table(view)
+    ui_mon.alerts(table.attrs["as_of"])
+    reports = indicators.counted_reports(ui.records("tensions"))
+    actions.listing(ui.engine())
+    for kind in ("workshops", "mediators"):
+        ui.records(kind)
+    units_gdf = ui.display_cercles()[["geometry"]].join(table)
+    fmap = maps.choropleth_map(units_gdf, DEFAULT_LAYER, "fr", ui.display_regions(),
+                               assets=ui.map_assets(),
+                               tension_points=indicators.tension_points(reports),
+                               class_words=coverage.gap_words(
+                                   coverage.RISK_LEVELS[coverage.DEFAULT_RISK_LEVEL], "fr"),
+                               legend_inside=False)
+    fmap.get_root().render()
+    ui.display_communes()
+    ui.communes()
+    return time.perf_counter() - t0
+
+
+def _run() -> None:
+    from streamlit import runtime
+
+    # Streamlit's runtime (its caches' storage, the components' registry: the map
+    # component registers itself when first imported) starts after the lifespan has begun
+    deadline = time.monotonic() + 60
+    while not runtime.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        LOG.warning("caches warmed in %.1f s", warm())
+    except Exception:  # noqa: BLE001 - a visitor will compute what failed, and see why
+        LOG.exception("warming the caches failed")
+
+
+def start() -> threading.Thread:
+    """Start :func:`warm` in a daemon thread (the server does not wait for it)."""
+    thread = threading.Thread(target=_run, name="veille-warm", daemon=True)
+    thread.start()
+    return thread
