@@ -362,7 +362,8 @@ def _tooltip_fields(lang: str, layer: Layer) -> tuple[list[str], list[str]]:
 
 
 def _unit_properties(units_gdf: gpd.GeoDataFrame, layer: Layer, breaks: list[float],
-                     colours: list[str], lang: str, class_words: dict | None = None
+                     colours: list[str], lang: str, fields: list[str],
+                     class_words: dict | None = None
                      ) -> tuple[dict[str, list], list[str | None]]:
     """What each unit's feature carries (pre-formatted, localised: the tooltip's fields and
     ``cercle_id``, which a click selects), and each unit's fill colour (None: no data)."""
@@ -391,7 +392,6 @@ def _unit_properties(units_gdf: gpd.GeoDataFrame, layer: Layer, breaks: list[flo
                      density_txt=[format_significant(v, lang, 3) if pd.notna(v)
                                   else t("map.no_data", lang) for v in units_gdf["density"]],
                      area_txt=fmt("area_km2"))
-    fields, _aliases = _tooltip_fields(lang, layer)
     if "value_txt" in fields:
         props["value_txt"] = value_txt
     return props, fills
@@ -520,7 +520,8 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
     breaks, colours = layer_classes(layer, values)
 
     fields, aliases = _tooltip_fields(lang, layer)
-    props, fills = _unit_properties(units_gdf, layer, breaks, colours, lang, class_words)
+    props, fills = _unit_properties(units_gdf, layer, breaks, colours, lang, fields,
+                                    class_words)
     compact_layer(
         units_gdf, props, name="cercles", style_function=_styler(layer, fills),
         highlight_function=lambda _f: {"weight": 2.5, "color": "#111111"},
