@@ -131,26 +131,36 @@ def tension_points(reports: pd.DataFrame, reference=None) -> gpd.GeoDataFrame:
     """Where to draw each tension report: never more precisely than its location precision.
 
     ``exact`` reports at their coordinates; ``commune``, ``cercle`` and ``region`` reports at
-    the representative point of that unit (:attr:`geo.reference.Reference.points`). Returns a
-    GeoDataFrame in EPSG:4326 with the report columns and ``geometry``.
+    the representative point of that unit (:attr:`geo.reference.Reference.points`), the
+    finest unit known at or above the report's precision (an ``exact`` report without
+    coordinates at its commune's point, and so on). Returns a GeoDataFrame in EPSG:4326 with
+    the report columns and ``geometry`` (None where no place is known).
     """
     reps = (reference or reference_module.load()).points
-    order = ["exact", "commune", "cercle", "region"]
-    geoms = []
-    for row in reports.itertuples(index=False):
-        prec = row.location_precision
-        point = None
-        if prec == "exact" and row.latitude is not None and np.isfinite(row.latitude):
-            point = gpd.points_from_xy([row.longitude], [row.latitude])[0]
-        else:
-            for level, code in (("commune", row.commune_id), ("cercle", row.cercle_id),
-                                ("region", row.region_id)):
-                if isinstance(code, str) and order.index(level) >= order.index(prec):
-                    point = reps[level].get(code)
-                    if point is not None:
-                        break
-        geoms.append(point)
-    return gpd.GeoDataFrame(reports.reset_index(drop=True), geometry=geoms, crs="EPSG:4326")
+    reports = reports.reset_index(drop=True)
+    n = len(reports)
+    x, y = np.full(n, np.nan), np.full(n, np.nan)
+    rank = reports["location_precision"].map(PRECISION_RANK).to_numpy(dtype=float)
+    if n and "latitude" in reports and "longitude" in reports:
+        lat = pd.to_numeric(reports["latitude"], errors="coerce").to_numpy(dtype=float)
+        lon = pd.to_numeric(reports["longitude"], errors="coerce").to_numpy(dtype=float)
+        exact = (rank == 0) & np.isfinite(lat) & np.isfinite(lon)
+        x[exact], y[exact] = lon[exact], lat[exact]
+    for level in ("commune", "cercle", "region"):
+        todo = np.isnan(x) & (rank <= PRECISION_RANK[level])
+        if not todo.any():
+            continue
+        known = reps[level]          # a GeoSeries of points by unit code
+        codes = reports.loc[todo, f"{level}_id"]
+        x[todo] = codes.map(pd.Series(known.x.to_numpy(), index=known.index)).to_numpy(float)
+        y[todo] = codes.map(pd.Series(known.y.to_numpy(), index=known.index)).to_numpy(float)
+    geoms = np.array(gpd.points_from_xy(x, y), dtype=object)
+    geoms[np.isnan(x)] = None
+    return gpd.GeoDataFrame(reports, geometry=list(geoms), crs="EPSG:4326")
+
+
+#: Location precisions, finest first: a report is placed at its own precision or coarser.
+PRECISION_RANK = {"exact": 0, "commune": 1, "cercle": 2, "region": 3}
 
 
 def active_mediators(mediators: pd.DataFrame, as_of: date | None = None) -> pd.DataFrame:

@@ -16,8 +16,10 @@ what its tooltip shows, and its fill is resolved in Python (folium's style table
 
 from __future__ import annotations
 
+import functools
 import html
 import json
+from collections import Counter
 from dataclasses import dataclass
 
 import folium
@@ -25,6 +27,7 @@ import numpy as np
 import geopandas as gpd
 import pandas as pd
 import polyline
+import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -151,13 +154,17 @@ PRECISION = 4
 def encoded_polygons(geometries) -> list[list[list[str]]]:
     """Per (Multi)Polygon: its polygons, each a list of rings (exterior first) written in
     Google's encoded polyline format (lat, lon; :data:`PRECISION`), without the closing
-    vertex (Leaflet closes rings itself)."""
-    out = []
-    for geom in geometries:
-        polygons = getattr(geom, "geoms", [geom])
-        out.append([[polyline.encode(ring.coords[:-1], PRECISION, geojson=True)
-                     for ring in (p.exterior, *p.interiors)] for p in polygons])
-    return out
+    vertex (Leaflet closes rings itself). The lists returned are shared: do not change them."""
+    return [_encoded(wkb) for wkb in shapely.to_wkb(np.asarray(geometries, dtype=object))]
+
+
+@functools.lru_cache(maxsize=2048)
+def _encoded(wkb: bytes) -> list[list[str]]:
+    # the encoder is pure Python (~0.4 ms a cercle) and the outlines rarely change: each
+    # geometry is encoded once per process, keyed by its exact WKB
+    geom = shapely.from_wkb(wkb)
+    return [[polyline.encode(ring.coords[:-1], PRECISION, geojson=True)
+             for ring in (p.exterior, *p.interiors)] for p in getattr(geom, "geoms", [geom])]
 
 
 class EncodedGeometry(MacroElement):
@@ -310,8 +317,11 @@ def tension_summary_geojson(points: gpd.GeoDataFrame, lang: str) -> dict:
     placed = points[points.geometry.notna()]
     unit = placed["cercle_id"].where(placed["cercle_id"].map(
         lambda c: isinstance(c, str)), "region:" + placed["region_id"].astype(str))
+    per_unit: dict[str, Counter] = {}
+    for key, category in zip(unit, placed["category"]):
+        per_unit.setdefault(key, Counter())[category] += 1
     features = []
-    for n, (key, group) in enumerate(placed.groupby(unit, sort=True)):
+    for n, key in enumerate(sorted(per_unit)):
         if key.startswith("region:"):
             rid = key.split(":", 1)[1]
             pt, name = ref.points["region"].get(rid), region_names.get(rid, rid)
@@ -319,14 +329,16 @@ def tension_summary_geojson(points: gpd.GeoDataFrame, lang: str) -> dict:
             pt, name = ref.points["cercle"].get(key), cercle_names.get(key, key)
         if pt is None:
             continue
-        cats = group["category"].value_counts()
+        cats = per_unit[key]
+        total = sum(cats.values())
+        top = sorted(cats.items(), key=lambda ck: (-ck[1], ck[0]))[:3]   # ties: by code
         parts = ", ".join(f"{enum_label('tensions', 'category', c, lang)} "
-                          f"{format_number(int(k), lang)}" for c, k in cats.head(3).items())
+                          f"{format_number(k, lang)}" for c, k in top)
         label = t("map.tension_sum_label", lang, place=name,
-                  n=format_number(len(group), lang), parts=parts)
+                  n=format_number(total, lang), parts=parts)
         features.append({"type": "Feature", "id": n, "geometry": {
             "type": "Point", "coordinates": [round(pt.x, 4), round(pt.y, 4)]},
-            "properties": {"n": int(len(group)), "label": label}})
+            "properties": {"n": total, "label": label}})
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -577,7 +589,7 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
         blocks.append(("topleft", ps.legend_html()))     # over the Atlantic side, not Mali
     source = SOURCE_TEXT
     if tension_points is not None and "source_type" in tension_points:
-        credits = sorted({a for a in tension_points["source_type"].map(attribution).dropna()})
+        credits = sorted({a for a in map(attribution, tension_points["source_type"].unique()) if a})
         source = " · ".join([SOURCE_TEXT, *credits])     # ACLED / UCDP events drawn: credit them
     attribution_text = html.escape(t("map.legend_source", lang, source=source))
     fmap.add_child(HtmlLegend(blocks if legend_inside else [], bounds, attribution_text))

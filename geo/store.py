@@ -605,20 +605,21 @@ def load_records(engine: Engine, kind: str) -> pd.DataFrame:
 def version_token(engine: Engine) -> tuple:
     """Changes whenever the store's records change (new batch, removal, rating): a cache
     key."""
+    def one(expression):
+        return expression.scalar_subquery()
+
+    # one statement (it runs several times per page view): the batches, the demo's removal,
+    # the ratings and the factors, and the reviews (a review changes a report's
+    # verification, which the indicators weigh)
     with engine.connect() as conn:
-        last = conn.execute(sa.select(sa.func.max(import_batch.c.batch_id),
-                                      sa.func.count(import_batch.c.batch_id))).one()
-        removed = conn.execute(sa.select(store_meta.c.value)
-                               .where(store_meta.c.key == "demo_removed_at")).scalar()
-        rated = conn.execute(sa.select(sa.func.max(context_rating.c.rating_id),
-                                       sa.func.count(context_factor.c.factor_id.distinct()))
-                             .select_from(context_factor.outerjoin(
-                                 context_rating,
-                                 context_rating.c.factor_id == context_factor.c.factor_id))
-                             ).one()
-        # a review changes a report's verification, which the indicators weigh
-        reviewed = conn.execute(sa.select(sa.func.max(report_history.c.entry_id))).scalar()
-    return (str(engine.url), *last, removed, *rated, reviewed)
+        row = conn.execute(sa.select(
+            one(sa.select(sa.func.max(import_batch.c.batch_id))),
+            one(sa.select(sa.func.count(import_batch.c.batch_id))),
+            one(sa.select(store_meta.c.value).where(store_meta.c.key == "demo_removed_at")),
+            one(sa.select(sa.func.max(context_rating.c.rating_id))),
+            one(sa.select(sa.func.count(context_factor.c.factor_id))),
+            one(sa.select(sa.func.max(report_history.c.entry_id))))).one()
+    return (str(engine.url), *row)
 
 
 def planning_token(engine: Engine) -> tuple:

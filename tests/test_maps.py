@@ -209,3 +209,39 @@ def test_selection_layer(national):
     assert maps.selection_layer(shown, None)._children == {}
     assert maps.selection_layer(shown, "mli-nowhere")._children == {}
     json.dumps(child.data)
+
+
+def test_report_points_are_never_more_precise_than_the_report():
+    """Each report at its own precision or, when that place is unknown, the next coarser
+    unit the report names; coordinates are used for exact reports only."""
+    import pandas as pd
+
+    from geo import reference
+    from geo.indicators import tension_points
+
+    pts = reference.load().points
+    com = units.load_communes().iloc[0]
+    commune, cercle, region = com["commune_id"], com["cercle_id"], com["region_id"]
+    rows = [  # precision, commune, cercle, region, latitude, longitude
+        ("exact", commune, cercle, region, 14.5, -4.25),       # its coordinates
+        ("exact", commune, cercle, region, None, None),        # no coordinates: its commune
+        ("commune", commune, cercle, region, 14.5, -4.25),     # coordinates ignored
+        ("cercle", commune, cercle, region, None, None),       # not its commune's point
+        ("region", commune, cercle, region, 14.5, -4.25),
+        ("cercle", None, "nowhere", region, None, None),       # unknown cercle: its region
+        ("commune", None, None, None, None, None),             # no place at all
+        ("exact", None, None, region, float("nan"), -4.25),    # half a coordinate: region
+    ]
+    frame = pd.DataFrame(rows, columns=["location_precision", "commune_id", "cercle_id",
+                                        "region_id", "latitude", "longitude"],
+                         index=range(10, 18))
+    placed = tension_points(frame)
+    got = [None if g is None else (g.x, g.y) for g in placed.geometry]
+
+    def at(level, code):
+        return (pts[level][code].x, pts[level][code].y)
+
+    assert got == [(-4.25, 14.5), at("commune", commune), at("commune", commune),
+                   at("cercle", cercle), at("region", region), at("region", region), None,
+                   at("region", region)]
+    assert list(placed.index) == list(range(8)) and placed.crs.to_epsg() == 4326
