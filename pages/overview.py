@@ -55,9 +55,8 @@ if col_tension.toggle(ui.tr("layer.tensions"), value=True, key="show_tensions",
                                       format="DD/MM/YYYY", key="tension_dates")
         ui.to_url("reports", f"{start.isoformat()}/{end.isoformat()}",
                   f"{first.isoformat()}/{last.isoformat()}")
-    shown_reports = reports[reports["occurred_on"].between(start, end)]
-    points = indicators.tension_points(shown_reports)
-    col_dates.caption(ui.tr("overview.tension_count", n=ui.count(len(shown_reports))))
+    points = ui.tension_points(start, end)
+    col_dates.caption(ui.tr("overview.tension_count", n=ui.count(len(points))))
 
 # The action register's cercles: one point per cercle with actions.
 registered = actions.listing(ui.engine())

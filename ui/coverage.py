@@ -42,14 +42,15 @@ def rule() -> coverage.GapRule:
                             ss.get(COVER_T_KEY))
 
 
-def cercle_table(view=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def cercle_table(view=None, gap_rule: coverage.GapRule | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per cercle: the published coverage measures (:func:`geo.coverage.published_cercles`:
     hidden counts blank, distances in bands) joined with the risk score and class of the
-    risk view (default: the session's) and the gap classes, plus ``gap_code`` (0–3, for the
-    map); and the gaps table alone."""
+    risk view (default: the session's) and the gap classes of the rule (default: the
+    session's), plus ``gap_code`` (0–3, for the map); and the gaps table alone."""
     view = view or ui_risk.current_view()
     table, scores = ui_risk.scores_for(view)
-    both = coverage.gap_table(scores, result(table.attrs["as_of"]), rule())
+    both = coverage.gap_table(scores, result(table.attrs["as_of"]), gap_rule or rule())
     return both.cercles, both.gaps
 
 
@@ -72,14 +73,22 @@ def threshold_slider(container, label: str, key: str, values: pd.Series, lo: flo
 def published_table(view=None) -> pd.DataFrame:
     """The view's one per-cercle table as the maps show it: its indicators (the period of
     its score) with the coverage columns as they may be published (hidden small counts,
-    distances in bands) and the gap classes; ``attrs["as_of"]`` says the date."""
+    distances in bands) and the gap classes; ``attrs["as_of"]`` says the date. Cached per
+    store content, view and gap rule: every analysis page draws it on every run."""
     view = view or ui_risk.current_view()
-    cover = cercle_table(view)[0]
-    indicators = ui_risk.table_for(view)
-    table = indicators.drop(columns=["mediators", "workshop_participants"]).join(
+    gap_rule = rule()
+    return _published(ui.store_token(), min_count(), repr(view), repr(gap_rule), view, gap_rule)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _published(token: tuple, threshold: int, view_key: str, rule_key: str, _view, _rule
+               ) -> pd.DataFrame:
+    cover = cercle_table(_view, _rule)[0]
+    indicators = ui_risk.table_for(_view)
+    published = indicators.drop(columns=["mediators", "workshop_participants"]).join(
         cover[["mediators", "mediators_hidden", "mediators_per_10k", "mediators_per_1000km2",
                "workshop_participants", "workshop_participants_per_10k", "risk_score",
                "risk_class", "communes_without_mediator_share", "mean_distance_km",
                "gap_code", "gap_class"]])
-    table.attrs["as_of"] = indicators.attrs["as_of"]
-    return table
+    published.attrs["as_of"] = indicators.attrs["as_of"]
+    return published

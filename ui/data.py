@@ -60,6 +60,21 @@ def records(kind: str) -> pd.DataFrame:
     return _records(kind, store_token())
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _tension_points(token: tuple, start, end) -> gpd.GeoDataFrame:
+    reports = indicators.counted_reports(_records("tensions", token))
+    if start is not None and len(reports):
+        reports = reports[reports["occurred_on"].between(start, end)]
+    return indicators.tension_points(reports)
+
+
+def tension_points(start=None, end=None) -> gpd.GeoDataFrame:
+    """The counted tension reports that occurred from ``start`` to ``end`` (all without),
+    placed for a map (:func:`geo.indicators.tension_points`); cached per store content and
+    dates, and shared between sessions: read it, never change it."""
+    return _tension_points(store_token(), start, end)
+
+
 @st.cache_resource(show_spinner=False)
 def display_cercles() -> gpd.GeoDataFrame:
     """Display geometry of the cercles (shared, read-only)."""
