@@ -15,9 +15,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from geo import access, ingest, store  # noqa: E402
 
 
-def make_csv(rows: int) -> bytes:
+def make_csv(rows: int, prefix: str = "R") -> bytes:
     """Every canonical column; a third of the rows placed by coordinates (decimal commas),
-    the rest by cercle names in various spellings; ~4 % outside Mali (rejected)."""
+    the rest by cercle names in various spellings; ~4 % outside Mali (rejected). Report ids
+    are ``prefix`` and the row number."""
     lines = ["report_id;occurred_on;reported_on;region;cercle;commune;latitude;longitude;"
              "location_precision;category;severity;fatalities;injuries;source_type;verification;"
              "status;summary"]
@@ -30,7 +31,7 @@ def make_csv(rows: int) -> bytes:
             place, precision = f";;;{lat};{lon}", "exact"
         else:
             place, precision = f";{cercles[i % len(cercles)]};;;", "cercle"
-        lines.append(f"R{i};{day:02d}/07/2018;{day + 1:02d}/07/2018;{place};{precision};"
+        lines.append(f"{prefix}{i};{day:02d}/07/2018;{day + 1:02d}/07/2018;{place};{precision};"
                      f"Affrontement;{i % 5 + 1};{i % 3};{i % 4};mediator;unverified;open;"
                      f"ligne {i}")
     return "\n".join(lines).encode("cp1252")

@@ -120,26 +120,31 @@ def offline_page(base_url: str, viewport=(1400, 950), intercept: bool = True,
             browser.close()
 
 
+#: Playwright page function: the count of drawn outlines matching selector ``sel`` in the
+#: map iframe once there are at least ``n`` (and a legend holds ``text``, when given), else
+#: false.
+CERCLES_DRAWN_JS = """([sel, n, text]) => {
+    const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+    if (!f || !f.contentDocument) return false;
+    // drawn: an outline, not Leaflet's empty path ("M0 0") of a polygon without rings
+    const count = [...f.contentDocument.querySelectorAll(sel)]
+        .filter(p => (p.getAttribute('d') || '').length > 12).length;
+    if (count < n) return false;
+    if (text) {      // legends beside the map (the page) or on it (the frame)
+        const legends = [...f.contentDocument.querySelectorAll('.veille-legend'),
+                         ...document.querySelectorAll('.veille-legend')];
+        if (!legends.some(l => l.innerText.includes(text))) return false;
+    }
+    return count;
+}"""
+
+
 def wait_for_cercles(page, expected: int = 50, timeout_ms: int = 30000,
                      legend_text: str | None = None) -> int:
     """Wait until the map iframe holds ``expected`` cercle polygons (and, if given, a legend
     containing ``legend_text``); return the count seen at that moment."""
-    handle = page.wait_for_function(
-        """([sel, n, text]) => {
-            const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
-            if (!f || !f.contentDocument) return false;
-            // drawn: an outline, not Leaflet's empty path ("M0 0") of a polygon without rings
-            const count = [...f.contentDocument.querySelectorAll(sel)]
-                .filter(p => (p.getAttribute('d') || '').length > 12).length;
-            if (count < n) return false;
-            if (text) {      // legends beside the map (the page) or on it (the frame)
-                const legends = [...f.contentDocument.querySelectorAll('.veille-legend'),
-                                 ...document.querySelectorAll('.veille-legend')];
-                if (!legends.some(l => l.innerText.includes(text))) return false;
-            }
-            return count;
-        }""",
-        arg=[CERCLE_PATHS, expected, legend_text], timeout=timeout_ms)
+    handle = page.wait_for_function(CERCLES_DRAWN_JS, arg=[CERCLE_PATHS, expected, legend_text],
+                                    timeout=timeout_ms)
     return handle.json_value()
 
 
