@@ -39,11 +39,17 @@ def main() -> None:
     st.sidebar.caption(ui.tr("sidebar.boundaries", version=units.BOUNDARY_VERSION))
     if navigation.url_path != "present":   # the projector's screen says it on its own
         ui.demo_banner()
-    brief_slot = st.sidebar.container()     # above the panel, filled once the view is known
-    ui_risk.panel(navigation.url_path)      # the shared period / method panel and the URL's view
-    if navigation.url_path in ui_risk.ANALYSIS_PAGES:
-        ui_brief.sidebar_button(brief_slot)     # the brief of this view, one click away
-    navigation.run()
+    brief_slot, panel_slot = st.sidebar.container(), st.sidebar.container()
+    ui_risk.apply_view(navigation.url_path)     # the URL's view into the session, for the page
+    try:
+        navigation.run()
+    finally:
+        # The sidebar's panel and brief button after the page, whatever it did (st.stop
+        # included): the page's map reaches the browser first. The page reads the view
+        # from the session, which the panel's widgets keep from run to run.
+        ui_risk.panel(navigation.url_path, panel_slot)   # shared period / method, the URL
+        if navigation.url_path in ui_risk.ANALYSIS_PAGES:
+            ui_brief.sidebar_button(brief_slot)         # the brief of this view, one click away
 
 
 if __name__ == "__main__":       # a session's run

@@ -29,60 +29,43 @@ table = ui_cov.published_table(view)
 as_of = table.attrs["as_of"]
 ui.follow_selection(SEL_KEY, MAP_KEY, set(table.index))
 
-col_layer, col_select, col_tiles = st.columns([2, 2, 1.4], vertical_alignment="bottom")
-ui.from_url("layer", "layer", ui.one_of(LAYERS))
-layer_key = ui.localized_selectbox(col_layer, ui.tr("overview.layer"), list(LAYERS), key="layer",
-                                   default=DEFAULT_LAYER,
-                                   format_func=lambda k: t(LAYERS[k].label_key, lang))
-ui.to_url("layer", layer_key, DEFAULT_LAYER)
-selected = ui.cercle_selectbox(col_select, table, SEL_KEY)
-online = col_tiles.toggle(ui.tr("overview.tiles"), value=False, help=ui.tr("overview.tiles_help"),
-                          key="online_tiles")
-
-# Tension reports: one point layer over any choropleth, filtered by date of occurrence.
-reports = ui.records("tensions")
-reports = indicators.counted_reports(reports)
-points = None
-col_tension, col_dates = st.columns([1, 3], vertical_alignment="bottom")
-if col_tension.toggle(ui.tr("layer.tensions"), value=True, key="show_tensions",
-                      disabled=reports.empty) and not reports.empty:
+reports = indicators.counted_reports(ui.records("tensions"))
+registered = actions.listing(ui.engine())      # the action register, drawn over the map
+first = last = None
+if not reports.empty:
     first, last = reports["occurred_on"].min(), reports["occurred_on"].max()
-    start, end = first, last
+
+# What the map shows, as its controls (drawn under, after the map: the map reaches the
+# browser first) will hold it: each control keeps its value in the session.
+ui.from_url("layer", "layer", ui.one_of(LAYERS))
+if first is not None and first < last:
+    ui.from_url("reports", "tension_dates", lambda raw: tuple(
+        min(max(date.fromisoformat(d), first), last) for d in raw.split("/")))
+
+
+def _dates() -> tuple | None:
+    """The reports' period, or None when no report is shown."""
+    if reports.empty or not st.session_state.get("show_tensions", True):
+        return None
     if first < last:
-        ui.from_url("reports", "tension_dates", lambda raw: tuple(
-            min(max(date.fromisoformat(d), first), last) for d in raw.split("/")))
-        start, end = col_dates.slider(ui.tr("overview.tension_dates"), first, last, (first, last),
-                                      format="DD/MM/YYYY", key="tension_dates")
-        ui.to_url("reports", f"{start.isoformat()}/{end.isoformat()}",
-                  f"{first.isoformat()}/{last.isoformat()}")
-    points = ui.tension_points(start, end)
-    col_dates.caption(ui.tr("overview.tension_count", n=ui.count(len(points))))
+        lo, hi = st.session_state.get("tension_dates", (first, last))
+        return max(lo, first), min(hi, last)
+    return first, last
 
-# The action register's cercles: one point per cercle with actions.
-registered = actions.listing(ui.engine())
-point_sets = []
-if col_tension.toggle(ui.tr("overview.actions"), value=not registered.empty,
-                      key="show_actions", help=ui.tr("overview.actions_help"),
-                      disabled=registered.empty) and not registered.empty:
-    point_sets.append(ui_plan.action_points(registered, lang))
 
-# Cercles in alert (reports above their own baseline, geo.monitor), above the map.
-flagged = ui_mon.alerts(as_of)
-if not flagged.empty:
-    lines = ui_mon.alert_lines(flagged, lang)
-    more = len(lines) - ALERTS_SHOWN
-    st.warning(ui.tr("overview.alerts", date=format_date(as_of, lang)) + "\n\n"
-               + "\n".join(f"- {ui.md_escape(line)}" for line in lines[:ALERTS_SHOWN])
-               + (f"\n- {ui.tr('overview.alerts_more', n=more)}" if more > 0 else ""),
-               icon=":material/notifications_active:")
-    st.page_link("pages/monitor.py", label=ui.tr("overview.alerts_link"),
-                 query_params={"section": "alerts"})
+peeked = (ui.chosen("layer", list(LAYERS), DEFAULT_LAYER),
+          ui.chosen(SEL_KEY, [None, *table.index]), st.session_state.get("online_tiles", False),
+          _dates(), not registered.empty and st.session_state.get("show_actions", True))
+layer_key, selected, online, dates, with_actions = peeked
+controls, alerts_slot = st.container(), st.container()
 
 units_gdf = ui.display_cercles()[["geometry"]].join(table)
+points = ui.tension_points(*dates) if dates else None
 fmap = maps.choropleth_map(units_gdf, layer_key, lang, ui.display_regions(),
                            online_tiles=online, assets=ui.map_assets(), tension_points=points,
                            class_words=coverage.gap_words(ui_cov.rule().risk_level, lang),
-                           point_sets=point_sets, legend_inside=False)
+                           point_sets=[ui_plan.action_points(registered, lang)]
+                           if with_actions else [], legend_inside=False)
 
 
 def _under_map():
@@ -129,6 +112,49 @@ def _details():
 
 ui.map_with_details(fmap, MAP_KEY, units_gdf, selected, _details, ratio=(3, 1.25),
                     under_map=_under_map)
+
+with controls:        # the map's controls, above it
+    col_layer, col_select, col_tiles = st.columns([2, 2, 1.4], vertical_alignment="bottom")
+    drawn_layer = ui.localized_selectbox(col_layer, ui.tr("overview.layer"), list(LAYERS),
+                                         key="layer", default=DEFAULT_LAYER,
+                                         format_func=lambda k: t(LAYERS[k].label_key, lang))
+    ui.to_url("layer", drawn_layer, DEFAULT_LAYER)
+    drawn = [drawn_layer, ui.cercle_selectbox(col_select, table, SEL_KEY),
+             col_tiles.toggle(ui.tr("overview.tiles"), value=False, key="online_tiles",
+                              help=ui.tr("overview.tiles_help"))]
+    # Tension reports: one point layer over any choropleth, filtered by date of occurrence.
+    col_tension, col_dates = st.columns([1, 3], vertical_alignment="bottom")
+    drawn_dates = None
+    if col_tension.toggle(ui.tr("layer.tensions"), value=True, key="show_tensions",
+                          disabled=reports.empty) and not reports.empty:
+        drawn_dates = (first, last)
+        if first < last:
+            drawn_dates = col_dates.slider(ui.tr("overview.tension_dates"), first, last,
+                                           (first, last), format="DD/MM/YYYY",
+                                           key="tension_dates")
+            ui.to_url("reports", "/".join(d.isoformat() for d in drawn_dates),
+                      f"{first.isoformat()}/{last.isoformat()}")
+        col_dates.caption(ui.tr("overview.tension_count",
+                                n=ui.count(len(ui.tension_points(*drawn_dates)))))
+    drawn += [drawn_dates and tuple(drawn_dates),
+              col_tension.toggle(ui.tr("overview.actions"), value=not registered.empty,
+                                 key="show_actions", help=ui.tr("overview.actions_help"),
+                                 disabled=registered.empty) and not registered.empty]
+if tuple(drawn) != peeked and st.session_state.get("_overview_redrawn") != drawn:
+    st.session_state["_overview_redrawn"] = drawn    # a control did not hold what the map
+    st.rerun()                                       # was drawn with: once more, with it
+
+flagged = ui_mon.alerts(as_of)
+if not flagged.empty:
+    lines = ui_mon.alert_lines(flagged, lang)
+    more = len(lines) - ALERTS_SHOWN
+    alerts_slot.warning(
+        ui.tr("overview.alerts", date=format_date(as_of, lang)) + "\n\n"
+        + "\n".join(f"- {ui.md_escape(line)}" for line in lines[:ALERTS_SHOWN])
+        + (f"\n- {ui.tr('overview.alerts_more', n=more)}" if more > 0 else ""),
+        icon=":material/notifications_active:")
+    alerts_slot.page_link("pages/monitor.py", label=ui.tr("overview.alerts_link"),
+                          query_params={"section": "alerts"})
 
 # The table is drawn on request: its grid code weighs ~1.7 MB and slows the map's first draw.
 if st.toggle(ui.tr("overview.table"), key="show_table"):

@@ -180,6 +180,9 @@ def test_data_page_shows_store_history_and_export():
 # --------------------------------------------------------------------------- risk score
 def _risk(**query):
     at = _app(**query)
+    # the method's controls are drawn once their expander is opened (not on every load)
+    assert not [s for s in at.sidebar.slider if s.key == "_w_risk_dw_hazard"]
+    at.session_state["risk_method_open"] = True
     at.switch_page("pages/risk.py").run()
     assert not at.exception
     return at
@@ -226,7 +229,9 @@ def test_risk_settings_survive_a_visit_to_another_page():
     _select(at, "layer").select("risk_score").run()
     assert "INFORM" in " ".join(c.value for c in at.caption)     # the Overview says which
     assert "Très élevé (6,5 – 10)" in _legend(at)
-    at.switch_page("pages/risk.py").run()
+    at.switch_page("pages/risk.py")
+    at.session_state["risk_method_open"] = True   # (AppTest does not keep an expander open)
+    at.run()
     assert _slider(at, "risk_dw_hazard").value == 2.5
     assert at.query_params["preset"] == "inform" and at.query_params["dw"] == "2.5-1-1"
 

@@ -17,5 +17,5 @@ from ui.lang import (LANG_KEY, current_lang, dataframe, fmt, localize_chrome,  #
 from ui.page import (approx, ask, confirmation, count, demo_banner, flash,  # noqa: F401
                      install_assets, language_selector, leave_legacy_pages_mode, map_assets,
                      map_legend, map_with_details)
-from ui.state import (SELECTION_URL, bound_widget, cercle_selectbox, follow_selection,  # noqa: F401
+from ui.state import (SELECTION_URL, bound_widget, cercle_selectbox, chosen, follow_selection,  # noqa: F401
                       from_url, localized_selectbox, one_of, set_selection_url, to_url)

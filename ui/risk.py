@@ -112,27 +112,35 @@ def write_url(view: Analysis, latest: date) -> None:
     st.session_state[_APPLIED] = repr(sorted(wanted.items()))
 
 
-def panel(url_path: str) -> None:
-    """The shared period and method panel (sidebar) of the analysis pages, with the view
-    applied from and written to the URL; nothing on the other pages."""
+def apply_view(url_path: str) -> None:
+    """Before an analysis page runs: the view of the URL into the session (a shared link),
+    with a warning naming what was not understood; nothing on the other pages."""
+    if url_path not in ANALYSIS_PAGES:
+        return
+    ignored = apply_url(base_method())
+    if ignored:
+        st.warning(ui.tr("risk.url_ignored", params=", ".join(ignored)))
+
+
+def panel(url_path: str, slot) -> None:
+    """The shared period and method panel of the analysis pages, drawn in ``slot`` (in the
+    sidebar), and the view written to the URL; nothing on the other pages. Drawn after the
+    page (whose map goes to the browser first): the page reads the view from the session,
+    which the panel's widgets keep (:func:`apply_view` sets it from the URL before)."""
     if url_path not in ANALYSIS_PAGES:
         return
     base = base_method()
-    ignored = apply_url(base)
-    if ignored:
-        st.warning(ui.tr("risk.url_ignored", params=", ".join(ignored)))
-    factors = context.factors(ui.engine())
-    view = sidebar(base, factors)
+    view = sidebar(base, context.factors(ui.engine()), slot)
     write_url(view, ui.cercle_indicators().attrs["as_of"])
 
 
 indicator_label = context.indicator_label
 
 
-def sidebar(base: risk.Method, factors: pd.DataFrame) -> dict:
-    """The method controls in the sidebar; returns the view they define."""
+def sidebar(base: risk.Method, factors: pd.DataFrame, side) -> dict:
+    """The method controls, in ``side`` (a sidebar container); returns the view they
+    define."""
     lang = ui.current_lang()
-    side = st.sidebar
     side.subheader(ui.tr("risk.sidebar.title"))
 
     def on_preset():
@@ -145,23 +153,6 @@ def sidebar(base: risk.Method, factors: pd.DataFrame) -> dict:
                            on_change=on_preset, help=ui.tr("risk.preset_help"),
                            format_func=lambda k: t(f"risk.preset.{k}", lang))
     side.caption(ui.tr(f"risk.preset.{st.session_state[f'{PREFIX}preset']}.help"))
-    for dim in risk.DIMENSIONS:
-        ui.bound_widget(side.slider, ui.tr(f"risk.dim.{dim}"), key=_dw_key(dim), default=1.0,
-                        min_value=0.0, max_value=analysis.MAX_WEIGHT, step=0.5, format="%.1f")
-    ui.localized_selectbox(side, ui.tr("risk.normalisation"), list(risk.NORMALISATIONS),
-                           key=f"{PREFIX}norm", default="minmax",
-                           format_func=lambda k: t(f"risk.norm.{k}", lang))
-    ui.localized_selectbox(side, ui.tr("risk.aggregation"), list(risk.AGGREGATIONS),
-                           key=f"{PREFIX}agg", default="geometric",
-                           format_func=lambda k: t(f"risk.agg.{k}", lang))
-    with side.expander(ui.tr("risk.indicator_weights")):
-        for dim in risk.DIMENSIONS:
-            st.markdown(f"**{ui.tr(f'risk.dim.{dim}')}**")
-            for ind in (i for i in base.indicators if i.dimension == dim):
-                ui.bound_widget(st.slider, indicator_label(ind.column, lang, factors),
-                                key=_iw_key(ind.column), default=float(ind.weight),
-                                min_value=0.0, max_value=analysis.MAX_WEIGHT, step=0.5,
-                                format="%.1f")
     latest = ui.cercle_indicators().attrs["as_of"]
 
     def on_date():
@@ -177,9 +168,15 @@ def sidebar(base: risk.Method, factors: pd.DataFrame) -> dict:
                     min_value=analysis.WINDOW_DAYS_RANGE[0],
                     max_value=analysis.WINDOW_DAYS_RANGE[1], step=15,
                     help=ui.tr("risk.window_help"))
-    ui.bound_widget(side.slider, ui.tr("risk.unverified"), key=f"{PREFIX}uw",
-                    default=analysis.DEFAULT_UNVERIFIED_WEIGHT, min_value=0.0, max_value=1.0,
-                    step=0.05, help=ui.tr("risk.unverified_help"))
+
+    # The method's ~25 controls are drawn only while their expander is open: drawn closed,
+    # they took the browser ~1 s of every page load, before the page's map (issue 18).
+    # Their values live in the session (bound widgets), drawn or not.
+    method = side.expander(ui.tr("risk.method_controls"), key=f"{PREFIX}method_open",
+                           on_change="rerun")
+    if method.open:
+        with method:
+            _method_controls(base, factors, lang)
 
     def on_reset():
         _set_state(Analysis.default(base))
@@ -187,6 +184,31 @@ def sidebar(base: risk.Method, factors: pd.DataFrame) -> dict:
     side.button(ui.tr("risk.reset"), on_click=on_reset, key=f"{PREFIX}reset",
                 icon=":material/restart_alt:")
     return current_view(base)
+
+
+def _method_controls(base: risk.Method, factors: pd.DataFrame, lang: str) -> None:
+    """The weights of the dimensions and of each indicator, the normalisation, the
+    aggregation and the weight of unverified reports."""
+    for dim in risk.DIMENSIONS:
+        ui.bound_widget(st.slider, ui.tr(f"risk.dim.{dim}"), key=_dw_key(dim), default=1.0,
+                        min_value=0.0, max_value=analysis.MAX_WEIGHT, step=0.5, format="%.1f")
+    ui.localized_selectbox(st, ui.tr("risk.normalisation"), list(risk.NORMALISATIONS),
+                           key=f"{PREFIX}norm", default="minmax",
+                           format_func=lambda k: t(f"risk.norm.{k}", lang))
+    ui.localized_selectbox(st, ui.tr("risk.aggregation"), list(risk.AGGREGATIONS),
+                           key=f"{PREFIX}agg", default="geometric",
+                           format_func=lambda k: t(f"risk.agg.{k}", lang))
+    ui.bound_widget(st.slider, ui.tr("risk.unverified"), key=f"{PREFIX}uw",
+                    default=analysis.DEFAULT_UNVERIFIED_WEIGHT, min_value=0.0, max_value=1.0,
+                    step=0.05, help=ui.tr("risk.unverified_help"))
+    st.markdown(f"**{ui.tr('risk.indicator_weights')}**")
+    for dim in risk.DIMENSIONS:
+        st.caption(ui.tr(f"risk.dim.{dim}"))
+        for ind in (i for i in base.indicators if i.dimension == dim):
+            ui.bound_widget(st.slider, indicator_label(ind.column, lang, factors),
+                            key=_iw_key(ind.column), default=float(ind.weight),
+                            min_value=0.0, max_value=analysis.MAX_WEIGHT, step=0.5,
+                            format="%.1f")
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -20,9 +20,7 @@ def localized_selectbox(container, label: str, options: list, *, key: str, forma
     click, a URL) selects that value. ``format_func`` must bind the language of this run
     (``t(..., lang)``), not read it from the session when called.
     """
-    value = st.session_state.get(key, default)
-    if value not in options:
-        value = default
+    value = chosen(key, options, default)
     widget_key = f"{key}@{current_lang()}"
     if st.session_state.get(widget_key, object()) != value:
         st.session_state[widget_key] = value
@@ -36,6 +34,13 @@ def localized_selectbox(container, label: str, options: list, *, key: str, forma
                         on_change=_changed, **kwargs)
     st.session_state[key] = value
     return value
+
+
+def chosen(key: str, options: list, default=None):
+    """What :func:`localized_selectbox` keyed ``key`` shows, known before it is drawn: the
+    session's value when it is one of ``options``, else ``default``."""
+    value = st.session_state.get(key, default)
+    return value if value in options else default
 
 
 def bound_widget(widget, label: str, *, key: str, default=None, **kwargs):

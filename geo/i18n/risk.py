@@ -295,6 +295,9 @@ PAIRS: dict[str, tuple[str, str]] = {
     'risk.explain_note': (
         "Normalisé : 10 = le plus de risque parmi les cercles (les capacités d'adaptation sont inversées). Les contributions, en points du score, s'additionnent pour donner le score ; un indicateur sans valeur ne contribue pas et réduit la complétude.",
         'Normalised: 10 = most risk among the cercles (coping capacities are reversed). Contributions, in points of the score, add up to the score; an indicator without a value contributes nothing and lowers completeness.'),
+    'risk.method_controls': (
+        'Méthode : poids, normalisation, agrégation',
+        'Method: weights, normalisation, aggregation'),
     'risk.indicator_weights': (
         'Poids des indicateurs',
         'Indicator weights'),
