@@ -17,6 +17,7 @@ measure and every point-in-polygon test) and the *display* geometry, simplified 
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,9 +50,18 @@ def _area_km2(gdf: gpd.GeoDataFrame) -> pd.Series:
     return gdf.geometry.to_crs(CRS_AREA).area / 1e6
 
 
+def _read_geojson(name: str) -> gpd.GeoDataFrame:
+    """A shipped boundary file, read with the standard library and Shapely (GeoJSON is WGS 84
+    by definition, RFC 7946): the same table as ``gpd.read_file``, without loading GDAL into
+    every app process (~11 MB resident, issue 18)."""
+    with open(DATA_DIR / name, encoding="utf-8") as f:
+        features = json.load(f)["features"]
+    return gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")
+
+
 @lru_cache(maxsize=1)
 def _cercles() -> gpd.GeoDataFrame:
-    gdf = gpd.read_file(DATA_DIR / "mali_adm2.geojson")
+    gdf = _read_geojson("mali_adm2.geojson")
     pop = pd.read_csv(DATA_DIR / "mali_cercle_population.csv")
     pop = pop[["cercle_id", "population", "population_type"]]
     gdf = gdf.merge(pop, on="cercle_id", how="left", validate="one_to_one")
@@ -69,7 +79,7 @@ def _cercles() -> gpd.GeoDataFrame:
 
 @lru_cache(maxsize=1)
 def _regions() -> gpd.GeoDataFrame:
-    gdf = gpd.read_file(DATA_DIR / "mali_adm1.geojson")
+    gdf = _read_geojson("mali_adm1.geojson")
     gdf = gdf.rename(columns={"adm1_code_natl": "region_id"})
     gdf["area_km2"] = _area_km2(gdf)
     pop = _cercles().groupby("region_id")["population"].sum()
@@ -82,7 +92,7 @@ def _regions() -> gpd.GeoDataFrame:
 
 @lru_cache(maxsize=1)
 def _communes() -> gpd.GeoDataFrame:
-    gdf = gpd.read_file(DATA_DIR / "mali_adm3.geojson")
+    gdf = _read_geojson("mali_adm3.geojson")
     parents = _cercles()[["cercle_id", "cercle_fr", "region_id", "region_fr"]]
     gdf = gdf.drop(columns=["region"]).merge(parents, on="cercle_id", how="left",
                                              validate="many_to_one")

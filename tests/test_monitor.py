@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -290,3 +291,33 @@ def test_command_line_prints_the_documented_fields(tmp_path):
     assert len(emerging) == 50
     assert set(emerging[0]) >= {"cercle_id", "category", "mk_tau", "mk_p"}
     assert {r["cercle_id"] for r in run("alerts")} >= set(CLUSTER)
+
+
+def test_poisson_tail_equals_scipys_including_the_far_tail():
+    """The alerts' P(X >= k), written without SciPy (memory), equals SciPy's survival
+    function from the bulk to p-values far below any alert threshold."""
+    from scipy.stats import poisson
+
+    k = np.array([0, 1, 1, 2, 3, 5, 8, 13, 21, 40, 3, 1, 60, 120])
+    mu = np.array([0.5, 0.5, 0.0096, 0.0096, 2.0, 2.0, 2.0, 5.0, 5.0, 12.0, 30.0, 30.0, 55.0,
+                   40.0])
+    ours = monitor.poisson_at_least(k, mu)
+    assert_allclose(ours, poisson.sf(k - 1, mu), rtol=1e-10, atol=0)
+    assert ours[0] == 1.0 and 0 < ours[-1] < 1e-20
+    # by hand: P(X >= 1) = 1 - e^-mu; P(X >= 2) for mu = 2: 1 - 3 e^-2
+    assert ours[1] == pytest.approx(1 - np.exp(-0.5), rel=1e-12)
+    assert monitor.poisson_at_least([2], [2.0])[0] == pytest.approx(1 - 3 * np.exp(-2), rel=1e-12)
+
+
+def test_the_app_process_does_not_load_scipy_for_the_overview():
+    """The Overview's alerts and the shipped boundaries load neither SciPy nor GDAL (issue 18:
+    15-50 MB and ~11 MB in every app process)."""
+    code = ("import sys, datetime; from geo import monitor, units, store, demo; "
+            "units.load_cercles(); units.load_communes(); units.display_communes(); "
+            "e = store.make_engine('sqlite://'); demo.ensure_initialised(e); "
+            "monitor.alerts(store.load_records(e, 'tensions'), datetime.date(2022, 12, 27)); "
+            "print(sorted(m for m in ('scipy', 'pyogrio', 'fiona', 'altair') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parent.parent)
+    assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -1,13 +1,18 @@
 """Altair charts of the risk screens (Streamlit renders Vega-Lite from its own bundle, so
 they work offline). Labels come from :func:`geo.i18n.t`; dates and numbers are written in
-formats that read the same in French and English."""
+formats that read the same in French and English. Altair is imported by each chart, when
+drawn: ~23 MB that the screens without a chart (the Overview) do not load (issue 18)."""
 
 from __future__ import annotations
 
-import altair as alt
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from geo.i18n import t
+
+if TYPE_CHECKING:
+    import altair as alt
 
 RED, GREY, DARK = "#bd0026", "#9e9e9e", "#4a4a4a"
 
@@ -15,6 +20,8 @@ RED, GREY, DARK = "#bd0026", "#9e9e9e", "#4a4a4a"
 def contribution_bars(ex: pd.DataFrame, lang: str) -> alt.Chart:
     """Points of the score brought by each dimension: the cercle against the national median
     (``ex`` from :func:`geo.risk.explain`)."""
+    import altair as alt
+
     this, median = t("risk.chart.this", lang), t("risk.col.median", lang)
     by_dim = ex.groupby("dimension", sort=False)[["contribution", "contribution_median"]] \
         .sum().reset_index()
@@ -37,6 +44,8 @@ def rank_intervals(summary: pd.DataFrame, names: pd.Series, stable: list[str], l
                    shown: int = 25) -> alt.Chart:
     """Median rank and 90 % rank interval of the ``shown`` best cercles (``summary`` from
     :meth:`geo.robustness.Sensitivity.summary`), the stable top ones in red."""
+    import altair as alt
+
     yes, no = t("risk.sens.yes", lang), t("risk.sens.no", lang)
     data = summary.dropna().sort_values("median_rank").head(shown).assign(
         cercle=lambda d: names.reindex(d.index).values,
@@ -63,6 +72,8 @@ def rank_intervals(summary: pd.DataFrame, names: pd.Series, stable: list[str], l
 def backtest_lines(bt: pd.DataFrame, lang: str) -> alt.Chart:
     """Spearman correlation per date: the score against the persistence baseline (``bt``
     from :func:`geo.robustness.backtest`)."""
+    import altair as alt
+
     series = {"spearman_score": t("method.series.score", lang),
               "spearman_persistence": t("method.series.persistence", lang)}
     long = bt.melt(id_vars="as_of", value_vars=list(series), var_name="series",
@@ -81,6 +92,8 @@ def backtest_lines(bt: pd.DataFrame, lang: str) -> alt.Chart:
 def forecast_lines(ev: dict, lang: str) -> alt.Chart:
     """Spearman correlation per date of the forecast, persistence, the decayed count and the
     default score (``ev`` from :func:`geo.forecast.evaluate`)."""
+    import altair as alt
+
     series = {"forecast": t("method.series.forecast", lang),
               "persistence": t("method.series.persistence", lang),
               "decayed": t("method.series.decayed", lang),
@@ -103,6 +116,8 @@ def forecast_lines(ev: dict, lang: str) -> alt.Chart:
 
 def coverage_curve(curve: pd.DataFrame, lang: str) -> alt.Chart:
     """Population covered (``covered``) against the number of new mediators (``n``)."""
+    import altair as alt
+
     return alt.Chart(curve).mark_line(point=True, color=RED).encode(
         x=alt.X("n:Q", title=t("planner.col.n", lang)),
         # SI prefixes (15M): Vega's thousands separator would be English on the French screen
