@@ -12,9 +12,11 @@ reports, which must be the store's.
 
 Figures per (replicas, sessions): p50 / p95 of the time to the map drawn on each page, the
 errors (a page that did not draw its map within the time limit, an exception shown by
-Streamlit, a script error in the page, an HTTP status >= 500: must be 0), the replicas'
-resident memory before and at the end (and the mean per added session), the import's time
-and whether every session saw it.
+Streamlit, a script error in the page, an HTTP status >= 500, a replica restarted by the
+stack for failed health checks: must be 0), the replicas' resident memory before and at the
+end (the growth per session includes the caches of the store's new content after the
+import; ``benchmarks/memory.py`` measures a session alone), the import's time, the page
+visits that overlapped it, and whether every session saw it.
 
 Bounded: at most 120 s per page, ``--max-minutes`` in all (then it stops where it is and
 says so). Needs nginx, Chromium and a PostgreSQL server (``--database-url``, default
@@ -50,10 +52,11 @@ from tests.support import (CERCLE_PATHS, CERCLES_DRAWN_JS, CHROMIUM, CHROMIUM_AR
                            free_port)
 
 #: The pages each session visits, in order: (name, URL path).
-PAGES = (("overview", "overview"), ("risk", "risk"), ("coverage", "coverage"))
+PAGES = (("overview", ""), ("risk", "risk"), ("coverage", "coverage"))
 PAGE_TIMEOUT_S = 120
 #: Outlines of the page shown before a page change: the next page's map must draw its own.
 FRESH = CERCLE_PATHS + ":not([data-load-old])"
+ARTIFACTS = ROOT / "tests" / "artifacts"      # screenshots of failed visits, when it exists
 COUNT_RE = re.compile(r"^([\d\u202f\u00a0 ]+) signalements affichés")
 
 
@@ -114,7 +117,8 @@ class Stack:
         with admin.begin() as conn:
             conn.execute(sa.text(f'CREATE SCHEMA "{self.schema}"'))
         admin.dispose()
-        self.log = open(self.run_dir / f"stack-{self.replicas}.log", "w")
+        logs = ARTIFACTS if ARTIFACTS.is_dir() else self.run_dir
+        self.log = open(logs / f"load-stack-{self.replicas}.log", "w")
         self.proc = subprocess.Popen(
             [sys.executable, "deploy/stack.py", "--replicas", str(self.replicas),
              "--port", str(self.port), "--first-port", str(self.first),
@@ -130,12 +134,21 @@ class Stack:
         time.sleep(5)       # each replica warms its caches once started (ui.warm)
         return self
 
-    def replica_processes(self) -> list[psutil.Process]:
-        return [p for p in psutil.Process(self.proc.pid).children()
-                if "streamlit" in " ".join(p.cmdline())]
-
     def rss_mb(self) -> list[float]:
-        return [p.memory_info().rss / 2**20 for p in self.replica_processes()]
+        """Resident memory of each replica (a replica being restarted is left out)."""
+        out = []
+        for p in psutil.Process(self.proc.pid).children():
+            try:
+                if "streamlit" in " ".join(p.cmdline()):
+                    out.append(p.memory_info().rss / 2**20)
+            except psutil.Error:
+                pass
+        return out
+
+    def restarts(self) -> int:
+        """Replicas the stack restarted so far (failed health checks, said in its log)."""
+        self.log.flush()
+        return Path(self.log.name).read_text(encoding="utf-8").count("unhealthy: restarting")
 
     def __exit__(self, *exc):
         self.proc.send_signal(signal.SIGTERM)
@@ -175,7 +188,7 @@ async def session(browser, stack: Stack, result: Round, imported: asyncio.Event,
     page.on("response", lambda r: errors.append(f"HTTP {r.status} {r.url}")
             if r.status >= 500 else None)
 
-    async def visit(name: str, path: str, first: bool) -> bool:
+    async def visit(name: str, path: str, first: bool, timed: bool = True) -> bool:
         left = min(PAGE_TIMEOUT_S, deadline - time.monotonic())
         if left <= 0:
             errors.append(f"{name}: not visited (time limit of the run)")
@@ -196,10 +209,13 @@ async def session(browser, stack: Stack, result: Round, imported: asyncio.Event,
             await map_drawn(page, left)
         except Exception as exc:  # noqa: BLE001 - counted as an error, the run goes on
             errors.append(f"{name}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+            if ARTIFACTS.is_dir():
+                await page.screenshot(path=str(ARTIFACTS / f"load-{name}-{len(errors)}.png"))
             return False
         t1 = time.perf_counter()
-        result.times[name].append(t1 - t0)
-        result.visits.append((t0 - result.t_start, t1 - result.t_start))
+        if timed:                    # the visit back after the import is not in the figures
+            result.times[name].append(t1 - t0)
+            result.visits.append((t0 - result.t_start, t1 - result.t_start))
         if await page.locator('[data-testid="stException"]').count():
             errors.append(f"{name}: exception shown")
         return True
@@ -209,7 +225,7 @@ async def session(browser, stack: Stack, result: Round, imported: asyncio.Event,
             if not await visit(name, path, i == 0):
                 return
         await imported.wait()
-        if not await visit("overview", "overview", False):
+        if not await visit("overview", "", False, timed=False):
             return
         text = await page.get_by_text(COUNT_RE).first.inner_text(timeout=30000)
         shown = int(re.sub(r"\D", "", COUNT_RE.match(text).group(1)))
@@ -227,6 +243,7 @@ async def one_round(browser, stack: Stack, sessions: int, rows: int, tmp: Path,
                     deadline: float) -> Round:
     result = Round(stack.replicas, sessions)
     result.rss_before = stack.rss_mb()
+    restarts = stack.restarts()
     csv = tmp / f"import-{stack.replicas}-{sessions}.csv"
     csv.write_bytes(make_csv(rows, prefix=f"L{stack.replicas}x{sessions}-"))
     imported, expected = asyncio.Event(), {}
@@ -257,13 +274,16 @@ async def one_round(browser, stack: Stack, sessions: int, rows: int, tmp: Path,
     await asyncio.gather(run_import(), sample_memory(), *tasks)
     result.rss_end = stack.rss_mb()
     result.wall_s = time.perf_counter() - result.t_start
+    result.errors += ["a replica failed its health checks and was restarted"] * (
+        stack.restarts() - restarts)
     return result
 
 
 def print_table(rounds: list[Round]) -> None:
-    print("\n| replicas | sessions | Overview p50 / p95 (s) | Risk p50 / p95 (s) | "
+    print("| replicas | sessions | Overview p50 / p95 (s) | Risk p50 / p95 (s) | "
           "Coverage p50 / p95 (s) | errors | RSS per replica before → end (MB) | "
-          "per added session (MB) | import (s) | visits during it | saw the import |")
+          "growth per session, with the import's new caches (MB) | import (s) | "
+          "visits during it | saw the import |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rounds:
         cells = []
@@ -307,9 +327,9 @@ async def main_async(args) -> int:
                                   f"{r.wall_s:.0f} s, {len(r.errors)} errors, import "
                                   f"{r.import_s:.1f} s, seen by {r.saw_import}/{sessions}",
                                   flush=True)
+                            print_table(rounds)         # so far (a run may be cut short)
             finally:
                 await browser.close()
-    print_table(rounds)
     return 0 if all(not r.errors and r.saw_import == r.sessions for r in rounds) else 1
 
 

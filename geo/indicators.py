@@ -136,19 +136,21 @@ def tension_points(reports: pd.DataFrame, reference=None) -> gpd.GeoDataFrame:
     coordinates at its commune's point, and so on). Returns a GeoDataFrame in EPSG:4326 with
     the report columns and ``geometry`` (None where no place is known).
     """
-    reps = (reference or reference_module.load()).points
     reports = reports.reset_index(drop=True)
     n = len(reports)
+    if not n:
+        return gpd.GeoDataFrame(reports, geometry=[], crs="EPSG:4326")
+    reps = (reference or reference_module.load()).points
     x, y = np.full(n, np.nan), np.full(n, np.nan)
     rank = reports["location_precision"].map(PRECISION_RANK).to_numpy(dtype=float)
-    if n and "latitude" in reports and "longitude" in reports:
+    if "latitude" in reports and "longitude" in reports:
         lat = pd.to_numeric(reports["latitude"], errors="coerce").to_numpy(dtype=float)
         lon = pd.to_numeric(reports["longitude"], errors="coerce").to_numpy(dtype=float)
         exact = (rank == 0) & np.isfinite(lat) & np.isfinite(lon)
         x[exact], y[exact] = lon[exact], lat[exact]
     for level in ("commune", "cercle", "region"):
         todo = np.isnan(x) & (rank <= PRECISION_RANK[level])
-        if not todo.any():
+        if not todo.any() or f"{level}_id" not in reports:
             continue
         known = reps[level]          # a GeoSeries of points by unit code
         codes = reports.loc[todo, f"{level}_id"]

@@ -98,7 +98,7 @@ else:
                                        lang, 2),
               help=ui.tr("method.delta_help"))
     m3.metric(ui.tr("method.wins"), f"{wins} / {bt['spearman_score'].notna().sum()}")
-    st.altair_chart(charts.backtest_lines(bt, lang), width="stretch")
+    charts.draw(charts.backtest_lines(bt, lang), width="stretch")
     ui.dataframe(bt.assign(as_of=[format_date(d, lang) for d in bt["as_of"]]).round(2).rename(columns={
         "as_of": ui.tr("method.col.as_of"),
         "cercles_with_reports": ui.tr("method.col.cercles_with_reports"),
@@ -145,7 +145,7 @@ else:
         ui.tr("method.col.mae"): ["—" if v["mae"] is None else
                                   format_significant(v["mae"], lang, 2) for _, v in rows],
     }).set_index(ui.tr("method.col.method")))
-    st.altair_chart(charts.forecast_lines(ev, lang), width="stretch")
+    charts.draw(charts.forecast_lines(ev, lang), width="stretch")
     st.markdown(f"**{ui.tr('method.calibration')}**")
     cal = pd.DataFrame(ev["calibration"])
     ui.dataframe(pd.DataFrame({

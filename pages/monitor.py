@@ -3,12 +3,12 @@ significant hot spots (Gi*), emerging hot spots and alerts (geo.review, geo.moni
 
 from datetime import timedelta
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
+from ui import charts
 from ui import monitor as ui_mon
 from ui import risk as ui_risk
 from geo import export, forecast, monitor, review
@@ -276,16 +276,21 @@ def trends_section() -> None:
     # a time unit makes each bar as wide as its period; dates written as numbers (Vega's
     # month names are English only)
     unit = "yearmonth" if freq == "month" else "yearmonthdate"
-    axis = alt.Axis(format="%m/%Y" if freq == "month" else "%d/%m/%y", labelAngle=0)
-    bars = alt.Chart(table).mark_bar(width={"band": 0.85} if freq == "month" else 6).encode(
-        x=alt.X(f"{unit}(period):T", title=None, axis=axis),
-        y=alt.Y("sum(value):Q", title=value_title),
-        color=alt.Color("name:N", title=ui.tr(f"monitor.by.{by}"),
-                        legend=alt.Legend(orient="bottom", columns=4, labelLimit=260)),
-        tooltip=[alt.Tooltip("period:T", title=ui.tr("monitor.col.date"), format="%d/%m/%Y"),
-                 alt.Tooltip("name:N", title=ui.tr(f"monitor.by.{by}")),
-                 alt.Tooltip("value:Q", title=value_title)])
-    st.altair_chart(_with_elections(bars, since, until), width="stretch")
+    bars = charts.Chart(table, {
+        "mark": {"type": "bar", "width": {"band": 0.85} if freq == "month" else 6},
+        "encoding": {
+            "x": charts.enc(f"{unit}(period):T", title=None, axis={
+                "format": "%m/%Y" if freq == "month" else "%d/%m/%y", "labelAngle": 0}),
+            "y": charts.enc("sum(value):Q", title=value_title),
+            "color": charts.enc("name:N", title=ui.tr(f"monitor.by.{by}"), legend={
+                "orient": "bottom", "columns": 4, "labelLimit": 260}),
+            "tooltip": [
+                charts.enc("period:T", title=ui.tr("monitor.col.date"), format="%d/%m/%Y"),
+                charts.enc("name:N", title=ui.tr(f"monitor.by.{by}")),
+                charts.enc("value:Q", title=value_title)]}})
+    days = [d for d in forecast.elections() if since <= d <= until]
+    charts.draw(charts.with_rules(bars, days, [
+        ui.tr("monitor.election", date=format_date(d, lang)) for d in days]), width="stretch")
     st.caption(ui.tr("monitor.elections_note"))
 
     st.subheader(ui.tr("monitor.small_multiples"))
@@ -293,16 +298,18 @@ def trends_section() -> None:
     if active:
         per = monitor.trends(reports, since, until, freq=freq, by="cercle_id", weight=weight)
         per = per[per["group"].isin(active)].assign(name=lambda f: f["group"].map(cercle_name))
-        small = alt.Chart(per).mark_area(line=True, opacity=0.6).encode(
-            x=alt.X("period:T", title=None, axis=alt.Axis(format="%m/%y", labelAngle=0)),
-            y=alt.Y("value:Q", title=value_title),
-            tooltip=[alt.Tooltip("period:T", format="%d/%m/%Y",
-                                 title=ui.tr("monitor.col.date")),
-                     alt.Tooltip("value:Q", title=value_title)],
-        ).properties(width=260, height=120).facet(
-            facet=alt.Facet("name:N", title=None, sort=[cercle_name(c) for c in active]),
-            columns=3)
-        st.altair_chart(small)
+        charts.draw(charts.Chart(per, {
+            "facet": charts.enc("name:N", title=None, sort=[cercle_name(c) for c in active]),
+            "columns": 3, "spec": {
+                "width": 260, "height": 120,
+                "mark": {"type": "area", "line": True, "opacity": 0.6},
+                "encoding": {
+                    "x": charts.enc("period:T", title=None,
+                                    axis={"format": "%m/%y", "labelAngle": 0}),
+                    "y": charts.enc("value:Q", title=value_title),
+                    "tooltip": [charts.enc("period:T", format="%d/%m/%Y",
+                                           title=ui.tr("monitor.col.date")),
+                                charts.enc("value:Q", title=value_title)]}}}))
 
     st.subheader(ui.tr("monitor.year_on_year"))
     yoy = monitor.year_on_year(reports, since, until, by=by)
@@ -321,17 +328,6 @@ def _group_names(by: str) -> dict:
     if by == "region_id":
         return regions.to_dict()
     return cercles["cercle_fr"].to_dict()
-
-
-def _with_elections(chart, since, until):
-    """``chart`` with every national election round in the period as a dashed rule."""
-    days = [d for d in forecast.elections() if since <= d <= until]
-    if not days:
-        return chart
-    rules = alt.Chart(pd.DataFrame({"day": pd.to_datetime(days), "label": [
-        ui.tr("monitor.election", date=format_date(d, lang)) for d in days]})).mark_rule(
-        strokeDash=[4, 3], color="#333333").encode(x="day:T", tooltip=["label:N"])
-    return chart + rules
 
 
 # --------------------------------------------------------------------------- hot spots

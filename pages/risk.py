@@ -69,7 +69,7 @@ def _explanation():
             ui.tr("risk.col.median"): [ui.fmt(scores.dimensions[d].median())
                                        for d in scores.dimensions]})
         ui.dataframe(dims, hide_index=True, width="stretch")
-        st.altair_chart(charts.contribution_bars(ex, lang), width="stretch")
+        charts.draw(charts.contribution_bars(ex, lang), width="stretch")
 
 
 ui.map_with_details(fmap, MAP_KEY, units_gdf, selected, _explanation, ratio=(3, 2), height=540)
@@ -154,7 +154,7 @@ elif section == "sensitivity":
         names = table["cercle_fr"]
         st.markdown(ui.tr("risk.sens.stable", n=len(stable)) + " "
                     + (", ".join(names[c] for c in stable) or "—"))
-        st.altair_chart(charts.rank_intervals(summary, names, stable, lang), width="stretch")
+        charts.draw(charts.rank_intervals(summary, names, stable, lang), width="stretch")
         st.caption(ui.tr("risk.sens.chart_note", draws=int(draws), seed=int(seed),
                          spread=int(spread * 100)))
 

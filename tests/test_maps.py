@@ -245,3 +245,15 @@ def test_report_points_are_never_more_precise_than_the_report():
                    at("cercle", cercle), at("region", region), at("region", region), None,
                    at("region", region)]
     assert list(placed.index) == list(range(8)) and placed.crs.to_epsg() == 4326
+
+
+def test_no_report_places_nothing():
+    """An empty period (a store without reports) gives an empty layer, whatever columns the
+    frame has."""
+    import pandas as pd
+
+    from geo.indicators import tension_points
+
+    empty = tension_points(pd.DataFrame(columns=["occurred_on", "category", "severity"]))
+    assert len(empty) == 0 and empty.crs.to_epsg() == 4326
+    assert list(empty.columns) == ["occurred_on", "category", "severity", "geometry"]

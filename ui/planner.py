@@ -112,7 +112,7 @@ def show(result, key: str, compact: bool = False) -> None:
             result.covered_before] + list(result.covered_before
                                           + sites["covered_population_gain"].cumsum())})
         st.markdown(f"**{ui.tr('planner.curve')}**")
-        st.altair_chart(charts.coverage_curve(curve, lang), width="stretch")
+        charts.draw(charts.coverage_curve(curve, lang), width="stretch")
     shown = sites[["order", "commune_fr", "cercle_fr", "region_fr", "commune_id", "cercle_id",
                    "covered_population_gain"]]
     ui.dataframe(shown.rename(columns=_column_names()).round(0), hide_index=True,

@@ -1,0 +1,76 @@
+"""The screens' charts are plain Vega-Lite specifications (ui.charts, no Altair in the app):
+each one is valid against the Vega-Lite schema Streamlit's bundle draws (the one Altair
+ships, used here only to check), on small data, with the expected fields and colours."""
+
+import jsonschema
+import pandas as pd
+import pytest
+from altair.vegalite.v6.schema.core import load_schema
+
+from geo.i18n import t
+from ui import charts
+
+SCHEMA = load_schema()
+
+
+def _valid(chart: charts.Chart) -> dict:
+    """The full specification (data inline, as Streamlit sends it) after schema validation."""
+    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+            "data": {"values": chart.data.astype(object).where(chart.data.notna(), None)
+                     .assign(**{c: chart.data[c].astype(str) for c in chart.data
+                                if str(chart.data[c].dtype).startswith("datetime")})
+                     .to_dict("records")}, **chart.spec}
+    jsonschema.validate(spec, SCHEMA)
+    return spec
+
+
+def test_shorthand_channels():
+    assert charts.enc("points:Q", title="x") == {"field": "points", "type": "quantitative",
+                                                 "title": "x"}
+    assert charts.enc("sum(value):Q") == {"field": "value", "type": "quantitative",
+                                          "aggregate": "sum"}
+    assert charts.enc("yearmonth(period):T") == {"field": "period", "type": "temporal",
+                                                 "timeUnit": "yearmonth"}
+    with pytest.raises(ValueError):
+        charts.enc("points")
+
+
+def test_every_chart_is_valid_vega_lite():
+    ex = pd.DataFrame({"dimension": ["hazard", "vulnerability", "coping"],
+                       "contribution": [2.0, 1.5, 0.5], "contribution_median": [1.0, 1.0, 1.0]})
+    bars = _valid(charts.contribution_bars(ex, "fr"))
+    assert bars["encoding"]["color"]["scale"]["range"] == [charts.RED, charts.GREY]
+    assert len(bars["data"]["values"]) == 6                   # 3 dimensions x (cercle, median)
+
+    summary = pd.DataFrame({"median_rank": [1.0, 2.0], "rank_p05": [1, 1], "rank_p95": [3, 4],
+                            "top_share": [1.0, 0.9]}, index=["a", "b"])
+    ranks = _valid(charts.rank_intervals(summary, pd.Series({"a": "A", "b": "B"}), ["a"],
+                                         "en"))
+    assert [layer["mark"]["type"] for layer in ranks["layer"]] == ["rule", "point"]
+    assert [(v["cercle"], v["stable"]) for v in ranks["data"]["values"]] == [
+        ("A", t("risk.sens.yes", "en")), ("B", t("risk.sens.no", "en"))]
+
+    bt = pd.DataFrame({"as_of": ["2020-01-01", "2020-04-01"], "spearman_score": [0.3, 0.5],
+                       "spearman_persistence": [0.2, 0.6]})
+    lines = _valid(charts.backtest_lines(bt, "fr"))
+    assert lines["encoding"]["color"]["sort"][0] == t("method.series.score", "fr")  # in red
+    assert lines["encoding"]["color"]["scale"]["range"][0] == charts.RED
+
+    ev = {"per_date": [{"as_of": "2020-01-01", "forecast": {"spearman": 0.4},
+                        "persistence": {"spearman": 0.3}, "decayed": {"spearman": 0.35},
+                        "score": {"default": {"spearman": 0.2}}}]}
+    assert len(_valid(charts.forecast_lines(ev, "en"))["data"]["values"]) == 4
+
+    curve = pd.DataFrame({"n": [0, 10, 20], "covered": [1e6, 1.5e6, 1.7e6]})
+    assert _valid(charts.coverage_curve(curve, "fr"))["encoding"]["y"]["axis"] == {
+        "format": "~s"}
+
+
+def test_rules_are_layered_over_a_chart():
+    base = charts.Chart(pd.DataFrame({"period": pd.to_datetime(["2020-01-01"]), "value": [3]}),
+                        {"mark": "bar", "height": 100,
+                         "encoding": {"x": charts.enc("period:T"), "y": charts.enc("value:Q")}})
+    assert charts.with_rules(base, [], []) is base
+    both = _valid(charts.with_rules(base, [pd.Timestamp("2020-07-29").date()], ["2nd round"]))
+    assert both["height"] == 100 and both["layer"][0]["mark"] == "bar"
+    assert both["layer"][1]["data"]["values"] == [{"day": "2020-07-29", "label": "2nd round"}]
