@@ -36,7 +36,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.import_rows import make_csv  # noqa: E402
+from deploy.stack import healthy  # noqa: E402
 from tests.support import (CERCLE_PATHS, CERCLES_DRAWN_JS, CHROMIUM, CHROMIUM_ARGS,  # noqa: E402
                            free_port)
 
@@ -58,14 +58,6 @@ PAGE_TIMEOUT_S = 120
 FRESH = CERCLE_PATHS + ":not([data-load-old])"
 ARTIFACTS = ROOT / "tests" / "artifacts"      # screenshots of failed visits, when it exists
 COUNT_RE = re.compile(r"^([\d\u202f\u00a0 ]+) signalements affichés")
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-            return r.status == 200
-    except OSError:
-        return False
 
 
 def pctl(values: list[float], q: float) -> float:

@@ -31,9 +31,7 @@ ui.follow_selection(SEL_KEY, MAP_KEY, set(table.index))
 
 reports = indicators.counted_reports(ui.records("tensions"))
 registered = actions.listing(ui.engine())      # the action register, drawn over the map
-first = last = None
-if not reports.empty:
-    first, last = reports["occurred_on"].min(), reports["occurred_on"].max()
+first, last = ui.report_period(reports) or (None, None)
 
 # What the map shows, as its controls (drawn under, after the map: the map reaches the
 # browser first) will hold it: each control keeps its value in the session.

@@ -11,27 +11,19 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from deploy.stack import healthy
 from geo import demo, store
 from tests.support import (CHROMIUM, PG_URL, ROOT, free_port, offline_page, store_engine,
                            wait_for_cercles)
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-
-
-def _health(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-            return r.status == 200
-    except OSError:
-        return False
 
 
 def _start(tmp_path_factory, extra=(), port=None):
@@ -58,7 +50,7 @@ def _start(tmp_path_factory, extra=(), port=None):
     base = f"http://127.0.0.1:{port}"
     replicas = [f"http://127.0.0.1:{first + i}" for i in range(2)]
     deadline = time.monotonic() + 180
-    while not (_health(base) and all(_health(r) for r in replicas)):
+    while not (healthy(base) and all(healthy(r) for r in replicas)):
         if proc.poll() is not None or time.monotonic() > deadline:
             log.close()
             pytest.fail("the stack did not start:\n" + (run_dir / "stack.log").read_text())
@@ -75,7 +67,7 @@ def _stop(stack):
     log.close()
     # stopped cleanly: exit 0, nginx and both replicas gone
     assert code == 0, (run_dir / "stack.log").read_text()
-    assert not _health(base) and not any(_health(r) for r in replicas)
+    assert not healthy(base) and not any(healthy(r) for r in replicas)
     with admin.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()

@@ -10,8 +10,8 @@ Only this package and ``pages/`` import Streamlit; the logic lives in ``geo/``.
 
 from ui.access import allowed, current as current_user, refused, require  # noqa: F401
 from ui.data import (cercle_indicators, communes, display_cercles, display_communes,  # noqa: F401
-                     display_regions, engine, records, settings, store_token,
-                     tension_points)
+                     display_regions, engine, records, report_period, settings,
+                     store_token, tension_points)
 from ui.lang import (LANG_KEY, current_lang, dataframe, fmt, localize_chrome,  # noqa: F401
                      localized_table, md_escape, print_rules, tr)
 from ui.page import (approx, ask, confirmation, count, demo_banner, flash,  # noqa: F401

@@ -68,6 +68,14 @@ def _tension_points(token: tuple, start, end) -> gpd.GeoDataFrame:
     return indicators.tension_points(reports)
 
 
+def report_period(reports: pd.DataFrame) -> tuple | None:
+    """First and last occurrence dates of ``reports`` (None without any): the Overview's
+    default period, which the warm-up (:mod:`ui.warm`) prepares too."""
+    if reports is None or not len(reports):
+        return None
+    return reports["occurred_on"].min(), reports["occurred_on"].max()
+
+
 def tension_points(start=None, end=None) -> gpd.GeoDataFrame:
     """The counted tension reports that occurred from ``start`` to ``end`` (all without),
     placed for a map (:func:`geo.indicators.tension_points`); cached per store content and

@@ -36,9 +36,8 @@ def warm() -> float:
     actions.listing(ui.engine())
     for kind in ("workshops", "mediators"):
         ui.records(kind)
-    points = None
-    if len(reports):             # the Overview's default: every report, first to last day
-        points = ui.tension_points(reports["occurred_on"].min(), reports["occurred_on"].max())
+    period = ui.report_period(reports)      # the Overview's default: first to last day
+    points = ui.tension_points(*period) if period else None
     units_gdf = ui.display_cercles()[["geometry"]].join(table)
     fmap = maps.choropleth_map(units_gdf, DEFAULT_LAYER, "fr", ui.display_regions(),
                                assets=ui.map_assets(), tension_points=points,
