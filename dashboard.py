@@ -27,8 +27,18 @@ def main() -> None:
     # No page or page_icon icons: Streamlit turns them into a favicon fetched from a CDN.
     st.set_page_config(page_title="Veille", layout="wide")
     ui.install_assets()
-    ui.language_selector()
+    lang_slot = st.sidebar.container()
+    ui.choose_language()
     ui.localize_chrome()
+    try:
+        _signed_in_app()
+    finally:
+        # The language switch after the page, whatever it did (the sign-in screen, st.stop):
+        # its code and widget reach the browser after the page's map.
+        ui.language_selector(lang_slot)
+
+
+def _signed_in_app() -> None:
     user = ui_access.sign_in()          # stops here with the sign-in screen when needed
     ui.print_rules()
 
@@ -37,19 +47,25 @@ def main() -> None:
                 default=name == "overview")
         for name, permission in SCREENS if user.can(permission)])
     st.sidebar.caption(ui.tr("sidebar.boundaries", version=units.BOUNDARY_VERSION))
-    if navigation.url_path != "present":   # the projector's screen says it on its own
-        ui.demo_banner()
+    banner_slot = st.container()
     brief_slot, panel_slot = st.sidebar.container(), st.sidebar.container()
     ui_risk.apply_view(navigation.url_path)     # the URL's view into the session, for the page
+    st.session_state[ui.MAP_ALONE_RUN] = False
     try:
         navigation.run()
     finally:
-        # The sidebar's panel and brief button after the page, whatever it did (st.stop
-        # included): the page's map reaches the browser first. The page reads the view
-        # from the session, which the panel's widgets keep from run to run.
-        ui_risk.panel(navigation.url_path, panel_slot)   # shared period / method, the URL
-        if navigation.url_path in ui_risk.ANALYSIS_PAGES:
-            ui_brief.sidebar_button(brief_slot)         # the brief of this view, one click away
+        # What surrounds the page after it, whatever it did (st.stop included): the page's
+        # map reaches the browser first. The demonstration banner (in its place above the
+        # page) and, once the browser has drawn a map sent alone (ui.wait_for_map), the
+        # sidebar's panel and brief button: the page reads the view from the session, which
+        # the panel's widgets keep from run to run.
+        if navigation.url_path != "present":   # the projector's screen says it on its own
+            with banner_slot:
+                ui.demo_banner()
+        if not st.session_state[ui.MAP_ALONE_RUN]:
+            ui_risk.panel(navigation.url_path, panel_slot)   # shared period / method, the URL
+            if navigation.url_path in ui_risk.ANALYSIS_PAGES:
+                ui_brief.sidebar_button(brief_slot)     # the brief of this view, one click away
 
 
 if __name__ == "__main__":       # a session's run

@@ -19,6 +19,12 @@ ui.require("view")
 MAP_KEY = "overview_map"
 ALERTS_SHOWN = 5
 SEL_KEY = "cercle"
+#: The controls' room above the map while it comes alone: their height (two rows, stacked on
+#: a narrow screen), measured in Chromium at 800 to 1,920 px.
+CONTROLS_ROOM = """<style>
+  .st-key-overview_controls {min-height: 190px;}
+  @media (max-width: 1024px) {.st-key-overview_controls {min-height: 410px;}}
+</style><div></div>"""
 
 lang = ui.current_lang()
 st.title(ui.tr("overview.title"))
@@ -33,7 +39,7 @@ reports = indicators.counted_reports(ui.records("tensions"))
 registered = actions.listing(ui.engine())      # the action register, drawn over the map
 first, last = ui.report_period(reports) or (None, None)
 
-# What the map shows, as its controls (drawn under, after the map: the map reaches the
+# What the map shows, as its controls (drawn above it but after it: the map reaches the
 # browser first) will hold it: each control keeps its value in the session.
 ui.from_url("layer", "layer", ui.one_of(LAYERS))
 if first is not None and first < last:
@@ -55,7 +61,12 @@ peeked = (ui.chosen("layer", list(LAYERS), DEFAULT_LAYER),
           ui.chosen(SEL_KEY, [None, *table.index]), st.session_state.get("online_tiles", False),
           _dates(), not registered.empty and st.session_state.get("show_actions", True))
 layer_key, selected, online, dates, with_actions = peeked
-controls, alerts_slot = st.container(), st.container()
+# A session's first run sends the map alone; once the browser has drawn it, the rest. The
+# controls' room is kept meanwhile: the map does not move when they come.
+alone = not ui.map_drawn(MAP_KEY)
+controls = st.container(key="overview_controls")
+if alone:
+    controls.html(CONTROLS_ROOM)        # (an empty container is not drawn at all)
 
 units_gdf = ui.display_cercles()[["geometry"]].join(table)
 points = ui.tension_points(*dates) if dates else None
@@ -71,7 +82,24 @@ def _under_map():
         st.caption(ui.tr("overview.risk_note", preset=ui.tr(f"risk.preset.{view.preset}")))
 
 
+def _alerts():
+    """The monitor's alerts at the latest record date, above the cercle's details."""
+    flagged = ui_mon.alerts(as_of)
+    if flagged.empty:
+        return
+    lines = ui_mon.alert_lines(flagged, lang)
+    more = len(lines) - ALERTS_SHOWN
+    st.warning(
+        ui.tr("overview.alerts", date=format_date(as_of, lang)) + "\n\n"
+        + "\n".join(f"- {ui.md_escape(line)}" for line in lines[:ALERTS_SHOWN])
+        + (f"\n- {ui.tr('overview.alerts_more', n=more)}" if more > 0 else ""),
+        icon=":material/notifications_active:")
+    st.page_link("pages/monitor.py", label=ui.tr("overview.alerts_link"),
+                 query_params={"section": "alerts"})
+
+
 def _details():
+    _alerts()
     st.subheader(ui.tr("overview.details"))
     if not selected:
         st.info(ui.tr("overview.pick_hint"))
@@ -108,8 +136,11 @@ def _details():
             st.write(", ".join(names_c))
 
 
-ui.map_with_details(fmap, MAP_KEY, units_gdf, selected, _details, ratio=(3, 1.25),
-                    under_map=_under_map)
+ui.map_with_details(fmap, MAP_KEY, units_gdf, selected, (lambda: None) if alone else _details,
+                    ratio=(3, 1.25), under_map=_under_map)
+if alone:
+    ui.wait_for_map(MAP_KEY, len(units_gdf))
+    st.stop()
 
 with controls:        # the map's controls, above it
     col_layer, col_select, col_tiles = st.columns([2, 2, 1.4], vertical_alignment="bottom")
@@ -141,18 +172,6 @@ with controls:        # the map's controls, above it
 if tuple(drawn) != peeked and st.session_state.get("_overview_redrawn") != drawn:
     st.session_state["_overview_redrawn"] = drawn    # a control did not hold what the map
     st.rerun()                                       # was drawn with: once more, with it
-
-flagged = ui_mon.alerts(as_of)
-if not flagged.empty:
-    lines = ui_mon.alert_lines(flagged, lang)
-    more = len(lines) - ALERTS_SHOWN
-    alerts_slot.warning(
-        ui.tr("overview.alerts", date=format_date(as_of, lang)) + "\n\n"
-        + "\n".join(f"- {ui.md_escape(line)}" for line in lines[:ALERTS_SHOWN])
-        + (f"\n- {ui.tr('overview.alerts_more', n=more)}" if more > 0 else ""),
-        icon=":material/notifications_active:")
-    alerts_slot.page_link("pages/monitor.py", label=ui.tr("overview.alerts_link"),
-                          query_params={"section": "alerts"})
 
 # The table is drawn on request: its grid code weighs ~1.7 MB and slows the map's first draw.
 if st.toggle(ui.tr("overview.table"), key="show_table"):

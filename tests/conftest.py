@@ -36,6 +36,26 @@ def _navigation_not_pages_directory(monkeypatch):
     monkeypatch.setattr(PagesManager, "__init__", init)
 
 
+@pytest.fixture(autouse=True)
+def _browser_has_drawn_the_overview_map(monkeypatch):
+    """AppTest runs no JavaScript: the browser's word that the Overview's map is drawn, after
+    which the page draws its controls (``ui.map_drawn``; a browser gives it within a second
+    of the first run), never comes. Every app under test starts with it given;
+    ``tests/test_pages.py`` checks the first run without it, ``tests/test_browser.py`` the
+    real exchange."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui.page import drawn_flag
+
+    original = AppTest.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.session_state[drawn_flag("overview_map")] = True
+
+    monkeypatch.setattr(AppTest, "__init__", init)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _test_store(tmp_path_factory):
     """Every test (and every app the browser tests start) uses a throw-away SQLite store,

@@ -95,6 +95,43 @@ def test_language_switch_keeps_layer_and_selection(app_url):
         page.screenshot(path=str(ARTIFACTS / "provenance_en.png"), full_page=True)
 
 
+#: In the page from its start: when the map frame first held 50 drawn outlines, and when the
+#: first of the Overview's controls (its select boxes) appeared.
+TIMELINE_JS = """(() => {
+    window.__veille = {};
+    const seen = () => {
+        const t = performance.now(), f = document.querySelector('%s');
+        const doc = f && f.contentDocument;
+        if (!window.__veille.map && doc && [...doc.querySelectorAll('%s')]
+                .filter(p => (p.getAttribute('d') || '').length > 12).length >= 50) {
+            window.__veille.map = t;
+            f.contentWindow.__first = true;        // the same frame later, or a new one?
+        }
+        if (!window.__veille.controls && document.querySelector('[data-testid="stSelectbox"]'))
+            window.__veille.controls = t;
+    };
+    setInterval(seen, 5);
+})();""" % (MAP_FRAME, CERCLE_PATHS)
+
+
+def test_the_overview_sends_its_map_first_then_the_rest_around_it(app_url):
+    """ui.map_drawn / wait_for_map in a real browser: the 50 cercles are drawn before any
+    control exists; the watcher then brings the controls, the details and the sidebar's
+    panel in the same run, around the same map frame (not drawn again), and is gone."""
+    with offline_page(app_url) as (page, blocked):
+        page.add_init_script(TIMELINE_JS)
+        page.goto(app_url)
+        wait_for_cercles(page)
+        page.get_by_role("heading", name="Fiche du cercle").wait_for()
+        page.locator(".st-key-risk_reset").wait_for()             # the sidebar's panel
+        page.get_by_text("Couche affichée").wait_for()
+        seen = page.evaluate("window.__veille")
+        assert seen["map"] < seen["controls"], seen
+        assert page.evaluate(f"document.querySelector('{MAP_FRAME}').contentWindow.__first")
+        assert page.locator(".st-key-_watch_overview_map").count() == 0
+        assert wait_for_cercles(page) == 50 and blocked == []
+
+
 def test_page_loads_fast_once_the_app_is_warm(app_url):
     """Not a benchmark (see benchmarks/): a loose guard against a page that hangs."""
     with offline_page(app_url) as (page, _blocked):

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import ui
+
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGES = ["pages/overview.py", "pages/risk.py", "pages/coverage.py", "pages/monitor.py",
          "pages/methodology.py",
@@ -61,6 +63,34 @@ def test_home_is_the_overview_with_a_map_of_fifty_cercles():
     assert args["css_links"] == ["/app/static/vendor/leaflet-1.9.3/leaflet.css"]
     assert args["script"].count('"cercle_id": "mli-') == 50
     assert args["returned_objects"] == ["last_active_drawing", "last_object_clicked"]
+
+
+def test_a_sessions_first_overview_run_sends_the_map_alone_then_the_rest():
+    """ui.map_drawn: a session's first run draws the title and the map (50 cercles) with the
+    watcher that waits for the browser to draw them, and none of the controls, details or
+    sidebar panel; once the watcher has said so (its callback sets the session flag, given
+    here), the whole page comes with the same map, and the watcher is gone."""
+    at = AppTest.from_file(DASHBOARD, default_timeout=90)
+    at.session_state[ui.drawn_flag("overview_map")] = False   # conftest gives it: taken back
+    at.run()
+    assert not at.exception and at.title[0].value == "Vue d'ensemble des cercles"
+    alone = _map_args(at)
+    assert alone["script"].count('"cercle_id": "mli-') == 50
+    (watcher,) = [e for e in at.get("bidi_component") if e.key == "_watch_overview_map"]
+    assert watcher.proto.component_name == "veille_map_drawn"
+    assert json.loads(watcher.proto.json) == {"shapes": 50, "wait_ms": 4000}
+    assert not at.selectbox and not at.toggle and not at.slider    # no control, no panel
+    assert not at.sidebar.button and not at.sidebar.subheader
+    assert at.session_state[ui.MAP_ALONE_RUN]
+    at.session_state[ui.drawn_flag("overview_map")] = True        # the watcher's callback
+    at.run()
+    assert not at.exception and not at.session_state[ui.MAP_ALONE_RUN]
+    assert _map_args(at)["script"] == alone["script"]
+    assert {"layer@fr", "cercle@fr", "risk_preset@fr"} <= {b.key for b in at.selectbox}
+    assert {"show_tensions", "online_tiles"} <= {t.key for t in at.toggle}
+    assert not [e for e in at.get("bidi_component") if e.key == "_watch_overview_map"]
+    assert at.sidebar.subheader and at.sidebar.button(key="risk_reset")
+    assert [s.value for s in at.main.subheader] == ["Fiche du cercle"]     # the details column
 
 
 def test_language_switch_changes_visible_labels_and_survives_navigation():

@@ -14,8 +14,9 @@ from ui.data import (cercle_indicators, communes, display_cercles, display_commu
                      store_token, tension_points)
 from ui.lang import (LANG_KEY, current_lang, dataframe, fmt, localize_chrome,  # noqa: F401
                      localized_table, md_escape, print_rules, tr)
-from ui.page import (approx, ask, confirmation, count, demo_banner, flash,  # noqa: F401
-                     install_assets, language_selector, leave_legacy_pages_mode, map_assets,
-                     map_legend, map_with_details)
+from ui.page import (MAP_ALONE_RUN, approx, ask, choose_language, confirmation,  # noqa: F401
+                     count, demo_banner, drawn_flag, flash, install_assets, language_selector,
+                     leave_legacy_pages_mode, map_assets, map_drawn, map_legend,
+                     map_with_details, wait_for_map)
 from ui.state import (SELECTION_URL, bound_widget, cercle_selectbox, chosen, follow_selection,  # noqa: F401
                       from_url, localized_selectbox, one_of, set_selection_url, to_url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.components.v2 import component
 from streamlit.runtime.pages_manager import PagesManager
 
 from geo import assets, disclosure, store
@@ -102,18 +103,22 @@ def map_assets() -> assets.MapAssets:
     return assets.map_assets(st.get_option("server.baseUrlPath") or "")
 
 
-def language_selector() -> str:
-    """Sidebar language switch (French by default); the choice survives page changes.
-
-    A link may set it (``?lang=en``); the choice is kept in the session and in the URL.
-    """
+def choose_language() -> str:
+    """The language of this run: French by default, a link may set it (``?lang=en``); the
+    choice is kept in the session (the switch, :func:`language_selector`) and in the URL."""
     if LANG_KEY not in st.session_state:
         st.session_state[LANG_KEY] = normalise_language(st.query_params.get("lang"))
     from_url("lang", LANG_KEY, one_of(LANGUAGES))
-    st.sidebar.radio(t("sidebar.language", current_lang()), LANGUAGES, key=LANG_KEY,
-                     format_func=LANGUAGE_NAMES.get, horizontal=True)
     to_url("lang", current_lang(), "fr")
     return current_lang()
+
+
+def language_selector(slot) -> None:
+    """The language switch, in ``slot`` (in the sidebar); its choice survives page changes.
+    Drawn after the page (``dashboard.py``): its code and widget reach the browser after the
+    page's map."""
+    slot.radio(t("sidebar.language", current_lang()), LANGUAGES, key=LANG_KEY,
+               format_func=LANGUAGE_NAMES.get, horizontal=True)
 
 
 def map_legend(fmap) -> None:
@@ -154,3 +159,66 @@ def map_with_details(fmap, map_key: str, units_gdf, selected: str | None, detail
             under_map()
     with col_details:
         details()
+
+
+# --------------------------------------------------------------------------- the map first
+#: The browser's side of :func:`wait_for_map`: wait until a folium frame holds ``shapes`` drawn
+#: outlines (Leaflet's empty path of a polygon without rings, "M0 0", is not one), let it be
+#: painted, then tell the server, which draws the rest of the page. Same-origin frames only
+#: (Streamlit serves the component); after ``wait_ms`` it tells the server anyway.
+_MAP_DRAWN_JS = """
+export default function ({ data, setTriggerValue }) {
+    const start = performance.now();
+    let timer = null;
+    const drawn = () => [...document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]')]
+        .some(f => {
+            const doc = f.contentDocument;
+            return doc && [...doc.querySelectorAll('.leaflet-overlay-pane path')]
+                .filter(p => (p.getAttribute('d') || '').length > 12).length >= data.shapes;
+        });
+    const tick = () => {
+        if (drawn() || performance.now() - start > data.wait_ms) {
+            requestAnimationFrame(() => setTimeout(() => setTriggerValue('drawn', true), 0));
+        } else {
+            timer = setTimeout(tick, 40);
+        }
+    };
+    tick();
+    return () => clearTimeout(timer);
+}
+"""
+#: Set during a run that draws a page's map alone (the sidebar's panel waits too).
+MAP_ALONE_RUN = "_map_alone_run"
+
+
+def drawn_flag(map_key: str) -> str:
+    """The session key saying the browser has drawn the map ``map_key`` once."""
+    return f"_drawn_{map_key}"
+
+
+@st.cache_resource(show_spinner=False)
+def _map_drawn_watcher():
+    return component("veille_map_drawn", js=_MAP_DRAWN_JS)
+
+
+def map_drawn(map_key: str) -> bool:
+    """Whether the browser has drawn the map ``map_key`` once in this session.
+
+    On two cores the browser renders a page's other elements (some fifty widgets, the
+    sidebar's panel) on the same thread as the map's frame, whatever order they arrive in:
+    drawn together, the map waits for them. So a page's first run in a session sends the map
+    alone and, after it, :func:`wait_for_map`; every later run draws the whole page.
+    """
+    return bool(st.session_state.get(drawn_flag(map_key)))
+
+
+def wait_for_map(map_key: str, shapes: int, wait_ms: int = 4000) -> None:
+    """After a map sent alone: the watcher that reruns the page once the browser has drawn
+    ``shapes`` outlines (or after ``wait_ms``), and the sidebar's panel held back till then.
+    Placed after the map, its code loads after the map's."""
+    def _drawn():
+        st.session_state[drawn_flag(map_key)] = True
+
+    _map_drawn_watcher()(key=f"_watch_{map_key}", data={"shapes": shapes, "wait_ms": wait_ms},
+                         on_drawn_change=_drawn)
+    st.session_state[MAP_ALONE_RUN] = True
