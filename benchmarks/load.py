@@ -18,7 +18,7 @@ end (the growth per session includes the caches of the store's new content after
 import; ``benchmarks/memory.py`` measures a session alone), the import's time, the page
 visits that overlapped it, and whether every session saw it.
 
-Bounded: at most 120 s per page, ``--max-minutes`` in all (then it stops where it is and
+Bounded: at most 120 s per page (``--page-timeout``), ``--max-minutes`` in all (then it stops where it is and
 says so). Needs nginx, Chromium and a PostgreSQL server (``--database-url``, default
 ``VEILLE_TEST_POSTGRES_URL``): each run gets a new schema, dropped at the end.
 
@@ -53,6 +53,7 @@ from tests.support import (CERCLE_PATHS, CERCLES_DRAWN_JS, CHROMIUM, CHROMIUM_AR
 
 #: The pages each session visits, in order: (name, URL path).
 PAGES = (("overview", ""), ("risk", "risk"), ("coverage", "coverage"))
+#: Seconds a page may take to draw its map before it counts as an error (``--page-timeout``).
 PAGE_TIMEOUT_S = 120
 #: Outlines of the page shown before a page change: the next page's map must draw its own.
 FRESH = CERCLE_PATHS + ":not([data-load-old])"
@@ -172,7 +173,7 @@ async def map_drawn(page, timeout_s: float) -> None:
 
 
 async def session(browser, stack: Stack, result: Round, imported: asyncio.Event,
-                  expected: dict, deadline: float) -> None:
+                  expected: dict, deadline: float, page_timeout: float) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 950})
     page = await context.new_page()
     errors = result.errors
@@ -181,7 +182,7 @@ async def session(browser, stack: Stack, result: Round, imported: asyncio.Event,
             if r.status >= 500 else None)
 
     async def visit(name: str, path: str, first: bool, timed: bool = True) -> bool:
-        left = min(PAGE_TIMEOUT_S, deadline - time.monotonic())
+        left = min(page_timeout, deadline - time.monotonic())
         if left <= 0:
             errors.append(f"{name}: not visited (time limit of the run)")
             return False
@@ -232,7 +233,7 @@ async def session(browser, stack: Stack, result: Round, imported: asyncio.Event,
 
 
 async def one_round(browser, stack: Stack, sessions: int, rows: int, tmp: Path,
-                    deadline: float) -> Round:
+                    deadline: float, page_timeout: float = PAGE_TIMEOUT_S) -> Round:
     result = Round(stack.replicas, sessions)
     result.rss_before = stack.rss_mb()
     restarts = stack.restarts()
@@ -261,7 +262,8 @@ async def one_round(browser, stack: Stack, sessions: int, rows: int, tmp: Path,
             await asyncio.sleep(0.5)
 
     result.t_start = time.perf_counter()
-    tasks = [asyncio.create_task(session(browser, stack, result, imported, expected, deadline))
+    tasks = [asyncio.create_task(session(browser, stack, result, imported, expected, deadline,
+                                           page_timeout))
              for _ in range(sessions)]
     await asyncio.gather(run_import(), sample_memory(), *tasks)
     result.rss_end = stack.rss_mb()
@@ -313,7 +315,7 @@ async def main_async(args) -> int:
                                       file=sys.stderr)
                                 continue
                             r = await one_round(browser, stack, sessions, args.rows, tmp,
-                                                deadline)
+                                                deadline, args.page_timeout)
                             rounds.append(r)
                             print(f"{replicas} replica(s), {sessions} sessions: "
                                   f"{r.wall_s:.0f} s, {len(r.errors)} errors, import "
@@ -332,6 +334,7 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, nargs="+", default=[5, 20, 50])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--max-minutes", type=float, default=30)
+    parser.add_argument("--page-timeout", type=float, default=PAGE_TIMEOUT_S)
     parser.add_argument("--database-url", default=os.environ.get("VEILLE_TEST_POSTGRES_URL"))
     args = parser.parse_args()
     if not args.database_url:
