@@ -18,8 +18,8 @@ end (the growth per session includes the caches of the store's new content after
 import; ``benchmarks/memory.py`` measures a session alone), the import's time, the page
 visits that overlapped it, and whether every session saw it.
 
-Bounded: at most 120 s per page (``--page-timeout``), ``--max-minutes`` in all (then it stops where it is and
-says so). Needs nginx, Chromium and a PostgreSQL server (``--database-url``, default
+Bounded: at most 120 s per page (``--page-timeout``), ``--max-minutes`` in all (then it stops
+where it is and says so). Needs nginx, Chromium and a PostgreSQL server (``--database-url``, default
 ``VEILLE_TEST_POSTGRES_URL``): each run gets a new schema, dropped at the end.
 
     python benchmarks/load.py [--replicas 1 3] [--sessions 5 20 50] [--rows 10000]

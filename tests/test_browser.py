@@ -4,6 +4,7 @@ Every request to a host other than the app's own is aborted, so these tests prov
 draws with no Internet at all. Screenshots land in ``tests/artifacts/``.
 """
 
+import json
 import os
 import re
 import time
@@ -11,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import (CERCLE_PATHS, CHROMIUM, MAP_FRAME, offline_page, running_app,
-                           wait_for_cercles)
+from tests.support import (CERCLE_PATHS, CERCLES_DRAWN_JS, CHROMIUM, MAP_FRAME, offline_page,
+                           running_app, wait_for_cercles)
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 pytestmark = pytest.mark.browser
@@ -95,23 +96,22 @@ def test_language_switch_keeps_layer_and_selection(app_url):
         page.screenshot(path=str(ARTIFACTS / "provenance_en.png"), full_page=True)
 
 
-#: In the page from its start: when the map frame first held 50 drawn outlines, and when the
-#: first of the Overview's controls (its select boxes) appeared.
+#: In the page from its start: when the map frame first held 50 drawn outlines (the test of
+#: ``wait_for_cercles``), and when the first of the Overview's controls (its select boxes)
+#: appeared.
 TIMELINE_JS = """(() => {
     window.__veille = {};
-    const seen = () => {
-        const t = performance.now(), f = document.querySelector('%s');
-        const doc = f && f.contentDocument;
-        if (!window.__veille.map && doc && [...doc.querySelectorAll('%s')]
-                .filter(p => (p.getAttribute('d') || '').length > 12).length >= 50) {
+    const drawn = %s;
+    setInterval(() => {
+        const t = performance.now();
+        if (!window.__veille.map && drawn([%s, 50, null])) {
             window.__veille.map = t;
-            f.contentWindow.__first = true;        // the same frame later, or a new one?
+            document.querySelector(%s).contentWindow.__first = true;   // the same frame later?
         }
         if (!window.__veille.controls && document.querySelector('[data-testid="stSelectbox"]'))
             window.__veille.controls = t;
-    };
-    setInterval(seen, 5);
-})();""" % (MAP_FRAME, CERCLE_PATHS)
+    }, 5);
+})();""" % (CERCLES_DRAWN_JS, json.dumps(CERCLE_PATHS), json.dumps(MAP_FRAME))
 
 
 def test_the_overview_sends_its_map_first_then_the_rest_around_it(app_url):
