@@ -30,12 +30,16 @@ def main() -> None:
     lang_slot = st.sidebar.container()
     ui.choose_language()
     ui.localize_chrome()
+    st.session_state[ui.MAP_ALONE_RUN] = False
     try:
         _signed_in_app()
+    except ui.PageEnd:           # the sign-in screen, a refusal
+        pass
     finally:
-        # The language switch after the page, whatever it did (the sign-in screen, st.stop):
-        # its code and widget reach the browser after the page's map.
-        ui.language_selector(lang_slot)
+        # The language switch after the page, whatever it did: its code and widget reach
+        # the browser after the page's map (once the browser has drawn a map sent alone).
+        if not st.session_state[ui.MAP_ALONE_RUN]:
+            ui.language_selector(lang_slot)
 
 
 def _signed_in_app() -> None:
@@ -50,19 +54,20 @@ def _signed_in_app() -> None:
     banner_slot = st.container()
     brief_slot, panel_slot = st.sidebar.container(), st.sidebar.container()
     ui_risk.apply_view(navigation.url_path)     # the URL's view into the session, for the page
-    st.session_state[ui.MAP_ALONE_RUN] = False
     try:
         navigation.run()
+    except ui.PageEnd:           # the page ended early (ui.end_page): the rest is drawn
+        pass
     finally:
-        # What surrounds the page after it, whatever it did (st.stop included): the page's
-        # map reaches the browser first. The demonstration banner (in its place above the
-        # page) and, once the browser has drawn a map sent alone (ui.wait_for_map), the
-        # sidebar's panel and brief button: the page reads the view from the session, which
-        # the panel's widgets keep from run to run.
-        if navigation.url_path != "present":   # the projector's screen says it on its own
-            with banner_slot:
-                ui.demo_banner()
+        # What surrounds the page after it, whatever it did: the page's map reaches the
+        # browser first; once the browser has drawn a map sent alone (ui.wait_for_map). The
+        # demonstration banner (in its place above the page), the sidebar's panel and brief
+        # button: the page reads the view from the session, which the panel's widgets keep
+        # from run to run.
         if not st.session_state[ui.MAP_ALONE_RUN]:
+            if navigation.url_path != "present":   # the projector's screen says it itself
+                with banner_slot:
+                    ui.demo_banner()
             ui_risk.panel(navigation.url_path, panel_slot)   # shared period / method, the URL
             if navigation.url_path in ui_risk.ANALYSIS_PAGES:
                 ui_brief.sidebar_button(brief_slot)     # the brief of this view, one click away

@@ -77,7 +77,7 @@ if not listed.empty:
 
 if not ui.allowed("act"):
     st.info(ui.tr("actions.read_only"))
-    st.stop()
+    ui.end_page()
 
 scenario_options = [None, *scenario_names]
 st.subheader(ui.tr("actions.new"))
@@ -120,7 +120,7 @@ with st.form("act_new"):            # kept on a refusal, cleared once stored
 
 everything = actions.listing(engine)
 if everything.empty:
-    st.stop()
+    ui.end_page()
 st.subheader(ui.tr("actions.edit"))
 rows = everything.set_index("action_id")
 labels = {int(i): f"n° {i} — {cercles.at[r.cercle_id, 'cercle_fr']} · "

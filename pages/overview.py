@@ -140,7 +140,7 @@ ui.map_with_details(fmap, MAP_KEY, units_gdf, selected, (lambda: None) if alone 
                     ratio=(3, 1.25), under_map=_under_map)
 if alone:
     ui.wait_for_map(MAP_KEY, len(units_gdf))
-    st.stop()
+    ui.end_page()
 
 with controls:        # the map's controls, above it
     col_layer, col_select, col_tiles = st.columns([2, 2, 1.4], vertical_alignment="bottom")

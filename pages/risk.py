@@ -178,7 +178,7 @@ else:
                for f in factors.index}})
     if not may_rate:
         st.caption(ui.tr("risk.ctx.read_only"))
-        st.stop()
+        ui.end_page()
     col_note, col_save = st.columns([3, 1], vertical_alignment="bottom")
     note = col_note.text_input(ui.tr("risk.ctx.note"), key="ctx_note")
     st.caption(ui.tr("risk.ctx.by", user=user.label))

@@ -509,6 +509,26 @@ def test_nobody_signed_in_gets_the_sign_in_screen_only():
         _unreachable(at, page)
 
 
+def test_a_page_that_ends_early_keeps_the_language_switch_banner_and_panel():
+    """ui.end_page, not st.stop() (which drops every element after it, those dashboard.py
+    draws after the page included): the sign-in screen keeps its language switch; a viewer's
+    read-only Actions page and Risk context section keep the switch, the demonstration banner
+    and (Risk) the sidebar's panel."""
+    at = _app({})
+    assert [r.key for r in at.sidebar.radio] == ["ui_language"]
+    at.sidebar.radio(key="ui_language").set_value("en").run()
+    assert [b.label for b in at.button] == ["Sign in"]
+    at = _app(VIEWER_CLAIMS)
+    at.switch_page("pages/actions.py").run()
+    assert not at.exception and [r.key for r in at.sidebar.radio] == ["ui_language"]
+    assert any("Données de démonstration" in w.value for w in at.warning)
+    at.session_state["risk_section"] = "context"
+    at.switch_page("pages/risk.py").run()
+    assert not at.exception and [r.key for r in at.sidebar.radio] == ["ui_language"]
+    assert any("Données de démonstration" in w.value for w in at.warning)
+    assert at.sidebar.button(key="risk_reset")
+
+
 def test_a_user_without_role_gets_no_access_unless_configured():
     at = _app({"sub": "u-x", "email": "x@example.org"})
     assert "aucun rôle ne vous est attribué" in _texts(at)

@@ -8,7 +8,8 @@ map-and-details skeleton); screen glue in :mod:`ui.risk`, :mod:`ui.coverage`,
 Only this package and ``pages/`` import Streamlit; the logic lives in ``geo/``.
 """
 
-from ui.access import allowed, current as current_user, refused, require  # noqa: F401
+from ui.access import (PageEnd, allowed, current as current_user, end_page,  # noqa: F401
+                       refused, require)
 from ui.data import (cercle_indicators, communes, display_cercles, display_communes,  # noqa: F401
                      display_regions, engine, records, report_period, settings,
                      store_token, tension_points)

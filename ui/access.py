@@ -13,11 +13,22 @@ from ui.lang import md_escape, tr
 _ACTOR = "_veille_actor"
 
 
+class PageEnd(Exception):
+    """Raised by :func:`end_page`; caught by ``dashboard.py`` around the page."""
+
+
+def end_page():
+    """End the page here, as ``st.stop()`` would, but let ``dashboard.py`` draw what surrounds
+    it (the language switch, the demonstration banner, the sidebar's panel): Streamlit drops
+    every element after ``st.stop()``, including those."""
+    raise PageEnd
+
+
 def _only(screen) -> None:
     """End the run on ``screen`` alone, whatever page the address names: no navigation, no
     page of ``pages/`` listed or reachable."""
     st.navigation([st.Page(screen, title="Veille", default=True)], position="hidden").run()
-    st.stop()
+    raise PageEnd       # not st.stop(): the language switch is drawn after it (dashboard.py)
 
 
 def _refuse(text: str) -> None:
@@ -85,7 +96,7 @@ def require(permission: str) -> Actor:
         return access.require(current(), permission)
     except AccessDenied as denied:
         _refuse(tr("access.denied", role=tr(f"role.{denied.needed}")))
-        raise   # not reached: st.stop() ends the run
+        raise   # not reached: _refuse ends the page
 
 
 def refused(denied: AccessDenied) -> None:
