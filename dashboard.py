@@ -11,7 +11,7 @@ import streamlit as st
 
 import ui
 from ui import access as ui_access, brief as ui_brief, risk as ui_risk, server
-from geo import units
+from geo.reference import units
 
 #: Each screen (its script pages/<name>.py and URL path) and the permission it needs.
 SCREENS = [("overview", "view"), ("risk", "view"), ("coverage", "view"),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import access, audit, store  # noqa: E402
+from geo.records import access, audit, store  # noqa: E402
 
 
 def timed(fn, runs: int) -> list[float]:

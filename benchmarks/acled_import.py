@@ -15,7 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import access, ingest, store  # noqa: E402
+from geo.records import access, store
+from geo import ingest  # noqa: E402
 from tests.acled_like import acled_csv, acled_rows  # noqa: E402
 
 

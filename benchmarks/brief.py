@@ -12,8 +12,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import brief, demo, indicators, risk, store  # noqa: E402
-from geo.analysis import Analysis  # noqa: E402
+from geo.outputs import brief
+from geo.ingest import demo
+from geo.analysis import indicators, risk
+from geo.records import store  # noqa: E402
+from geo.analysis.view import Analysis  # noqa: E402
 
 
 def main() -> int:

@@ -21,7 +21,10 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import coverage, demo, indicators, store, units  # noqa: E402
+from geo.analysis import coverage, indicators
+from geo.ingest import demo
+from geo.records import store
+from geo.reference import units  # noqa: E402
 
 
 def timed(fn, runs):

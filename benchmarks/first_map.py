@@ -50,7 +50,8 @@ SETTLE_S = 8.0
 def prepare(tmp: Path) -> tuple[str, dict[str, Path]]:
     """One demo store for all; each peer script in a folder of its own beside links to
     Veille's ``static/`` (Leaflet) and ``.streamlit/`` (the same server settings)."""
-    from geo import demo, store
+    from geo.ingest import demo
+    from geo.records import store
 
     url = f"sqlite:///{tmp}/demo.sqlite"
     engine = store.make_engine(url)

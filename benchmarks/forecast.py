@@ -16,7 +16,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import demo, forecast, indicators  # noqa: E402
+from geo.ingest import demo
+from geo.analysis import forecast, indicators  # noqa: E402
 
 
 def history(n_reports: int, seed: int = 1) -> pd.DataFrame:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import access, ingest, store  # noqa: E402
+from geo.records import access, store
+from geo import ingest  # noqa: E402
 
 
 def make_csv(rows: int, prefix: str = "R") -> bytes:

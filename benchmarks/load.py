@@ -158,7 +158,8 @@ class Stack:
 
 def counted_reports(url: str) -> int:
     """The Overview's count: stored reports not verified as false."""
-    from geo import indicators, store
+    from geo.analysis import indicators
+    from geo.records import store
 
     engine = store.make_engine(url)
     try:

@@ -13,8 +13,11 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import access, demo, maps, store, units  # noqa: E402
-from geo.indicators import cercle_indicators, tension_points  # noqa: E402
+from geo.records import access, store
+from geo.ingest import demo
+from geo.outputs import maps
+from geo.reference import units  # noqa: E402
+from geo.analysis.indicators import cercle_indicators, tension_points  # noqa: E402
 
 
 def main() -> None:

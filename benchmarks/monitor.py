@@ -23,7 +23,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import access, ingest, monitor, reference, store  # noqa: E402
+from geo.records import access, store
+from geo import ingest, reference
+from geo.analysis import monitor  # noqa: E402
 
 AS_OF = date(2022, 12, 31)
 CATEGORIES = ["clash", "intimidation", "hate_speech", "intercommunal", "protest",

@@ -16,7 +16,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import coverage, demo, planner, reference, store  # noqa: E402
+from geo.analysis import coverage
+from geo.ingest import demo
+from geo.plans import planner
+from geo import reference
+from geo.records import store  # noqa: E402
 
 
 def greedy(cost, weights, existing, new, radius):

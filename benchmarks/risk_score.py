@@ -20,7 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import demo, export, risk, robustness, store  # noqa: E402
+from geo.ingest import demo
+from geo.outputs import export
+from geo.analysis import risk, robustness
+from geo.records import store  # noqa: E402
 
 
 def timed(fn, runs: int) -> list[float]:

@@ -68,7 +68,8 @@ def nginx_conf(ports: list[int], listen: str, run_dir: Path, *, server_name: str
 def prepare_store(url: str) -> None:
     """Migrations and, for a new store, the demonstration data: once, before the replicas."""
     sys.path.insert(0, str(ROOT))
-    from geo import demo, store
+    from geo.ingest import demo
+    from geo.records import store
     from geo.settings import Settings
 
     config = Settings.from_environment(environ={**os.environ, "VEILLE_DATABASE_URL": url})

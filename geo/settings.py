@@ -13,7 +13,7 @@ setting                       environment, else secrets            default
 ============================  ===================================  =========================
 
 Sign-in itself is Streamlit's ``[auth]`` section of the secrets (:attr:`Settings.sign_in`):
-without it the app is a single local user, bound to this machine (:mod:`geo.gate`).
+without it the app is a single local user, bound to this machine (:mod:`ui.gate`).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Action register: what the division does about each cercle's risk, when, by which unit,
-with its status and outcome (geo.actions). Everyone signed in reads it; analysts and admins
+with its status and outcome (geo.records.actions). Everyone signed in reads it; analysts and admins
 add and edit (every change in the audit log; an edit made on a stale copy is refused)."""
 
 from datetime import date, timedelta
@@ -7,8 +7,10 @@ from datetime import date, timedelta
 import streamlit as st
 
 import ui
-from geo import actions, export, scenarios
-from geo.access import AccessDenied
+from geo.records import actions
+from geo.outputs import export
+from geo.plans import scenarios
+from geo.records.access import AccessDenied
 from geo.i18n import format_date, t
 
 ui.leave_legacy_pages_mode()

@@ -7,9 +7,10 @@ from datetime import date
 import streamlit as st
 
 import ui
-from geo import audit, export
+from geo.records import audit
+from geo.outputs import export
 from geo.i18n import format_date, format_number, t
-from geo.records import enum_label
+from geo.records.fields import enum_label
 
 ui.leave_legacy_pages_mode()
 ui.require("audit")
@@ -31,7 +32,7 @@ _REPORT_FIELDS = {"verification": "verification", "report_status": "status"}
 
 def _details(text: str) -> str:
     """An entry's details (JSON) in the screen's language; mediator counts rounded as
-    everywhere (:mod:`geo.disclosure`)."""
+    everywhere (:mod:`geo.analysis.disclosure`)."""
     if not text:
         return ""
     details = json.loads(text)
@@ -44,7 +45,7 @@ def _details(text: str) -> str:
             return f"{value(key, v[0])} → {value(key, v[1])}"
         if key in _VALUES:
             return t(_VALUES[key].format(v), lang)
-        if key in _REPORT_FIELDS:                  # a report's review (geo.review)
+        if key in _REPORT_FIELDS:                  # a report's review (geo.records.review)
             return enum_label("tensions", _REPORT_FIELDS[key], v, lang)
         if isinstance(v, bool):
             return ui.tr("audit.yes" if v else "audit.no")

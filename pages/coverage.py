@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import coverage, disclosure, export, maps
+from geo.analysis import coverage, disclosure
+from geo.outputs import export, maps
 from geo.i18n import format_number, format_significant, t
 from ui import coverage as ui_cov
 from ui import risk as ui_risk

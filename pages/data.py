@@ -6,10 +6,14 @@ import hashlib
 import streamlit as st
 
 import ui
-from geo import demo, disclosure, export, ingest, store
-from geo.access import AccessDenied
+from geo.ingest import demo
+from geo.analysis import disclosure
+from geo.outputs import export
+from geo import ingest
+from geo.records import store
+from geo.records.access import AccessDenied
 from geo.i18n import format_date, format_number, t
-from geo.records import KINDS
+from geo.records.fields import KINDS
 
 ui.leave_legacy_pages_mode()
 user = ui.require("import")
@@ -19,7 +23,7 @@ engine = ui.engine()
 st.title(ui.tr("data.title"))
 st.caption(ui.tr("data.intro"))
 counts = store.counts(engine)
-# a national total of mediators is published rounded (geo.disclosure.rounded_total)
+# a national total of mediators is published rounded (geo.analysis.disclosure.rounded_total)
 counts["mediators"] = disclosure.rounded_text(counts["mediators"], lang)
 st.caption(ui.tr("data.store", engine=engine.dialect.name, **counts))
 

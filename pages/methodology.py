@@ -6,7 +6,9 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import context, disclosure, forecast, risk, units
+from geo.records import context
+from geo.analysis import disclosure, forecast, risk
+from geo.reference import units
 from geo.i18n import format_date, format_number, format_significant
 from ui import charts
 from ui import coverage as ui_cov

@@ -1,5 +1,5 @@
 """Tensions monitor: the review queue (verify, follow up, escalate — analysts), trends,
-significant hot spots (Gi*), emerging hot spots and alerts (geo.review, geo.monitor)."""
+significant hot spots (Gi*), emerging hot spots and alerts (geo.records.review, geo.analysis.monitor)."""
 
 from datetime import timedelta
 
@@ -11,11 +11,13 @@ import ui
 from ui import charts
 from ui import monitor as ui_mon
 from ui import risk as ui_risk
-from geo import export, forecast, monitor, review
-from geo.access import AccessDenied
-from geo.actions import UNITS
+from geo.outputs import export
+from geo.analysis import forecast, monitor
+from geo.records import review
+from geo.records.access import AccessDenied
+from geo.records.actions import UNITS
 from geo.i18n import format_date, format_number, format_significant, t
-from geo.records import ENUMS, enum_label
+from geo.records.fields import ENUMS, enum_label
 
 ui.leave_legacy_pages_mode()
 ui.require("view")

@@ -9,9 +9,11 @@ from ui import coverage as ui_cov
 from ui import monitor as ui_mon
 from ui import planner as ui_plan
 from ui import risk as ui_risk
-from geo import actions, coverage, disclosure, indicators, maps
+from geo.records import actions
+from geo.analysis import coverage, disclosure, indicators
+from geo.outputs import maps
 from geo.i18n import format_date, format_number, format_significant, t
-from geo.layers import DEFAULT_LAYER, LAYERS
+from geo.outputs.layers import DEFAULT_LAYER, LAYERS
 
 ui.leave_legacy_pages_mode()
 ui.require("view")

@@ -1,15 +1,16 @@
 """Planner (analysts): where the next mediators (maximal covering or p-median over the
 communes, the existing mediators fixed at their zones) or workshops (the cercles of largest
 need) should go; runs saved as scenarios, reopened by URL (``?scenario=``), compared side by
-side, turned into planned actions (geo.planner, geo.scenarios, geo.actions)."""
+side, turned into planned actions (geo.plans.planner, geo.plans.scenarios, geo.records.actions)."""
 
 from datetime import date, timedelta
 
 import streamlit as st
 
 import ui
-from geo import actions, planner, scenarios
-from geo.access import AccessDenied
+from geo.records import actions
+from geo.plans import planner, scenarios
+from geo.records.access import AccessDenied
 from geo.i18n import format_date, t
 from ui import coverage as ui_cov
 from ui import planner as ui_plan

@@ -12,9 +12,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
-from geo import coverage, maps, store
+from geo.analysis import coverage
+from geo.outputs import maps
+from geo.records import store
 from geo.i18n import format_date, format_number, t
-from geo.layers import LAYERS, layer_classes
+from geo.outputs.layers import LAYERS, layer_classes
 from ui import coverage as ui_cov
 from ui import risk as ui_risk
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 import ui
 from geo.i18n import format_number
-from geo.provenance import DATASETS
+from geo.reference.provenance import DATASETS
 
 ui.leave_legacy_pages_mode()
 ui.require("view")

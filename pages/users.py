@@ -4,8 +4,8 @@ claim, and how roles are decided."""
 import streamlit as st
 
 import ui
-from geo import access
-from geo.access import AccessDenied, RoleError
+from geo.records import access
+from geo.records.access import AccessDenied, RoleError
 from geo.i18n import format_date, t
 
 ui.leave_legacy_pages_mode()

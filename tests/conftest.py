@@ -83,6 +83,6 @@ def locator():
 @pytest.fixture
 def engine(tmp_path):
     """An empty store of the test's own."""
-    from geo import store
+    from geo.records import store
 
     return store.make_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")

@@ -150,7 +150,7 @@ def wait_for_cercles(page, expected: int = 50, timeout_ms: int = 30000,
 
 # --------------------------------------------------------------------------- acting users
 def _actors():
-    from geo.access import Actor
+    from geo.records.access import Actor
 
     return (Actor("sub-viewer", "viewer", "viewer@example.org"),
             Actor("sub-analyst", "analyst", "analyst@example.org"),
@@ -192,7 +192,7 @@ def store_engine(kind: str, tmp_path):
     import pytest
     import sqlalchemy as sa
 
-    from geo import store
+    from geo.records import store
 
     if kind == "sqlite":
         yield store.make_engine(f"sqlite:///{tmp_path / 's.sqlite'}")

@@ -5,8 +5,11 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from geo import access, actions, audit, context, demo, ingest, review, scenarios, store
-from geo.access import AccessDenied, Actor, RoleError
+from geo.records import access, actions, audit, context, review, store
+from geo.ingest import demo
+from geo import ingest
+from geo.plans import scenarios
+from geo.records.access import AccessDenied, Actor, RoleError
 from geo.settings import Settings
 from tests.support import ADMIN, ANALYST, VIEWER, run_import
 from tests.test_planning import CERCLES, small_plan

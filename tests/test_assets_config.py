@@ -5,7 +5,7 @@ from pathlib import Path
 
 import xstatic.pkg.leaflet as xleaflet
 
-from geo.assets import install_static_assets, map_assets
+from geo.outputs.assets import install_static_assets, map_assets
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -2,9 +2,9 @@
 (coverage JSON of the command line, CSV and GeoJSON downloads, the maps' HTML, the risk
 score and its explanation), then try to locate the mediator and to recover small counts.
 
-The guarantee under test is :mod:`geo.disclosure`'s: no output depends on where a mediator
+The guarantee under test is :mod:`geo.analysis.disclosure`'s: no output depends on where a mediator
 is inside its disclosure zone; trilateration from every published distance lands no closer
-than :data:`geo.disclosure.RADIUS_KM`; no count from 1 to k − 1 can be rebuilt by
+than :data:`geo.analysis.disclosure.RADIUS_KM`; no count from 1 to k − 1 can be rebuilt by
 subtraction.
 """
 
@@ -16,7 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import coverage, disclosure, export, ingest, maps, reference, risk, store, units
+from geo.analysis import coverage, disclosure, risk
+from geo.outputs import export, maps
+from geo import ingest, reference
+from geo.records import store
+from geo.reference import units
 from tests.support import ADMIN, ANALYST
 
 PLANTED = (14.2167, -3.2667)            # the issue's mediator (lat, lon), in Koporo Pen (Koro)
@@ -217,7 +221,7 @@ def test_subtraction_cannot_recover_a_small_count(tmp_path):
 
 
 def test_every_hidden_zone_of_the_demo_resists_subtraction(tmp_path):
-    from geo import demo
+    from geo.ingest import demo
 
     engine = store.make_engine(f"sqlite:///{tmp_path / 'demo.sqlite'}")
     demo.load(engine, ADMIN)

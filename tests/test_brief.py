@@ -1,4 +1,4 @@
-"""The leadership brief (issue 16): the PDF's text against ``python -m geo.risk`` for the same
+"""The leadership brief (issue 16): the PDF's text against ``python -m geo.analysis.risk`` for the same
 view, the demonstration warning on every page while demo records are stored (and not after
 their removal), both languages, a self-contained HTML, page images kept as artifacts."""
 
@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from geo import brief, demo, risk, store
+from geo.outputs import brief
+from geo.ingest import demo
+from geo.analysis import risk
+from geo.records import store
 from tests.support import ADMIN
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -51,7 +54,7 @@ def test_the_pdf_holds_the_top_ten_of_geo_risk_in_order_and_warns_on_every_page(
     assert all("DONNÉES DE DÉMONSTRATION" in p for p in pages)          # every page
     assert "Situation au 31/08/2018" in pages[0]
     assert all(re.search(rf"Page {i + 1} / {len(pages)}", p) for i, p in enumerate(pages))
-    from geo import units
+    from geo.reference import units
     fr = units.load_cercles().set_index("cercle_id")["cercle_fr"]
     top_page = next(p for p in pages if "Les 10 cercles au risque le plus élevé" in p)
     rows = [line.split() for line in top_page.splitlines() if re.match(r"\s*\d+ \S", line)]
@@ -124,7 +127,8 @@ def test_presentation_mode_under_apptest():
 def test_a_saved_scenario_and_the_register_go_into_the_brief(demo_store, monkeypatch, tmp_path):
     from datetime import date
 
-    from geo import actions, scenarios
+    from geo.records import actions
+    from geo.plans import scenarios
     from tests.support import ANALYST
     from tests.test_planning import CERCLES, small_plan
 

@@ -364,7 +364,7 @@ def test_monitor_review_as_a_person_would_then_the_hot_spot_map(tmp_path):
     """An analyst (the local user) verifies the first report of the queue and escalates it;
     the history shows the change; the hot spot section draws the 50 cercles with its
     classes, the legend beside the map."""
-    from geo import review, store
+    from geo.records import review, store
 
     db = f"sqlite:///{tmp_path / 'monitor.sqlite'}"
     with running_app(env={"VEILLE_DATABASE_URL": db}) as (url, _proc), \

@@ -13,7 +13,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import coverage, demo, disclosure, indicators, reference, store, units
+from geo.analysis import coverage, disclosure, indicators
+from geo.ingest import demo
+from geo import reference
+from geo.records import store
+from geo.reference import units
 
 # Town centres (degrees, WGS 84).
 TOWNS = {"Bamako": (-8.0029, 12.6392), "Kayes": (-11.4456, 14.4469),
@@ -181,7 +185,7 @@ def test_no_active_mediator_is_always_thin_coverage():
 
 
 def test_command_line_json(demo_store, tmp_path):
-    out = subprocess.run([sys.executable, "-m", "geo.coverage", "--json"],
+    out = subprocess.run([sys.executable, "-m", "geo.analysis.coverage", "--json"],
                          cwd=Path(__file__).resolve().parent.parent, capture_output=True,
                          text=True, check=True,
                          env={**os.environ, "VEILLE_DATABASE_URL": str(demo_store.url)})
@@ -198,7 +202,8 @@ def test_command_line_json(demo_store, tmp_path):
 def test_coverage_downloads_record_the_rule(demo_store):
     from datetime import date
 
-    from geo import export, risk
+    from geo.outputs import export
+    from geo.analysis import risk
 
     table, as_of = risk.indicator_table(demo_store, date(2018, 8, 31))
     scores = risk.score(table, risk.method_for(table))
@@ -234,7 +239,7 @@ def test_gap_names_say_what_the_rule_is():
         "Priorité : risque au-dessus de la médiane nationale, couverture faible"
     assert coverage.gap_label("reinforce", "medium", "en") == \
         "Reinforce: low or very low risk, thin coverage"
-    from geo import risk
+    from geo.analysis import risk
     assert coverage.RISK_LEVELS["high"] == risk.CLASS_THRESHOLDS[2]       # "high" class
     assert coverage.RISK_LEVELS["medium"] == risk.CLASS_THRESHOLDS[1]
     assert coverage.RISK_LEVELS["very_high"] == risk.CLASS_THRESHOLDS[3]

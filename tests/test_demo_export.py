@@ -8,9 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.analysis import Analysis
-from geo import demo, export, ingest, store
-from geo.indicators import cercle_indicators
+from geo.analysis.view import Analysis
+from geo.ingest import demo
+from geo.outputs import export
+from geo import ingest
+from geo.records import store
+from geo.analysis.indicators import cercle_indicators
 from tests.support import ANALYST
 
 #: Tension reports of the demonstration (seed 20180729).
@@ -131,7 +134,7 @@ def test_geojson_places_tensions_at_their_precision(demo_engine):
 def test_risk_downloads_record_the_method_and_date(demo_engine):
     from datetime import date
 
-    from geo import risk
+    from geo.analysis import risk
 
     table, as_of = risk.indicator_table(demo_engine, date(2018, 8, 31), window_days=60)
     method = risk.PRESETS["tensions_first"].apply(risk.method_for(table))

@@ -18,7 +18,8 @@ import pytest
 import sqlalchemy as sa
 
 from deploy.stack import healthy
-from geo import demo, store
+from geo.ingest import demo
+from geo.records import store
 from tests.support import (CHROMIUM, PG_URL, ROOT, free_port, offline_page, store_engine,
                            wait_for_cercles)
 

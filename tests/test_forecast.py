@@ -14,7 +14,8 @@ import pytest
 from libpysal.weights import Queen
 from shapely.geometry import box
 
-from geo import demo, forecast, indicators
+from geo.ingest import demo
+from geo.analysis import forecast, indicators
 
 T = date(2020, 12, 31)
 
@@ -78,7 +79,7 @@ def test_features_by_hand(row_of_four):
 
 
 def _spreading_history(seed: int = 7, months: int = 84):
-    """A planted truth: :func:`geo.demo.spreading_counts` on the 50 cercles, started in the
+    """A planted truth: :func:`geo.ingest.demo.spreading_counts` on the 50 cercles, started in the
     north, as reports (one per count, on a random day of its month)."""
     reference = indicators.reference_indicators()
     weights = forecast.cercle_weights(reference.index)
@@ -165,7 +166,7 @@ def test_glm_contributions_multiply_to_the_forecast(spreading):
 
 
 def test_command_line_json(monkeypatch, tmp_path):
-    from geo import store
+    from geo.records import store
 
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     monkeypatch.setenv("VEILLE_DATABASE_URL", url)
@@ -191,7 +192,7 @@ def test_command_line_json(monkeypatch, tmp_path):
 
 
 def test_the_glm_is_scikit_learns_poisson_regressor(spreading):
-    """:class:`geo.forecast.PoissonGLM` minimises PoissonRegressor's objective: same
+    """:class:`geo.analysis.forecast.PoissonGLM` minimises PoissonRegressor's objective: same
     coefficients and predictions on the training data of a real fit."""
     from sklearn.linear_model import PoissonRegressor
 

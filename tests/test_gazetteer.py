@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo import units
-from geo.gazetteer import Gazetteer, normalise
+from geo.reference import units
+from geo.reference.gazetteer import Gazetteer, normalise
 
 GAZ = Gazetteer.default()
 CERCLES = units.load_cercles()

@@ -13,7 +13,8 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from geo import export, personal, store
+from geo.outputs import export
+from geo.records import personal, store
 from geo.ingest import ImportRefused
 
 from tests.support import IMPORT_TODAY, reason_codes as codes, run_import as run
@@ -155,7 +156,7 @@ def test_reports_keep_nothing_finer_than_their_precision(engine, locator):
 
 
 def test_ucdp_region_level_event_counts_in_no_cercle(engine, locator):
-    from geo.indicators import field_counts, reference_indicators
+    from geo.analysis.indicators import field_counts, reference_indicators
 
     ucdp = ("id,type_of_violence,date_start,where_prec,adm_1,adm_2,latitude,longitude,best\n"
             "9,1,2018-07-29,4,Mopti region,,14.35,-3.61,5\n")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from geo.i18n import LANGUAGES, SCREENS, TRANSLATIONS, format_number, format_significant, t
-from geo.layers import LAYERS
+from geo.outputs.layers import LAYERS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,9 +51,10 @@ def test_dynamic_keys_exist():
             assert t(layer.label_key, lang) and t(layer.unit_key, lang)
     for level in ("region", "cercle", "commune"):
         assert t(f"level.{level}", "en") == level
-    from geo import context, coverage, risk
-    from geo.layers import COMMUNE_LAYERS
-    from geo.records import GROUPS
+    from geo.records import context
+    from geo.analysis import coverage, risk
+    from geo.outputs.layers import COMMUNE_LAYERS
+    from geo.records.fields import GROUPS
 
     keys = [*(f"layer.{k}{s}" for k in COMMUNE_LAYERS for s in ("", ".unit")),
             *(f"risk.{kind}.{v}" for kind, values in (
@@ -73,8 +74,9 @@ def test_dynamic_keys_exist():
     keys += [f"risk.ctx.problem.{c}" for c in re.findall(r'problems\.append\(\("([a-z_]+)"', source)]
     assert len([k for k in keys if k.startswith("risk.ctx.problem.")]) >= 5
     # the monitor's classes, categories, sections and the reasons a review is refused for
-    from geo import monitor, review
-    from geo.layers import emerging_layer, hotspot_layer
+    from geo.analysis import monitor
+    from geo.records import review
+    from geo.outputs.layers import emerging_layer, hotspot_layer
 
     keys += [*(f"monitor.class.{c}" for c in monitor.CLASSES),
              *(f"monitor.emerging.{c}" for c in monitor.CATEGORIES),

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from geo import store
+from geo.records import store
 from geo.ingest import ImportRefused, import_file, parse_date, parse_number
 
 from tests.support import IMPORT_TODAY, reason_codes as codes, run_import as run

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.layers import LAYERS, class_breaks, class_colours, class_index
+from geo.outputs.layers import LAYERS, class_breaks, class_colours, class_index
 
 
 def test_breaks_on_a_hand_computed_fixture():

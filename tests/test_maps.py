@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 from shapely.geometry import box
 
-from geo import maps, units
-from geo.assets import map_assets
-from geo.indicators import cercle_indicators
+from geo.outputs import maps
+from geo.reference import units
+from geo.outputs.assets import map_assets
+from geo.analysis.indicators import cercle_indicators
 
 
 @pytest.fixture
@@ -129,8 +130,9 @@ def test_national_map_payload_within_budget(national):
 def test_home_map_with_the_demo_reports_within_budget(tmp_path):
     """Issue 18: the Overview's first map — default layer, region outlines, towns and the
     default report points (every report of the demo but the false ones) — <= 160 KB."""
-    from geo import demo, store
-    from geo.indicators import tension_points
+    from geo.ingest import demo
+    from geo.records import store
+    from geo.analysis.indicators import tension_points
 
     engine = store.make_engine(f"sqlite:///{tmp_path}/demo.sqlite")
     demo.ensure_initialised(engine)
@@ -168,7 +170,7 @@ def test_browser_decodes_the_outlines_it_was_sent(national):
     and region, once the map ran in Chromium, are the display geometry rounded to 1e-4°."""
     from playwright.sync_api import sync_playwright
 
-    from geo.assets import LEAFLET_VERSION, STATIC_DIR, install_static_assets
+    from geo.outputs.assets import LEAFLET_VERSION, STATIC_DIR, install_static_assets
     from tests.support import CHROMIUM, CHROMIUM_ARGS
 
     fmap, shown = national
@@ -217,7 +219,7 @@ def test_report_points_are_never_more_precise_than_the_report():
     import pandas as pd
 
     from geo import reference
-    from geo.indicators import tension_points
+    from geo.analysis.indicators import tension_points
 
     pts = reference.load().points
     com = units.load_communes().iloc[0]
@@ -252,7 +254,7 @@ def test_no_report_places_nothing():
     frame has."""
     import pandas as pd
 
-    from geo.indicators import tension_points
+    from geo.analysis.indicators import tension_points
 
     empty = tension_points(pd.DataFrame(columns=["occurred_on", "category", "severity"]))
     assert len(empty) == 0 and empty.crs.to_epsg() == 4326

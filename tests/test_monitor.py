@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from geo import monitor, reference
+from geo.analysis import monitor
+from geo import reference
 
 AS_OF = date(2022, 12, 31)
 CLUSTER = ["mli-mopti", "mli-djenne", "mli-bandiagara"]        # three adjacent cercles
@@ -264,7 +265,7 @@ def test_year_on_year_compares_the_same_dates():
 # --------------------------------------------------------------------------- command line
 
 def test_command_line_prints_the_documented_fields(tmp_path):
-    from geo import access, store
+    from geo.records import access, store
     from tests.support import run_import
 
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
@@ -278,7 +279,7 @@ def test_command_line_prints_the_documented_fields(tmp_path):
     assert report.rejected == 0, report.rejections[:3]
 
     def run(*args):
-        out = subprocess.run([sys.executable, "-m", "geo.monitor", *args, "--as-of",
+        out = subprocess.run([sys.executable, "-m", "geo.analysis.monitor", *args, "--as-of",
                               AS_OF.isoformat(), "--json"], capture_output=True, text=True,
                              env={"VEILLE_DATABASE_URL": url, "PATH": "/usr/bin"}, check=True)
         return json.loads(out.stdout)
@@ -312,7 +313,7 @@ def test_poisson_tail_equals_scipys_including_the_far_tail():
 def test_the_app_process_does_not_load_scipy_for_the_overview():
     """The Overview's alerts and the shipped boundaries load neither SciPy nor GDAL (issue 18:
     15-50 MB and ~11 MB in every app process)."""
-    code = ("import sys, datetime; from geo import monitor, units, store, demo; "
+    code = ("import sys, datetime; from geo.analysis import monitor; from geo.reference import units; from geo.records import store; from geo.ingest import demo; "
             "units.load_cercles(); units.load_communes(); units.display_communes(); "
             "e = store.make_engine('sqlite://'); demo.ensure_initialised(e); "
             "monitor.alerts(store.load_records(e, 'tensions'), datetime.date(2022, 12, 27)); "

@@ -4,7 +4,7 @@ demonstration records that other tests count)."""
 
 import pytest
 
-from geo import review, store
+from geo.records import review, store
 from tests.support import ADMIN
 from tests.test_pages import ANALYST_CLAIMS, VIEWER_CLAIMS, _app
 

@@ -420,7 +420,7 @@ def test_context_factors_are_rated_and_added_by_the_signed_in_user(tmp_path, mon
     submit.click().run()
     assert not at.exception                  # a factor without descriptions still renders
     assert any("Déplacements de population" in s.value for s in at.success)
-    from geo import audit, context, store
+    from geo.records import audit, context, store
     from geo.settings import Settings
 
     engine = store.make_engine(Settings.from_environment().database_url)
@@ -566,7 +566,7 @@ def _ask_to_delete(tmp_path, monkeypatch, kind: str):
     """An admin on a store of their own asks to delete the demo's batch of ``kind``; returns
     (app, engine, batch id, the confirmation's question)."""
     monkeypatch.setenv("VEILLE_DATABASE_URL", f"sqlite:///{tmp_path / f'{kind}.sqlite'}")
-    from geo import store
+    from geo.records import store
     from geo.settings import Settings
 
     at = _app(ADMIN_CLAIMS)
@@ -580,7 +580,7 @@ def _ask_to_delete(tmp_path, monkeypatch, kind: str):
 
 
 def test_an_admin_deletes_a_batch_after_confirming_what_goes(tmp_path, monkeypatch):
-    from geo import audit, store
+    from geo.records import audit, store
 
     at, engine, tensions, question = _ask_to_delete(tmp_path, monkeypatch, "tensions")
     assert f"Supprimer le lot {tensions} (demo-tensions-seed20180729, Signalements de tensions)" \
@@ -603,7 +603,7 @@ def test_a_mediators_batch_count_is_rounded_in_the_confirmation(tmp_path, monkey
 
 def test_the_admin_manages_the_role_table_but_not_their_own_entry(tmp_path, monkeypatch):
     monkeypatch.setenv("VEILLE_DATABASE_URL", f"sqlite:///{tmp_path / 'roles.sqlite'}")
-    from geo import access, store
+    from geo.records import access, store
     from geo.settings import Settings
 
     at = _app(ADMIN_CLAIMS)

@@ -6,7 +6,7 @@ from itertools import combinations
 import numpy as np
 import pytest
 
-from geo import planner
+from geo.plans import planner
 
 #: Eight demand points (km) on a plane, their weights, one existing site at the first point.
 XY = np.array([[0, 0], [3, 0], [10, 0], [11, 2], [20, 0], [21, 1], [30, 5], [40, 0]], float)
@@ -48,7 +48,7 @@ def test_pmedian_finds_the_brute_force_optimum(new):
 
 @pytest.mark.parametrize("new", [1, 2, 3])
 def test_the_sparse_p_median_has_spopts_optimum(new):
-    """The p-median is written sparse (geo.planner._pmedian); spopt's own PMedian, dense, on
+    """The p-median is written sparse (geo.plans.planner._pmedian); spopt's own PMedian, dense, on
     the same fixture reaches the same objective."""
     import pulp
     from spopt.locate import PMedian
@@ -106,7 +106,8 @@ def own_store(monkeypatch, tmp_path):
 
 
 def test_the_planner_page_proposes_saves_reopens_and_compares(own_store):
-    from geo import actions, audit, scenarios, store
+    from geo.records import actions, audit, store
+    from geo.plans import scenarios
     from tests.test_pages import ADMIN_CLAIMS, ANALYST_CLAIMS, VIEWER_CLAIMS, _app, _unreachable
 
     _unreachable(_app(VIEWER_CLAIMS), "pages/planner.py")        # analysts and admins only
@@ -176,7 +177,8 @@ def test_the_planner_page_proposes_saves_reopens_and_compares(own_store):
 
 
 def test_command_line_json(monkeypatch, tmp_path, capsys):
-    from geo import demo, store
+    from geo.ingest import demo
+    from geo.records import store
 
     url = f"sqlite:///{tmp_path / 'plan.sqlite'}"
     monkeypatch.setenv("VEILLE_DATABASE_URL", url)

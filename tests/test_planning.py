@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import actions, audit, planner, scenarios, store
-from geo.access import AccessDenied
+from geo.records import actions, audit, store
+from geo.plans import planner, scenarios
+from geo.records.access import AccessDenied
 from tests.support import ADMIN, ANALYST, VIEWER
 from tests.test_store import engine  # noqa: F401 - every test on SQLite and on PostgreSQL
 

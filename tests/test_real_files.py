@@ -10,7 +10,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from geo import export, store
+from geo.outputs import export
+from geo.records import store
 from geo.ingest import formats, parse_date, read_table
 from tests.acled_like import acled_csv, acled_rows, ucdp_csv
 
@@ -124,7 +125,7 @@ def test_history_floors_per_source():
 # --------------------------------------------------------------------------- round trips
 @pytest.mark.parametrize("hxl", [False, True])
 def test_veille_exports_reimport_as_duplicates_for_every_kind(tmp_path, locator, hxl):
-    from geo import demo
+    from geo.ingest import demo
 
     engine = store.make_engine(f"sqlite:///{tmp_path / 'demo.sqlite'}")
     demo.load(engine, ADMIN, locator=locator)

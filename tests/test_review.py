@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from geo import access, audit, export, review, store
+from geo.records import access, audit, review, store
+from geo.outputs import export
 from tests.support import ADMIN, ANALYST, VIEWER, run_import, store_engine
 
 CSV = """report_id,occurred_on,cercle,category,severity,source_type

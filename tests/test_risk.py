@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.analysis import Analysis
+from geo.analysis.view import Analysis
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.risk import (AGGREGATIONS, DEFAULT_INDICATORS, DIMENSIONS, NORMALISATIONS, PRESETS,
+from geo.analysis.risk import (AGGREGATIONS, DEFAULT_INDICATORS, DIMENSIONS, NORMALISATIONS, PRESETS,
                       Indicator, Method, classify, explain, method_for,
                        normalise, score)
 
@@ -188,11 +188,12 @@ def test_command_line_on_the_demo_store(tmp_path):
     import sys
     from pathlib import Path
 
-    from geo import demo, store
+    from geo.ingest import demo
+    from geo.records import store
 
     url = f"sqlite:///{tmp_path / 'risk.sqlite'}"
     demo.ensure_initialised(store.make_engine(url))
-    out = subprocess.run([sys.executable, "-m", "geo.risk", "--as-of", "2018-08-31", "--json"],
+    out = subprocess.run([sys.executable, "-m", "geo.analysis.risk", "--as-of", "2018-08-31", "--json"],
                          cwd=Path(__file__).resolve().parent.parent, capture_output=True,
                          text=True, env={**os.environ, "VEILLE_DATABASE_URL": url}, check=True)
     rows = json.loads(out.stdout)

@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import demo, robustness, store
-from geo.risk import Indicator, Method, method_for, score
+from geo.ingest import demo
+from geo.analysis import robustness
+from geo.records import store
+from geo.analysis.risk import Indicator, Method, method_for, score
 
 METHOD = Method(indicators=(
     Indicator("reports", "hazard", 1, "none", 1.0),
@@ -45,7 +47,7 @@ def test_without_perturbation_every_draw_is_the_score():
 def test_sensitivity_on_the_fifty_cercles(tmp_path):
     engine = store.make_engine(f"sqlite:///{tmp_path / 's.sqlite'}")
     demo.ensure_initialised(engine)
-    from geo.risk import indicator_table
+    from geo.analysis.risk import indicator_table
 
     table, _ = indicator_table(engine, date(2018, 8, 31))
     method = method_for(table)

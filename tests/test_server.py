@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 from streamlit import config as st_config
 
-from geo import gate
+from ui import gate
 from tests.support import ROOT, app_command, free_port, running_app
 
 CONFIG = ROOT / ".streamlit" / "config.toml"

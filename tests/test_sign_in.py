@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from geo import access, audit, store
+from geo.records import access, audit, store
 from tests.support import (CHROMIUM, MAP_FRAME, ROOT, free_port, offline_page, running_app,
                            wait_for_cercles)
 

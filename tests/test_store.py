@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
-from geo import context, demo, ingest, store
+from geo.records import context, store
+from geo.ingest import demo
+from geo import ingest
 from tests.support import ADMIN, ANALYST, store_engine
 
 @pytest.fixture(params=["sqlite", "postgresql"])

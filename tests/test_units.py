@@ -3,7 +3,7 @@
 import pytest
 import shapely
 
-from geo import units
+from geo.reference import units
 
 # RGPH 2009 provisional regional totals (data/SOURCES.md).
 REGION_POPULATION = {"Kayes": 1_996_812, "Koulikoro": 2_418_305, "Sikasso": 2_625_919,

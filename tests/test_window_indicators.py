@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from geo.indicators import PROGRAMME_START, default_as_of, window_indicators
+from geo.analysis.indicators import PROGRAMME_START, default_as_of, window_indicators
 
 AS_OF = date(2018, 8, 31)
 POP = pd.Series({"a": 100_000, "b": 50_000, "c": 200_000})
@@ -99,8 +99,8 @@ from datetime import timedelta  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from geo.indicators import with_window  # noqa: E402
-from geo.risk import Method, method_for, score  # noqa: E402
+from geo.analysis.indicators import with_window  # noqa: E402
+from geo.analysis.risk import Method, method_for, score  # noqa: E402
 
 REFERENCE = pd.DataFrame({"population": [100_000, 50_000, 200_000, 80_000],
                           "density": [10.0, 40.0, 5.0, 120.0], "n_communes": [2, 3, 1, 4]},
@@ -165,7 +165,7 @@ def test_rows_in_any_order_give_the_same_scores():
 
 def test_hidden_mediator_counts_enter_the_score_as_one_stand_in():
     """Threshold 3: a's 2 and b's 1 are hidden counts; both enter as 1.5, so the score
-    cannot tell them apart (geo.disclosure.score_count); c's 0 is published as it is."""
+    cannot tell them apart (geo.analysis.disclosure.score_count); c's 0 is published as it is."""
     t3 = window_indicators(RECORDS, POP, AS_OF, communes_per_cercle=pd.Series(
         {"a": 4, "b": 2, "c": 5}), min_count=3)
     assert t3["mediators_active_hidden"].tolist() == [True, True, False]

@@ -1,12 +1,13 @@
 """Who is using the app, decided first on every run (:func:`sign_in`), and the role checks
-of the screens. The writes check the role again themselves (:mod:`geo.access`)."""
+of the screens. The writes check the role again themselves (:mod:`geo.records.access`)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from geo import access, gate
-from geo.access import AccessDenied, Actor
+from geo.records import access
+from ui import gate
+from geo.records.access import AccessDenied, Actor
 from ui.data import engine, settings
 from ui.lang import md_escape, tr
 

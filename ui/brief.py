@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from geo import brief
+from geo.outputs import brief
 from ui import risk as ui_risk
 
 KEY = "brief_files"

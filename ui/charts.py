@@ -46,7 +46,7 @@ def enc(shorthand: str, **options) -> dict:
 
 def contribution_bars(ex: pd.DataFrame, lang: str) -> Chart:
     """Points of the score brought by each dimension: the cercle against the national median
-    (``ex`` from :func:`geo.risk.explain`)."""
+    (``ex`` from :func:`geo.analysis.risk.explain`)."""
     this, median = t("risk.chart.this", lang), t("risk.col.median", lang)
     by_dim = ex.groupby("dimension", sort=False)[["contribution", "contribution_median"]] \
         .sum().reset_index()
@@ -67,7 +67,7 @@ def contribution_bars(ex: pd.DataFrame, lang: str) -> Chart:
 def rank_intervals(summary: pd.DataFrame, names: pd.Series, stable: list[str], lang: str,
                    shown: int = 25) -> Chart:
     """Median rank and 90 % rank interval of the ``shown`` best cercles (``summary`` from
-    :meth:`geo.robustness.Sensitivity.summary`), the stable top ones in red."""
+    :meth:`geo.analysis.robustness.Sensitivity.summary`), the stable top ones in red."""
     yes, no = t("risk.sens.yes", lang), t("risk.sens.no", lang)
     data = summary.dropna().sort_values("median_rank").head(shown).assign(
         cercle=lambda d: names.reindex(d.index).values,
@@ -107,7 +107,7 @@ def _spearman_lines(long: pd.DataFrame, lang: str, colours: list[str], order: li
 
 def backtest_lines(bt: pd.DataFrame, lang: str) -> Chart:
     """Spearman correlation per date: the score against the persistence baseline (``bt``
-    from :func:`geo.robustness.backtest`)."""
+    from :func:`geo.analysis.robustness.backtest`)."""
     series = {"spearman_score": t("method.series.score", lang),
               "spearman_persistence": t("method.series.persistence", lang)}
     long = bt.melt(id_vars="as_of", value_vars=list(series), var_name="series",
@@ -117,7 +117,7 @@ def backtest_lines(bt: pd.DataFrame, lang: str) -> Chart:
 
 def forecast_lines(ev: dict, lang: str) -> Chart:
     """Spearman correlation per date of the forecast, persistence, the decayed count and the
-    default score (``ev`` from :func:`geo.forecast.evaluate`)."""
+    default score (``ev`` from :func:`geo.analysis.forecast.evaluate`)."""
     series = {"forecast": t("method.series.forecast", lang),
               "persistence": t("method.series.persistence", lang),
               "decayed": t("method.series.decayed", lang),

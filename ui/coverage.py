@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import coverage
+from geo.analysis import coverage
 from ui import risk as ui_risk
 
 MEASURE_KEY = "gap_measure"
@@ -44,7 +44,7 @@ def rule() -> coverage.GapRule:
 
 def cercle_table(view=None, gap_rule: coverage.GapRule | None = None
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per cercle: the published coverage measures (:func:`geo.coverage.published_cercles`:
+    """Per cercle: the published coverage measures (:func:`geo.analysis.coverage.published_cercles`:
     hidden counts blank, distances in bands) joined with the risk score and class of the
     risk view (default: the session's) and the gap classes of the rule (default: the
     session's), plus ``gap_code`` (0–3, for the map); and the gaps table alone."""

@@ -7,7 +7,10 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from geo import demo, indicators, store, units
+from geo.ingest import demo
+from geo.analysis import indicators
+from geo.records import store
+from geo.reference import units
 from geo.settings import Settings
 
 
@@ -78,7 +81,7 @@ def report_period(reports: pd.DataFrame) -> tuple | None:
 
 def tension_points(start=None, end=None) -> gpd.GeoDataFrame:
     """The counted tension reports that occurred from ``start`` to ``end`` (all without),
-    placed for a map (:func:`geo.indicators.tension_points`); cached per store content and
+    placed for a map (:func:`geo.analysis.indicators.tension_points`); cached per store content and
     dates, and shared between sessions: read it, never change it."""
     return _tension_points(store_token(), start, end)
 

@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import maps, monitor
+from geo.outputs import maps
+from geo.analysis import monitor
 from geo.i18n import format_number, format_significant, t
-from geo.layers import HOTSPOT_CODE, emerging_layer, hotspot_layer
+from geo.outputs.layers import HOTSPOT_CODE, emerging_layer, hotspot_layer
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -70,7 +71,7 @@ def hotspot_map(result: pd.DataFrame, level: str, lang: str, as_of: date):
             ["cercle_id", "cercle_fr", "region_fr", "population", "density", "area_km2"]])
         units_gdf["hotspot_code"] = codes.reindex(units_gdf.index).to_numpy()
     else:
-        from geo import coverage
+        from geo.analysis import coverage
         from ui import coverage as ui_cov
 
         communes = coverage.commune_table(ui_cov.result(as_of), lang).set_index("commune_id")

@@ -6,8 +6,10 @@ import streamlit as st
 from streamlit.components.v2 import component
 from streamlit.runtime.pages_manager import PagesManager
 
-from geo import assets, disclosure, store
-from geo.access import AccessDenied
+from geo.outputs import assets
+from geo.analysis import disclosure
+from geo.records import store
+from geo.records.access import AccessDenied
 from geo.i18n import LANGUAGE_NAMES, LANGUAGES, format_number, normalise_language, t
 from ui.access import allowed, current, refused
 from ui.data import engine
@@ -91,7 +93,7 @@ def confirmation(key: str, question: str) -> bool:
 
 
 def approx(mediators: int) -> str:
-    """A count of mediator records as it may be shown (rounded: :mod:`geo.disclosure`)."""
+    """A count of mediator records as it may be shown (rounded: :mod:`geo.analysis.disclosure`)."""
     return disclosure.rounded_text(mediators, current_lang())
 
 
@@ -123,7 +125,7 @@ def language_selector(slot) -> None:
 
 def map_legend(fmap) -> None:
     """The map's legends, drawn under it (outside the map: never over Mali)."""
-    from geo import maps
+    from geo.outputs import maps
 
     st.html(maps.LEGEND_ROW_CSS + maps.legend_row_html(fmap))
 
@@ -139,7 +141,7 @@ def map_with_details(fmap, map_key: str, units_gdf, selected: str | None, detail
     """
     from streamlit_folium import st_folium
 
-    from geo import maps
+    from geo.outputs import maps
 
     col_map, col_details = st.columns(list(ratio))
     # zoom to the selection; back to the country once it is cleared (a map never zoomed

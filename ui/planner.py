@@ -9,10 +9,12 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import actions, export, maps, planner, scenarios
-from geo.access import AccessDenied
+from geo.records import actions
+from geo.outputs import export, maps
+from geo.plans import planner, scenarios
+from geo.records.access import AccessDenied
 from geo.i18n import format_date, format_number, t
-from geo.layers import LAYERS, PLAN_LAYER
+from geo.outputs.layers import LAYERS, PLAN_LAYER
 from ui import charts
 
 SITE_COLOUR = "#d7301f"

@@ -1,4 +1,4 @@
-"""Streamlit glue of the analysis value (:class:`geo.analysis.Analysis`): the period and the
+"""Streamlit glue of the analysis value (:class:`geo.analysis.view.Analysis`): the period and the
 score's method chosen in one sidebar panel shared by every page that shows a score or a gap,
 kept in the session and in every page's URL, and cached computations."""
 
@@ -11,8 +11,9 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo import analysis, context, forecast, indicators, risk, robustness
-from geo.analysis import Analysis
+from geo.analysis import forecast, indicators, risk, robustness, view as analysis
+from geo.records import context
+from geo.analysis.view import Analysis
 from geo.i18n import t
 
 PREFIX = "risk_"

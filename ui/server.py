@@ -1,5 +1,5 @@
 """The server around the app (``streamlit run dashboard.py``): Streamlit's ASGI app with
-Veille's gate in front (:mod:`geo.gate`) — the bind rule is checked before the server
+Veille's gate in front (:mod:`ui.gate`) — the bind rule is checked before the server
 listens, every request's ``Host`` is checked, ``/_stcore/metrics`` and the agent API are
 closed. Options come from ``.streamlit/config.toml`` (127.0.0.1 by default), the command line
 and the environment, as for any Streamlit app."""
@@ -13,7 +13,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 from streamlit import config
 
-from geo import gate
+from ui import gate
 
 
 def _auth_section():

@@ -23,9 +23,11 @@ def warm() -> float:
     """Compute what the Overview's first run needs with the default view; the seconds."""
     t0 = time.perf_counter()
     import ui
-    from geo import actions, coverage, indicators, maps
-    from geo.analysis import Analysis
-    from geo.layers import DEFAULT_LAYER
+    from geo.records import actions
+    from geo.analysis import coverage, indicators
+    from geo.outputs import maps
+    from geo.analysis.view import Analysis
+    from geo.outputs.layers import DEFAULT_LAYER
     from ui import coverage as ui_cov, monitor as ui_mon, risk as ui_risk
 
     ui.install_assets()

@@ -1,5 +1,5 @@
 """Peer 2 of ``benchmarks/first_map.py``, the stack's floor: a page that draws the same
-home map as Veille's Overview (the same layers, built by :func:`geo.maps.choropleth_map`
+home map as Veille's Overview (the same layers, built by :func:`geo.outputs.maps.choropleth_map`
 from cached data on each run, as Veille does: ``st_folium`` renames the map's elements, so
 a map object cannot be drawn twice) with ``st_folium`` and nothing else — no sidebar, no
 sign-in, no controls. Veille's shell costs what it takes beyond this page.
@@ -10,8 +10,11 @@ import os
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import indicators, maps, store, units
-from geo.assets import map_assets
+from geo.analysis import indicators
+from geo.outputs import maps
+from geo.records import store
+from geo.reference import units
+from geo.outputs.assets import map_assets
 
 
 @st.cache_resource

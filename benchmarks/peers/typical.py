@@ -15,10 +15,11 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import assets, store
-from geo.indicators import counted_reports, tension_points
-from geo.layers import CATEGORY_COLOURS
-from geo.units import DATA_DIR
+from geo.outputs import assets
+from geo.records import store
+from geo.analysis.indicators import counted_reports, tension_points
+from geo.outputs.layers import CATEGORY_COLOURS
+from geo.reference.units import DATA_DIR
 
 st.set_page_config(page_title="Typical build", layout="wide")
 st.title("Cercles")

@@ -80,8 +80,8 @@ PAIRS: dict[str, tuple[str, str]] = {
         'CC BY 4.0',
         'CC BY 4.0'),
     'dataset.zones.source': (
-        'Veille, calculé à partir des communes (geo.disclosure.zones)',
-        'Veille, derived from the communes (geo.disclosure.zones)'),
+        'Veille, calculé à partir des communes (geo.analysis.disclosure.zones)',
+        'Veille, derived from the communes (geo.analysis.disclosure.zones)'),
     'dataset.zones.version': (
         "zones d'au moins 1 257 km² (disque de 20 km de rayon)",
         'zones of at least 1,257 km² (a 20 km-radius disc)'),

@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 from geo.settings import Settings
-from geo import store
+from geo.records import store
 from geo.i18n import t
-from geo import access
+from geo.records import access
 from geo.ingest.importer import import_file
 from geo.ingest.report import ImportRefused
-from geo.records import KINDS
+from geo.records.fields import KINDS
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,13 +8,13 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-from geo import personal
+from geo.records import personal
 from geo.ingest import formats
 from geo.ingest.formats import Format
 from geo.ingest.formats import hxl as hxl_format
 from geo.ingest.read import ROW_PROBLEM
 from geo.ingest.report import ImportRefused
-from geo.records import FIELDS, FREE_TEXT
+from geo.records.fields import FIELDS, FREE_TEXT
 
 
 def normalise_header(header: str) -> str:
@@ -30,7 +30,7 @@ def normalise_header(header: str) -> str:
 
 def _personal_data_columns(headers: list[str]) -> list[tuple[str, str]]:
     """``(header, kind)`` of each column whose header names a person or a way to reach one
-    (:func:`geo.personal.header_kind`)."""
+    (:func:`geo.records.personal.header_kind`)."""
     return [(str(h), kind) for h in headers if h != ROW_PROBLEM
             and (kind := personal.header_kind(h)) is not None]
 
@@ -90,7 +90,7 @@ def _field_type(kind: str, name: str) -> str | None:
 
 def screen_values(frame: pd.DataFrame, mapping: dict[str, str], kind: str) -> None:
     """Refuse the file when a column that is not free text holds a phone number or an
-    e-mail address (:func:`geo.personal.value_kind`), whatever its header; free-text fields
+    e-mail address (:func:`geo.records.personal.value_kind`), whatever its header; free-text fields
     are screened per row by :func:`validate`. Columns of public actor names (ACLED, UCDP)
     are not personal data. Each distinct cell is looked at once.
 

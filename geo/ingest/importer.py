@@ -11,14 +11,14 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from geo import access, audit, store
-from geo.access import Actor
+from geo.records import access, audit, store
+from geo.records.access import Actor
 from geo.ingest.headers import map_headers, screen_values
 from geo.ingest.place import Locator
 from geo.ingest.read import read_table
 from geo.ingest.report import ImportRefused, ImportReport, reason
 from geo.ingest.rows import validate
-from geo.records import ID_FIELD, KINDS, REVIEWED_FIELDS
+from geo.records.fields import ID_FIELD, KINDS, REVIEWED_FIELDS
 
 
 _HASH_SKIP = {"warnings", "is_demo", "batch_id"}
@@ -105,7 +105,7 @@ def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numb
                 old = stored.get(rid)
                 rec = res.record
                 # the review queue owns a reviewed report's verification and status: a
-                # re-import does not undo a review (geo.review)
+                # re-import does not undo a review (geo.records.review)
                 skip = REVIEWED_FIELDS if old is not None and old.get("_reviewed") else ()
                 if old is not None and all(rec.get(k) is None or rec[k] == old[k]
                                            for k in hash_keys if k not in skip):

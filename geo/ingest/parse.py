@@ -9,9 +9,9 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from geo import personal
+from geo.records import personal
 from geo.ingest.report import reason
-from geo.records import (DEFAULTS, ENUM_SYNONYMS, ENUMS, FREE_TEXT, MAX_ID_LENGTH,
+from geo.records.fields import (DEFAULTS, ENUM_SYNONYMS, ENUMS, FREE_TEXT, MAX_ID_LENGTH,
                          MAX_TEXT_LENGTH, MAXIMA)
 
 

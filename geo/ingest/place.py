@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from geo import units
-from geo.gazetteer import Gazetteer, normalise
+from geo.reference import units
+from geo.reference.gazetteer import Gazetteer, normalise
 from geo.ingest.report import Reason, reason
 
 

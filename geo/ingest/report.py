@@ -53,7 +53,7 @@ class Reason:
                 params["field"] = t(key, lang)
         for name in ("given", "used"):       # location precisions, named in ``lang``
             if name in params:
-                from geo.records import enum_label
+                from geo.records.fields import enum_label
                 params[name] = enum_label("tensions", "location_precision", params[name], lang)
         return t(f"ingest.reason.{self.code}", lang, **params)
 
@@ -113,8 +113,8 @@ class ImportReport:
         """Accepted rows and where each was placed: ``row, id, region, cercle, commune``
         (French names), ``precision`` (tensions, in ``lang``) and ``corrections`` (what was
         corrected, e.g. a latitude/longitude swap)."""
-        from geo import units
-        from geo.records import enum_label
+        from geo.reference import units
+        from geo.records.fields import enum_label
 
         regions = units.load_regions()["region_fr"]
         cercles = units.load_cercles()["cercle_fr"]

@@ -14,7 +14,7 @@ from geo.ingest.parse import Memo, clean_column, parse_field, parse_number
 from geo.ingest.place import Locator, place_row
 from geo.ingest.read import ROW_PROBLEM
 from geo.ingest.report import Reason, reason
-from geo.records import FIELDS, FINER_THAN, GROUPS, REJECTED_ROW_DROP, kept_rejected_cells
+from geo.records.fields import FIELDS, FINER_THAN, GROUPS, REJECTED_ROW_DROP, kept_rejected_cells
 
 
 @dataclass(slots=True)
@@ -144,7 +144,7 @@ def validate(frame: pd.DataFrame, row_numbers: list[int], kind: str, mapping: di
 
 def _kept(cols: dict, data_cols: list, i: int, kind: str) -> dict:
     """Row ``i``'s recognised cells as a rejected row keeps them
-    (:func:`geo.records.kept_rejected_cells`)."""
+    (:func:`geo.records.fields.kept_rejected_cells`)."""
     cells = {t: None if cols[t][i] is None or isinstance(cols[t][i], Reason) else str(cols[t][i])
              for t in data_cols}
     kept = kept_rejected_cells(kind, cells)

@@ -21,7 +21,7 @@ from datetime import date
 
 from geo.ingest.formats import Format, public_event
 from geo.ingest.report import reason
-from geo.records import MAXIMA
+from geo.records.fields import MAXIMA
 
 ATTRIBUTION = ("Uppsala Conflict Data Program (UCDP), Georeferenced Event Dataset; "
                "ucdp.uu.se")

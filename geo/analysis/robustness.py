@@ -1,0 +1,218 @@
+"""How far to trust the risk score: Monte Carlo sensitivity and a back-test.
+
+Sensitivity (after the OECD/JRC Handbook, step 7): the score is recomputed many times with
+the weights of every indicator and dimension multiplied by a random factor drawn uniformly in
+``[1 − spread, 1 + spread]`` and, with ``alternatives``, a normalisation (min-max, rank,
+z-score) and an aggregation (shifted geometric, strict geometric, arithmetic) drawn at random. Each cercle gets its
+median rank, its 90% rank interval (5th–95th percentile) and the share of draws in which it
+is in the top 10. The draws come from ``numpy.random.default_rng(seed)``: same seed, same
+result.
+
+Back-test (after ViEWS' and ACLED's forecast evaluations): for a series of dates t, the
+score is computed from what was known at t (records up to t, context ratings given up to t)
+and its ranking is compared with the tension reports of (t, t + horizon]: Spearman rank
+correlation over the scored cercles, and how many of the top-10 cercles had at least one
+report. The same figures are computed for a persistence baseline that ranks cercles by their
+reports of the last window alone. A score that does not beat persistence adds nothing to
+"where it happened lately".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+import numpy as np
+import pandas as pd
+
+from geo.analysis.view import DEFAULT_UNVERIFIED_WEIGHT, DEFAULT_WINDOW_DAYS
+from geo.records import context, store
+from geo.analysis import indicators
+from geo.analysis.risk import (AGGREGATIONS, DIMENSIONS, NORMALISATIONS, Method, aggregate,
+                      membership, method_for, normalised_indicators, rank_desc, score)
+
+DEFAULT_SEED = 20180729
+DEFAULT_DRAWS = 1000
+TOP = 10
+
+
+@dataclass
+class Sensitivity:
+    """Ranks of every cercle in every draw (``ranks``: draws × cercles, NaN = no score)."""
+
+    ranks: np.ndarray
+    index: pd.Index
+    seed: int
+    spread: float
+    alternatives: bool
+
+    def summary(self, top: int = TOP) -> pd.DataFrame:
+        """Per cercle: ``median_rank``, ``rank_p05``, ``rank_p95``, ``top_share`` (0–1)."""
+        scored = ~np.isnan(self.ranks).all(axis=0)
+        r = self.ranks[:, scored]
+        out = pd.DataFrame(index=self.index, columns=["median_rank", "rank_p05", "rank_p95",
+                                                      "top_share"], dtype=float)
+        if r.size:
+            out.loc[scored, "median_rank"] = np.nanmedian(r, axis=0)
+            out.loc[scored, "rank_p05"] = np.nanpercentile(r, 5, axis=0)
+            out.loc[scored, "rank_p95"] = np.nanpercentile(r, 95, axis=0)
+            out.loc[scored, "top_share"] = (r <= top).mean(axis=0)
+        return out
+
+    def stable_top(self, top: int = TOP, share: float = 0.8) -> list[str]:
+        """Cercles in the top ``top`` in at least ``share`` of the draws, most stable first."""
+        s = self.summary(top)
+        s = s[s["top_share"] >= share].sort_values(["top_share", "median_rank"],
+                                                   ascending=[False, True])
+        return list(s.index)
+
+
+def sensitivity(table: pd.DataFrame, method: Method, draws: int = DEFAULT_DRAWS,
+                seed: int = DEFAULT_SEED, spread: float = 0.5, alternatives: bool = True,
+                progress: Callable[[int, int], None] | None = None,
+                batch: int = 100) -> Sensitivity:
+    """Monte Carlo sensitivity of the ranking (see the module docstring).
+
+    ``progress(done, draws)`` is called after each batch of draws. With ``spread=0`` and
+    ``alternatives=False`` every draw reproduces :func:`geo.analysis.risk.score`.
+    """
+    if not 0 <= spread < 1:
+        raise ValueError("spread must be in [0, 1)")
+    rng = np.random.default_rng(seed)
+    member = membership(method)
+    base_w = np.array([i.weight for i in method.indicators], dtype=float)
+    base_dw = np.array([float(method.dimension_weights.get(d, 1.0)) for d in DIMENSIONS])
+    norms = {how: normalised_indicators(table, method, how).to_numpy()
+             for how in (NORMALISATIONS if alternatives else (method.normalisation,))}
+    n = len(table)
+    ranks = np.empty((draws, n))
+    done = 0
+    while done < draws:
+        k = min(batch, draws - done)
+        w = base_w * rng.uniform(1 - spread, 1 + spread, (k, base_w.size))
+        dw = base_dw * rng.uniform(1 - spread, 1 + spread, (k, base_dw.size))
+        if alternatives:
+            how_n = rng.integers(0, len(NORMALISATIONS), k)
+            how_a = rng.integers(0, len(AGGREGATIONS), k)
+        else:
+            how_n = np.full(k, 0)
+            how_a = np.full(k, AGGREGATIONS.index(method.aggregation))
+        keys = list(norms)
+        for j in range(k):
+            x = norms[keys[how_n[j]]]
+            present = ~np.isnan(x)
+            wm = member * w[j][:, None]
+            wsum = present.astype(float) @ wm
+            with np.errstate(divide="ignore", invalid="ignore"):
+                dims = np.where(wsum > 0, (np.where(present, x, 0.0) @ wm) / wsum, np.nan)
+            # a dimension nobody has a value in, or without weight, is left out (as score())
+            dims[:, (wm.sum(axis=0) <= 0) | np.isnan(dims).all(axis=0)] = np.nan
+            overall = aggregate(dims, dw[j], AGGREGATIONS[how_a[j]])
+            ranks[done + j] = rank_desc(overall)
+        done += k
+        if progress is not None:
+            progress(done, draws)
+    return Sensitivity(ranks, table.index, seed, spread, alternatives)
+
+
+# --------------------------------------------------------------------------- back-test
+def spearman(a: pd.Series, b: pd.Series) -> float:
+    """Spearman rank correlation (average ranks for ties) over the common non-NaN values;
+    NaN when either side is constant or fewer than 3 values are shared."""
+    both = pd.concat([a, b], axis=1).dropna()
+    if len(both) < 3:
+        return np.nan
+    ra, rb = both.iloc[:, 0].rank(), both.iloc[:, 1].rank()
+    if ra.nunique() < 2 or rb.nunique() < 2:
+        return np.nan
+    return float(np.corrcoef(ra, rb)[0, 1])
+
+
+def top_hits(values: pd.Series, happened: pd.Series, top: int = TOP) -> float:
+    """How many of the ``top`` cercles with the highest ``values`` had ``happened`` true.
+
+    Ties at the cut-off are shared fairly: the places left are filled with the tied cercles'
+    average hit rate (so a ranking full of ties is not credited by the order of its rows).
+    """
+    v = values.dropna()
+    if v.empty:
+        return np.nan
+    top = min(top, len(v))
+    cut = v.sort_values(ascending=False).iloc[top - 1]
+    above = v[v > cut].index
+    tied = v[v == cut].index
+    hits = float(happened.reindex(above).fillna(False).sum())
+    left = top - len(above)
+    return hits + left * float(happened.reindex(tied).fillna(False).mean())
+
+
+def reports_between(tensions: pd.DataFrame, index: pd.Index, start: date, end: date) -> pd.Series:
+    """Reports (not verified false) per cercle with start < occurred_on <= end."""
+    if tensions is None or tensions.empty:
+        return pd.Series(0, index=index, dtype=float)
+    t = indicators.counted_reports(tensions)
+    when = t["occurred_on"]
+    t = t[(when > start).to_numpy(dtype=bool) & (when <= end).to_numpy(dtype=bool)]
+    return t.groupby("cercle_id").size().reindex(index).fillna(0).astype(float)
+
+
+def default_dates(tensions: pd.DataFrame, window_days: int, horizon_days: int,
+                  step_days: int = 91) -> list[date]:
+    """Dates from the first report + window to the last report − horizon, every step."""
+    if tensions is None or tensions.empty:
+        return []
+    first, last = min(tensions["occurred_on"]), max(tensions["occurred_on"])
+    t, out = first + timedelta(days=window_days), []
+    while t <= last - timedelta(days=horizon_days):
+        out.append(t)
+        t += timedelta(days=step_days)
+    return out
+
+
+def backtest_records(reference: pd.DataFrame, records: dict[str, pd.DataFrame],
+                     dates: list[date], method: Method | None = None, window_days: int = DEFAULT_WINDOW_DAYS,
+                     horizon_days: int = DEFAULT_WINDOW_DAYS, unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT,
+                     ratings_at: Callable[[date], pd.DataFrame | None] | None = None,
+                     top: int = TOP) -> pd.DataFrame:
+    """The back-test on given records (see the module docstring), one row per date.
+
+    Columns: ``as_of, cercles_with_reports`` (in the horizon), ``spearman_score,
+    spearman_persistence, top_hits_score, top_hits_persistence``.
+    """
+    from geo.analysis import forecast
+
+    rows = []
+    tensions = records.get("tensions")
+    forecaster = forecast.forecaster(records, reference)   # its features computed once
+    for t in dates:
+        ratings = ratings_at(t) if ratings_at else None
+        table = indicators.with_window(reference, records, t, window_days, unverified_weight,
+                                       ratings, forecast=forecaster.forecast(t))
+        s = score(table, method_for(table, method)).score
+        outcome = reports_between(tensions, table.index, t, t + timedelta(days=horizon_days))
+        past = reports_between(tensions, table.index, t - timedelta(days=window_days), t)
+        happened = outcome > 0
+        rows.append({"as_of": t, "cercles_with_reports": int(happened.sum()),
+                     "spearman_score": spearman(s, outcome),
+                     "spearman_persistence": spearman(past, outcome),
+                     "top_hits_score": top_hits(s, happened, top),
+                     "top_hits_persistence": top_hits(past, happened, top)})
+    return pd.DataFrame(rows, columns=["as_of", "cercles_with_reports", "spearman_score",
+                                       "spearman_persistence", "top_hits_score",
+                                       "top_hits_persistence"])
+
+
+def backtest(engine, dates: list[date] | None = None, method: Method | None = None,
+             window_days: int = DEFAULT_WINDOW_DAYS, horizon_days: int = DEFAULT_WINDOW_DAYS, unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT,
+             step_days: int = 91) -> pd.DataFrame:
+    """The back-test on the store's records, for ``dates`` (default :func:`default_dates`)."""
+    records = {k: store.load_records(engine, k) for k in ("workshops", "mediators", "tensions")}
+    if dates is None:
+        dates = default_dates(records["tensions"], window_days, horizon_days, step_days)
+
+    def ratings_at(t: date) -> pd.DataFrame:
+        return context.ratings(engine, until=datetime.combine(t, time.max, timezone.utc))
+
+    return backtest_records(indicators.reference_indicators(), records, dates, method,
+                            window_days, horizon_days, unverified_weight, ratings_at)

@@ -1,0 +1,1 @@
+"""Plans: where to deploy mediators and workshops (location models) and saved scenarios."""

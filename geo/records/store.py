@@ -1,0 +1,679 @@
+"""The field-record store: SQLAlchemy 2, SQLite by default, PostgreSQL when configured.
+
+The database URL comes from ``VEILLE_DATABASE_URL`` (any SQLAlchemy URL, e.g.
+``postgresql+psycopg://user:pw@host/veille``), else from the caller (the app passes its
+secrets' ``database_url``), else an embedded SQLite file ``var/veille.sqlite`` (created on first
+use, not tracked). One code path serves both engines.
+
+The schema carries a version (table ``schema_version``); :func:`migrate` applies the
+missing steps of :data:`MIGRATIONS` in order, each in its own transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from geo.settings import default_database_url
+from geo.records.fields import FIELDS, FINER_THAN, GROUPS, ID_FIELD, KINDS, kept_rejected_cells
+
+
+metadata = sa.MetaData()
+
+schema_version = sa.Table(
+    "schema_version", metadata,
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+import_batch = sa.Table(
+    "import_batch", metadata,
+    sa.Column("batch_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("accepted", sa.Integer, nullable=False),
+    sa.Column("rejected", sa.Integer, nullable=False),
+    sa.Column("duplicates", sa.Integer, nullable=False),
+    sa.Column("warnings", sa.Integer, nullable=False),
+    sa.Column("is_demo", sa.Boolean, nullable=False, default=False),
+    sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+    # schema v4: the file's format and the attribution its data must carry (ACLED, UCDP)
+    sa.Column("source_format", sa.String(16), nullable=True),
+    sa.Column("attribution", sa.Text, nullable=True),
+)
+
+store_meta = sa.Table(
+    "store_meta", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+rejected_row = sa.Table(
+    "rejected_row", metadata,
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("import_batch.batch_id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("row", sa.Integer, primary_key=True),
+    sa.Column("reasons", sa.Text, nullable=False),   # JSON list of reason texts (French)
+    sa.Column("codes", sa.Text, nullable=False),     # JSON list of reason codes
+    sa.Column("data", sa.Text, nullable=False),      # JSON of the row's recognised cells
+    # schema v4: JSON list of [code, params] of each reason, to show them in any language
+    sa.Column("details", sa.Text, nullable=True),
+)
+
+_SQL_TYPES = {"id": sa.String(120), "date": sa.Date, "text": sa.Text, "int": sa.Integer,
+              "coord": sa.Float, "enum": sa.String(32)}
+
+
+def _record_table(kind: str) -> sa.Table:
+    cols = []
+    for f in FIELDS[kind]:
+        if f.type == "place":
+            continue
+        if f.type == "id":
+            cols.append(sa.Column(f.name, sa.String(120), primary_key=True))
+        else:
+            cols.append(sa.Column(f.name, _SQL_TYPES[f.type], nullable=True))
+    cols += [
+        # No secondary index: every reader loads a kind whole (indicators group in pandas),
+        # and each index would slow a 100,000-row import; add one with a migration when a
+        # query needs it.
+        sa.Column("region_id", sa.String(8), nullable=True),
+        sa.Column("cercle_id", sa.String(64), nullable=True),
+        sa.Column("commune_id", sa.String(120), nullable=True),
+        sa.Column("warnings", sa.Text, nullable=True),
+        sa.Column("is_demo", sa.Boolean, nullable=False, default=False),
+        sa.Column("batch_id", sa.Integer, sa.ForeignKey("import_batch.batch_id"), nullable=False),
+    ]
+    return sa.Table(kind, metadata, *cols)
+
+
+TABLES: dict[str, sa.Table] = {kind: _record_table(kind) for kind in KINDS}
+#: Columns of each record table that hold record data (no bookkeeping).
+RECORD_COLUMNS: dict[str, list[str]] = {
+    kind: [c.name for c in TABLES[kind].columns
+           if c.name not in ("warnings", "is_demo", "batch_id")]
+    for kind in KINDS
+}
+assert set(GROUPS) <= set(RECORD_COLUMNS["workshops"])
+assert all(ID_FIELD[k] in RECORD_COLUMNS[k] for k in KINDS)
+
+
+# Expert-rated context factors (schema v2): each factor is a column of the vulnerability
+# dimension; each rating is kept (append-only), the latest per cercle and factor is in force,
+# so who rated what and when is never lost.
+context_factor = sa.Table(
+    "context_factor", metadata,
+    sa.Column("factor_id", sa.String(40), primary_key=True),
+    sa.Column("label_fr", sa.String(200), nullable=False),
+    sa.Column("label_en", sa.String(200), nullable=False),
+    sa.Column("description_fr", sa.Text, nullable=True),
+    sa.Column("description_en", sa.Text, nullable=True),
+    sa.Column("created_by", sa.String(80), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+context_rating = sa.Table(
+    "context_rating", metadata,
+    sa.Column("rating_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("factor_id", sa.String(40), sa.ForeignKey("context_factor.factor_id"),
+              nullable=False),
+    sa.Column("cercle_id", sa.String(64), nullable=False),
+    sa.Column("value", sa.Float, nullable=True),          # NULL: rating withdrawn (no data)
+    sa.Column("rated_by", sa.String(80), nullable=False),
+    sa.Column("rated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("is_demo", sa.Boolean, nullable=False, default=False),
+)
+
+_V2_TABLES = [context_factor, context_rating]
+
+# Access control (schema v5). Roles of users the identity provider sends without a role
+# claim, keyed by e-mail or subject; and the audit log, append-only (triggers refuse UPDATE
+# and DELETE): who did which write, when, under which role, to which records.
+user_role = sa.Table(
+    "user_role", metadata,
+    sa.Column("principal", sa.String(254), primary_key=True),  # lower-case e-mail or subject
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("updated_by", sa.String(254), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("entry_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("subject", sa.String(254), nullable=False),
+    sa.Column("user_label", sa.String(254), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("target", sa.String(254), nullable=True),   # e.g. "batch 12", a principal
+    sa.Column("records", sa.Text, nullable=True),          # JSON: which records
+    sa.Column("details", sa.Text, nullable=True),          # JSON: counts, before/after
+)
+
+_V5_TABLES = [user_role, audit_log]
+
+# Planning (schema v6): saved planner runs (inputs, outputs, solver status and gap, software
+# versions, as JSON) and the action register (ERMTool-like: actions per cercle, optionally
+# from a scenario; ``revision`` refuses an edit made on a stale copy). Every write is audited.
+scenario = sa.Table(
+    "scenario", metadata,
+    sa.Column("scenario_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(120), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),             # mediators | workshops
+    sa.Column("created_by", sa.String(254), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("inputs", sa.Text, nullable=False),
+    sa.Column("outputs", sa.Text, nullable=False),
+    sa.Column("solver_status", sa.String(32), nullable=False),
+    sa.Column("mip_gap", sa.Float, nullable=True),
+    sa.Column("software", sa.Text, nullable=False),
+)
+
+action = sa.Table(
+    "action", metadata,
+    sa.Column("action_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("cercle_id", sa.String(64), nullable=False),
+    sa.Column("scenario_id", sa.Integer, sa.ForeignKey("scenario.scenario_id"),
+              nullable=True),
+    sa.Column("kind", sa.String(24), nullable=False),
+    sa.Column("planned_on", sa.Date, nullable=False),
+    sa.Column("unit", sa.String(40), nullable=False),             # a function (geo.records.actions)
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("outcome", sa.Text, nullable=True),
+    sa.Column("created_by", sa.String(254), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(254), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+)
+
+_V6_TABLES = [scenario, action]
+
+# The review queue (schema v7): a tension report's verification and follow-up status stay in
+# its record (so every reader and export has them); the review state beside them — who is
+# responsible (a function), the escalation flag, the last action note, the revision an edit
+# is made on — and the append-only history of every change.
+report_review = sa.Table(
+    "report_review", metadata,
+    sa.Column("report_id", sa.String(120), primary_key=True),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("unit", sa.String(40), nullable=True),              # a function (geo.records.review)
+    sa.Column("escalated", sa.Boolean, nullable=False, default=False),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("updated_by", sa.String(254), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+report_history = sa.Table(
+    "report_history", metadata,
+    sa.Column("entry_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("report_id", sa.String(120), nullable=False, index=True),
+    sa.Column("revision", sa.Integer, nullable=False),            # the revision it made
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("subject", sa.String(254), nullable=False),
+    sa.Column("user_label", sa.String(254), nullable=False),
+    sa.Column("field", sa.String(24), nullable=False),
+    sa.Column("old", sa.Text, nullable=True),
+    sa.Column("new", sa.Text, nullable=True),
+    sa.Column("note", sa.Text, nullable=True),
+)
+
+_V7_TABLES = [report_review, report_history]
+_LATER_TABLES = _V2_TABLES + _V5_TABLES + _V6_TABLES + _V7_TABLES
+
+#: The threats named by the mission, seeded as the first context factors (schema v2).
+SEED_FACTORS = (
+    ("crisis_north_centre",
+     "Persistance de la crise au Nord et extension au Centre",
+     "Persistence of the crisis in the north and its spread to the centre",
+     "Présence et activité de groupes armés, insécurité persistante, extension vers le Centre.",
+     "Presence and activity of armed groups, lasting insecurity, spread towards the centre."),
+    ("intercommunal",
+     "Conflits intercommunautaires",
+     "Intercommunal conflict",
+     "Résurgence de conflits entre communautés (foncier, transhumance, milices d'autodéfense).",
+     "Resurging conflict between communities (land, transhumance, self-defence militias)."),
+    ("political_tension",
+     "Tension entre acteurs politiques",
+     "Tension between political actors",
+     "Climat tendu entre partis, candidats et autorités autour des élections.",
+     "Tense climate between parties, candidates and authorities around elections."),
+)
+
+
+def _v1(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[t for t in metadata.sorted_tables
+                                      if t not in _LATER_TABLES])
+
+
+def _v2(conn: Connection) -> None:
+    metadata.create_all(conn, tables=_V2_TABLES)
+    now = datetime.now(timezone.utc)
+    conn.execute(context_factor.insert(), [
+        {"factor_id": fid, "label_fr": fr, "label_en": en, "description_fr": dfr,
+         "description_en": den, "created_by": "Veille (menaces nommées par la mission)",
+         "created_at": now}
+        for fid, fr, en, dfr, den in SEED_FACTORS])
+
+
+def _v3(conn: Connection) -> None:
+    """Protection of people (issue 10) for stores made before it: rejected rows lose what
+    they must not keep, and tension reports lose location fields finer than their
+    precision."""
+    rows = conn.execute(sa.select(rejected_row.c.batch_id, rejected_row.c.row,
+                                  rejected_row.c.data, import_batch.c.kind)
+                        .join(import_batch, import_batch.c.batch_id == rejected_row.c.batch_id)
+                        ).all()
+    for batch_id, row, data, kind in rows:
+        before = json.loads(data)
+        after = kept_rejected_cells(kind, before)
+        if after != before:
+            conn.execute(rejected_row.update()
+                         .where((rejected_row.c.batch_id == batch_id) & (rejected_row.c.row == row))
+                         .values(data=json.dumps(after, ensure_ascii=False)))
+    tensions = TABLES["tensions"]
+    for precision, columns in FINER_THAN.items():
+        if columns:
+            conn.execute(tensions.update().where(tensions.c.location_precision == precision)
+                         .values({c: None for c in columns}))
+
+
+def _add_missing_columns(conn: Connection, table: sa.Table, names: list[str]) -> None:
+    """``ALTER TABLE … ADD COLUMN`` for the columns a store made before them lacks (a new
+    store's tables are created with every column already)."""
+    have = {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
+    for name in names:
+        if name not in have:
+            column = table.c[name]
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}"))
+
+
+def _v4(conn: Connection) -> None:
+    """Real files (issue 11): the batch's format and attribution, reasons with their
+    parameters, and the sources' own precision codes."""
+    _add_missing_columns(conn, import_batch, ["source_format", "attribution"])
+    _add_missing_columns(conn, rejected_row, ["details"])
+    _add_missing_columns(conn, TABLES["tensions"], ["geo_precision", "time_precision"])
+
+
+def _append_only(conn: Connection, table: str) -> None:
+    """Database triggers that refuse UPDATE and DELETE on ``table`` (and TRUNCATE on
+    PostgreSQL): rows can be added, never edited or removed, not even by the application."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text(
+            f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$ "
+            f"BEGIN RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql"))
+        conn.execute(sa.text(
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()"))
+    else:
+        for event in ("UPDATE", "DELETE"):
+            conn.execute(sa.text(
+                f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"))
+
+
+def _v5(conn: Connection) -> None:
+    """Access control (issue 13): the role table and the append-only audit log."""
+    metadata.create_all(conn, tables=_V5_TABLES)
+    _append_only(conn, "audit_log")
+
+
+def _v6(conn: Connection) -> None:
+    """Planning (issue 15): saved scenarios and the action register."""
+    metadata.create_all(conn, tables=_V6_TABLES)
+
+
+def _v7(conn: Connection) -> None:
+    """The review queue (issue 17): review state per report and its append-only history."""
+    metadata.create_all(conn, tables=_V7_TABLES)
+    _append_only(conn, "report_history")
+
+
+#: Ordered schema migrations; version N is ``MIGRATIONS[N - 1]``.
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def database_url(configured: str | None = None) -> str:
+    """``configured`` or the embedded SQLite file (the environment is read at the edge:
+    :class:`geo.settings.Settings`)."""
+    return configured or default_database_url()
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    # WAL: readers never block the writer (many users, imports while others read), and
+    # synchronous=NORMAL is safe with WAL (no corruption; a power cut may lose the last commit)
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    # Writers (see :func:`writing`) take the write lock at BEGIN: two imports at once are
+    # serialised, not interleaved. Readers begin a deferred transaction.
+    immediate = conn.get_execution_options().get("veille_immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str | None = None, pool_size: int = 5) -> Engine:
+    """Create an engine for ``url`` (default: the embedded SQLite file; a deployment's URL
+    comes from :class:`geo.settings.Settings`) and bring its schema up to date. On
+    PostgreSQL it keeps ``pool_size`` connections and opens as many more at peaks."""
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own transaction handling is replaced by explicit BEGIN IMMEDIATE
+        sa.event.listen(engine, "connect",
+                        lambda c, _r: setattr(c, "isolation_level", None))
+        sa.event.listen(engine, "begin", _sqlite_begin)
+    else:
+        engine = sa.create_engine(url, pool_pre_ping=True, pool_size=pool_size,
+                                  max_overflow=pool_size)
+    migrate(engine)
+    return engine
+
+
+def current_version(conn: Connection) -> int:
+    if not sa.inspect(conn).has_table("schema_version"):
+        return 0
+    return conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+
+
+def migrate(engine: Engine) -> int:
+    """Apply the missing migrations; return the schema version now in force."""
+    with engine.connect() as conn, conn.execution_options(veille_immediate=True).begin():
+        if engine.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(7242001)"))
+        version = current_version(conn)
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[number - 1](conn)
+            conn.execute(schema_version.insert().values(
+                version=number, applied_at=datetime.now(timezone.utc)))
+        return max(version, SCHEMA_VERSION)
+
+
+@contextmanager
+def writing(engine: Engine, kind: str | None = None) -> Iterator[Connection]:
+    """One write transaction, serialised against other writers of ``kind``.
+
+    SQLite: ``BEGIN IMMEDIATE`` (the database's write lock). PostgreSQL: a transaction-level
+    advisory lock per kind. Everything inside commits together or not at all.
+    """
+    with engine.connect() as conn:
+        conn = conn.execution_options(veille_immediate=True)
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                key = 7242100 + (KINDS.index(kind) if kind else 9)
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+            yield conn
+
+
+@contextmanager
+def exclusive(engine: Engine, name: str) -> Iterator[None]:
+    """One process at a time across every app process on this store (replicas starting
+    together): a PostgreSQL session advisory lock, or on SQLite a lock on a file beside the
+    database (``<db>.<name>.lock``)."""
+    if engine.dialect.name == "postgresql":
+        key = 7242200 + sum(name.encode())
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": key})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                conn.commit()
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield
+        return
+    import fcntl
+
+    with open(f"{database}.{name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def bulk_insert(conn: Connection, table: sa.Table, rows: list[dict]) -> None:
+    """Insert many rows with the driver's own ``executemany``.
+
+    SQLAlchemy's per-value type processing costs more than the database itself for 100,000
+    rows; the values here are already plain Python (dates are written as ISO text on SQLite,
+    as SQLAlchemy's own ``Date`` type does). Every row must have the keys of the first.
+    """
+    if not rows:
+        return
+    cols = list(rows[0])
+    style = conn.dialect.paramstyle
+    if style not in ("qmark", "format", "pyformat"):
+        conn.execute(table.insert(), rows)
+        return
+    mark = "?" if style == "qmark" else "%s"
+    quote = conn.dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in cols)}) "
+           f"VALUES ({', '.join([mark] * len(cols))})")
+    params = list(map(operator.itemgetter(*cols), rows))
+    if conn.dialect.name == "sqlite":
+        # ISO text for dates, as SQLAlchemy's Date type stores them; converted once per
+        # distinct date (sqlite3's per-value adapter costs ~0.3 s per 100,000 rows).
+        date_pos = [i for i, c in enumerate(cols)
+                    if isinstance(table.c[c].type, sa.Date)]
+        if date_pos:
+            iso: dict = {}
+
+            def convert(row: tuple) -> tuple:
+                row = list(row)
+                for i in date_pos:
+                    v = row[i]
+                    if v is not None:
+                        row[i] = iso.get(v) or iso.setdefault(v, v.isoformat())
+                return tuple(row)
+
+            params = list(map(convert, params))
+    conn.exec_driver_sql(sql, params)
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    """Number of stored records per kind."""
+    with engine.connect() as conn:
+        return {k: conn.execute(sa.select(sa.func.count()).select_from(TABLES[k])).scalar()
+                for k in KINDS}
+
+
+def demo_in_use(engine: Engine) -> bool:
+    """True while any demonstration record is stored."""
+    with engine.connect() as conn:
+        return any(conn.execute(sa.select(t.c.is_demo).where(t.c.is_demo).limit(1)).first()
+                   for t in [*TABLES.values(), context_rating])
+
+
+def demo_contents(engine: Engine) -> dict[str, int]:
+    """What :func:`remove_demo` would delete: records per kind, context ratings, batches."""
+    with engine.connect() as conn:
+        out = {k: conn.execute(sa.select(sa.func.count()).select_from(TABLES[k])
+                               .where(TABLES[k].c.is_demo)).scalar() for k in KINDS}
+        out["context_ratings"] = conn.execute(sa.select(sa.func.count())
+                                              .select_from(context_rating)
+                                              .where(context_rating.c.is_demo)).scalar()
+        out["batches"] = conn.execute(sa.select(sa.func.count()).select_from(import_batch)
+                                      .where(import_batch.c.is_demo)).scalar()
+    return out
+
+
+def remove_demo(engine: Engine, actor) -> dict[str, int]:
+    """Delete every demonstration record and its batches (admin); return what was removed.
+    Audited."""
+    from geo.records import access, audit
+
+    access.require(actor, "remove_demo")
+    removed = {}
+    with writing(engine) as conn:
+        demo_batches = sa.select(import_batch.c.batch_id).where(import_batch.c.is_demo)
+        batch_ids = list(conn.execute(demo_batches).scalars())
+        tensions = TABLES["tensions"]
+        conn.execute(report_review.delete().where(report_review.c.report_id.in_(
+            sa.select(tensions.c.report_id).where(tensions.c.is_demo))))
+        for k in KINDS:
+            removed[k] = conn.execute(TABLES[k].delete().where(TABLES[k].c.is_demo)).rowcount
+        removed["context_ratings"] = conn.execute(
+            context_rating.delete().where(context_rating.c.is_demo)).rowcount
+        conn.execute(rejected_row.delete().where(rejected_row.c.batch_id.in_(demo_batches)))
+        removed["batches"] = conn.execute(import_batch.delete()
+                                          .where(import_batch.c.is_demo)).rowcount
+        set_meta(conn, "demo_removed_at", datetime.now(timezone.utc).isoformat())
+        audit.record(conn, actor, "remove_demo", records={"batches": batch_ids},
+                     details=removed)
+    return removed
+
+
+def batch_contents(engine: Engine, batch_id: int) -> dict | None:
+    """What :func:`delete_batch` would delete: the batch's kind, file, records and rejected
+    rows still stored; None for an unknown batch."""
+    with engine.connect() as conn:
+        batch = conn.execute(sa.select(import_batch.c.kind, import_batch.c.file_name)
+                             .where(import_batch.c.batch_id == batch_id)).first()
+        if batch is None:
+            return None
+        table = TABLES[batch.kind]
+        return {"kind": batch.kind, "file_name": batch.file_name,
+                "records": conn.execute(sa.select(sa.func.count()).select_from(table)
+                                        .where(table.c.batch_id == batch_id)).scalar(),
+                "rejected_rows": conn.execute(sa.select(sa.func.count())
+                                              .select_from(rejected_row)
+                                              .where(rejected_row.c.batch_id == batch_id)
+                                              ).scalar()}
+
+
+def delete_batch(engine: Engine, batch_id: int, actor) -> dict:
+    """Delete one import batch with its records and rejected rows (admin); return what was
+    deleted (:func:`batch_contents`). Audited. Raises KeyError for an unknown batch."""
+    from geo.records import access, audit
+
+    access.require(actor, "delete_batch")
+    with writing(engine) as conn:
+        batch = conn.execute(sa.select(import_batch.c.kind, import_batch.c.file_name)
+                             .where(import_batch.c.batch_id == batch_id)).first()
+        if batch is None:
+            raise KeyError(batch_id)
+        kind, file_name = batch
+        table = TABLES[kind]
+        ids = list(conn.execute(sa.select(table.c[ID_FIELD[kind]])
+                                .where(table.c.batch_id == batch_id)).scalars())
+        if kind == "tensions":          # the review state goes with its reports (history stays)
+            conn.execute(report_review.delete().where(report_review.c.report_id.in_(
+                sa.select(table.c.report_id).where(table.c.batch_id == batch_id))))
+        conn.execute(table.delete().where(table.c.batch_id == batch_id))
+        rejected = conn.execute(rejected_row.delete()
+                                .where(rejected_row.c.batch_id == batch_id)).rowcount
+        conn.execute(import_batch.delete().where(import_batch.c.batch_id == batch_id))
+        deleted = {"kind": kind, "file_name": file_name, "records": len(ids),
+                   "rejected_rows": rejected}
+        audit.record(conn, actor, "delete_batch", target=f"batch {batch_id}",
+                     records=ids, details=deleted)
+    return deleted
+
+
+def load_records(engine: Engine, kind: str) -> pd.DataFrame:
+    """All stored records of ``kind`` (record columns plus ``is_demo``), one row each."""
+    table = TABLES[kind]
+    cols = [table.c[c] for c in RECORD_COLUMNS[kind]] + [table.c.is_demo]
+    with engine.connect() as conn:
+        result = conn.execute(sa.select(*cols))
+        return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def version_token(engine: Engine) -> tuple:
+    """Changes whenever the store's records change (new batch, removal, rating): a cache
+    key."""
+    def one(expression):
+        return expression.scalar_subquery()
+
+    # one statement (it runs several times per page view): the batches, the demo's removal,
+    # the ratings and the factors, and the reviews (a review changes a report's
+    # verification, which the indicators weigh)
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(
+            one(sa.select(sa.func.max(import_batch.c.batch_id))),
+            one(sa.select(sa.func.count(import_batch.c.batch_id))),
+            one(sa.select(store_meta.c.value).where(store_meta.c.key == "demo_removed_at")),
+            one(sa.select(sa.func.max(context_rating.c.rating_id))),
+            one(sa.select(sa.func.count(context_factor.c.factor_id))),
+            one(sa.select(sa.func.max(report_history.c.entry_id))))).one()
+    return (str(engine.url), *row)
+
+
+def planning_token(engine: Engine) -> tuple:
+    """Changes whenever an action or a scenario is written (the records' caches keep
+    :func:`version_token`)."""
+    with engine.connect() as conn:
+        planned = conn.execute(sa.select(sa.func.max(action.c.updated_at),
+                                         sa.func.count(action.c.action_id))).one()
+        scenarios = conn.execute(sa.select(sa.func.max(scenario.c.scenario_id),
+                                           sa.func.count(scenario.c.scenario_id))).one()
+    return (str(engine.url), *planned, *scenarios)
+
+
+def list_batches(engine: Engine) -> pd.DataFrame:
+    """Every import batch, newest first."""
+    with engine.connect() as conn:
+        result = conn.execute(sa.select(import_batch).order_by(import_batch.c.batch_id.desc()))
+        return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def rejected_rows(engine: Engine, batch_id: int, lang: str = "fr") -> pd.DataFrame:
+    """The rejected rows of one batch: spreadsheet row number, reasons (in ``lang``; rows
+    stored before schema v4 keep their French text), then the row's cells."""
+    from geo.ingest.report import Reason
+
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(rejected_row).where(rejected_row.c.batch_id == batch_id)
+                            .order_by(rejected_row.c.row)).all()
+
+    def reasons(r) -> str:
+        if r.details:
+            return " ; ".join(Reason.from_json(item).text(lang) for item in json.loads(r.details))
+        return " ; ".join(json.loads(r.reasons))
+
+    records = [{"row": r.row, "reasons": reasons(r), **json.loads(r.data)} for r in rows]
+    return pd.DataFrame.from_records(records) if records else pd.DataFrame(
+        columns=["row", "reasons"])
+
+
+def get_meta(engine: Engine, key: str) -> str | None:
+    with engine.connect() as conn:
+        return conn.execute(sa.select(store_meta.c.value).where(store_meta.c.key == key)).scalar()
+
+
+def set_meta(conn: Connection, key: str, value: str) -> None:
+    conn.execute(store_meta.delete().where(store_meta.c.key == key))
+    conn.execute(store_meta.insert().values(key=key, value=value))
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple]]:
+    """Every row of every table, sorted: to prove that a failed import changed nothing."""
+    out = {}
+    with engine.connect() as conn:
+        for table in metadata.sorted_tables:
+            rows = conn.execute(sa.select(table)).all()
+            out[table.name] = sorted((tuple(r) for r in rows), key=repr)
+    return out
