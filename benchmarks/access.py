@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.records import access, audit, store  # noqa: E402
+from geo.records import access, audit, roles, store  # noqa: E402
 
 
 def timed(fn, runs: int) -> list[float]:
@@ -32,9 +32,9 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         engine = store.make_engine(f"sqlite:///{Path(tmp) / 'access.sqlite'}")
-        admin = access.operator()
+        admin = roles.operator()
         for i in range(200):
-            access.set_role(engine, f"user{i}@example.org", access.ROLES[i % 3], admin)
+            access.set_role(engine, f"user{i}@example.org", roles.ROLES[i % 3], admin)
         claims = {"sub": "s-150", "email": "user150@example.org"}
         runs = timed(lambda: access.resolve(claims, engine), 500)
         print(f"role resolution from the table (200 entries): median "

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.records import access, store
+from geo.records import roles, store
 from geo import ingest  # noqa: E402
 from tests.acled_like import acled_csv, acled_rows  # noqa: E402
 
@@ -32,7 +32,7 @@ def main() -> None:
             engine = store.make_engine(f"sqlite:///{tmp}/b.sqlite")
             start = time.perf_counter()
             rep = ingest.import_file(engine, "tensions", data, "acled.csv", locator=locator,
-                                     actor=access.operator())
+                                     actor=roles.operator())
             seconds = time.perf_counter() - start
         reasons = collections.Counter(r.code for _, rs, _ in rep.rejections for r in rs)
         warnings = collections.Counter(w.code for _, ws in rep.row_warnings for w in ws)

@@ -14,9 +14,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo.outputs import brief
 from geo.ingest import demo
-from geo.analysis import indicators, risk
+from geo.analysis import risk
 from geo.records import store  # noqa: E402
 from geo.analysis.view import Analysis  # noqa: E402
+from tests.support import indicator_table  # noqa: E402
 
 
 def main() -> int:
@@ -26,7 +27,7 @@ def main() -> int:
         for as_of in (None, date(2018, 8, 31)):
             view = None
             if as_of:
-                table = indicators.cercle_indicators(engine, as_of)
+                table = indicator_table(engine, as_of)
                 view = Analysis.default(risk.method_for(table)).replace(as_of=as_of)
             t0 = time.perf_counter()
             made = brief.build(engine, view, "fr")

@@ -21,7 +21,7 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.analysis import coverage, indicators
+from geo.analysis import coverage
 from geo.ingest import demo
 from geo.records import store
 from geo.reference import units  # noqa: E402

@@ -17,13 +17,14 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo.ingest import demo
-from geo.analysis import forecast, indicators  # noqa: E402
+from geo.analysis import backtest, forecast, indicators  # noqa: E402
+from geo.reference import neighbours  # noqa: E402
 
 
 def history(n_reports: int, seed: int = 1) -> pd.DataFrame:
     """About ``n_reports`` reports over 2013–2022 from the demonstration's spreading process."""
     reference = indicators.reference_indicators()
-    weights = forecast.cercle_weights(reference.index)
+    weights = neighbours.cercle_weights(reference.index)
     rng = np.random.default_rng(seed)
     months = 120
     base = np.sqrt(reference["population"].to_numpy() / 1e5)
@@ -54,7 +55,7 @@ def main() -> int:
                "workshops": pd.DataFrame(columns=["cercle_id", "start_date", "participants"]),
                "mediators": pd.DataFrame(columns=["cercle_id", "commune_id", "status",
                                                   "trained_on"])}
-    forecast.cercle_weights()                       # libpysal's import, once per process
+    neighbours.cercle_weights()                       # libpysal's import, once per process
     t0 = time.perf_counter()
     f = forecast.forecaster(records)
     fc = f.forecast(date(2022, 6, 30))
@@ -63,7 +64,7 @@ def main() -> int:
           f"({fc.attrs['trained_rows']:,} training rows; budget 2 s)")
     for model in ("glm", "hgb"):
         t0 = time.perf_counter()
-        result = forecast.evaluate(records, 90, model=model, presets=model == "glm")
+        result = backtest.evaluate(records, 90, model=model, presets=model == "glm")
         took = time.perf_counter() - t0
         print(f"rolling evaluation ({model}{', presets' if model == 'glm' else ''}): "
               f"{result['dates']} quarterly dates {result['as_of_range'][0]} to "

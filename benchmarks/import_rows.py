@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.records import access, store
+from geo.records import roles, store
 from geo import ingest  # noqa: E402
 
 
@@ -57,7 +57,7 @@ def main() -> None:
         t_read = time.perf_counter() - t0
         t0 = time.perf_counter()
         report = ingest.import_file(engine, "tensions", data, "bench.csv", locator=locator,
-                                    actor=access.operator())
+                                    actor=roles.operator())
         total = time.perf_counter() - t0
         print(f"{engine.dialect.name}: {report.rows:,} rows ({len(data) / 1e6:.1f} MB, cp1252, ';',"
               f" decimal commas) -> {report.accepted:,} accepted, {report.rejected:,} rejected "
@@ -65,7 +65,7 @@ def main() -> None:
               f"loaded once per process)")
         t0 = time.perf_counter()
         again = ingest.import_file(engine, "tensions", data, "bench.csv", locator=locator,
-                                   actor=access.operator())
+                                   actor=roles.operator())
         print(f"re-import of the same file: {again.duplicates:,} duplicates, "
               f"{again.accepted} added, in {time.perf_counter() - t0:.2f} s")
 

@@ -245,7 +245,7 @@ async def one_round(browser, stack: Stack, sessions: int, rows: int, tmp: Path,
     async def run_import():
         t0 = time.perf_counter()
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "geo.ingest", "tensions", str(csv), cwd=ROOT,
+            sys.executable, "-m", "geo", "import", "tensions", str(csv), cwd=ROOT,
             env={**os.environ, "VEILLE_DATABASE_URL": stack.url},
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         out, _ = await proc.communicate()

@@ -13,15 +13,16 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.records import access, store
+from geo.records import roles, store
 from geo.ingest import demo
 from geo.outputs import maps
 from geo.reference import units  # noqa: E402
-from geo.analysis.indicators import cercle_indicators, tension_points  # noqa: E402
+from geo.analysis.indicators import tension_points  # noqa: E402
+from tests.support import indicator_table  # noqa: E402
 
 
 def main() -> None:
-    table = cercle_indicators()
+    table = indicator_table()
     raw = units.load_cercles()[["geometry"]].join(table)
     t0 = time.perf_counter()
     shown = units.display_cercles()[["geometry"]].join(table)
@@ -37,7 +38,7 @@ def main() -> None:
               f"{(time.perf_counter() - t0) * 1000:5.0f} ms")
     with tempfile.TemporaryDirectory() as tmp:
         engine = store.make_engine(f"sqlite:///{tmp}/demo.sqlite")
-        demo.load(engine, access.operator())
+        demo.load(engine, roles.operator())
         reports = store.load_records(engine, "tensions")
         engine.dispose()
     points = tension_points(reports[reports["verification"] != "false"])

@@ -47,16 +47,16 @@ LEDGER = [
     ("folium, branca, Jinja2, streamlit-folium", "import folium, branca, jinja2, streamlit_folium"),
     ("SQLAlchemy, psycopg", "import sqlalchemy, psycopg"),
     ("Veille's own modules", "import geo.outputs.maps, geo.analysis.risk, geo.analysis.coverage, geo.analysis.indicators, "
-                             "geo.analysis.forecast, geo.analysis.monitor, geo.outputs.brief, geo.ingest, geo.outputs.export, "
-                             "geo.plans.planner, geo.outputs.static_maps"),
+     "geo.analysis.forecast, geo.analysis.monitor, geo.outputs.brief, geo.ingest, "
+     "geo.outputs.export, geo.plans.planner, geo.outputs.static_maps"),
     ("reference data: boundaries (full and display), communes, reference points",
      "from geo import reference; from geo.reference import units; units.load_cercles(); units.load_communes(); "
      "units.display_cercles(); units.display_regions(); units.display_communes(); "
      "reference.load()"),
     ("the demo store's records and the default view's tables",
-     "from geo.records import store; from geo.ingest import demo; from geo.analysis import indicators; e = store.make_engine(URL); "
-     "demo.ensure_initialised(e); recs = {k: store.load_records(e, k) for k in "
-     "('tensions', 'workshops', 'mediators')}; indicators.cercle_indicators(e)"),
+     "from geo.records import context, store; from geo.ingest import demo; "
+     "from geo.analysis.table import cercle_indicators; e = store.make_engine(URL); "
+     "demo.ensure_initialised(e); cercle_indicators(store.load_all(e), context.ratings(e))"),
     # on demand only: a process loads them when a user asks for what needs them
     ("on demand: SciPy (the monitor's trends and hot spots)",
      "import scipy.stats, scipy.sparse, pymannkendall"),

@@ -23,7 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.records import access, store
+from geo.records import roles, store
 from geo import ingest, reference
 from geo.analysis import monitor  # noqa: E402
 
@@ -115,7 +115,7 @@ def main() -> None:
         engine = store.make_engine(url)
         t0 = time.perf_counter()
         report = ingest.import_file(engine, "tensions", make_csv(args.rows), "bench.csv",
-                                    actor=access.operator())
+                                    actor=roles.operator())
         print(f"store: {report.accepted:,} reports stored ({report.rejected} rejected) in "
               f"{time.perf_counter() - t0:.1f} s")
         tensions = store.load_records(engine, "tensions")

@@ -22,8 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo.ingest import demo
 from geo.outputs import export
-from geo.analysis import risk, robustness
+from geo.analysis import backtest, risk, robustness
 from geo.records import store  # noqa: E402
+from tests.support import indicator_table  # noqa: E402
 
 
 def timed(fn, runs: int) -> list[float]:
@@ -53,8 +54,9 @@ def main() -> None:
         engine = store.make_engine(f"sqlite:///{Path(tmp) / 'bench.sqlite'}")
         demo.ensure_initialised(engine)
         summary("indicator table from the store (once per window)",
-                timed(lambda: risk.indicator_table(engine, args.as_of), 10))
-        table, as_of = risk.indicator_table(engine, args.as_of)
+                timed(lambda: indicator_table(engine, args.as_of), 10))
+        table = indicator_table(engine, args.as_of)
+        as_of = table.attrs["as_of"]
         base = risk.method_for(table)
         weights = [0.5, 1.0, 1.5, 2.0, 3.0]
 
@@ -76,7 +78,7 @@ def main() -> None:
         summary("sensitivity, 10,000 draws", timed(
             lambda: robustness.sensitivity(table, base, draws=10000), 2))
         start = time.perf_counter()
-        bt = robustness.backtest(engine, method=base)
+        bt = backtest.backtest(store.load_all(engine), method=base)
         print(f"back-test, {len(bt)} dates (91-day steps, 90-day horizon): "
               f"{time.perf_counter() - start:.2f} s")
 

@@ -89,3 +89,12 @@ def suppression_threshold(value) -> int:
         return max(2, int(value)) if value not in (None, "") else DEFAULT_MIN_COUNT
     except (TypeError, ValueError):
         return DEFAULT_MIN_COUNT
+
+
+def language(environ: Mapping | None = None) -> str:
+    """The language of a command line's messages when ``--lang`` is not given:
+    ``VEILLE_LANG``, else English when the system's ``LANG`` is English, else French."""
+    env = os.environ if environ is None else environ
+    if env.get("VEILLE_LANG"):
+        return str(env["VEILLE_LANG"]).strip().lower()[:2]
+    return "en" if str(env.get("LANG", "")).lower().startswith("en") else "fr"

@@ -10,7 +10,7 @@ import ui
 from geo.records import actions
 from geo.outputs import export
 from geo.plans import scenarios
-from geo.records.access import AccessDenied
+from geo.records.roles import AccessDenied
 from geo.i18n import format_date, t
 
 ui.leave_legacy_pages_mode()

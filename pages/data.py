@@ -10,8 +10,8 @@ from geo.ingest import demo
 from geo.analysis import disclosure
 from geo.outputs import export
 from geo import ingest
-from geo.records import store
-from geo.records.access import AccessDenied
+from geo.records import batches, store
+from geo.records.roles import AccessDenied
 from geo.i18n import format_date, format_number, t
 from geo.records.fields import KINDS
 
@@ -110,11 +110,11 @@ if upload is not None:
 
 # ------------------------------------------------------------------ history
 st.header(ui.tr("data.batches"))
-batches = store.list_batches(engine)
-if batches.empty:
+listed = batches.list_batches(engine)
+if listed.empty:
     st.info(ui.tr("data.no_batches"))
 else:
-    shown = disclosure.batch_counts(batches[["batch_id", "kind", "file_name", "rows",
+    shown = disclosure.batch_counts(listed[["batch_id", "kind", "file_name", "rows",
                                              "accepted", "rejected", "duplicates", "warnings",
                                              "is_demo", "imported_at"]], lang)
     shown["kind"] = [t(f"kind.{k}", lang) for k in shown["kind"]]
@@ -126,23 +126,23 @@ else:
         "duplicates": ui.tr("data.duplicates"), "warnings": ui.tr("data.warnings"),
         "is_demo": ui.tr("data.col.is_demo"), "imported_at": ui.tr("data.col.imported_at")}),
         hide_index=True, width="stretch")
-    with_rejections = batches.loc[batches["rejected"] > 0, "batch_id"].tolist()
+    with_rejections = listed.loc[listed["rejected"] > 0, "batch_id"].tolist()
     if with_rejections:
         col_pick, col_dl = st.columns([1, 2], vertical_alignment="bottom")
         batch_id = col_pick.selectbox(ui.tr("data.batch_pick"), with_rejections,
                                       key="rejected_batch")
         col_dl.download_button(
             ui.tr("data.download_rejected"),
-            export.to_csv(store.rejected_rows(engine, batch_id, lang).rename(columns={
+            export.to_csv(ingest.rejected_rows(engine, batch_id, lang).rename(columns={
                 "row": ui.tr("data.col.row"), "reasons": ui.tr("data.col.reasons")})),
             file_name=f"veille-lot-{batch_id}-rejets.csv", mime="text/csv")
     if ui.allowed("delete_batch"):
         col_del, col_btn = st.columns([1, 2], vertical_alignment="bottom")
-        doomed = col_del.selectbox(ui.tr("data.delete_pick"), batches["batch_id"].tolist(),
+        doomed = col_del.selectbox(ui.tr("data.delete_pick"), listed["batch_id"].tolist(),
                                    key="delete_batch_id")
         col_btn.button(ui.tr("data.delete"), key="delete_batch", on_click=ui.ask,
                        args=("ask_delete_batch",))
-        contents = store.batch_contents(engine, doomed)
+        contents = batches.batch_contents(engine, doomed)
         if contents and ui.confirmation("ask_delete_batch", ui.tr(
                 "data.delete_confirm", batch=doomed, file=contents["file_name"],
                 kind=t(f"kind.{contents['kind']}", lang),
@@ -150,7 +150,7 @@ else:
                     contents["records"]),
                 rejected=ui.count(contents["rejected_rows"]))):
             try:
-                store.delete_batch(engine, doomed, user)
+                batches.delete_batch(engine, doomed, user)
             except AccessDenied as denied:
                 ui.refused(denied)
             else:

@@ -82,7 +82,7 @@ horizon = c1.selectbox(ui.tr("method.horizon"), [30, 60, 90, 180], index=2, key=
 c2.markdown(ui.tr("method.backtest_view", preset=ui.tr(f"risk.preset.{view.preset}"),
                   window=view.window_days))
 with st.spinner(ui.tr("method.backtest_running")):
-    bt = ui_risk.backtest(ui.store_token(), view.method, view.window_days, int(horizon),
+    bt = ui_risk.score_backtest(ui.store_token(), view.method, view.window_days, int(horizon),
                           view.unverified_weight)
 if bt.empty:
     st.info(ui.tr("method.backtest_none"))

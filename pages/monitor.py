@@ -12,9 +12,10 @@ from ui import charts
 from ui import monitor as ui_mon
 from ui import risk as ui_risk
 from geo.outputs import export
-from geo.analysis import forecast, monitor
+from geo.analysis import monitor
+from geo.reference import elections
 from geo.records import review
-from geo.records.access import AccessDenied
+from geo.records.roles import AccessDenied
 from geo.records.actions import UNITS
 from geo.i18n import format_date, format_number, format_significant, t
 from geo.records.fields import ENUMS, enum_label
@@ -290,7 +291,7 @@ def trends_section() -> None:
                 charts.enc("period:T", title=ui.tr("monitor.col.date"), format="%d/%m/%Y"),
                 charts.enc("name:N", title=ui.tr(f"monitor.by.{by}")),
                 charts.enc("value:Q", title=value_title)]}})
-    days = [d for d in forecast.elections() if since <= d <= until]
+    days = [d for d in elections.elections() if since <= d <= until]
     charts.draw(charts.with_rules(bars, days, [
         ui.tr("monitor.election", date=format_date(d, lang)) for d in days]), width="stretch")
     st.caption(ui.tr("monitor.elections_note"))

@@ -10,7 +10,7 @@ import streamlit as st
 import ui
 from geo.records import actions
 from geo.plans import planner, scenarios
-from geo.records.access import AccessDenied
+from geo.records.roles import AccessDenied
 from geo.i18n import format_date, t
 from ui import coverage as ui_cov
 from ui import planner as ui_plan
@@ -134,8 +134,9 @@ else:
             unit = a2.selectbox(ui.tr("actions.unit"), actions.UNITS, key="plan_act_unit",
                                 format_func=lambda u: t(f"actions.unit.{u}", lang))
             if a3.button(ui.tr("planner.to_actions_button"), key="plan_to_actions"):
-                made = actions.add_from_plan(engine, ui.current_user(), set(cercles.index),
-                                             result, int(source), when, unit)
+                made = actions.add_many(engine, ui.current_user(), set(cercles.index), [
+                    dict(a, planned_on=when, unit=unit, scenario_id=int(source))
+                    for a in planner.proposed_actions(result)])
                 st.success(ui.tr("planner.to_actions_done", n=made))
 
 ui_plan.saved_scenarios()

@@ -8,7 +8,7 @@ import ui
 from geo.records import context
 from geo.outputs import export, maps
 from geo.analysis import risk, robustness
-from geo.records.access import AccessDenied
+from geo.records.roles import AccessDenied
 from geo.i18n import format_date, format_number, t
 from ui import charts
 from ui import risk as ui_risk

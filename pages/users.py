@@ -4,8 +4,9 @@ claim, and how roles are decided."""
 import streamlit as st
 
 import ui
-from geo.records import access
-from geo.records.access import AccessDenied, RoleError
+from geo.records import access, roles
+from geo.records.access import RoleError
+from geo.records.roles import AccessDenied
 from geo.i18n import format_date, t
 
 ui.leave_legacy_pages_mode()
@@ -43,7 +44,7 @@ st.subheader(ui.tr("users.set"))
 with st.form("users_set"):
     col_p, col_r = st.columns([3, 1])
     principal = col_p.text_input(ui.tr("users.col.principal"), help=ui.tr("users.principal_help"))
-    role = col_r.selectbox(ui.tr("users.col.role"), access.ROLES,
+    role = col_r.selectbox(ui.tr("users.col.role"), roles.ROLES,
                            format_func=lambda r: t(f"role.{r}", lang))
     if st.form_submit_button(ui.tr("users.save"), type="primary"):
         try:

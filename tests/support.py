@@ -150,7 +150,7 @@ def wait_for_cercles(page, expected: int = 50, timeout_ms: int = 30000,
 
 # --------------------------------------------------------------------------- acting users
 def _actors():
-    from geo.records.access import Actor
+    from geo.records.roles import Actor
 
     return (Actor("sub-viewer", "viewer", "viewer@example.org"),
             Actor("sub-analyst", "analyst", "analyst@example.org"),
@@ -212,3 +212,19 @@ def store_engine(kind: str, tmp_path):
     with admin.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+def indicator_table(engine=None, as_of=None, window_days: int | None = None,
+                    unverified_weight: float | None = None, min_count: int | None = None):
+    """The indicator table of ``engine``'s records (none without a store), as the app and the
+    command line compute it (:func:`geo.analysis.table.cercle_indicators`)."""
+    from geo.analysis import indicators, table
+    from geo.records import context, store
+
+    records = store.load_all(engine) if engine is not None else {}
+    ratings = context.ratings(engine) if engine is not None else None
+    return table.cercle_indicators(
+        records, ratings, as_of,
+        indicators.DEFAULT_WINDOW_DAYS if window_days is None else window_days,
+        indicators.DEFAULT_UNVERIFIED_WEIGHT if unverified_weight is None else unverified_weight,
+        min_count)

@@ -5,11 +5,13 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from geo.records import access, actions, audit, context, review, store
+from geo.records import access, actions, audit, context, review, roles, store
+from geo.records import batches
 from geo.ingest import demo
 from geo import ingest
 from geo.plans import scenarios
-from geo.records.access import AccessDenied, Actor, RoleError
+from geo.records.access import RoleError
+from geo.records.roles import AccessDenied, Actor
 from geo.settings import Settings
 from tests.support import ADMIN, ANALYST, VIEWER, run_import
 from tests.test_planning import CERCLES, small_plan
@@ -37,18 +39,18 @@ TENSIONS = ("report_id,date,cercle,category,severity,verified\n"
     ({"roles": 7}, "roles", None),
 ])
 def test_role_from_the_claim(claims, claim, expected):
-    assert access.claim_role(claims, claim) == expected
+    assert roles.claim_role(claims, claim) == expected
 
 
 @pytest.mark.parametrize("role, allowed", [
     ("viewer", {"view"}),
     ("analyst", {"view", "import", "rate", "review", "scenario", "act"}),
-    ("admin", set(access.PERMISSIONS)),
+    ("admin", set(roles.PERMISSIONS)),
     ("guest", set()),
 ])
 def test_what_each_role_may_do(role, allowed):
     actor = Actor("s", role, "l")
-    assert {p for p in access.PERMISSIONS if actor.can(p)} == allowed
+    assert {p for p in roles.PERMISSIONS if actor.can(p)} == allowed
 
 
 def test_claim_first_then_the_role_table_then_the_default(engine):
@@ -108,7 +110,7 @@ def test_role_table_changes_are_checked_and_audited(engine):
 
 # ------------------------------------------------------------------ every write checks
 def _batch(engine):
-    return int(store.list_batches(engine)["batch_id"].iloc[0])
+    return int(batches.list_batches(engine)["batch_id"].iloc[0])
 
 
 def _scenario(engine):
@@ -135,8 +137,8 @@ WRITES = {
     "rate": (lambda e, a: context.rate(e, [context.Rating("intercommunal", "mli-koro", 4)],
                                        a), "analyst"),
     "add factor": (lambda e, a: context.add_factor(e, "Sécheresse", "Drought", a), "analyst"),
-    "delete batch": (lambda e, a: store.delete_batch(e, _batch(e), a), "admin"),
-    "remove demo": (lambda e, a: store.remove_demo(e, a), "admin"),
+    "delete batch": (lambda e, a: batches.delete_batch(e, _batch(e), a), "admin"),
+    "remove demo": (lambda e, a: batches.remove_demo(e, a), "admin"),
     "load demo": (lambda e, a: demo.load(e, a), "admin"),
     "set role": (lambda e, a: access.set_role(e, "x@example.org", "viewer", a), "admin"),
     "remove role": (lambda e, a: access.remove_role(e, "r@example.org", a), "admin"),
@@ -187,15 +189,15 @@ def test_each_write_is_audited_with_who_what_and_which_records(engine):
     context.rate(engine, [context.Rating("intercommunal", "mli-koro", 4),
                           context.Rating("political_tension", "mli-gao", 7)], ANALYST,
                  note="atelier")
-    assert store.batch_contents(engine, report.batch_id) == {
+    assert batches.batch_contents(engine, report.batch_id) == {
         "kind": "tensions", "file_name": "f.csv", "records": 2, "rejected_rows": 0}
-    deleted = store.delete_batch(engine, report.batch_id, ADMIN)
+    deleted = batches.delete_batch(engine, report.batch_id, ADMIN)
     assert deleted == {"kind": "tensions", "file_name": "f.csv", "records": 2,
                        "rejected_rows": 0}
-    assert store.counts(engine)["tensions"] == 0 and store.list_batches(engine).empty
-    assert store.batch_contents(engine, report.batch_id) is None
+    assert store.counts(engine)["tensions"] == 0 and batches.list_batches(engine).empty
+    assert batches.batch_contents(engine, report.batch_id) is None
     with pytest.raises(KeyError):
-        store.delete_batch(engine, report.batch_id, ADMIN)
+        batches.delete_batch(engine, report.batch_id, ADMIN)
     log = audit.entries(engine)
     assert log[["action", "subject", "user_label", "role", "target", "records"]
                ].values.tolist() == [
@@ -222,7 +224,7 @@ def test_the_demo_load_and_removal_are_audited(engine, locator):
     demo.load(engine, ADMIN, locator=locator)
     actions = list(audit.entries(engine)["action"])
     assert actions == ["load_demo", "rate", "import", "import", "import"]
-    store.remove_demo(engine, ADMIN)
+    batches.remove_demo(engine, ADMIN)
     entry = audit.entries(engine).iloc[0]
     assert entry["action"] == "remove_demo"
     assert '"mediators": 1424' in entry["details"]
@@ -238,8 +240,8 @@ def test_every_detail_the_log_keeps_has_a_name_on_screen(busy_store, locator):
     review.change(busy_store, ANALYST, "U-1", 0, verification="false", status="follow_up",
                   unit="civil_affairs", escalated=True, note="vérifié sur place")
     context.add_factor(busy_store, "Sécheresse", "Drought", ANALYST)
-    store.delete_batch(busy_store, _batch(busy_store), ADMIN)
-    store.remove_demo(busy_store, ADMIN)
+    batches.delete_batch(busy_store, _batch(busy_store), ADMIN)
+    batches.remove_demo(busy_store, ADMIN)
     access.remove_role(busy_store, "r@example.org", ADMIN)
     _update_action(busy_store, ANALYST)
     scenarios.delete(busy_store, _scenario(busy_store), ADMIN)

@@ -27,3 +27,90 @@ def test_geo_reads_no_environment_outside_settings(path):
     """Settings are read once at the edge (geo/settings.py, called by the app and by each
     command line's main) and passed in."""
     assert "os.environ" not in path.read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------ imports point one way
+#: The floors of geo/, from the ground up: a module imports its own package or a floor below,
+#: never above (ingest writes through records; analysis reads frames; outputs draw them).
+FLOORS = (("geo.settings", "geo.i18n"), ("geo.reference",), ("geo.records",),
+          ("geo.ingest", "geo.intake"), ("geo.analysis",), ("geo.plans",), ("geo.outputs",),
+          ("geo.cli", "geo.__main__"))
+
+
+def _module(path: Path) -> str:
+    parts = path.relative_to(GEO_ROOT.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module(p): p for p in GEO}
+
+
+def _imports(path: Path) -> set[str]:
+    """The geo modules ``path`` imports, anywhere in it (inside functions too)."""
+    out = set()
+    me = _module(path)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                package = me.split(".") if path.name == "__init__.py" else me.split(".")[:-1]
+                base = ".".join(package[:len(package) - node.level + 1] + ([base] if base else []))
+            names = [base] + [f"{base}.{a.name}" for a in node.names]
+        for name in names:
+            while name and name not in MODULES:
+                name = name.rpartition(".")[0]
+            if name and name != me and not me.startswith(name + "."):
+                out.add(name)
+    return out
+
+
+GRAPH = {m: _imports(p) for m, p in MODULES.items()}
+
+
+def floor(module: str) -> int:
+    for i, names in enumerate(FLOORS):
+        if any(module == n or module.startswith(n + ".") for n in names):
+            return i
+    raise AssertionError(f"{module} is on no floor of FLOORS: place it")
+
+
+def test_every_module_is_on_a_floor():
+    assert [m for m in MODULES if m != "geo" and floor(m) is None] == []
+
+
+def test_no_import_runs_back_up():
+    upward = sorted(f"{m} -> {n}" for m, targets in GRAPH.items() if m != "geo"
+                    for n in targets if n != "geo" and floor(n) > floor(m))
+    assert upward == []
+
+
+def test_no_import_circle():
+    """Depth-first search for a cycle in the module graph (function-level imports included)."""
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(m: str) -> list[str] | None:
+        state[m] = 1
+        path.append(m)
+        for n in sorted(GRAPH.get(m, ())):
+            if state.get(n) == 1:
+                return path[path.index(n):] + [n]
+            if n not in state and (cycle := visit(n)):
+                return cycle
+        state[m] = 2
+        path.pop()
+        return None
+
+    for m in sorted(GRAPH):
+        if m not in state and (cycle := visit(m)):
+            pytest.fail(" -> ".join(cycle))
+
+
+def test_the_circle_check_finds_a_planted_circle(monkeypatch):
+    """The check above can fail: a planted loop a -> b -> a is found."""
+    monkeypatch.setattr(__import__(__name__), "GRAPH", {"geo.a": {"geo.b"}, "geo.b": {"geo.a"}})
+    with pytest.raises(pytest.fail.Exception, match="geo.a -> geo.b -> geo.a"):
+        test_no_import_circle()

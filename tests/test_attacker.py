@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.support import indicator_table
 from geo.analysis import coverage, disclosure, risk
 from geo.outputs import export, maps
 from geo import ingest, reference
@@ -44,7 +45,8 @@ def published(engine) -> dict[str, str]:
     """Every output a viewer can get about mediators, as text."""
     records = {k: store.load_records(engine, k) for k in ("mediators", "workshops")}
     result = coverage.compute(records, None, date(2018, 8, 31), 3)
-    table, as_of = risk.indicator_table(engine, date(2018, 8, 31))
+    table = indicator_table(engine, date(2018, 8, 31))
+    as_of = table.attrs["as_of"]
     scores = risk.score(table, risk.method_for(table))
     gaps = coverage.classify_gaps(scores.score, result.cercles, coverage.GapRule())
     shown = coverage.published_cercles(result)
@@ -120,11 +122,11 @@ def _band_mid(text: str) -> float | None:
 def _trilaterate(points_lonlat: np.ndarray, distances_km: np.ndarray) -> np.ndarray:
     """Least squares position (metres, distance CRS) from points and distances, started
     from every cercle's centre (Gauss-Newton, the best of all starts)."""
-    xy = coverage.to_metres(points_lonlat[:, 0], points_lonlat[:, 1])
+    xy = units.to_metres(points_lonlat[:, 0], points_lonlat[:, 1])
     target = distances_km * 1000
     starts = units.load_cercles().geometry.representative_point()
     best, best_cost = None, np.inf
-    for start in coverage.to_metres(starts.x, starts.y):
+    for start in units.to_metres(starts.x, starts.y):
         p = start.astype(float)
         for _ in range(60):
             diff = p - xy
@@ -143,7 +145,7 @@ def _trilaterate(points_lonlat: np.ndarray, distances_km: np.ndarray) -> np.ndar
 
 
 def _error_km(estimate_xy) -> float:
-    truth = coverage.to_metres([PLANTED[1]], [PLANTED[0]])[0]
+    truth = units.to_metres([PLANTED[1]], [PLANTED[0]])[0]
     return float(np.hypot(*(estimate_xy - truth)) / 1000)
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from geo.outputs import brief
+from geo import cli
+from geo.records import batches
 from geo.ingest import demo
-from geo.analysis import risk
 from geo.records import store
 from tests.support import ADMIN
 
@@ -38,13 +38,13 @@ def _pdf_text(path: Path) -> list[str]:
 
 def _run(monkeypatch, url, *args):
     monkeypatch.setenv("VEILLE_DATABASE_URL", url)
-    return brief.main(list(args))
+    return cli.main(["brief", *args])
 
 
 def test_the_pdf_holds_the_top_ten_of_geo_risk_in_order_and_warns_on_every_page(
         demo_store, monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("VEILLE_DATABASE_URL", demo_store)
-    assert risk.main(["--as-of", AS_OF, "--json"]) == 0
+    assert cli.main(["risk", "--as-of", AS_OF, "--json"]) == 0
     ranked = [r["cercle_id"] for r in json.loads(capsys.readouterr().out)][:10]
     out = tmp_path / "brief.pdf"
     assert _run(monkeypatch, demo_store, "--as-of", AS_OF, "--lang", "fr", "-o", str(out)) == 0
@@ -88,7 +88,7 @@ def test_the_english_brief_and_the_self_contained_html(demo_store, monkeypatch, 
 
 def test_no_demo_warning_once_the_demo_is_removed(demo_store, monkeypatch, tmp_path):
     engine = store.make_engine(demo_store)
-    store.remove_demo(engine, ADMIN)
+    batches.remove_demo(engine, ADMIN)
     out = tmp_path / "after.pdf"
     assert _run(monkeypatch, demo_store, "--lang", "fr", "-o", str(out)) == 0
     text = "".join(_pdf_text(out))

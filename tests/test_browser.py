@@ -293,7 +293,7 @@ def test_presentation_mode_cycles_layers_and_shows_a_cli_import_without_reload(t
         csv.write_text("report_id,date,cercle,category,severity,verified\n"
                        "P-1,2022-12-26,Koro,clash,3,oui\nP-2,2022-12-26,Bankass,clash,2,oui\n"
                        "P-3,2022-12-25,Gao,intimidation,2,oui\n", encoding="utf-8")
-        subprocess.run([sys.executable, "-m", "geo.ingest", "tensions", str(csv)], check=True,
+        subprocess.run([sys.executable, "-m", "geo", "import", "tensions", str(csv)], check=True,
                        env={**os.environ, "VEILLE_DATABASE_URL": db}, capture_output=True)
         page.get_by_text(re.compile(rf"^{before + 3} signalements sur les 90")).wait_for(
             timeout=20000)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.support import indicator_table
 from geo.analysis import coverage, disclosure, indicators
 from geo.ingest import demo
 from geo import reference
@@ -37,7 +38,7 @@ def great_circle_km(a, b, radius=6371.0088):
 @pytest.mark.parametrize("a,b", list(itertools.combinations(TOWNS, 2)))     # 28 pairs
 def test_distances_agree_with_great_circle_within_one_percent(a, b):
     (lon1, lat1), (lon2, lat2) = TOWNS[a], TOWNS[b]
-    measured = coverage.distance_km([lon1], [lat1], [lon2], [lat2])[0]
+    measured = units.distance_km([lon1], [lat1], [lon2], [lat2])[0]
     expected = great_circle_km(TOWNS[a], TOWNS[b])
     assert measured == pytest.approx(expected, rel=0.01)
     assert 90 < expected < 1600                     # town pairs across the country
@@ -55,7 +56,7 @@ def test_nearest_distance_from_communes_is_to_the_zone_point():
     c = result.communes
     zone = zone_of["mli-mopti-mopti-commune"]
     zx, zy = zp.at[zone, "lon"], zp.at[zone, "lat"]
-    expected = coverage.distance_km(rep.x, rep.y, [zx] * len(rep), [zy] * len(rep))
+    expected = units.distance_km(rep.x, rep.y, [zx] * len(rep), [zy] * len(rep))
     np.testing.assert_allclose(c["distance_km"].to_numpy(), expected)
     # the mediator's zone, and only it, has a mediator; the cercle counts it
     assert set(c.index[c["has_mediator"]]) == set(zone_of.index[zone_of == zone])
@@ -185,7 +186,7 @@ def test_no_active_mediator_is_always_thin_coverage():
 
 
 def test_command_line_json(demo_store, tmp_path):
-    out = subprocess.run([sys.executable, "-m", "geo.analysis.coverage", "--json"],
+    out = subprocess.run([sys.executable, "-m", "geo", "coverage", "--json"],
                          cwd=Path(__file__).resolve().parent.parent, capture_output=True,
                          text=True, check=True,
                          env={**os.environ, "VEILLE_DATABASE_URL": str(demo_store.url)})
@@ -205,7 +206,8 @@ def test_coverage_downloads_record_the_rule(demo_store):
     from geo.outputs import export
     from geo.analysis import risk
 
-    table, as_of = risk.indicator_table(demo_store, date(2018, 8, 31))
+    table = indicator_table(demo_store, date(2018, 8, 31))
+    as_of = table.attrs["as_of"]
     scores = risk.score(table, risk.method_for(table))
     records = {k: store.load_records(demo_store, k) for k in ("mediators", "workshops")}
     result = coverage.compute(records, None, as_of)
@@ -292,8 +294,8 @@ def test_coverage_on_a_hand_made_reference():
     assert k["communes_without_mediator"].tolist() == [1, 1]
     assert k["population_without_mediator"].tolist() == pytest.approx([10_000, 5_000])
     zx, zy = ref.zone_points["lon"], ref.zone_points["lat"]
-    d_b = coverage.distance_km([zx["c1-b"]], [zy["c1-b"]], [zx["c1-a"]], [zy["c1-a"]])[0]
-    d_c = coverage.distance_km([zx["c2-a"]], [zy["c2-a"]], [zx["c1-a"]], [zy["c1-a"]])[0]
+    d_b = units.distance_km([zx["c1-b"]], [zy["c1-b"]], [zx["c1-a"]], [zy["c1-a"]])[0]
+    d_c = units.distance_km([zx["c2-a"]], [zy["c2-a"]], [zx["c1-a"]], [zy["c1-a"]])[0]
     assert d_b == pytest.approx(10.64, abs=0.05) and d_c == pytest.approx(2 * d_b, rel=1e-3)
     assert c["distance_km"].tolist() == pytest.approx([0.0, d_b, d_c], abs=1e-6)
     assert k.at["c1", "mean_distance_km"] == pytest.approx(d_b / 2)   # half the people at 0

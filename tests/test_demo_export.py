@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.support import indicator_table
 from geo.analysis.view import Analysis
 from geo.ingest import demo
 from geo.outputs import export
 from geo import ingest
 from geo.records import store
-from geo.analysis.indicators import cercle_indicators
 from tests.support import ANALYST
 
 #: Tension reports of the demonstration (seed 20180729).
@@ -47,7 +47,7 @@ def test_demo_matches_the_mission_facts(demo_engine):
         assert ws[group].sum() > 0
     med = store.load_records(demo_engine, "mediators")
     assert len(med) == 1424 and med["mediator_code"].is_unique
-    table = cercle_indicators(demo_engine)
+    table = indicator_table(demo_engine)
     gaps = table.index[table["mediators"] == 0]
     assert set(demo.MEDIATOR_GAPS) <= set(gaps)
     assert len(med.columns.intersection(["name", "phone", "nom", "telephone"])) == 0
@@ -70,7 +70,7 @@ def test_demo_matches_the_mission_facts(demo_engine):
 
 
 def test_indicators_per_10k(demo_engine):
-    table = cercle_indicators(demo_engine, min_count=3)
+    table = indicator_table(demo_engine, min_count=3)
     row = table.loc["mli-mopti"]
     assert row["mediators_active_per_10k"] == pytest.approx(row["mediators"] / 368_512 * 10_000)
     assert table["workshop_participants"].sum() == 540
@@ -136,7 +136,7 @@ def test_risk_downloads_record_the_method_and_date(demo_engine):
 
     from geo.analysis import risk
 
-    table, as_of = risk.indicator_table(demo_engine, date(2018, 8, 31), window_days=60)
+    table = indicator_table(demo_engine, date(2018, 8, 31), window_days=60)
     method = risk.PRESETS["tensions_first"].apply(risk.method_for(table))
     scores = risk.score(table, method)
     view = Analysis("tensions_first", method, unverified_weight=0.5)

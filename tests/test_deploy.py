@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from deploy.stack import healthy
 from geo.ingest import demo
+from geo.records import batches
 from geo.records import store
 from tests.support import (CHROMIUM, PG_URL, ROOT, free_port, offline_page, store_engine,
                            wait_for_cercles)
@@ -140,8 +141,8 @@ def test_replicas_starting_together_load_the_demo_once(kind, tmp_path):
         with multiprocessing.get_context("spawn").Pool(3) as pool:
             loaded = pool.map(_initialise, [url] * 3)
         assert sorted(loaded) == [False, False, True]
-        batches = store.list_batches(engine)
-        assert len(batches) == 3 and batches["is_demo"].all()        # one per kind, once
+        listed = batches.list_batches(engine)
+        assert len(listed) == 3 and listed["is_demo"].all()        # one per kind, once
 
 
 @pytest.mark.browser

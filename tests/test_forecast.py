@@ -15,7 +15,9 @@ from libpysal.weights import Queen
 from shapely.geometry import box
 
 from geo.ingest import demo
-from geo.analysis import forecast, indicators
+from geo import cli
+from geo.analysis import backtest, forecast, indicators
+from geo.reference import neighbours
 
 T = date(2020, 12, 31)
 
@@ -82,7 +84,7 @@ def _spreading_history(seed: int = 7, months: int = 84):
     """A planted truth: :func:`geo.ingest.demo.spreading_counts` on the 50 cercles, started in the
     north, as reports (one per count, on a random day of its month)."""
     reference = indicators.reference_indicators()
-    weights = forecast.cercle_weights(reference.index)
+    weights = neighbours.cercle_weights(reference.index)
     rng = np.random.default_rng(seed)
     north = reference["region_id"].isin(["ML06", "ML07", "ML08"]).to_numpy()
     base = np.where(north, 0.5, 0.05) * np.sqrt(reference["population"].to_numpy() / 1e5)
@@ -124,7 +126,7 @@ def test_too_little_history_is_no_data_not_zero(spreading):
         first + timedelta(days=300))
     assert fc["expected_reports"].isna().all() and fc["p_severe"].isna().all()
     table = indicators.with_window(reference, {"tensions": tensions},
-                                   first + timedelta(days=300))
+                                   first + timedelta(days=300), fc)
     assert table["forecast_reports"].isna().all()
     empty = forecast.forecaster({"tensions": None}, reference).forecast(T)
     assert empty["expected_reports"].isna().all()
@@ -132,14 +134,14 @@ def test_too_little_history_is_no_data_not_zero(spreading):
 
 def test_the_forecast_finds_a_planted_spreading_process(spreading):
     reference, tensions = spreading
-    result = forecast.evaluate({"tensions": tensions}, 90, presets=False, reference=reference)
+    result = backtest.evaluate({"tensions": tensions}, 90, presets=False, reference=reference)
     assert result["dates"] >= 15
     f, p, d = result["forecast"], result["persistence"], result["decayed"]
     assert f["spearman"] > p["spearman"] + 0.015 and f["spearman"] > d["spearman"] + 0.015
     assert f["top10_hits"] >= p["top10_hits"]
     assert f["mae"] < p["mae"]
     # what finds the spread is the neighbours' reports: without them the edge is gone
-    alone = forecast.evaluate({"tensions": tensions}, 90, presets=False, reference=reference,
+    alone = backtest.evaluate({"tensions": tensions}, 90, presets=False, reference=reference,
                               columns=tuple(c for g, cols in forecast.GROUPS.items()
                                             if g != "spatial" for c in cols))
     assert alone["forecast"]["spearman"] < f["spearman"] - 0.01
@@ -173,7 +175,7 @@ def test_command_line_json(monkeypatch, tmp_path):
     demo.ensure_initialised(store.make_engine(url))
     out = io.StringIO()
     with redirect_stdout(out):
-        assert forecast.main(["--as-of", "2020-06-30", "--json"]) == 0
+        assert cli.main(["forecast", "--as-of", "2020-06-30", "--json"]) == 0
     rows = json.loads(out.getvalue())
     assert len(rows) == 50
     assert set(rows[0]) == {"cercle_id", "expected_reports", "p_severe", "rank"}
@@ -181,7 +183,7 @@ def test_command_line_json(monkeypatch, tmp_path):
     assert all(r["expected_reports"] >= 0 and 0 <= r["p_severe"] <= 1 for r in rows)
     out = io.StringIO()
     with redirect_stdout(out):
-        assert forecast.main(["evaluate", "--horizon-days", "90", "--json"]) == 0
+        assert cli.main(["backtest", "--horizon-days", "90", "--json"]) == 0
     result = json.loads(out.getvalue())
     assert {"dates", "forecast", "persistence", "decayed", "score"} <= set(result)
     assert result["dates"] == len(result["per_date"]) > 10
@@ -212,13 +214,13 @@ def test_the_glm_is_scikit_learns_poisson_regressor(spreading):
 
 
 def test_the_shipped_neighbours_are_libpysals_queen_contiguity():
-    shipped = pd.read_csv(forecast.NEIGHBOURS_FILE, comment="#")
-    pd.testing.assert_frame_equal(shipped, forecast.queen_pairs())
-    w = forecast.cercle_weights()
+    shipped = pd.read_csv(neighbours.NEIGHBOURS_FILE, comment="#")
+    pd.testing.assert_frame_equal(shipped, neighbours.queen_pairs())
+    w = neighbours.cercle_weights()
     assert w.shape == (50, 50) and np.allclose(w.sum(axis=1), 1)      # no island
     ids = list(indicators.reference_indicators().index)
     kidal = ids.index("mli-kidal")
     assert {ids[j] for j in np.nonzero(w[kidal])[0]} == {
         "mli-abeibara", "mli-bourem", "mli-gao", "mli-menaka", "mli-tessalit",
         "mli-tin-essako"}
-    assert not forecast.cercle_weights(["a", "b"]).any()     # not cercles: no neighbours
+    assert not neighbours.cercle_weights(["a", "b"]).any()     # not cercles: no neighbours

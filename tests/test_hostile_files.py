@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from geo.outputs import export
+from geo.ingest import rejected_rows
 from geo.records import personal, store
 from geo.ingest import ImportRefused
 
@@ -105,7 +106,7 @@ def test_rejected_mediator_rows_keep_no_whereabouts_nor_free_text(engine, locato
             "M1,Mopti,Konna,14.2167,-3.2667,Fulfulde,inconnu\n")
     rep = run(engine, "mediators", text, locator=locator)
     assert rep.rejected == 1
-    kept = store.rejected_rows(engine, rep.batch_id)
+    kept = rejected_rows(engine, rep.batch_id)
     assert set(kept.columns) == {"row", "reasons", "mediator_code", "cercle", "status"}
     assert "14.2167" not in everything_stored(engine)
     assert "Konna" not in export.to_csv(kept).decode("utf-8-sig")
@@ -129,7 +130,7 @@ def test_migration_cleans_rejected_mediator_rows_of_an_existing_store(tmp_path):
                              "longitude": "-3.2667", "languages": "Fulfulde 76123456",
                              "commune": "Konna"})))
     engine = store.make_engine(url)                # migrates to the current schema
-    kept = store.rejected_rows(engine, batch)
+    kept = rejected_rows(engine, batch)
     assert list(kept.columns) == ["row", "reasons", "mediator_code", "cercle"]
     assert "14.2167" not in everything_stored(engine)
 

@@ -327,7 +327,7 @@ def test_two_imports_at_once(tmp_path, locator):
     path = tmp_path / "t.csv"
     path.write_text(TENSIONS, encoding="utf-8")
     env = {"VEILLE_DATABASE_URL": url, "PATH": "/usr/bin:/bin"}
-    procs = [subprocess.Popen([sys.executable, "-m", "geo.ingest", "tensions", str(path), "--json"],
+    procs = [subprocess.Popen([sys.executable, "-m", "geo", "import", "tensions", str(path), "--json"],
                               cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
              for _ in range(2)]
     outs = [json.loads(p.communicate(timeout=120)[0]) for p in procs]
@@ -339,7 +339,7 @@ def test_command_line(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text(TENSIONS, encoding="utf-8")
     env = {"VEILLE_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}", "PATH": "/usr/bin:/bin"}
-    cmd = [sys.executable, "-m", "geo.ingest", "tensions", str(path)]
+    cmd = [sys.executable, "-m", "geo", "import", "tensions", str(path)]
     dry = subprocess.run(cmd + ["--dry-run", "--json"], cwd=ROOT, env=env, capture_output=True,
                          text=True)
     assert dry.returncode == 0
@@ -352,11 +352,11 @@ def test_command_line(tmp_path):
     assert json.loads(real.stdout)["accepted"] == 4
     pii = tmp_path / "pii.csv"
     pii.write_text("mediator_code,cercle,phone\nM1,Kati,7000\n", encoding="utf-8")
-    refused = subprocess.run([sys.executable, "-m", "geo.ingest", "mediators", str(pii)],
+    refused = subprocess.run([sys.executable, "-m", "geo", "import", "mediators", str(pii)],
                              cwd=ROOT, env=env, capture_output=True, text=True)
     assert refused.returncode == 2
     assert refused.stderr.count("\n") == 1 and "phone" in refused.stderr
-    missing = subprocess.run([sys.executable, "-m", "geo.ingest", "mediators",
+    missing = subprocess.run([sys.executable, "-m", "geo", "import", "mediators",
                               str(tmp_path / "none.csv")], cwd=ROOT, env=env,
                              capture_output=True, text=True)
     assert missing.returncode == 2

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from shapely.geometry import box
 
+from tests.support import indicator_table
 from geo.outputs import maps
 from geo.reference import units
 from geo.outputs.assets import map_assets
-from geo.analysis.indicators import cercle_indicators
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_no_branca_colormap_in_the_tree(three_units):
 
 @pytest.fixture(scope="module")
 def national():
-    table = cercle_indicators()
+    table = indicator_table()
     shown = units.display_cercles()[["geometry"]].join(table)
     return maps.choropleth_map(shown, "density", "fr", units.display_regions()), shown
 
@@ -138,7 +138,7 @@ def test_home_map_with_the_demo_reports_within_budget(tmp_path):
     demo.ensure_initialised(engine)
     reports = store.load_records(engine, "tensions")
     points = tension_points(reports[reports["verification"] != "false"])
-    shown = units.display_cercles()[["geometry"]].join(cercle_indicators())
+    shown = units.display_cercles()[["geometry"]].join(indicator_table())
     fmap = maps.choropleth_map(shown, "density", "fr", units.display_regions(),
                                tension_points=points, legend_inside=False)
     assert len(points) > maps.POINTS_MAX

@@ -265,7 +265,7 @@ def test_year_on_year_compares_the_same_dates():
 # --------------------------------------------------------------------------- command line
 
 def test_command_line_prints_the_documented_fields(tmp_path):
-    from geo.records import access, store
+    from geo.records import roles, store
     from tests.support import run_import
 
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
@@ -275,11 +275,11 @@ def test_command_line_prints_the_documented_fields(tmp_path):
     frame = frame.drop(columns=["region_id", "commune_id", "report_id"]).rename(
         columns={"cercle_id": "cercle"})
     frame["cercle"] = frame["cercle"].map(reference.load().cercles["cercle_fr"])
-    report = run_import(engine, "tensions", frame.to_csv(index=False), actor=access.operator())
+    report = run_import(engine, "tensions", frame.to_csv(index=False), actor=roles.operator())
     assert report.rejected == 0, report.rejections[:3]
 
     def run(*args):
-        out = subprocess.run([sys.executable, "-m", "geo.analysis.monitor", *args, "--as-of",
+        out = subprocess.run([sys.executable, "-m", "geo", "monitor", *args, "--as-of",
                               AS_OF.isoformat(), "--json"], capture_output=True, text=True,
                              env={"VEILLE_DATABASE_URL": url, "PATH": "/usr/bin"}, check=True)
         return json.loads(out.stdout)

@@ -566,31 +566,31 @@ def _ask_to_delete(tmp_path, monkeypatch, kind: str):
     """An admin on a store of their own asks to delete the demo's batch of ``kind``; returns
     (app, engine, batch id, the confirmation's question)."""
     monkeypatch.setenv("VEILLE_DATABASE_URL", f"sqlite:///{tmp_path / f'{kind}.sqlite'}")
-    from geo.records import store
+    from geo.records import batches, store
     from geo.settings import Settings
 
     at = _app(ADMIN_CLAIMS)
     at.switch_page("pages/data.py").run()
     engine = store.make_engine(Settings.from_environment().database_url)
-    batches = store.list_batches(engine)
-    batch = int(batches.loc[batches["kind"] == kind, "batch_id"].iloc[0])
+    listed = batches.list_batches(engine)
+    batch = int(listed.loc[listed["kind"] == kind, "batch_id"].iloc[0])
     next(b for b in at.selectbox if b.key == "delete_batch_id").select(batch).run()
     at.button(key="delete_batch").click().run()
     return at, engine, batch, next(w.value for w in at.warning if "Supprimer le lot" in w.value)
 
 
 def test_an_admin_deletes_a_batch_after_confirming_what_goes(tmp_path, monkeypatch):
-    from geo.records import audit, store
+    from geo.records import audit, batches, store
 
     at, engine, tensions, question = _ask_to_delete(tmp_path, monkeypatch, "tensions")
     assert f"Supprimer le lot {tensions} (demo-tensions-seed20180729, Signalements de tensions)" \
         in question and "1\u202f780 enregistrements et 0 lignes rejetées" in question
     at.button(key="ask_delete_batch_no").click().run()                 # cancel: nothing goes
-    assert len(store.list_batches(engine)) == 3
+    assert len(batches.list_batches(engine)) == 3
     at.button(key="delete_batch").click().run()
     at.button(key="ask_delete_batch_yes").click().run()
     assert not at.exception and f"Lot {tensions} supprimé." in [s.value for s in at.success]
-    assert store.counts(engine)["tensions"] == 0 and len(store.list_batches(engine)) == 2
+    assert store.counts(engine)["tensions"] == 0 and len(batches.list_batches(engine)) == 2
     entry = audit.entries(engine, actions=["delete_batch"]).iloc[0]
     assert (entry["subject"], entry["role"], entry["target"]) == \
         ("u-adm", "admin", f"batch {tensions}")

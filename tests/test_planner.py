@@ -6,6 +6,7 @@ from itertools import combinations
 import numpy as np
 import pytest
 
+from geo import cli
 from geo.plans import planner
 
 #: Eight demand points (km) on a plane, their weights, one existing site at the first point.
@@ -176,6 +177,10 @@ def test_the_planner_page_proposes_saves_reopens_and_compares(own_store):
     assert actions.listing(engine)["scenario_id"].isna().all()     # kept, unlinked
 
 
+MOPTI_CERCLES = {"mli-mopti", "mli-bandiagara", "mli-bankass", "mli-djenne", "mli-douentza",
+                 "mli-koro", "mli-tenenkou", "mli-youwarou"}
+
+
 def test_command_line_json(monkeypatch, tmp_path, capsys):
     from geo.ingest import demo
     from geo.records import store
@@ -183,12 +188,34 @@ def test_command_line_json(monkeypatch, tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'plan.sqlite'}"
     monkeypatch.setenv("VEILLE_DATABASE_URL", url)
     demo.ensure_initialised(store.make_engine(url))
-    assert planner.main(["--new", "5", "--radius-km", "30", "--json"]) == 0
+    assert cli.main(["plan", "--new", "5", "--radius-km", "30", "--json"]) == 0
     out = __import__("json").loads(capsys.readouterr().out)
     assert set(out) == {"model", "new", "radius_km", "demand", "covered_population_before",
                         "covered_population_after", "sites", "solver_status", "seconds"}
     assert len(out["sites"]) == 5 and out["solver_status"] == "Optimal"
     gained = out["covered_population_after"] - out["covered_population_before"]
     assert abs(gained - sum(s["covered_population_gain"] for s in out["sites"])) <= 5  # rounding
-    assert planner.main(["--new", "5", "--radius-km", "0"]) == 2
-    assert "refused: radius" in capsys.readouterr().err
+    assert cli.main(["plan", "--new", "5", "--radius-km", "0"]) == 2
+    assert capsys.readouterr().err == "Le rayon doit être compris entre 1 et 300 km.\n"
+    assert cli.main(["plan", "--new", "5", "--radius-km", "0", "--lang", "en"]) == 2
+    assert capsys.readouterr().err == "The radius must be from 1 to 300 km.\n"
+
+
+def test_command_line_takes_region_names_as_users_write_them(monkeypatch, tmp_path, capsys):
+    """Regression: ``--region Mopti`` ended in "refused: new {'max': 0}" (only ML05 worked)."""
+    from geo.ingest import demo
+    from geo.records import store
+
+    url = f"sqlite:///{tmp_path / 'plan.sqlite'}"
+    monkeypatch.setenv("VEILLE_DATABASE_URL", url)
+    demo.ensure_initialised(store.make_engine(url))
+    sites = {}
+    for region in ("Mopti", "ML05", "mopti", "Région de Mopti"):
+        assert cli.main(["plan", "--new", "3", "--radius-km", "30", "--region", region,
+                         "--json"]) == 0
+        out = __import__("json").loads(capsys.readouterr().out)
+        sites[region] = [s["commune_id"] for s in out["sites"]]
+        assert all(s["cercle_id"] in MOPTI_CERCLES for s in out["sites"])
+    assert len({tuple(v) for v in sites.values()}) == 1
+    assert cli.main(["plan", "--new", "3", "--radius-km", "30", "--region", "Mopx"]) == 2
+    assert "Mopti" in capsys.readouterr().err          # the gazetteer's suggestion

@@ -10,7 +10,7 @@ import pytest
 
 from geo.records import actions, audit, store
 from geo.plans import planner, scenarios
-from geo.records.access import AccessDenied
+from geo.records.roles import AccessDenied
 from tests.support import ADMIN, ANALYST, VIEWER
 from tests.test_store import engine  # noqa: F401 - every test on SQLite and on PostgreSQL
 

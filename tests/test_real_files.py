@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 
 from geo.outputs import export
+from geo.records import batches
+from geo.ingest import rejected_rows
 from geo.records import store
 from geo.ingest import formats, parse_date, read_table
 from tests.acled_like import acled_csv, acled_rows, ucdp_csv
@@ -44,7 +46,7 @@ def test_acled_as_exported_both_date_styles_dyadic_and_history(engine, locator, 
     assert min(stored["occurred_on"]) < date(2012, 1, 1)  # history back to 1997
     assert stored["time_precision"].notna().all() and stored["geo_precision"].notna().all()
     assert set(stored["source_type"]) == {"acled"}
-    batch = store.list_batches(engine).iloc[0]
+    batch = batches.list_batches(engine).iloc[0]
     assert batch["source_format"] == "acled"
     assert batch["attribution"].startswith("Armed Conflict Location & Event Data Project")
 
@@ -172,8 +174,8 @@ def test_dates_with_impossible_times_are_rejected():
 def test_rejected_rows_download_in_the_interface_language(engine, locator):
     rep = run(engine, "tensions", "cercle,occurred_on,category,severity\nAtlantis,2018-07-29,clash,3\n",
               locator=locator)
-    fr = store.rejected_rows(engine, rep.batch_id, "fr")["reasons"][0]
-    en = store.rejected_rows(engine, rep.batch_id, "en")["reasons"][0]
+    fr = rejected_rows(engine, rep.batch_id, "fr")["reasons"][0]
+    en = rejected_rows(engine, rep.batch_id, "en")["reasons"][0]
     assert "inconnu" in fr and "unknown" in en
 
 
@@ -184,7 +186,7 @@ def test_cli_json_names_the_format_and_the_hxl_row(tmp_path):
 
     path = tmp_path / "acled.csv"
     path.write_bytes(acled_csv(acled_rows(10, dyadic_share=0), "export", hxl=True))
-    out = subprocess.run([sys.executable, "-m", "geo.ingest", "tensions", str(path), "--dry-run",
+    out = subprocess.run([sys.executable, "-m", "geo", "import", "tensions", str(path), "--dry-run",
                           "--json"], capture_output=True, text=True, timeout=120,
                          cwd=Path(__file__).resolve().parent.parent,
                          env={**__import__("os").environ,

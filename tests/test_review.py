@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from geo.records import access, audit, review, store
+from geo.records import audit, review, roles, store
+from geo.records import batches
 from geo.outputs import export
 from tests.support import ADMIN, ANALYST, VIEWER, run_import, store_engine
 
@@ -72,7 +73,7 @@ def test_a_change_on_a_stale_revision_is_refused_not_overwritten(engine):
 
 def test_viewers_may_not_review_and_bad_values_are_refused_with_nothing_written(engine):
     before = store.snapshot(engine)
-    with pytest.raises(access.AccessDenied):
+    with pytest.raises(roles.AccessDenied):
         review.change(engine, VIEWER, "T1", 0, verification="verified")
     for changes, code in (({"verification": "maybe"}, "verification"),
                           ({"status": "closed"}, "status"), ({"unit": "Colonel X"}, "unit"),
@@ -130,8 +131,8 @@ def test_a_re_import_of_a_reviewed_report_does_not_undo_the_review(engine):
 
 def test_deleting_a_batch_drops_its_reports_review_state_but_not_the_history(engine):
     review.change(engine, ANALYST, "T1", 0, verification="verified")
-    batch = int(store.list_batches(engine)["batch_id"].iloc[0])
-    store.delete_batch(engine, batch, ADMIN)
+    batch = int(batches.list_batches(engine)["batch_id"].iloc[0])
+    batches.delete_batch(engine, batch, ADMIN)
     assert review.states(engine).empty
     assert len(review.history(engine)) == 1
 

@@ -193,7 +193,7 @@ def test_command_line_on_the_demo_store(tmp_path):
 
     url = f"sqlite:///{tmp_path / 'risk.sqlite'}"
     demo.ensure_initialised(store.make_engine(url))
-    out = subprocess.run([sys.executable, "-m", "geo.analysis.risk", "--as-of", "2018-08-31", "--json"],
+    out = subprocess.run([sys.executable, "-m", "geo", "risk", "--as-of", "2018-08-31", "--json"],
                          cwd=Path(__file__).resolve().parent.parent, capture_output=True,
                          text=True, env={**os.environ, "VEILLE_DATABASE_URL": url}, check=True)
     rows = json.loads(out.stdout)

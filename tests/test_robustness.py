@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from geo.ingest import demo
-from geo.analysis import robustness
+from geo.analysis import backtest, robustness
 from geo.records import store
 from geo.analysis.risk import Indicator, Method, method_for, score
 
@@ -47,9 +47,9 @@ def test_without_perturbation_every_draw_is_the_score():
 def test_sensitivity_on_the_fifty_cercles(tmp_path):
     engine = store.make_engine(f"sqlite:///{tmp_path / 's.sqlite'}")
     demo.ensure_initialised(engine)
-    from geo.analysis.risk import indicator_table
+    from tests.support import indicator_table
 
-    table, _ = indicator_table(engine, date(2018, 8, 31))
+    table = indicator_table(engine, date(2018, 8, 31))
     method = method_for(table)
     sens = robustness.sensitivity(table, method, draws=1000)
     summary = sens.summary()
@@ -88,8 +88,8 @@ def test_backtest_by_hand():
     reference = pd.DataFrame({"population": [100_000] * 4, "n_communes": [1] * 4},
                              index=pd.Index(["a", "b", "c", "d"], name="cercle_id"))
     method = Method(indicators=(Indicator("tension_weighted_per_100k", "hazard"),))
-    out = robustness.backtest_records(reference, {"tensions": tensions}, [t], method,
-                                      window_days=90, horizon_days=30, top=3)
+    out = backtest.backtest_records(reference, {"tensions": tensions}, [t], method,
+                                    window_days=90, horizon_days=30, top=3)
     row = out.iloc[0]
     assert row["as_of"] == t and row["cercles_with_reports"] == 2    # d's report is too late
     # score 10, 3.3, 0, 0 and persistence 3, 1, 0, 0 against outcomes 0, 2, 1, 0
@@ -101,12 +101,12 @@ def test_backtest_by_hand():
 def test_backtest_on_the_demo_store(tmp_path):
     engine = store.make_engine(f"sqlite:///{tmp_path / 's.sqlite'}")
     demo.ensure_initialised(engine)
-    out = robustness.backtest(engine, dates=[date(2018, 6, 1), date(2018, 7, 1)],
-                              horizon_days=60)
+    out = backtest.backtest(store.load_all(engine), dates=[date(2018, 6, 1), date(2018, 7, 1)],
+                            horizon_days=60)
     assert list(out["as_of"]) == [date(2018, 6, 1), date(2018, 7, 1)]
     assert out["spearman_score"].between(-1, 1).all()
     assert out["top_hits_score"].between(0, 10).all()
     assert (out["cercles_with_reports"] > 10).all()     # the 2018 election is in the horizon
-    dates = robustness.default_dates(store.load_records(engine, "tensions"), 90, 90)
+    dates = backtest.default_dates(store.load_records(engine, "tensions"), 90, 90)
     assert dates[0] >= demo.HISTORY_START + timedelta(days=90)
     assert all((b - a).days == 91 for a, b in zip(dates, dates[1:]))

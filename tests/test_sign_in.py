@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.records import access, audit, store
+from geo.records import access, audit, roles, store
 from tests.support import (CHROMIUM, MAP_FRAME, ROOT, free_port, offline_page, running_app,
                            wait_for_cercles)
 
@@ -62,7 +62,7 @@ def signed_app(provider, tmp_path_factory):
     folder = tmp_path_factory.mktemp("signin")
     database = f"sqlite:///{folder / 'store.sqlite'}"
     engine = store.make_engine(database)
-    access.set_role(engine, "admin@example.org", "admin", access.operator())
+    access.set_role(engine, "admin@example.org", "admin", roles.operator())
     port = free_port()
     write_secrets(folder / "secrets.toml", port, provider)
     with running_app(port=port, env={"VEILLE_DATABASE_URL": database},
@@ -202,11 +202,11 @@ def test_no_role_no_access_until_given_one_at_the_next_page_load(signed_app, pro
         page.get_by_text("aucun rôle ne vous est attribué").wait_for()
         assert page.locator(MAP_FRAME).count() == 0 and _nav(page) == []
         _shot(page, "no_role")
-        access.set_role(engine, "stranger@example.org", "viewer", access.operator())
+        access.set_role(engine, "stranger@example.org", "viewer", roles.operator())
         page.reload()
         assert wait_for_cercles(page) == 50
         assert "lecteur" in page.locator('[data-testid="stSidebar"]').inner_text()
-        access.remove_role(engine, "stranger@example.org", access.operator())
+        access.remove_role(engine, "stranger@example.org", roles.operator())
         page.reload()
         page.get_by_text("aucun rôle ne vous est attribué").wait_for()
         _only_the_provider_css(blocked)

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from geo.records import context, store
+from geo.records import batches
 from geo.ingest import demo
 from geo import ingest
 from tests.support import ADMIN, ANALYST, store_engine
@@ -57,8 +58,8 @@ def test_import_round_trip_and_duplicates(engine, locator):
     stored = store.load_records(engine, "tensions").set_index("report_id")
     assert stored.loc["A2", "cercle_id"] == "mli-menaka"
     assert str(stored.loc["A1", "occurred_on"]) == "2018-07-29"
-    batches = store.list_batches(engine)
-    assert list(batches["accepted"]) == [0, 2]           # newest first
+    listed = batches.list_batches(engine)
+    assert list(listed["accepted"]) == [0, 2]           # newest first
 
 
 def test_failed_import_changes_nothing(engine, locator, monkeypatch):
@@ -90,15 +91,15 @@ def test_demo_load_and_remove(engine, locator):
     assert store.demo_in_use(engine)
     demo_ratings = context.history(engine)
     assert len(demo_ratings) == 3 * 48 and demo_ratings["is_demo"].all()
-    assert store.demo_contents(engine) == {"workshops": 18, "mediators": 1424, "tensions": 1780,
+    assert batches.demo_contents(engine) == {"workshops": 18, "mediators": 1424, "tensions": 1780,
                                            "context_ratings": 144, "batches": 3}
-    removed = store.remove_demo(engine, ADMIN)
+    removed = batches.remove_demo(engine, ADMIN)
     assert removed == {"workshops": 18, "mediators": 1424, "tensions": 1780,
                        "context_ratings": 144, "batches": 3}
     assert context.history(engine).empty and len(context.factors(engine)) == 3
     assert not store.demo_in_use(engine)
     assert store.counts(engine) == {"workshops": 0, "mediators": 0, "tensions": 0}
-    assert store.list_batches(engine).empty
+    assert batches.list_batches(engine).empty
     assert not demo.ensure_initialised(engine)   # a removed demo does not come back
 
 

@@ -99,6 +99,7 @@ from datetime import timedelta  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from geo.analysis.forecast import forecaster  # noqa: E402
 from geo.analysis.indicators import with_window  # noqa: E402
 from geo.analysis.risk import Method, method_for, score  # noqa: E402
 
@@ -124,7 +125,7 @@ def _records(reports, mediators):
 
 
 def _score(records, how):
-    table = with_window(REFERENCE, records, AS_OF)
+    table = with_window(REFERENCE, records, AS_OF, forecaster(records, REFERENCE).forecast(AS_OF))
     base = method_for(table)
     return score(table, Method(base.indicators, how[0], how[1])).score
 

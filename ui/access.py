@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.records import access
+from geo.records import access, roles
 from ui import gate
-from geo.records.access import AccessDenied, Actor
+from geo.records.roles import AccessDenied, Actor
 from ui.data import engine, settings
 from ui.lang import md_escape, tr
 
@@ -51,7 +51,7 @@ def sign_in() -> Actor:
     if not config.sign_in:
         if gate.startup_problems(st.get_option("server.address"), allowed, None):
             _refuse(tr("access.local_refused"))
-        actor = access.local_user()
+        actor = roles.local_user()
         st.sidebar.caption(tr("access.local"))
     else:
         actor = _signed_in(config)
@@ -71,7 +71,7 @@ def _signed_in(config) -> Actor:
     if actor is None:
         def no_role_screen():
             st.title("Veille")
-            st.warning(tr("access.no_role", user=md_escape(access.label_of(claims))))
+            st.warning(tr("access.no_role", user=md_escape(roles.label_of(claims))))
             st.button(tr("access.sign_out"), on_click=st.logout, key="sign_out")
         _only(no_role_screen)
     with st.sidebar:
@@ -94,7 +94,7 @@ def allowed(permission: str) -> bool:
 def require(permission: str) -> Actor:
     """Stop the page with a clear message unless the user may ``permission``."""
     try:
-        return access.require(current(), permission)
+        return roles.require(current(), permission)
     except AccessDenied as denied:
         _refuse(tr("access.denied", role=tr(f"role.{denied.needed}")))
         raise   # not reached: _refuse ends the page

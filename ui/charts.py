@@ -107,7 +107,7 @@ def _spearman_lines(long: pd.DataFrame, lang: str, colours: list[str], order: li
 
 def backtest_lines(bt: pd.DataFrame, lang: str) -> Chart:
     """Spearman correlation per date: the score against the persistence baseline (``bt``
-    from :func:`geo.analysis.robustness.backtest`)."""
+    from :func:`geo.analysis.backtest.backtest`)."""
     series = {"spearman_score": t("method.series.score", lang),
               "spearman_persistence": t("method.series.persistence", lang)}
     long = bt.melt(id_vars="as_of", value_vars=list(series), var_name="series",
@@ -117,7 +117,7 @@ def backtest_lines(bt: pd.DataFrame, lang: str) -> Chart:
 
 def forecast_lines(ev: dict, lang: str) -> Chart:
     """Spearman correlation per date of the forecast, persistence, the decayed count and the
-    default score (``ev`` from :func:`geo.analysis.forecast.evaluate`)."""
+    default score (``ev`` from :func:`geo.analysis.backtest.evaluate`)."""
     series = {"forecast": t("method.series.forecast", lang),
               "persistence": t("method.series.persistence", lang),
               "decayed": t("method.series.decayed", lang),

@@ -7,9 +7,11 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from geo.ingest import demo
 from geo.analysis import indicators
-from geo.records import store
+from geo.analysis.table import cercle_indicators as indicator_table
+from geo.ingest import demo
+from geo.records import context, store
+from geo.records.fields import KINDS
 from geo.reference import units
 from geo.settings import Settings
 
@@ -45,22 +47,37 @@ def store_token() -> tuple:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _indicators(token: tuple) -> pd.DataFrame:
-    return indicators.cercle_indicators(engine(), min_count=settings().min_count)
-
-
-def cercle_indicators() -> pd.DataFrame:
-    """The indicator table for the store's current content (cached per content)."""
-    return _indicators(store_token())
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
 def _records(kind: str, token: tuple) -> pd.DataFrame:
     return store.load_records(engine(), kind)
 
 
 def records(kind: str) -> pd.DataFrame:
     return _records(kind, store_token())
+
+
+def store_records() -> dict[str, pd.DataFrame]:
+    """Every stored record by kind (cached per store content)."""
+    return {kind: records(kind) for kind in KINDS}
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _ratings(token: tuple) -> pd.DataFrame:
+    return context.ratings(engine())
+
+
+def context_ratings() -> pd.DataFrame:
+    """The context ratings in force (cached per store content)."""
+    return _ratings(store_token())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _indicators(token: tuple) -> pd.DataFrame:
+    return indicator_table(store_records(), context_ratings(), min_count=settings().min_count)
+
+
+def cercle_indicators() -> pd.DataFrame:
+    """The indicator table for the store's current content (cached per content)."""
+    return _indicators(store_token())
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

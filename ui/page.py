@@ -7,9 +7,10 @@ from streamlit.components.v2 import component
 from streamlit.runtime.pages_manager import PagesManager
 
 from geo.outputs import assets
+from geo.records import batches
 from geo.analysis import disclosure
 from geo.records import store
-from geo.records.access import AccessDenied
+from geo.records.roles import AccessDenied
 from geo.i18n import LANGUAGE_NAMES, LANGUAGES, format_number, normalise_language, t
 from ui.access import allowed, current, refused
 from ui.data import engine
@@ -49,14 +50,14 @@ def demo_banner() -> None:
         col_text.warning(tr("demo.banner"), icon=":material/science:")
         col_button.button(tr("demo.remove"), key="remove_demo", type="secondary",
                           on_click=ask, args=("ask_remove_demo",))
-        contents = store.demo_contents(engine())
+        contents = batches.demo_contents(engine())
         if confirmation("ask_remove_demo", tr(
                 "demo.confirm", batches=contents["batches"],
                 workshops=count(contents["workshops"]), tensions=count(contents["tensions"]),
                 mediators=approx(contents["mediators"]),
                 ratings=count(contents["context_ratings"]))):
             try:
-                store.remove_demo(engine(), current())
+                batches.remove_demo(engine(), current())
             except AccessDenied as denied:
                 refused(denied)
                 return

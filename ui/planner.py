@@ -12,7 +12,7 @@ import ui
 from geo.records import actions
 from geo.outputs import export, maps
 from geo.plans import planner, scenarios
-from geo.records.access import AccessDenied
+from geo.records.roles import AccessDenied
 from geo.i18n import format_date, format_number, t
 from geo.outputs.layers import LAYERS, PLAN_LAYER
 from ui import charts

@@ -4,16 +4,17 @@ kept in the session and in every page's URL, and cached computations."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timezone
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 import ui
-from geo.analysis import forecast, indicators, risk, robustness, view as analysis
+from geo.analysis import backtest, forecast, indicators, risk
 from geo.records import context
-from geo.analysis.view import Analysis
+from geo.analysis.table import cercle_indicators
+from geo.analysis.view import MAX_WEIGHT, QUERY_KEYS, Analysis
 from geo.i18n import t
 
 PREFIX = "risk_"
@@ -65,16 +66,16 @@ def current_view(base: risk.Method | None = None) -> Analysis:
         ss.get(f"{PREFIX}norm", "minmax"), ss.get(f"{PREFIX}agg", "geometric"),
         {d: float(ss.get(_dw_key(d), 1.0)) for d in risk.DIMENSIONS})
     return Analysis(ss[f"{PREFIX}preset"], method,
-                    int(ss.get(f"{PREFIX}window", analysis.DEFAULT_WINDOW_DAYS)),
-                    float(ss.get(f"{PREFIX}uw", analysis.DEFAULT_UNVERIFIED_WEIGHT)),
+                    int(ss.get(f"{PREFIX}window", indicators.DEFAULT_WINDOW_DAYS)),
+                    float(ss.get(f"{PREFIX}uw", indicators.DEFAULT_UNVERIFIED_WEIGHT)),
                     ss.get(f"{PREFIX}as_of"))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _table(token: tuple, as_of: date | None, window_days: int,
            unverified_weight: float) -> pd.DataFrame:
-    return indicators.cercle_indicators(ui.engine(), as_of, window_days, unverified_weight,
-                                        ui.settings().min_count)
+    return cercle_indicators(ui.store_records(), ui.context_ratings(), as_of, window_days,
+                             unverified_weight, ui.settings().min_count)
 
 
 def table_for(view: Analysis) -> pd.DataFrame:
@@ -91,7 +92,7 @@ def scores_for(view: Analysis) -> tuple[pd.DataFrame, risk.Scores]:
 def apply_url(base: risk.Method) -> list[str]:
     """Take the view from the URL when it carries one not applied yet (a shared link), else
     keep the session's; return the names of parameters that were not understood."""
-    given = {k: st.query_params[k] for k in analysis.QUERY_KEYS if k in st.query_params}
+    given = {k: st.query_params[k] for k in QUERY_KEYS if k in st.query_params}
     signature = repr(sorted(given.items()))
     if _initialised() and (not given or st.session_state.get(_APPLIED) == signature):
         return []
@@ -104,7 +105,7 @@ def apply_url(base: risk.Method) -> list[str]:
 def write_url(view: Analysis, latest: date) -> None:
     """Put the view into the URL (only what differs from its preset and the defaults)."""
     wanted = view.to_query(latest)
-    for k in analysis.QUERY_KEYS:
+    for k in QUERY_KEYS:
         if k in st.query_params and k not in wanted:
             del st.query_params[k]
     for k, v in wanted.items():
@@ -165,9 +166,9 @@ def sidebar(base: risk.Method, factors: pd.DataFrame, side) -> dict:
                     min_value=date(1989, 1, 1), max_value=max(latest, date.today()),
                     format="DD/MM/YYYY", help=ui.tr("risk.as_of_help"))
     ui.bound_widget(side.number_input, ui.tr("risk.window"), key=f"{PREFIX}window",
-                    default=analysis.DEFAULT_WINDOW_DAYS,
-                    min_value=analysis.WINDOW_DAYS_RANGE[0],
-                    max_value=analysis.WINDOW_DAYS_RANGE[1], step=15,
+                    default=indicators.DEFAULT_WINDOW_DAYS,
+                    min_value=indicators.WINDOW_DAYS_RANGE[0],
+                    max_value=indicators.WINDOW_DAYS_RANGE[1], step=15,
                     help=ui.tr("risk.window_help"))
 
     # The method's ~25 controls are drawn only while their expander is open: drawn closed,
@@ -192,7 +193,7 @@ def _method_controls(base: risk.Method, factors: pd.DataFrame, lang: str) -> Non
     aggregation and the weight of unverified reports."""
     for dim in risk.DIMENSIONS:
         ui.bound_widget(st.slider, ui.tr(f"risk.dim.{dim}"), key=_dw_key(dim), default=1.0,
-                        min_value=0.0, max_value=analysis.MAX_WEIGHT, step=0.5, format="%.1f")
+                        min_value=0.0, max_value=MAX_WEIGHT, step=0.5, format="%.1f")
     ui.localized_selectbox(st, ui.tr("risk.normalisation"), list(risk.NORMALISATIONS),
                            key=f"{PREFIX}norm", default="minmax",
                            format_func=lambda k: t(f"risk.norm.{k}", lang))
@@ -200,7 +201,7 @@ def _method_controls(base: risk.Method, factors: pd.DataFrame, lang: str) -> Non
                            key=f"{PREFIX}agg", default="geometric",
                            format_func=lambda k: t(f"risk.agg.{k}", lang))
     ui.bound_widget(st.slider, ui.tr("risk.unverified"), key=f"{PREFIX}uw",
-                    default=analysis.DEFAULT_UNVERIFIED_WEIGHT, min_value=0.0, max_value=1.0,
+                    default=indicators.DEFAULT_UNVERIFIED_WEIGHT, min_value=0.0, max_value=1.0,
                     step=0.05, help=ui.tr("risk.unverified_help"))
     st.markdown(f"**{ui.tr('risk.indicator_weights')}**")
     for dim in risk.DIMENSIONS:
@@ -208,15 +209,18 @@ def _method_controls(base: risk.Method, factors: pd.DataFrame, lang: str) -> Non
         for ind in (i for i in base.indicators if i.dimension == dim):
             ui.bound_widget(st.slider, indicator_label(ind.column, lang, factors),
                             key=_iw_key(ind.column), default=float(ind.weight),
-                            min_value=0.0, max_value=analysis.MAX_WEIGHT, step=0.5,
+                            min_value=0.0, max_value=MAX_WEIGHT, step=0.5,
                             format="%.1f")
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def backtest(token: tuple, method: risk.Method, window_days: int, horizon_days: int,
+def score_backtest(token: tuple, method: risk.Method, window_days: int, horizon_days: int,
              unverified_weight: float) -> pd.DataFrame:
-    return robustness.backtest(ui.engine(), None, method, window_days, horizon_days,
-                               unverified_weight)
+    def ratings_at(t: date) -> pd.DataFrame:
+        return context.ratings(ui.engine(), until=datetime.combine(t, time.max, timezone.utc))
+
+    return backtest.backtest(ui.store_records(), ratings_at, None, method, window_days,
+                             horizon_days, unverified_weight)
 
 
 def forecast_box(table: pd.DataFrame, cercle: str) -> None:
@@ -246,5 +250,4 @@ def forecast_box(table: pd.DataFrame, cercle: str) -> None:
 @st.cache_data(show_spinner=False, max_entries=4)
 def forecast_evaluation(token: tuple, horizon_days: int) -> dict:
     """The forecast's rolling evaluation on the store's records (cached per content)."""
-    records = {k: ui.records(k) for k in ("workshops", "mediators", "tensions")}
-    return forecast.evaluate(records, horizon_days)
+    return backtest.evaluate(ui.store_records(), horizon_days)

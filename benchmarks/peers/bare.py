@@ -15,13 +15,14 @@ from geo.outputs import maps
 from geo.records import store
 from geo.reference import units
 from geo.outputs.assets import map_assets
+from tests.support import indicator_table  # noqa: E402
 
 
 @st.cache_resource
 def layers():
     engine = store.make_engine(os.environ["VEILLE_DATABASE_URL"])
     reports = indicators.counted_reports(store.load_records(engine, "tensions"))
-    shown = units.display_cercles()[["geometry"]].join(indicators.cercle_indicators(engine))
+    shown = units.display_cercles()[["geometry"]].join(indicator_table(engine))
     return shown, units.display_regions(), indicators.tension_points(reports)
 
 

@@ -6,7 +6,7 @@ Measures (per cercle; per commune where communes are loaded):
 * communes without any active mediator: count, share of the cercle's communes, their
   (estimated) population;
 * distance from each commune's representative point to the nearest active mediator, in km,
-  measured in :data:`DISTANCE_CRS` (a Lambert conformal conic fitted to Mali: scale error
+  measured in :data:`geo.reference.units.DISTANCE_CRS` (a Lambert conformal conic fitted to Mali: scale error
   below 0.6 % over the country, so distances agree with great-circle distances within 1 %).
   A mediator is placed at its recorded coordinates, else at its commune's representative point,
   else at its cercle's; the cercle figure is the population-weighted mean over its communes;
@@ -46,19 +46,14 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-import pyproj
 import shapely
 
 from geo.analysis import disclosure
 from geo import reference, settings
-from geo.reference import Reference
+from geo.reference import Reference, units
 from geo.analysis.indicators import active_mediators, months_since_workshop
 from geo.records.fields import GROUPS
 
-#: Projected CRS for distances: Lambert conformal conic, standard parallels 12° N and 22° N
-#: (Mali spans 10–25° N), central meridian 4° W, WGS 84, metres.
-DISTANCE_CRS = ("+proj=lcc +lat_1=12 +lat_2=22 +lat_0=17 +lon_0=-4 +x_0=0 +y_0=0 "
-                "+datum=WGS84 +units=m +no_defs")
 DEFAULT_MIN_COUNT = settings.DEFAULT_MIN_COUNT
 GAP_CLASSES = ("priority", "watch", "reinforce", "adequate")
 #: Colours of the gap classes (legend, map): red, orange, yellow, grey-green.
@@ -66,26 +61,12 @@ GAP_COLOURS = ("#d7301f", "#fc8d59", "#fee08b", "#91bfdb")
 #: Coverage measures a gap can be judged on, with their direction: +1 when more is better.
 COVERAGE_MEASURES = {"mediators_per_10k": 1, "mean_distance_km": -1}
 
-_TO_METRES = pyproj.Transformer.from_crs("EPSG:4326", DISTANCE_CRS, always_xy=True)
-
 
 def min_count(configured: int | str | None = None) -> int:
     """The suppression threshold of a configured value (see
     :func:`geo.settings.suppression_threshold`); the deployment's own setting is read once
     at the edge (:class:`geo.settings.Settings`)."""
     return settings.suppression_threshold(configured)
-
-
-def to_metres(lon, lat) -> np.ndarray:
-    """Project WGS 84 longitudes/latitudes to :data:`DISTANCE_CRS` (n × 2 array, metres)."""
-    x, y = _TO_METRES.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-    return np.column_stack([x, y])
-
-
-def distance_km(lon1, lat1, lon2, lat2) -> np.ndarray:
-    """Distance in km between points, measured in :data:`DISTANCE_CRS`."""
-    a, b = to_metres(lon1, lat1), to_metres(lon2, lat2)
-    return np.hypot(*(a - b).T) / 1000
 
 
 def mediator_points(mediators: pd.DataFrame, ref: Reference | None = None,
@@ -244,8 +225,8 @@ def _nearest_km(origins_lonlat: np.ndarray, targets_lonlat: np.ndarray) -> np.nd
     if len(targets_lonlat) == 0:
         return np.full(len(origins_lonlat), np.nan)
     targets = np.unique(targets_lonlat, axis=0)       # many mediators share a point
-    origin_xy = to_metres(origins_lonlat[:, 0], origins_lonlat[:, 1])
-    target_xy = to_metres(targets[:, 0], targets[:, 1])
+    origin_xy = units.to_metres(origins_lonlat[:, 0], origins_lonlat[:, 1])
+    target_xy = units.to_metres(targets[:, 0], targets[:, 1])
     tree = shapely.STRtree(shapely.points(target_xy))
     (_o, _t), dist = tree.query_nearest(shapely.points(origin_xy), return_distance=True,
                                         all_matches=False)
@@ -416,72 +397,3 @@ def commune_table(result: Coverage, lang: str = "fr") -> pd.DataFrame:
         "distance_km": disclosure.band_lower(c["distance_km"]),
         "distance_band": [disclosure.band_text(v, lang) for v in c["distance_km"]],
     })
-
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-    import json
-
-    from geo.analysis import risk
-    from geo.records import store
-
-    parser = argparse.ArgumentParser(prog="python -m geo.analysis.coverage",
-                                     description="Mediator coverage and gaps of every cercle.")
-    parser.add_argument("--json", action="store_true")
-    parser.add_argument("--as-of", type=date.fromisoformat, default=None,
-                        help="YYYY-MM-DD for the risk score (default: the latest record date)")
-    parser.add_argument("--measure", choices=tuple(COVERAGE_MEASURES),
-                        default="mediators_per_10k")
-    parser.add_argument("--risk-threshold", type=float,
-                        default=RISK_LEVELS[DEFAULT_RISK_LEVEL],
-                        help="score from which risk counts (default 5: the Risk page's "
-                             "'high' class and above; 3.5 medium, 6.5 very high)")
-    parser.add_argument("--coverage-threshold", type=float, default=None,
-                        help="coverage threshold (default: national median)")
-    args = parser.parse_args(argv)
-    config = settings.Settings.from_environment()
-    engine = store.make_engine(config.database_url)
-    table, as_of = risk.indicator_table(engine, args.as_of, min_count=config.min_count)
-    scores = risk.score(table, risk.method_for(table))
-    records = {k: store.load_records(engine, k) for k in ("mediators", "workshops")}
-    result = compute(records, None, as_of, config.min_count)
-    both = gap_table(scores, result,
-                     GapRule(args.measure, args.risk_threshold, args.coverage_threshold))
-    gaps, shown = both.gaps, both.cercles
-    rows = []
-    for cid in gaps.sort_values("gap_rank").index:
-        k = shown.loc[cid]
-        rows.append({
-            "cercle_id": cid,
-            "mediators": None if pd.isna(k["mediators"]) else int(k["mediators"]),
-            "mediators_per_10k": _r(k["mediators_per_10k"]),
-            "mediators_per_1000km2": _r(k["mediators_per_1000km2"]),
-            "communes_without_mediator": int(k["communes_without_mediator"]),
-            "population_without_mediator_est": _r(k["population_without_mediator"], 0),
-            "mean_distance_km": _r(k["mean_distance_km"], 1),
-            "mean_distance_band": k["mean_distance_txt"] or None,
-            "risk_score": _r(gaps.at[cid, "risk_score"]),
-            "gap_class": gaps.at[cid, "gap_class"], "gap_rank": int(gaps.at[cid, "gap_rank"]),
-        })
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False))
-    else:
-        print(f"as of {as_of}; risk threshold {gaps.attrs['risk_threshold']:.2f}, "
-              f"{args.measure} threshold {gaps.attrs['coverage_threshold']:.2f}")
-        for r in rows:
-            mediators = "hidden" if r["mediators"] is None else r["mediators"]
-            print(f"{r['gap_rank']:>3} {r['cercle_id']:22s} {r['gap_class'] or 'no data':10s} "
-                  f"mediators {mediators:>6} ({r['mediators_per_10k']} /10k) "
-                  f"communes without {r['communes_without_mediator']:3d} "
-                  f"mean distance {r['mean_distance_band'] or '-'}")
-    return 0
-
-
-def _r(value, digits: int = 3):
-    return None if value is None or pd.isna(value) else round(float(value), digits)
-
-
-if __name__ == "__main__":
-    import sys
-
-    sys.exit(main())

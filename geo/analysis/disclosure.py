@@ -288,19 +288,3 @@ def zones_file(communes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"commune_id": communes.index, "zone_id": zone_of.to_numpy(),
                          "zone_lon": zone_of.map(points["lon"]).round(6).to_numpy(),
                          "zone_lat": zone_of.map(points["lat"]).round(6).to_numpy()})
-
-
-def main() -> int:
-    """``python -m geo.analysis.disclosure``: write the disclosure zones into ``data/``."""
-    from geo.reference import units
-
-    path = units.DATA_DIR / units.ZONES_FILE
-    zones_file(units.load_communes()).to_csv(path, index=False)
-    print(f"{path}: {len(units.load_communes())} communes")
-    return 0
-
-
-if __name__ == "__main__":
-    import sys
-
-    sys.exit(main())

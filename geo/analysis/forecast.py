@@ -33,19 +33,15 @@ of counts, and a calibration table (predicted against observed by decile).
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
-import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from geo.analysis import indicators
+from geo.reference import elections, neighbours
 
 HORIZONS = (30, 90, 180)
 DEFAULT_HORIZON = 90
@@ -56,9 +52,6 @@ MIN_HISTORY_DAYS = 365
 MIN_ORIGINS = 3
 TRAIN_STEP_DAYS = 30
 SEVERE = 4
-DATA = Path(__file__).resolve().parents[2] / "data"
-ELECTIONS_FILE = DATA / "mali_elections.csv"
-NEIGHBOURS_FILE = DATA / "mali_cercle_neighbours.csv"
 
 #: Feature groups (for the ablation of :func:`evaluate`) and their columns.
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -72,12 +65,6 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "population": ("log_population",),
 }
 FEATURES: tuple[str, ...] = tuple(c for cols in GROUPS.values() for c in cols)
-
-
-def elections(path: Path = ELECTIONS_FILE) -> list[date]:
-    """National election dates (every round), from the editable table."""
-    table = pd.read_csv(path, comment="#")
-    return sorted(date.fromisoformat(str(d)) for d in table["date"])
 
 
 class History:
@@ -255,7 +242,7 @@ class Forecaster:
         self.reference = reference
         self.history = History(tensions, reference.index)
         self.weights = weights
-        self.election_dates = elections() if election_dates is None else election_dates
+        self.election_dates = elections.elections() if election_dates is None else election_dates
         self._features: dict[tuple[date, int], pd.DataFrame] = {}
 
     def features(self, t: date, horizon: int) -> pd.DataFrame:
@@ -326,184 +313,11 @@ def contributions(fit: Fit | None, x: pd.Series) -> pd.Series:
     return pd.Series(np.exp(coef * z), index=list(fit.columns))
 
 
-def queen_pairs() -> pd.DataFrame:
-    """Queen contiguity of the 50 cercles computed by ``libpysal`` from the boundaries: one
-    row per (cercle, neighbour). Shipped as ``data/mali_cercle_neighbours.csv`` (``python -m
-    geo.analysis.forecast neighbours`` writes it; a test checks it): the app reads the file, which spares
-    its process libpysal and scipy."""
-    from libpysal.weights import Queen
-
-    from geo.reference import units
-
-    w = Queen.from_dataframe(units.load_cercles(), use_index=True, silence_warnings=True)
-    return pd.DataFrame(sorted((c, n) for c, ns in w.neighbors.items() for n in ns),
-                        columns=["cercle_id", "neighbour_id"])
-
-
-@lru_cache(maxsize=1)
-def _pairs() -> pd.DataFrame:
-    return pd.read_csv(NEIGHBOURS_FILE, comment="#")
-
-
-def cercle_weights(order=None) -> np.ndarray:
-    """Row-standardised queen contiguity, rows and columns in ``order`` (default: the
-    reference table's); a unit that is not a cercle (a hand-made test table) has no
-    neighbours."""
-    order = list(indicators.reference_indicators().index if order is None else order)
-    position = {c: i for i, c in enumerate(order)}
-    w = np.zeros((len(order), len(order)))
-    for c, n in _pairs().itertuples(index=False):
-        if c in position and n in position:
-            w[position[c], position[n]] = 1.0
-    rows = w.sum(axis=1, keepdims=True)
-    return np.divide(w, rows, out=np.zeros_like(w), where=rows > 0)
-
-
 def forecaster(records: dict[str, pd.DataFrame], reference: pd.DataFrame | None = None
                ) -> Forecaster:
     """A :class:`Forecaster` on the store's records and the cercles of ``reference``
     (default: the 50; units that are not cercles, as in a hand-made test table, have no
     neighbours)."""
     reference = indicators.reference_indicators() if reference is None else reference
-    return Forecaster(records.get("tensions"), reference, cercle_weights(reference.index))
+    return Forecaster(records.get("tensions"), reference, neighbours.cercle_weights(reference.index))
 
-
-# ------------------------------------------------------------------ evaluation
-def _metrics(pred: pd.Series, observed: pd.Series, counts: bool) -> dict:
-    from geo.analysis.robustness import spearman, top_hits
-
-    return {"spearman": spearman(pred, observed), "top10_hits": top_hits(pred, observed > 0),
-            "mae": float(np.nanmean(np.abs(pred - observed))) if counts else math.nan}
-
-
-def evaluation_dates(f: Forecaster, horizon: int, step_days: int = 91) -> list[date]:
-    """Quarterly dates from the first with a model to the last with a full horizon after."""
-    if f.history.first is None:
-        return []
-    t = f.history.first + timedelta(days=MIN_HISTORY_DAYS + horizon
-                                    + TRAIN_STEP_DAYS * (MIN_ORIGINS - 1))
-    out = []
-    while t <= f.history.last - timedelta(days=horizon):
-        out.append(t)
-        t += timedelta(days=step_days)
-    return out
-
-
-def evaluate(records: dict[str, pd.DataFrame], horizon: int = DEFAULT_HORIZON,
-             dates: list[date] | None = None, model: str = "glm",
-             columns: tuple[str, ...] = FEATURES, presets: bool = True,
-             reference: pd.DataFrame | None = None, weights=None,
-             election_dates: list[date] | None = None) -> dict:
-    """The rolling-origin evaluation (see the module docstring): mean metrics per method
-    over the dates, the per-date figures and the forecast's calibration by decile."""
-    reference = indicators.reference_indicators() if reference is None else reference
-    f = Forecaster(records.get("tensions"), reference,
-                   cercle_weights(reference.index) if weights is None else weights,
-                   election_dates)
-    dates = evaluation_dates(f, horizon) if dates is None else dates
-    per_date, pooled = [], []
-    for t in dates:
-        observed = pd.Series(f.history.window(t, t + timedelta(days=horizon)),
-                             index=reference.index)
-        fc = f.forecast(t, horizon, model, columns)
-        past = pd.Series(f.history.window(t - timedelta(days=horizon), t), index=reference.index)
-        dec = pd.Series(decayed(f.history, t), index=reference.index)
-        # the decayed count as a count forecast: its weighted monthly mean × months ahead
-        dec_count = dec / sum(DECAY ** k for k in range(DECAY_MONTHS)) * horizon / MONTH_DAYS
-        row = {"as_of": t.isoformat(), "observed_total": float(observed.sum()),
-               "forecast": _metrics(fc["expected_reports"], observed, True),
-               "persistence": _metrics(past, observed, True),
-               "decayed": _metrics(dec_count, observed, True), "score": {}}
-        if presets:
-            row["score"] = _preset_scores(records, reference, t, fc, observed)
-        per_date.append(row)
-        pooled.append(pd.DataFrame({"predicted": fc["expected_reports"], "observed": observed}))
-    return {"dates": len(dates), "horizon_days": horizon, "model": model,
-            "as_of_range": [dates[0].isoformat(), dates[-1].isoformat()] if dates else None,
-            **{m: _mean([r[m] for r in per_date]) for m in ("forecast", "persistence",
-                                                               "decayed")},
-            "score": {p: _mean([r["score"][p] for r in per_date])
-                      for p in (per_date[0]["score"] if per_date else {})},
-            "calibration": calibration(pd.concat(pooled)) if pooled else [],
-            "per_date": per_date}
-
-
-def _preset_scores(records, reference, t, fc, observed) -> dict:
-    from geo.analysis.risk import PRESETS, Method, method_for, score
-
-    table = indicators.with_window(reference, records, t, forecast=fc)
-    out = {}
-    for key, preset in PRESETS.items():
-        s = score(table, method_for(table, preset.apply(Method()))).score
-        out[key] = _metrics(s, observed, False)
-    return out
-
-
-def _mean(rows: list[dict]) -> dict:
-    keys = ("spearman", "top10_hits", "mae")
-    return {k: (None if np.all(np.isnan(v := np.array([r[k] for r in rows], dtype=float)))
-                else round(float(np.nanmean(v)), 4)) for k in keys}
-
-
-def calibration(pooled: pd.DataFrame, bins: int = 10) -> list[dict]:
-    """Mean predicted and observed counts per decile of the prediction (pooled over dates)."""
-    p = pooled.dropna()
-    if p.empty:
-        return []
-    decile = pd.qcut(p["predicted"].rank(method="first"), bins, labels=False)
-    g = p.groupby(decile)
-    return [{"decile": int(d) + 1, "n": int(len(rows)),
-             "predicted": round(float(rows["predicted"].mean()), 3),
-             "observed": round(float(rows["observed"].mean()), 3)} for d, rows in g]
-
-
-# ------------------------------------------------------------------ command line
-def _json(value):
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    raise TypeError(type(value))
-
-
-def main(argv: list[str] | None = None) -> int:
-    from geo.records import store
-    from geo.settings import Settings
-
-    parser = argparse.ArgumentParser(prog="python -m geo.analysis.forecast",
-                                     description="Forecast of tension reports per cercle.")
-    parser.add_argument("command", nargs="?", choices=["forecast", "evaluate", "neighbours"],
-                        default="forecast")
-    parser.add_argument("--as-of", type=date.fromisoformat)
-    parser.add_argument("--horizon-days", type=int, choices=HORIZONS, default=DEFAULT_HORIZON)
-    parser.add_argument("--model", choices=["glm", "hgb"], default="glm")
-    parser.add_argument("--without", action="append", choices=list(GROUPS), default=[],
-                        help="leave a feature group out (ablation)")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    if args.command == "neighbours":
-        with open(NEIGHBOURS_FILE, "w", encoding="utf-8", newline="") as out:
-            out.write("# Queen contiguity of the 50 cercles (libpysal, geoBoundaries 2017): "
-                      "python -m geo.analysis.forecast neighbours\n")
-            queen_pairs().to_csv(out, index=False, lineterminator="\n")
-        return 0
-    engine = store.make_engine(Settings.from_environment().database_url)
-    records = {k: store.load_records(engine, k) for k in ("workshops", "mediators", "tensions")}
-    columns = tuple(c for g, cols in GROUPS.items() if g not in args.without for c in cols)
-    if args.command == "evaluate":
-        result = evaluate(records, args.horizon_days, model=args.model, columns=columns)
-        if not args.json:
-            result = {k: v for k, v in result.items() if k != "per_date"}
-        print(json.dumps(result, indent=None if args.json else 2, default=_json))
-        return 0
-    as_of = args.as_of or indicators.default_as_of(records)
-    fc = forecaster(records).forecast(as_of, args.horizon_days, args.model, columns)
-    rows = [{"cercle_id": c, "expected_reports": None if pd.isna(r.expected_reports)
-             else round(float(r.expected_reports), 4),
-             "p_severe": None if pd.isna(r.p_severe) else round(float(r.p_severe), 4),
-             "rank": None if pd.isna(r["rank"]) else int(r["rank"])}
-            for c, r in fc.sort_values("rank").iterrows()]
-    print(json.dumps(rows, indent=None if args.json else 2))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -12,11 +12,9 @@ from datetime import date
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from sqlalchemy.engine import Engine
 
-from geo.analysis.view import DEFAULT_UNVERIFIED_WEIGHT, DEFAULT_WINDOW_DAYS
 from geo.settings import DEFAULT_MIN_COUNT
-from geo.records import context, store
+from geo.records import context
 from geo.analysis import disclosure
 from geo.reference import units
 from geo import reference as reference_module
@@ -27,6 +25,13 @@ ID_COLUMNS = ["cercle_id", "cercle_fr", "region_id", "region_fr", "population_ty
 FIELD_COLUMNS = ["workshop_sessions", "workshop_participants", "workshop_women",
                  "workshop_youth", "mediators", "tension_reports"]
 PER_10K = 10_000
+
+#: Look-back window (days) of the hazard indicators.
+DEFAULT_WINDOW_DAYS = 90
+#: The window's bounds (days).
+WINDOW_DAYS_RANGE = (7, 730)
+#: Weight of an unverified report relative to a verified one (a false one never counts).
+DEFAULT_UNVERIFIED_WEIGHT = 0.5
 
 
 def reference_indicators() -> pd.DataFrame:
@@ -65,56 +70,19 @@ def field_counts(records: dict[str, pd.DataFrame], index: pd.Index) -> pd.DataFr
     return out[FIELD_COLUMNS]
 
 
-def cercle_indicators(engine: Engine | None = None, as_of: date | None = None,
-                      window_days: int = DEFAULT_WINDOW_DAYS,
-                      unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT,
-                      min_count: int | None = None) -> pd.DataFrame:
-    """Indicators per cercle: the one table every page and the risk score read.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``cercle_id`` (50 rows), with :data:`ID_COLUMNS` and:
-
-        * ``population`` -- persons, RGPH 2009;
-        * ``area_km2`` -- km², EPSG:6933, full geometry;
-        * ``density`` -- persons per km² = population / area_km2;
-        * ``n_communes`` -- number of communes (ADM3) in the cercle;
-        * :data:`FIELD_COLUMNS` -- all-time counts from the store (0 without records);
-        * the hazard and coping indicators of :func:`window_indicators` as of ``as_of``
-          (default: the latest record date, see :func:`default_as_of`) over ``window_days``;
-        * ``context_<factor_id>`` -- the expert rating in force (0–10, NaN when unrated) of
-          each context factor (:mod:`geo.records.context`).
-
-        ``table.attrs`` records ``as_of``, ``window_days`` and ``context_factors`` (the factor
-        ids, in order).
-    """
-    table = reference_indicators()
-    records = ({k: store.load_records(engine, k) for k in ("workshops", "mediators", "tensions")}
-               if engine is not None else {})
-    table = table.join(field_counts(records, table.index))
-    return with_window(table, records, as_of or default_as_of(records), window_days,
-                       unverified_weight, context.ratings(engine) if engine is not None else None,
-                       min_count)
-
-
 def with_window(table: pd.DataFrame, records: dict[str, pd.DataFrame], as_of: date,
-                window_days: int = DEFAULT_WINDOW_DAYS,
+                forecast: pd.DataFrame, window_days: int = DEFAULT_WINDOW_DAYS,
                 unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT,
-                ratings: pd.DataFrame | None = None, min_count: int | None = None,
-                forecast: pd.DataFrame | None = None) -> pd.DataFrame:
+                ratings: pd.DataFrame | None = None, min_count: int | None = None
+                ) -> pd.DataFrame:
     """``table`` (reference columns, indexed by ``cercle_id``) joined with the indicators of
     :func:`window_indicators` as of ``as_of``, the forecast of tension reports
-    (:mod:`geo.analysis.forecast`: ``forecast_reports`` expected in the next 90 days,
-    ``forecast_p_severe``; computed here unless given) and the context ratings (one column
+    (``forecast``, from :mod:`geo.analysis.forecast`: ``forecast_reports`` expected in the next
+    90 days, ``forecast_p_severe``) and the context ratings (one column
     per factor, as from :func:`geo.records.context.ratings`) as ``context_<factor_id>`` columns; the
     window and the factor ids go into ``attrs``. The app and the back-test both build their
     table here.
     """
-    from geo.analysis import forecast as forecast_module
-
-    if forecast is None:
-        forecast = forecast_module.forecaster(records, table).forecast(as_of)
     table = table.join(window_indicators(records, table["population"], as_of, window_days,
                                          unverified_weight, table.get("n_communes"),
                                          min_count))

@@ -72,6 +72,8 @@ import pandas as pd
 
 from geo.analysis import indicators
 from geo import reference
+from geo.reference.neighbours import NEIGHBOURS_FILE
+from geo.reference.units import DISTANCE_CRS
 
 LEVELS = ("cercle", "commune")
 WEIGHTS = ("count", "severity")
@@ -136,8 +138,6 @@ def spatial_weights(level: str = "cercle", contiguity: str = "queen",
     points in the distance projection."""
     from libpysal.weights import DistanceBand, Queen, W
 
-    from geo.analysis.coverage import DISTANCE_CRS
-    from geo.analysis.forecast import NEIGHBOURS_FILE
 
     ref = reference.load()
     frame = ref.cercles if level == "cercle" else ref.communes
@@ -454,15 +454,15 @@ def year_on_year(tensions: pd.DataFrame, since: date, until: date, *,
     return out.sort_values(["current", "group"], ascending=[False, True]).reset_index(drop=True)
 
 
-# --------------------------------------------------------------------------- command line
-
-def _latest(tensions: pd.DataFrame) -> date:
+def latest(tensions: pd.DataFrame) -> date:
+    """The latest incident date of ``tensions`` (today when there is none)."""
     if tensions is None or not len(tensions):
         return date.today()
     return pd.to_datetime(tensions["occurred_on"]).max().date()
 
 
-def _records(rows: pd.DataFrame) -> list[dict]:
+def as_records(rows: pd.DataFrame) -> list[dict]:
+    """``rows`` as plain JSON-ready dicts (NaN → None, numpy scalars → Python, dates → ISO)."""
     out = []
     for rec in rows.to_dict(orient="records"):
         out.append({k: (None if isinstance(v, float) and math.isnan(v) else
@@ -472,58 +472,3 @@ def _records(rows: pd.DataFrame) -> list[dict]:
                         v.isoformat() if isinstance(v, date) else v)
                     for k, v in rec.items()})
     return out
-
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-    import json
-
-    from geo.records import store
-    from geo.settings import Settings
-
-    parser = argparse.ArgumentParser(prog="python -m geo.analysis.monitor",
-                                     description="Hot spots, emerging hot spots and alerts "
-                                                 "of the stored tension reports.")
-    parser.add_argument("command", choices=["hotspots", "emerging", "alerts"])
-    parser.add_argument("--as-of", type=date.fromisoformat, default=None,
-                        help="YYYY-MM-DD (default: the latest incident date)")
-    parser.add_argument("--window-days", type=int, default=90, help="hotspots: the window")
-    parser.add_argument("--months", type=int, default=24, help="emerging: monthly bins")
-    parser.add_argument("--level", choices=LEVELS, default="cercle")
-    parser.add_argument("--weight", choices=WEIGHTS, default="count")
-    parser.add_argument("--contiguity", choices=CONTIGUITY, default="queen")
-    parser.add_argument("--band-km", type=float, default=DEFAULT_BAND_KM)
-    parser.add_argument("--permutations", type=int, default=PERMUTATIONS)
-    parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    config = Settings.from_environment()
-    tensions = store.load_records(store.make_engine(config.database_url), "tensions")
-    as_of = args.as_of or _latest(tensions)
-    options = dict(level=args.level, weight=args.weight, contiguity=args.contiguity,
-                   band_km=args.band_km, permutations=args.permutations, seed=args.seed)
-    key = f"{args.level}_id"
-    if args.command == "hotspots":
-        rows = hotspots(tensions, as_of, args.window_days, **options).rename(
-            columns={"unit_id": key})[[key, "gi_z", "p_sim", "p_fdr_significant", "class",
-                                       "p_z_sim", "value"]]
-    elif args.command == "emerging":
-        rows = emerging(tensions, as_of, args.months, **options).rename(
-            columns={"unit_id": key})[[key, "category", "mk_tau", "mk_p", "mk_trend",
-                                       "hot_months", "cold_months", "reports"]]
-    else:
-        rows = alerts(tensions, as_of)
-    records = _records(rows)
-    if args.json:
-        print(json.dumps(records, ensure_ascii=False))
-    else:
-        print(f"{args.command} as of {as_of}")
-        for rec in records:
-            print("  ".join(f"{k}={v}" for k, v in rec.items()))
-    return 0
-
-
-if __name__ == "__main__":
-    import sys
-
-    sys.exit(main())

@@ -40,8 +40,6 @@ from dataclasses import replace as dc_replace
 import numpy as np
 import pandas as pd
 
-from geo.settings import Settings
-from geo.analysis.view import DEFAULT_UNVERIFIED_WEIGHT, DEFAULT_WINDOW_DAYS
 
 DIMENSIONS = ("hazard", "vulnerability", "coping")
 NORMALISATIONS = ("minmax", "rank", "zscore")
@@ -393,17 +391,6 @@ def explain(table: pd.DataFrame, method: Method, scores: Scores, cercle_id: str)
 HIDDEN_FLAGS = {"mediators_active_per_10k": "mediators_active_hidden"}
 
 
-def indicator_table(engine, as_of=None, window_days: int = DEFAULT_WINDOW_DAYS,
-                    unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT,
-                    min_count: int | None = None) -> tuple[pd.DataFrame, object]:
-    """The indicator table the score reads (:func:`geo.analysis.indicators.cercle_indicators`) and the
-    as-of date it was computed for."""
-    from geo.analysis.indicators import cercle_indicators
-
-    table = cercle_indicators(engine, as_of, window_days, unverified_weight, min_count)
-    return table, table.attrs["as_of"]
-
-
 def scores_records(scores: Scores) -> list[dict]:
     """One JSON-ready object per cercle: ``cercle_id, score, class, rank, completeness`` and the
     dimension scores (None for no data), best rank first."""
@@ -420,38 +407,3 @@ def scores_records(scores: Scores) -> list[dict]:
             rec[dim] = None if np.isnan(v) else round(float(v), 3)
         out.append(rec)
     return out
-
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-    import json
-    from datetime import date
-
-    from geo.records import store
-
-    parser = argparse.ArgumentParser(prog="python -m geo.analysis.risk",
-                                     description="Risk score of every cercle.")
-    parser.add_argument("--as-of", type=date.fromisoformat, default=None,
-                        help="YYYY-MM-DD (default: the latest record date)")
-    parser.add_argument("--window-days", type=int, default=DEFAULT_WINDOW_DAYS)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    config = Settings.from_environment()
-    table, as_of = indicator_table(store.make_engine(config.database_url), args.as_of,
-                                   args.window_days, min_count=config.min_count)
-    rows = scores_records(score(table, method_for(table)))
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False))
-    else:
-        print(f"as of {as_of}, window {args.window_days} days")
-        for r in rows:
-            shown = "no data" if r["score"] is None else f"{r['score']:5.2f}"
-            print(f"{r['rank'] or '-':>3} {r['cercle_id']:22s} {shown} {r['class'] or ''} "
-                  f"(completeness {r['completeness']:.0%})")
-    return 0
-
-
-if __name__ == "__main__":
-    import sys
-
-    sys.exit(main())

@@ -21,16 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
 
 import numpy as np
 import pandas as pd
 
-from geo.analysis.view import DEFAULT_UNVERIFIED_WEIGHT, DEFAULT_WINDOW_DAYS
-from geo.records import context, store
-from geo.analysis import indicators
 from geo.analysis.risk import (AGGREGATIONS, DIMENSIONS, NORMALISATIONS, Method, aggregate,
-                      membership, method_for, normalised_indicators, rank_desc, score)
+                      membership, normalised_indicators, rank_desc)
 
 DEFAULT_SEED = 20180729
 DEFAULT_DRAWS = 1000
@@ -147,72 +143,3 @@ def top_hits(values: pd.Series, happened: pd.Series, top: int = TOP) -> float:
     return hits + left * float(happened.reindex(tied).fillna(False).mean())
 
 
-def reports_between(tensions: pd.DataFrame, index: pd.Index, start: date, end: date) -> pd.Series:
-    """Reports (not verified false) per cercle with start < occurred_on <= end."""
-    if tensions is None or tensions.empty:
-        return pd.Series(0, index=index, dtype=float)
-    t = indicators.counted_reports(tensions)
-    when = t["occurred_on"]
-    t = t[(when > start).to_numpy(dtype=bool) & (when <= end).to_numpy(dtype=bool)]
-    return t.groupby("cercle_id").size().reindex(index).fillna(0).astype(float)
-
-
-def default_dates(tensions: pd.DataFrame, window_days: int, horizon_days: int,
-                  step_days: int = 91) -> list[date]:
-    """Dates from the first report + window to the last report − horizon, every step."""
-    if tensions is None or tensions.empty:
-        return []
-    first, last = min(tensions["occurred_on"]), max(tensions["occurred_on"])
-    t, out = first + timedelta(days=window_days), []
-    while t <= last - timedelta(days=horizon_days):
-        out.append(t)
-        t += timedelta(days=step_days)
-    return out
-
-
-def backtest_records(reference: pd.DataFrame, records: dict[str, pd.DataFrame],
-                     dates: list[date], method: Method | None = None, window_days: int = DEFAULT_WINDOW_DAYS,
-                     horizon_days: int = DEFAULT_WINDOW_DAYS, unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT,
-                     ratings_at: Callable[[date], pd.DataFrame | None] | None = None,
-                     top: int = TOP) -> pd.DataFrame:
-    """The back-test on given records (see the module docstring), one row per date.
-
-    Columns: ``as_of, cercles_with_reports`` (in the horizon), ``spearman_score,
-    spearman_persistence, top_hits_score, top_hits_persistence``.
-    """
-    from geo.analysis import forecast
-
-    rows = []
-    tensions = records.get("tensions")
-    forecaster = forecast.forecaster(records, reference)   # its features computed once
-    for t in dates:
-        ratings = ratings_at(t) if ratings_at else None
-        table = indicators.with_window(reference, records, t, window_days, unverified_weight,
-                                       ratings, forecast=forecaster.forecast(t))
-        s = score(table, method_for(table, method)).score
-        outcome = reports_between(tensions, table.index, t, t + timedelta(days=horizon_days))
-        past = reports_between(tensions, table.index, t - timedelta(days=window_days), t)
-        happened = outcome > 0
-        rows.append({"as_of": t, "cercles_with_reports": int(happened.sum()),
-                     "spearman_score": spearman(s, outcome),
-                     "spearman_persistence": spearman(past, outcome),
-                     "top_hits_score": top_hits(s, happened, top),
-                     "top_hits_persistence": top_hits(past, happened, top)})
-    return pd.DataFrame(rows, columns=["as_of", "cercles_with_reports", "spearman_score",
-                                       "spearman_persistence", "top_hits_score",
-                                       "top_hits_persistence"])
-
-
-def backtest(engine, dates: list[date] | None = None, method: Method | None = None,
-             window_days: int = DEFAULT_WINDOW_DAYS, horizon_days: int = DEFAULT_WINDOW_DAYS, unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT,
-             step_days: int = 91) -> pd.DataFrame:
-    """The back-test on the store's records, for ``dates`` (default :func:`default_dates`)."""
-    records = {k: store.load_records(engine, k) for k in ("workshops", "mediators", "tensions")}
-    if dates is None:
-        dates = default_dates(records["tensions"], window_days, horizon_days, step_days)
-
-    def ratings_at(t: date) -> pd.DataFrame:
-        return context.ratings(engine, until=datetime.combine(t, time.max, timezone.utc))
-
-    return backtest_records(indicators.reference_indicators(), records, dates, method,
-                            window_days, horizon_days, unverified_weight, ratings_at)

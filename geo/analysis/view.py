@@ -2,7 +2,8 @@
 
 One value holds the period (as-of date and look-back window), the weight of unverified
 reports and the score's method (preset, normalisation, aggregation, dimension and indicator
-weights). Every default is written here once. The value travels in the URL
+weights). The defaults of the period are :mod:`geo.analysis.indicators`', the method's
+:mod:`geo.analysis.risk`'s. The value travels in the URL
 (:meth:`Analysis.to_query` / :meth:`Analysis.from_query`, an exact round trip), so that a
 link opened in a fresh browser shows the same screen.
 
@@ -19,14 +20,14 @@ URL parameters (only what differs from the preset and the defaults is written):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from dataclasses import replace as dataclass_replace
 from datetime import date
 
-#: Look-back window (days) of the hazard indicators.
-DEFAULT_WINDOW_DAYS = 90
-#: The window's bounds (days).
-WINDOW_DAYS_RANGE = (7, 730)
-#: Weight of an unverified report relative to a verified one (a false one never counts).
-DEFAULT_UNVERIFIED_WEIGHT = 0.5
+from geo.analysis.indicators import (DEFAULT_UNVERIFIED_WEIGHT, DEFAULT_WINDOW_DAYS,
+                                     WINDOW_DAYS_RANGE)
+from geo.analysis.risk import (AGGREGATIONS, CONTEXT_WEIGHT, DEFAULT_INDICATORS, DEFAULT_PRESET,
+                               DIMENSIONS, NORMALISATIONS, PRESETS, Method)
+
 #: Largest weight a dimension or an indicator can be given.
 MAX_WEIGHT = 5.0
 #: URL parameters of the analysis value.
@@ -34,8 +35,6 @@ QUERY_KEYS = ("preset", "dw", "iw", "norm", "agg", "win", "uw", "asof")
 
 
 def _default_method():
-    from geo.analysis.risk import DEFAULT_PRESET, PRESETS, Method
-
     return PRESETS[DEFAULT_PRESET].apply(Method())
 
 
@@ -57,20 +56,14 @@ class Analysis:
     def default(cls, base) -> Analysis:
         """The default view on ``base`` (a :class:`geo.analysis.risk.Method` with the store's context
         factors)."""
-        from geo.analysis.risk import DEFAULT_PRESET, PRESETS
-
         return cls(DEFAULT_PRESET, PRESETS[DEFAULT_PRESET].apply(base))
 
     def replace(self, **changes) -> Analysis:
-        from dataclasses import replace
-
-        return replace(self, **changes)
+        return dataclass_replace(self, **changes)
 
     def to_query(self, latest: date | None = None) -> dict[str, str]:
         """URL parameters that rebuild this value from its preset (only what differs;
         ``asof`` only when it is not ``latest``, the latest record date)."""
-        from geo.analysis.risk import DIMENSIONS, PRESETS
-
         method = self.method
         base = PRESETS[self.preset].apply(_pristine(method))
         q = {"preset": self.preset}
@@ -101,8 +94,6 @@ class Analysis:
         Returns ``(analysis, ignored)``: ``ignored`` names the parameters not understood,
         which are left at their default.
         """
-        from geo.analysis.risk import AGGREGATIONS, DEFAULT_PRESET, DIMENSIONS, NORMALISATIONS, PRESETS
-
         ignored = []
         preset = params.get("preset", DEFAULT_PRESET)
         if preset not in PRESETS:
@@ -152,8 +143,6 @@ def _pristine(method):
 
     Regression (found by the round-trip property test): the preset was applied to the
     changed weights, so a link dropped every indicator weight the preset does not set."""
-    from geo.analysis.risk import CONTEXT_WEIGHT, DEFAULT_INDICATORS
-
     defaults = {i.column: i.weight for i in DEFAULT_INDICATORS}
     return method.replace(indicator_weights={i.column: defaults.get(i.column, CONTEXT_WEIGHT)
                                              for i in method.indicators})

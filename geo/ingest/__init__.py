@@ -28,12 +28,12 @@ from geo.ingest.parse import parse_date, parse_number
 from geo.ingest.place import Locator
 from geo.ingest.read import (MAX_CELLS, MAX_COLUMNS, MAX_ROWS, READ_SECONDS, ROW_PROBLEM,
                              read_table)
-from geo.ingest.report import ImportRefused, ImportReport, Reason, reason
+from geo.ingest.report import ImportRefused, ImportReport, Reason, reason, rejected_rows
 from geo.ingest.rows import RowResult, validate
 from geo.ingest.formats import severity_from_fatalities
 
 __all__ = ["EARLIEST", "ImportRefused", "ImportReport", "Locator", "MAX_CELLS", "MAX_COLUMNS",
            "MAX_ROWS", "READ_SECONDS", "ROW_PROBLEM", "Reason", "RowResult", "import_file",
            "import_frame", "map_headers", "normalise_header", "parse_date", "parse_number",
-           "read_table", "reason", "row_hash", "screen_values", "severity_from_fatalities",
+           "read_table", "reason", "rejected_rows", "row_hash", "screen_values", "severity_from_fatalities",
            "validate"]

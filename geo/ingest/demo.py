@@ -22,7 +22,6 @@ Command line::
 from __future__ import annotations
 
 import hashlib
-import sys
 from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
@@ -30,9 +29,8 @@ import pandas as pd
 import shapely
 from sqlalchemy.engine import Engine
 
-from geo.settings import Settings
-from geo.records import access, audit, context, store
-from geo.reference import units
+from geo.records import audit, context, roles, store
+from geo.reference import elections, neighbours, units
 from geo.ingest import ImportReport, Locator, import_frame
 from geo.records.fields import GROUPS
 
@@ -171,7 +169,6 @@ VIOLENT = ("clash", "intercommunal", "armed_group", "electoral_attack")
 def tensions(rng: np.random.Generator) -> pd.DataFrame:
     """Eight years of tension reports from :func:`spreading_counts`: the north first, the
     centre after it, surges in the months of national elections, fewer in the rainy season."""
-    from geo.analysis import forecast
 
     cercles = units.load_cercles()
     communes = units.load_communes()
@@ -182,10 +179,10 @@ def tensions(rng: np.random.Generator) -> pd.DataFrame:
     # the crisis reaches the centre after some three years: its own rate rises
     centre = cercles["region_id"].isin(["ML05", "ML04"]).to_numpy()
     base[centre] *= np.clip((months - 30) / 24, 0.25, 1.0)
-    votes = forecast.elections()
+    votes = elections.elections()
     surge = np.array([2.5 if any(_month(m) <= d < _month(m + 2) for d in votes)
                       else (0.6 if _month(m).month in (7, 8, 9) else 1.0) for m in months])
-    counts = spreading_counts(rng, base, forecast.cercle_weights(tuple(cercles.index)),
+    counts = spreading_counts(rng, base, neighbours.cercle_weights(tuple(cercles.index)),
                               HISTORY_MONTHS, surge=surge).astype(int)
     cell, month = np.nonzero(counts)
     reps = counts[cell, month]
@@ -267,11 +264,11 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
             "tensions": tensions(rng)}
 
 
-def load(engine: Engine, actor: access.Actor, seed: int = SEED,
+def load(engine: Engine, actor: roles.Actor, seed: int = SEED,
          locator: Locator | None = None) -> dict[str, ImportReport]:
     """Import the demonstration data through the importer (``is_demo``; admin); return the
     reports. Audited (each import, the ratings, the load)."""
-    access.require(actor, "load_demo")
+    roles.require(actor, "load_demo")
     locator = locator or Locator()
     reports = {}
     for kind, frame in generate(seed).items():
@@ -304,27 +301,5 @@ def ensure_initialised(engine: Engine, enabled: bool = True) -> bool:
             return False
         if any(store.counts(engine).values()):
             return False
-        load(engine, access.SYSTEM)
+        load(engine, roles.SYSTEM)
     return True
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if args not in (["load"], ["remove"]):
-        print("usage: python -m geo.ingest.demo load|remove", file=sys.stderr)
-        return 2
-    engine = store.make_engine(Settings.from_environment().database_url)
-    if args == ["load"]:
-        if store.demo_in_use(engine):
-            print("demonstration data already loaded")
-            return 0
-        for kind, rep in load(engine, access.operator()).items():
-            print(f"{kind}: {rep.accepted} accepted, {rep.rejected} rejected")
-    else:
-        removed = store.remove_demo(engine, access.operator())
-        print("removed: " + ", ".join(f"{k} {v}" for k, v in removed.items()))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -11,8 +11,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from geo.records import access, audit, store
-from geo.records.access import Actor
+from geo.records import audit, roles, store
+from geo.records.roles import Actor
 from geo.ingest.headers import map_headers, screen_values
 from geo.ingest.place import Locator
 from geo.ingest.read import read_table
@@ -46,7 +46,7 @@ def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numb
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
     if engine is not None:
-        access.require(actor, "import")
+        roles.require(actor, "import")
     mapping, ignored, fmt = map_headers(list(frame.columns), kind, frame.attrs.get("hxl"))
     screen_values(frame, mapping, kind)
     results = validate(frame, row_numbers, kind, mapping, fmt, locator, today)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 
 from geo.i18n import t
+from geo.records import store
 
 
 class ImportRefused(Exception):
@@ -134,3 +138,21 @@ class ImportReport:
         records = [{"row": r, "reasons": " ; ".join(x.text(lang) for x in reasons), **data}
                    for r, reasons, data in self.rejections]
         return pd.DataFrame.from_records(records, columns=None if records else ["row", "reasons"])
+
+
+def rejected_rows(engine: Engine, batch_id: int, lang: str = "fr") -> pd.DataFrame:
+    """The rejected rows of one batch: spreadsheet row number, reasons (in ``lang``; rows
+    stored before schema v4 keep their French text), then the row's cells."""
+    table = store.rejected_row
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(table).where(table.c.batch_id == batch_id)
+                            .order_by(table.c.row)).all()
+
+    def reasons(r) -> str:
+        if r.details:
+            return " ; ".join(Reason.from_json(item).text(lang) for item in json.loads(r.details))
+        return " ; ".join(json.loads(r.reasons))
+
+    records = [{"row": r.row, "reasons": reasons(r), **json.loads(r.data)} for r in rows]
+    return pd.DataFrame.from_records(records) if records else pd.DataFrame(
+        columns=["row", "reasons"])

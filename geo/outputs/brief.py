@@ -29,7 +29,10 @@ from geo.reference import provenance
 from geo import reference
 from geo.plans import scenarios
 from geo.outputs import static_maps
-from geo.analysis.view import DEFAULT_UNVERIFIED_WEIGHT, DEFAULT_WINDOW_DAYS, Analysis
+from geo.analysis.backtest import evaluate
+from geo.analysis.indicators import DEFAULT_UNVERIFIED_WEIGHT, DEFAULT_WINDOW_DAYS
+from geo.analysis.table import cercle_indicators
+from geo.analysis.view import Analysis
 from geo.i18n import format_date, format_number, format_significant, t
 from geo.ingest.formats import attribution
 from geo.outputs.layers import LAYERS
@@ -55,14 +58,14 @@ def _png_uri(data: bytes) -> str:
 
 
 def _view(engine: Engine, view: Analysis | None, min_count: int | None):
-    records = {k: store.load_records(engine, k) for k in ("workshops", "mediators", "tensions")}
+    records, ratings = store.load_all(engine), context.ratings(engine)
     as_of = (view.as_of if view and view.as_of else None) or indicators.default_as_of(records)
     window = view.window_days if view else DEFAULT_WINDOW_DAYS
     uw = view.unverified_weight if view else DEFAULT_UNVERIFIED_WEIGHT
-    table = indicators.cercle_indicators(engine, as_of, window, uw, min_count)
+    table = cercle_indicators(records, ratings, as_of, window, uw, min_count)
     if view is None:
         view = Analysis.default(risk.method_for(table))
-    return records, view.replace(as_of=as_of), table
+    return records, ratings, view.replace(as_of=as_of), table
 
 
 def build(engine: Engine, view: Analysis | None = None, lang: str = "fr",
@@ -70,12 +73,12 @@ def build(engine: Engine, view: Analysis | None = None, lang: str = "fr",
           now: datetime | None = None, backtest: bool = True) -> Brief:
     """Everything the brief shows, for ``view`` (default: the default view at the latest
     record date)."""
-    records, view, table = _view(engine, view, min_count)
+    records, ratings, view, table = _view(engine, view, min_count)
     as_of, window = view.as_of, view.window_days
     scores = risk.score(table, view.method)
     order = [r["cercle_id"] for r in risk.scores_records(scores)]   # as python -m geo.analysis.risk
-    prev_table = indicators.cercle_indicators(engine, as_of - timedelta(days=window), window,
-                                              view.unverified_weight, min_count)
+    prev_table = cercle_indicators(records, ratings, as_of - timedelta(days=window), window,
+                                   view.unverified_weight, min_count)
     prev = risk.score(prev_table, view.method)
     names = table["cercle_fr"]
     fmt = lambda v, d=2: format_significant(v, lang, d) if pd.notna(v) else "—"  # noqa: E731
@@ -167,7 +170,7 @@ def build(engine: Engine, view: Analysis | None = None, lang: str = "fr",
                for i in view.method.indicators if i.weight]
     evaluation = None
     if backtest and reports is not None and len(reports):
-        ev = forecast.evaluate(records, forecast.DEFAULT_HORIZON, presets=False)
+        ev = evaluate(records, forecast.DEFAULT_HORIZON, presets=False)
         if ev["dates"]:
             evaluation = {"dates": ev["dates"], "horizon": ev["horizon_days"],
                           "rows": [{"method": t(f"brief.eval.{m}", lang),
@@ -265,39 +268,3 @@ def render(brief: Brief, fmt: str = "pdf") -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}")
     return render_pdf(brief) if fmt == "pdf" else render_html(brief).encode("utf-8")
-
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-    from urllib.parse import parse_qsl
-
-    from geo.settings import Settings
-
-    parser = argparse.ArgumentParser(prog="python -m geo.outputs.brief",
-                                     description="The leadership brief (PDF or HTML).")
-    parser.add_argument("--as-of", type=date.fromisoformat)
-    parser.add_argument("--lang", choices=("fr", "en"), default="fr")
-    parser.add_argument("--format", choices=FORMATS, default=None,
-                        help="default: from the output's extension, else pdf")
-    parser.add_argument("--view", default="",
-                        help="the app's view parameters, as in its URL (preset=…&win=…)")
-    parser.add_argument("--scenario", type=int, help="a saved planner scenario to include")
-    parser.add_argument("-o", "--output", required=True)
-    args = parser.parse_args(argv)
-    fmt = args.format or ("html" if args.output.endswith((".html", ".htm")) else "pdf")
-    config = Settings.from_environment()
-    engine = store.make_engine(config.database_url)
-    view = None
-    if args.view or args.as_of:
-        table = indicators.cercle_indicators(engine, args.as_of, min_count=config.min_count)
-        view, _ignored = Analysis.from_query(dict(parse_qsl(args.view)),
-                                             risk.method_for(table))
-        if args.as_of:
-            view = view.replace(as_of=args.as_of)
-    brief = build(engine, view, args.lang, args.scenario, config.min_count)
-    Path(args.output).write_bytes(render(brief, fmt))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -14,19 +14,15 @@ Command line::
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import re
-import sys
 from datetime import date, datetime
-from pathlib import Path
 
 import pandas as pd
 import shapely
 from sqlalchemy.engine import Engine
 
-from geo.settings import Settings
 from geo.analysis import disclosure
 from geo import reference
 from geo.records import store
@@ -35,7 +31,7 @@ from geo.analysis.coverage import gap_label
 from geo.i18n import t
 from geo.analysis.indicators import tension_points
 from geo.ingest.formats import attribution
-from geo.records.fields import GROUPS, KINDS
+from geo.records.fields import GROUPS
 
 #: Columns never exported, per kind (restricted data).
 #: Mediators are exported at cercle level only: one row per mediator with its commune would
@@ -270,30 +266,3 @@ def export(engine: Engine, kind: str, fmt: str = "csv", hxl: bool = False,
 
         frame = review.with_review(frame, engine)
     return to_geojson(frame, kind) if fmt == "geojson" else to_csv(frame, hxl)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m geo.outputs.export")
-    parser.add_argument("kind", choices=KINDS)
-    parser.add_argument("--format", choices=("csv", "geojson"), default="csv")
-    parser.add_argument("--hxl", action="store_true", help="add an HXL hashtag row (CSV)")
-    parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
-    parser.add_argument("--restricted", action="store_true",
-                        help="export restricted records (mediators: one row each, which gives "
-                             "away every cercle's exact count; keep the file inside the team)")
-    args = parser.parse_args(argv)
-    try:
-        data = export(store.make_engine(Settings.from_environment().database_url), args.kind, args.format, args.hxl, args.restricted)
-    except RestrictedExport:
-        print(f"{args.kind}: restricted data (exact counts per cercle); add --restricted to "
-              "export it for the team's own use", file=sys.stderr)
-        return 2
-    if args.output:
-        args.output.write_bytes(data)
-    else:
-        sys.stdout.buffer.write(data)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,6 +1,6 @@
 """Static maps for the brief (PNG, drawn offline with matplotlib): the same layers, classes
 and legend words as the app's maps (:mod:`geo.outputs.layers`, :func:`geo.outputs.maps.legend_entries`), in
-the Mali projection used for distances (:data:`geo.analysis.coverage.DISTANCE_CRS`, so the scale bar
+the Mali projection used for distances (:data:`geo.reference.units.DISTANCE_CRS`, so the scale bar
 is true), with the legend beside the map (never over Mali), a scale bar, a north arrow and the
 region names."""
 
@@ -14,7 +14,7 @@ import pandas as pd
 
 from geo import reference
 from geo.reference import units
-from geo.analysis.coverage import DISTANCE_CRS
+from geo.reference.units import DISTANCE_CRS
 from geo.i18n import t
 from geo.outputs.layers import CATEGORY_COLOURS, Layer, class_index, layer_classes, severity_radius
 from geo.outputs.maps import NO_DATA_STYLE, legend_entries

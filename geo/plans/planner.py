@@ -7,7 +7,7 @@ current view (``"risk"``), or × their cercle's coverage-gap weight (``"gap"``,
 Candidate sites *j* are the communes' points (optionally of chosen regions or cercles only,
 less the communes marked unreachable); existing mediators stand, as for every distance in
 Veille, at their disclosure zone's point (:func:`geo.analysis.coverage.mediator_points`) and are fixed
-facilities. Distances d_ij in km in :data:`geo.analysis.coverage.DISTANCE_CRS`. A demand point is
+facilities. Distances d_ij in km in :data:`geo.reference.units.DISTANCE_CRS`. A demand point is
 *covered* when some facility (existing or new) lies within the service radius S; the
 covered population counts people (a_i before weighting), whatever the demand weighting.
 
@@ -42,6 +42,7 @@ import pandas as pd
 
 from geo.analysis import coverage
 from geo import reference
+from geo.reference import units
 
 MODELS = ("mclp", "pmedian")
 DEMANDS = ("population", "risk", "gap")
@@ -152,7 +153,7 @@ def _rows(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
 
 def _km(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Distance matrix (km) between lon/lat arrays ``a`` (n × 2) and ``b`` (m × 2)."""
-    pa, pb = coverage.to_metres(a[:, 0], a[:, 1]), coverage.to_metres(b[:, 0], b[:, 1])
+    pa, pb = units.to_metres(a[:, 0], a[:, 1]), units.to_metres(b[:, 0], b[:, 1])
     return np.hypot(pa[:, None, 0] - pb[None, :, 0], pa[:, None, 1] - pb[None, :, 1]) / 1000
 
 
@@ -450,57 +451,9 @@ def _name(names, key):
     return None if names is None else names.get(key)
 
 
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-    import json
-    import sys
-
-    from geo.analysis import indicators, risk
-    from geo.records import store
-    from geo.settings import Settings
-
-    parser = argparse.ArgumentParser(prog="python -m geo.plans.planner",
-                                     description="Where the next mediators (or workshops) "
-                                                 "should go.")
-    parser.add_argument("--new", type=int, help="new mediators")
-    parser.add_argument("--radius-km", type=float, help="service radius (km)")
-    parser.add_argument("--model", choices=MODELS, default="mclp")
-    parser.add_argument("--demand", choices=DEMANDS, default="population")
-    parser.add_argument("--workshops", type=int, metavar="K",
-                        help="plan the next K workshops instead (cercles)")
-    parser.add_argument("--region", action="append", help="candidate region (repeatable)")
-    parser.add_argument("--exclude", action="append", help="unreachable commune (repeatable)")
-    parser.add_argument("--as-of", type=date.fromisoformat)
-    parser.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    if args.workshops is None and (args.new is None or args.radius_km is None):
-        parser.error("--new and --radius-km are required (or --workshops K)")
-    engine = store.make_engine(Settings.from_environment().database_url)
-    records = {k: store.load_records(engine, k) for k in ("mediators", "workshops", "tensions")}
-    as_of = args.as_of or indicators.default_as_of(records)
-    scores = gaps = None
-    if args.workshops is not None or args.demand in ("risk", "gap"):
-        table = indicators.cercle_indicators(engine, as_of)
-        scored = risk.score(table, risk.method_for(table))
-        scores = scored.score
-        if args.demand == "gap":
-            gaps = coverage.gap_table(scored, coverage.compute(records, as_of=as_of)) \
-                .gaps["gap_class"]
-    try:
-        if args.workshops is not None:
-            result = plan_workshops(records, args.workshops, scores, as_of, args.region,
-                                    exclude=args.exclude)
-        else:
-            result = plan(records, args.new, args.radius_km, args.model, args.demand, scores,
-                          args.region, as_of=as_of, time_limit=args.time_limit,
-                          exclude=args.exclude, gaps=gaps)
-    except PlanError as err:
-        print(f"refused: {err.code} {err.details}", file=sys.stderr)
-        return 2
-    print(json.dumps(result.as_json(), indent=None if args.json else 2))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def proposed_actions(result: Plan | WorkshopPlan) -> list[dict]:
+    """One action per cercle of a plan's proposals: a mediator deployment, or a workshop for a
+    workshop plan (``cercle_id, kind``, for :func:`geo.records.actions.add_many`)."""
+    workshops = isinstance(result, WorkshopPlan)
+    targets = (result.cercles if workshops else result.sites)["cercle_id"].drop_duplicates()
+    return [{"cercle_id": c, "kind": "workshop" if workshops else "deployment"} for c in targets]

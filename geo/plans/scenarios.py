@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 import geo
-from geo.records import access, audit, personal, store
+from geo.records import audit, personal, roles, store
 from geo.plans import planner
 
 MAX_NAME = 120
@@ -63,9 +63,9 @@ def _clean_name(name: str) -> str:
 
 
 def save(engine: Engine, name: str, result: planner.Plan | planner.WorkshopPlan,
-         actor: access.Actor) -> int:
+         actor: roles.Actor) -> int:
     """Store ``result`` under ``name`` by ``actor`` (analyst); return its id."""
-    access.require(actor, "scenario")
+    roles.require(actor, "scenario")
     name = _clean_name(name)
     kind = "workshops" if isinstance(result, planner.WorkshopPlan) else "mediators"
     rec = result.to_record()
@@ -116,9 +116,9 @@ def load(engine: Engine, scenario_id: int) -> Scenario | None:
                     planner.from_record(json.loads(r.outputs)), json.loads(r.software))
 
 
-def delete(engine: Engine, scenario_id: int, actor: access.Actor) -> int:
+def delete(engine: Engine, scenario_id: int, actor: roles.Actor) -> int:
     """Delete a scenario (admin); its actions stay, unlinked. Returns how many were unlinked."""
-    access.require(actor, "delete_scenario")
+    roles.require(actor, "delete_scenario")
     t, a = store.scenario, store.action
     with store.writing(engine) as conn:
         name = conn.execute(sa.select(t.c.name).where(t.c.scenario_id == scenario_id)).scalar()

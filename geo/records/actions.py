@@ -19,7 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from geo.records import access, audit, personal, store
+from geo.records import audit, personal, roles, store
 
 KINDS = ("workshop", "deployment", "dialogue", "escalation")
 STATUSES = ("planned", "under_way", "done", "cancelled")
@@ -75,18 +75,18 @@ def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def add(engine: Engine, actor: access.Actor, cercles: set[str], *, cercle_id: str, kind: str,
+def add(engine: Engine, actor: roles.Actor, cercles: set[str], *, cercle_id: str, kind: str,
         planned_on: date, unit: str, status: str = "planned", outcome: str | None = None,
         scenario_id: int | None = None) -> int:
     """Record a new action by ``actor`` (analyst) on one of the known ``cercles``; its id."""
-    access.require(actor, "act")
+    roles.require(actor, "act")
     values = {"cercle_id": cercle_id, "kind": kind, "planned_on": planned_on, "unit": unit,
               "status": status, "outcome": outcome, "scenario_id": scenario_id}
     with store.writing(engine) as conn:
         return _insert(conn, actor, _check(conn, values, cercles))
 
 
-def _insert(conn, actor: access.Actor, values: dict) -> int:
+def _insert(conn, actor: roles.Actor, values: dict) -> int:
     """Store one checked action and its audit entry (inside the caller's transaction)."""
     now = datetime.now(timezone.utc)
     aid = conn.execute(store.action.insert().values(
@@ -97,29 +97,22 @@ def _insert(conn, actor: access.Actor, values: dict) -> int:
     return int(aid)
 
 
-def add_from_plan(engine: Engine, actor: access.Actor, cercles: set[str], result,
-                  scenario_id: int, planned_on: date, unit: str) -> int:
-    """One planned action per cercle of a saved plan's proposals (a mediator deployment, or a
-    workshop for a workshop plan), linked to its scenario, all in one transaction; how many."""
-    from geo.plans.planner import WorkshopPlan
-
-    access.require(actor, "act")
-    workshops = isinstance(result, WorkshopPlan)
-    targets = (result.cercles if workshops else result.sites)["cercle_id"].drop_duplicates()
+def add_many(engine: Engine, actor: roles.Actor, cercles: set[str], rows: list[dict]) -> int:
+    """Record several new actions (each as :func:`add`: ``cercle_id, kind, planned_on, unit``
+    and optionally ``status, outcome, scenario_id``) in one transaction; how many."""
+    roles.require(actor, "act")
     with store.writing(engine) as conn:
-        for cercle_id in targets:
-            _insert(conn, actor, _check(conn, {
-                "cercle_id": cercle_id, "kind": "workshop" if workshops else "deployment",
-                "planned_on": planned_on, "unit": unit, "status": "planned", "outcome": None,
-                "scenario_id": scenario_id}, cercles))
-    return len(targets)
+        for values in rows:
+            _insert(conn, actor, _check(conn, {"status": "planned", "outcome": None,
+                                               "scenario_id": None, **values}, cercles))
+    return len(rows)
 
 
-def update(engine: Engine, actor: access.Actor, action_id: int, revision: int,
+def update(engine: Engine, actor: roles.Actor, action_id: int, revision: int,
            cercles: set[str], **changes) -> int:
     """Change fields of an action (analyst) made on ``revision``; the new revision.
     Refused (``conflict``) when the action changed since, (``missing``) when it is gone."""
-    access.require(actor, "act")
+    roles.require(actor, "act")
     unknown = set(changes) - set(FIELDS)
     if unknown:
         raise ActionError([("field", {"value": ", ".join(sorted(unknown))})])

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time, timedelta, timezone
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from geo.records import store
-
-if TYPE_CHECKING:
-    from geo.records.access import Actor
+from geo.records.roles import Actor
 
 #: Every action the log records.
 ACTIONS = ("import", "delete_batch", "load_demo", "remove_demo", "rate", "add_factor",

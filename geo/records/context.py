@@ -7,7 +7,7 @@ means "no data" again. The three threats named by the mission are seeded as fact
 schema (see :data:`geo.records.store.SEED_FACTORS`); users can add others.
 
 Ratings are about a place, never about a person. "Rated by" is the signed-in user who rated
-(:class:`geo.records.access.Actor`, an analyst at least), never free text; every rating and new factor
+(:class:`geo.records.roles.Actor`, an analyst at least), never free text; every rating and new factor
 is also in the audit log.
 """
 
@@ -23,7 +23,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from geo.records import access, audit, store
+from geo.records import audit, roles, store
 from geo.reference import units
 
 #: Prefix of the context-factor columns of the indicator table.
@@ -114,7 +114,7 @@ def changes(before: pd.DataFrame, after: pd.DataFrame) -> list[Rating]:
     return out
 
 
-def rate(engine: Engine, changes: list[Rating], actor: access.Actor, note: str | None = None,
+def rate(engine: Engine, changes: list[Rating], actor: roles.Actor, note: str | None = None,
          is_demo: bool = False, rated_at: datetime | None = None) -> int:
     """Record ratings by ``actor`` (analyst) in one transaction (all or none) with their audit
     entry; return how many were recorded.
@@ -123,7 +123,7 @@ def rate(engine: Engine, changes: list[Rating], actor: access.Actor, note: str |
     number from 0 to 10 (or None to withdraw). Raises :class:`RatingError` listing every
     problem, and then nothing is written.
     """
-    access.require(actor, "rate")
+    roles.require(actor, "rate")
     problems: list[tuple[str, dict]] = []
     who = DEMO_RATER if is_demo else actor.label[:MAX_WHO]
     known_factors = set(factors(engine).index)
@@ -166,14 +166,14 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", ascii_.lower()).strip("_")[:36] or "factor"
 
 
-def add_factor(engine: Engine, label_fr: str, label_en: str, actor: access.Actor,
+def add_factor(engine: Engine, label_fr: str, label_en: str, actor: roles.Actor,
                description_fr: str | None = None, description_en: str | None = None) -> str:
     """Add a context factor by ``actor`` (analyst; both labels required, distinct from
     existing ones); return its id. Audited.
 
     Raises :class:`RatingError` when refused.
     """
-    access.require(actor, "rate")
+    roles.require(actor, "rate")
     problems: list[tuple[str, dict]] = []
     label_fr, label_en = (label_fr or "").strip(), (label_en or "").strip()
     if not label_fr or not label_en:

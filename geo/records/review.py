@@ -28,7 +28,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from geo.records import access, audit, personal, store
+from geo.records import audit, personal, roles, store
 from geo.records.actions import UNITS
 from geo.records.fields import ENUMS, REVIEWED_FIELDS
 
@@ -77,13 +77,13 @@ def _text(value) -> str | None:
     return str(value)
 
 
-def change(engine: Engine, actor: access.Actor, report_id: str, revision: int,
+def change(engine: Engine, actor: roles.Actor, report_id: str, revision: int,
            **changes) -> int:
     """Change a report's review fields (``verification``, ``status``, ``unit``,
     ``escalated``, ``note``) as ``actor`` (analyst), made on ``revision``; the new revision
     (the same when nothing changed). Refused with :class:`ReviewError`: ``missing`` report,
     ``conflict`` (changed since ``revision``), invalid values, personal data in the note."""
-    access.require(actor, "review")
+    roles.require(actor, "review")
     changes = _checked(changes)
     tensions, review, history = store.TABLES["tensions"], store.report_review, \
         store.report_history

@@ -1,0 +1,65 @@
+"""The per-cercle indicator table: the one table every page, command and output reads.
+
+It joins the reference columns (:func:`geo.analysis.indicators.reference_indicators`), the
+all-time counts of the field records, the windowed hazard and coping indicators, the forecast
+of tension reports (:mod:`geo.analysis.forecast`) and the context ratings in force. It takes
+frames: the caller (a page's cached data, a command) reads them from the store.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from geo.analysis import forecast
+from geo.analysis.indicators import (DEFAULT_UNVERIFIED_WEIGHT, DEFAULT_WINDOW_DAYS,
+                                     default_as_of, field_counts, reference_indicators,
+                                     with_window)
+
+
+def cercle_indicators(records: dict[str, pd.DataFrame], ratings: pd.DataFrame | None = None,
+                      as_of: date | None = None, window_days: int = DEFAULT_WINDOW_DAYS,
+                      unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT,
+                      min_count: int | None = None) -> pd.DataFrame:
+    """Indicators per cercle.
+
+    Parameters
+    ----------
+    records : dict of DataFrame
+        The stored records by kind (``workshops``, ``mediators``, ``tensions``; as from
+        :func:`geo.records.store.load_all`); a missing kind counts as none.
+    ratings : DataFrame, optional
+        The context ratings in force, one column per factor (:func:`geo.records.context.ratings`).
+    as_of : date, optional
+        Default: the latest record date (:func:`geo.analysis.indicators.default_as_of`).
+    window_days, unverified_weight, min_count
+        The look-back window (days), the weight of an unverified report, the suppression
+        threshold of mediator counts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``cercle_id`` (50 rows), with :data:`geo.analysis.indicators.ID_COLUMNS`
+        and:
+
+        * ``population`` -- persons, RGPH 2009;
+        * ``area_km2`` -- km², EPSG:6933, full geometry;
+        * ``density`` -- persons per km² = population / area_km2;
+        * ``n_communes`` -- number of communes (ADM3) in the cercle;
+        * :data:`geo.analysis.indicators.FIELD_COLUMNS` -- all-time counts (0 without records);
+        * the hazard and coping indicators of
+          :func:`geo.analysis.indicators.window_indicators` as of ``as_of`` over ``window_days``;
+        * ``forecast_reports``, ``forecast_p_severe`` -- the forecast of the next 90 days;
+        * ``context_<factor_id>`` -- the expert rating in force (0–10, NaN when unrated) of
+          each context factor.
+
+        ``table.attrs`` records ``as_of``, ``window_days``, ``context_factors`` (the factor
+        ids, in order) and the forecast's own attributes.
+    """
+    table = reference_indicators()
+    table = table.join(field_counts(records, table.index))
+    as_of = as_of or default_as_of(records)
+    predicted = forecast.forecaster(records, table).forecast(as_of)
+    return with_window(table, records, as_of, predicted, window_days, unverified_weight,
+                       ratings, min_count)

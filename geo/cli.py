@@ -1,0 +1,522 @@
+"""One command line for Veille: ``python -m geo <command> [options]``.
+
+=============  ==========================================================================
+command        what it does
+=============  ==========================================================================
+``import``     import a file of workshops, mediators or tension reports into the store
+``export``     export stored records (CSV, with an HXL row, or GeoJSON)
+``risk``       the risk score of every cercle
+``coverage``   mediator coverage and gaps of every cercle
+``forecast``   the forecast of tension reports per cercle
+``backtest``   the forecast's rolling-origin evaluation against its baselines
+``plan``       where the next mediators or workshops should go
+``monitor``    hot spots, emerging hot spots and alerts
+``brief``      the leadership brief (PDF or HTML)
+``demo``       load or remove the demonstration data
+``rebuild``    rebuild a shipped reference file (cercle neighbours, disclosure zones)
+=============  ==========================================================================
+
+Every command takes ``--lang fr|en`` (messages and ``--help``; default: ``VEILLE_LANG``, else
+the system's ``LANG``, else French), ``--json`` (one JSON document on standard output) and
+``--database URL`` (default: the configured store, :class:`geo.settings.Settings`). Exit
+status: **0** done; **2** refused, with a one-line message on standard error in the chosen
+language (bad input, a file that cannot be read, a store that cannot be reached); **1** an
+unexpected failure (a bug: its traceback is not hidden).
+
+Each command reads what it needs from the store here, at the edge, and hands frames to the
+computations of :mod:`geo.analysis`, :mod:`geo.plans` and :mod:`geo.outputs`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from geo.i18n import LANGUAGES, normalise_language, t
+from geo import settings
+from geo.settings import Settings
+
+EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
+
+
+class Refused(Exception):
+    """A command refused with a one-line message (already in the user's language)."""
+
+
+# ------------------------------------------------------------------ language and parser
+def language(argv: list[str], environ=None) -> str:
+    """The language of messages and ``--help``: ``--lang`` if given, else the environment's
+    (:func:`geo.settings.language`)."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return normalise_language(argv[i + 1])
+        if arg.startswith("--lang="):
+            return normalise_language(arg.split("=", 1)[1])
+    return normalise_language(settings.language(environ))
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    lang = "fr"
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        if prefix is None:           # argparse's own "usage: " (a subcommand's prog passes "")
+            prefix = t("cli.usage", self.lang)
+        return super().add_usage(usage, actions, groups, prefix)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse in the user's language: usage, section titles, ``-h`` and errors."""
+
+    def __init__(self, *args, lang: str = "fr", **kwargs):
+        formatter = type("Formatter", (_Formatter,), {"lang": lang})
+        super().__init__(*args, formatter_class=formatter, add_help=False, **kwargs)
+        self.lang = lang
+        self._positionals.title = t("cli.positionals", lang)
+        self._optionals.title = t("cli.options", lang)
+        self.add_argument("-h", "--help", action="help", help=t("cli.opt.help", lang))
+
+    def error(self, message: str):
+        self.exit(EXIT_REFUSED, f"{self.prog}: {t('cli.error', self.lang, detail=message)}\n")
+
+
+def build_parser(lang: str = "fr") -> Parser:
+    """The whole command line, its help in ``lang``."""
+    from geo.analysis import coverage, monitor
+    from geo.analysis.forecast import DEFAULT_HORIZON, GROUPS, HORIZONS
+    from geo.analysis.indicators import DEFAULT_WINDOW_DAYS
+    from geo.outputs.brief import FORMATS
+    from geo.plans import planner
+    from geo.records.fields import KINDS
+
+    def helptext(key, **values):
+        return t(f"cli.{key}", lang, **values)
+
+    def day(text: str) -> date:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(helptext("bad_date", text=text)) from None
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=LANGUAGES, default=lang, help=helptext("opt.lang"))
+    common.add_argument("--json", action="store_true", help=helptext("opt.json"))
+    common.add_argument("--database", metavar="URL", help=helptext("opt.database"))
+    dated = argparse.ArgumentParser(add_help=False)
+    dated.add_argument("--as-of", type=day, metavar="YYYY-MM-DD", help=helptext("opt.as_of"))
+
+    root = Parser(prog="python -m geo", description=helptext("description"), lang=lang)
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                   title=helptext("commands"), parser_class=Parser)
+
+    def command(name, run, *parents, **kwargs):
+        p = commands.add_parser(name, parents=[common, *parents], lang=lang,
+                                help=helptext(f"{name}.help"), description=helptext(f"{name}.help"),
+                                **kwargs)
+        p.set_defaults(run=run)
+        return p
+
+    p = command("import", _import)
+    p.add_argument("kind", choices=KINDS, help=helptext("arg.kind"))
+    p.add_argument("file", type=Path, help=helptext("arg.file"))
+    p.add_argument("--dry-run", action="store_true", help=helptext("import.dry_run"))
+
+    p = command("export", _export)
+    p.add_argument("kind", choices=KINDS, help=helptext("arg.kind"))
+    p.add_argument("--format", choices=("csv", "geojson"), default="csv", help=helptext("opt.format"))
+    p.add_argument("--hxl", action="store_true", help=helptext("export.hxl"))
+    p.add_argument("-o", "--output", type=Path, help=helptext("opt.output_stdout"))
+    p.add_argument("--restricted", action="store_true", help=helptext("export.restricted"))
+
+    p = command("risk", _risk, dated)
+    p.add_argument("--window-days", type=int, default=DEFAULT_WINDOW_DAYS, help=helptext("opt.window"))
+
+    p = command("coverage", _coverage, dated)
+    p.add_argument("--measure", choices=tuple(coverage.COVERAGE_MEASURES),
+                   default="mediators_per_10k", help=helptext("coverage.measure"))
+    p.add_argument("--risk-threshold", type=float,
+                   default=coverage.RISK_LEVELS[coverage.DEFAULT_RISK_LEVEL],
+                   help=helptext("coverage.risk_threshold"))
+    p.add_argument("--coverage-threshold", type=float, help=helptext("coverage.coverage_threshold"))
+
+    for name, run in (("forecast", _forecast), ("backtest", _backtest)):
+        p = command(name, run, *((dated,) if name == "forecast" else ()))
+        p.add_argument("--horizon-days", type=int, choices=HORIZONS, default=DEFAULT_HORIZON,
+                       help=helptext("opt.horizon"))
+        p.add_argument("--model", choices=["glm", "hgb"], default="glm", help=helptext("opt.model"))
+        p.add_argument("--without", action="append", choices=list(GROUPS), default=[],
+                       help=helptext("opt.without"))
+
+    p = command("plan", _plan, dated)
+    p.add_argument("--new", type=int, help=helptext("plan.new"))
+    p.add_argument("--radius-km", type=float, help=helptext("plan.radius"))
+    p.add_argument("--model", choices=planner.MODELS, default="mclp", help=helptext("plan.model"))
+    p.add_argument("--demand", choices=planner.DEMANDS, default="population",
+                   help=helptext("plan.demand"))
+    p.add_argument("--workshops", type=int, metavar="K", help=helptext("plan.workshops"))
+    p.add_argument("--region", action="append", help=helptext("plan.region"))
+    p.add_argument("--exclude", action="append", help=helptext("plan.exclude"))
+    p.add_argument("--time-limit", type=float, default=planner.DEFAULT_TIME_LIMIT,
+                   help=helptext("plan.time_limit"))
+
+    p = command("monitor", _monitor, dated)
+    p.add_argument("what", choices=["hotspots", "emerging", "alerts"], help=helptext("monitor.what"))
+    p.add_argument("--window-days", type=int, default=90, help=helptext("opt.window"))
+    p.add_argument("--months", type=int, default=24, help=helptext("monitor.months"))
+    p.add_argument("--level", choices=monitor.LEVELS, default="cercle", help=helptext("monitor.level"))
+    p.add_argument("--weight", choices=monitor.WEIGHTS, default="count",
+                   help=helptext("monitor.weight"))
+    p.add_argument("--contiguity", choices=monitor.CONTIGUITY, default="queen",
+                   help=helptext("monitor.contiguity"))
+    p.add_argument("--band-km", type=float, default=monitor.DEFAULT_BAND_KM,
+                   help=helptext("monitor.band"))
+    p.add_argument("--permutations", type=int, default=monitor.PERMUTATIONS,
+                   help=helptext("monitor.permutations"))
+    p.add_argument("--seed", type=int, default=monitor.SEED, help=helptext("monitor.seed"))
+
+    p = command("brief", _brief, dated)
+    p.add_argument("--format", choices=FORMATS, default=None, help=helptext("brief.format"))
+    p.add_argument("--view", default="", help=helptext("brief.view"))
+    p.add_argument("--scenario", type=int, help=helptext("brief.scenario"))
+    p.add_argument("-o", "--output", required=True, help=helptext("opt.output"))
+
+    p = command("demo", _demo)
+    p.add_argument("action", choices=["load", "remove"], help=helptext("demo.action"))
+
+    p = command("rebuild", _rebuild)
+    p.add_argument("file", choices=["neighbours", "zones"], help=helptext("rebuild.file"))
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = language(argv)
+    args = build_parser(lang).parse_args(argv)
+    config = Settings.from_environment()
+    try:
+        return args.run(args, config)
+    except Refused as refused:
+        print(str(refused), file=sys.stderr)
+        return EXIT_REFUSED
+
+
+# ------------------------------------------------------------------ the edge: the store
+def _engine(args, config: Settings):
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from geo.records import store
+
+    try:
+        return store.make_engine(args.database or config.database_url,
+                                 pool_size=config.pool_size)
+    except (SQLAlchemyError, OSError) as err:
+        raise Refused(t("cli.store_unreachable", args.lang, kind=type(err).__name__)) from None
+
+
+def _records(engine) -> dict[str, pd.DataFrame]:
+    from geo.records import store
+
+    return store.load_all(engine)
+
+
+def _table(engine, records, args, config: Settings, window_days: int | None = None):
+    """The indicator table of the command's as-of date (default: the latest record)."""
+    from geo.analysis import indicators, table
+    from geo.records import context
+
+    as_of = getattr(args, "as_of", None) or indicators.default_as_of(records)
+    return table.cercle_indicators(
+        records, context.ratings(engine), as_of,
+        window_days or indicators.DEFAULT_WINDOW_DAYS, min_count=config.min_count), as_of
+
+
+def _print(args, rows, lines) -> None:
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, default=_json_value))
+    else:
+        for line in lines:
+            print(line)
+
+
+def _json_value(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value))
+
+
+def _r(value, digits: int = 3):
+    return None if value is None or pd.isna(value) else round(float(value), digits)
+
+
+# ------------------------------------------------------------------ commands
+def _import(args, config: Settings) -> int:
+    from geo.ingest.importer import import_file
+    from geo.ingest.report import ImportRefused
+    from geo.records import roles
+
+    try:
+        data = args.file.read_bytes()
+    except OSError:
+        raise Refused(t("ingest.refused.file_unreadable", args.lang, file=args.file)) from None
+    engine = _engine(args, config)
+    try:
+        report = import_file(engine, args.kind, data, args.file.name, dry_run=args.dry_run,
+                             actor=roles.operator())
+    except ImportRefused as exc:
+        raise Refused(exc.message(args.lang)) from None
+    if args.json:
+        print(json.dumps(report.as_dict(args.lang), ensure_ascii=False))
+    else:
+        print(t("ingest.summary", args.lang, rows=report.rows, accepted=report.accepted,
+                rejected=report.rejected, duplicates=report.duplicates,
+                warnings=report.warnings))
+        for row, reasons, _ in report.rejections:
+            print(f"  {row}: " + " ; ".join(r.text(args.lang) for r in reasons))
+    return EXIT_OK
+
+
+def _export(args, config: Settings) -> int:
+    from geo.outputs import export
+
+    try:
+        data = export.export(_engine(args, config), args.kind, args.format, args.hxl,
+                             args.restricted)
+    except export.RestrictedExport:
+        raise Refused(t("cli.export.refused_restricted", args.lang, kind=args.kind)) from None
+    if args.output:
+        args.output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return EXIT_OK
+
+
+def _risk(args, config: Settings) -> int:
+    from geo.analysis import risk
+
+    engine = _engine(args, config)
+    table, as_of = _table(engine, _records(engine), args, config, args.window_days)
+    rows = risk.scores_records(risk.score(table, risk.method_for(table)))
+    lines = [t("cli.risk.heading", args.lang, as_of=as_of, days=args.window_days)]
+    for r in rows:
+        shown = t("cli.no_data", args.lang) if r["score"] is None else f"{r['score']:5.2f}"
+        lines.append(f"{r['rank'] or '-':>3} {r['cercle_id']:22s} {shown} {r['class'] or ''} "
+                     f"({t('cli.risk.completeness', args.lang)} {r['completeness']:.0%})")
+    _print(args, rows, lines)
+    return EXIT_OK
+
+
+def _coverage(args, config: Settings) -> int:
+    from geo.analysis import coverage, risk
+
+    engine = _engine(args, config)
+    records = _records(engine)
+    table, as_of = _table(engine, records, args, config)
+    scores = risk.score(table, risk.method_for(table))
+    result = coverage.compute(records, None, as_of, config.min_count)
+    both = coverage.gap_table(scores, result, coverage.GapRule(
+        args.measure, args.risk_threshold, args.coverage_threshold))
+    gaps, shown = both.gaps, both.cercles
+    rows = []
+    for cid in gaps.sort_values("gap_rank").index:
+        k = shown.loc[cid]
+        rows.append({
+            "cercle_id": cid,
+            "mediators": None if pd.isna(k["mediators"]) else int(k["mediators"]),
+            "mediators_per_10k": _r(k["mediators_per_10k"]),
+            "mediators_per_1000km2": _r(k["mediators_per_1000km2"]),
+            "communes_without_mediator": int(k["communes_without_mediator"]),
+            "population_without_mediator_est": _r(k["population_without_mediator"], 0),
+            "mean_distance_km": _r(k["mean_distance_km"], 1),
+            "mean_distance_band": k["mean_distance_txt"] or None,
+            "risk_score": _r(gaps.at[cid, "risk_score"]),
+            "gap_class": gaps.at[cid, "gap_class"], "gap_rank": int(gaps.at[cid, "gap_rank"]),
+        })
+    lines = [t("cli.coverage.heading", args.lang, as_of=as_of,
+               risk=f"{gaps.attrs['risk_threshold']:.2f}", measure=args.measure,
+               coverage=f"{gaps.attrs['coverage_threshold']:.2f}")]
+    hidden = t("cli.hidden", args.lang)
+    for r in rows:
+        lines.append(t("cli.coverage.row", args.lang, rank=f"{r['gap_rank']:>3}",
+                       cercle=f"{r['cercle_id']:22s}",
+                       gap=f"{r['gap_class'] or t('cli.no_data', args.lang):10s}",
+                       mediators=hidden if r["mediators"] is None else r["mediators"],
+                       per_10k=r["mediators_per_10k"],
+                       without=r["communes_without_mediator"],
+                       distance=r["mean_distance_band"] or "-"))
+    _print(args, rows, lines)
+    return EXIT_OK
+
+
+def _columns(args) -> tuple[str, ...]:
+    from geo.analysis.forecast import GROUPS
+
+    return tuple(c for g, cols in GROUPS.items() if g not in args.without for c in cols)
+
+
+def _forecast(args, config: Settings) -> int:
+    from geo.analysis import forecast, indicators
+
+    records = _records(_engine(args, config))
+    as_of = args.as_of or indicators.default_as_of(records)
+    fc = forecast.forecaster(records).forecast(as_of, args.horizon_days, args.model,
+                                               _columns(args))
+    rows = [{"cercle_id": c, "expected_reports": _r(r.expected_reports, 4),
+             "p_severe": _r(r.p_severe, 4),
+             "rank": None if pd.isna(r["rank"]) else int(r["rank"])}
+            for c, r in fc.sort_values("rank").iterrows()]
+    lines = [t("cli.forecast.heading", args.lang, as_of=as_of, days=args.horizon_days)]
+    lines += [f"{r['rank'] or '-':>3} {r['cercle_id']:22s} {r['expected_reports']} "
+              f"{r['p_severe']}" for r in rows]
+    _print(args, rows, lines)
+    return EXIT_OK
+
+
+def _backtest(args, config: Settings) -> int:
+    from geo.analysis import backtest
+
+    result = backtest.evaluate(_records(_engine(args, config)), args.horizon_days,
+                               model=args.model, columns=_columns(args))
+    if not args.json:
+        result = {k: v for k, v in result.items() if k != "per_date"}
+    print(json.dumps(result, indent=None if args.json else 2, default=_json_value,
+                     ensure_ascii=False))
+    return EXIT_OK
+
+
+def _places(names: list[str] | None, level: str, lang: str) -> list[str] | None:
+    """Region or cercle codes from what a user writes (a code, or any common spelling)."""
+    from geo.reference import units
+    from geo.reference.gazetteer import Gazetteer
+
+    if not names:
+        return None
+    known = set(units.load_regions().index if level == "region" else units.load_cercles().index)
+    gazetteer, codes = Gazetteer.default(), []
+    for name in names:
+        if name in known:
+            codes.append(name)
+            continue
+        found = gazetteer.resolve(name, level)
+        if not found.ok:
+            raise Refused(found.message(lang))
+        codes.append(found.code)
+    return codes
+
+
+def _plan(args, config: Settings) -> int:
+    from geo.analysis import coverage, risk
+    from geo.plans import planner
+
+    if args.workshops is None and (args.new is None or args.radius_km is None):
+        raise Refused(t("cli.plan.needs", args.lang))
+    regions = _places(args.region, "region", args.lang)
+    engine = _engine(args, config)
+    records = _records(engine)
+    scores = gaps = None
+    table, as_of = _table(engine, records, args, config)
+    if args.workshops is not None or args.demand in ("risk", "gap"):
+        scored = risk.score(table, risk.method_for(table))
+        scores = scored.score
+        if args.demand == "gap":
+            gaps = coverage.gap_table(scored, coverage.compute(records, as_of=as_of)) \
+                .gaps["gap_class"]
+    try:
+        if args.workshops is not None:
+            result = planner.plan_workshops(records, args.workshops, scores, as_of, regions,
+                                            exclude=args.exclude)
+        else:
+            result = planner.plan(records, args.new, args.radius_km, args.model, args.demand,
+                                  scores, regions, as_of=as_of, time_limit=args.time_limit,
+                                  exclude=args.exclude, gaps=gaps)
+    except planner.PlanError as err:
+        raise Refused(t(f"planner.error.{err.code}", args.lang, **err.details)) from None
+    print(json.dumps(result.as_json(), indent=None if args.json else 2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _monitor(args, config: Settings) -> int:
+    from geo.analysis import monitor
+    from geo.records import store
+
+    tensions = store.load_records(_engine(args, config), "tensions")
+    as_of = args.as_of or monitor.latest(tensions)
+    options = dict(level=args.level, weight=args.weight, contiguity=args.contiguity,
+                   band_km=args.band_km, permutations=args.permutations, seed=args.seed)
+    key = f"{args.level}_id"
+    if args.what == "hotspots":
+        rows = monitor.hotspots(tensions, as_of, args.window_days, **options).rename(
+            columns={"unit_id": key})[[key, "gi_z", "p_sim", "p_fdr_significant", "class",
+                                       "p_z_sim", "value"]]
+    elif args.what == "emerging":
+        rows = monitor.emerging(tensions, as_of, args.months, **options).rename(
+            columns={"unit_id": key})[[key, "category", "mk_tau", "mk_p", "mk_trend",
+                                       "hot_months", "cold_months", "reports"]]
+    else:
+        rows = monitor.alerts(tensions, as_of)
+    records = monitor.as_records(rows)
+    lines = [t(f"cli.monitor.heading.{args.what}", args.lang, as_of=as_of)]
+    lines += ["  ".join(f"{k}={v}" for k, v in rec.items()) for rec in records]
+    _print(args, records, lines)
+    return EXIT_OK
+
+
+def _brief(args, config: Settings) -> int:
+    from urllib.parse import parse_qsl
+
+    from geo.analysis import risk
+    from geo.analysis.view import Analysis
+    from geo.outputs import brief
+
+    fmt = args.format or ("html" if args.output.endswith((".html", ".htm")) else "pdf")
+    engine = _engine(args, config)
+    view = None
+    if args.view or args.as_of:
+        table, _ = _table(engine, _records(engine), args, config)
+        view, _ignored = Analysis.from_query(dict(parse_qsl(args.view)),
+                                             risk.method_for(table))
+        if args.as_of:
+            view = view.replace(as_of=args.as_of)
+    document = brief.build(engine, view, args.lang, args.scenario, config.min_count)
+    Path(args.output).write_bytes(brief.render(document, fmt))
+    return EXIT_OK
+
+
+def _demo(args, config: Settings) -> int:
+    from geo.ingest import demo
+    from geo.records import batches, roles, store
+
+    engine = _engine(args, config)
+    if args.action == "load":
+        if store.demo_in_use(engine):
+            print(t("cli.demo.already", args.lang))
+            return EXIT_OK
+        for kind, rep in demo.load(engine, roles.operator()).items():
+            print(t("cli.demo.loaded", args.lang, kind=kind, accepted=rep.accepted,
+                    rejected=rep.rejected))
+    else:
+        removed = batches.remove_demo(engine, roles.operator())
+        print(t("cli.demo.removed", args.lang,
+                what=", ".join(f"{k} {v}" for k, v in removed.items())))
+    return EXIT_OK
+
+
+def _rebuild(args, config: Settings) -> int:
+    from geo.analysis import disclosure
+    from geo.reference import neighbours, units
+
+    if args.file == "neighbours":
+        neighbours.write_neighbours_file()
+        print(neighbours.NEIGHBOURS_FILE)
+    else:
+        path = units.DATA_DIR / units.ZONES_FILE
+        communes = units.load_communes()
+        disclosure.zones_file(communes).to_csv(path, index=False)
+        print(f"{path}: {len(communes)}")
+    return EXIT_OK

@@ -1,0 +1,156 @@
+"""Translations of the command line (``python -m geo``): key → (French, English)."""
+
+PAIRS: dict[str, tuple[str, str]] = {
+    # argparse's own words
+    'cli.usage': ('usage : ', 'usage: '),
+    'cli.positionals': ('arguments', 'arguments'),
+    'cli.options': ('options', 'options'),
+    'cli.commands': ('commandes', 'commands'),
+    'cli.error': ('erreur : {detail}', 'error: {detail}'),
+    'cli.description': (
+        "Veille en ligne de commande : importer, exporter, calculer le risque, la couverture "
+        "et la prévision, planifier, surveiller, préparer le brief. « python -m geo "
+        "COMMANDE -h » décrit chaque commande.",
+        "Veille on the command line: import, export, compute the risk, the coverage and the "
+        "forecast, plan, monitor, prepare the brief. 'python -m geo COMMAND -h' describes "
+        "each command."),
+    # shared options
+    'cli.opt.help': ("afficher cette aide et quitter", 'show this help and exit'),
+    'cli.opt.lang': ("langue des messages (fr ou en)", 'language of the messages (fr or en)'),
+    'cli.opt.json': ("écrire un seul document JSON sur la sortie standard",
+                     'print one JSON document on standard output'),
+    'cli.opt.database': (
+        "base de données (URL SQLAlchemy ; défaut : VEILLE_DATABASE_URL, sinon le fichier "
+        "SQLite embarqué)",
+        'the store (a SQLAlchemy URL; default: VEILLE_DATABASE_URL, else the embedded SQLite '
+        'file)'),
+    'cli.opt.as_of': ("date d'analyse AAAA-MM-JJ (défaut : la dernière date enregistrée)",
+                      'as-of date YYYY-MM-DD (default: the latest record date)'),
+    'cli.bad_date': ('« {text} » n\'est pas une date AAAA-MM-JJ', '{text!r} is not a YYYY-MM-DD date'),
+    'cli.opt.window': ("fenêtre d'observation en jours", 'look-back window in days'),
+    'cli.opt.horizon': ("horizon de la prévision en jours", 'forecast horizon in days'),
+    'cli.opt.model': ("modèle de prévision", 'forecast model'),
+    'cli.opt.without': ("laisser de côté un groupe de variables (ablation)",
+                        'leave a feature group out (ablation)'),
+    'cli.opt.format': ("format du fichier", 'file format'),
+    'cli.opt.output': ("fichier à écrire", 'file to write'),
+    'cli.opt.output_stdout': ("fichier à écrire (défaut : la sortie standard)",
+                              'file to write (default: standard output)'),
+    'cli.arg.kind': ("type d'enregistrements : workshops (ateliers), mediators (médiateurs), "
+                     "tensions (signalements)",
+                     'kind of records: workshops, mediators or tensions (reports)'),
+    'cli.arg.file': ("fichier CSV, texte, XLSX ou GeoJSON", 'CSV, text, XLSX or GeoJSON file'),
+    # commands
+    'cli.import.help': ("Importer un fichier de terrain (aperçu avec --dry-run).",
+                        'Import a field file (preview with --dry-run).'),
+    'cli.import.dry_run': ("valider seulement, ne rien enregistrer",
+                           'validate only, store nothing'),
+    'cli.export.help': ("Exporter les enregistrements (CSV, avec ligne HXL, ou GeoJSON).",
+                        'Export the records (CSV, with an HXL row, or GeoJSON).'),
+    'cli.export.hxl': ("ajouter une ligne de balises HXL (CSV)",
+                       'add an HXL hashtag row (CSV)'),
+    'cli.export.restricted': (
+        "exporter des données restreintes (médiateurs : une ligne chacun, ce qui donne le "
+        "compte exact de chaque cercle ; à garder dans l'équipe)",
+        "export restricted records (mediators: one row each, which gives away every cercle's "
+        "exact count; keep the file inside the team)"),
+    'cli.export.refused_restricted': (
+        "{kind} : données restreintes (comptes exacts par cercle) ; ajoutez --restricted pour "
+        "les exporter à l'usage de l'équipe.",
+        '{kind}: restricted data (exact counts per cercle); add --restricted to export it for '
+        "the team's own use."),
+    'cli.risk.help': ("Score de risque de chaque cercle.", 'Risk score of every cercle.'),
+    'cli.risk.heading': ("au {as_of}, fenêtre de {days} jours",
+                         'as of {as_of}, window {days} days'),
+    'cli.risk.completeness': ('complétude', 'completeness'),
+    'cli.coverage.help': ("Couverture en médiateurs et lacunes de chaque cercle.",
+                          'Mediator coverage and gaps of every cercle.'),
+    'cli.coverage.measure': ("mesure de couverture", 'coverage measure'),
+    'cli.coverage.risk_threshold': (
+        "score à partir duquel le risque compte (défaut 5 : classe « élevé » et plus ; 3,5 "
+        "moyen, 6,5 très élevé)",
+        "score from which risk counts (default 5: the 'high' class and above; 3.5 medium, "
+        "6.5 very high)"),
+    'cli.coverage.coverage_threshold': ("seuil de couverture (défaut : la médiane nationale)",
+                                        'coverage threshold (default: the national median)'),
+    'cli.coverage.heading': (
+        "au {as_of} ; seuil de risque {risk}, seuil de {measure} {coverage}",
+        'as of {as_of}; risk threshold {risk}, {measure} threshold {coverage}'),
+    'cli.coverage.row': (
+        "{rank} {cercle} {gap} médiateurs {mediators} ({per_10k} /10 000) communes sans "
+        "médiateur {without} distance moyenne {distance}",
+        '{rank} {cercle} {gap} mediators {mediators} ({per_10k} /10k) communes without '
+        '{without} mean distance {distance}'),
+    'cli.hidden': ('masqué', 'hidden'),
+    'cli.no_data': ('pas de données', 'no data'),
+    'cli.forecast.help': ("Prévision des signalements par cercle.",
+                          'Forecast of tension reports per cercle.'),
+    'cli.forecast.heading': ("prévision au {as_of} pour les {days} jours suivants "
+                             "(rang, cercle, signalements attendus, probabilité d'un grave)",
+                             'forecast as of {as_of} for the next {days} days (rank, cercle, '
+                             'expected reports, chance of a severe one)'),
+    'cli.backtest.help': ("Évaluation glissante de la prévision face à ses références.",
+                          "The forecast's rolling evaluation against its baselines."),
+    'cli.plan.help': ("Où déployer les prochains médiateurs (ou ateliers).",
+                      'Where the next mediators (or workshops) should go.'),
+    'cli.plan.new': ("nombre de nouveaux médiateurs", 'new mediators'),
+    'cli.plan.radius': ("rayon de service (km)", 'service radius (km)'),
+    'cli.plan.model': ("modèle : mclp (couvrir le plus de population) ou pmedian (réduire la "
+                       "distance moyenne)",
+                       'model: mclp (cover the most people) or pmedian (reduce the mean '
+                       'distance)'),
+    'cli.plan.demand': ("pondération de la demande", 'demand weighting'),
+    'cli.plan.workshops': ("planifier plutôt les K prochains ateliers (cercles)",
+                           'plan the next K workshops instead (cercles)'),
+    'cli.plan.region': ("région candidate, nom ou code (répétable)",
+                        'candidate region, name or code (repeatable)'),
+    'cli.plan.exclude': ("commune inaccessible (répétable)", 'unreachable commune (repeatable)'),
+    'cli.plan.time_limit': ("temps de calcul maximal du solveur (secondes)",
+                            "the solver's time limit (seconds)"),
+    'cli.plan.needs': ("--new et --radius-km sont obligatoires (ou --workshops K).",
+                       '--new and --radius-km are required (or --workshops K).'),
+    'cli.monitor.help': ("Points chauds, points chauds émergents et alertes.",
+                         'Hot spots, emerging hot spots and alerts.'),
+    'cli.monitor.what': ("hotspots (points chauds), emerging (émergents) ou alerts (alertes)",
+                         'hotspots, emerging (hot spots) or alerts'),
+    'cli.monitor.months': ("emerging : nombre de mois", 'emerging: number of months'),
+    'cli.monitor.level': ("niveau : cercle ou commune", 'level: cercle or commune'),
+    'cli.monitor.weight': ("poids : nombre de signalements ou somme des gravités",
+                           'weight: report count or sum of severities'),
+    'cli.monitor.contiguity': ("voisinage : contiguïté (queen) ou distance",
+                               'neighbourhood: contiguity (queen) or distance'),
+    'cli.monitor.band': ("distance de voisinage (km)", 'neighbourhood distance (km)'),
+    'cli.monitor.permutations': ("nombre de permutations", 'number of permutations'),
+    'cli.monitor.seed': ("graine aléatoire", 'random seed'),
+    'cli.monitor.heading.hotspots': ("points chauds au {as_of}", 'hot spots as of {as_of}'),
+    'cli.monitor.heading.emerging': ("points chauds émergents au {as_of}",
+                                     'emerging hot spots as of {as_of}'),
+    'cli.monitor.heading.alerts': ("alertes au {as_of}", 'alerts as of {as_of}'),
+    'cli.brief.help': ("Le brief de la direction (PDF ou HTML).",
+                       'The leadership brief (PDF or HTML).'),
+    'cli.brief.format': ("pdf ou html (défaut : selon l'extension du fichier, sinon pdf)",
+                         "pdf or html (default: from the file's extension, else pdf)"),
+    'cli.brief.view': ("la vue de l'application, comme dans son adresse (preset=…&win=…)",
+                       "the app's view, as in its address (preset=…&win=…)"),
+    'cli.brief.scenario': ("un scénario enregistré à inclure (numéro)",
+                           'a saved scenario to include (its number)'),
+    'cli.demo.help': ("Charger ou retirer les données de démonstration.",
+                      'Load or remove the demonstration data.'),
+    'cli.demo.action': ("load (charger) ou remove (retirer)", 'load or remove'),
+    'cli.demo.already': ("données de démonstration déjà chargées",
+                         'demonstration data already loaded'),
+    'cli.demo.loaded': ("{kind} : {accepted} acceptés, {rejected} rejetés",
+                        '{kind}: {accepted} accepted, {rejected} rejected'),
+    'cli.demo.removed': ("retiré : {what}", 'removed: {what}'),
+    'cli.rebuild.help': (
+        "Reconstruire un fichier de référence livré (voisinages des cercles, zones de "
+        "divulgation) après un changement de limites.",
+        'Rebuild a shipped reference file (cercle neighbours, disclosure zones) after a '
+        'boundary change.'),
+    'cli.rebuild.file': ("neighbours (voisinages) ou zones", 'neighbours or zones'),
+    'cli.store_unreachable': (
+        "La base de données est injoignable ({kind}) : vérifiez VEILLE_DATABASE_URL ou "
+        "--database, puis réessayez.",
+        'The store cannot be reached ({kind}): check VEILLE_DATABASE_URL or --database, then '
+        'try again.'),
+}
