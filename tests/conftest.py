@@ -15,6 +15,15 @@ settings.register_profile("explore", max_examples=1000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+def pytest_collection_modifyitems(items):
+    """Every test that runs on PostgreSQL (a ``postgresql`` parameter, or a name that says so)
+    carries the ``postgres`` marker."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "postgresql" in params.values() or "postgres" in item.name.lower():
+            item.add_marker(pytest.mark.postgres)
+
+
 @pytest.fixture(autouse=True)
 def _navigation_not_pages_directory(monkeypatch):
     """Keep AppTest on the ``st.navigation`` code path.

@@ -247,6 +247,7 @@ def test_every_hidden_zone_of_the_demo_resists_subtraction(tmp_path):
     assert not ((prot.cercles > 0) & (prot.cercles < 3)).fillna(False).any()
 
 
+@pytest.mark.slow
 def test_shipped_zones_are_the_computed_ones():
     shipped = pd.read_csv(units.DATA_DIR / units.ZONES_FILE)
     computed = disclosure.zones_file(units.load_communes())

@@ -41,6 +41,7 @@ def _run(monkeypatch, url, *args):
     return cli.main(["brief", *args])
 
 
+@pytest.mark.slow
 def test_the_pdf_holds_the_top_ten_of_geo_risk_in_order_and_warns_on_every_page(
         demo_store, monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("VEILLE_DATABASE_URL", demo_store)
@@ -68,6 +69,7 @@ def test_the_pdf_holds_the_top_ten_of_geo_risk_in_order_and_warns_on_every_page(
     assert (ARTIFACTS / "brief_fr-1.png").exists()
 
 
+@pytest.mark.slow
 def test_the_english_brief_and_the_self_contained_html(demo_store, monkeypatch, tmp_path):
     html_out = tmp_path / "brief.html"
     assert _run(monkeypatch, demo_store, "--as-of", AS_OF, "--lang", "en", "--view",
@@ -86,6 +88,7 @@ def test_the_english_brief_and_the_self_contained_html(demo_store, monkeypatch, 
     assert "Sources and licences" in "".join(pages) and "CC BY 4.0" in "".join(pages)
 
 
+@pytest.mark.slow
 def test_no_demo_warning_once_the_demo_is_removed(demo_store, monkeypatch, tmp_path):
     engine = store.make_engine(demo_store)
     batches.remove_demo(engine, ADMIN)
@@ -95,6 +98,7 @@ def test_no_demo_warning_once_the_demo_is_removed(demo_store, monkeypatch, tmp_p
     assert "DÉMONSTRATION" not in text and "Brief : risque de violences électorales" in text
 
 
+@pytest.mark.slow
 def test_the_brief_is_one_click_away_on_the_analysis_pages():
     from tests.test_pages import _app
 

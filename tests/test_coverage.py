@@ -185,6 +185,7 @@ def test_no_active_mediator_is_always_thin_coverage():
     assert gaps.at["a", "gap_class"] == "priority" and gaps.at["b", "gap_class"] == "watch"
 
 
+@pytest.mark.slow
 def test_command_line_json(demo_store, tmp_path):
     out = subprocess.run([sys.executable, "-m", "geo", "coverage", "--json"],
                          cwd=Path(__file__).resolve().parent.parent, capture_output=True,

@@ -134,6 +134,7 @@ def _initialise(url):
     return demo.ensure_initialised(engine)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_replicas_starting_together_load_the_demo_once(kind, tmp_path):
     for engine in store_engine(kind, tmp_path):

@@ -167,6 +167,7 @@ def test_glm_contributions_multiply_to_the_forecast(spreading):
         ascending=False, method="min").astype(int))
 
 
+@pytest.mark.slow
 def test_command_line_json(monkeypatch, tmp_path):
     from geo.records import store
 

@@ -220,6 +220,7 @@ print(next(int(line.split()[1]) for line in open("/proc/self/status")
 
 @pytest.mark.parametrize("build,code", [(_xlsx_one_far_cell, "too_many_columns"),
                                         (_zip_bomb, "xlsx_bomb")])
+@pytest.mark.slow
 def test_spreadsheet_bombs_are_refused_fast_in_bounded_memory(tmp_path, build, code):
     path = tmp_path / "bomb.xlsx"
     path.write_bytes(build())

@@ -306,6 +306,7 @@ def test_blank_lines_are_not_rows_but_numbering_follows_the_sheet(engine, locato
     assert codes(rep) == {4: ["date_future"]}
 
 
+@pytest.mark.slow
 def test_hundred_thousand_rows(engine, locator):
     lines = ["report_id,occurred_on,cercle,latitude,longitude,category,severity"]
     for i in range(100_000):
@@ -321,6 +322,7 @@ def test_hundred_thousand_rows(engine, locator):
     assert store.counts(engine)["tensions"] == 90_000
 
 
+@pytest.mark.slow
 def test_two_imports_at_once(tmp_path, locator):
     url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
     store.make_engine(url)
@@ -335,6 +337,7 @@ def test_two_imports_at_once(tmp_path, locator):
     assert store.counts(store.make_engine(url))["tensions"] == 4
 
 
+@pytest.mark.slow
 def test_command_line(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text(TENSIONS, encoding="utf-8")

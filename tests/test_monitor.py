@@ -264,6 +264,7 @@ def test_year_on_year_compares_the_same_dates():
 
 # --------------------------------------------------------------------------- command line
 
+@pytest.mark.slow
 def test_command_line_prints_the_documented_fields(tmp_path):
     from geo.records import roles, store
     from tests.support import run_import
@@ -310,6 +311,7 @@ def test_poisson_tail_equals_scipys_including_the_far_tail():
     assert monitor.poisson_at_least([2], [2.0])[0] == pytest.approx(1 - 3 * np.exp(-2), rel=1e-12)
 
 
+@pytest.mark.slow
 def test_the_app_process_does_not_load_scipy_for_the_overview():
     """The Overview's alerts and the shipped boundaries load neither SciPy nor GDAL (issue 18:
     15-50 MB and ~11 MB in every app process)."""

@@ -66,6 +66,7 @@ def test_an_analyst_verifies_follows_up_and_sees_the_history(url):
     assert set(history["Qui"]) == {"a@example.org"}
 
 
+@pytest.mark.slow
 def test_a_review_on_a_stale_copy_is_refused_and_the_current_values_shown(url):
     at = _monitor(ANALYST_CLAIMS)
     rid = at.selectbox(key="mon_report").value

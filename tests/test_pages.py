@@ -639,6 +639,7 @@ def test_local_mode_refuses_to_serve_when_not_bound_to_localhost(monkeypatch):
     assert not at.get("component_instance")
 
 
+@pytest.mark.slow
 def test_methodology_says_plainly_when_the_forecast_loses(monkeypatch):
     from ui import risk as ui_risk
 

@@ -106,6 +106,7 @@ def own_store(monkeypatch, tmp_path):
     return tmp_path / "planner.sqlite"
 
 
+@pytest.mark.slow
 def test_the_planner_page_proposes_saves_reopens_and_compares(own_store):
     from geo.records import actions, audit, store
     from geo.plans import scenarios
@@ -181,6 +182,7 @@ MOPTI_CERCLES = {"mli-mopti", "mli-bandiagara", "mli-bankass", "mli-djenne", "ml
                  "mli-koro", "mli-tenenkou", "mli-youwarou"}
 
 
+@pytest.mark.slow
 def test_command_line_json(monkeypatch, tmp_path, capsys):
     from geo.ingest import demo
     from geo.records import store
@@ -201,6 +203,7 @@ def test_command_line_json(monkeypatch, tmp_path, capsys):
     assert capsys.readouterr().err == "The radius must be from 1 to 300 km.\n"
 
 
+@pytest.mark.slow
 def test_command_line_takes_region_names_as_users_write_them(monkeypatch, tmp_path, capsys):
     """Regression: ``--region Mopti`` ended in "refused: new {'max': 0}" (only ML05 worked)."""
     from geo.ingest import demo

@@ -195,6 +195,7 @@ def test_gap_demand_and_unreachable_communes():
         == ref.communes.at[f["properties"]["commune_id"], "commune_fr"]
 
 
+@pytest.mark.slow
 def test_the_isolated_solve_gives_the_in_process_answer():
     from tests.test_planner import COST, EXISTING, W
 

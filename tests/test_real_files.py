@@ -179,6 +179,7 @@ def test_rejected_rows_download_in_the_interface_language(engine, locator):
     assert "inconnu" in fr and "unknown" in en
 
 
+@pytest.mark.slow
 def test_cli_json_names_the_format_and_the_hxl_row(tmp_path):
     import subprocess
     import sys

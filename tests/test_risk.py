@@ -181,6 +181,7 @@ def test_invariants(rows, extra, pick, norm, agg):
     assert ex["contribution"].sum() == pytest.approx(res.score[who], abs=1e-9)
 
 
+@pytest.mark.slow
 def test_command_line_on_the_demo_store(tmp_path):
     import json
     import os

@@ -141,6 +141,7 @@ def _start_refused(tmp_path, *args, secrets: str = "") -> subprocess.CompletedPr
     return done
 
 
+@pytest.mark.slow
 def test_without_sign_in_the_server_refuses_any_other_address(tmp_path):
     done = _start_refused(tmp_path, "--server.address", "0.0.0.0")
     assert done.returncode != 0

@@ -138,6 +138,7 @@ methods = st.tuples(st.sampled_from(["minmax", "rank", "zscore"]),
 @given(reports=st.lists(report, max_size=12), mediators=st.lists(mediator, max_size=10),
        who=st.sampled_from("abcd"), age=st.integers(0, 200), severity=st.integers(1, 5),
        how=methods)
+@pytest.mark.slow
 def test_a_new_report_never_lowers_the_score_of_its_cercle(reports, mediators, who, age,
                                                            severity, how):
     before = _score(_records(reports, mediators), how)
@@ -148,6 +149,7 @@ def test_a_new_report_never_lowers_the_score_of_its_cercle(reports, mediators, w
 @settings(max_examples=60, deadline=None)
 @given(reports=st.lists(report, max_size=12), mediators=st.lists(mediator, max_size=10),
        who=st.sampled_from("abcd"), commune=st.sampled_from(["x", "y", None]), how=methods)
+@pytest.mark.slow
 def test_a_new_active_mediator_never_raises_the_score_of_its_cercle(reports, mediators, who,
                                                                     commune, how):
     before = _score(_records(reports, mediators), how)
