@@ -166,6 +166,15 @@ def test_workshops_go_to_the_largest_weights_and_the_rule_is_exact():
     assert result.cercles["weight"].is_monotonic_decreasing
     koro = result.cercles.set_index("cercle_id")["months_since_workshop"].get("mli-koro")
     assert koro is None or koro == pytest.approx(183 / (365.25 / 12))
+    # the published weights: population × risk × months since the last workshop, capped at
+    # 24, / 24 (a cercle without a workshop since 2017 counts 24 months, not ~71)
+    chosen = result.cercles.set_index("cercle_id")
+    for c, row in chosen.iterrows():
+        capped = min(row["months_since_workshop"], 24)
+        assert row["weight"] == pytest.approx(
+            ref.cercles.at[c, "population"] * scores[c] * capped / 24, rel=1e-12)
+        if c != "mli-koro":
+            assert row["weight"] == pytest.approx(ref.cercles.at[c, "population"] * scores[c])
     with pytest.raises(planner.PlanError):
         planner.plan_workshops({}, 99, scores, date(2022, 12, 1), regions=["ML05"])
 
