@@ -13,14 +13,6 @@ import ui
 from ui import access as ui_access, brief as ui_brief, risk as ui_risk, server
 from geo.reference import units
 
-#: Each screen (its script pages/<name>.py and URL path) and the permission it needs.
-SCREENS = [("overview", "view"), ("risk", "view"), ("coverage", "view"),
-           ("monitor", "view"), ("methodology", "view"), ("planner", "scenario"), ("actions", "view"),
-           ("data", "import"),
-           ("provenance", "view"), ("present", "view"), ("audit", "audit"),
-           ("users", "manage_roles")]
-
-
 def main() -> None:
     ui.leave_legacy_pages_mode()
 
@@ -49,7 +41,7 @@ def _signed_in_app() -> None:
     navigation = st.navigation([
         st.Page(f"pages/{name}.py", title=ui.tr(f"nav.{name}"), url_path=name,
                 default=name == "overview")
-        for name, permission in SCREENS if user.can(permission)])
+        for name, permission in ui.SCREENS.items() if user.can(permission)])
     st.sidebar.caption(ui.tr("sidebar.boundaries", version=units.BOUNDARY_VERSION))
     banner_slot = st.container()
     brief_slot, panel_slot = st.sidebar.container(), st.sidebar.container()

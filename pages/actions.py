@@ -13,15 +13,11 @@ from geo.plans import scenarios
 from geo.records.roles import AccessDenied
 from geo.i18n import format_date, t
 
-ui.leave_legacy_pages_mode()
-ui.require("view")
+page = ui.begin("actions")
 
-lang = ui.current_lang()
-engine = ui.engine()
+lang = page.lang
+engine = page.engine
 ss = st.session_state
-st.title(ui.tr("actions.title"))
-st.caption(ui.tr("actions.intro"))
-ui.flash("act_flash")
 
 cercles = ui.display_cercles().set_index("cercle_id")
 cercle_ids = sorted(cercles.index, key=lambda c: cercles.at[c, "cercle_fr"])
@@ -99,7 +95,7 @@ with st.form("act_new"):            # kept on a refusal, cleared once stored
                               format_func=lambda s: t(f"actions.status.{s}", lang))
     new_scenario = n6.selectbox(ui.tr("actions.scenario"), scenario_options,
                                 key="act_n_scenario",
-                                format_func=lambda s: ui.tr("actions.no_scenario") if s is None
+                                format_func=lambda s: t("actions.no_scenario", lang) if s is None
                                 else scenario_names[s])
     new_outcome = st.text_area(ui.tr("actions.outcome"), key="act_n_outcome",
                                help=ui.tr("actions.outcome_help"), max_chars=actions.MAX_OUTCOME)
@@ -117,7 +113,7 @@ with st.form("act_new"):            # kept on a refusal, cleared once stored
             for key in ("act_n_cercle", "act_n_kind", "act_n_date", "act_n_unit",
                         "act_n_status", "act_n_scenario", "act_n_outcome"):
                 ss.pop(key, None)
-            ss["act_flash"] = ui.tr("actions.added", id=aid)
+            page.flash(ui.tr("actions.added", id=aid))
             st.rerun()
 
 everything = actions.listing(engine)
@@ -126,14 +122,11 @@ if everything.empty:
 st.subheader(ui.tr("actions.edit"))
 rows = everything.set_index("action_id")
 labels = {int(i): f"n° {i} — {cercles.at[r.cercle_id, 'cercle_fr']} · "
-                  f"{t(f'actions.kind.{r.kind}', lang)} · {format_date(r.planned_on, lang)}"
+                  f"{ui.tr(f'actions.kind.{r.kind}')} · {format_date(r.planned_on, lang)}"
           for i, r in rows.iterrows()}
 editing = st.selectbox(ui.tr("actions.pick"), list(labels), key="act_e_id",
                        format_func=labels.get)
-# The revision the user opened: kept until the edit is saved, so that a change by someone
-# else in between is refused rather than overwritten.
-if ss.get("act_e_opened", (None,))[0] != editing:
-    ss["act_e_opened"] = (editing, int(rows.at[editing, "revision"]))
+ui.edit_revision("act_e_opened", editing, rows.at[editing, "revision"])
 row = rows.loc[editing]
 tag = f"{editing}_{row['revision']}"      # the current values shown again after a change
 with st.form("act_edit"):
@@ -152,17 +145,7 @@ with st.form("act_edit"):
                               help=ui.tr("actions.outcome_help"), max_chars=actions.MAX_OUTCOME,
                               key=f"act_e_outcome_{tag}")
     if st.form_submit_button(ui.tr("actions.save")):
-        try:
-            actions.update(engine, ui.current_user(), editing, ss["act_e_opened"][1], known,
-                           status=ed_status, planned_on=ed_date, unit=ed_unit,
-                           outcome=ed_outcome)
-        except actions.ActionError as err:
-            _problems(err)
-            if err.problems[0][0] == "conflict":     # show the current values next time
-                ss.pop("act_e_opened", None)
-        except AccessDenied as denied:
-            ui.refused(denied)
-        else:
-            ss.pop("act_e_opened", None)
-            ss["act_flash"] = ui.tr("actions.updated", id=editing)
-            st.rerun()
+        ui.save_edit(page, "act_e_opened", lambda revision: actions.update(
+            engine, ui.current_user(), editing, revision, known, status=ed_status,
+            planned_on=ed_date, unit=ed_unit, outcome=ed_outcome),
+            actions.ActionError, _problems, ui.tr("actions.updated", id=editing))

@@ -12,13 +12,12 @@ from geo.outputs import export
 from geo.i18n import format_date, format_number, t
 from geo.records.fields import enum_label
 
-ui.leave_legacy_pages_mode()
-ui.require("audit")
 
 #: Entries shown on screen, newest first (the CSV holds every matching entry).
 SHOWN = 1000
-lang = ui.current_lang()
-engine = ui.engine()
+page = ui.begin("audit")
+lang = page.lang
+engine = page.engine
 
 
 #: Detail values shown through a translation of their own.
@@ -44,7 +43,7 @@ def _details(text: str) -> str:
         if isinstance(v, list) and len(v) == 2:        # a change: old → new
             return f"{value(key, v[0])} → {value(key, v[1])}"
         if key in _VALUES:
-            return t(_VALUES[key].format(v), lang)
+            return ui.tr(_VALUES[key].format(v))
         if key in _REPORT_FIELDS:                  # a report's review (geo.records.review)
             return enum_label("tensions", _REPORT_FIELDS[key], v, lang)
         if isinstance(v, bool):
@@ -55,8 +54,8 @@ def _details(text: str) -> str:
             return format_number(v, lang, 0 if v.is_integer() else 2)
         return ui.count(v) if isinstance(v, int) and key != "seed" else str(v)
 
-    return " · ".join(f"{t(f'audit.detail.{k}', lang)} : {value(k, v)}" if lang == "fr"
-                      else f"{t(f'audit.detail.{k}', lang)}: {value(k, v)}"
+    return " · ".join(f"{ui.tr(f'audit.detail.{k}')} : {value(k, v)}" if lang == "fr"
+                      else f"{ui.tr(f'audit.detail.{k}')}: {value(k, v)}"
                       for k, v in details.items())
 
 
@@ -82,8 +81,6 @@ def _target(value) -> str:
         return ui.tr("audit.report", report=number)
     return value
 
-st.title(ui.tr("audit.title"))
-st.caption(ui.tr("audit.intro"))
 
 col_users, col_actions, col_dates = st.columns([2, 2, 2], vertical_alignment="bottom")
 who = col_users.multiselect(ui.tr("audit.users"), audit.users(engine), key="audit_users",
@@ -106,8 +103,8 @@ if entries.empty:
 else:
     shown = entries.assign(
         at=[format_date(v, lang, time=True) for v in entries["at"]],
-        role=[t(f"role.{r}", lang) for r in entries["role"]],
-        action=[t(f"audit.action.{a}", lang) for a in entries["action"]],
+        role=[ui.tr(f"role.{r}") for r in entries["role"]],
+        action=[ui.tr(f"audit.action.{a}") for a in entries["action"]],
         target=[_target(v) for v in entries["target"]],
         records=[_records(r) for r in entries["records"].fillna("")],
         details=[_details(d) for d in entries["details"].fillna("")])

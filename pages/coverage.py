@@ -10,17 +10,15 @@ from geo.i18n import format_number, format_significant, t
 from ui import coverage as ui_cov
 from ui import risk as ui_risk
 
-ui.leave_legacy_pages_mode()
-ui.require("view")
+page = ui.begin("coverage", intro=False)
 
 MAPS = ["gap_class", "mediators_per_10k", "mediators_per_1000km2", "commune_distance_km",
         "workshop_participants_per_10k"]
 MAP_KEY = "coverage_map"
 SEL_KEY = "coverage_cercle"
-lang = ui.current_lang()
+lang = page.lang
 threshold = ui_cov.min_count()
 
-st.title(ui.tr("coverage.title"))
 view = ui_risk.current_view()
 base_table = ui_risk.table_for(view)
 as_of = base_table.attrs["as_of"]
@@ -209,5 +207,5 @@ ui.dataframe(pd.DataFrame({
     ui.tr("coverage.col.youth"): (100 * ws["youth_share"]).round(0),
     ui.tr("coverage.col.months"): ws["months_since_workshop"].round(0),
     ui.tr("coverage.col.groups"): [
-        ", ".join(t(f"group.{g}", lang) for g in gs.split(";") if g) for gs in ws["groups"]],
+        ", ".join(ui.tr(f"group.{g}") for g in gs.split(";") if g) for gs in ws["groups"]],
 }), hide_index=True, width="stretch", height=380)

@@ -15,13 +15,11 @@ from geo.records.roles import AccessDenied
 from geo.i18n import format_date, format_number, t
 from geo.records.fields import KINDS
 
-ui.leave_legacy_pages_mode()
-user = ui.require("import")
+page = ui.begin("data")
+user = page.user
 
-lang = ui.current_lang()
-engine = ui.engine()
-st.title(ui.tr("data.title"))
-st.caption(ui.tr("data.intro"))
+lang = page.lang
+engine = page.engine
 counts = store.counts(engine)
 # a national total of mediators is published rounded (geo.analysis.disclosure.rounded_total)
 counts["mediators"] = disclosure.rounded_text(counts["mediators"], lang)
@@ -117,7 +115,7 @@ else:
     shown = disclosure.batch_counts(listed[["batch_id", "kind", "file_name", "rows",
                                              "accepted", "rejected", "duplicates", "warnings",
                                              "is_demo", "imported_at"]], lang)
-    shown["kind"] = [t(f"kind.{k}", lang) for k in shown["kind"]]
+    shown["kind"] = [ui.tr(f"kind.{k}") for k in shown["kind"]]
     shown["imported_at"] = [format_date(v, lang, time=True) for v in shown["imported_at"]]
     ui.dataframe(shown.rename(columns={
         "batch_id": ui.tr("data.col.batch_id"), "kind": ui.tr("data.col.kind"),
@@ -145,7 +143,7 @@ else:
         contents = batches.batch_contents(engine, doomed)
         if contents and ui.confirmation("ask_delete_batch", ui.tr(
                 "data.delete_confirm", batch=doomed, file=contents["file_name"],
-                kind=t(f"kind.{contents['kind']}", lang),
+                kind=ui.tr(f"kind.{contents['kind']}"),
                 records=(ui.approx if contents["kind"] == "mediators" else ui.count)(
                     contents["records"]),
                 rejected=ui.count(contents["rejected_rows"]))):

@@ -14,12 +14,10 @@ from ui import charts
 from ui import coverage as ui_cov
 from ui import risk as ui_risk
 
-ui.leave_legacy_pages_mode()
-ui.require("view")
-lang = ui.current_lang()
-engine = ui.engine()
+page = ui.begin("methodology", intro=False)
+lang = page.lang
+engine = page.engine
 
-st.title(ui.tr("method.title"))
 st.markdown(ui.tr("method.intro"))
 
 base = ui_risk.base_method()

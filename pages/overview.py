@@ -15,8 +15,6 @@ from geo.outputs import maps
 from geo.i18n import format_date, format_number, format_significant, t
 from geo.outputs.layers import DEFAULT_LAYER, LAYERS
 
-ui.leave_legacy_pages_mode()
-ui.require("view")
 
 MAP_KEY = "overview_map"
 ALERTS_SHOWN = 5
@@ -28,9 +26,8 @@ CONTROLS_ROOM = """<style>
   @media (max-width: 1024px) {.st-key-overview_controls {min-height: 410px;}}
 </style><div></div>"""
 
-lang = ui.current_lang()
-st.title(ui.tr("overview.title"))
-st.caption(ui.tr("overview.intro"))
+page = ui.begin("overview")
+lang = page.lang
 
 view = ui_risk.current_view()
 table = ui_cov.published_table(view)

@@ -16,15 +16,11 @@ from ui import coverage as ui_cov
 from ui import planner as ui_plan
 from ui import risk as ui_risk
 
-ui.leave_legacy_pages_mode()
-ui.require("scenario")
+page = ui.begin("planner")
 
-lang = ui.current_lang()
-engine = ui.engine()
+lang = page.lang
+engine = page.engine
 ss = st.session_state
-st.title(ui.tr("planner.title"))
-st.caption(ui.tr("planner.intro"))
-ui.flash("plan_flash")
 
 communes = ui.communes()
 cercles = ui.display_cercles().set_index("cercle_id")

@@ -15,16 +15,15 @@ import ui
 from geo.analysis import coverage
 from geo.outputs import maps
 from geo.records import store
-from geo.i18n import format_date, format_number, t
+from geo.i18n import format_date, format_number
 from geo.outputs.layers import LAYERS, layer_classes
 from ui import coverage as ui_cov
 from ui import risk as ui_risk
 
-ui.leave_legacy_pages_mode()
-ui.require("view")
+page = ui.begin("present", title=False, intro=False)
 
 DEFAULT_LAYERS = ("risk_score", "gap_class", "mediators_per_10k")
-lang = ui.current_lang()
+lang = page.lang
 
 
 def _ints(raw, default, lo, hi):
@@ -64,8 +63,8 @@ def live() -> None:
     layer = LAYERS[key]
     units_gdf = ui.display_cercles()[["geometry"]].join(table)
     words = coverage.gap_words(ui_cov.rule().risk_level, lang)
-    st.markdown(f"## {html.escape(t(layer.label_key, lang))} — "
-                f"{html.escape(t('present.as_of', lang, date=format_date(as_of, lang)))}")
+    st.markdown(f"## {html.escape(ui.tr(layer.label_key))} — "
+                f"{html.escape(ui.tr('present.as_of', date=format_date(as_of, lang)))}")
     col_map, col_legend = st.columns([4, 1.3], vertical_alignment="center")
     with col_map:
         fmap = maps.choropleth_map(units_gdf, layer, lang, ui.display_regions(),
@@ -80,12 +79,12 @@ def live() -> None:
                 + maps.legend_html(layer, breaks, colours, lang, bool(values.isna().any()),
                                    words) + "</div></div>")
         reports = int(table["tension_reports_window"].sum())
-        st.markdown(t("present.reports", lang, n=format_number(reports, lang),
+        st.markdown(ui.tr("present.reports", n=format_number(reports, lang),
                       days=view.window_days))
-        st.caption(t("present.refreshed", lang, at=datetime.now().strftime("%H:%M:%S"),
+        st.caption(ui.tr("present.refreshed", at=datetime.now().strftime("%H:%M:%S"),
                      every=refresh, n=len(layers)))
         if store.demo_in_use(ui.engine()):
-            st.warning(t("present.demo", lang))
+            st.warning(ui.tr("present.demo"))
 
 
 live()

@@ -7,8 +7,6 @@ import ui
 from geo.i18n import format_number
 from geo.reference.provenance import DATASETS
 
-ui.leave_legacy_pages_mode()
-ui.require("view")
 
 
 @st.cache_data(show_spinner=False)
@@ -18,9 +16,8 @@ def _dataset_facts() -> list[dict]:
             for d in DATASETS]
 
 
-lang = ui.current_lang()
-st.title(ui.tr("provenance.title"))
-st.caption(ui.tr("provenance.intro"))
+page = ui.begin("provenance")
+lang = page.lang
 
 st.header(ui.tr("provenance.datasets"))
 facts = pd.DataFrame(_dataset_facts())

@@ -13,15 +13,14 @@ from geo.i18n import format_date, format_number, t
 from ui import charts
 from ui import risk as ui_risk
 
-ui.leave_legacy_pages_mode()
-user = ui.require("view")
+page = ui.begin("risk", intro=False)
+user = page.user
 
 MAP_KEY = "risk_map"
 SEL_KEY = "risk_cercle"
-lang = ui.current_lang()
-engine = ui.engine()
+lang = page.lang
+engine = page.engine
 
-st.title(ui.tr("risk.title"))
 base = ui_risk.base_method()
 factors = context.factors(engine)
 # the period and method are chosen in the shared sidebar panel (ui.risk.panel)

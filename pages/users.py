@@ -9,13 +9,12 @@ from geo.records.access import RoleError
 from geo.records.roles import AccessDenied
 from geo.i18n import format_date, t
 
-ui.leave_legacy_pages_mode()
-user = ui.require("manage_roles")
+page = ui.begin("users", intro=False)
+user = page.user
 
-lang = ui.current_lang()
-engine = ui.engine()
+lang = page.lang
+engine = page.engine
 config = ui.settings()
-st.title(ui.tr("users.title"))
 st.markdown(ui.tr("users.intro", claim=config.role_claim,
                   unknown=ui.tr("users.unknown." + (config.unknown_users or "none"))))
 if not config.sign_in:
@@ -26,7 +25,7 @@ if table.empty:
     st.info(ui.tr("users.empty"))
 else:
     ui.dataframe(table.assign(
-        role=[t(f"role.{r}", lang) for r in table["role"]],
+        role=[ui.tr(f"role.{r}") for r in table["role"]],
         updated_at=[format_date(v, lang, time=True) for v in table["updated_at"]],
     ).rename(columns={"principal": ui.tr("users.col.principal"),
                       "role": ui.tr("users.col.role"),
@@ -55,7 +54,7 @@ with st.form("users_set"):
             ui.refused(denied)
         else:
             _done(ui.tr("users.saved", principal=access.normalise_principal(principal),
-                        role=t(f"role.{role}", lang)))
+                        role=ui.tr(f"role.{role}")))
 
 if not table.empty:
     st.subheader(ui.tr("users.remove"))

@@ -1,6 +1,11 @@
-"""The page skeleton: what every page runs first, the demonstration banner, map assets."""
+"""The page skeleton: what every page runs first (:func:`begin`), saving an edit against the
+revision the user opened (:func:`edit_revision`, :func:`save_edit`), the demonstration banner,
+map assets."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.components.v2 import component
@@ -10,12 +15,90 @@ from geo.outputs import assets
 from geo.records import batches
 from geo.analysis import disclosure
 from geo.records import store
-from geo.records.roles import AccessDenied
+from geo.records.roles import AccessDenied, Actor
 from geo.i18n import LANGUAGE_NAMES, LANGUAGES, format_number, normalise_language, t
-from ui.access import allowed, current, refused
+from ui.access import allowed, current, refused, require
 from ui.data import engine
 from ui.lang import LANG_KEY, current_lang, tr
 from ui.state import from_url, one_of, to_url
+
+
+#: Every screen: its script ``pages/<name>.py`` and URL path, and the permission it needs. The
+#: navigation (``dashboard.py``) shows a user the screens of their role; each page checks it
+#: again when it runs (:func:`begin`), and so does every write.
+SCREENS: dict[str, str] = {
+    "overview": "view", "risk": "view", "coverage": "view", "monitor": "view",
+    "methodology": "view", "planner": "scenario", "actions": "view", "data": "import",
+    "provenance": "view", "present": "view", "audit": "audit", "users": "manage_roles"}
+#: The translation prefix of a screen's title and introduction, where it is not its name.
+_TEXTS = {"methodology": "method"}
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a page knows once :func:`begin` has run: who is using it, in which language."""
+
+    name: str
+    user: Actor
+    lang: str
+
+    @property
+    def engine(self):
+        """The record store (:func:`ui.data.engine`)."""
+        return engine()
+
+    def flash(self, message: str) -> None:
+        """Leave ``message`` to be shown once at the top of this page after the rerun."""
+        st.session_state[f"{self.name}_flash"] = message
+
+
+def begin(name: str, *, title: bool = True, intro: bool = True, **intro_values) -> Page:
+    """What every page runs first: out of Streamlit's legacy pages mode, the screen's
+    permission (:data:`SCREENS`; a refusal ends the page), its title and introduction
+    (``<name>.title``, ``<name>.intro`` filled with ``intro_values``; ``False`` when the page
+    writes its own), and the message a write left before its rerun (:meth:`Page.flash`)."""
+    leave_legacy_pages_mode()
+    user = require(SCREENS[name])
+    prefix = _TEXTS.get(name, name)
+    if title:
+        st.title(tr(f"{prefix}.title"))
+    if intro:
+        st.caption(tr(f"{prefix}.intro", **intro_values))
+    flash(f"{name}_flash")
+    return Page(name, user, current_lang())
+
+
+def edit_revision(key: str, record_id, revision: int) -> int:
+    """The revision of ``record_id`` the user opened, kept in the session under ``key`` until
+    the edit is saved (:func:`save_edit`): a change someone else makes in between is then
+    refused, not overwritten (optimistic locking)."""
+    if st.session_state.get(key, (None,))[0] != record_id:
+        st.session_state[key] = (record_id, int(revision))
+    return st.session_state[key][1]
+
+
+def save_edit(page: Page, key: str, write: Callable[[int], object],
+              problem: type[Exception], show: Callable[[Exception], None],
+              done: str) -> bool:
+    """Save an edit with ``write(revision)``, the revision opened (:func:`edit_revision`).
+
+    A refusal of the write (``problem``, an error whose ``problems`` list ``(code, details)``)
+    is shown by ``show``; after a conflict the opened revision is forgotten, so that the
+    current values are shown next. On success the opened revision is forgotten too, ``done``
+    is left as the page's message and the page runs again."""
+    try:
+        write(st.session_state[key][1])
+    except problem as err:
+        show(err)
+        if err.problems and err.problems[0][0] == "conflict":
+            st.session_state.pop(key, None)
+        return False
+    except AccessDenied as denied:
+        refused(denied)
+        return False
+    st.session_state.pop(key, None)
+    page.flash(done)
+    st.rerun()
 
 
 def leave_legacy_pages_mode() -> None:

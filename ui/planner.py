@@ -238,5 +238,5 @@ def saved_scenarios() -> None:
                     if ss.get("plan_source") == str(doomed):
                         ss["plan_source"] = None
                         st.query_params.pop("scenario", None)
-                    ss["plan_flash"] = ui.tr("planner.deleted", name=labels[doomed], n=unlinked)
+                    ss["planner_flash"] = ui.tr("planner.deleted", name=labels[doomed], n=unlinked)
                     st.rerun()

@@ -1,0 +1,192 @@
+"""The tensions monitor's review queue: filters over every report, the queue's figures and
+downloads, and the review form of one report (saved against the revision opened)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from geo.i18n import format_date, t
+from geo.outputs import export
+from geo.records import review
+from geo.records.actions import UNITS
+from geo.records.fields import ENUMS
+from ui.monitor import Monitor
+
+SHOWN = 200                         # queue rows drawn (the exports hold them all)
+
+
+def queue_section(m: Monitor) -> None:
+    if m.reports.empty:
+        st.info(ui.tr("monitor.no_reports"))
+        return
+    f1, f2, f3, f4 = st.columns(4)
+    pick_regions = f1.multiselect(ui.tr("field.region"), list(m.regions.index), key="mon_regions",
+                                  format_func=m.regions.get, placeholder=ui.tr("planner.all"))
+    in_regions = [c for c in m.cercles.index if not pick_regions
+                  or m.cercles.at[c, "region_id"] in pick_regions]
+    pick_cercles = f2.multiselect(ui.tr("field.cercle"), sorted(in_regions, key=m.cercle_name),
+                                  key="mon_cercles", format_func=m.cercle_name,
+                                  placeholder=ui.tr("planner.all"))
+    pick_cats = f3.multiselect(ui.tr("monitor.category"),
+                               list(ENUMS[("tensions", "category")]), key="mon_cats",
+                               format_func=lambda c: m.label("category", c),
+                               placeholder=ui.tr("planner.all"))
+    pick_sev = f4.multiselect(ui.tr("monitor.severity"), [1, 2, 3, 4, 5], key="mon_sev",
+                              placeholder=ui.tr("planner.all"))
+    g1, g2, g3, g4 = st.columns(4)
+    pick_src = g1.multiselect(ui.tr("monitor.source"), list(ENUMS[("tensions", "source_type")]),
+                              key="mon_src", format_func=lambda c: m.label("source_type", c),
+                              placeholder=ui.tr("planner.all"))
+    pick_ver = g2.multiselect(ui.tr("monitor.verification"), list(review.VERIFICATIONS),
+                              key="mon_ver", format_func=lambda c: m.label("verification", c),
+                              placeholder=ui.tr("planner.all"))
+    pick_status = g3.multiselect(ui.tr("monitor.status"), list(review.STATUSES),
+                                 key="mon_status", format_func=lambda c: m.label("status", c),
+                                 placeholder=ui.tr("planner.all"))
+    period = g4.date_input(ui.tr("monitor.period"), value=(), key="mon_period",
+                           format="DD/MM/YYYY")
+    escalated_only = st.toggle(ui.tr("monitor.escalated_only"), key="mon_escalated")
+    since, until = (tuple(period) + (None, None))[:2] if period else (None, None)
+    states = review.states(m.engine)
+    queue = review.queue(m.reports, states, regions=pick_regions or None,
+                         cercles=pick_cercles or None, categories=pick_cats or None,
+                         severities=pick_sev or None, sources=pick_src or None,
+                         verifications=pick_ver or None, statuses=pick_status or None,
+                         escalated_only=escalated_only, since=since, until=until)
+    waiting = int((queue["verification"] == "unverified").sum())
+    following = int((queue["status"] == "follow_up").sum())
+    st.caption(ui.tr("monitor.queue_count", n=ui.count(len(queue)), waiting=ui.count(waiting),
+                     following=ui.count(following), shown=ui.count(min(len(queue), SHOWN))))
+    top = queue.head(SHOWN)
+    columns = {
+        "report_id": ui.tr("monitor.col.report"), "occurred_on": ui.tr("monitor.col.date"),
+        "cercle": ui.tr("field.cercle"), "category": ui.tr("monitor.category"),
+        "severity": ui.tr("monitor.severity"), "source_type": ui.tr("monitor.source"),
+        "verification": ui.tr("monitor.verification"), "status": ui.tr("monitor.status"),
+        "unit": ui.tr("monitor.unit"), "escalated": ui.tr("monitor.escalated"),
+        "reviewed_at": ui.tr("monitor.col.reviewed_at")}
+    shown = pd.DataFrame({
+        "report_id": top["report_id"],
+        "occurred_on": [format_date(d, m.lang) for d in top["occurred_on"]],
+        "cercle": [m.place(r) for r in top.itertuples()],
+        "category": top["category"].map(lambda c: m.label("category", c)),
+        "severity": top["severity"],
+        "source_type": top["source_type"].map(lambda c: m.label("source_type", c)),
+        "verification": top["verification"].map(lambda c: m.label("verification", c)),
+        "status": top["status"].map(lambda c: m.label("status", c)),
+        "unit": top["unit"].map(lambda u: t(f"actions.unit.{u}", m.lang) if isinstance(u, str)
+                                else ""),
+        "escalated": top["escalated"],
+        "reviewed_at": [format_date(d, m.lang, time=True) if pd.notna(d) else ""
+                        for d in top["reviewed_at"]]})
+    ui.dataframe(shown.rename(columns=columns), hide_index=True, width="stretch",
+                 height=380, key="mon_table")
+    # every report of the queue with its review state and history, made only when asked for
+    ids = set(queue["report_id"])
+
+    def queue_file(hxl: bool) -> bytes:
+        chosen = export.export_frame(m.reports[m.reports["report_id"].isin(ids)], "tensions")
+        return export.to_csv(review.with_review(chosen, m.engine), hxl=hxl)
+
+    d1, d2, _ = st.columns([1.3, 1.6, 2.1])
+    d1.download_button(ui.tr("monitor.download_csv"), lambda: queue_file(False),
+                       file_name=f"veille-file-{m.as_of.isoformat()}.csv", mime="text/csv",
+                       key="mon_csv")
+    d2.download_button(ui.tr("monitor.download_hxl"), lambda: queue_file(True),
+                       file_name=f"veille-file-{m.as_of.isoformat()}-hxl.csv", mime="text/csv",
+                       key="mon_hxl")
+    if top.empty:
+        return
+    review_form(m, top)
+
+
+
+def review_form(m: Monitor, top: pd.DataFrame) -> None:
+    st.subheader(ui.tr("monitor.review"))
+    rows = top.set_index("report_id")
+    ids = list(rows.index)
+    if st.session_state.get("mon_report") not in ids:
+        st.session_state["mon_report"] = ids[0]
+    places = {r.report_id: m.place(r) for r in top.itertuples()}
+    rid = st.selectbox(ui.tr("monitor.pick"), ids, key="mon_report", format_func=lambda r: (
+        f"{r} — {places[r]} · {m.label('category', rows.at[r, 'category'])}"
+        f" · {format_date(rows.at[r, 'occurred_on'], m.lang)}"))
+    row = rows.loc[rid]
+    ui.edit_revision("mon_opened", rid, row["revision"])
+    info, past_col = st.columns([1, 1])
+    with info:
+        st.markdown(ui.tr("monitor.report_line", cercle=ui.md_escape(places[rid]),
+                          date=format_date(row["occurred_on"], m.lang),
+                          category=m.label("category", row["category"]),
+                          severity=row["severity"],
+                          source=m.label("source_type", row["source_type"]),
+                          precision=m.label("location_precision", row["location_precision"])))
+        if isinstance(row.get("summary"), str) and row["summary"]:
+            st.text(row["summary"])
+    with past_col:
+        past = review.history(m.engine, [rid])
+        if past.empty:
+            st.caption(ui.tr("monitor.no_history"))
+        else:
+            st.caption(ui.tr("monitor.history"))
+            ui.dataframe(pd.DataFrame({
+                ui.tr("monitor.col.when"): [format_date(v, m.lang, time=True) for v in past["at"]],
+                ui.tr("monitor.col.who"): past["user_label"],
+                ui.tr("monitor.col.field"): [ui.tr(f"monitor.field.{f}") for f in past["field"]],
+                ui.tr("monitor.col.change"): [
+                    f"{_value(m, f, o)} → {_value(m, f, n)}"
+                    for f, o, n in zip(past["field"], past["old"], past["new"])]}),
+                hide_index=True, width="stretch", key="mon_history")
+    if not ui.allowed("review"):
+        st.info(ui.tr("monitor.read_only"))
+        return
+    tag = f"{rid}_{row['revision']}"
+    with st.form("mon_review"):
+        c1, c2, c3 = st.columns(3)
+        verification = c1.radio(ui.tr("monitor.verification"), review.VERIFICATIONS,
+                                index=review.VERIFICATIONS.index(row["verification"]),
+                                format_func=lambda c: m.label("verification", c),
+                                key=f"mon_v_{tag}", horizontal=True)
+        status = c2.radio(ui.tr("monitor.status"), review.STATUSES,
+                          index=review.STATUSES.index(row["status"]),
+                          format_func=lambda c: m.label("status", c), key=f"mon_s_{tag}",
+                          horizontal=True)
+        units = [None, *UNITS]
+        unit = c3.selectbox(ui.tr("monitor.unit"), units,
+                            index=units.index(row["unit"]) if row["unit"] in UNITS else 0,
+                            format_func=lambda u: t("monitor.no_unit", m.lang) if u is None
+                            else t(f"actions.unit.{u}", m.lang), key=f"mon_u_{tag}",
+                            help=ui.tr("actions.unit_help"))
+        escalated = st.checkbox(ui.tr("monitor.escalate"), value=bool(row["escalated"]),
+                                key=f"mon_e_{tag}", help=ui.tr("monitor.escalate_help"))
+        note = st.text_area(ui.tr("monitor.note"), row["note"] if isinstance(row["note"], str)
+                            else "", max_chars=review.MAX_NOTE, key=f"mon_n_{tag}",
+                            help=ui.tr("monitor.note_help"))
+        if st.form_submit_button(ui.tr("monitor.save"), type="primary"):
+            def problems(err: review.ReviewError) -> None:
+                for code, details in err.problems:
+                    if code == "conflict":
+                        details = {**details, "at": format_date(pd.Timestamp(details["at"]),
+                                                                m.lang, time=True)}
+                    st.error(ui.tr(f"monitor.error.{code}", **details))
+
+            ui.save_edit(m.page, "mon_opened", lambda revision: review.change(
+                m.engine, ui.current_user(), rid, revision, verification=verification,
+                status=status, unit=unit, escalated=escalated, note=note),
+                review.ReviewError, problems, ui.tr("monitor.saved", id=rid))
+
+
+
+def _value(m: Monitor, field: str, value) -> str:
+    if value is None:
+        return "—"
+    if field in ("verification", "status"):
+        return m.label(field, value)
+    if field == "unit":
+        return ui.tr(f"actions.unit.{value}")
+    if field == "escalated":
+        return ui.tr("audit.yes" if value == "true" else "audit.no")
+    return value
+
