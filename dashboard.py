@@ -10,7 +10,7 @@ Veille's gate in front (:mod:`ui.server`). Run by Streamlit for each session (as
 import streamlit as st
 
 import ui
-from ui import access as ui_access, brief as ui_brief, risk as ui_risk, server
+from ui import access as ui_access, brief as ui_brief, hooks, risk as ui_risk, server
 from geo import units
 
 #: Each screen (its script pages/<name>.py and URL path) and the permission it needs.
@@ -76,4 +76,5 @@ def _signed_in_app() -> None:
 if __name__ == "__main__":       # a session's run
     main()
 else:                            # imported by the server: the app, gate in front
-    app = st.App(__file__, middleware=server.middleware(), lifespan=server.lifespan)
+    app = st.App(__file__, middleware=server.middleware(), lifespan=server.lifespan,
+                 routes=hooks.routes())
