@@ -121,6 +121,22 @@ class Settings:
                                or DEFAULT_PUBLIC_URL).rstrip("/"))
 
 
+def secrets_file(path: Path | None = None) -> dict:
+    """The app's secrets (``.streamlit/secrets.toml`` of the working directory, else of the
+    project) for a command line, which has no Streamlit to read them; {} when absent or
+    unreadable."""
+    import tomllib
+
+    for candidate in ([path] if path else [Path.cwd() / ".streamlit" / "secrets.toml",
+                                           DEFAULT_DB_PATH.parent.parent / ".streamlit"
+                                           / "secrets.toml"]):
+        try:
+            return tomllib.loads(candidate.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+    return {}
+
+
 def _text(value) -> str | None:
     """A configured text, stripped; None when absent or empty."""
     text = str(value).strip() if value is not None else ""

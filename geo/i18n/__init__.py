@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from geo.i18n import (access, brief, common, coverage, data, methodology, monitor,
+from geo.i18n import (access, brief, common, coverage, data, intake, methodology, monitor,
                       overview, planner, provenance, risk)
 
 LANGUAGES: tuple[str, ...] = ("fr", "en")
@@ -19,7 +19,7 @@ DEFAULT_LANGUAGE = "fr"
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
 SCREENS = (common, overview, risk, methodology, coverage, data, provenance, access, planner,
-           brief, monitor)
+           brief, monitor, intake)
 
 
 def _merge() -> dict[str, dict[str, str]]:

@@ -1,0 +1,7 @@
+"""``python -m geo.intake``: see :mod:`geo.intake.cli`."""
+
+import sys
+
+from geo.intake.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Outputs: maps, static maps, the brief, exports, notifications."""
