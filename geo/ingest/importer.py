@@ -57,7 +57,8 @@ def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numb
         values appended to ``report_history``, the ids listed in the audit entry — instead of
         rejected as a conflict. A reviewed report keeps its verification and status (the
         review queue owns them). Tension reports only. A file import keeps the rule that the
-        same identifier with other content is rejected.
+        same identifier with other content is rejected. When nothing is new (every row a
+        duplicate), no batch is made.
     source_format : str, optional
         Stored with the batch instead of the recognised format's key (``kobo``, ``odk``,
         ``sms``).
@@ -208,6 +209,11 @@ def import_frame(engine: Engine | None, kind: str, frame: pd.DataFrame, row_numb
         return report
     with store.writing(engine, kind) as conn:
         to_insert = decide(existing_from(conn), stored_rows_from(conn))
+        if updates and not (to_insert or changes or report.rejections):
+            # a keyed source read again with nothing new: no batch, nothing written
+            if within is not None:
+                within(conn, report)
+            return report
         batch_id = conn.execute(store.import_batch.insert().values(
             kind=kind, file_name=file_name[:255], sha256=sha256, rows=report.rows,
             accepted=report.accepted, rejected=report.rejected, duplicates=report.duplicates,
