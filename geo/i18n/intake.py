@@ -79,8 +79,8 @@ PAIRS: dict[str, tuple[str, str]] = {
         'De nouvelles alertes se sont déclenchées au {date} dans les zones que vous suivez :',
         'New alerts fired on {date} in the areas you follow:'),
     'notify.line.baseline': (
-        '{cercle} : {observed} signalements sur {days} jours pour {expected} attendus ({ratio} fois la normale, p = {p})',
-        '{cercle}: {observed} reports over {days} days against {expected} expected ({ratio} times the usual, p = {p})'),
+        '{cercle} : {observed} signalements sur {days} jours pour {expected} attendus (× {ratio}, p {p})',
+        '{cercle}: {observed} reports over {days} days against {expected} expected (× {ratio}, p {p})'),
     'notify.line.hotspot': (
         '{cercle} : point chaud à 99 % (Gi* z = {z}), {reports} signalements sur {days} jours',
         '{cercle}: 99 % hot spot (Gi* z = {z}), {reports} reports over {days} days'),

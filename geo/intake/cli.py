@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from geo import access, store
 from geo.i18n import t
@@ -99,8 +99,9 @@ def _notify(args) -> int:
     engine = store.make_engine(config.database_url)
     as_of = args.as_of or datetime.now(timezone.utc).date()
     out = notify.queue_alerts(engine, as_of, config.public_url)
-    if args.digest:
-        out["digest"] = notify.queue_digest(engine, as_of, config.public_url)["queued"]
+    if args.digest:                # the digest of the last whole day, unless a date is given
+        day = args.as_of or as_of - timedelta(days=1)
+        out["digest"] = notify.queue_digest(engine, day, config.public_url)["queued"]
     out.update(notify.deliver(engine, config.smtp))
     if args.json:
         print(json.dumps(out))

@@ -53,7 +53,7 @@ from sqlalchemy.engine import Engine
 
 from geo import access, audit, monitor, store, units
 from geo.access import Actor
-from geo.i18n import format_date, format_number, t
+from geo.i18n import format_date, format_number, format_significant, t
 from geo.records import enum_label
 from geo.settings import Smtp
 
@@ -208,11 +208,12 @@ def _alert_lines(alert: Alert, lang: str, names: dict[str, str]) -> str:
     f = alert.figures
     name = names.get(alert.cercle_id, alert.cercle_id)
     if alert.kind == "baseline":
+        p = ("< " + format_number(0.0001, lang, 4) if f["p_value"] < 0.0001
+             else "= " + format_number(f["p_value"], lang, 4))
         return t("notify.line.baseline", lang, cercle=name, days=alert.window_days,
                  observed=format_number(f["observed"], lang),
-                 expected=format_number(f["expected"], lang, 1),
-                 ratio=format_number(f["ratio"], lang, 1),
-                 p=format_number(f["p_value"], lang, 4))
+                 expected=format_significant(f["expected"], lang, 2),
+                 ratio=format_number(f["ratio"], lang, 0), p=p)
     if alert.kind == "hotspot":
         return t("notify.line.hotspot", lang, cercle=name, days=alert.window_days,
                  reports=format_number(f["reports"], lang),
