@@ -388,3 +388,37 @@ def test_a_badly_defined_source_is_refused(args, what):
     with pytest.raises(remote.SyncError) as err:
         remote.source(*args)
     assert (err.value.code, err.value.params["what"]) == ("source_invalid", what)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_engine(request, tmp_path):
+    from tests.support import store_engine
+
+    yield from store_engine(request.param, tmp_path)
+
+
+def test_sync_edit_and_failure_on_both_databases(any_engine, server):
+    run(any_engine, server)
+    review.change(any_engine, ANALYST, "kobo:u2", 0, verification="false")
+    server.assets[ASSET]["submissions"][1] = kobo("u2", "2026-03-02T10:00:00", "Gao", "haine", 2)
+    report = run(any_engine, server, full=True)
+    assert (report.updated, report.duplicates) == (1, 4)
+    rec = records(any_engine).loc["kobo:u2"]
+    assert (rec["cercle_id"], rec["region_id"], rec["verification"]) == \
+        ("mli-gao", "ML07", "false")
+    before = record_tables(any_engine)
+    server.drop_on = server.data_requests + 1
+    with pytest.raises(remote.SyncError):
+        run(any_engine, server, full=True)
+    assert record_tables(any_engine) == before
+
+
+def test_settings_keep_secrets_out_of_their_text():
+    from geo.settings import Settings
+
+    config = Settings.from_environment(
+        {"kobo_token": "tk-1", "odk_token": "tk-2", "sms_secret": "tk-3",
+         "pseudonym_key": "tk-4", "smtp": {"host": "mail.example.org", "password": "tk-5"}},
+        {})
+    assert (config.kobo_token, config.smtp.password, config.smtp.port) == ("tk-1", "tk-5", 587)
+    assert "tk-" not in repr(config)

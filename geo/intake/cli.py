@@ -11,7 +11,7 @@ The token comes from ``VEILLE_KOBO_TOKEN`` / ``VEILLE_ODK_TOKEN`` or the secrets
 0 when the sync ran (its counts printed), 2 with a one-line message when the server refuses
 (bad token, unknown form) or cannot be reached, or the form's fields changed — nothing is
 stored then. ``notify`` queues the e-mails of newly fired alerts (and with ``--digest``
-the daily digest) and delivers the outbox over the configured SMTP server.
+the digest of the day before) and delivers the outbox over the configured SMTP server.
 
 Suggested schedule: ``sync all`` every 15 minutes, ``sync all --full`` nightly (KoboToolbox
 shows edits only to a full read), ``notify`` hourly, ``notify --digest`` each morning.
