@@ -43,6 +43,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from urllib.parse import parse_qs
 
 from geo.gazetteer import Gazetteer
@@ -129,11 +130,16 @@ def message_key(gateway: str, message_id: str) -> str:
 
 # --------------------------------------------------------------------------- parsing
 
+@lru_cache(maxsize=1)
+def _categories() -> dict[str, str]:
+    return {**CATEGORY_WORDS, **enum_lookup("tensions", "category")}
+
+
 def _category(words: list[str]) -> tuple[str | None, int]:
-    lookup = enum_lookup("tensions", "category")
+    lookup = _categories()
     for n in range(min(4, len(words)), 0, -1):
         key = norm_value(" ".join(words[:n]))
-        code = lookup.get(key) or CATEGORY_WORDS.get(key)
+        code = lookup.get(key)
         if code:
             return code, n
     return None, 0
