@@ -62,3 +62,10 @@ async def sms_hook(request: Request) -> JSONResponse:
 def routes() -> list[Route]:
     """The app's own HTTP routes, for ``st.App(routes=...)``."""
     return [Route("/hooks/sms/{gateway}", sms_hook, methods=["POST"])]
+
+
+def counts() -> dict[str, int]:
+    """This process's webhook answers since it started, by reason (empty before the first
+    request): for the Data page, per replica."""
+    with _lock:
+        return next(iter(_hooks.values())).counts() if _hooks else {}
