@@ -10,7 +10,7 @@ Veille's gate in front (:mod:`ui.server`). Run by Streamlit for each session (as
 import streamlit as st
 
 import ui
-from ui import access as ui_access, brief as ui_brief, risk as ui_risk, server
+from ui import access as ui_access, brief as ui_brief, hooks, risk as ui_risk, server
 from geo.reference import units
 
 def main() -> None:
@@ -68,4 +68,5 @@ def _signed_in_app() -> None:
 if __name__ == "__main__":       # a session's run
     main()
 else:                            # imported by the server: the app, gate in front
-    app = st.App(__file__, middleware=server.middleware(), lifespan=server.lifespan)
+    app = st.App(__file__, middleware=server.middleware(), lifespan=server.lifespan,
+                 routes=hooks.routes())

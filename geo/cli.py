@@ -13,6 +13,8 @@ command        what it does
 ``monitor``    hot spots, emerging hot spots and alerts
 ``brief``      the leadership brief (PDF or HTML)
 ``demo``       load or remove the demonstration data
+``sync``       fetch new and edited submissions from KoboToolbox or ODK Central forms
+``notify``     queue the e-mails of newly fired alerts (and the digest) and deliver them
 ``rebuild``    rebuild a shipped reference file (cercle neighbours, disclosure zones)
 =============  ==========================================================================
 
@@ -25,6 +27,12 @@ unexpected failure (a bug: its traceback is not hidden).
 
 Each command reads what it needs from the store here, at the edge, and hands frames to the
 computations of :mod:`geo.analysis`, :mod:`geo.plans` and :mod:`geo.outputs`.
+
+For cron or systemd timers: ``sync all`` every 15 minutes, ``sync all --full`` nightly
+(KoboToolbox shows edits only to a full read), ``notify`` hourly, ``notify --digest`` each
+morning. Tokens come from ``VEILLE_KOBO_TOKEN`` / ``VEILLE_ODK_TOKEN`` or the secrets
+(``kobo_token`` / ``odk_token`` in ``.streamlit/secrets.toml``), never from the command line
+(it would be in the shell history and the process list), and are never printed.
 """
 
 from __future__ import annotations
@@ -33,14 +41,14 @@ import argparse
 import json
 import math
 import sys
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pandas as pd
 
 from geo.i18n import LANGUAGES, normalise_language, t
 from geo import settings
-from geo.settings import Settings
+from geo.settings import Settings, secrets_file
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
 
@@ -188,6 +196,17 @@ def build_parser(lang: str = "fr") -> Parser:
     p = command("demo", _demo)
     p.add_argument("action", choices=["load", "remove"], help=helptext("demo.action"))
 
+    p = command("sync", _sync)
+    p.add_argument("platform", choices=["kobo", "odk", "all"], help=helptext("sync.platform"))
+    p.add_argument("--server", help=helptext("sync.server"))
+    p.add_argument("--form", help=helptext("sync.form"))
+    p.add_argument("--project", help=helptext("sync.project"))
+    p.add_argument("--label", help=helptext("sync.label"))
+    p.add_argument("--full", action="store_true", help=helptext("sync.full"))
+
+    p = command("notify", _notify, dated)
+    p.add_argument("--digest", action="store_true", help=helptext("notify.digest"))
+
     p = command("rebuild", _rebuild)
     p.add_argument("file", choices=["neighbours", "zones"], help=helptext("rebuild.file"))
     return root
@@ -197,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     lang = language(argv)
     args = build_parser(lang).parse_args(argv)
-    config = Settings.from_environment()
+    config = Settings.from_environment(secrets_file())
     try:
         return args.run(args, config)
     except Refused as refused:
@@ -504,6 +523,74 @@ def _demo(args, config: Settings) -> int:
         removed = batches.remove_demo(engine, roles.operator())
         print(t("cli.demo.removed", args.lang,
                 what=", ".join(f"{k} {v}" for k, v in removed.items())))
+    return EXIT_OK
+
+
+def _sync(args, config: Settings) -> int:
+    from geo.intake import remote, sync
+    from geo.records import roles
+
+    if args.platform != "all" and not (args.server and args.form):
+        raise Refused(t("cli.sync.needs", args.lang))
+    engine = _engine(args, config)
+    try:
+        if args.platform == "all":
+            sources = {s.source_id: s for s in (
+                remote.source(r.platform, r.server, r.form, r.project, r.label)
+                for r in sync.sources(engine).itertuples())}
+            for item in config.intake_sources:
+                found = remote.source(item.get("platform"), item.get("server"),
+                                      item.get("form"), item.get("project"), item.get("label"))
+                sources.setdefault(found.source_id, found)
+            sources = list(sources.values())
+        else:
+            sources = [remote.source(args.platform, args.server, args.form, args.project,
+                                     args.label)]
+    except remote.SyncError as exc:
+        raise Refused(exc.message(args.lang)) from None
+    if not sources:
+        print(t("intake.cli.no_sources", args.lang), file=sys.stderr)
+        return EXIT_OK
+    worst, outs = EXIT_OK, []
+    for source in sources:
+        token = config.kobo_token if source.platform == "kobo" else config.odk_token
+        try:
+            report = sync.sync(engine, source, token, roles.operator(), full=args.full)
+        except remote.SyncError as exc:
+            worst = EXIT_REFUSED
+            out = {"source": source.source_id, "error": exc.code,
+                   "message": exc.message(args.lang)}
+            if not args.json:
+                print(out["message"], file=sys.stderr)
+        else:
+            out = {"source": source.source_id, **sync.counts_of(report),
+                   "batch_id": report.batch_id, "full": args.full,
+                   "rejections": report.as_dict(args.lang)["rejections"]}
+            if not args.json:
+                print(t("intake.cli.summary", args.lang, source=source.name, **{
+                    k: out[k] for k in ("rows", "accepted", "rejected", "duplicates",
+                                        "updated")}))
+        outs.append(out)
+    if args.json:
+        print(json.dumps(outs[0] if args.platform != "all" else outs, ensure_ascii=False,
+                         default=str))
+    return worst
+
+
+def _notify(args, config: Settings) -> int:
+    from geo.outputs import notify
+
+    engine = _engine(args, config)
+    as_of = args.as_of or datetime.now(timezone.utc).date()
+    out = notify.queue_alerts(engine, as_of, config.public_url)
+    if args.digest:                # the digest of the last whole day, unless a date is given
+        day = args.as_of or as_of - timedelta(days=1)
+        out["digest"] = notify.queue_digest(engine, day, config.public_url)["queued"]
+    out.update(notify.deliver(engine, config.smtp))
+    if args.json:
+        print(json.dumps(out))
+    else:
+        print(t("intake.cli.notify", args.lang, **out))
     return EXIT_OK
 
 

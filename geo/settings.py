@@ -10,7 +10,21 @@ setting                       environment, else secrets            default
 ``role_claim``                ``VEILLE_ROLE_CLAIM`` / ``role_claim``       ``roles``
 ``unknown_users``             ``VEILLE_UNKNOWN_USERS`` / ``unknown_users`` ``none`` (or ``viewer``)
 ``pool_size``                 ``VEILLE_DB_POOL_SIZE`` / ``pool_size``      5 (PostgreSQL connections)
+``kobo_token``                ``VEILLE_KOBO_TOKEN`` / ``kobo_token``       none (KoboToolbox API token)
+``odk_token``                 ``VEILLE_ODK_TOKEN`` / ``odk_token``         none (ODK Central bearer token)
+``intake_sources``            secrets ``[[intake_sources]]``               none (forms to sync: platform, server, form, project, label)
+``sms_secret``                ``VEILLE_SMS_SECRET`` / ``sms_secret``       none: the SMS webhook answers 503
+``pseudonym_key``             ``VEILLE_PSEUDONYM_KEY`` / ``pseudonym_key`` none: the SMS webhook answers 503
+``smtp``                      ``VEILLE_SMTP_HOST``, ``_PORT``, ``_USER``,  none: e-mails wait in the outbox
+                              ``_PASSWORD``, ``_FROM``, ``_SECURITY``
+                              (``starttls``/``ssl``/``none``) / ``[smtp]``
+                              ``host``, ``port``, ``user``, ``password``,
+                              ``from``, ``security``
+``public_url``                ``VEILLE_PUBLIC_URL`` / ``public_url``       ``http://localhost:8501`` (links in e-mails)
 ============================  ===================================  =========================
+
+Secrets (tokens, the SMS secret, the pseudonym key, the SMTP password) are kept out of
+:func:`repr` and never printed or logged; they are never written to the store.
 
 Sign-in itself is Streamlit's ``[auth]`` section of the secrets (:attr:`Settings.sign_in`):
 without it the app is a single local user, bound to this machine (:mod:`ui.gate`).
@@ -20,12 +34,28 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "var" / "veille.sqlite"
 DEFAULT_MIN_COUNT = 3
 DEFAULT_POOL_SIZE = 5
+DEFAULT_PUBLIC_URL = "http://localhost:8501"
+SMTP_SECURITY = ("starttls", "ssl", "none")
+
+
+@dataclass(frozen=True)
+class Smtp:
+    """Where alert e-mails leave from (:mod:`geo.outputs.notify`)."""
+
+    host: str
+    port: int = 587
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    sender: str = "veille@localhost"
+    #: ``starttls`` (port 587), ``ssl`` (implicit TLS, port 465) or ``none`` (a relay on the
+    #: same machine or network)
+    security: str = "starttls"
 
 
 @dataclass(frozen=True)
@@ -45,6 +75,19 @@ class Settings:
     #: PostgreSQL connections one app process keeps (and as many more at peaks): with N
     #: replicas, N × 2 × pool_size must stay under the server's ``max_connections``.
     pool_size: int = DEFAULT_POOL_SIZE
+    #: API tokens of KoboToolbox and ODK Central (never stored, printed or logged).
+    kobo_token: str | None = field(default=None, repr=False)
+    odk_token: str | None = field(default=None, repr=False)
+    #: Forms to synchronise, as the secrets list them (``[[intake_sources]]``: ``platform``,
+    #: ``server``, ``form``, ``project`` for ODK Central, ``label``).
+    intake_sources: tuple = ()
+    #: The SMS gateways' shared secret (header or HMAC signature key, :mod:`geo.intake.webhook`).
+    sms_secret: str | None = field(default=None, repr=False)
+    #: The key of the senders' pseudonyms (HMAC-SHA256 of the phone number).
+    pseudonym_key: str | None = field(default=None, repr=False)
+    smtp: Smtp | None = None
+    #: The app's public address, for the links in e-mails.
+    public_url: str = DEFAULT_PUBLIC_URL
 
     @classmethod
     def from_environment(cls, secrets: Mapping | None = None,
@@ -65,7 +108,59 @@ class Settings:
                    unknown_users="viewer" if unknown == "viewer" else None,
                    sign_in=bool(secrets.get("auth")),
                    pool_size=_pool_size(env.get("VEILLE_DB_POOL_SIZE")
-                                        or secrets.get("pool_size")))
+                                        or secrets.get("pool_size")),
+                   kobo_token=_text(env.get("VEILLE_KOBO_TOKEN") or secrets.get("kobo_token")),
+                   odk_token=_text(env.get("VEILLE_ODK_TOKEN") or secrets.get("odk_token")),
+                   intake_sources=tuple(dict(s) for s in secrets.get("intake_sources") or ()
+                                        if isinstance(s, Mapping)),
+                   sms_secret=_text(env.get("VEILLE_SMS_SECRET") or secrets.get("sms_secret")),
+                   pseudonym_key=_text(env.get("VEILLE_PSEUDONYM_KEY")
+                                       or secrets.get("pseudonym_key")),
+                   smtp=_smtp(env, secrets.get("smtp") or {}),
+                   public_url=(_text(env.get("VEILLE_PUBLIC_URL") or secrets.get("public_url"))
+                               or DEFAULT_PUBLIC_URL).rstrip("/"))
+
+
+def secrets_file(path: Path | None = None) -> dict:
+    """The app's secrets (``.streamlit/secrets.toml`` of the working directory, else of the
+    project) for a command line, which has no Streamlit to read them; {} when absent or
+    unreadable."""
+    import tomllib
+
+    for candidate in ([path] if path else [Path.cwd() / ".streamlit" / "secrets.toml",
+                                           DEFAULT_DB_PATH.parent.parent / ".streamlit"
+                                           / "secrets.toml"]):
+        try:
+            return tomllib.loads(candidate.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+    return {}
+
+
+def _text(value) -> str | None:
+    """A configured text, stripped; None when absent or empty."""
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def _smtp(env: Mapping, section: Mapping) -> Smtp | None:
+    """The SMTP server from ``VEILLE_SMTP_*`` or the secrets' ``[smtp]`` (None without a
+    host)."""
+    def get(name: str):
+        return _text(env.get(f"VEILLE_SMTP_{name.upper()}") or section.get(name))
+
+    host = get("host")
+    if not host:
+        return None
+    security = (get("security") or "starttls").lower()
+    if security not in SMTP_SECURITY:
+        security = "starttls"
+    try:
+        port = int(get("port") or (465 if security == "ssl" else 587))
+    except ValueError:
+        port = 465 if security == "ssl" else 587
+    return Smtp(host, port, get("user"), get("password"), get("from") or "veille@localhost",
+                security)
 
 
 def _pool_size(value) -> int:

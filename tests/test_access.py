@@ -230,6 +230,30 @@ def test_the_demo_load_and_removal_are_audited(engine, locator):
     assert '"mediators": 1424' in entry["details"]
 
 
+def _intake_writes(engine, locator):
+    """A form connected, synced (nothing new), failing, removed; SMS understood or not; a
+    subscription set and removed (geo.intake, geo.outputs.notify)."""
+    import json
+
+    from geo.intake import remote, sync, webhook
+    from geo.outputs import notify
+    from tests.intake_servers import KoboServer
+
+    with KoboServer("t", {"aForm": {"content": {"survey": [], "choices": []},
+                                    "submissions": []}}) as server:
+        source = remote.source("kobo", server.url, "aForm")
+        sync.sync(engine, source, "t", ANALYST)
+        with pytest.raises(remote.SyncError):
+            sync.sync(engine, source, "revoked", ANALYST)
+    sync.remove_source(engine, source.source_id, ANALYST)
+    hook = webhook.Webhook(engine, "s", "k", locator=locator)
+    for n, text in enumerate(("VEILLE Mopti affrontement 2", "VEILLE Atlantis clash 2")):
+        hook.handle("generic", {"x-veille-secret": "s"}, json.dumps(
+            {"from": "+22376000000", "text": text, "id": str(n)}).encode(), "application/json")
+    notify.subscribe(engine, ADMIN, "x@example.org", [], ["digest"])
+    notify.unsubscribe(engine, ADMIN, "x@example.org")
+
+
 def test_every_detail_the_log_keeps_has_a_name_on_screen(busy_store, locator):
     """The Audit screen names each detail in both languages (no raw JSON key)."""
     import json
@@ -245,6 +269,7 @@ def test_every_detail_the_log_keeps_has_a_name_on_screen(busy_store, locator):
     access.remove_role(busy_store, "r@example.org", ADMIN)
     _update_action(busy_store, ANALYST)
     scenarios.delete(busy_store, _scenario(busy_store), ADMIN)
+    _intake_writes(busy_store, locator)
     log = audit.entries(busy_store)
     assert set(log["action"]) == set(audit.ACTIONS)            # every kind of write
     keys = {k for col in ("details", "records") for text in log[col].dropna()

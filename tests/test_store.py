@@ -26,11 +26,11 @@ def locator():
 
 def test_schema_is_versioned_and_migrations_are_idempotent(engine):
     with engine.connect() as conn:
-        assert store.current_version(conn) == store.SCHEMA_VERSION == 7
-    assert store.migrate(engine) == 7
+        assert store.current_version(conn) == store.SCHEMA_VERSION == 8
+    assert store.migrate(engine) == 8
     with engine.connect() as conn:
         rows = conn.execute(sa.select(store.schema_version)).all()
-    assert [r.version for r in rows] == [1, 2, 3, 4, 5, 6, 7]
+    assert [r.version for r in rows] == [1, 2, 3, 4, 5, 6, 7, 8]
     # v2 seeds the three threats named by the mission, once
     assert list(context.factors(engine).index) == [
         "crisis_north_centre", "intercommunal", "political_tension"]

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import math
 
-from geo.i18n import (access, brief, cli, common, coverage, data, methodology, monitor,
-                      overview, planner, provenance, risk)
+from geo.i18n import (access, brief, cli, common, coverage, data, intake, methodology,
+                      monitor, overview, planner, provenance, risk)
 
 LANGUAGES: tuple[str, ...] = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
 SCREENS = (common, overview, risk, methodology, coverage, data, provenance, access, planner,
-           brief, monitor, cli)
+           brief, monitor, cli, intake)
 
 
 def _merge() -> dict[str, dict[str, str]]:

@@ -142,6 +142,26 @@ PAIRS: dict[str, tuple[str, str]] = {
     'cli.demo.loaded': ("{kind} : {accepted} acceptés, {rejected} rejetés",
                         '{kind}: {accepted} accepted, {rejected} rejected'),
     'cli.demo.removed': ("retiré : {what}", 'removed: {what}'),
+    'cli.sync.help': ("Récupérer les soumissions nouvelles et modifiées d'un formulaire "
+                      "KoboToolbox ou ODK Central.",
+                      'Fetch new and edited submissions of a KoboToolbox or ODK Central form.'),
+    'cli.sync.platform': ("kobo, odk, ou all (tous les formulaires connectés et configurés)",
+                          'kobo, odk, or all (every connected and configured form)'),
+    'cli.sync.server': ("adresse du serveur, p. ex. https://kf.kobotoolbox.org",
+                        "the server's address, e.g. https://kf.kobotoolbox.org"),
+    'cli.sync.form': ("identifiant du formulaire (uid KoboToolbox ou xmlFormId ODK Central)",
+                      "the form's id (KoboToolbox asset uid or ODK Central xmlFormId)"),
+    'cli.sync.project': ("numéro du projet ODK Central", 'ODK Central project number'),
+    'cli.sync.label': ("nom affiché de la source", "the source's display name"),
+    'cli.sync.full': ("relire toutes les soumissions (les modifications dans KoboToolbox)",
+                      'read every submission again (edits made in KoboToolbox)'),
+    'cli.sync.needs': ("--server et --form sont obligatoires (sauf pour « sync all »).",
+                       "--server and --form are required (except for 'sync all')."),
+    'cli.notify.help': ("Mettre en file les courriels des alertes nouvelles (et le résumé du "
+                        "jour) et les envoyer par le serveur SMTP configuré.",
+                        'Queue the e-mails of newly fired alerts (and the daily digest) and '
+                        'send them through the configured SMTP server.'),
+    'cli.notify.digest': ("aussi le résumé de la veille", "also the previous day's digest"),
     'cli.rebuild.help': (
         "Reconstruire un fichier de référence livré (voisinages des cercles, zones de "
         "divulgation) après un changement de limites.",

@@ -78,6 +78,8 @@ class ImportReport:
     accepted: int = 0
     rejected: int = 0
     duplicates: int = 0
+    #: records of a keyed source (geo.intake) that came back edited and were updated
+    updated: int = 0
     rejections: list[tuple[int, list[Reason], dict]] = field(default_factory=list)
     row_warnings: list[tuple[int, list[Reason]]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
@@ -101,7 +103,8 @@ class ImportReport:
         """The report as the command line's ``--json`` prints it."""
         return {
             "kind": self.kind, "rows": self.rows, "accepted": self.accepted,
-            "rejected": self.rejected, "duplicates": self.duplicates, "warnings": self.warnings,
+            "rejected": self.rejected, "duplicates": self.duplicates, "updated": self.updated,
+            "warnings": self.warnings,
             "rejections": [{"row": r, "reasons": [x.text(lang) for x in reasons],
                             "codes": [x.code for x in reasons]}
                            for r, reasons, _ in self.rejections],

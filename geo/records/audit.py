@@ -22,7 +22,11 @@ from geo.records.roles import Actor
 #: Every action the log records.
 ACTIONS = ("import", "delete_batch", "load_demo", "remove_demo", "rate", "add_factor",
            "role_set", "role_removed", "save_scenario", "delete_scenario", "add_action",
-           "update_action", "review_report")
+           "update_action", "review_report",
+           # intake (geo.intake, geo.outputs.notify): a form connected or removed, a sync,
+           # a batch of SMS reports from a gateway, a subscription set or removed
+           "source_set", "source_removed", "sync", "sms_batch", "subscription_set",
+           "subscription_removed")
 
 
 def record(conn: Connection, actor: Actor, action: str, target: str | None = None,

@@ -80,7 +80,11 @@ ENUMS: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
     ("tensions", "source_type"): {
         "mediator": ("Médiateur", "Mediator"), "media": ("Médias", "Media"),
         "partner": ("Partenaire", "Partner"), "acled": ("ACLED", "ACLED"),
-        "ucdp": ("UCDP", "UCDP"), "other": ("Autre", "Other")},
+        "ucdp": ("UCDP", "UCDP"), "other": ("Autre", "Other"),
+        # reports that reached Veille by themselves (geo.intake): a KoboToolbox or ODK
+        # Central form synchronised, an SMS through a gateway
+        "kobo": ("KoboToolbox", "KoboToolbox"), "odk": ("ODK Central", "ODK Central"),
+        "sms": ("SMS", "SMS")},
     ("tensions", "verification"): {
         "unverified": ("Non vérifié", "Unverified"), "verified": ("Vérifié", "Verified"),
         "false": ("Faux", "False")},

@@ -49,6 +49,8 @@ import_batch = sa.Table(
     # schema v4: the file's format and the attribution its data must carry (ACLED, UCDP)
     sa.Column("source_format", sa.String(16), nullable=True),
     sa.Column("attribution", sa.Text, nullable=True),
+    # schema v9 (intake): records of a keyed source that came back edited and were updated
+    sa.Column("updated", sa.Integer, nullable=True),
 )
 
 store_meta = sa.Table(
@@ -229,7 +231,88 @@ report_history = sa.Table(
 )
 
 _V7_TABLES = [report_review, report_history]
-_LATER_TABLES = _V2_TABLES + _V5_TABLES + _V6_TABLES + _V7_TABLES
+
+# Intake (issue 33): the forms Veille synchronises and where each sync stopped (never a
+# token: tokens live in the secrets), the SMS messages received (the replay guard, by the
+# gateway's message id; the sender only as a pseudonymous code), the users' alert
+# subscriptions, the alerts already notified and the e-mail outbox. A platform submission is
+# a tension report whose ``report_id`` is the platform's own id (``kobo:<_uuid>``,
+# ``odk:<instanceID>``); an edit of it updates the record, its old values go to
+# ``report_history`` (geo.ingest.importer).
+intake_source = sa.Table(
+    "intake_source", metadata,
+    sa.Column("source_id", sa.String(200), primary_key=True),   # platform:server:form
+    sa.Column("platform", sa.String(8), nullable=False),         # kobo | odk
+    sa.Column("server", sa.String(200), nullable=False),         # https://host[:port][/path]
+    sa.Column("project", sa.String(40), nullable=True),          # ODK Central's project id
+    sa.Column("form", sa.String(120), nullable=False),           # asset uid / xmlFormId
+    sa.Column("label", sa.String(120), nullable=True),
+    sa.Column("created_by", sa.String(254), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # the sync state: where the last successful sync stopped, and how the last attempt went
+    sa.Column("cursor", sa.String(64), nullable=True),           # ISO time of the newest seen
+    sa.Column("last_attempt_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_success_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_full_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_batch_id", sa.Integer, nullable=True),
+    sa.Column("last_counts", sa.Text, nullable=True),            # JSON of the last success
+    sa.Column("last_error_code", sa.String(32), nullable=True),  # None after a success
+    sa.Column("last_error_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_error_detail", sa.Text, nullable=True),      # JSON params, no token
+    sa.Column("syncs", sa.Integer, nullable=False, default=0),
+    sa.Column("failures", sa.Integer, nullable=False, default=0),
+)
+
+sms_message = sa.Table(
+    "sms_message", metadata,
+    sa.Column("message_key", sa.String(64), primary_key=True),   # SHA-256 of gateway + id
+    sa.Column("gateway", sa.String(16), nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("reporter", sa.String(24), nullable=False),        # pseudonymous code
+    sa.Column("outcome", sa.String(16), nullable=False),         # received | not_understood | rejected
+    sa.Column("report_id", sa.String(120), nullable=True),
+    sa.Column("batch_id", sa.Integer, nullable=True),
+    sa.Column("lang", sa.String(2), nullable=False),
+)
+
+subscription = sa.Table(
+    "subscription", metadata,
+    sa.Column("subscription_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("principal", sa.String(254), nullable=False, unique=True),   # the user's e-mail
+    sa.Column("language", sa.String(2), nullable=False),
+    sa.Column("areas", sa.Text, nullable=False),      # JSON list: region:<id> / cercle:<id>; [] = all
+    sa.Column("kinds", sa.Text, nullable=False),      # JSON list of geo.outputs.notify.KINDS
+    sa.Column("updated_by", sa.String(254), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+alert_notice = sa.Table(
+    "alert_notice", metadata,
+    sa.Column("notice_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("alert_key", sa.String(120), nullable=False, index=True),  # kind:unit:window / digest:sub
+    sa.Column("fired_on", sa.Date, nullable=False),
+    sa.Column("noticed_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+outbox = sa.Table(
+    "outbox", metadata,
+    sa.Column("message_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("subscription_id", sa.Integer, nullable=True),
+    sa.Column("recipient", sa.String(254), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),            # alert | digest
+    sa.Column("subject", sa.String(255), nullable=False),
+    sa.Column("body_text", sa.Text, nullable=False),
+    sa.Column("body_html", sa.Text, nullable=False),
+    sa.Column("status", sa.String(8), nullable=False),           # queued | sent | failed
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+)
+
+_V9_TABLES = [intake_source, sms_message, subscription, alert_notice, outbox]
+_LATER_TABLES = _V2_TABLES + _V5_TABLES + _V6_TABLES + _V7_TABLES + _V9_TABLES
 
 #: The threats named by the mission, seeded as the first context factors (schema v2).
 SEED_FACTORS = (
@@ -341,8 +424,16 @@ def _v7(conn: Connection) -> None:
     _append_only(conn, "report_history")
 
 
+def _v8(conn: Connection) -> None:
+    """Intake (issue 33): synchronised forms and their state, SMS messages seen,
+    subscriptions, alerts notified, the e-mail outbox; batches count updated records."""
+    metadata.create_all(conn, tables=_V9_TABLES)
+    _add_missing_columns(conn, import_batch, ["updated"])
+
+
 #: Ordered schema migrations; version N is ``MIGRATIONS[N - 1]``.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7,
+                                                   _v8]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

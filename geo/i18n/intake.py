@@ -1,0 +1,126 @@
+"""Translations of intake (KoboToolbox / ODK Central syncs, SMS reports and their replies)
+and of the alert e-mails: key → (French, English)."""
+
+PAIRS: dict[str, tuple[str, str]] = {
+    # sync failures (geo.intake.remote.SyncError)
+    'intake.error.source_invalid': (
+        'Source mal définie : {what} invalide.',
+        'Source badly defined: invalid {what}.'),
+    'intake.error.token_missing': (
+        "Aucun jeton d'API pour {platform} : définissez VEILLE_KOBO_TOKEN / VEILLE_ODK_TOKEN ou kobo_token / odk_token dans les secrets. Rien n'a été enregistré.",
+        'No API token for {platform}: set VEILLE_KOBO_TOKEN / VEILLE_ODK_TOKEN or kobo_token / odk_token in the secrets. Nothing was stored.'),
+    'intake.error.token_refused': (
+        "Le serveur refuse le jeton d'API (HTTP {status}) : jeton révoqué, expiré ou sans droit sur ce formulaire. Rien n'a été enregistré.",
+        'The server refuses the API token (HTTP {status}): revoked, expired or without rights on this form. Nothing was stored.'),
+    'intake.error.form_unknown': (
+        "Formulaire inconnu du serveur (HTTP 404) : vérifiez l'identifiant du formulaire (et le projet). Rien n'a été enregistré.",
+        'The server does not know this form (HTTP 404): check the form id (and the project). Nothing was stored.'),
+    'intake.error.server_error': (
+        "Le serveur est en panne (HTTP {status}). Rien n'a été enregistré ; la prochaine synchronisation reprendra au même point.",
+        'The server failed (HTTP {status}). Nothing was stored; the next sync resumes from the same point.'),
+    'intake.error.server_refused': (
+        "Le serveur refuse la demande (HTTP {status}). Rien n'a été enregistré.",
+        'The server refuses the request (HTTP {status}). Nothing was stored.'),
+    'intake.error.unreachable': (
+        "Serveur injoignable (réseau, adresse ou certificat). Rien n'a été enregistré ; la prochaine synchronisation reprendra au même point.",
+        'Server unreachable (network, address or certificate). Nothing was stored; the next sync resumes from the same point.'),
+    'intake.error.timeout': (
+        "Le serveur ne répond pas à temps. Rien n'a été enregistré ; la prochaine synchronisation reprendra au même point.",
+        'The server does not answer in time. Nothing was stored; the next sync resumes from the same point.'),
+    'intake.error.malformed': (
+        "La réponse du serveur n'est pas celle que son API documente ({detail}). Rien n'a été enregistré.",
+        "The server's answer is not what its API documents ({detail}). Nothing was stored."),
+    'intake.error.too_large': (
+        "Réponse du serveur trop volumineuse (plus de {limit} Mo). Rien n'a été enregistré.",
+        "The server's answer is too large (over {limit} MB). Nothing was stored."),
+    'intake.error.too_large_rows': (
+        "Plus de {limit} soumissions en une synchronisation. Rien n'a été enregistré.",
+        'More than {limit} submissions in one sync. Nothing was stored.'),
+    'intake.error.fields_changed': (
+        "Les champs du formulaire ont changé : il ne donne plus {fields}. Rien n'a été enregistré ; corrigez le formulaire ou sa correspondance.",
+        "The form's fields changed: it no longer gives {fields}. Nothing was stored; fix the form or its mapping."),
+    'intake.field.place': ('un lieu (région, cercle, commune ou coordonnées)', 'a place (region, cercle, commune or coordinates)'),
+    'intake.field.platform': ('plateforme', 'platform'),
+    'intake.field.server': ('adresse du serveur', 'server address'),
+    'intake.field.form': ('identifiant du formulaire', 'form id'),
+    'intake.field.project': ('projet (numéro)', 'project (number)'),
+    'intake.cli.summary': (
+        '{source} : {rows} soumissions lues, {accepted} acceptées, {rejected} rejetées, {duplicates} doublons, {updated} mises à jour.',
+        '{source}: {rows} submissions read, {accepted} accepted, {rejected} rejected, {duplicates} duplicates, {updated} updated.'),
+    'intake.cli.no_sources': ('Aucune source à synchroniser.', 'No source to synchronise.'),
+    'intake.cli.notify': (
+        'Alertes : {fired} en cours, {new} nouvelles, {queued} courriels mis en file ; envoi : {sent} envoyés, {retry} à réessayer, {failed} abandonnés.',
+        'Alerts: {fired} in force, {new} new, {queued} e-mails queued; delivery: {sent} sent, {retry} to retry, {failed} given up.'),
+    # SMS replies (geo.intake.sms)
+    'intake.sms.form': (
+        'VEILLE <cercle> <catégorie> <gravité 1-5> <texte>',
+        'WATCH <cercle> <category> <severity 1-5> <text>'),
+    'intake.sms.reply.received': (
+        'Veille : signalement reçu ({cercle}, {category}, gravité {severity}). Merci.',
+        'Veille: report received ({cercle}, {category}, severity {severity}). Thank you.'),
+    'intake.sms.reply.not_understood': (
+        'Veille : message non compris : {problem} Envoyez : {form}',
+        'Veille: message not understood: {problem} Send: {form}'),
+    'intake.sms.reply.personal': (
+        "Veille : message reçu mais non enregistré : il contient un nom, un numéro ou une adresse. N'en mettez pas. Envoyez : {form}",
+        'Veille: message received but not recorded: it holds a name, a number or an address. Leave them out. Send: {form}'),
+    'intake.sms.reply.rate_limited': (
+        'Veille : trop de messages en peu de temps, réessayez plus tard.',
+        'Veille: too many messages in a short time, try again later.'),
+    'intake.sms.problem.keyword': ('le message doit commencer par VEILLE (ou WATCH).', 'the message must start with WATCH (or VEILLE).'),
+    'intake.sms.problem.cercle': ('cercle inconnu.', 'unknown cercle.'),
+    'intake.sms.problem.category': ('catégorie inconnue.', 'unknown category.'),
+    'intake.sms.problem.severity': ('la gravité doit être un chiffre de 1 à 5.', 'the severity must be a digit from 1 to 5.'),
+    'intake.sms.problem.too_long': ('message trop long.', 'message too long.'),
+    'intake.sms.suggest': ('Vouliez-vous dire : {names} ?', 'Did you mean: {names}?'),
+    # alert e-mails (geo.outputs.notify)
+    'notify.alert.subject': ('Veille : {n} nouvelle(s) alerte(s) au {date}', 'Veille: {n} new alert(s) on {date}'),
+    'notify.alert.intro': (
+        'De nouvelles alertes se sont déclenchées au {date} dans les zones que vous suivez :',
+        'New alerts fired on {date} in the areas you follow:'),
+    'notify.line.baseline': (
+        '{cercle} : {observed} signalements sur {days} jours pour {expected} attendus (× {ratio}, p {p})',
+        '{cercle}: {observed} reports over {days} days against {expected} expected (× {ratio}, p {p})'),
+    'notify.line.hotspot': (
+        '{cercle} : point chaud à 99 % (Gi* z = {z}), {reports} signalements sur {days} jours',
+        '{cercle}: 99 % hot spot (Gi* z = {z}), {reports} reports over {days} days'),
+    'notify.line.trigger': ('{cercle} : déclencheur atteint ({what})', '{cercle}: trigger reached ({what})'),
+    'notify.footer': (
+        'Message automatique de Veille. Chiffres par lieu seulement ; les signalements se consultent dans l’application. Pour changer vos abonnements, voyez l’application.',
+        'Automatic message from Veille. Figures per place only; reports are read in the app. To change your subscriptions, see the app.'),
+    'notify.digest.subject': ('Veille : synthèse du {date}', 'Veille: digest of {date}'),
+    'notify.digest.intro': (
+        'Synthèse du {date} pour les zones que vous suivez :',
+        'Digest of {date} for the areas you follow:'),
+    'notify.digest.reports': (
+        'Signalements : {day} le dernier jour, {week} sur 7 jours',
+        'Reports: {day} over the last day, {week} over 7 days'),
+    'notify.digest.categories': ('Sur 7 jours : {list}', 'Over 7 days: {list}'),
+    'notify.digest.unverified': ('{n} signalements à vérifier', '{n} reports to verify'),
+    'notify.digest.no_alert': ('Aucune alerte en cours.', 'No alert in force.'),
+    # the audit screen: intake's actions and the details they keep
+    'audit.action.source_set': ('Source connectée', 'Source connected'),
+    'audit.action.source_removed': ('Source retirée', 'Source removed'),
+    'audit.action.sync': ('Synchronisation', 'Sync'),
+    'audit.action.sms_batch': ('SMS reçus', 'SMS received'),
+    'audit.action.subscription_set': ('Abonnement aux alertes', 'Alert subscription'),
+    'audit.action.subscription_removed': ('Abonnement retiré', 'Subscription removed'),
+    'audit.detail.platform': ('Plateforme', 'Platform'),
+    'audit.detail.server': ('Serveur', 'Server'),
+    'audit.detail.project': ('Projet', 'Project'),
+    'audit.detail.form': ('Formulaire', 'Form'),
+    'audit.detail.rows': ('Soumissions lues', 'Submissions read'),
+    'audit.detail.accepted': ('Acceptées', 'Accepted'),
+    'audit.detail.rejected': ('Rejetées', 'Rejected'),
+    'audit.detail.duplicates': ('Doublons', 'Duplicates'),
+    'audit.detail.updated': ('Mises à jour', 'Updated'),
+    'audit.detail.full': ('Lecture complète', 'Full read'),
+    'audit.detail.pages': ('Pages', 'Pages'),
+    'audit.detail.cursor': ('Reprise à partir de', 'Resumes from'),
+    'audit.detail.error': ('Erreur', 'Error'),
+    'audit.detail.received': ('Reçus', 'Received'),
+    'audit.detail.reporter': ('Code de l’expéditeur', 'Reporter code'),
+    'audit.detail.not_understood': ('Non compris', 'Not understood'),
+    'audit.detail.problem': ('Problème', 'Problem'),
+    'audit.detail.reports': ('Signalements', 'Reports'),
+}
