@@ -28,7 +28,11 @@ server CPU % (mean and the busiest 10 s), RSS start / peak / end, the client's C
 load average. ``--json``: the same as one JSON object on stdout.
 
 ``--py-spy S``: profile the server with py-spy for S seconds once the ramp is over, and
-print where its CPU goes (inclusive shares of named costs, top functions).
+print where its Python work goes (inclusive shares of named costs, top functions). Only
+samples of a thread holding the GIL count (``--gil``): that work is what one process can do
+at most one core of; waits (py-spy takes a thread sleeping in a polling watcher or a worker
+waiting on its queue for a busy one) and native work that releases the GIL (SQLite, Arrow,
+NumPy, Shapely) are not counted.
 
 ``--cross-check``: instead of a load, one Chromium tab (Playwright, Debian's chromium) and
 one client tab each visit every page of ``--pages`` once on the same server, and the deltas
@@ -38,6 +42,7 @@ test_load_client.py`` asserts it.
     python benchmarks/protocol_load.py --start [--users 50] [--think 15] [--ramp 60]
                                        [--duration 300] [--pages overview,risk,...]
     python benchmarks/protocol_load.py --url http://127.0.0.1:8501 [--pid PID] ...
+    python benchmarks/protocol_load.py --start --server-args '--runner.postScriptGC false' ...
     python benchmarks/protocol_load.py --start --cross-check
 """
 
@@ -51,6 +56,7 @@ import json
 import os
 import random
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -80,8 +86,9 @@ SETTLE_S = 0.5
 #: Where the server's CPU goes (``--py-spy``): a name and the frames that make it
 #: (regular expressions on py-spy's "function (file:line)"); a sample counts once per name.
 COSTS = [
-    ("Streamlit's full GC after each run (runner.postScriptGC)",
-     r"^_run_script \(streamlit/runtime/scriptrunner/script_runner\.py:1055\)"),
+    ("Streamlit's full GC after each run (runner.postScriptGC)",      # Streamlit 1.67's line
+     (r"^ScriptRunner\._on_script_finished "
+      r"\(streamlit/runtime/scriptrunner/script_runner\.py:1055\)")),
     ("folium / branca / Jinja2 (map HTML)", r"\((folium|branca|jinja2)/"),
     ("streamlit-folium", r"\(streamlit_folium/"),
     ("SQLAlchemy (every query)", r"\(sqlalchemy/"),
@@ -136,39 +143,40 @@ def listening_pid(url: str) -> int:
 
 
 @contextlib.contextmanager
-def started_server(timeout: float = 240.0):
-    """The README's ``streamlit run dashboard.py`` on 127.0.0.1 and a free port, with a new
-    SQLite store (the demonstration data loaded) in a temporary directory; yields (url,
-    pid) once it answers and has warmed its caches (``ui.warm``)."""
-    tmp = Path(tempfile.mkdtemp(prefix="veille-protocol-load-"))
+def started_server(args: tuple[str, ...] = (), timeout: float = 240.0):
+    """The README's ``streamlit run dashboard.py`` on 127.0.0.1 and a free port (with more
+    command-line ``args``, e.g. ``--runner.postScriptGC false``), with a new SQLite store
+    (the demonstration data loaded) in a temporary directory; yields (url, pid) once it
+    answers and has warmed its caches (``ui.warm``)."""
     port = free_port()
-    log_path = tmp / "server.log"
-    log = open(log_path, "w")
-    proc = subprocess.Popen(app_command(port), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ,
-                                 "VEILLE_DATABASE_URL": f"sqlite:///{tmp / 'veille.sqlite'}"})
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the server did not start: {log_path.read_text()[-2000:]}")
-            text = log_path.read_text(errors="replace")
-            if "caches warmed" in text or "warming the caches failed" in text:
-                with contextlib.suppress(OSError), \
-                        urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            time.sleep(0.3)
-        yield url, proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="veille-protocol-load-") as tmp_name:
+        tmp = Path(tmp_name)
+        log_path = tmp / "server.log"
+        with open(log_path, "w") as log:
+            proc = subprocess.Popen(
+                app_command(port, *args), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                env={**os.environ, "VEILLE_DATABASE_URL": f"sqlite:///{tmp / 'veille.sqlite'}"})
+            try:
+                deadline = time.monotonic() + timeout
+                while True:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise SystemExit("the server did not start: "
+                                         + log_path.read_text(errors="replace")[-2000:])
+                    text = log_path.read_text(errors="replace")
+                    if "caches warmed" in text or "warming the caches failed" in text:
+                        with contextlib.suppress(OSError), \
+                                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                            if r.status == 200:
+                                break
+                    time.sleep(0.3)
+                yield url, proc.pid
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
 
 
 # --------------------------------------------------------------------------- the load
@@ -299,7 +307,7 @@ class Load:
         return self.report(wall, client_cpu, load0, os.getloadavg(), profile)
 
     async def profile(self, seconds: float) -> dict | None:
-        """py-spy on the server for ``seconds`` once the ramp is over."""
+        """py-spy on the server for ``seconds`` once the ramp is over (GIL holders only)."""
         spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
         if not Path(spy).exists():
             return {"error": "py-spy is not installed (pip install py-spy)"}
@@ -308,7 +316,7 @@ class Load:
             out = Path(tmp) / "stacks.txt"
             proc = await asyncio.create_subprocess_exec(
                 spy, "record", "--pid", str(self.probe.root.pid), "--duration",
-                str(int(seconds)), "--rate", "100", "--format", "raw", "-o", str(out),
+                str(int(seconds)), "--rate", "100", "--gil", "--format", "raw", "-o", str(out),
                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
             _, err = await proc.communicate()
             if not out.exists():
@@ -398,7 +406,10 @@ def summarise_stacks(raw: str, top: int = 15) -> dict:
         own[frames[-1]] += n
     if not total:
         return {"samples": 0}
-    pct = lambda c: round(100 * c / total, 1)  # noqa: E731
+
+    def pct(count: int) -> float:
+        return round(100 * count / total, 1)
+
     # frames present in nearly every sample (threads' bootstrap, the run loop) say nothing
     telling = [(f, c) for f, c in inclusive.most_common() if c < 0.9 * total]
     return {"samples": total,
@@ -528,8 +539,8 @@ async def browser_views(base: str, pages: list[str]) -> list[stclient.View]:
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=[*CHROMIUM_ARGS, f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE "
-                                  f"{urlsplit(base).hostname}"])
+            args=[*CHROMIUM_ARGS, ("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE "
+                                   f"{urlsplit(base).hostname}")])
         try:
             page = await browser.new_page(viewport={"width": 1400, "height": 950})
             page.on("websocket", on_ws)
@@ -613,6 +624,9 @@ def main() -> int:
     where.add_argument("--url", help="an app or stack already running")
     where.add_argument("--start", action="store_true",
                        help="start one process as the README does (demo store, temp dir)")
+    parser.add_argument("--server-args", default="", metavar="ARGS",
+                        help="with --start: more options for streamlit run, e.g. "
+                        "'--runner.postScriptGC false' (to measure a setting)")
     parser.add_argument("--pid", type=int, help="the server process to measure (with --url; "
                         "default: the one listening on its port); its children count too")
     parser.add_argument("--users", type=int, default=10)
@@ -639,8 +653,9 @@ def main() -> int:
     if "overview" not in pages:
         pages.insert(0, "overview")
 
-    with (started_server() if args.start else contextlib.nullcontext((args.url, args.pid))) \
-            as (url, pid):
+    server = started_server(tuple(shlex.split(args.server_args))) if args.start else \
+        contextlib.nullcontext((args.url, args.pid))
+    with server as (url, pid):
         if args.cross_check:
             rows = asyncio.run(cross_check(url, pages))
             if args.json:

@@ -41,6 +41,7 @@ what came: deltas, bytes, ``exception`` elements.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -306,7 +307,9 @@ class Session:
                 ws_url, subprotocols=[SUBPROTOCOL, xsrf],
                 origin=f"{parts.scheme}://{parts.netloc}",
                 additional_headers={"Cookie": cookie} if cookie else None,
-                max_size=None, compression=None, ping_interval=None,   # as a browser
+                # as Chromium: offers permessage-deflate (Streamlit declines it unless
+                # server.enableWebsocketCompression), sends no pings of its own
+                max_size=None, compression="deflate", ping_interval=None,
                 open_timeout=self.timeout)
             self._reader = asyncio.create_task(self._read())
             self.current_path, self.query_string = path, query
@@ -320,10 +323,8 @@ class Session:
         if self._reader:
             self._reader.cancel()
         if self.ws is not None:
-            try:
+            with contextlib.suppress(Exception):     # already gone
                 await self.ws.close()
-            except Exception:  # noqa: BLE001 - already gone
-                pass
         await self._http.aclose()
 
     # ---------------------------------------------------------------- page views

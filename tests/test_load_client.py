@@ -167,7 +167,8 @@ def test_cached_messages_come_back_as_references_and_expire_as_in_the_browser():
 
 def test_profile_summary_shares_of_named_costs():
     raw = "\n".join([
-        "main (a.py:1);_run_script (streamlit/runtime/scriptrunner/script_runner.py:1055) 21",
+        ("main (a.py:1);ScriptRunner._on_script_finished "
+         "(streamlit/runtime/scriptrunner/script_runner.py:1055) 21"),
         "main (a.py:1);render (folium/map.py:9);render (jinja2/env.py:3) 12",
         "main (a.py:1);exec (sqlalchemy/engine.py:5) 9",
         "main (a.py:1);run (pages/overview.py:4) 58"])
