@@ -24,8 +24,8 @@ small beside the server's for the figures to hold.
 
 Printed: per page, views, p50 / p95 / max (s), p95 after the ramp, the Overview's time to
 its map, deltas and KB per view, server CPU per view (one user); then views/s, errors,
-server CPU % (mean and the busiest 10 s), RSS start / peak / end, the client's CPU %, the
-load average. ``--json``: the same as one JSON object on stdout.
+server CPU % (mean and the busiest 10 s), RSS at the start, after the ramp, peak and end
+(sessions still open), the client's CPU %, the load average (the machine's other work). ``--json``: the same as one JSON object on stdout.
 
 ``--py-spy S``: profile the server with py-spy for S seconds once the ramp is over, and
 print where its Python work goes (inclusive shares of named costs, top functions). Only
@@ -373,6 +373,8 @@ class Load:
             "server_idle_cpu_pct": 100 * self.idle_cpu_rate,
             "rss_mb_start": rss[0] if rss else None, "rss_mb_peak": max(rss) if rss else None,
             "rss_mb_end": rss[-1] if rss else None,
+            # the memory's slope once every user has arrived (flat over a long run?)
+            "rss_mb_after_ramp": next((m for a, m in zip(t, rss) if a >= self.ramp), None),
             "rss_mb_per_session": (rss[-1] - rss[0]) / self.sessions_opened if rss else None,
             "client_cpu_pct": 100 * client_cpu / wall if wall else None,
             "load_average_before": list(load0), "load_average_after": list(load1),
@@ -455,6 +457,7 @@ def print_report(rep: dict) -> None:
           f"{s(rep['server_cpu_s_per_view'], '{:.3f}')} s per view (idle "
           f"{rep['server_idle_cpu_pct']:.1f} %)")
     print(f"server RSS: {s(rep['rss_mb_start'], '{:.0f}')} MB at the start, "
+          f"{s(rep['rss_mb_after_ramp'], '{:.0f}')} after the ramp, "
           f"{s(rep['rss_mb_peak'], '{:.0f}')} peak, {s(rep['rss_mb_end'], '{:.0f}')} at the "
           f"end ({s(rep['rss_mb_per_session'], '{:.1f}')} MB per session opened)")
     print(f"client CPU: {s(rep['client_cpu_pct'], '{:.1f}')} % of a core")
