@@ -214,6 +214,8 @@ class Load:
     samples: list[tuple[float, float, float]] = field(default_factory=list)  # t, cpu, rss
     idle_cpu_rate: float = 0.0        # server CPU s per s, idle
     sessions_opened: int = 0
+    t0: float = 0.0                   # time.perf_counter() at the start of the load
+    stop_at: float = 0.0              # ... and when users stop asking for pages
 
     async def measured(self, user: int, session: stclient.Session, path: str | None) -> \
             stclient.View:
@@ -226,10 +228,8 @@ class Load:
         if one:
             await asyncio.sleep(SETTLE_S)
             cpu = self.probe.cpu() - cpu0 - self.idle_cpu_rate * (time.perf_counter() - t0)
-        name = next((n for n, p in PAGES.items() if p == (path if path is not None else "")),
-                    view.page)
-        if path is None:
-            name = FIRST_OVERVIEW
+        name = FIRST_OVERVIEW if path is None else \
+            next(n for n, p in PAGES.items() if p == path)
         self.records.append(Record(name, user, view.started - self.t0, view.seconds,
                                    view.map_seconds, view.deltas, view.bytes / 1024,
                                    view.errors, cpu))
