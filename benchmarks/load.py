@@ -6,7 +6,7 @@ This test is for what only a browser shows: maps drawn in their frames, script e
 page, HTTP failures of static files, every session seeing the import. Its browsers share the
 machine's cores with the servers, so with many contexts its times measure the browsers
 (issue 32): the server under many users is measured by ``benchmarks/protocol_load.py``, a
-client of Streamlit's own protocol that costs ~1 % of a core per ten users.
+client of Streamlit's own protocol that costs ~2 % of a core for 50 users.
 
 Each session is a headless Chromium context of one browser (its own cookies, so nginx gives
 it a replica of its own, and its own Streamlit session). It opens the Overview, then goes to
