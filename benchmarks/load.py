@@ -2,7 +2,7 @@
 replicas behind Debian's nginx, on one PostgreSQL) under 5 simultaneous browser sessions (by
 default), while a CLI import of 10,000 tension rows runs.
 
-This test is for what only a browser shows: maps drawn in their frames, script errors in the
+This benchmark is for what only a browser shows: maps drawn in their frames, script errors in the
 page, HTTP failures of static files, every session seeing the import. Its browsers share the
 machine's cores with the servers, so with many contexts its times measure the browsers
 (issue 32): the server under many users is measured by ``benchmarks/protocol_load.py``, a
