@@ -25,7 +25,12 @@ small beside the server's for the figures to hold.
 Printed: per page, views, p50 / p95 / max (s), p95 after the ramp, the Overview's time to
 its map, deltas and KB per view, server CPU per view (one user); then views/s, errors,
 server CPU % (mean and the busiest 10 s), RSS at the start, after the ramp, peak and end
-(sessions still open), the client's CPU %, the load average (the machine's other work). ``--json``: the same as one JSON object on stdout.
+(sessions still open), the client's CPU %, the load average (the machine's other work).
+``--json``: the same as one JSON object on stdout, with every view and the samples.
+
+A view's time ends at its ``script_finished``; Streamlit's full garbage collection after a
+run (``runner.postScriptGC``) comes after that message, so it is in a view's server CPU but
+not in its time, and under load it holds the GIL while other sessions wait.
 
 ``--py-spy S``: profile the server with py-spy for S seconds once the ramp is over, and
 print where its Python work goes (inclusive shares of named costs, top functions). Only
@@ -35,9 +40,9 @@ waiting on its queue for a busy one) and native work that releases the GIL (SQLi
 NumPy, Shapely) are not counted.
 
 ``--cross-check``: instead of a load, one Chromium tab (Playwright, Debian's chromium) and
-one client tab each visit every page of ``--pages`` once on the same server, and the deltas
-of each view are compared (count, element types in order, bytes); ``tests/
-test_load_client.py`` asserts it.
+one client tab each visit every page of ``--pages`` once, then the Overview and the next page
+again, on the same server; each view's deltas (count, types in order, bytes) and requests
+(count, bytes) are compared. ``tests/test_load_client.py`` asserts they are the same.
 
     python benchmarks/protocol_load.py --start [--users 50] [--think 15] [--ramp 60]
                                        [--duration 300] [--pages overview,risk,...]
@@ -100,7 +105,7 @@ COSTS = [
     ("st.dataframe / Arrow conversion", r"\(streamlit/(elements/arrow|dataframe_util)"),
     ("config.get_option", r"^get_option \(streamlit/config\.py"),
     ("st.secrets", r"\(streamlit/runtime/secrets\.py"),
-    ("Veille's code (geo/, ui/, pages/)", r"\((geo|ui|pages)/|dashboard\.py"),
+    ("the script runs (dashboard.py, the pages and all they call)", r"\(dashboard\.py:"),
 ]
 
 
