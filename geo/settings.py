@@ -10,6 +10,8 @@ setting                       environment, else secrets            default
 ``role_claim``                ``VEILLE_ROLE_CLAIM`` / ``role_claim``       ``roles``
 ``unknown_users``             ``VEILLE_UNKNOWN_USERS`` / ``unknown_users`` ``none`` (or ``viewer``)
 ``pool_size``                 ``VEILLE_DB_POOL_SIZE`` / ``pool_size``      5 (PostgreSQL connections)
+``database_owner_url``        ``VEILLE_DATABASE_OWNER_URL`` /              none: migrations as the
+                              ``database_owner_url``                       app's own role
 ============================  ===================================  =========================
 
 Sign-in itself is Streamlit's ``[auth]`` section of the secrets (:attr:`Settings.sign_in`):
@@ -45,6 +47,10 @@ class Settings:
     #: PostgreSQL connections one app process keeps (and as many more at peaks): with N
     #: replicas, N × 2 × pool_size must stay under the server's ``max_connections``.
     pool_size: int = DEFAULT_POOL_SIZE
+    #: PostgreSQL: the URL of the tables' owner, which runs the migrations and gives the
+    #: application's role (``database_url``'s) only its rights, so that the app cannot
+    #: rewrite the audit log (:func:`geo.store.migrate_as_owner`). None: one role does both.
+    database_owner_url: str | None = None
 
     @classmethod
     def from_environment(cls, secrets: Mapping | None = None,
@@ -65,7 +71,9 @@ class Settings:
                    unknown_users="viewer" if unknown == "viewer" else None,
                    sign_in=bool(secrets.get("auth")),
                    pool_size=_pool_size(env.get("VEILLE_DB_POOL_SIZE")
-                                        or secrets.get("pool_size")))
+                                        or secrets.get("pool_size")),
+                   database_owner_url=env.get("VEILLE_DATABASE_OWNER_URL")
+                   or secrets.get("database_owner_url") or None)
 
 
 def _pool_size(value) -> int:
