@@ -169,9 +169,9 @@ _ENTRY = ("(entry_id, at, subject, user_label, role, action) "
           "VALUES ({id}, '2026-01-01 00:00:00', 'evil', 'evil', 'admin', 'import')")
 _HISTORY = ("(entry_id, report_id, revision, at, subject, user_label, field) "
             "VALUES ({id}, 'R1', 9, '2026-01-01 00:00:00', 'evil', 'evil', 'note')")
-_VALUES = {"audit_log": _ENTRY, "report_history": _HISTORY}
+ENTRY_VALUES = {"audit_log": _ENTRY, "report_history": _HISTORY}
 #: Statements that would rewrite or replace a stored entry (id 1), by engine.
-_REWRITES = {
+REWRITES = {
     "sqlite": ["INSERT OR REPLACE INTO {table} {values}",
                "REPLACE INTO {table} {values}",
                "INSERT INTO {table} {values} ON CONFLICT (entry_id) DO UPDATE SET subject = 'x'",
@@ -196,6 +196,24 @@ def first_entries(engine) -> None:
             assert conn.execute(sa.text(f"SELECT min(entry_id) FROM {table}")).scalar() == 1
 
 
+def assert_append_only(engine, statements: list[str] | None = None,
+                       refusal: str = "append-only|duplicate key") -> None:
+    """Each of ``statements`` (default: UPDATE, DELETE and the engine's :data:`REWRITES` of
+    entry 1) is refused, with ``refusal``, on both append-only tables, which stay as they
+    were."""
+    statements = statements or ["UPDATE {table} SET subject = 'x'", "DELETE FROM {table}",
+                                *REWRITES[engine.dialect.name]]
+    before = store.snapshot(engine)
+    for table in store.APPEND_ONLY:
+        assert before[table], table                    # something to rewrite
+        for statement in statements:
+            with pytest.raises(sa.exc.DBAPIError, match=refusal):
+                with engine.begin() as conn:
+                    conn.execute(sa.text(statement.format(
+                        table=table, values=ENTRY_VALUES[table].format(id=1))))
+    assert store.snapshot(engine) == before
+
+
 def test_insert_or_replace_cannot_rewrite_audit_entry_1(engine):
     """Regression (issue 27): SQLite's REPLACE deletes the row it replaces without firing
     the DELETE trigger, so ``INSERT OR REPLACE INTO audit_log (entry_id = 1, …)`` rewrote
@@ -203,13 +221,7 @@ def test_insert_or_replace_cannot_rewrite_audit_entry_1(engine):
     engines, and the tables are as they were."""
     first_entries(engine)
     before = store.snapshot(engine)
-    for table in store.APPEND_ONLY:
-        for statement in _REWRITES[engine.dialect.name]:
-            with pytest.raises(sa.exc.DatabaseError, match="append-only|duplicate key"):
-                with engine.begin() as conn:
-                    conn.execute(sa.text(statement.format(
-                        table=table, values=_VALUES[table].format(id=1))))
-    assert store.snapshot(engine) == before
+    assert_append_only(engine)
     # and the application still appends
     with store.writing(engine) as conn:
         audit.record(conn, ANALYST, "import", target="after")
@@ -223,7 +235,7 @@ def test_an_id_below_one_cannot_block_the_next_entries(tmp_path):
     """SQLite reads an id left to it as -1 in a BEFORE INSERT trigger: a stored -1 would make
     the re-used-id check refuse every later entry, so ids below 1 are refused."""
     engine = store.make_engine(f"sqlite:///{tmp_path / 's.sqlite'}")
-    for table, values in _VALUES.items():
+    for table, values in ENTRY_VALUES.items():
         for bad in (-1, 0):
             with pytest.raises(sa.exc.DatabaseError, match="append-only"):
                 with engine.begin() as conn:
@@ -282,7 +294,7 @@ def two_roles():
 
 
 #: What the application's role must not be able to do to an append-only table.
-_OWNER_ONLY = ["UPDATE {table} SET subject = 'x'", "DELETE FROM {table}", "TRUNCATE {table}",
+OWNER_ONLY = ["UPDATE {table} SET subject = 'x'", "DELETE FROM {table}", "TRUNCATE {table}",
                "INSERT INTO {table} {values} ON CONFLICT (entry_id) DO UPDATE "
                "SET subject = 'x'",
                "ALTER TABLE {table} DISABLE TRIGGER {table}_append_only",
@@ -295,21 +307,18 @@ _OWNER_ONLY = ["UPDATE {table} SET subject = 'x'", "DELETE FROM {table}", "TRUNC
                "SET session_replication_role = replica"]
 
 
+def assert_app_role_cannot_rewrite(engine) -> None:
+    """The application's role (``engine``'s) can do none of :data:`OWNER_ONLY`."""
+    assert_append_only(engine, OWNER_ONLY, refusal="permission denied|must be owner")
+
+
 def test_the_app_role_can_only_add_to_the_append_only_tables(two_roles):
     app_url, owner_url, role, _schema = two_roles
     engine = store.make_engine(app_url, owner_url=owner_url)
     try:
         assert engine.url.username == role
         first_entries(engine)                    # the app's writes work (audited)
-        before = store.snapshot(engine)
-        for table in store.APPEND_ONLY:
-            for statement in _OWNER_ONLY:
-                with pytest.raises(sa.exc.DBAPIError,
-                                   match="permission denied|must be owner"):
-                    with engine.begin() as conn:
-                        conn.execute(sa.text(statement.format(
-                            table=table, values=_VALUES[table].format(id=1))))
-        assert store.snapshot(engine) == before
+        assert_app_role_cannot_rewrite(engine)
         with engine.connect() as conn:
             rights = dict(conn.execute(sa.text(
                 "SELECT table_name, string_agg(privilege_type, ',' ORDER BY privilege_type) "
