@@ -1,13 +1,14 @@
 """The server around the app (``streamlit run dashboard.py``): Streamlit's ASGI app with
 Veille's gate in front (:mod:`geo.gate`) — the bind rule is checked before the server
 listens, every request's ``Host`` is checked, ``/_stcore/metrics`` and the agent API are
-closed. Options come from ``.streamlit/config.toml`` (127.0.0.1 by default), the command line
+closed, every answer carries the security headers (the Content-Security-Policy…). Options come from ``.streamlit/config.toml`` (127.0.0.1 by default), the command line
 and the environment, as for any Streamlit app."""
 
 from __future__ import annotations
 
 import sys
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import streamlit as st
 from starlette.middleware import Middleware
@@ -45,9 +46,16 @@ async def lifespan(_app):
     yield
 
 
+def page_inline_scripts() -> list[str]:
+    """The inline scripts of Streamlit's page (its ``index.html``), which the
+    Content-Security-Policy allows by their hashes."""
+    index = Path(st.__file__).resolve().parent / "static" / "index.html"
+    return gate.inline_scripts(index.read_text(encoding="utf-8"))
+
+
 def middleware() -> list[Middleware]:
     """The gate, first in front of Streamlit's own routes. Under ``streamlit run`` the
     options are loaded before the app module is imported: refuse before anything listens."""
     if problems := startup_problems():
         sys.exit("\n".join(problems))
-    return [Middleware(gate.Gate, options=_options)]
+    return [Middleware(gate.Gate, options=_options, inline_scripts=page_inline_scripts())]
