@@ -1,8 +1,9 @@
 """The server around the app (``streamlit run dashboard.py``): Streamlit's ASGI app with
 Veille's gate in front (:mod:`geo.gate`) — the bind rule is checked before the server
 listens, every request's ``Host`` is checked, ``/_stcore/metrics`` and the agent API are
-closed, every answer carries the security headers (the Content-Security-Policy…). Options come from ``.streamlit/config.toml`` (127.0.0.1 by default), the command line
-and the environment, as for any Streamlit app."""
+closed, every answer carries the security headers (the Content-Security-Policy…). Options
+come from ``.streamlit/config.toml`` (127.0.0.1 by default), the command line and the
+environment, as for any Streamlit app."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import streamlit as st
+from sqlalchemy.engine import make_url
 from starlette.middleware import Middleware
 from streamlit import config
 
-from geo import gate
+from geo import gate, store
 
 
 def _auth_section():
@@ -40,7 +42,12 @@ async def lifespan(_app):
     # Checked again here for a server started by another ASGI runner.
     if problems := startup_problems():
         raise SystemExit("\n".join(problems))
-    from ui import warm
+    from ui import data, warm
+
+    settings = data.settings()
+    if settings.database_owner_url:   # PostgreSQL, two roles: migrate as the tables' owner
+        store.migrate_as_owner(settings.database_owner_url,
+                               make_url(settings.database_url).username)
 
     warm.start()          # the first visitor finds the default view computed
     yield
