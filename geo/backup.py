@@ -32,7 +32,8 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -101,20 +102,28 @@ def _sqlite_path(engine: Engine) -> Path:
 
 
 # --------------------------------------------------------------------------- PostgreSQL tools
-def _libpq(engine: Engine) -> tuple[str, dict]:
-    """The libpq connection string of ``engine`` (no password) and the environment that
-    carries the password (``PGPASSWORD``: not on a command line that ``ps`` shows)."""
+@contextmanager
+def _libpq(engine: Engine) -> Iterator[str]:
+    """The libpq connection string of ``engine`` for ``pg_dump`` / ``pg_restore``; its
+    password in a password file readable by this account only, removed afterwards (not on a
+    command line that ``ps`` shows)."""
     _args, params = engine.dialect.create_connect_args(engine.url)
-    env = dict(os.environ)
-    if params.get("password") is not None:
-        env["PGPASSWORD"] = str(params["password"])
 
     def quoted(value) -> str:
         return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
 
     conninfo = " ".join(f"{key}={quoted(value)}" for key, value in params.items()
                         if key != "password" and isinstance(value, (str, int)))
-    return conninfo, env
+    password = params.get("password")
+    if password is None:
+        yield conninfo
+        return
+    with tempfile.TemporaryDirectory() as folder:        # mode 0700
+        passfile = Path(folder) / "pgpass"
+        secret = str(password).replace("\\", "\\\\").replace(":", "\\:")
+        passfile.write_text(f"*:*:*:*:{secret}\n", encoding="utf-8")
+        passfile.chmod(0o600)
+        yield f"{conninfo} passfile={quoted(passfile)}"
 
 
 def _tool(name: str) -> str:
@@ -126,8 +135,8 @@ def _tool(name: str) -> str:
     return found
 
 
-def _run(command: list[str], env: dict) -> str:
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
+def _run(command: list[str]) -> str:
+    done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         detail = " ".join((done.stderr or done.stdout).split())[:300]
         raise BackupError(f"{Path(command[0]).name} a échoué / failed: {detail}")
@@ -182,13 +191,12 @@ def backup(url: str, dest: Path) -> int:
         elif engine.dialect.name == "postgresql":
             pg_dump, pg_restore = _tool("pg_dump"), _tool("pg_restore")
             schema = _schema(engine)
-            conninfo, env = _libpq(engine)
             part = _new_file(dest)
             try:
-                _run([pg_dump, "--format=custom", "--no-owner", "--no-privileges",
-                      f"--schema={schema}", f"--file={part}", f"--dbname={conninfo}"], env)
-                if schema not in _archive_schemas(_run([pg_restore, "--list", str(part)],
-                                                       env)):
+                with _libpq(engine) as conninfo:
+                    _run([pg_dump, "--format=custom", "--no-owner", "--no-privileges",
+                          f"--schema={schema}", f"--file={part}", f"--dbname={conninfo}"])
+                if schema not in _archive_schemas(_run([pg_restore, "--list", str(part)])):
                     raise BackupError(f"La sauvegarde ne contient aucune table du schéma "
                                       f"{schema}. / The backup holds no table of schema "
                                       f"{schema}.")
@@ -265,9 +273,8 @@ def _restore_sqlite(src: Path, target: Path) -> None:
 
 def _restore_postgresql(src: Path, engine: Engine, *, clean: bool) -> None:
     pg_restore = _tool("pg_restore")
-    conninfo, env = _libpq(engine)
     schema = _schema(engine)
-    listing = _run([pg_restore, "--list", str(src)], env)
+    listing = _run([pg_restore, "--list", str(src)])
     held = _archive_schemas(listing)
     if held != {schema}:
         raise BackupError(f"La sauvegarde contient le schéma {', '.join(sorted(held)) or '-'}"
@@ -276,12 +283,13 @@ def _restore_postgresql(src: Path, engine: Engine, *, clean: bool) -> None:
     # the schema itself exists already (and public's comment belongs to the database's owner)
     entries = [line for line in listing.splitlines()
                if " SCHEMA - " not in line and " COMMENT - SCHEMA " not in line]
-    with tempfile.NamedTemporaryFile("w", suffix=".list", encoding="utf-8") as use_list:
+    with tempfile.NamedTemporaryFile("w", suffix=".list", encoding="utf-8") as use_list, \
+            _libpq(engine) as conninfo:
         use_list.write("\n".join(entries) + "\n")
         use_list.flush()
         _run([pg_restore, "--no-owner", "--no-privileges", "--single-transaction",
               "--exit-on-error", *(["--clean", "--if-exists"] if clean else []),
-              f"--use-list={use_list.name}", f"--dbname={conninfo}", str(src)], env)
+              f"--use-list={use_list.name}", f"--dbname={conninfo}", str(src)])
 
 
 # --------------------------------------------------------------------------- command line
