@@ -182,6 +182,14 @@ def prepare_store(url: str) -> None:
     engine.dispose()
 
 
+def replica_environment(environ: Mapping[str, str], url: str, pool_size: int) -> dict:
+    """A replica's environment: ``environ`` with the store's ``url`` and ``pool_size``, and
+    without the owner's URL: a replica only adds to the audit log, it never holds the
+    credentials that could rewrite it."""
+    return {**{k: v for k, v in environ.items() if k != "VEILLE_DATABASE_OWNER_URL"},
+            "VEILLE_DATABASE_URL": url, "VEILLE_DB_POOL_SIZE": str(pool_size)}
+
+
 @dataclass
 class Replica:
     port: int
@@ -351,10 +359,7 @@ def main(argv: list[str] | None = None) -> int:
         print("warning: several replicas on one SQLite file serialise every write; use "
               "PostgreSQL", file=sys.stderr)
     prepare_store(args.database_url)
-    # the replicas never hold the owner's credentials: they only add to the audit log
-    env = {**{k: v for k, v in os.environ.items() if k != "VEILLE_DATABASE_OWNER_URL"},
-           "VEILLE_DATABASE_URL": args.database_url,
-           "VEILLE_DB_POOL_SIZE": str(args.pool_size)}
+    env = replica_environment(os.environ, args.database_url, args.pool_size)
     # the replicas accept the Host that nginx passes on (one of its server names) and
     # this machine's (the supervisor's health checks: they listen on 127.0.0.1 only)
     hosts = tuple(a for name in dict.fromkeys(names + LOOPBACK_SERVER_NAMES)

@@ -27,6 +27,7 @@ from deploy.stack import healthy
 from geo import assets, demo, gate, store
 from tests.support import (CERCLE_PATHS, CHROMIUM, PG_URL, ROOT, free_port, offline_page,
                            store_engine, wait_for_cercles)
+from tests.test_store import assert_app_role_cannot_rewrite, first_entries, pg_two_roles
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 STREAMLIT_STATIC = Path(streamlit.__file__).resolve().parent / "static"
@@ -245,6 +246,29 @@ def test_without_sign_in_the_stack_refuses_the_network(tmp_path, capsys, options
                               str(tmp_path), "--write-nginx-conf", str(tmp_path / "veille.conf"),
                               "--", "--secrets.files", str(_secrets(tmp_path))])
     assert code == 0
+
+
+@pytest.fixture
+def two_roles():
+    yield from pg_two_roles()
+
+
+def test_prepare_only_migrates_as_the_owner_and_the_replicas_never_see_it(two_roles,
+                                                                          monkeypatch):
+    app_url, owner_url, _role, _schema = two_roles
+    monkeypatch.setenv("VEILLE_DATABASE_OWNER_URL", owner_url)
+    monkeypatch.setenv("VEILLE_DEMO", "0")
+    assert deploy_stack.main(["--prepare-only", "--database-url", app_url]) == 0
+    engine = sa.create_engine(app_url)             # no migration here: the owner's ran
+    with engine.connect() as conn:
+        assert store.current_version(conn) == store.SCHEMA_VERSION
+    first_entries(engine)
+    assert_app_role_cannot_rewrite(engine)
+    engine.dispose()
+    env = deploy_stack.replica_environment(
+        {"PATH": "/usr/bin", "VEILLE_DATABASE_OWNER_URL": owner_url}, app_url, 3)
+    assert env == {"PATH": "/usr/bin", "VEILLE_DATABASE_URL": app_url,
+                   "VEILLE_DB_POOL_SIZE": "3"}
 
 
 def _get(base: str, path: str, host: str | None = None):
