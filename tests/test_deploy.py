@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -217,17 +218,49 @@ def test_the_rendered_configuration_is_hardened(tmp_path):
 
 def test_a_tls_server_block_with_hsts(tmp_path):
     cert, key = _self_signed(tmp_path)
-    conf = _render(tmp_path, "--port", "0.0.0.0:8443", "--server-name", "veille.example.org",
-                   "--tls-cert", str(cert), "--tls-key", str(key),
+    port = free_port()
+    conf = _render(tmp_path, "--port", f"127.0.0.1:{port}", "--server-name",
+                   "veille.example.org", "--tls-cert", str(cert), "--tls-key", str(key),
                    replica_args=("--secrets.files", str(_secrets(tmp_path))))
     app = _server(conf, "veille.example.org")
-    assert "listen 0.0.0.0:8443 ssl;" in conf and "listen 0.0.0.0:8443 default_server ssl;" \
-        in conf
+    assert f"listen 127.0.0.1:{port} ssl;" in conf
+    assert f"listen 127.0.0.1:{port} default_server ssl;" in conf
     assert f"ssl_certificate {cert};" in conf and f"ssl_certificate_key {key};" in conf
     assert "ssl_protocols TLSv1.2 TLSv1.3;" in conf
     assert app.count('add_header Strict-Transport-Security "max-age=31536000" always;') == \
         app.count("add_header X-Content-Type-Options")
     assert "SameSite=Lax; Secure" in app
+    # nginx on it (no replica needed for what it serves itself): HTTPS, HSTS
+    for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (tmp_path / sub).mkdir(exist_ok=True)
+    nginx = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(tmp_path / "veille.conf"),
+                              "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+    try:
+        bundle = next((STREAMLIT_STATIC / "static" / "js").glob("index.*.js")).name
+        context = ssl.create_default_context(cafile=str(cert))
+        context.check_hostname = False                       # 127.0.0.1, not the name
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=5,
+                                                         context=context)
+                connection.request("GET", f"/static/js/{bundle}",
+                                   headers={"Host": "veille.example.org"})
+                answer = connection.getresponse()
+                break
+            except ConnectionRefusedError:
+                assert time.monotonic() < deadline, "nginx did not start"
+                time.sleep(0.1)
+        assert answer.status == 200
+        assert answer.getheader("Strict-Transport-Security") == "max-age=31536000"
+        assert connection.sock.version() in ("TLSv1.2", "TLSv1.3")
+        connection.close()
+        plain = http.client.HTTPConnection("127.0.0.1", port, timeout=5)   # no plain HTTP
+        plain.request("GET", "/", headers={"Host": "veille.example.org"})
+        assert plain.getresponse().status == 400
+    finally:
+        nginx.terminate()
+        nginx.wait(10)
 
 
 @pytest.mark.parametrize("options, refusal", [
