@@ -195,15 +195,17 @@ def test_the_rendered_configuration_is_hardened(tmp_path):
     assert "proxy_read_timeout 75s;" in stream and "proxy_send_timeout 75s;" in stream
     assert "86400" not in conf
     # rate and connection limits, per client address
-    assert "limit_req_zone $binary_remote_addr zone=veille_pages:10m rate=5r/s;" in conf
+    assert "limit_req_zone $binary_remote_addr zone=veille_pages:10m rate=10r/s;" in conf
+    assert "limit_req_zone $binary_remote_addr zone=veille_sessions:10m rate=1r/s;" in conf
     assert "limit_req_zone $binary_remote_addr zone=veille_uploads:10m rate=30r/m;" in conf
+    assert "limit_req zone=veille_sessions burst=60 nodelay;" in stream
     assert "limit_conn veille_conn 100;" in app and "limit_req_status 429;" in conf
     uploads = app.split("location ^~ /_stcore/upload_file/ {")[1].split("}")[0]
     assert "limit_req zone=veille_uploads burst=10 nodelay;" in uploads
     # the app's screens, and nothing else, are page addresses
     pages = re.search(r"location ~ \^/\(([a-z|]+)\)\?/\?\$ \{", app).group(1).split("|")
     assert sorted(pages) == sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
-    assert "limit_req zone=veille_pages burst=40 nodelay;" in app
+    assert "limit_req zone=veille_pages burst=100 nodelay;" in app
     assert ('location / {\n            default_type text/plain;\n'
             '            return 404 "Not found\\n";') in app
     # the gate's headers, the same policy, on everything nginx answers itself too
@@ -354,18 +356,36 @@ def test_the_running_stack_answers_only_for_the_app(stack):
     assert _get(base, "/", host=f"127.0.0.1:{port}")[0] == 200
 
 
-def test_page_loads_beyond_the_burst_are_refused(stack):
-    """One client address: 5 page loads a second, 40 at once (limit_req); beyond, 429."""
-    time.sleep(9)                                     # a full bucket (other tests' loads)
-    answers = [_get(stack["base"], "/") for _ in range(100)]
+def test_page_loads_and_sessions_beyond_the_burst_are_refused(stack):
+    """One client address: 10 page loads a second, 100 at once; 1 new session a second,
+    60 at once (limit_req); beyond, 429."""
+    time.sleep(11)                                    # an empty bucket (other tests' loads)
+    answers = [_get(stack["base"], "/") for _ in range(250)]
     statuses = [status for status, _ in answers]
-    assert statuses[:41] == [200] * 41                # the first and the burst
+    assert statuses[:101] == [200] * 101              # the first and the burst
     assert 429 in statuses and set(statuses) == {200, 429}
     refused = dict(answers[statuses.index(429)][1])
     assert refused["Content-Security-Policy"] == gate.csp(gate.inline_scripts(
         (STREAMLIT_STATIC / "index.html").read_text(encoding="utf-8")))
     assert _get(stack["base"], "/_stcore/health")[0] == 200      # not a page load
-    time.sleep(9)                                     # the bucket empty again
+    # new sessions (WebSocket handshakes): 1 a second, 60 at once
+    port = int(stack["base"].rsplit(":", 1)[1])
+    opened = [_upgrade(port) for _ in range(80)]
+    assert opened[:61] == [101] * 61 and 429 in opened and set(opened) == {101, 429}
+    time.sleep(11)                                    # the buckets empty again
+
+
+def _upgrade(port: int) -> int:
+    """The status of a WebSocket handshake on ``/_stcore/stream`` through nginx."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", "/_stcore/stream", headers={
+            "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+            "Sec-WebSocket-Protocol": "streamlit", "Origin": f"http://127.0.0.1:{port}"})
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 #: True once the map frame holds 50 drawn outlines in a document loaded after the old one was
