@@ -120,11 +120,10 @@ def _indented(lines: Sequence[str], depth: int = 12) -> str:
 def _headers(component: bool, tls: bool) -> list[str]:
     """``add_header`` lines: the gate's security headers (:func:`geo.gate.security_headers`,
     with the hashes of Streamlit's page's inline scripts), HSTS with TLS."""
-    import streamlit
+    from ui.server import page_inline_scripts
 
-    index = Path(streamlit.__file__).resolve().parent / "static" / "index.html"
-    inline = gate.inline_scripts(index.read_text(encoding="utf-8"))
-    headers = gate.security_headers("/component/" if component else "/", "", inline)
+    headers = gate.security_headers("/component/" if component else "/", "",
+                                    page_inline_scripts())
     if tls:
         headers.append(("Strict-Transport-Security", HSTS))
     return [f'add_header {name} "{value}" always;' for name, value in headers]

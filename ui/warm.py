@@ -53,10 +53,11 @@ def warm() -> float:
 
 def register_components() -> None:
     """Register every component the pages use with this process's runtime: streamlit-folium's
-    map (it registers itself when first imported) and the map watcher (``st.components.v2``,
-    :func:`ui.wait_for_map`). A browser that another replica's death moves here asks for a
-    component's frame before this process has drawn any page: without this, "Component not
-    found" and a blank map until a reload (issue 27)."""
+    map (by itself it would register only when first imported during a page's run) and the
+    map watcher (``st.components.v2``, :func:`ui.wait_for_map`). A browser that another
+    replica's death moves here asks for a component's frame before this process has drawn
+    any page: without this, "Component not found" and a blank map until a reload (issue 27).
+    """
     import streamlit_folium
     from streamlit import runtime
 
