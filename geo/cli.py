@@ -15,6 +15,8 @@ command        what it does
 ``demo``       load or remove the demonstration data
 ``sync``       fetch new and edited submissions from KoboToolbox or ODK Central forms
 ``notify``     queue the e-mails of newly fired alerts (and the digest) and deliver them
+``backup``     write a consistent copy of the store (SQLite's online backup, pg_dump)
+``restore``    restore a backup into the store (the app stopped)
 ``rebuild``    rebuild a shipped reference file (cercle neighbours, disclosure zones)
 =============  ==========================================================================
 
@@ -206,6 +208,12 @@ def build_parser(lang: str = "fr") -> Parser:
 
     p = command("notify", _notify, dated)
     p.add_argument("--digest", action="store_true", help=helptext("notify.digest"))
+
+    p = command("backup", _backup)
+    p.add_argument("file", type=Path, help=helptext("backup.file"))
+    p = command("restore", _restore)
+    p.add_argument("file", type=Path, help=helptext("restore.file"))
+    p.add_argument("--force", action="store_true", help=helptext("restore.force"))
 
     p = command("rebuild", _rebuild)
     p.add_argument("file", choices=["neighbours", "zones"], help=helptext("rebuild.file"))
@@ -592,6 +600,43 @@ def _notify(args, config: Settings) -> int:
     else:
         print(t("intake.cli.notify", args.lang, **out))
     return EXIT_OK
+
+
+def _backup(args, config: Settings) -> int:
+    from geo.records import backup
+
+    size = _backup_step(lambda url: backup.backup(url, args.file), config)
+    print(t("cli.backup.done", args.lang, file=args.file, size=size))
+    return EXIT_OK
+
+
+def _restore(args, config: Settings) -> int:
+    import sqlalchemy as sa
+
+    from geo.records import backup
+
+    app_role = (sa.engine.make_url(config.database_url).username
+                if config.database_owner_url else None)
+    counts = _backup_step(lambda url: backup.restore(args.file, url, force=args.force,
+                                                     app_role=app_role), config)
+    print(", ".join(f"{name} {n}" for name, n in counts.items()))
+    return EXIT_OK
+
+
+def _backup_step(step, config: Settings):
+    """A backup or a restore as the tables' owner when configured; one line when it fails."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from geo.records import backup
+
+    try:
+        return step(config.database_owner_url or config.database_url)
+    except backup.BackupError as exc:
+        raise Refused(str(exc)) from None
+    except (OSError, SQLAlchemyError, ValueError) as exc:
+        # one line, never a traceback (SQLAlchemy's own text adds the statement below)
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise Refused(f"Échec / failed: {first}") from None
 
 
 def _rebuild(args, config: Settings) -> int:

@@ -21,6 +21,8 @@ setting                       environment, else secrets            default
                               ``host``, ``port``, ``user``, ``password``,
                               ``from``, ``security``
 ``public_url``                ``VEILLE_PUBLIC_URL`` / ``public_url``       ``http://localhost:8501`` (links in e-mails)
+``database_owner_url``        ``VEILLE_DATABASE_OWNER_URL`` /              none: migrations as the
+                              ``database_owner_url``                       app's own role
 ============================  ===================================  =========================
 
 Secrets (tokens, the SMS secret, the pseudonym key, the SMTP password) are kept out of
@@ -88,6 +90,10 @@ class Settings:
     smtp: Smtp | None = None
     #: The app's public address, for the links in e-mails.
     public_url: str = DEFAULT_PUBLIC_URL
+    #: PostgreSQL: the URL of the tables' owner, which runs the migrations and gives the
+    #: application's role (``database_url``'s) only its rights, so that the app cannot
+    #: rewrite the audit log (:func:`geo.records.store.migrate_as_owner`). None: one role does both.
+    database_owner_url: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_environment(cls, secrets: Mapping | None = None,
@@ -118,7 +124,9 @@ class Settings:
                                        or secrets.get("pseudonym_key")),
                    smtp=_smtp(env, secrets.get("smtp") or {}),
                    public_url=(_text(env.get("VEILLE_PUBLIC_URL") or secrets.get("public_url"))
-                               or DEFAULT_PUBLIC_URL).rstrip("/"))
+                               or DEFAULT_PUBLIC_URL).rstrip("/"),
+                   database_owner_url=_text(env.get("VEILLE_DATABASE_OWNER_URL")
+                                            or secrets.get("database_owner_url")))
 
 
 def secrets_file(path: Path | None = None) -> dict:

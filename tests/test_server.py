@@ -129,6 +129,65 @@ def test_gate_closes_the_metrics_and_the_agent_api(base, path):
     assert client.get(base + "/_stcore/health").text == "app"      # the rest is served
 
 
+# ------------------------------------------------------------------ security headers
+def test_the_policy_allows_only_the_origin():
+    policy = dict(d.split(" ", 1) for d in gate.csp(["window.x = 1"]).split("; "))
+    assert policy["default-src"] == policy["connect-src"] == policy["img-src"] == "'self'"
+    assert policy["frame-ancestors"] == policy["frame-src"] == "'self'"
+    assert policy["object-src"] == "'none'" and policy["base-uri"] == "'self'"
+    # the page's one inline script by its hash (sha256 of "window.x = 1"), no inline else
+    assert policy["script-src"] == ("'self' blob: 'wasm-unsafe-eval' "
+                                    "'sha256-TRQHTtKk2Jz9TNrGZb+BnTJZb+vLVfeW/a0aaZ7avUM='")
+    component = dict(d.split(" ", 1) for d in gate.csp(component=True).split("; "))
+    assert component["script-src"] == "'self' 'unsafe-inline' 'unsafe-eval'"
+    assert {k: v for k, v in component.items() if k != "script-src"} == \
+        {k: v for k, v in policy.items() if k != "script-src"}
+    # nothing names another host or a wildcard
+    for value in (*policy.values(), *component.values()):
+        assert all(token.startswith("'") or token in ("blob:", "data:")
+                   for token in value.split()), value
+
+
+def test_inline_scripts_of_a_page():
+    html = ('<script>\n  window.a = 1\n</script><script type="module" src="./x.js">'
+            '</script><script type="module" crossorigin>b()</script>')
+    assert gate.inline_scripts(html) == ["\n  window.a = 1\n", "b()"]
+
+
+@pytest.mark.parametrize("base", ["", "/veille"])
+def test_gate_sets_the_security_headers_on_every_answer(base):
+    client = _gated(base=base)
+    for path, status in (("/", 200), ("/risk", 200), ("/_stcore/metrics", 404)):
+        answer = client.get(base + path)
+        assert answer.status_code == status
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert answer.headers["x-frame-options"] == "SAMEORIGIN"
+        assert answer.headers["referrer-policy"] == "same-origin"
+        assert answer.headers["content-security-policy"] == gate.csp()
+    refused = client.get(base + "/", headers={"Host": "evil.example"})
+    assert refused.headers["content-security-policy"] == gate.csp()
+    frame = client.get(base + "/component/streamlit_folium.st_folium/index.html")
+    assert frame.headers["content-security-policy"] == gate.csp(component=True)
+    # a frame path outside the base URL path is no component's
+    if base:
+        assert client.get("/component/x").headers["content-security-policy"] == gate.csp()
+
+
+def test_gate_replaces_headers_the_app_set():
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": [
+            (b"content-type", b"text/plain"), (b"x-frame-options", b"ALLOWALL"),
+            (b"Content-Security-Policy", b"default-src *")]})
+        await send({"type": "http.response.body", "body": b"app"})
+
+    client = TestClient(gate.Gate(app, options=lambda: (["127.0.0.1"], "")),
+                        base_url="http://127.0.0.1:8501")
+    answer = client.get("/")
+    assert answer.headers.get_list("x-frame-options") == ["SAMEORIGIN"]
+    assert answer.headers.get_list("content-security-policy") == [gate.csp()]
+    assert answer.headers["content-type"] == "text/plain" and answer.text == "app"
+
+
 # ------------------------------------------------------------------ the real server
 def _start_refused(tmp_path, *args, secrets: str = "") -> subprocess.CompletedProcess:
     (tmp_path / "secrets.toml").write_text(secrets, encoding="utf-8")
@@ -195,3 +254,11 @@ def test_the_running_server_checks_host_and_closes_metrics():
         for path in ("/_stcore/metrics", "/_stcore/metrics?format=proto",
                      "/_stcore/agent/openapi.json"):
             assert _status(url + path) == 404, path
+        # the security headers, with the hash of the page's own inline script
+        with urllib.request.urlopen(f"{url}/risk", timeout=10) as r:
+            page, headers = r.read().decode(), r.headers
+        (inline,) = gate.inline_scripts(page)
+        assert "prerenderReady" in inline
+        assert headers["Content-Security-Policy"] == gate.csp([inline])
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "SAMEORIGIN"

@@ -10,10 +10,18 @@
   refused (DNS rebinding: a page on ``evil.example`` resolving to this server).
 * **Closed paths.** ``/_stcore/metrics`` (function names, session counts, upload bytes) and
   the agent API answer 404 to everyone.
+* **Security headers** on every response (:func:`security_headers`): a Content-Security-Policy
+  that lets a page load images, styles, scripts, fonts and connections from the app's own
+  origin only (so text injected into a page cannot fetch from, or send to, another host),
+  frames only from and within that origin, plus ``X-Content-Type-Options: nosniff``,
+  ``Referrer-Policy`` and ``X-Frame-Options``. nginx sends the same ones
+  (``deploy/nginx.conf.template``).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import ipaddress
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -96,6 +104,74 @@ def startup_problems(address: str | None, allowed_hosts: Sequence[str],
     return problems
 
 
+# ---------------------------------------------------------------- security headers
+#: The Content-Security-Policy of the app's pages, by directive, the least that every screen
+#: needs (measured in Chromium: every screen, its maps and charts, without one violation).
+#: Scripts: the origin's files, the ``blob:`` modules that Streamlit makes of a component's
+#: inline code (``st.components.v2``: the map watcher), WebAssembly (Streamlit's protobuf
+#: decoder) and the one inline script of Streamlit's ``index.html``, by its hash
+#: (:func:`csp`). Styles are injected at run time (emotion): inline styles. Fonts: the
+#: origin and ``data:`` (a font inlined in a style sheet). Images, connections (the
+#: WebSocket included), workers, frames: the origin only. Framed only by the origin.
+CSP_DIRECTIVES = {
+    "default-src": "'self'",
+    "script-src": "'self' blob: 'wasm-unsafe-eval'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self'",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "frame-src": "'self'",
+    "worker-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'self'",
+}
+#: A component's frame (``/component/…``): streamlit-folium runs the map's script with
+#: ``eval`` and inline ``<script>`` elements; still nothing from another host.
+COMPONENT_SCRIPTS = "'self' 'unsafe-inline' 'unsafe-eval'"
+
+
+def csp(inline_scripts: Sequence[str] = (), component: bool = False) -> str:
+    """The Content-Security-Policy: :data:`CSP_DIRECTIVES` with, for a page, the hashes of
+    its ``inline_scripts`` (the bodies of Streamlit's ``index.html`` inline ``<script>``
+    elements: :func:`inline_scripts`), for a component's frame :data:`COMPONENT_SCRIPTS`."""
+    directives = dict(CSP_DIRECTIVES)
+    if component:
+        directives["script-src"] = COMPONENT_SCRIPTS
+    else:
+        hashes = " ".join(f"'sha256-{_sha256(body)}'" for body in inline_scripts)
+        directives["script-src"] = " ".join(filter(None, (directives["script-src"], hashes)))
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+def _sha256(text: str) -> str:
+    return base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
+def inline_scripts(html: str) -> list[str]:
+    """The bodies of the inline ``<script>`` elements of a page's HTML (those without
+    ``src``), as the browser hashes them."""
+    return re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, flags=re.S)
+
+
+#: Response headers set on every answer (and replaced if the app set its own).
+SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"),
+                    ("Referrer-Policy", "same-origin"),
+                    ("X-Frame-Options", "SAMEORIGIN"))
+
+
+def security_headers(path: str, base: str = "",
+                     inline: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """The security headers of the answer to ``path`` (under the base URL path ``base``):
+    :data:`SECURITY_HEADERS` and the Content-Security-Policy (:func:`csp`; ``inline``: the
+    inline scripts of the app's page)."""
+    prefix = "/" + base.strip("/") if base and base.strip("/") else ""
+    component = re.sub("/+", "/", path).startswith(prefix + "/component/")
+    return [*SECURITY_HEADERS,
+            ("Content-Security-Policy", csp(() if component else inline, component))]
+
+
 def _refuse(status: int, text: str):
     body = text.encode()
 
@@ -110,18 +186,39 @@ def _refuse(status: int, text: str):
     return respond
 
 
+def _with_headers(send, headers: list[tuple[str, str]]):
+    """``send`` with ``headers`` set on the HTTP response's start (replacing the same
+    names)."""
+    names = {name.lower().encode("latin-1") for name, _ in headers}
+    encoded = [(name.lower().encode("latin-1"), value.encode("latin-1"))
+               for name, value in headers]
+
+    async def sending(message) -> None:
+        if message["type"] == "http.response.start":
+            kept = [(k, v) for k, v in message.get("headers") or [] if k.lower() not in names]
+            message = {**message, "headers": kept + encoded}
+        await send(message)
+    return sending
+
+
 class Gate:
-    """ASGI middleware: the Host check and the closed paths, on HTTP and WebSocket alike.
+    """ASGI middleware: the Host check and the closed paths, on HTTP and WebSocket alike,
+    and the security headers on every HTTP answer.
 
     ``options()`` returns ``(allowed_hosts, base_url_path)``; it is called on each request,
-    so the server's configuration is read once it is loaded."""
+    so the server's configuration is read once it is loaded. ``inline_scripts``: those of
+    the app's page, allowed by their hashes (:func:`csp`)."""
 
-    def __init__(self, app, options: Callable[[], tuple[Sequence[str], str]]):
-        self.app, self.options = app, options
+    def __init__(self, app, options: Callable[[], tuple[Sequence[str], str]],
+                 inline_scripts: Sequence[str] = ()):
+        self.app, self.options, self.inline = app, options, tuple(inline_scripts)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] in ("http", "websocket"):
             allowed, base = self.options()
+            if scope["type"] == "http":
+                send = _with_headers(send, security_headers(scope.get("path", ""), base,
+                                                            self.inline))
             headers = dict(scope.get("headers") or [])
             if not host_allowed(headers.get(b"host", b"").decode("latin-1"), allowed):
                 return await _refuse(400, "Host not allowed")(scope, receive, send)

@@ -1,18 +1,22 @@
 """The server around the app (``streamlit run dashboard.py``): Streamlit's ASGI app with
 Veille's gate in front (:mod:`ui.gate`) — the bind rule is checked before the server
 listens, every request's ``Host`` is checked, ``/_stcore/metrics`` and the agent API are
-closed. Options come from ``.streamlit/config.toml`` (127.0.0.1 by default), the command line
-and the environment, as for any Streamlit app."""
+closed, every answer carries the security headers (the Content-Security-Policy…). Options
+come from ``.streamlit/config.toml`` (127.0.0.1 by default), the command line and the
+environment, as for any Streamlit app."""
 
 from __future__ import annotations
 
 import sys
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import streamlit as st
+from sqlalchemy.engine import make_url
 from starlette.middleware import Middleware
 from streamlit import config
 
+from geo.records import store
 from ui import gate
 
 
@@ -39,10 +43,22 @@ async def lifespan(_app):
     # Checked again here for a server started by another ASGI runner.
     if problems := startup_problems():
         raise SystemExit("\n".join(problems))
-    from ui import warm
+    from ui import data, warm
+
+    settings = data.settings()
+    if settings.database_owner_url:   # PostgreSQL, two roles: migrate as the tables' owner
+        store.migrate_as_owner(settings.database_owner_url,
+                               make_url(settings.database_url).username)
 
     warm.start()          # the first visitor finds the default view computed
     yield
+
+
+def page_inline_scripts() -> list[str]:
+    """The inline scripts of Streamlit's page (its ``index.html``), which the
+    Content-Security-Policy allows by their hashes."""
+    index = Path(st.__file__).resolve().parent / "static" / "index.html"
+    return gate.inline_scripts(index.read_text(encoding="utf-8"))
 
 
 def middleware() -> list[Middleware]:
@@ -50,4 +66,4 @@ def middleware() -> list[Middleware]:
     options are loaded before the app module is imported: refuse before anything listens."""
     if problems := startup_problems():
         sys.exit("\n".join(problems))
-    return [Middleware(gate.Gate, options=_options)]
+    return [Middleware(gate.Gate, options=_options, inline_scripts=page_inline_scripts())]

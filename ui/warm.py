@@ -1,4 +1,5 @@
-"""Warm a server process's caches when it starts, not on its first visitor (issue 18).
+"""Warm a server process's caches when it starts, not on its first visitor (issue 18), and
+register the components its pages use (issue 27).
 
 The first page of a new process otherwise pays for everything at once: importing the
 pages' libraries, opening the store (and loading the demo of a new one), reading its
@@ -24,7 +25,7 @@ def warm() -> float:
     t0 = time.perf_counter()
     import ui
     from geo.records import actions
-    from geo.analysis import coverage, indicators
+    from geo.analysis.view import coverage, indicators
     from geo.outputs import maps
     from geo.analysis.view import Analysis
     from geo.outputs.layers import DEFAULT_LAYER
@@ -52,6 +53,25 @@ def warm() -> float:
     return time.perf_counter() - t0
 
 
+def register_components() -> None:
+    """Register every component the pages use with this process's runtime: streamlit-folium's
+    map (by itself it would register only when first imported during a page's run) and the
+    map watcher (``st.components.v2``, :func:`ui.wait_for_map`). A browser that another
+    replica's death moves here asks for a component's frame before this process has drawn
+    any page: without this, "Component not found" and a blank map until a reload (issue 27).
+    """
+    import streamlit_folium
+    from streamlit import runtime
+
+    from ui import page
+
+    # streamlit-folium declares its component when imported, but registers it only when
+    # imported during a page's run (it asks for the run's context): outside one, register it
+    runtime.get_instance().component_registry.register_component(
+        streamlit_folium._component_func)
+    page._map_drawn_watcher()
+
+
 def _run() -> None:
     from streamlit import runtime
 
@@ -61,13 +81,21 @@ def _run() -> None:
     while not runtime.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     try:
+        register_components()
+    except Exception:  # noqa: BLE001 - logged: a bug to fix (the maps would not draw)
+        LOG.exception("registering the components failed")
+    try:
         LOG.warning("caches warmed in %.1f s", warm())
     except Exception:  # noqa: BLE001 - a visitor will compute what failed, and see why
         LOG.exception("warming the caches failed")
 
 
 def start() -> threading.Thread:
-    """Start :func:`warm` in a daemon thread (the server does not wait for it)."""
+    """Start :func:`register_components` and :func:`warm` in a daemon thread (the server
+    does not wait for it). The map component's module is imported here, before the server
+    answers, so that it is registered within moments of the runtime's start."""
+    import streamlit_folium  # noqa: F401 - the slow part of registering it
+
     thread = threading.Thread(target=_run, name="veille-warm", daemon=True)
     thread.start()
     return thread

@@ -162,6 +162,17 @@ PAIRS: dict[str, tuple[str, str]] = {
                         'Queue the e-mails of newly fired alerts (and the daily digest) and '
                         'send them through the configured SMTP server.'),
     'cli.notify.digest': ("aussi le résumé de la veille", "also the previous day's digest"),
+    'cli.backup.help': ("Écrire une copie cohérente de la base (sauvegarde en ligne de SQLite, "
+                        "pg_dump), même pendant que l'application tourne.",
+                        "Write a consistent copy of the store (SQLite's online backup, pg_dump), "
+                        'even while the app runs.'),
+    'cli.backup.file': ("fichier de sauvegarde à écrire", 'backup file to write'),
+    'cli.backup.done': ("{file} : {size} octets", '{file}: {size} bytes'),
+    'cli.restore.help': ("Restaurer une sauvegarde dans la base (application arrêtée).",
+                         'Restore a backup into the store (the app stopped).'),
+    'cli.restore.file': ("fichier de sauvegarde à lire", 'backup file to read'),
+    'cli.restore.force': ("remplacer une base qui n'est pas vide",
+                          'replace a store that is not empty'),
     'cli.rebuild.help': (
         "Reconstruire un fichier de référence livré (voisinages des cercles, zones de "
         "divulgation) après un changement de limites.",

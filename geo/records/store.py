@@ -311,8 +311,8 @@ outbox = sa.Table(
     sa.Column("last_error", sa.Text, nullable=True),
 )
 
-_V9_TABLES = [intake_source, sms_message, subscription, alert_notice, outbox]
-_LATER_TABLES = _V2_TABLES + _V5_TABLES + _V6_TABLES + _V7_TABLES + _V9_TABLES
+_V8_TABLES = [intake_source, sms_message, subscription, alert_notice, outbox]
+_LATER_TABLES = _V2_TABLES + _V5_TABLES + _V6_TABLES + _V7_TABLES + _V8_TABLES
 
 #: The threats named by the mission, seeded as the first context factors (schema v2).
 SEED_FACTORS = (
@@ -407,6 +407,25 @@ def _append_only(conn: Connection, table: str) -> None:
                 f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"))
 
 
+#: Tables whose rows are never edited or removed, not even by the application.
+APPEND_ONLY = ("audit_log", "report_history")
+
+
+def _no_reused_ids(conn: Connection, table: str) -> None:
+    """SQLite triggers that refuse an INSERT re-using a stored ``entry_id``: ``INSERT OR
+    REPLACE``, ``REPLACE`` and upserts would otherwise delete the row they replace without
+    firing its DELETE trigger. In a BEFORE INSERT trigger an id left to SQLite reads -1,
+    which the AFTER INSERT trigger keeps out of the table (ids are 1, 2, …)."""
+    conn.execute(sa.text(
+        f"CREATE TRIGGER {table}_no_reused_id BEFORE INSERT ON {table} "
+        f"WHEN EXISTS (SELECT 1 FROM {table} WHERE entry_id = NEW.entry_id) "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"))
+    conn.execute(sa.text(
+        f"CREATE TRIGGER {table}_positive_id AFTER INSERT ON {table} "
+        f"WHEN NEW.entry_id < 1 "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"))
+
+
 def _v5(conn: Connection) -> None:
     """Access control (issue 13): the role table and the append-only audit log."""
     metadata.create_all(conn, tables=_V5_TABLES)
@@ -427,13 +446,22 @@ def _v7(conn: Connection) -> None:
 def _v8(conn: Connection) -> None:
     """Intake (issue 33): synchronised forms and their state, SMS messages seen,
     subscriptions, alerts notified, the e-mail outbox; batches count updated records."""
-    metadata.create_all(conn, tables=_V9_TABLES)
+    metadata.create_all(conn, tables=_V8_TABLES)
     _add_missing_columns(conn, import_batch, ["updated"])
 
 
+def _v9(conn: Connection) -> None:
+    """Append-only for real (issue 27): on SQLite, no INSERT re-uses a stored entry's id
+    (PostgreSQL's primary key refuses it, and its statement triggers refuse an upsert's
+    UPDATE)."""
+    if conn.dialect.name == "sqlite":
+        for table in APPEND_ONLY:
+            _no_reused_ids(conn, table)
+
+
 #: Ordered schema migrations; version N is ``MIGRATIONS[N - 1]``.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7,
-                                                   _v8]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8,
+                                                   _v9]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -461,10 +489,13 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str | None = None, pool_size: int = 5) -> Engine:
+def make_engine(url: str | None = None, pool_size: int = 5,
+                owner_url: str | None = None) -> Engine:
     """Create an engine for ``url`` (default: the embedded SQLite file; a deployment's URL
     comes from :class:`geo.settings.Settings`) and bring its schema up to date. On
-    PostgreSQL it keeps ``pool_size`` connections and opens as many more at peaks."""
+    PostgreSQL it keeps ``pool_size`` connections and opens as many more at peaks; with
+    ``owner_url`` (the tables' owner, another role than ``url``'s) the migrations run as the
+    owner and ``url``'s role gets only its rights (:func:`migrate_as_owner`)."""
     url = url or database_url()
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 30})
@@ -476,6 +507,8 @@ def make_engine(url: str | None = None, pool_size: int = 5) -> Engine:
     else:
         engine = sa.create_engine(url, pool_pre_ping=True, pool_size=pool_size,
                                   max_overflow=pool_size)
+        if owner_url:
+            migrate_as_owner(owner_url, engine.url.username)
     migrate(engine)
     return engine
 
@@ -497,6 +530,63 @@ def migrate(engine: Engine) -> int:
             conn.execute(schema_version.insert().values(
                 version=number, applied_at=datetime.now(timezone.utc)))
         return max(version, SCHEMA_VERSION)
+
+
+def migrate_as_owner(owner_url: str, app_role: str | None) -> int:
+    """Apply the missing migrations as the tables' owner, then give the application's role
+    ``app_role`` its rights (:func:`grant_app_role`; PostgreSQL with two roles, README
+    "Access control"); return the schema version in force. On SQLite, only the migrations.
+    Raises ``ValueError`` (before any change) when ``app_role`` is the owner or owns a table.
+    """
+    owner = sa.create_engine(owner_url, poolclass=sa.pool.NullPool)
+    try:
+        split = owner.dialect.name == "postgresql" and bool(app_role)
+        if split:
+            with owner.connect() as conn:
+                _check_app_role(conn, app_role)
+        version = migrate(owner)
+        if split:
+            with owner.begin() as conn:
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(7242001)"))  # one at a time
+                grant_app_role(conn, app_role)
+        return version
+    finally:
+        owner.dispose()
+
+
+def _check_app_role(conn: Connection, role: str) -> None:
+    me, schema = conn.execute(sa.text("SELECT current_user, current_schema()")).one()
+    if role == me:
+        raise ValueError(f"the application's role {role} is the tables' owner: give it "
+                         f"another role than the migrations' (VEILLE_DATABASE_OWNER_URL)")
+    owned = conn.execute(sa.text(
+        "SELECT tablename FROM pg_tables WHERE schemaname = :s AND tableowner = :r "
+        "AND tablename = ANY(:names)"),
+        {"s": schema, "r": role, "names": [t.name for t in metadata.sorted_tables]})
+    if owned := sorted(owned.scalars()):
+        raise ValueError(f"the application's role {role} owns {', '.join(owned)}: run "
+                         f"REASSIGN OWNED BY {role} TO {me} (as the database's owner) first")
+
+
+def grant_app_role(conn: Connection, role: str) -> None:
+    """The application role's rights on the current schema (PostgreSQL), given by the
+    tables' owner: ``SELECT`` and ``INSERT`` on the append-only tables (:data:`APPEND_ONLY`),
+    ``SELECT`` on ``schema_version``, ``SELECT``, ``INSERT``, ``UPDATE``, ``DELETE`` on the
+    others, ``USAGE`` of the schema and of its id sequences. Not owning the tables, that role
+    can neither disable nor drop their triggers, nor ``TRUNCATE``, ``UPDATE`` or ``DELETE``
+    the append-only ones. Raises ``ValueError`` when ``role`` is the owner or owns a table
+    (a store created before the split: ``REASSIGN OWNED BY`` it to the owner first)."""
+    _check_app_role(conn, role)
+    quote = conn.dialect.identifier_preparer.quote
+    schema, who = conn.execute(sa.text("SELECT current_schema()")).scalar(), quote(role)
+    conn.execute(sa.text(f"GRANT USAGE ON SCHEMA {quote(schema)} TO {who}"))
+    for table in metadata.sorted_tables:
+        rights = ("SELECT" if table is schema_version
+                  else "SELECT, INSERT" if table.name in APPEND_ONLY
+                  else "SELECT, INSERT, UPDATE, DELETE")
+        conn.execute(sa.text(f"REVOKE ALL ON {quote(table.name)} FROM {who}"))
+        conn.execute(sa.text(f"GRANT {rights} ON {quote(table.name)} TO {who}"))
+    conn.execute(sa.text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {quote(schema)} TO {who}"))
 
 
 @contextmanager
