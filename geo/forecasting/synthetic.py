@@ -342,8 +342,8 @@ def properties(reports: pd.DataFrame, cercles: pd.DataFrame, start: date | None 
     """Every property of :data:`TARGETS`, measured on ``reports`` (those that count) over
     the cercles of ``cercles`` (indexed by ``cercle_id``, with ``region_id``).
 
-    Definitions (calendar quarters and months wholly inside [start, end], default the first
-    and last report's dates):
+    Definitions (calendar quarters, months and years wholly inside [start, end]; default
+    from the first day of the first report's month to the last report's date):
 
     * ``reports``, ``years`` -- reports counted, span in years of 365.25 days;
     * ``quarter_min`` / ``quarter_max`` -- national reports per quarter;
@@ -377,7 +377,7 @@ def properties(reports: pd.DataFrame, cercles: pd.DataFrame, start: date | None 
     t = counted_reports(reports)
     t = t[t["cercle_id"].isin(index).to_numpy(dtype=bool)]
     days = pd.to_datetime(t["occurred_on"])
-    start = start or days.min().date()
+    start = start or days.min().date().replace(day=1)
     end = end or days.max().date()
     quarters = _quarters(start, end)
     q = counts_by_period(t, index, quarters, end)
