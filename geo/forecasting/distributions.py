@@ -44,11 +44,11 @@ def logpmf(y, mu, theta=np.inf) -> np.ndarray:
     poisson = np.isinf(theta)
     with np.errstate(divide="ignore", invalid="ignore"):
         yp, mp = y[poisson], mu[poisson]
-        out[poisson] = np.where(yp > 0, yp * np.log(mp), 0.0) - mp - lgamma(yp + 1)
+        out[poisson] = np.where(yp > 0, yp * np.log(mp) - lgamma(yp + 1), 0.0) - mp
         yn, mn, tn = y[~poisson], mu[~poisson], theta[~poisson]
-        out[~poisson] = (lgamma(yn + tn) - lgamma(tn) - lgamma(yn + 1)
-                         - tn * np.log1p(mn / tn)
-                         + np.where(yn > 0, yn * (np.log(mn) - np.log(tn + mn)), 0.0))
+        out[~poisson] = (np.where(yn > 0, lgamma(yn + tn) - lgamma(tn) - lgamma(yn + 1)
+                                  + yn * (np.log(mn) - np.log(tn + mn)), 0.0)
+                         - tn * np.log1p(mn / tn))
     out[(mu == 0) & (y > 0)] = -np.inf
     return out
 
@@ -103,18 +103,18 @@ def interval(mu, theta=np.inf, level: float = 0.8) -> tuple[np.ndarray, np.ndarr
     quantile, covers ≥ 80 % and often far more (P(0) = 0.85 gives [0, 1], 97 %). Here each
     bound is the count whose tail probability is nearest its target: ``high`` the y with
     P(Y ≤ y) nearest (1 + level)/2 and ``low`` the y with P(Y < y) nearest (1 − level)/2
-    (the smaller on a tie; low ≤ high always).
+    (on a tie, the wider interval; low ≤ high always).
     """
     cdf = cdf_table(mu, theta)
     rows = np.arange(len(cdf))
     upper, lower = (1 + level) / 2, (1 - level) / 2
     q_hi = (cdf < upper - 1e-12).sum(axis=1)            # smallest y with F(y) ≥ upper
     below = np.where(q_hi > 0, cdf[rows, np.maximum(q_hi - 1, 0)], -np.inf)
-    high = np.where(upper - below < cdf[rows, q_hi] - upper, q_hi - 1, q_hi)
+    high = np.where(upper - below < cdf[rows, q_hi] - upper - 1e-12, q_hi - 1, q_hi)
     q_lo = (cdf < lower - 1e-12).sum(axis=1)            # smallest y with F(y) ≥ lower
     # P(Y < q_lo) < lower ≤ P(Y < q_lo + 1): take the nearer of the two
     under = np.where(q_lo > 0, cdf[rows, np.maximum(q_lo - 1, 0)], 0.0)
-    low = np.where(cdf[rows, q_lo] - lower < lower - under, q_lo + 1, q_lo)
+    low = np.where(cdf[rows, q_lo] - lower < lower - under - 1e-12, q_lo + 1, q_lo)
     low = np.minimum(low, high)
     return low.astype(float), high.astype(float)
 

@@ -127,6 +127,7 @@ class Known:
     severe: np.ndarray       # the same for severe reports
     exposure: np.ndarray     # origins × WINDOW_MONTHS: share of each month in the history
     total: np.ndarray        # origins × cercles: reports from the start of the history
+    observed: np.ndarray     # origins: months of history (30 days) up to the date
 
 
 @dataclass
@@ -278,12 +279,14 @@ class Forecaster:
             if t not in self._known:
                 total = h.window(h.first - timedelta(days=1), t) if h.first \
                     else np.zeros(len(self.cercles))
+                observed = max((t - h.first).days + 1, 0) / MONTH_DAYS if h.first else 0.0
                 self._known[t] = Known(h.months(t, WINDOW_MONTHS)[None],
                                        h.months(t, WINDOW_MONTHS, "severe")[None],
-                                       h.exposure(t, WINDOW_MONTHS)[None], total[None])
+                                       h.exposure(t, WINDOW_MONTHS)[None], total[None],
+                                       np.array([observed]))
         parts = [self._known[t] for t in dates]
         return Known(*(np.concatenate([getattr(p, f) for p in parts])
-                       for f in ("months", "severe", "exposure", "total")))
+                       for f in ("months", "severe", "exposure", "total", "observed")))
 
     def grid(self, horizon: int) -> list[date]:
         """Training origins: every :data:`STEP_DAYS` days from :data:`MIN_HISTORY_DAYS`
@@ -308,13 +311,15 @@ class Forecaster:
     # ------------------------------------------------------------------ anchor
     def _decayed(self, k: Known, decay: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(D, E, R): decayed counts (origins × cercles), their exposure (origins) and the
-        national rate per cercle and month (origins)."""
+        national rate per cercle and month (origins): ΣD / (E · cercles), or the whole
+        history's N / (months · cercles) when nothing was reported in the window."""
         w = decay ** np.arange(WINDOW_MONTHS)[None, :] * k.exposure
         exposure = w.sum(axis=1)
         decayed = np.einsum("onk,ok->on", k.months, w)
         n = len(self.cercles)
-        national = np.divide(decayed.sum(axis=1), exposure * n,
-                             out=np.zeros(len(exposure)), where=exposure > 0)
+        recent = decayed.sum(axis=1)
+        national = np.where(recent > 0, recent / np.maximum(exposure, 1e-12) / n,
+                            k.total.sum(axis=1) / np.maximum(k.observed, 1e-12) / n)
         return decayed, exposure, national
 
     def _prior(self, kind: str, k: Known, decayed: np.ndarray, exposure: np.ndarray,
