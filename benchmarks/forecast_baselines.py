@@ -12,6 +12,12 @@ model) are scored with a Poisson distribution of mean max(μ, 0.01); the zero ba
 deviance and log score are infinite. Asserts nothing; timings are of this machine, shared.
 
     .venv/bin/python benchmarks/forecast_baselines.py [--seeds 5] [--horizon-days 90]
+        [--ablation]
+
+``--ablation`` adds, on the generator's seeds, the alternatives the design was chosen
+against (the decayed count without shrinkage, the decay grid, the priors, the correction,
+NB2 against the NB with a power, a Poisson distribution around the same means) and the
+deviance's sensitivity to the floor given to point baselines.
 """
 
 import argparse
@@ -83,7 +89,7 @@ def _fmt(value, digits: int) -> str:
         return "—"
     if isinstance(value, float) and math.isinf(value):
         return "inf"
-    return f"{value:.{digits}f}" if digits else f"{int(round(value))}"
+    return f"{value:.{digits}f}" if digits else f"{round(value)}"
 
 
 def table(results: list[dict]) -> None:
@@ -120,10 +126,77 @@ def verdict(r: dict) -> str:
             + ", ".join(f"{k}: {'yes' if v else 'NO'}" for k, v in checks.items()))
 
 
+#: name → Forecaster options of each alternative of the ablation.
+ABLATION = {
+    "decayed 0.8, no shrinkage": {"decays": (0.8,), "priors": ("national",),
+                                  "prior_shapes": (1e-4,), "correction": False},
+    "anchor, national prior": {"priors": ("national",), "correction": False},
+    "anchor, neighbours prior": {"priors": ("neighbours",), "correction": False},
+    "anchor, slow prior": {"correction": False},
+    "anchor, 4 priors chosen by deviance": {"priors": model.PRIOR_KINDS,
+                                            "correction": False},
+    "anchor, slow prior, decay fixed at 0.8": {"decays": (0.8,), "correction": False},
+    "anchor + gated correction (chosen)": {},
+    "  same, NB2 (p = 0)": {"dispersion_powers": (0.0,)},
+    "  same, correction always used": "always",
+}
+
+
+def ablation(histories: dict, cercles: pd.DataFrame, neighbours: pd.DataFrame,
+             horizon: int) -> None:
+    rows = []
+    for name, options in ABLATION.items():
+        for tensions in histories.values():
+            if options == "always":
+                f = model.Forecaster(tensions, cercles.index, neighbours)
+
+                def always(origins, h, _gate=f._gate):
+                    gate = _gate(origins, h)
+                    return {**gate, "use": gate["origins"] > 0}
+                f._gate = always
+            else:
+                f = model.Forecaster(tensions, cercles.index, neighbours, **options)
+            others = {}
+            if name.startswith("anchor + gated"):
+                others["poisson"] = (lambda t, h, f=f: (
+                    f.forecast(t, h)["expected_reports"].to_numpy(), np.inf))
+            r = evaluate.evaluate(None, None, horizon=horizon, forecaster=f, others=others)
+            s, m = r["methods"], r["model"]
+            rows.append({"alternative": name, "deviance": s["model"]["deviance"],
+                         "decayed": s["decayed"]["deviance"], "wins": m["wins_vs_decayed"],
+                         "AUC": s["model"]["auc_pooled"], "AUC dec": s["decayed"]["auc_pooled"],
+                         "log score": s["model"]["log_score"], "CRPS": s["model"]["crps"],
+                         "cover 80": m["coverage80"], "worst": m["worst_mae_ratio"],
+                         "corrected origins": m["used"].get("anchor+correction", 0)})
+            if others:
+                rows.append({"alternative": "  same means, Poisson distribution",
+                             "deviance": s["poisson"]["deviance"],
+                             "decayed": s["decayed"]["deviance"],
+                             "AUC": s["poisson"]["auc_pooled"],
+                             "log score": s["poisson"]["log_score"],
+                             "CRPS": s["poisson"]["crps"], "cover 80": s["poisson"]["coverage80"]})
+    frame = pd.DataFrame(rows).groupby("alternative", sort=False).mean(numeric_only=True)
+    print(f"\nAblation on the generator ({len(histories)} seeds, means; wins of "
+          f"{r['origins']} origins)")
+    with pd.option_context("display.width", 200):
+        print(frame.round(3).to_string())
+    print("\nThe floor of point baselines (reports per horizon) and the decayed count's "
+          "deviance (the model's does not depend on it):")
+    for floor in (0.001, 0.01, 0.1, 0.3):
+        res = [evaluate.evaluate(t, cercles.index, neighbours, horizon, floor=floor)
+               for t in histories.values()]
+        decayed = np.mean([x["methods"]["decayed"]["deviance"] for x in res])
+        ours = np.mean([x["methods"]["model"]["deviance"] for x in res])
+        wins = np.mean([x["model"]["wins_vs_decayed"] for x in res])
+        print(f"  floor {floor:<6}: decayed {decayed:.3f}, model {ours:.3f}, model wins "
+              f"{wins:.1f} of {res[0]['origins']} origins")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--horizon-days", type=int, default=90, choices=model.HORIZONS)
+    parser.add_argument("--ablation", action="store_true")
     args = parser.parse_args()
     cercles = units.load_cercles()[["region_id"]]
     neighbours = pd.read_csv(NEIGHBOURS, comment="#")
@@ -171,6 +244,13 @@ def main() -> int:
     print("\nEvaluation time per history (budget 20 s): "
           + ", ".join(f"{r['name']} {r['seconds']:.1f} s" for r in results)
           + " (includes the previous model's)")
+    start = time.perf_counter()
+    alone = evaluate.evaluate(tensions, cercles.index, neighbours, args.horizon_days)
+    print(f"The new forecast's evaluation alone, generator seed 0: {alone['origins']} origins "
+          f"in {time.perf_counter() - start:.1f} s")
+    if args.ablation:
+        ablation({k: v for k, v in histories.items() if k.startswith("generator")},
+                 cercles, neighbours, args.horizon_days)
     return 0
 
 

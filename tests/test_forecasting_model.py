@@ -47,22 +47,25 @@ def two():
     return model.Forecaster(reports, pd.Index(["a", "b"]), pairs)
 
 
-@pytest.mark.parametrize("prior,expected", [
-    # δ = 0.5: D_a = 1 + 0.5·2 = 2, D_b = 0; exposure E = 1 + 0.5 = 1.5 (two months seen);
-    # national rate R = 2 / (1.5·2) = 2/3 per cercle-month; a = 1 month of prior; A =
-    # (a·m + D)/(a + E) · 90/30
-    ("national", [(2 / 3 + 2) / 2.5 * 3, (2 / 3) / 2.5 * 3]),            # 3.2, 0.8
-    # long-run share: R · 2 · (N_c + 1)/(N + 2) = 16/15 and 4/15
-    ("longrun", [(16 / 15 + 2) / 2.5 * 3, (4 / 15) / 2.5 * 3]),
-    # neighbours' recent rate D/E: for a, b's 0 raised to R/10 = 1/15; for b, a's 4/3
-    ("neighbours", [(1 / 15 + 2) / 2.5 * 3, (4 / 3) / 2.5 * 3]),
-    ("mixed", [((16 / 15 + 1 / 15) / 2 + 2) / 2.5 * 3, ((4 / 15 + 4 / 3) / 2) / 2.5 * 3]),
-])
-def test_anchor_by_hand(two, prior, expected):
+#: Prior mean rates (per month) of a and b at T, δ = 0.5 (see ``two``): D_a = 1 + 0.5·2 = 2,
+#: D_b = 0, exposure E = 1 + 0.5 = 1.5 (two months seen); national R = 2 / (1.5·2) = 2/3.
+SLOW = [(1 + 0.95 * 2 + 2 / 3) / (1 + 0.95 + 1), (2 / 3) / (1 + 0.95 + 1)]
+NEAR = [1 / 15, 4 / 3]       # a: b's 0 raised to R/10; b: a's D/E = 4/3
+PRIOR_MEANS = {"national": [2 / 3, 2 / 3], "slow": SLOW, "neighbours": NEAR,
+               "mixed": [(s + n) / 2 for s, n in zip(SLOW, NEAR)]}
+
+
+@pytest.mark.parametrize("prior", sorted(PRIOR_MEANS))
+def test_anchor_by_hand(two, prior):
+    # shape α = 1: rate = (α + D) / (α/m + E), over 90 days × 3
+    expected = [(1 + d) / (1 / m + 1.5) * 3 for d, m in zip([2, 0], PRIOR_MEANS[prior])]
     anchor = two.anchor(two.known([T]), model.Anchor(0.5, 1.0, prior), 90)
     np.testing.assert_allclose(anchor[0], expected)
     # a month before the history began is unknown, not quiet
     np.testing.assert_allclose(two.known([T]).exposure[0, :3], [1, 1, 0])
+    # the national prior by hand: a (1 + 2)/(1.5 + 1.5)·3 = 3, b (1 + 0)/3·3 = 1
+    if prior == "national":
+        np.testing.assert_allclose(anchor[0], [3.0, 1.0])
 
 
 def test_severe_share_by_hand(two):

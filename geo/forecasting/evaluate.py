@@ -249,6 +249,6 @@ def calibration(predicted: np.ndarray, observed: np.ndarray, bins: int = 10) -> 
     order = pd.Series(predicted).rank(method="first")
     decile = pd.qcut(order, bins, labels=False)
     frame = pd.DataFrame({"predicted": predicted, "observed": observed, "decile": decile})
-    return [{"decile": int(d) + 1, "n": int(len(g)),
+    return [{"decile": int(d) + 1, "n": len(g),
              "predicted": float(g["predicted"].mean()), "observed": float(g["observed"].mean())}
             for d, g in frame.groupby("decile")]

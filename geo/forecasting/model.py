@@ -7,19 +7,24 @@ with ``occurred_on`` ≤ t only.
 **Anchor.** The decayed recent count: monthly counts m_k (k = 0 the 30-day month ending at
 t) weighted δ^k over :data:`WINDOW_MONTHS` months, D = Σ δ^k m_k, over the exposure E =
 Σ δ^k e_k (e_k the share of month k inside the observed history: a month before the history
-began is unknown, not quiet). As a gamma–Poisson posterior with a prior of mean m per month
-and weight a months, the monthly rate is
+began is unknown, not quiet). As a gamma–Poisson posterior with a gamma prior of mean m per
+month and shape α (reports), the monthly rate is
 
-    r = (a·m + D) / (a + E),    anchor A = r · h / 30 reports over the horizon,
+    r = (α + D) / (α/m + E),    anchor A = r · h / 30 reports over the horizon:
 
-so a cercle with no recent report still gets a small positive mean, set by its prior
-(:data:`PRIORS`): the national rate R = ΣD / (E · cercles) (``national``), R times the
-cercle's long-run share of all reports so far, (N_c + 1) / (N + cercles) · cercles
-(``longrun``), its neighbours' mean recent rate, at least R/10 (``neighbours``), or the mean
-of the last two (``mixed``). The decay δ (:data:`DECAYS`), the weight a
-(:data:`PRIOR_WEIGHTS`) and the prior are chosen at each date on earlier origins only, by
-their recency-weighted mean Poisson deviance (:data:`DEFAULT_ANCHOR` until
-:data:`MIN_SELECTION_ORIGINS` training origins).
+the prior weighs α/m months -- much for a quiet cercle, next to nothing for a busy one,
+which follows its recent count. The prior mean m is the cercle's own slow memory: its counts
+weighted :data:`SLOW_DECAY`^k over :data:`SLOW_MONTHS` months with one month of the national
+rate R = ΣD / (E · cercles), m = (S + R) / (E_slow + 1) (``slow``): a second, longer time
+scale, so a cercle with no recent report still gets a small positive mean, larger where
+reports came in the years before. The other priors of :data:`PRIOR_KINDS`, measured and set
+aside (``benchmarks/forecast_baselines.py --ablation``), remain as options: R itself
+(``national``), the neighbours' mean recent rate D/E, at least R/10 (``neighbours``: a crisis
+spreads), the mean of the slow memory and the neighbours' (``mixed``). The decay δ
+(:data:`DECAYS`) and the shape α (:data:`PRIOR_SHAPES`) -- and the prior, when several are
+allowed -- are chosen at each date on earlier origins only, by their recency-weighted mean
+Poisson deviance (:data:`DEFAULT_ANCHOR` until :data:`MIN_SELECTION_ORIGINS` training
+origins).
 
 **Correction.** μ = A · exp(β₀ + β·x), x relative features (:data:`FEATURES`, see
 :meth:`Forecaster.features`), fitted as a negative-binomial GLM with offset log A and a
@@ -62,10 +67,13 @@ HORIZONS = (30, 90, 180)
 DEFAULT_HORIZON = 90
 #: Months of the decayed count.
 WINDOW_MONTHS = 24
-#: Grids of the anchor's decay (per month), prior weight (months) and prior.
+#: Grids of the anchor's decay (per month), prior shape (reports) and prior.
 DECAYS = (0.5, 0.6, 0.7, 0.8, 0.9)
-PRIOR_WEIGHTS = (0.25, 1.0, 4.0)
-PRIORS = ("national", "longrun", "neighbours", "mixed")
+PRIOR_SHAPES = (0.1, 0.25, 0.5, 1.0, 2.0)
+PRIOR_KINDS = ("national", "slow", "neighbours", "mixed")
+PRIORS = ("slow",)
+#: The slow memory of the ``slow`` prior: decay per month and months.
+SLOW_DECAY, SLOW_MONTHS = 0.95, 60
 #: Training origins needed to choose the anchor's settings and the dispersion.
 MIN_SELECTION_ORIGINS = 4
 #: Training origins needed before a correction is learned.
@@ -87,15 +95,15 @@ DISPERSION_POWERS = (0.0, 0.25, 0.5, 0.75, 1.0)
 #: Weight, in reports, of the national share in a cercle's share of severe reports.
 SEVERE_PRIOR = 5.0
 #: The correction's features (see :meth:`Forecaster.features`).
-FEATURES = ("last_month", "last_quarter", "neighbours", "national", "level", "long_run")
+FEATURES = ("last_month", "last_quarter", "neighbours", "national", "level", "slow")
 
 
 @dataclass(frozen=True)
 class Anchor:
-    """The anchor's settings: decay δ per month, prior weight a (months), prior."""
+    """The anchor's settings: decay δ per month, prior shape α (reports), prior."""
 
     decay: float
-    weight: float
+    shape: float
     prior: str
 
 
@@ -114,7 +122,7 @@ class Dispersion:
         return np.clip(self.theta0 * mu ** self.power, *THETA_BOUNDS)
 
 
-DEFAULT_ANCHOR = Anchor(0.8, 1.0, "longrun")
+DEFAULT_ANCHOR = Anchor(0.8, 0.5, "slow")
 #: Before enough origins: a variance-to-mean ratio of 3 (NB1, θ = μ/2), as real data show.
 DEFAULT_DISPERSION = Dispersion(0.5, 1.0)
 
@@ -128,6 +136,8 @@ class Known:
     exposure: np.ndarray     # origins × WINDOW_MONTHS: share of each month in the history
     total: np.ndarray        # origins × cercles: reports from the start of the history
     observed: np.ndarray     # origins: months of history (30 days) up to the date
+    slow: np.ndarray         # origins × cercles: reports weighted SLOW_DECAY^k, SLOW_MONTHS
+    slow_exposure: np.ndarray  # origins: Σ SLOW_DECAY^k e_k
 
 
 @dataclass
@@ -179,11 +189,11 @@ def _golden_max(f, lo: float, hi: float, iterations: int = 30) -> float:
     return (lo + hi) / 2
 
 
-def estimate_dispersion(y: np.ndarray, mu: np.ndarray, weights: np.ndarray | None = None
-                        ) -> Dispersion:
-    """:class:`Dispersion` by weighted maximum likelihood with μ fixed: for each power of
-    :data:`DISPERSION_POWERS`, θ₀ by golden-section search on log θ₀ within
-    :data:`THETA_BOUNDS`; the best pair."""
+def estimate_dispersion(y: np.ndarray, mu: np.ndarray, weights: np.ndarray | None = None,
+                        powers: tuple[float, ...] = DISPERSION_POWERS) -> Dispersion:
+    """:class:`Dispersion` by weighted maximum likelihood with μ fixed: for each of
+    ``powers``, θ₀ by golden-section search on log θ₀ within :data:`THETA_BOUNDS`; the best
+    pair."""
     y = np.asarray(y, dtype=float)
     mu = np.maximum(np.asarray(mu, dtype=float), 1e-9)
     w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
@@ -199,13 +209,19 @@ def estimate_dispersion(y: np.ndarray, mu: np.ndarray, weights: np.ndarray | Non
 
     best, best_value = DEFAULT_DISPERSION, -math.inf
     lo, hi = math.log(THETA_BOUNDS[0]), math.log(THETA_BOUNDS[1])
-    for power in DISPERSION_POWERS:
-        log_theta0 = _golden_max(lambda v: loglik(Dispersion(math.exp(v), power)), lo, hi)
+    for power in powers:
+        log_theta0 = _golden_max(lambda v, p=power: loglik(Dispersion(math.exp(v), p)), lo, hi)
         candidate = Dispersion(math.exp(log_theta0), power)
         value = loglik(candidate)
         if value > best_value:
             best, best_value = candidate, value
     return best
+
+
+def _posterior(shape: float, prior: np.ndarray, decayed: np.ndarray, exposure: np.ndarray
+               ) -> np.ndarray:
+    """The gamma–Poisson posterior mean rate (α + D) / (α/m + E) (origins × cercles)."""
+    return (shape + decayed) / (shape / np.maximum(prior, 1e-12) + exposure[:, None])
 
 
 def _nb_nll(y: np.ndarray, mu: np.ndarray, theta: np.ndarray) -> np.ndarray:
@@ -260,10 +276,30 @@ class Forecaster:
         prior and feature fall back to the national rate and 0.
     start : date, optional
         First day of observation (default: the first report's date).
+    decays, priors, prior_shapes, dispersion_powers : tuple, optional
+        The grids the anchor and the dispersion are chosen from (default :data:`DECAYS`,
+        :data:`PRIORS`, :data:`PRIOR_SHAPES`, :data:`DISPERSION_POWERS`; smaller ones make
+        the ablations of ``benchmarks/forecast_baselines.py``).
+    correction : bool
+        False: the anchor alone, always.
     """
 
     def __init__(self, reports: pd.DataFrame | None, cercles: pd.Index,
-                 neighbours: pd.DataFrame | None = None, start: date | None = None):
+                 neighbours: pd.DataFrame | None = None, start: date | None = None,
+                 decays: tuple[float, ...] = DECAYS, priors: tuple[str, ...] = PRIORS,
+                 prior_shapes: tuple[float, ...] = PRIOR_SHAPES,
+                 dispersion_powers: tuple[float, ...] = DISPERSION_POWERS,
+                 correction: bool = True):
+        unknown = set(priors) - set(PRIOR_KINDS)
+        if unknown or not (decays and priors and prior_shapes and dispersion_powers):
+            raise ValueError(f"empty grid or unknown prior: {sorted(unknown)}")
+        self.decays, self.priors, self.prior_shapes = decays, priors, prior_shapes
+        self.dispersion_powers, self.correction = dispersion_powers, correction
+        self.default_anchor = Anchor(
+            DEFAULT_ANCHOR.decay if DEFAULT_ANCHOR.decay in decays else decays[0],
+            DEFAULT_ANCHOR.shape if DEFAULT_ANCHOR.shape in prior_shapes
+            else prior_shapes[0],
+            DEFAULT_ANCHOR.prior if DEFAULT_ANCHOR.prior in priors else priors[0])
         self.cercles = pd.Index(cercles)
         self.history = History(reports, self.cercles, start)
         self.weights = neighbour_matrix(neighbours, self.cercles)
@@ -280,13 +316,17 @@ class Forecaster:
                 total = h.window(h.first - timedelta(days=1), t) if h.first \
                     else np.zeros(len(self.cercles))
                 observed = max((t - h.first).days + 1, 0) / MONTH_DAYS if h.first else 0.0
+                slow_w = SLOW_DECAY ** np.arange(SLOW_MONTHS) * h.exposure(t, SLOW_MONTHS)
                 self._known[t] = Known(h.months(t, WINDOW_MONTHS)[None],
                                        h.months(t, WINDOW_MONTHS, "severe")[None],
                                        h.exposure(t, WINDOW_MONTHS)[None], total[None],
-                                       np.array([observed]))
+                                       np.array([observed]),
+                                       (h.months(t, SLOW_MONTHS) @ slow_w)[None],
+                                       np.array([slow_w.sum()]))
         parts = [self._known[t] for t in dates]
         return Known(*(np.concatenate([getattr(p, f) for p in parts])
-                       for f in ("months", "severe", "exposure", "total", "observed")))
+                       for f in ("months", "severe", "exposure", "total", "observed", "slow",
+                                 "slow_exposure")))
 
     def grid(self, horizon: int) -> list[date]:
         """Training origins: every :data:`STEP_DAYS` days from :data:`MIN_HISTORY_DAYS`
@@ -329,19 +369,19 @@ class Forecaster:
         nat = national[:, None]
         if kind == "national":
             return np.repeat(nat, n, axis=1)
-        longrun = nat * n * (k.total + 1) / (k.total.sum(axis=1, keepdims=True) + n)
-        if kind == "longrun":
-            return longrun
+        slow = (k.slow + nat) / (k.slow_exposure[:, None] + 1)
+        if kind == "slow":
+            return slow
         recent = decayed / np.maximum(exposure, 1e-12)[:, None]
         near = np.where(self._has_neighbours[None, :], recent @ self.weights.T, nat)
         near = np.maximum(near, nat / 10)
-        return near if kind == "neighbours" else (longrun + near) / 2
+        return near if kind == "neighbours" else (slow + near) / 2
 
     def anchor(self, k: Known, settings: Anchor, horizon: int) -> np.ndarray:
         """The anchor's mean over the horizon (reports), origins × cercles."""
         decayed, exposure, national = self._decayed(k, settings.decay)
         prior = self._prior(settings.prior, k, decayed, exposure, national)
-        rate = (settings.weight * prior + decayed) / (settings.weight + exposure)[:, None]
+        rate = _posterior(settings.shape, prior, decayed, exposure)
         return rate * horizon / MONTH_DAYS
 
     def severe_share(self, k: Known, settings: Anchor) -> np.ndarray:
@@ -366,8 +406,8 @@ class Forecaster:
           without neighbours);
         * ``national`` -- the same for the sum over the cercles;
         * ``level`` = log((A + 0.1) / (mean A + 0.1)): busy cercles regress to the mean;
-        * ``long_run`` = log((L + 0.1) / (A + 0.1)), L = ΣA · (N_c + 1) / (N + cercles), the
-          cercle's long-run share of the reports.
+        * ``slow`` = log((L + 0.1) / (A + 0.1)), L = S / E_slow · h/30, the cercle's slow
+          memory (see the ``slow`` prior) over the horizon.
         """
         per_month = anchor * MONTH_DAYS / horizon
         last, quarter = k.months[:, :, 0], k.months[:, :, :3].sum(axis=2)
@@ -376,15 +416,13 @@ class Forecaster:
                                / (3 * per_month @ self.weights.T + 0.5)), 0.0)
         national = np.log((quarter.sum(axis=1, keepdims=True) + 0.5)
                           / (3 * per_month.sum(axis=1, keepdims=True) + 0.5))
-        n = len(self.cercles)
-        longrun = anchor.sum(axis=1, keepdims=True) * (k.total + 1) \
-            / (k.total.sum(axis=1, keepdims=True) + n)
+        slow = k.slow / np.maximum(k.slow_exposure, 1e-12)[:, None] * horizon / MONTH_DAYS
         return np.stack([
             np.log((last + 0.5) / (per_month + 0.5)),
             np.log((quarter + 0.5) / (3 * per_month + 0.5)),
             near, np.broadcast_to(national, near.shape),
             np.log((anchor + 0.1) / (anchor.mean(axis=1, keepdims=True) + 0.1)),
-            np.log((longrun + 0.1) / (anchor + 0.1))], axis=2)
+            np.log((slow + 0.1) / (anchor + 0.1))], axis=2)
 
     @staticmethod
     def factor(coef: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -403,23 +441,23 @@ class Forecaster:
 
     def _select(self, k: Known, y: np.ndarray, w: np.ndarray, horizon: int) -> Anchor:
         """The anchor's settings with the least recency-weighted mean Poisson deviance."""
-        best, best_loss = DEFAULT_ANCHOR, math.inf
-        for decay in DECAYS:
+        best, best_loss = self.default_anchor, math.inf
+        for decay in self.decays:
             decayed, exposure, national = self._decayed(k, decay)
-            for prior in PRIORS:
+            for prior in self.priors:
                 m = self._prior(prior, k, decayed, exposure, national)
-                for weight in PRIOR_WEIGHTS:
-                    rate = (weight * m + decayed) / (weight + exposure)[:, None]
+                for shape in self.prior_shapes:
+                    rate = _posterior(shape, m, decayed, exposure)
                     mu = np.maximum(rate * horizon / MONTH_DAYS, 1e-9)
                     loss = float((w[:, None] * poisson_deviance(y, mu)).sum())
                     if loss < best_loss:
-                        best, best_loss = Anchor(decay, weight, prior), loss
+                        best, best_loss = Anchor(decay, shape, prior), loss
         return best
 
     def _fit(self, origins: list[date], horizon: int, gate: bool) -> Fit:
         n = len(origins)
         if n < MIN_SELECTION_ORIGINS:
-            return Fit(horizon, n, DEFAULT_ANCHOR, DEFAULT_DISPERSION)
+            return Fit(horizon, n, self.default_anchor, DEFAULT_DISPERSION)
         last = origins[-1] + timedelta(days=horizon)
         weights = np.array([0.5 ** ((last - s).days / HALF_LIFE_DAYS) for s in origins])
         k = self.known(origins)
@@ -427,9 +465,9 @@ class Forecaster:
         settings = self._select(k, y, weights, horizon)
         a = np.maximum(self.anchor(k, settings, horizon), 1e-9)
         cell_w = np.repeat(weights, len(self.cercles))
-        dispersion = estimate_dispersion(y.ravel(), a.ravel(), cell_w)
+        dispersion = estimate_dispersion(y.ravel(), a.ravel(), cell_w, self.dispersion_powers)
         fit = Fit(horizon, n, settings, dispersion)
-        if n < MIN_ORIGINS:
+        if n < MIN_ORIGINS or not self.correction:
             return fit
         x = self.features(k, a, horizon).reshape(a.size, -1)
         fit.candidate = fit_correction(x, y.ravel(), np.log(a.ravel()), cell_w,
@@ -439,7 +477,8 @@ class Forecaster:
             if fit.gate["use"]:
                 fit.coef = fit.candidate
                 fit.dispersion = estimate_dispersion(
-                    y.ravel(), a.ravel() * self.factor(fit.coef, x), cell_w)
+                    y.ravel(), a.ravel() * self.factor(fit.coef, x), cell_w,
+                    self.dispersion_powers)
         return fit
 
     def _gate(self, origins: list[date], horizon: int) -> dict:
@@ -478,7 +517,7 @@ class Forecaster:
             ``nb_size`` (the cell's negative-binomial size θ). NaN everywhere with less than
             :data:`MIN_HISTORY_DAYS` of history before t. ``attrs``: ``as_of, horizon,
             model`` (``anchor``, ``anchor+correction``, None without a forecast),
-            ``training_origins, decay, prior, prior_weight, theta0, dispersion_power,
+            ``training_origins, decay, prior, prior_shape, theta0, dispersion_power,
             gate``.
         """
         h = self.history
@@ -488,7 +527,7 @@ class Forecaster:
                       "anchor", "nb_size"):
                 out[c] = np.nan
             out.attrs.update(as_of=t, horizon=horizon, model=None, training_origins=0,
-                             decay=None, prior=None, prior_weight=None, theta0=None,
+                             decay=None, prior=None, prior_shape=None, theta0=None,
                              dispersion_power=None, gate={})
             return out
         fit = self.fit(t, horizon)
@@ -508,7 +547,7 @@ class Forecaster:
         out["nb_size"] = theta
         out.attrs.update(as_of=t, horizon=horizon, model=fit.model,
                          training_origins=fit.origins, decay=fit.anchor.decay,
-                         prior=fit.anchor.prior, prior_weight=fit.anchor.weight,
+                         prior=fit.anchor.prior, prior_shape=fit.anchor.shape,
                          theta0=fit.dispersion.theta0, dispersion_power=fit.dispersion.power,
                          gate=dict(fit.gate))
         return out

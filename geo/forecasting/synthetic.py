@@ -5,7 +5,9 @@ Mali (ACLED, 2012–2020, as the client measured them; :data:`TARGETS`), so that
 not rewarded for fitting its own generator:
 
 * **regime shifts** -- the national level follows a yearly profile that moves about 5×
-  between years (:data:`NATIONAL_BY_YEAR`); the share of the *centre-south* (every region
+  between years (:data:`NATIONAL_BY_YEAR`), with a shock early in the second year (an
+  intervention: :data:`NATIONAL_SHOCK` times the level, fading; the first training origins
+  of a forecast fall inside it, as they did on real data); the share of the *centre-south* (every region
   outside the north and the capital) rises from about 0.2 to 0.47 while new hot spots
   ignite inside it (each cercle's weight moves from an early to a late pattern); the
   capital's share falls from 21 % to 4–7 % (:data:`CENTRE_SOUTH_BY_YEAR`,
@@ -55,6 +57,9 @@ NATIONAL_BY_YEAR = (1.0, 1.1, 0.45, 0.7, 0.55, 0.9, 1.9, 2.3, 2.4)
 #: Share of the capital and of the centre-south by year of the span.
 CAPITAL_BY_YEAR = (0.21, 0.09, 0.06, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05)
 CENTRE_SOUTH_BY_YEAR = (0.2, 0.2, 0.26, 0.31, 0.35, 0.39, 0.44, 0.47, 0.47)
+#: A national shock: the month it starts (from the first month) and its factor on the
+#: level, fading by :data:`SHOCK_DECAY` a month.
+SHOCK_MONTH, NATIONAL_SHOCK = 12, 3.0
 #: Year-to-year noise (log scale, sd) on the national level and the two shares.
 YEAR_NOISE = 0.12
 #: Cercles' weights inside their group: the share of hot spots (north; centre-south before
@@ -170,6 +175,9 @@ def intensity(seed: int, cercles: pd.DataFrame, start: date = START, end: date =
 
     national = _by_year(tuple(yearly(NATIONAL_BY_YEAR)), t_years) \
         * np.exp(_ar1(rng, 1, months, NATIONAL_PHI, NATIONAL_SIGMA)[0])
+    # the shock early in the second year (an intervention): a few months far above the level
+    since = np.arange(months) - SHOCK_MONTH
+    national *= 1 + np.where(since >= 0, (NATIONAL_SHOCK - 1) * SHOCK_DECAY ** since, 0.0)
     share_capital = _by_year(tuple(yearly(CAPITAL_BY_YEAR)), t_years)
     share_centre = _by_year(tuple(yearly(CENTRE_SOUTH_BY_YEAR)), t_years)
     regions = cercles["region_id"].astype(str).to_numpy()
