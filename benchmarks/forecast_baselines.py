@@ -132,18 +132,19 @@ ABLATION = {
                                   "prior_shapes": (1e-4,), "correction": False},
     "anchor, national prior": {"priors": ("national",), "correction": False},
     "anchor, neighbours prior": {"priors": ("neighbours",), "correction": False},
-    "anchor, slow prior": {"correction": False},
+    "anchor, slow prior": {"priors": ("slow",), "correction": False},
+    "anchor, slow or mixed prior (chosen)": {"correction": False},
     "anchor, 4 priors chosen by deviance": {"priors": model.PRIOR_KINDS,
                                             "correction": False},
-    "anchor, slow prior, decay fixed at 0.8": {"decays": (0.8,), "correction": False},
+    "anchor, decay fixed at 0.8": {"decays": (0.8,), "correction": False},
     "anchor + gated correction (chosen)": {},
     "  same, NB2 (p = 0)": {"dispersion_powers": (0.0,)},
     "  same, correction always used": "always",
 }
 
 
-def ablation(histories: dict, cercles: pd.DataFrame, neighbours: pd.DataFrame,
-             horizon: int) -> None:
+def ablation(label: str, histories: dict, cercles: pd.DataFrame, neighbours: pd.DataFrame,
+             horizon: int, floors: bool = True) -> None:
     rows = []
     for name, options in ABLATION.items():
         for tensions in histories.values():
@@ -176,10 +177,11 @@ def ablation(histories: dict, cercles: pd.DataFrame, neighbours: pd.DataFrame,
                              "log score": s["poisson"]["log_score"],
                              "CRPS": s["poisson"]["crps"], "cover 80": s["poisson"]["coverage80"]})
     frame = pd.DataFrame(rows).groupby("alternative", sort=False).mean(numeric_only=True)
-    print(f"\nAblation on the generator ({len(histories)} seeds, means; wins of "
-          f"{r['origins']} origins)")
+    print(f"\nAblation on {label} (means; wins of {r['origins']} origins)")
     with pd.option_context("display.width", 200):
         print(frame.round(3).to_string())
+    if not floors:
+        return
     print("\nThe floor of point baselines (reports per horizon) and the decayed count's "
           "deviance (the model's does not depend on it):")
     for floor in (0.001, 0.01, 0.1, 0.3):
@@ -249,8 +251,12 @@ def main() -> int:
     print(f"The new forecast's evaluation alone, generator seed 0: {alone['origins']} origins "
           f"in {time.perf_counter() - start:.1f} s")
     if args.ablation:
-        ablation({k: v for k, v in histories.items() if k.startswith("generator")},
-                 cercles, neighbours, args.horizon_days)
+        seeds = {k: v for k, v in histories.items() if k.startswith("generator")}
+        ablation(f"the generator ({len(seeds)} seeds)", seeds, cercles, neighbours,
+                 args.horizon_days)
+        ablation("the demonstration (a spreading process: neighbours matter)",
+                 {"demonstration": histories["demonstration"]}, cercles, neighbours,
+                 args.horizon_days, floors=False)
     return 0
 
 

@@ -13,18 +13,18 @@ month and shape α (reports), the monthly rate is
     r = (α + D) / (α/m + E),    anchor A = r · h / 30 reports over the horizon:
 
 the prior weighs α/m months -- much for a quiet cercle, next to nothing for a busy one,
-which follows its recent count. The prior mean m is the cercle's own slow memory: its counts
-weighted :data:`SLOW_DECAY`^k over :data:`SLOW_MONTHS` months with one month of the national
-rate R = ΣD / (E · cercles), m = (S + R) / (E_slow + 1) (``slow``): a second, longer time
-scale, so a cercle with no recent report still gets a small positive mean, larger where
-reports came in the years before. The other priors of :data:`PRIOR_KINDS`, measured and set
-aside (``benchmarks/forecast_baselines.py --ablation``), remain as options: R itself
-(``national``), the neighbours' mean recent rate D/E, at least R/10 (``neighbours``: a crisis
-spreads), the mean of the slow memory and the neighbours' (``mixed``). The decay δ
-(:data:`DECAYS`) and the shape α (:data:`PRIOR_SHAPES`) -- and the prior, when several are
-allowed -- are chosen at each date on earlier origins only, by their recency-weighted mean
-Poisson deviance (:data:`DEFAULT_ANCHOR` until :data:`MIN_SELECTION_ORIGINS` training
-origins).
+which follows its recent count. The prior mean m (:data:`PRIORS`, one chosen) is the
+cercle's own slow memory: its counts weighted :data:`SLOW_DECAY`^k over :data:`SLOW_MONTHS`
+months with one month of the national rate R = ΣD / (E · cercles), m = (S + R) /
+(E_slow + 1) (``slow``: a second, longer time scale, so a cercle with no recent report
+still gets a small positive mean, larger where reports came in the years before); or the
+mean of that and its neighbours' recent rate D/E, at least R/10 (``mixed``: a crisis
+spreads). The other priors of :data:`PRIOR_KINDS`, measured and set aside
+(``benchmarks/forecast_baselines.py --ablation``), remain options: R itself (``national``)
+and the neighbours' rate alone (``neighbours``). The decay δ (:data:`DECAYS`), the shape α
+(:data:`PRIOR_SHAPES`) and the prior are chosen at each date on earlier origins only, by
+their recency-weighted mean Poisson deviance (:data:`DEFAULT_ANCHOR` until
+:data:`MIN_SELECTION_ORIGINS` training origins).
 
 **Correction.** μ = A · exp(β₀ + β·x), x relative features (:data:`FEATURES`, see
 :meth:`Forecaster.features`), fitted as a negative-binomial GLM with offset log A and a
@@ -71,7 +71,7 @@ WINDOW_MONTHS = 24
 DECAYS = (0.5, 0.6, 0.7, 0.8, 0.9)
 PRIOR_SHAPES = (0.1, 0.25, 0.5, 1.0, 2.0)
 PRIOR_KINDS = ("national", "slow", "neighbours", "mixed")
-PRIORS = ("slow",)
+PRIORS = ("slow", "mixed")
 #: The slow memory of the ``slow`` prior: decay per month and months.
 SLOW_DECAY, SLOW_MONTHS = 0.95, 60
 #: Training origins needed to choose the anchor's settings and the dispersion.
