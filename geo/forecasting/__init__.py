@@ -5,7 +5,7 @@ Frames in, results out; the modules import only numpy and pandas:
 * :mod:`geo.forecasting.synthetic` -- a history of reports as hard as real event data, and
   the measurement of the properties it is calibrated to (applicable to any report frame);
 * :mod:`geo.forecasting.distributions` -- the negative binomial (and Poisson) predictive
-  distribution: PMF, CDF, quantiles;
+  distribution: PMF, CDF, P(0), the 80 % interval;
 * :mod:`geo.forecasting.model` -- the forecast: the decayed recent count as an anchor,
   shrunk for quiet cercles, with a gated, shrunk correction and negative-binomial
   uncertainty;

@@ -90,12 +90,6 @@ def cdf_table(mu, theta=np.inf, at_least: int = 0) -> np.ndarray:
         k = min(2 * k, MAX_COUNT)
 
 
-def quantile(q: float, mu, theta=np.inf) -> np.ndarray:
-    """The smallest count y with P(Y ≤ y) ≥ q, per cell (0 < q < 1)."""
-    cdf = cdf_table(mu, theta)
-    return (cdf < q - 1e-12).sum(axis=1).astype(float)
-
-
 def interval(mu, theta=np.inf, level: float = 0.8) -> tuple[np.ndarray, np.ndarray]:
     """A central interval [low, high] of probability as near ``level`` as counts allow.
 

@@ -139,14 +139,15 @@ def evaluate(reports: pd.DataFrame | None, cercles: pd.Index,
         ``auc_pooled``, ``wins_vs_decayed``, ``worst_mae_ratio``); ``model`` →
         ``wins_vs_decayed``, ``origins_compared``, ``margin_mean``,
         ``margin_interval90``, ``worst_mae_ratio``, ``guard_ok``, ``coverage80``,
-        ``nominal_coverage80``, ``used`` (origins per model); ``calibration`` (by decile
+        ``nominal_coverage80`` (the intervals' own probability), ``coverage80_with_reports``
+        and ``coverage80_without``, ``used`` (origins per model); ``calibration`` (by decile
         of the model's mean); ``per_origin`` (every score per method and origin).
     """
     f = forecaster or Forecaster(reports, cercles, neighbours)
     index = f.cercles
     at = origins(f, horizon) if at is None else at
     others = others or {}
-    per_origin, pooled = [], {"y": [], "model": [], "nominal": []}
+    per_origin, pooled = [], {"y": [], "model": [], "nominal": [], "inside": []}
     pooled_scores: dict[str, list] = {}
     used = Counter()
     for t in at:
@@ -173,6 +174,8 @@ def evaluate(reports: pd.DataFrame | None, cercles: pd.Index,
                 fc["low80"], fc["high80"], mu, theta))
             pooled["y"].append(y)
             pooled["model"].append(mu)
+            pooled["inside"].append((fc["low80"].to_numpy() <= y)
+                                    & (y <= fc["high80"].to_numpy()))
     methods = ["model", *BASELINES, *others]
     summary = {}
     for name in methods:
@@ -239,7 +242,23 @@ def _model_summary(per_origin: list[dict], pooled: dict, used: Counter, seed: in
                                            for r in per_origin], dtype=float)),
             "nominal_coverage80": float(np.concatenate(pooled["nominal"]).mean())
             if pooled["nominal"] else math.nan,
+            **_coverage_split(pooled),
             "used": dict(used)}
+
+
+def _coverage_split(pooled: dict) -> dict:
+    """Coverage of the 80 % interval among the cercle-origins with and without a report:
+    where the pooled figure comes from (most cells are quiet, their interval [0, 0]). Not a
+    calibration check -- conditioning on the outcome lowers the first and raises the
+    second even for a perfect forecast; ``nominal_coverage80`` against ``coverage80`` is."""
+    if not pooled["y"]:
+        return {"coverage80_with_reports": math.nan, "coverage80_without": math.nan}
+    y = np.concatenate(pooled["y"])
+    inside = np.concatenate(pooled["inside"])
+    return {"coverage80_with_reports": float(inside[y > 0].mean()) if (y > 0).any()
+            else math.nan,
+            "coverage80_without": float(inside[y == 0].mean()) if (y == 0).any()
+            else math.nan}
 
 
 def calibration(predicted: np.ndarray, observed: np.ndarray, bins: int = 10) -> list[dict]:
