@@ -122,7 +122,8 @@ def verdict(r: dict) -> str:
             f", {r['seconds']:.1f} s; wins {m['wins_vs_decayed']}/{m['origins_compared']}, "
             f"margin {m['margin_mean']:+.3f} (90 % {lo:+.3f} … {hi:+.3f}), worst MAE ratio "
             f"{m['worst_mae_ratio']:.2f}, coverage {m['coverage80']:.3f} (nominal "
-            f"{m['nominal_coverage80']:.3f}), models {m['used']}\n    "
+            f"{m['nominal_coverage80']:.3f}; {m['coverage80_with_reports']:.3f} with reports, "
+            f"{m['coverage80_without']:.3f} without), models {m['used']}\n    "
             + ", ".join(f"{k}: {'yes' if v else 'NO'}" for k, v in checks.items()))
 
 

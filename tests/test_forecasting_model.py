@@ -168,6 +168,27 @@ def test_the_gate_lets_a_correction_that_helps_through():
     assert (fc["expected_reports"] / fc["anchor"]).mean() > 1.05
 
 
+def test_explain_adds_up_to_the_forecast(realistic, cercles, neighbours):
+    f = model.Forecaster(realistic, cercles.index, neighbours)
+    for t in (date(2016, 3, 31), date(2019, 9, 30)):
+        fc, why = f.forecast(t), f.explain(t)
+        np.testing.assert_allclose(why["anchor"] * why["factor"], fc["expected_reports"])
+        # the anchor is the prior and the recent rate, weighed by their months
+        blend = (why["prior_months"] * why["prior"] + why["exposure_months"] * why["recent"]) \
+            / (why["prior_months"] + why["exposure_months"])
+        np.testing.assert_allclose(blend, why["anchor"])
+        if fc.attrs["model"] == "anchor+correction":
+            parts = why.filter(like="factor_").prod(axis=1)
+            np.testing.assert_allclose(parts.clip(1 / model.MAX_FACTOR, model.MAX_FACTOR),
+                                       why["factor"])
+        else:
+            assert (why["factor"] == 1).all()
+    assert {"anchor", "anchor+correction"} == {f.forecast(t).attrs["model"] for t in (
+        date(2016, 3, 31), date(2017, 6, 30), date(2018, 9, 30), date(2019, 9, 30),
+        date(2020, 3, 31))}
+    assert f.explain(f.history.first)["anchor"].isna().all()
+
+
 def test_factor_is_clipped():
     coef = np.array([10.0, 0.0])
     assert model.Forecaster.factor(coef, np.zeros((3, 1))) == pytest.approx(model.MAX_FACTOR)

@@ -551,3 +551,37 @@ class Forecaster:
                          theta0=fit.dispersion.theta0, dispersion_power=fit.dispersion.power,
                          gate=dict(fit.gate))
         return out
+
+    def explain(self, t: date, horizon: int = DEFAULT_HORIZON) -> pd.DataFrame:
+        """How each cercle's forecast is made, in reports over the horizon (NaN where
+        :meth:`forecast` has none).
+
+        Columns: ``recent`` (the decayed count's rate D/E × h/30), ``exposure_months`` (E),
+        ``prior`` (the prior's m × h/30), ``prior_months`` (the weight of the prior, α/m),
+        ``anchor`` = (prior_months · prior + E · recent) / (prior_months + E), ``factor``
+        (the correction's, clipped; 1 for the anchor alone) and, when a correction is used,
+        ``factor_intercept`` and ``factor_<feature>`` for each of :data:`FEATURES`
+        (exp(β·x), before the clip): ``expected_reports`` = anchor × factor.
+        """
+        index = self.cercles.rename("cercle_id")
+        fc = self.forecast(t, horizon)
+        if fc["expected_reports"].isna().all():
+            return pd.DataFrame(np.nan, index=index, columns=[
+                "recent", "exposure_months", "prior", "prior_months", "anchor", "factor"])
+        fit = self.fit(t, horizon)
+        k = self.known([t])
+        decayed, exposure, national = self._decayed(k, fit.anchor.decay)
+        prior = self._prior(fit.anchor.prior, k, decayed, exposure, national)[0]
+        scale = horizon / MONTH_DAYS
+        out = pd.DataFrame({
+            "recent": decayed[0] / exposure[0] * scale if exposure[0] > 0 else np.nan,
+            "exposure_months": exposure[0], "prior": prior * scale,
+            "prior_months": fit.anchor.shape / np.maximum(prior, 1e-12),
+            "anchor": fc["anchor"].to_numpy(), "factor": 1.0}, index=index)
+        if fit.coef is not None:
+            x = self.features(k, fc["anchor"].to_numpy()[None, :], horizon)[0]
+            out["factor"] = self.factor(fit.coef, x)
+            out["factor_intercept"] = math.exp(fit.coef[0])
+            for j, name in enumerate(FEATURES):
+                out[f"factor_{name}"] = np.exp(fit.coef[j + 1] * x[:, j])
+        return out
