@@ -1,10 +1,10 @@
 """The forecast against the recent past (issue 29): the rolling-origin evaluation of the new
-forecast (``geo.forecasting``), the previous one (``geo.forecast``) and five baselines on
+forecast (``geo.forecasting``), the previous one (``geo.analysis.forecast``) and five baselines on
 three histories, with the issue's targets; the properties of each history against the real
 data's; the time of one forecast and of a whole evaluation.
 
 Histories: (a) the realistic generator (``geo.forecasting.synthetic``) over several seeds,
-(b) the demonstration's reports (``geo.demo``, imported into a temporary store), (c) an
+(b) the demonstration's reports (``geo.ingest.demo``, imported into a temporary store), (c) an
 ACLED-shaped file (``tests/acled_like.py``: uniform days and places, no signal) imported the
 same way. Quarterly origins from one year after the first report, 90-day horizon (option),
 refit at each origin on earlier data only. Point forecasts (the baselines, the previous
@@ -33,7 +33,11 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import access, demo, forecast, indicators, ingest, store, units  # noqa: E402
+from geo.records import access, store
+from geo.ingest import demo
+from geo.analysis import forecast, indicators
+from geo import ingest
+from geo.reference import units  # noqa: E402
 from geo.forecasting import evaluate, model, synthetic  # noqa: E402
 from tests.acled_like import acled_csv, acled_rows  # noqa: E402
 
@@ -66,7 +70,7 @@ def stored(kind: str, frame: pd.DataFrame | bytes) -> pd.DataFrame:
 
 
 def previous(tensions: pd.DataFrame, reference: pd.DataFrame) -> evaluate.Method:
-    """The previous forecast (``geo.forecast``, Poisson GLM) as an evaluation method."""
+    """The previous forecast (``geo.analysis.forecast``, Poisson GLM) as an evaluation method."""
     old = forecast.Forecaster(tensions, reference, forecast.cercle_weights(reference.index))
 
     def method(t: date, horizon: int):

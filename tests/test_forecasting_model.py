@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo import units
+from geo.reference import units
 from geo.forecasting import distributions, evaluate, model, synthetic
 
 T = date(2021, 3, 31)
@@ -316,7 +316,8 @@ def test_command_line_json(monkeypatch, tmp_path):
     import json
     from contextlib import redirect_stdout
 
-    from geo import demo, store
+    from geo.ingest import demo
+    from geo.records import store
     from geo.forecasting import __main__ as command
 
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"

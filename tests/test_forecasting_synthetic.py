@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import records, units
+from geo.records import fields as records
+from geo.reference import units
 from geo.forecasting import synthetic
 
 SEEDS = (0, 1, 2, 3)

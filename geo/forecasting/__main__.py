@@ -22,7 +22,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from geo import indicators, store, units
+from geo.analysis import indicators
+from geo.records import store
+from geo.reference import units
 from geo.forecasting import evaluate, model
 from geo.settings import Settings
 

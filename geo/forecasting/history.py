@@ -2,7 +2,7 @@
 
 The one place where a report frame becomes counts for the forecast, its evaluation and the
 measurement of a history's properties. Only reports that count
-(:func:`geo.indicators.counted_reports`: all but those verified false) placed in one of the
+(:func:`geo.analysis.indicators.counted_reports`: all but those verified false) placed in one of the
 given cercles enter; a window ``(start, end]`` counts reports with
 ``start < occurred_on <= end``, so a count at date ``t`` never sees a report after ``t``.
 """
@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from geo.indicators import counted_reports
+from geo.analysis.indicators import counted_reports
 
 #: Severity from which a report is *severe* (1–5 scale).
 SEVERE = 4

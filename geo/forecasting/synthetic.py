@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from geo.forecasting.history import SEVERE
-from geo.indicators import counted_reports
+from geo.analysis.indicators import counted_reports
 
 #: Regions of the north (Tombouctou, Gao, Kidal); the capital's cercle.
 NORTH = ("ML06", "ML07", "ML08")
@@ -240,7 +240,7 @@ def history(seed: int, cercles: pd.DataFrame, start: date = START, end: date = E
     seed : int
         Seed of ``numpy.random.default_rng``: same seed, same reports.
     cercles : DataFrame
-        Indexed by ``cercle_id``, with ``region_id`` (e.g. ``geo.units.load_cercles()``; a
+        Indexed by ``cercle_id``, with ``region_id`` (e.g. ``geo.reference.units.load_cercles()``; a
         small hand-made table works as well).
     start, end : date
         First and last day of the history.
