@@ -6,6 +6,7 @@ import hashlib
 import streamlit as st
 
 import ui
+from ui import intake as ui_intake
 from geo.ingest import demo
 from geo.analysis import disclosure
 from geo.outputs import export
@@ -157,6 +158,10 @@ else:
                 st.rerun()
     if (deleted := st.session_state.pop("data_deleted", None)) is not None:
         st.success(ui.tr("data.deleted", batch=deleted))
+
+# ------------------------------------------------------------------ the network's intake
+ui_intake.sources_section(page)
+ui_intake.sms_section(page)
 
 # ------------------------------------------------------------------ export
 st.header(ui.tr("data.export"))

@@ -203,7 +203,8 @@ def test_data_page_shows_store_history_and_export():
     assert set(history["Fichier"]) >= {"demo-workshops-seed20180729"}
     at.sidebar.radio(key="ui_language").set_value("en").run()
     assert at.title[0].value == "Field data: import and export"
-    assert [h.value for h in at.header] == ["Import a file", "Import history", "Export",
+    assert [h.value for h in at.header] == ["Import a file", "Import history",
+                                           "Connected forms and SMS", "Export",
                                            "Demonstration data"]
 
 

@@ -234,6 +234,13 @@ def emerging_section(m: Monitor) -> None:
 
 
 def alerts_section(m: Monitor) -> None:
+    from ui import subscriptions
+
+    _alerts_table(m)
+    subscriptions.section(m.page)
+
+
+def _alerts_table(m: Monitor) -> None:
     flagged = alerts(m.as_of)
     st.caption(ui.tr("monitor.alerts_note", date=format_date(m.as_of, m.lang)))
     if flagged.empty:

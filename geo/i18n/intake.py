@@ -123,4 +123,115 @@ PAIRS: dict[str, tuple[str, str]] = {
     'audit.detail.not_understood': ('Non compris', 'Not understood'),
     'audit.detail.problem': ('Problème', 'Problem'),
     'audit.detail.reports': ('Signalements', 'Reports'),
+    # the Data page: connected forms, SMS
+    'intake.page.title': ("Formulaires connectés et SMS", 'Connected forms and SMS'),
+    'intake.page.intro': (
+        "Les signalements du réseau arrivent aussi d'eux-mêmes : formulaires KoboToolbox ou "
+        "ODK Central synchronisés (par la commande « python -m geo sync », planifiée, ou ici), "
+        "et SMS reçus par une passerelle. Chaque soumission suit les règles d'un import de "
+        "fichier.",
+        "The network's reports also arrive by themselves: KoboToolbox or ODK Central forms "
+        "synchronised (by the scheduled command 'python -m geo sync', or here) and SMS "
+        'received through a gateway. Every submission follows the rules of a file import.'),
+    'intake.page.none': ("Aucun formulaire connecté.", 'No form connected.'),
+    'intake.col.source': ('Formulaire', 'Form'),
+    'intake.col.platform': ('Plateforme', 'Platform'),
+    'intake.col.last_success': ('Dernière réussite (UTC)', 'Last success (UTC)'),
+    'intake.col.last_attempt': ('Dernier essai (UTC)', 'Last attempt (UTC)'),
+    'intake.col.counts': ('Dernière synchronisation', 'Last sync'),
+    'intake.col.syncs': ('Synchronisations', 'Syncs'),
+    'intake.col.error': ('Dernière erreur', 'Last error'),
+    'intake.platform.kobo': ('KoboToolbox', 'KoboToolbox'),
+    'intake.platform.odk': ('ODK Central', 'ODK Central'),
+    'intake.counts': (
+        "{rows} lues : {accepted} acceptées, {rejected} rejetées, {duplicates} doublons, "
+        "{updated} mises à jour",
+        '{rows} read: {accepted} accepted, {rejected} rejected, {duplicates} duplicates, '
+        '{updated} updated'),
+    'intake.syncs': ("{syncs} réussies, {failures} échouées", '{syncs} succeeded, {failures} failed'),
+    'intake.pick': ('Formulaire', 'Form'),
+    'intake.full': ('Tout relire', 'Read everything again'),
+    'intake.full_help': (
+        "KoboToolbox ne signale les soumissions corrigées qu'à une relecture complète.",
+        'KoboToolbox shows corrected submissions only to a full read.'),
+    'intake.sync_now': ('Synchroniser maintenant', 'Sync now'),
+    'intake.syncing': ("Synchronisation de {source}…", 'Synchronising {source}…'),
+    'intake.synced': (
+        "{source} synchronisé : {rows} lues, {accepted} acceptées, {rejected} rejetées, "
+        "{duplicates} doublons, {updated} mises à jour.",
+        '{source} synchronised: {rows} read, {accepted} accepted, {rejected} rejected, '
+        '{duplicates} duplicates, {updated} updated.'),
+    'intake.remove': ('Déconnecter', 'Disconnect'),
+    'intake.remove_confirm': (
+        "Déconnecter {source} ? Ses signalements restent ; seul l'état de synchronisation est "
+        "oublié.",
+        'Disconnect {source}? Its reports stay; only its sync state is forgotten.'),
+    'intake.removed': ("{source} déconnecté.", '{source} disconnected.'),
+    'intake.connect': ('Connecter un formulaire', 'Connect a form'),
+    'intake.field.label': ('nom affiché', 'display name'),
+    'intake.project_help': ("ODK Central seulement.", 'ODK Central only.'),
+    'intake.token_note': (
+        "Le jeton d'accès n'est jamais saisi ici : il se place dans les secrets du serveur "
+        "(kobo_token, odk_token) ou VEILLE_KOBO_TOKEN / VEILLE_ODK_TOKEN.",
+        'The access token is never typed here: it goes into the server\'s secrets '
+        '(kobo_token, odk_token) or VEILLE_KOBO_TOKEN / VEILLE_ODK_TOKEN.'),
+    'intake.connect_button': ('Connecter', 'Connect'),
+    'intake.connected': ("{source} connecté.", '{source} connected.'),
+    'intake.sms.title': ('SMS reçus', 'SMS received'),
+    'intake.sms.none': ("Aucun SMS reçu ces {days} derniers jours.",
+                        'No SMS received in the last {days} days.'),
+    'intake.sms.gateway': ('Passerelle', 'Gateway'),
+    'intake.sms.outcome': ('Issue', 'Outcome'),
+    'intake.sms.outcome.received': ('enregistré', 'recorded'),
+    'intake.sms.outcome.not_understood': ('non compris', 'not understood'),
+    'intake.sms.outcome.rejected': ('refusé (données personnelles)', 'refused (personal data)'),
+    'intake.sms.messages': ('Messages', 'Messages'),
+    'intake.sms.reporters': ('Expéditeurs distincts', 'Distinct senders'),
+    'intake.sms.note': (
+        "Les {days} derniers jours. Les expéditeurs sont des codes pseudonymes : aucun numéro "
+        "n'est conservé.",
+        'The last {days} days. Senders are pseudonymous codes: no number is kept.'),
+    # alert e-mails (the monitor's alerts)
+    'subs.title': ('Recevoir les alertes par courriel', 'Get alerts by e-mail'),
+    'subs.intro': (
+        "Choisissez des régions ou des cercles et des types d'alerte : un courriel part quand "
+        "une alerte se déclenche, et un résumé chaque matin si vous le voulez. Les messages "
+        "donnent des chiffres par lieu et un lien vers la vue, jamais le texte d'un "
+        "signalement ni un médiateur.",
+        'Choose regions or cercles and kinds of alert: an e-mail goes out when an alert '
+        'fires, and a digest each morning if you wish. Messages give figures per place and a '
+        'link to the view, never a report\'s text nor a mediator.'),
+    'subs.email': ('Adresse électronique', 'E-mail address'),
+    'subs.email_help': (
+        "La vôtre (celle de votre connexion) ; un administrateur peut en inscrire une autre.",
+        'Yours (your sign-in\'s); an administrator may subscribe another.'),
+    'subs.areas': ('Régions ou cercles', 'Regions or cercles'),
+    'subs.areas_none': ('tout le pays', 'the whole country'),
+    'subs.area.region': ("Région de {name}", '{name} region'),
+    'subs.kinds': ("Types d'alerte", 'Kinds of alert'),
+    'subs.kinds_none': ('aucun', 'none'),
+    'subs.kind.baseline': ("hausse nette des signalements", 'reports well above their baseline'),
+    'subs.kind.hotspot': ("point chaud à 99 %", '99 % hot spot'),
+    'subs.kind.trigger': ("déclencheur convenu", 'agreed trigger'),
+    'subs.kind.digest': ("résumé quotidien", 'daily digest'),
+    'subs.language': ('Langue des messages', 'Language of the messages'),
+    'subs.save': ("S'abonner / mettre à jour", 'Subscribe / update'),
+    'subs.stop': ('Se désabonner', 'Unsubscribe'),
+    'subs.saved': ("Abonnement de {email} enregistré.", 'Subscription of {email} saved.'),
+    'subs.stopped': ("{email} ne recevra plus d'alertes.", '{email} will receive no more alerts.'),
+    'subs.error.email': ("Adresse électronique invalide.", 'Invalid e-mail address.'),
+    'subs.error.area': ("Lieu inconnu.", 'Unknown place.'),
+    'subs.error.kind': ("Type d'alerte inconnu.", 'Unknown kind of alert.'),
+    'subs.error.language': ("Langue inconnue.", 'Unknown language.'),
+    'subs.all': ("Tous les abonnements ({n})", 'Every subscription ({n})'),
+    'subs.all_none': ("Aucun abonnement.", 'No subscription.'),
+    'subs.outbox': ("Journal des envois ({n})", 'Delivery log ({n})'),
+    'subs.outbox_none': ("Aucun message envoyé.", 'No message sent.'),
+    'subs.col.created': ('Créé (UTC)', 'Created (UTC)'),
+    'subs.col.status': ('État', 'Status'),
+    'subs.col.attempts': ('Essais', 'Attempts'),
+    'subs.col.error': ('Dernière erreur', 'Last error'),
+    'subs.status.queued': ('en attente', 'queued'),
+    'subs.status.sent': ('envoyé', 'sent'),
+    'subs.status.failed': ('abandonné', 'given up'),
 }

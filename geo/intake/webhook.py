@@ -250,9 +250,10 @@ class Webhook:
         return outcome["value"]
 
 
-def messages(engine: Engine, since: date | None = None) -> pd.DataFrame:
-    """The SMS messages received (for the Data page): per day, gateway and outcome, the
-    number of messages and of distinct reporters."""
+def messages(engine: Engine, since: date | None = None, by_day: bool = True) -> pd.DataFrame:
+    """The SMS messages received (for the Data page): per day (unless ``by_day`` is false),
+    gateway and outcome, the number of messages and of distinct reporters (pseudonymous
+    codes)."""
     t_ = store.sms_message
     query = sa.select(t_.c.received_at, t_.c.gateway, t_.c.outcome, t_.c.reporter)
     if since is not None:
@@ -260,10 +261,11 @@ def messages(engine: Engine, since: date | None = None) -> pd.DataFrame:
                                                                  timezone.utc))
     with engine.connect() as conn:
         rows = conn.execute(query).all()
+    keys = (["day"] if by_day else []) + ["gateway", "outcome"]
     frame = pd.DataFrame(rows, columns=["received_at", "gateway", "outcome", "reporter"])
     if frame.empty:
-        return pd.DataFrame(columns=["day", "gateway", "outcome", "messages", "reporters"])
+        return pd.DataFrame(columns=[*keys, "messages", "reporters"])
     frame["day"] = pd.to_datetime(frame["received_at"], utc=True).dt.date
-    return (frame.groupby(["day", "gateway", "outcome"])
+    return (frame.groupby(keys)
             .agg(messages=("reporter", "size"), reporters=("reporter", "nunique"))
             .reset_index())
