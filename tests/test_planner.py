@@ -120,7 +120,7 @@ def test_the_planner_page_proposes_saves_reopens_and_compares(own_store):
     at.button(key="plan_run").click().run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Solveur"].startswith("optimal ·")
+    assert metrics["Sites utiles / demandés"] == "10 / 10"
     sites = _table(at, "Population gagnée")
     assert len(sites) == 10 and sites["Population gagnée"].is_monotonic_decreasing
     assert sites["Code commune"].str.startswith("mli-").all()
@@ -131,41 +131,51 @@ def test_the_planner_page_proposes_saves_reopens_and_compares(own_store):
     assert any("entre 0 et 10 (sites candidats)" in e.value for e in at.error)
     assert len(_table(at, "Population gagnée")) == 10
     # saved as a scenario, in one transaction with its audit entry
-    at.text_input(key="plan_name").input("Dix de plus")
+    at.text_input(key="plan_name_1").input("Dix de plus")
     at.button(key="plan_save").click().run()
     assert not at.exception and any("enregistré (n° 1)" in s.value for s in at.success)
     assert at.query_params["scenario"] in ("1", ["1"])
     engine = store.make_engine(f"sqlite:///{own_store}")
     saved = scenarios.load(engine, 1)
     assert saved.name == "Dix de plus" and saved.created_by == "a@example.org"
-    assert saved.result.inputs["regions"] == [] and saved.result.new == 10
-    assert list(saved.result.sites["commune_id"]) == list(sites["Code commune"])
+    plan = saved.result.mediators
+    assert saved.kind == "mediators" and plan.inputs["regions"] == [] and plan.new == 10
+    assert list(plan.sites["commune_id"]) == list(sites["Code commune"])
     assert audit.entries(engine).iloc[0]["action"] == "save_scenario"
-    # ... turned into planned actions (one per cercle of the sites)
+    # ... turned into planned actions once (one per cercle of the sites, with its communes)
     at.button(key="plan_to_actions").click().run()
+    assert not at.exception
     made = actions.listing(engine)
-    assert len(made) == saved.result.sites["cercle_id"].nunique()
+    assert len(made) == plan.sites["cercle_id"].nunique()
     assert set(made["scenario_id"]) == {1} and set(made["kind"]) == {"deployment"}
-    # workshops: the K cercles of largest need, saved as the second scenario
-    at.segmented_control(key="plan_kind").set_value("workshops").run()
+    assert made["quantity"].sum() == 10
+    assert sorted(c for cs in made["communes"] for c in cs) == sorted(plan.sites["commune_id"])
+    assert "plan_to_actions" not in {b.key for b in at.button}       # they exist: no button
+    assert any("déjà au registre" in i.value for i in at.info)
+    # mediators and workshops in one plan, saved as the second scenario: a new name field
     at.multiselect(key="plan_regions").unselect("ML08")
     at.number_input(key="plan_k").set_value(4)
     at.button(key="plan_run").click().run()
     assert not at.exception and "scenario" not in at.query_params
+    assert at.text_input(key="plan_name_2").value == ""       # never the previous name
     assert len(_table(at, "Besoin")) == 4 and _table(at, "Besoin")["Besoin"].is_monotonic_decreasing
-    at.text_input(key="plan_name").set_value("Ateliers T1")
+    at.text_input(key="plan_name_2").set_value("Médiateurs et ateliers")
     at.button(key="plan_save").click().run()
-    assert scenarios.listing(engine)["name"].tolist() == ["Ateliers T1", "Dix de plus"]
-    # the comparison: both drawn side by side (two maps, their tables)
-    assert {k for k in ("plan_cmp_a", "plan_cmp_b")} <= {w.key for w in at.selectbox}
-    assert len([d for d in at.dataframe if "Besoin" in d.value.columns]) == 2  # shown + B
-    # a scenario's URL reopens it in a new session
+    assert scenarios.listing(engine)["name"].tolist() == ["Médiateurs et ateliers", "Dix de plus"]
+    assert scenarios.load(engine, 2).kind == "both"
+    # the comparison: the difference table and the two maps
+    assert {"plan_cmp_a", "plan_cmp_b"} <= {w.key for w in at.selectbox}
+    diff = [d.value for d in at.dataframe if "Différence (B − A)" in d.value.columns][0]
+    assert diff.set_index("Chiffre").at["Ateliers proposés", "B"] == "4"
+    # a scenario's URL reopens it in a new session, its inputs in the widgets
     again = _app(ANALYST_CLAIMS, scenario="1")
     again.switch_page("pages/planner.py").run()
     assert not again.exception
     assert any("Scénario n° 1 « Dix de plus »" in i.value for i in again.info)
     assert list(_table(again, "Population gagnée")["Code commune"]) \
         == list(sites["Code commune"])
+    assert again.number_input(key="plan_new").value == 10
+    assert again.number_input(key="plan_k").value == 0
     # an analyst cannot delete; an admin can, after confirming
     assert "plan_delete" not in {w.key for w in again.selectbox}
     admin = _app(ADMIN_CLAIMS)
