@@ -340,7 +340,7 @@ def listing(engine: Engine, *, cercles: list[str] | None = None,
     with engine.connect() as conn:
         rows = conn.execute(query.order_by(a.c.planned_on, a.c.action_id)).all()
     out = pd.DataFrame(rows, columns=COLUMNS)
-    out["communes"] = out["communes"].map(lambda v: json.loads(v) if v else [])
+    out["communes"] = out["communes"].map(lambda v: json.loads(v) if isinstance(v, str) else [])
     out["is_demo"] = out["is_demo"].map(bool)
     return out
 
