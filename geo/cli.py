@@ -464,7 +464,8 @@ def _plan(args, config: Settings) -> int:
                 .gaps["gap_class"]
     try:
         result = planner.deploy(records, new=args.new or 0, workshops=args.workshops or 0,
-                                radius_km=args.radius_km or 30.0, model=args.model,
+                                radius_km=30.0 if args.radius_km is None else args.radius_km,
+                                model=args.model,
                                 demand=args.demand, scores=scores, as_of=as_of,
                                 regions=regions, cercles=cercles, exclude=exclude,
                                 exclude_cercles=exclude_cercles, gaps=gaps,
@@ -479,6 +480,7 @@ def _plan_lines(result, lang: str) -> list[str]:
     """A plan in words, for a person reading the terminal (``--json`` for a program)."""
     from geo.analysis import disclosure
     from geo.i18n import format_number
+    from geo.plans import planner
     from geo.reference import units
 
     communes, cercles = units.load_communes()["commune_fr"], units.load_cercles()["cercle_fr"]
@@ -491,8 +493,7 @@ def _plan_lines(result, lang: str) -> list[str]:
                        d_before=disclosure.band_text(med.distance_before_km, lang) or "—",
                        d_after=disclosure.band_text(med.distance_after_km, lang) or "—"))
         if med.saturated:
-            lines.append(t("planner.saturated", lang, useful=len(med.sites), new=med.new,
-                           idle=med.new - len(med.sites)))
+            lines.append(planner.saturation_note(med, lang))
         lines += [t("cli.plan.site", lang, order=r.order, commune=communes[r.commune_id],
                     cercle=cercles[r.cercle_id],
                     gain=format_number(r.covered_population_gain, lang),
@@ -502,7 +503,7 @@ def _plan_lines(result, lang: str) -> list[str]:
         lines.append(t("cli.plan.workshops_summary", lang, useful=len(ws.cercles), k=ws.k,
                        share=format_number(100 * ws.share, lang, 1)))
         if ws.saturated:
-            lines.append(t("planner.ws.saturated", lang, useful=len(ws.cercles), k=ws.k))
+            lines.append(planner.saturation_note(ws, lang))
         lines += [t("cli.plan.workshop", lang, order=r.order, cercle=cercles[r.cercle_id],
                     weight=format_number(r.weight, lang))
                   for r in ws.cercles.itertuples()]

@@ -200,13 +200,19 @@ def test_command_line_json(monkeypatch, tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'plan.sqlite'}"
     monkeypatch.setenv("VEILLE_DATABASE_URL", url)
     demo.ensure_initialised(store.make_engine(url))
-    assert cli.main(["plan", "--new", "5", "--radius-km", "30", "--json"]) == 0
-    out = __import__("json").loads(capsys.readouterr().out)
-    assert set(out) == {"model", "new", "radius_km", "demand", "covered_population_before",
-                        "covered_population_after", "sites", "solver_status", "seconds"}
+    assert cli.main(["plan", "--new", "5", "--radius-km", "30", "--workshops", "2",
+                     "--json"]) == 0
+    doc = __import__("json").loads(capsys.readouterr().out)
+    assert doc["kind"] == "both" and len(doc["workshops"]["cercles"]) == 2
+    out = doc["mediators"]
+    assert set(out) == {"model", "new", "useful", "saturated", "radius_km", "demand",
+                        "population", "covered_population_before", "covered_population_after",
+                        "mean_distance_band_before", "mean_distance_band_after",
+                        "population_by_distance_band", "sites", "solver_status", "seconds"}
     assert len(out["sites"]) == 5 and out["solver_status"] == "Optimal"
     gained = out["covered_population_after"] - out["covered_population_before"]
-    assert abs(gained - sum(s["covered_population_gain"] for s in out["sites"])) <= 5  # rounding
+    assert gained == sum(s["covered_population_gain"] for s in out["sites"])   # to the unit
+    assert sum(b["after"] for b in out["population_by_distance_band"]) == out["population"]
     assert cli.main(["plan", "--new", "5", "--radius-km", "0"]) == 2
     assert capsys.readouterr().err == "Le rayon doit être compris entre 1 et 300 km.\n"
     assert cli.main(["plan", "--new", "5", "--radius-km", "0", "--lang", "en"]) == 2
@@ -226,9 +232,21 @@ def test_command_line_takes_region_names_as_users_write_them(monkeypatch, tmp_pa
     for region in ("Mopti", "ML05", "mopti", "Région de Mopti"):
         assert cli.main(["plan", "--new", "3", "--radius-km", "30", "--region", region,
                          "--json"]) == 0
-        out = __import__("json").loads(capsys.readouterr().out)
+        out = __import__("json").loads(capsys.readouterr().out)["mediators"]
         sites[region] = [s["commune_id"] for s in out["sites"]]
         assert all(s["cercle_id"] in MOPTI_CERCLES for s in out["sites"])
     assert len({tuple(v) for v in sites.values()}) == 1
     assert cli.main(["plan", "--new", "3", "--radius-km", "30", "--region", "Mopx"]) == 2
     assert "Mopti" in capsys.readouterr().err          # the gazetteer's suggestion
+    # cercles and unreachable communes by name too; the plan in words without --json
+    assert cli.main(["plan", "--new", "3", "--radius-km", "30", "--cercle", "Koro",
+                     "--exclude", "Bondo", "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("Mediators: 1 useful site(s) of 3 asked")
+    assert "1. Madougou (Koro): +21,322 people covered" in text and "Bondo" not in text
+    # Bankass, every commune covered already (issue 30): said in words, nothing proposed
+    assert cli.main(["plan", "--new", "3", "--radius-km", "30", "--cercle", "Bankass"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith(
+        "Aucun des 3 nouveaux médiateurs n'ajouterait personne")
+    assert cli.main(["plan", "--radius-km", "30"]) == 2
+    assert "--workshops K" in capsys.readouterr().err

@@ -162,8 +162,8 @@ def mediator_figures(med: planner.Plan) -> None:
     if focus is not None:
         st.caption(focus)
     if med.saturated:
-        st.warning(ui.tr("planner.saturated", useful=len(med.sites), new=med.new,
-                         idle=med.new - len(med.sites)), icon=":material/trending_flat:")
+        st.warning(planner.saturation_note(med, ui.current_lang()),
+                   icon=":material/trending_flat:")
 
 
 def _focus(med: planner.Plan) -> str | None:
@@ -186,7 +186,7 @@ def workshop_figures(ws: planner.WorkshopPlan) -> None:
     w2.metric(ui.tr("planner.ws.share"), f"{ui.fmt(100 * ws.share, 3)} %",
               help=ui.tr("planner.ws.share_help"))
     if ws.saturated:
-        st.warning(ui.tr("planner.ws.saturated", useful=len(ws.cercles), k=ws.k),
+        st.warning(planner.saturation_note(ws, ui.current_lang()),
                    icon=":material/trending_flat:")
 
 

@@ -191,6 +191,9 @@ PAIRS: dict[str, tuple[str, str]] = {
     'planner.saturated': (
         "Au-delà de {useful} médiateurs, aucun gain : les {idle} autres n'ajouteraient personne avec ce rayon et ces sites candidats. Élargir le rayon ou les régions ?",
         'Beyond {useful} mediators, no gain: the other {idle} would add nobody with this radius and these candidate sites. Widen the radius or the regions?'),
+    'planner.saturated_none': (
+        "Aucun des {new} nouveaux médiateurs n'ajouterait personne : avec ce rayon, tout est déjà couvert autour de ces sites candidats. Élargir le rayon ou les régions ?",
+        'None of the {new} new mediators would add anybody: with this radius, everything around these candidate sites is already covered. Widen the radius or the regions?'),
     'planner.ws.saturated': (
         "Seuls {useful} cercles sur les {k} ateliers demandés ont un besoin : les autres n'ajouteraient rien (risque nul ou atelier récent).",
         'Only {useful} cercles of the {k} workshops asked have a need: the others would add nothing (no risk, or a recent workshop).'),

@@ -745,6 +745,21 @@ def _name(names, key):
     return None if names is None else names.get(key)
 
 
+def saturation_note(part: Plan | WorkshopPlan, lang: str) -> str | None:
+    """What the screen and the command line say when fewer sites (or workshops) than asked
+    add anything; None when every one does."""
+    from geo.i18n import t
+
+    if not part.saturated:
+        return None
+    if isinstance(part, WorkshopPlan):
+        return t("planner.ws.saturated", lang, useful=len(part.cercles), k=part.k)
+    if part.sites.empty:
+        return t("planner.saturated_none", lang, new=part.new)
+    return t("planner.saturated", lang, useful=len(part.sites), new=part.new,
+             idle=part.new - len(part.sites))
+
+
 def proposed_actions(result: Deployment) -> list[dict]:
     """The actions a plan proposes, one per cercle and kind (for
     :func:`geo.records.actions.from_scenario`): a mediator deployment with its number of
