@@ -233,7 +233,7 @@ def test_planner_proposes_sites_on_a_map_saves_and_reopens_by_url(app_url):
     with offline_page(app_url) as (page, blocked):
         page.goto(f"{app_url}/planner")
         page.get_by_role("heading", name="Planification des déploiements").wait_for()
-        box = page.get_by_label("Nouveaux médiateurs")
+        box = page.get_by_role("spinbutton", name="Nouveaux médiateurs")
         box.fill("12")
         box.press("Enter")
         page.wait_for_timeout(500)

@@ -332,28 +332,29 @@ def solve(cost: np.ndarray, weights: np.ndarray, existing: np.ndarray, new: int,
     """The chosen facilities (a boolean mask over the columns of ``cost``, ``existing`` among
     them) and the solver's status, for ``new`` facilities more than ``existing``.
 
-    ``isolated``: solve in a fresh child process (spawned, so nothing of the caller is
-    copied), which exits afterwards with the solver's memory; a child that dies or overruns
-    the time limit by a minute gives the status ``"Not Solved"``."""
+    ``isolated``: solve in a fresh interpreter (``python -m geo.plans.planner``, the problem
+    and the answer pickled through its standard input and output), which exits afterwards
+    with the solver's memory. A plain process, not a ``multiprocessing`` spawn: a spawned
+    child imports its parent's main script — in the app, ``dashboard.py`` and every page's
+    glue, with Streamlit's warnings in the server log (issue 30). A child that fails or
+    overruns the time limit by a minute gives the status ``"Not Solved"``."""
     if model not in MODELS:
         raise PlanError("model", model=model)
     if not isolated:
         return _solve(cost, weights, existing, new, radius_km, model, time_limit)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures import TimeoutError as Overrun
-    from concurrent.futures.process import BrokenProcessPool
+    import pickle
+    import subprocess
+    import sys
+    from pathlib import Path
 
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    problem = pickle.dumps((cost, weights, existing, new, radius_km, model, time_limit))
     try:
-        job = pool.submit(_solve, cost, weights, existing, new, radius_km, model, time_limit)
-        return job.result(timeout=time_limit + 60)
-    except (Overrun, BrokenProcessPool):
+        done = subprocess.run([sys.executable, "-m", "geo.plans.planner"], input=problem,
+                              capture_output=True, timeout=time_limit + 60, check=True,
+                              cwd=Path(__file__).resolve().parents[2])
+    except (subprocess.TimeoutExpired, subprocess.CalledProcessError):
         return existing.copy(), "Not Solved"
-    finally:
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.kill()          # an overrun child must not keep solving
-        pool.shutdown(wait=False, cancel_futures=True)
+    return pickle.loads(done.stdout)
 
 
 def _solve(cost, weights, existing, new, radius_km, model, time_limit):
@@ -774,3 +775,10 @@ def proposed_actions(result: Deployment) -> list[dict]:
             out.append({"cercle_id": cercle_id, "kind": "deployment",
                         "quantity": len(sites), "communes": list(sites["commune_id"])})
     return out
+
+
+if __name__ == "__main__":          # the isolated solve's child (:func:`solve`)
+    import pickle
+    import sys
+
+    sys.stdout.buffer.write(pickle.dumps(_solve(*pickle.loads(sys.stdin.buffer.read()))))
