@@ -85,7 +85,7 @@ def _under_map():
 def _alerts():
     """The triggers in force with their agreed responses, and the monitor's alerts at the
     latest record date, above the cercle's details."""
-    ui_triggers.fired_panel(page, as_of, table, "ov", limit=ALERTS_SHOWN)
+    ui_triggers.fired_panel(page, as_of, table, "ov", limit=ALERTS_SHOWN, compact=True)
     flagged = ui_mon.alerts(as_of)
     if flagged.empty:
         return

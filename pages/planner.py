@@ -28,7 +28,7 @@ for key, default in ui_plan.DEFAULTS.items():
 ui_plan.open_from_url(engine)          # before the widgets: a scenario's inputs fill them
 
 st.markdown(f"**{ui.tr('planner.kind.mediators')}**")
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4 = st.columns([1, 1, 1.6, 1.6])
 new = c1.number_input(ui.tr("planner.new"), 0, planner.MAX_NEW, step=5, key="plan_new",
                       help=ui.tr("planner.new_help"))
 radius = c2.number_input(ui.tr("planner.radius"), 1, planner.MAX_RADIUS_KM, step=5,
@@ -42,7 +42,8 @@ w1, _ = st.columns([1, 3])
 k = w1.number_input(ui.tr("planner.ws.k"), 0, planner.MAX_WORKSHOPS, key="plan_k",
                     help=ui.tr("planner.ws.k_help"))
 st.markdown(f"**{ui.tr('planner.where')}**")
-c5, c6, c7, c8 = st.columns(4)
+c5, c6 = st.columns(2)
+c7, c8 = st.columns(2)
 regions = c5.multiselect(ui.tr("planner.regions"), list(region_names.index), key="plan_regions",
                          placeholder=ui.tr("planner.all_regions"),
                          format_func=lambda r: region_names[r])
@@ -59,13 +60,17 @@ exclude_cercles = c8.multiselect(ui.tr("planner.exclude_cercles"), list(cercles.
                                  placeholder=ui.tr("planner.none_excluded"),
                                  format_func=lambda c: cercles.at[c, "cercle_fr"])
 
-if st.button(ui.tr("planner.run"), type="primary", key="plan_run"):
+run = st.button(ui.tr("planner.run"), type="primary", key="plan_run")
+# Fixed places (a message that comes and goes never moves the plan's map: a map whose place
+# in the page changes is drawn blank by the browser)
+notice, body = st.container(), st.container()
+if run:
     view = ui_risk.current_view()
     table, scores = ui_risk.scores_for(view)
     context = {"view": {"preset": view.preset, "window_days": view.window_days,
                         "as_of": table.attrs["as_of"].isoformat()}}
     try:
-        with st.spinner(ui.tr("planner.running")):
+        with notice, st.spinner(ui.tr("planner.running")):
             gaps = ui_cov.cercle_table(view)[1]["gap_class"] \
                 if new and demand == "gap" else None
             result = planner.deploy(
@@ -75,26 +80,28 @@ if st.button(ui.tr("planner.run"), type="primary", key="plan_run"):
                 exclude=exclude or None, exclude_cercles=exclude_cercles or None, gaps=gaps,
                 isolated=True, context=context)
     except planner.PlanError as err:
-        st.error(ui.tr(f"planner.error.{err.code}", **err.details))
+        notice.error(ui.tr(f"planner.error.{err.code}", **err.details))
     else:
         ui_plan.show_result(result, None, ss.get("plan_serial", 0) + 1)
         st.query_params.pop("scenario", None)
         ss.pop("_plan_url_seen", None)
 
 result = ss.get("plan_result")        # the last good result stays on screen
-if result is None:
-    st.info(ui.tr("planner.none"))
-else:
-    source = ss.get("plan_source")
-    saved = scenarios.load(engine, int(source)) if source else None
-    if saved is not None:
-        st.info(ui.tr("planner.opened", name=saved.name, by=saved.created_by,
-                      at=format_date(saved.created_at, lang, time=True), id=source)
-                + (f" {ui.tr('planner.demo_saved')}" if saved.is_demo else ""))
-    ui_plan.show(result, "plan")
-    if saved is None:
-        ui_plan.save_box(page, result)
-    elif ui.allowed("act"):
-        ui_plan.actions_box(page, result, int(source))
+with body:
+    if result is None:
+        st.info(ui.tr("planner.none"))
+    else:
+        source = ss.get("plan_source")
+        saved = scenarios.load(engine, int(source)) if source else None
+        if saved is not None:
+            notice.info(ui.tr("planner.opened", name=ui.md_escape(saved.name),
+                              by=ui.md_escape(saved.created_by),
+                              at=format_date(saved.created_at, lang, time=True), id=source)
+                        + (f" {ui.tr('planner.demo_saved')}" if saved.is_demo else ""))
+        ui_plan.show(result, "plan")
+        if saved is None:
+            ui_plan.save_box(page, result)
+        elif ui.allowed("act"):
+            ui_plan.actions_box(page, result, int(source))
 
 ui_plan.saved_scenarios(page)

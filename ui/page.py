@@ -64,7 +64,8 @@ def begin(name: str, *, title: bool = True, intro: bool = True, **intro_values) 
         st.title(tr(f"{prefix}.title"))
     if intro:
         st.caption(tr(f"{prefix}.intro", **intro_values))
-    flash(f"{name}_flash")
+    with st.container():        # a place of its own: a message never moves what follows
+        flash(f"{name}_flash")
     return Page(name, user, current_lang())
 
 

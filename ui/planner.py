@@ -215,16 +215,19 @@ def show(result: planner.Deployment, key: str) -> None:
 
     lang = ui.current_lang()
     med, ws = result.mediators, result.workshops
-    if med is not None:
-        st.markdown(f"#### {ui.tr('planner.kind.mediators')}")
-        mediator_figures(med)
-    if ws is not None:
-        st.markdown(f"#### {ui.tr('planner.kind.workshops')}")
-        workshop_figures(ws)
+    figures, drawn = st.container(), st.container()     # the map's place never moves
+    with figures:
+        if med is not None:
+            st.markdown(f"#### {ui.tr('planner.kind.mediators')}")
+            mediator_figures(med)
+        if ws is not None:
+            st.markdown(f"#### {ui.tr('planner.kind.workshops')}")
+            workshop_figures(ws)
     fmap = plan_map(result, lang)
-    st_folium(fmap, key=f"{key}_map", height=460, use_container_width=True,
-              returned_objects=[])
-    ui.map_legend(fmap)
+    with drawn:
+        st_folium(fmap, key=f"{key}_map", height=460, use_container_width=True,
+                  returned_objects=[])
+        ui.map_legend(fmap)
     if med is not None:
         curve = pd.DataFrame({"n": range(0, len(med.sites) + 1), "covered": [
             med.covered_before] + list(med.covered_before
@@ -428,15 +431,14 @@ def saved_scenarios(page: ui.Page) -> None:
         st.caption(ui.tr("planner.no_scenarios"))
         return
     labels = {int(r.scenario_id): scenario_label(r) for r in saved_list.itertuples()}
-    listing = saved_list.assign(
+    listing = saved_list.drop(columns=["solver_status"]).assign(    # saved: all optimal
         kind=saved_list["kind"].map(lambda k: t(f"planner.kind.{k}", lang)),
         created_at=saved_list["created_at"].map(lambda d: format_date(d, lang, time=True)),
-        solver_status=saved_list["solver_status"].map(lambda s: t(f"planner.solver.{s}", lang)),
         is_demo=saved_list["is_demo"].map(lambda d: t("planner.demo_mark", lang) if d else ""))
     ui.dataframe(listing.rename(columns={
         "scenario_id": "n°", "name": ui.tr("planner.col.name"), "kind": ui.tr("planner.kind"),
         "created_by": ui.tr("planner.col.by"), "created_at": ui.tr("planner.col.at"),
-        "solver_status": ui.tr("planner.status"), "mediators": ui.tr("planner.col.mediators"),
+        "mediators": ui.tr("planner.col.mediators"),
         "workshops": ui.tr("planner.col.workshops"), "covered_after": ui.tr("planner.after"),
         "is_demo": ui.tr("planner.col.demo")}), hide_index=True, width="stretch")
     o1, o2 = st.columns([3, 1], vertical_alignment="bottom")

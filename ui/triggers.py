@@ -105,9 +105,10 @@ def rule_text(trigger: triggers.Trigger, lang: str) -> str:
 
 
 def fired_panel(page: ui.Page, as_of: date, table: pd.DataFrame, key: str,
-                limit: int | None = None) -> None:
-    """The triggers in force on ``as_of``, each with its agreed response and the one click
-    that makes it an action (analysts; an answered firing links to its action)."""
+                limit: int | None = None, compact: bool = False) -> None:
+    """The triggers in force on ``as_of``, each with its agreed response and, under it, the
+    one click that makes it an action (analysts; an answered firing links to its action).
+    ``compact`` (a narrow column): the rule left out."""
     lang = page.lang
     found = in_force(as_of, table)
     if not found:
@@ -117,18 +118,18 @@ def fired_panel(page: ui.Page, as_of: date, table: pd.DataFrame, key: str,
     with st.container(border=True):
         st.markdown(f"**{ui.tr('triggers.in_force', date=format_date(as_of, lang), n=len(found))}**")
         for trigger, cercle_id, fired_on, answered in found[:limit]:
-            c1, c2 = st.columns([3, 1], vertical_alignment="center")
-            c1.markdown(ui.tr("triggers.fired_line", name=ui.md_escape(trigger.name),
+            st.markdown(ui.tr("triggers.fired_short" if compact else "triggers.fired_line",
+                              name=ui.md_escape(trigger.name),
                               cercle=names.get(cercle_id, cercle_id),
                               since=format_date(fired_on, lang),
                               rule=rule_text(trigger, lang),
                               response=response_text(trigger, lang)))
             button = f"{key}_respond_{trigger.trigger_id}_{cercle_id}"
             if answered:
-                c2.page_link("pages/actions.py", label=ui.tr(
+                st.page_link("pages/actions.py", label=ui.tr(
                     "triggers.answered", ids=", ".join(f"n° {i}" for i in answered)),
                     icon=":material/task_alt:")
-            elif ui.allowed("act") and c2.button(ui.tr("triggers.respond"), key=button,
+            elif ui.allowed("act") and st.button(ui.tr("triggers.respond"), key=button,
                                                  type="primary"):
                 try:
                     aid = triggers.respond(page.engine, ui.current_user(), known, trigger,

@@ -16,6 +16,7 @@ PAIRS: dict[str, tuple[str, str]] = {
     'triggers.response_text': ('{kind} — {unit}, sous {days} jours', '{kind} — {unit}, within {days} days'),
     'triggers.in_force': ('Déclencheurs en vigueur au {date} ({n})', 'Triggers in force on {date} ({n})'),
     'triggers.fired_line': ("**{name}** — {cercle}, depuis le {since} : {rule}. Réponse convenue : {response}.", '**{name}** — {cercle}, since {since}: {rule}. Agreed response: {response}.'),
+    'triggers.fired_short': ("**{name}** — {cercle}, depuis le {since}. Réponse convenue : {response}.", '**{name}** — {cercle}, since {since}. Agreed response: {response}.'),
     'triggers.respond': ("Créer l'action convenue", 'Create the agreed action'),
     'triggers.responded': ("Action n° {id} créée pour {cercle} : elle est au registre.", 'Action no. {id} created for {cercle}: it is in the register.'),
     'triggers.answered': ('Réponse au registre ({ids})', 'Response in the register ({ids})'),

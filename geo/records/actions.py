@@ -351,7 +351,7 @@ def what(row, lang: str, communes: pd.Series | None = None) -> str:
     :func:`listing`; ``communes``: French names by code (default: the codes)."""
     text = t(f"actions.kind.{row.kind}", lang)
     quantity = row.quantity if row.quantity == row.quantity else None   # NaN: none
-    if quantity:
+    if quantity and not (row.kind == "workshop" and quantity == 1):    # "Workshop", enough
         unit = "mediators" if row.kind == "deployment" else \
             "workshops" if row.kind == "workshop" else "other"
         text = t("actions.what_quantity", lang, kind=text, quantity=t(
