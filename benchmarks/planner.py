@@ -69,7 +69,7 @@ def main() -> int:
               + (" — budget 10 s" if new == 50 else ""))
     t0 = time.perf_counter()
     chosen, status = planner.solve(cost, weights, existing, 50, 30.0, isolated=True)
-    print(f"MCLP N=50 in a spawned child (the screen's way): {time.perf_counter() - t0:.2f} s "
+    print(f"MCLP N=50 in a child interpreter (the screen's way): {time.perf_counter() - t0:.2f} s "
           f"({status})")
     t0 = time.perf_counter()
     chosen, status = planner.solve(cost, weights, existing, 50, 30.0, "pmedian")
@@ -84,7 +84,7 @@ def main() -> int:
         both = planner.deploy(records, new=50, workshops=6, radius_km=30.0, scores=scores5,
                               as_of=__import__("datetime").date(2022, 12, 27),
                               isolated=isolated)
-        print(f"one plan, 50 mediators + 6 workshops{' (spawned child)' if isolated else ''}: "
+        print(f"one plan, 50 mediators + 6 workshops{' (child interpreter)' if isolated else ''}: "
               f"{time.perf_counter() - t0:.2f} s; {len(both.mediators.sites)} useful sites, "
               f"covered {both.mediators.covered_before:,} → {both.mediators.covered_after:,}")
     command_line()
