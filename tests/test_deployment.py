@@ -7,7 +7,6 @@ work removed with the demonstration."""
 import json
 from datetime import date, timedelta
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -68,9 +67,9 @@ def demo_records(tmp_path_factory):
     from geo.ingest import demo
 
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"
-    engine = store.make_engine(url)
-    demo.ensure_initialised(engine)
-    return store.load_all(engine)
+    demo_store = store.make_engine(url)
+    demo.ensure_initialised(demo_store)
+    return store.load_all(demo_store)
 
 
 def test_regression_sites_that_add_nothing_are_never_proposed(demo_records):
@@ -553,3 +552,23 @@ def test_a_trigger_in_force_shows_with_its_response_and_one_click_makes_the_acti
     viewer = _app(VIEWER_CLAIMS)
     assert not [b for b in viewer.button if "_respond_" in (b.key or "")]
     assert "Point chaud du Centre" in " ".join(m.value for m in viewer.markdown)
+
+
+def test_a_trigger_in_force_is_an_alert_e_mail_with_its_response(engine):
+    """The alert e-mails (``python -m geo notify``) carry the triggers in force, one key per
+    trigger: two triggers on the same cercle and horizon are two alerts."""
+    from geo.outputs import notify
+
+    for name in ("Hausse", "Hausse bis"):
+        triggers.define(engine, ANALYST, name=name, kind="baseline", window_days=14,
+                        areas=["cercle:mli-koro"], horizon_days=30, outcome="severe",
+                        response={"kind": "dialogue", "unit": "civil_affairs",
+                                  "delay_days": 7})
+    alerts = notify.trigger_alerts(engine, HISTORY, date(2021, 12, 31))
+    assert [(a.kind, a.cercle_id, a.window_days) for a in alerts] == [
+        ("trigger", "mli-koro", 30)] * 2
+    assert len({a.key for a in alerts}) == 2
+    assert alerts[0].figures["what"] == "Hausse — Dialogue — Affaires civiles, sous 7 jours"
+    answered = rules.answered(triggers.listing(engine)[0], pd.DataFrame(
+        {"cercle_id": ["mli-koro"], "fired_on": [date(2021, 12, 21)]}), actions.listing(engine))
+    assert answered["actions"].tolist() == [[]]

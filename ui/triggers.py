@@ -13,7 +13,7 @@ import streamlit as st
 import ui
 from geo.analysis import monitor
 from geo.analysis import triggers as rules
-from geo.i18n import format_date, format_number, t
+from geo.i18n import format_date, t
 from geo.records import actions, store, triggers
 from geo.records.roles import AccessDenied
 
@@ -63,45 +63,17 @@ def in_force(as_of: date, table: pd.DataFrame) -> list[tuple]:
     that answer it), by trigger then cercle name."""
     engine = ui.engine()
     names = ui.display_cercles().set_index("cercle_id")["cercle_fr"]
+    register = actions.listing(engine)
     out = []
     for trigger in triggers.listing(engine):
         if trigger.kind == "forecast":
             now = rules.in_force_forecast(trigger, table, _region_of())
         else:
             now = backtest(trigger, as_of).in_force
-        if now.empty:
-            continue
-        answers = actions.listing(engine, trigger_id=trigger.trigger_id)
+        now = rules.answered(trigger, now, register)
         for r in sorted(now.itertuples(), key=lambda r: names.get(r.cercle_id, r.cercle_id)):
-            since = pd.Timestamp(r.fired_on) - pd.Timedelta(days=trigger.horizon_days)
-            fired = pd.to_datetime(answers["fired_on"])
-            mine = answers[(answers["cercle_id"] == r.cercle_id).to_numpy()
-                           & (fired > since).to_numpy()
-                           & (fired <= pd.Timestamp(r.fired_on)).to_numpy()]
-            out.append((trigger, r.cercle_id, r.fired_on, list(mine["action_id"])))
+            out.append((trigger, r.cercle_id, r.fired_on, r.actions))
     return out
-
-
-def response_text(trigger: triggers.Trigger, lang: str) -> str:
-    """The agreed response in words: "Dialogue — Civil Affairs, within 7 days"."""
-    r = trigger.response
-    text = t("triggers.response_text", lang, kind=t(f"actions.kind.{r['kind']}", lang),
-             unit=t(f"actions.unit.{r['unit']}", lang), days=r.get("delay_days") or 0)
-    if r.get("quantity"):
-        unit = "mediators" if r["kind"] == "deployment" else \
-            "workshops" if r["kind"] == "workshop" else "other"
-        text += f" ({t(f'actions.quantity.{unit}', lang, n=format_number(r['quantity'], lang))})"
-    return text
-
-
-def rule_text(trigger: triggers.Trigger, lang: str) -> str:
-    """The rule in words: "reports above the baseline alert level (14 days)"."""
-    if trigger.kind == "baseline":
-        return t("triggers.rule.baseline", lang, days=trigger.window_days)
-    if trigger.kind == "forecast":
-        return t("triggers.rule.forecast", lang,
-                 p=format_number(100 * trigger.threshold, lang))
-    return t("triggers.rule.hotspot", lang, days=rules.HOTSPOT_WINDOW_DAYS)
 
 
 def fired_panel(page: ui.Page, as_of: date, table: pd.DataFrame, key: str,
@@ -122,8 +94,8 @@ def fired_panel(page: ui.Page, as_of: date, table: pd.DataFrame, key: str,
                               name=ui.md_escape(trigger.name),
                               cercle=names.get(cercle_id, cercle_id),
                               since=format_date(fired_on, lang),
-                              rule=rule_text(trigger, lang),
-                              response=response_text(trigger, lang)))
+                              rule=rules.rule_text(trigger, lang),
+                              response=rules.response_text(trigger, lang)))
             button = f"{key}_respond_{trigger.trigger_id}_{cercle_id}"
             if answered:
                 st.page_link("pages/actions.py", label=ui.tr(
@@ -154,7 +126,7 @@ def record_table(found: list[triggers.Trigger], as_of: date, lang: str) -> pd.Da
     for trigger in found:
         bt = backtest(trigger, as_of)
         rows.append({
-            "name": trigger.name, "rule": rule_text(trigger, lang),
+            "name": trigger.name, "rule": rules.rule_text(trigger, lang),
             "period": f"{format_date(bt.first, lang)} – {format_date(bt.last, lang)}"
             if bt.first else "—",
             "fired": bt.fired, "hits": bt.hits, "false_alarms": bt.false_alarms,

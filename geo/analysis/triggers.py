@@ -390,6 +390,55 @@ def backtest(trigger: Trigger, tensions: pd.DataFrame, region_of: dict[str, str]
                     float(np.median(gaps_known)) if gaps_known else float("nan"), in_force)
 
 
+def answered(trigger: Trigger, now: pd.DataFrame, register: pd.DataFrame | None
+             ) -> pd.DataFrame:
+    """``now`` (``cercle_id``, ``fired_on``: firings in force) with ``actions``: the ids of
+    the register's actions made from ``trigger`` that answer each firing (from the trigger, in
+    that cercle, for a firing within the horizon before it; empty when none), ordered by
+    cercle."""
+    out = now.sort_values("cercle_id").reset_index(drop=True)
+    mine = register[register["trigger_id"] == trigger.trigger_id] \
+        if register is not None and len(register) else None
+    ids = []
+    for r in out.itertuples():
+        if mine is None:
+            ids.append([])
+            continue
+        fired = pd.to_datetime(mine["fired_on"])
+        since = pd.Timestamp(r.fired_on) - pd.Timedelta(days=trigger.horizon_days)
+        hit = (mine["cercle_id"] == r.cercle_id).to_numpy() & (fired > since).to_numpy() \
+            & (fired <= pd.Timestamp(r.fired_on)).to_numpy()
+        ids.append([int(i) for i in mine.loc[hit, "action_id"]])
+    return out.assign(actions=ids)
+
+
+def rule_text(trigger: Trigger, lang: str) -> str:
+    """The rule in words: "reports of the last 14 days above the cercle's baseline alert
+    level"."""
+    from geo.i18n import format_number, t
+
+    if trigger.kind == "baseline":
+        return t("triggers.rule.baseline", lang, days=trigger.window_days)
+    if trigger.kind == "forecast":
+        return t("triggers.rule.forecast", lang,
+                 p=format_number(100 * trigger.threshold, lang))
+    return t("triggers.rule.hotspot", lang, days=HOTSPOT_WINDOW_DAYS)
+
+
+def response_text(trigger: Trigger, lang: str) -> str:
+    """The agreed response in words: "Dialogue — Civil Affairs, within 7 days"."""
+    from geo.i18n import format_number, t
+
+    r = trigger.response
+    text = t("triggers.response_text", lang, kind=t(f"actions.kind.{r['kind']}", lang),
+             unit=t(f"actions.unit.{r['unit']}", lang), days=r.get("delay_days") or 0)
+    if r.get("quantity"):
+        unit = "mediators" if r["kind"] == "deployment" else \
+            "workshops" if r["kind"] == "workshop" else "other"
+        text += f" ({t(f'actions.quantity.{unit}', lang, n=format_number(r['quantity'], lang))})"
+    return text
+
+
 def in_force_forecast(trigger: Trigger, table: pd.DataFrame, region_of: dict[str, str]
                       ) -> pd.DataFrame:
     """The cercles where a forecast trigger holds on the table's as-of date (``cercle_id``,

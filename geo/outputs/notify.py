@@ -198,9 +198,10 @@ def fired(tensions: pd.DataFrame, as_of: date, *, permutations: int = monitor.PE
 def trigger_alerts(engine: Engine, tensions: pd.DataFrame, as_of: date,
                    table: pd.DataFrame | None = None) -> list[Alert]:
     """The triggers in force on ``as_of`` (:func:`geo.analysis.triggers.fired_now`), one
-    alert per trigger and cercle, its window the trigger's horizon (its cool-down) and its
-    line the trigger's name; ``table``: the indicator table of ``as_of`` (forecast
-    triggers)."""
+    alert per trigger and cercle, its window the trigger's horizon (its cool-down), its line
+    the trigger's name and agreed response (in French: the subscriber's language is not known
+    here, and a trigger's name is the same in both); ``table``: the indicator table of
+    ``as_of`` (forecast triggers are left out without it)."""
     from geo.analysis import triggers as rules
     from geo.records import triggers
 
@@ -209,9 +210,10 @@ def trigger_alerts(engine: Engine, tensions: pd.DataFrame, as_of: date,
     for trigger in triggers.listing(engine):
         if trigger.kind == "forecast" and table is None:
             continue
+        what = f"{trigger.name} — {rules.response_text(trigger, 'fr')}"
         for r in rules.fired_now(trigger, tensions, regions, as_of, table).itertuples():
             out.append(Alert("trigger", r.cercle_id, trigger.horizon_days,
-                             {"trigger_id": trigger.trigger_id, "what": trigger.name}))
+                             {"trigger_id": trigger.trigger_id, "what": what}))
     return out
 
 
