@@ -552,6 +552,12 @@ def test_a_trigger_in_force_shows_with_its_response_and_one_click_makes_the_acti
     viewer = _app(VIEWER_CLAIMS)
     assert not [b for b in viewer.button if "_respond_" in (b.key or "")]
     assert "Point chaud du Centre" in " ".join(m.value for m in viewer.markdown)
+    # a name typed with markup is shown as typed, never as markup
+    triggers.define(eng, ANALYST, name="*Centre* [lien](http://x.example)", kind="hotspot",
+                    areas=["cercle:mli-mopti"], horizon_days=30, outcome="any",
+                    response={"kind": "dialogue", "unit": "civil_affairs", "delay_days": 0})
+    lines = " ".join(m.value for m in _app(VIEWER_CLAIMS).markdown)
+    assert r"\*Centre\* \[lien\]\(http://x\.example\)" in lines
 
 
 def test_a_trigger_in_force_is_an_alert_e_mail_with_its_response(engine):

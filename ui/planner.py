@@ -317,7 +317,8 @@ def save_box(page: ui.Page, result: planner.Deployment) -> None:
             else:
                 st.session_state["plan_source"] = st.query_params["scenario"] = str(sid)
                 st.session_state["_plan_url_seen"] = str(sid)
-                page.flash(ui.tr("planner.saved", name=" ".join(name.split()), id=sid))
+                page.flash(ui.tr("planner.saved", name=ui.md_escape(" ".join(name.split())),
+                                   id=sid))
                 st.rerun()
 
 
@@ -457,7 +458,7 @@ def saved_scenarios(page: ui.Page) -> None:
         d2.button(ui.tr("planner.delete_button"), key="plan_delete_button", on_click=ui.ask,
                   args=("ask_delete_scenario",))
         if ui.confirmation("ask_delete_scenario", ui.tr("planner.delete_confirm",
-                                                        name=labels[doomed])):
+                                                        name=ui.md_escape(labels[doomed]))):
             try:
                 unlinked = scenarios.delete(engine, doomed, ui.current_user())
             except scenarios.ScenarioError as err:
@@ -468,7 +469,8 @@ def saved_scenarios(page: ui.Page) -> None:
                 if ss.get("plan_source") == str(doomed):
                     ss["plan_source"] = None
                     st.query_params.pop("scenario", None)
-                page.flash(ui.tr("planner.deleted", name=labels[doomed], n=unlinked))
+                page.flash(ui.tr("planner.deleted", name=ui.md_escape(labels[doomed]),
+                                   n=unlinked))
                 st.rerun()
 
 

@@ -230,7 +230,8 @@ def define_form(page: ui.Page) -> None:
             else:
                 for key in DEFAULTS:
                     ss.pop(key, None)
-                page.flash(ui.tr("triggers.saved", id=tid, name=" ".join(name.split())))
+                page.flash(ui.tr("triggers.saved", id=tid,
+                                 name=ui.md_escape(" ".join(name.split()))))
                 st.rerun()
 
 
@@ -242,7 +243,7 @@ def retire_form(page: ui.Page, found: list[triggers.Trigger]) -> None:
     r2.button(ui.tr("triggers.retire_button"), key="trg_retire_button", on_click=ui.ask,
               args=("ask_retire_trigger",))
     if ui.confirmation("ask_retire_trigger", ui.tr("triggers.retire_confirm",
-                                                   name=labels[doomed])):
+                                                   name=ui.md_escape(labels[doomed]))):
         try:
             triggers.retire(page.engine, ui.current_user(), doomed)
         except triggers.TriggerError as err:
@@ -251,5 +252,5 @@ def retire_form(page: ui.Page, found: list[triggers.Trigger]) -> None:
         except AccessDenied as denied:
             ui.refused(denied)
         else:
-            page.flash(ui.tr("triggers.retired", name=labels[doomed]))
+            page.flash(ui.tr("triggers.retired", name=ui.md_escape(labels[doomed])))
             st.rerun()
