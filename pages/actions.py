@@ -17,6 +17,7 @@ from geo.plans import scenarios
 from geo.records import actions, triggers
 from geo.records.roles import AccessDenied
 from ui import risk as ui_risk
+from ui import triggers as ui_triggers
 
 page = ui.begin("actions")
 
@@ -118,8 +119,8 @@ if not everything.empty:
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(ui.tr("actions.followup.done"), f"{ui.count(total['done'])} / "
               f"{ui.count(total['actions'])}")
-    m2.metric(ui.tr("actions.followup.duration"), ui.tr(
-        "actions.followup.days", n=ui.fmt(total["median_duration_days"], 3)))
+    m2.metric(ui.tr("actions.followup.duration"),
+              ui_triggers.days_text(total["median_duration_days"]))
     for col, w in ((m3, 30), (m4, 90)):
         col.metric(ui.tr("actions.followup.after", days=w),
                    f"{ui.count(total[f'before_{w}'])} → {ui.count(total[f'after_{w}'])}"

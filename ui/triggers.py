@@ -13,7 +13,7 @@ import streamlit as st
 import ui
 from geo.analysis import monitor
 from geo.analysis import triggers as rules
-from geo.i18n import format_date, t
+from geo.i18n import format_date, format_number, t
 from geo.records import actions, store, triggers
 from geo.records.roles import AccessDenied
 
@@ -134,10 +134,17 @@ def record_table(found: list[triggers.Trigger], as_of: date, lang: str) -> pd.Da
             "base_rate": _percent(bt.base_rate),
             "caught": f"{ui.count(bt.caught)} / {ui.count(bt.events)}",
             "responded": f"{ui.count(bt.responded)} / {ui.count(bt.fired)}",
-            "gap": ui.tr("actions.followup.days", n=ui.fmt(bt.median_gap_days, 3))
-            if bt.responded else "—",
+            "gap": days_text(bt.median_gap_days),
             "is_demo": t("planner.demo_mark", lang) if trigger.is_demo else ""})
     return ui.localized_table(pd.DataFrame(rows), "triggers.col")
+
+
+def days_text(value: float) -> str:
+    """A number of days as the screen writes it ("7 j", "7,5 j"; "—" for none)."""
+    if value is None or pd.isna(value):
+        return "—"
+    return ui.tr("actions.followup.days", n=format_number(
+        value, ui.current_lang(), 0 if float(value).is_integer() else 1))
 
 
 def _percent(value: float) -> str:
