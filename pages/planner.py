@@ -26,6 +26,9 @@ region_names = communes.drop_duplicates("region_id").set_index("region_id")["reg
 for key, default in ui_plan.DEFAULTS.items():
     ss.setdefault(key, default)
 ui_plan.open_from_url(engine)          # before the widgets: a scenario's inputs fill them
+ui_plan.keep_valid({"plan_model": planner.MODELS, "plan_demand": planner.DEMANDS,
+                    "plan_regions": region_names.index, "plan_cercles": cercles.index,
+                    "plan_exclude": communes.index, "plan_exclude_cercles": cercles.index})
 
 st.markdown(f"**{ui.tr('planner.kind.mediators')}**")
 c1, c2, c3, c4 = st.columns([1, 1, 1.6, 1.6])

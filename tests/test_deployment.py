@@ -578,3 +578,39 @@ def test_a_trigger_in_force_is_an_alert_e_mail_with_its_response(engine):
     answered = rules.answered(triggers.listing(engine)[0], pd.DataFrame(
         {"cercle_id": ["mli-koro"], "fired_on": [date(2021, 12, 21)]}), actions.listing(engine))
     assert answered["actions"].tolist() == [[]]
+
+
+def test_a_p_median_that_can_bring_nobody_nearer_says_it_in_its_own_words():
+    plan = planner.Plan("pmedian", 3, 30.0, "population", 10, 10,
+                        pd.DataFrame(columns=planner.SITE_COLUMNS), "Optimal", 0.1)
+    assert planner.saturation_note(plan, "fr").startswith(
+        "Aucun des 3 nouveaux médiateurs ne rapprocherait personne")
+
+
+@pytest.mark.slow
+def test_regression_a_scenario_saved_before_issue_30_reopens_by_its_url(monkeypatch, tmp_path):
+    """Its workshops' unreachable cercles were stored as ``exclude`` (the communes' key now):
+    reopened, the screen keeps only what its widgets can hold, without an error."""
+    from geo.ingest import demo
+    from tests.test_pages import ANALYST_CLAIMS, _app
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    monkeypatch.setenv("VEILLE_DATABASE_URL", url)
+    eng = store.make_engine(url)
+    demo.ensure_initialised(eng)
+    old = {"kind": "workshops", "k": 1, "total_weight": 10.0, "solver_status": "Optimal",
+           "mip_gap": 0.0, "inputs": {"k": 1, "exclude": ["mli-koro"], "regions": ["ML05"]},
+           "cercles": [{"order": 1, "cercle_id": "mli-mopti", "region_id": "ML05",
+                        "population": 5.0, "risk_score": 2.0, "months_since_workshop": 24.0,
+                        "weight": 10.0}]}
+    with eng.begin() as conn:
+        conn.execute(store.scenario.insert().values(
+            name="Ancien", kind="workshops", created_by="a", created_at=pd.Timestamp.now(),
+            inputs=json.dumps(old["inputs"]), outputs=json.dumps(old), solver_status="Optimal",
+            mip_gap=0.0, software="{}"))
+    at = _app(ANALYST_CLAIMS, scenario="1")
+    at.switch_page("pages/planner.py").run()
+    assert not at.exception
+    assert at.multiselect(key="plan_exclude").value == []
+    assert at.multiselect(key="plan_regions").value == ["ML05"]
+    assert at.number_input(key="plan_k").value == 1 and at.number_input(key="plan_new").value == 0

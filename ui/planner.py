@@ -63,6 +63,20 @@ def set_inputs(result: planner.Deployment | None) -> None:
         st.session_state["plan_k"] = result.workshops.k if result.workshops else 0
 
 
+def keep_valid(options: dict) -> None:
+    """Before the widgets: a value (or the values of a multiselect) not among its options —
+    from an older scenario, another kind of plan — goes back to the default, never to a
+    Streamlit error."""
+    ss = st.session_state
+    for key, allowed in options.items():
+        allowed = set(allowed)
+        value = ss.get(key)
+        if isinstance(value, list):
+            ss[key] = [v for v in value if v in allowed]
+        elif value not in allowed:
+            ss[key] = DEFAULTS[key]
+
+
 def show_result(result: planner.Deployment, source: str | None, serial: int) -> None:
     """Keep ``result`` as the plan on screen (``source``: its scenario id, or None)."""
     st.session_state["plan_result"] = result

@@ -192,6 +192,12 @@ PAIRS: dict[str, tuple[str, str]] = {
     'planner.saturated_none': (
         "Aucun des {new} nouveaux médiateurs n'ajouterait personne : avec ce rayon, tout est déjà couvert autour de ces sites candidats. Élargir le rayon ou les régions ?",
         'None of the {new} new mediators would add anybody: with this radius, everything around these candidate sites is already covered. Widen the radius or the regions?'),
+    'planner.saturated_pmedian': (
+        "Au-delà de {useful} médiateurs, aucun gain : les {idle} autres ne rapprocheraient personne d'un médiateur parmi ces sites candidats. Élargir les régions ou les cercles ?",
+        'Beyond {useful} mediators, no gain: the other {idle} would bring nobody nearer to a mediator among these candidate sites. Widen the regions or the cercles?'),
+    'planner.saturated_none_pmedian': (
+        "Aucun des {new} nouveaux médiateurs ne rapprocherait personne d'un médiateur parmi ces sites candidats. Élargir les régions ou les cercles ?",
+        'None of the {new} new mediators would bring anybody nearer to a mediator among these candidate sites. Widen the regions or the cercles?'),
     'planner.ws.saturated': (
         "Seuls {useful} cercles sur les {k} ateliers demandés ont un besoin : les autres n'ajouteraient rien (risque nul ou atelier récent).",
         'Only {useful} cercles of the {k} workshops asked have a need: the others would add nothing (no risk, or a recent workshop).'),

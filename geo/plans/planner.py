@@ -755,9 +755,10 @@ def saturation_note(part: Plan | WorkshopPlan, lang: str) -> str | None:
         return None
     if isinstance(part, WorkshopPlan):
         return t("planner.ws.saturated", lang, useful=len(part.cercles), k=part.k)
+    suffix = "_pmedian" if part.model == "pmedian" else ""      # nearer, not covered
     if part.sites.empty:
-        return t("planner.saturated_none", lang, new=part.new)
-    return t("planner.saturated", lang, useful=len(part.sites), new=part.new,
+        return t(f"planner.saturated_none{suffix}", lang, new=part.new)
+    return t(f"planner.saturated{suffix}", lang, useful=len(part.sites), new=part.new,
              idle=part.new - len(part.sites))
 
 
