@@ -170,7 +170,9 @@ def build_parser(lang: str = "fr") -> Parser:
                    help=helptext("plan.demand"))
     p.add_argument("--workshops", type=int, metavar="K", help=helptext("plan.workshops"))
     p.add_argument("--region", action="append", help=helptext("plan.region"))
+    p.add_argument("--cercle", action="append", help=helptext("plan.cercle"))
     p.add_argument("--exclude", action="append", help=helptext("plan.exclude"))
+    p.add_argument("--exclude-cercle", action="append", help=helptext("plan.exclude_cercle"))
     p.add_argument("--time-limit", type=float, default=planner.DEFAULT_TIME_LIMIT,
                    help=helptext("plan.time_limit"))
 
@@ -418,13 +420,16 @@ def _backtest(args, config: Settings) -> int:
 
 
 def _places(names: list[str] | None, level: str, lang: str) -> list[str] | None:
-    """Region or cercle codes from what a user writes (a code, or any common spelling)."""
+    """Region, cercle or commune codes from what a user writes (a code, or any common
+    spelling)."""
     from geo.reference import units
     from geo.reference.gazetteer import Gazetteer
 
     if not names:
         return None
-    known = set(units.load_regions().index if level == "region" else units.load_cercles().index)
+    frames = {"region": units.load_regions, "cercle": units.load_cercles,
+              "commune": units.load_communes}
+    known = set(frames[level]().index)
     gazetteer, codes = Gazetteer.default(), []
     for name in names:
         if name in known:
@@ -441,31 +446,68 @@ def _plan(args, config: Settings) -> int:
     from geo.analysis import coverage, risk
     from geo.plans import planner
 
-    if args.workshops is None and (args.new is None or args.radius_km is None):
+    if not args.workshops and not (args.new and args.radius_km is not None):
         raise Refused(t("cli.plan.needs", args.lang))
     regions = _places(args.region, "region", args.lang)
+    cercles = _places(args.cercle, "cercle", args.lang)
+    exclude = _places(args.exclude, "commune", args.lang)
+    exclude_cercles = _places(args.exclude_cercle, "cercle", args.lang)
     engine = _engine(args, config)
     records = _records(engine)
     scores = gaps = None
     table, as_of = _table(engine, records, args, config)
-    if args.workshops is not None or args.demand in ("risk", "gap"):
+    if args.workshops or args.demand in ("risk", "gap"):
         scored = risk.score(table, risk.method_for(table))
         scores = scored.score
         if args.demand == "gap":
             gaps = coverage.gap_table(scored, coverage.compute(records, as_of=as_of)) \
                 .gaps["gap_class"]
     try:
-        if args.workshops is not None:
-            result = planner.plan_workshops(records, args.workshops, scores, as_of, regions,
-                                            exclude=args.exclude)
-        else:
-            result = planner.plan(records, args.new, args.radius_km, args.model, args.demand,
-                                  scores, regions, as_of=as_of, time_limit=args.time_limit,
-                                  exclude=args.exclude, gaps=gaps)
+        result = planner.deploy(records, new=args.new or 0, workshops=args.workshops or 0,
+                                radius_km=30.0 if args.radius_km is None else args.radius_km,
+                                model=args.model,
+                                demand=args.demand, scores=scores, as_of=as_of,
+                                regions=regions, cercles=cercles, exclude=exclude,
+                                exclude_cercles=exclude_cercles, gaps=gaps,
+                                time_limit=args.time_limit)
     except planner.PlanError as err:
         raise Refused(t(f"planner.error.{err.code}", args.lang, **err.details)) from None
-    print(json.dumps(result.as_json(), indent=None if args.json else 2, ensure_ascii=False))
+    _print(args, result.as_json(), _plan_lines(result, args.lang))
     return EXIT_OK
+
+
+def _plan_lines(result, lang: str) -> list[str]:
+    """A plan in words, for a person reading the terminal (``--json`` for a program)."""
+    from geo.analysis import disclosure
+    from geo.i18n import format_number
+    from geo.plans import planner
+    from geo.reference import units
+
+    communes, cercles = units.load_communes()["commune_fr"], units.load_cercles()["cercle_fr"]
+    lines = []
+    med, ws = result.mediators, result.workshops
+    if med is not None:
+        lines.append(t("cli.plan.mediators", lang, useful=len(med.sites), new=med.new,
+                       before=format_number(med.covered_before, lang),
+                       after=format_number(med.covered_after, lang),
+                       d_before=disclosure.band_text(med.distance_before_km, lang) or "—",
+                       d_after=disclosure.band_text(med.distance_after_km, lang) or "—"))
+        if med.saturated:
+            lines.append(planner.saturation_note(med, lang))
+        lines += [t("cli.plan.site", lang, order=r.order, commune=communes[r.commune_id],
+                    cercle=cercles[r.cercle_id],
+                    gain=format_number(r.covered_population_gain, lang),
+                    nearer=format_number(r.people_nearer, lang))
+                  for r in med.sites.itertuples()]
+    if ws is not None:
+        lines.append(t("cli.plan.workshops_summary", lang, useful=len(ws.cercles), k=ws.k,
+                       share=format_number(100 * ws.share, lang, 1)))
+        if ws.saturated:
+            lines.append(planner.saturation_note(ws, lang))
+        lines += [t("cli.plan.workshop", lang, order=r.order, cercle=cercles[r.cercle_id],
+                    weight=format_number(r.weight, lang))
+                  for r in ws.cercles.itertuples()]
+    return lines
 
 
 def _monitor(args, config: Settings) -> int:
@@ -588,9 +630,16 @@ def _sync(args, config: Settings) -> int:
 def _notify(args, config: Settings) -> int:
     from geo.outputs import notify
 
+    from geo.records import store, triggers
+
     engine = _engine(args, config)
     as_of = args.as_of or datetime.now(timezone.utc).date()
-    out = notify.queue_alerts(engine, as_of, config.public_url)
+    tensions = store.load_records(engine, "tensions")
+    table = None
+    if any(tr_.kind == "forecast" for tr_ in triggers.listing(engine)):
+        table = _table(engine, _records(engine), args, config)[0]
+    out = notify.queue_alerts(engine, as_of, config.public_url, tensions=tensions,
+                              triggers=notify.trigger_alerts(engine, tensions, as_of, table))
     if args.digest:                # the digest of the last whole day, unless a date is given
         day = args.as_of or as_of - timedelta(days=1)
         out["digest"] = notify.queue_digest(engine, day, config.public_url)["queued"]

@@ -24,7 +24,9 @@ engine = page.engine
 _VALUES = {"kind": "kind.{}", "before": "role.{}", "after": "role.{}",
            "plan_kind": "planner.kind.{}", "model": "planner.model.{}",
            "demand": "planner.demand.{}", "action_kind": "actions.kind.{}",
-           "status": "actions.status.{}", "unit": "actions.unit.{}"}
+           "status": "actions.status.{}", "unit": "actions.unit.{}",
+           "trigger_kind": "triggers.kind.{}", "trigger_outcome": "triggers.outcome.{}",
+           "response_kind": "actions.kind.{}", "response_unit": "actions.unit.{}"}
 #: Detail values that are a tension report's coded fields.
 _REPORT_FIELDS = {"verification": "verification", "report_status": "status"}
 
@@ -75,7 +77,7 @@ def _target(value) -> str:
     if not isinstance(value, str):
         return ""
     kind, _, number = value.partition(" ")
-    if kind in ("batch", "scenario", "action") and number.isdigit():
+    if kind in ("batch", "scenario", "action", "trigger") and number.isdigit():
         return ui.tr(f"audit.{kind}", **{kind: number})
     if kind == "report" and number:
         return ui.tr("audit.report", report=number)

@@ -9,6 +9,7 @@ from ui import coverage as ui_cov
 from ui import monitor as ui_mon
 from ui import planner as ui_plan
 from ui import risk as ui_risk
+from ui import triggers as ui_triggers
 from geo.records import actions
 from geo.analysis import coverage, disclosure, indicators
 from geo.outputs import maps
@@ -82,7 +83,9 @@ def _under_map():
 
 
 def _alerts():
-    """The monitor's alerts at the latest record date, above the cercle's details."""
+    """The triggers in force with their agreed responses, and the monitor's alerts at the
+    latest record date, above the cercle's details."""
+    ui_triggers.fired_panel(page, as_of, table, "ov", limit=ALERTS_SHOWN, compact=True)
     flagged = ui_mon.alerts(as_of)
     if flagged.empty:
         return

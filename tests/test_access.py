@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from geo.records import access, actions, audit, context, review, roles, store
+from geo.records import access, actions, audit, context, review, roles, store, triggers
 from geo.records import batches
 from geo.ingest import demo
 from geo import ingest
@@ -44,7 +44,7 @@ def test_role_from_the_claim(claims, claim, expected):
 
 @pytest.mark.parametrize("role, allowed", [
     ("viewer", {"view"}),
-    ("analyst", {"view", "import", "rate", "review", "scenario", "act"}),
+    ("analyst", {"view", "import", "rate", "review", "scenario", "act", "trigger"}),
     ("admin", set(roles.PERMISSIONS)),
     ("guest", set()),
 ])
@@ -120,13 +120,26 @@ def _scenario(engine):
 def _update_action(engine, actor):
     row = actions.listing(engine).iloc[0]
     return actions.update(engine, actor, int(row["action_id"]), int(row["revision"]), CERCLES,
-                          status="done")
+                          status="done", outcome="Dialogue tenu.")
 
 
 def _add_action(engine, actor):
     return actions.add(engine, actor, CERCLES, cercle_id="mli-koro", kind="dialogue",
                        planned_on=date(2023, 3, 1), unit="civil_affairs",
                        scenario_id=_scenario(engine))
+
+
+RESPONSE = {"kind": "dialogue", "unit": "civil_affairs", "delay_days": 7}
+
+
+def _define_trigger(engine, actor):
+    return triggers.define(engine, actor, name="Hausse", kind="baseline", window_days=14,
+                           horizon_days=30, outcome="severe", response=RESPONSE)
+
+
+def _trigger(engine):
+    found = triggers.listing(engine)
+    return found[0] if found else triggers.get(engine, _define_trigger(engine, ANALYST))
 
 
 #: Every write under geo/, called with an acting user, and the least role it needs.
@@ -146,6 +159,16 @@ WRITES = {
     "delete scenario": (lambda e, a: scenarios.delete(e, _scenario(e), a), "admin"),
     "add action": (_add_action, "analyst"),
     "update action": (_update_action, "analyst"),
+    "actions from a scenario": (lambda e, a: actions.from_scenario(
+        e, a, CERCLES, _scenario(e), [{"cercle_id": "mli-gao", "kind": "workshop",
+                                       "quantity": 1}], date(2023, 3, 1), "regional_office"),
+        "analyst"),
+    "withdraw actions": (lambda e, a: actions.withdraw(e, a, _scenario(e)), "analyst"),
+    "define trigger": (_define_trigger, "analyst"),
+    "retire trigger": (lambda e, a: triggers.retire(e, a, _trigger(e).trigger_id), "analyst"),
+    "respond to a trigger": (lambda e, a: triggers.respond(e, a, CERCLES, _trigger(e),
+                                                           "mli-koro", date(2023, 3, 1)),
+                             "analyst"),
     "review report": (lambda e, a: review.change(e, a, "U-1", 0, verification="false"),
                       "analyst"),
 }
@@ -153,13 +176,15 @@ WRITES = {
 
 @pytest.fixture
 def busy_store(engine):
-    """A store with one batch, a rating, a role-table entry, a scenario and an action:
-    something to refuse on."""
+    """A store with one batch, a rating, a role-table entry, a scenario, an action and a
+    trigger: something to refuse on."""
     run_import(engine, "tensions", TENSIONS.replace("T-", "U-"), actor=ANALYST)
     context.rate(engine, [context.Rating("intercommunal", "mli-gao", 6)], ANALYST)
     access.set_role(engine, "r@example.org", "viewer", ADMIN)
     scenarios.save(engine, "Plan A", small_plan(), ANALYST)
     _add_action(engine, ANALYST)
+    scenarios.save(engine, "Plan Z", small_plan(), ANALYST)           # one without actions
+    _define_trigger(engine, ANALYST)
     return engine
 
 
@@ -268,6 +293,8 @@ def test_every_detail_the_log_keeps_has_a_name_on_screen(busy_store, locator):
     batches.remove_demo(busy_store, ADMIN)
     access.remove_role(busy_store, "r@example.org", ADMIN)
     _update_action(busy_store, ANALYST)
+    actions.withdraw(busy_store, ANALYST, _scenario(busy_store))
+    triggers.retire(busy_store, ANALYST, _define_trigger(busy_store, ANALYST))
     scenarios.delete(busy_store, _scenario(busy_store), ADMIN)
     _intake_writes(busy_store, locator)
     log = audit.entries(busy_store)

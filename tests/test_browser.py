@@ -233,7 +233,7 @@ def test_planner_proposes_sites_on_a_map_saves_and_reopens_by_url(app_url):
     with offline_page(app_url) as (page, blocked):
         page.goto(f"{app_url}/planner")
         page.get_by_role("heading", name="Planification des déploiements").wait_for()
-        box = page.get_by_label("Nouveaux médiateurs")
+        box = page.get_by_role("spinbutton", name="Nouveaux médiateurs")
         box.fill("12")
         box.press("Enter")
         page.wait_for_timeout(500)
@@ -396,3 +396,181 @@ def test_monitor_review_as_a_person_would_then_the_hot_spot_map(tmp_path):
         page.wait_for_timeout(800)
         page.screenshot(path=str(ARTIFACTS / "monitor_hotspots.png"))
         assert blocked == []
+
+
+#: The walk's words in each language.
+JOB = {
+    "fr": {"heading": "Planification des déploiements", "new": "Nouveaux médiateurs",
+           "k": "Prochains ateliers", "regions": "Régions des sites", "model": "Modèle",
+           "pmedian": "p-médiane (distance moyenne)", "run": "Calculer",
+           "useful": "Sites utiles / demandés", "saturated": "Au-delà de 19 médiateurs",
+           "name": "Nom du scénario", "save": "Enregistrer le scénario",
+           "act": "Créer les actions prévues", "exists": "déjà au registre",
+           "compare": "Comparer deux scénarios", "define": "Définir un déclencheur",
+           "trg_name": "Nom", "rule": "Règle", "hotspot": "Point chaud à 99 %",
+           "area": "Zone", "kind": "Type", "deployment": "Déploiement de médiateurs",
+           "quantity": "Nombre (0 : sans)", "save_trg": "Enregistrer le déclencheur",
+           "respond": "Créer l'action convenue", "responded": "créée pour",
+           "answered": "Réponse au registre", "count": "action(s)."},
+    "en": {"heading": "Deployment planner", "new": "New mediators", "k": "Next workshops",
+           "regions": "Regions of the sites", "model": "Model",
+           "pmedian": "p-median (mean distance)", "run": "Compute",
+           "useful": "Useful sites / asked", "saturated": "Beyond 19 mediators",
+           "name": "Scenario name", "save": "Save as scenario",
+           "act": "Create the planned actions", "exists": "already in the register",
+           "compare": "Compare two scenarios", "define": "Define a trigger",
+           "trg_name": "Name", "rule": "Rule", "hotspot": "Hot spot at 99 %", "area": "Area",
+           "kind": "Kind", "deployment": "Mediator deployment", "quantity": "Number (0: none)",
+           "save_trg": "Save the trigger", "respond": "Create the agreed action",
+           "responded": "created for", "answered": "Response in the register",
+           "count": "action(s)."},
+}
+#: What a server log must not hold once the app is up.
+LOG_PROBLEMS = re.compile(r"Traceback|WARNING|Warning|missing ScriptRunContext|Error",
+                          re.MULTILINE)
+
+
+def _choose(page, label: str, option: str, many: bool = False) -> None:
+    """Pick ``option`` in the select box (or, ``many``, the multiselect) labelled ``label``."""
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for _attempt in range(3):         # a rerun may replace the box under the first click
+        page.get_by_role("combobox", name=label, exact=True).click()
+        try:
+            wanted.wait_for(timeout=5000)
+            break
+        except Exception:  # noqa: BLE001 - Playwright's timeout: open it again
+            page.keyboard.press("Escape")
+    wanted.click()
+    if many:
+        page.keyboard.press("Escape")
+    page.wait_for_timeout(400)
+
+
+def _settled(page) -> None:
+    """Wait until the app has finished its run (Streamlit's "running" widget, once shown,
+    gone)."""
+    try:
+        page.wait_for_selector('[data-testid="stStatusWidget"]', timeout=3000)
+    except Exception:  # noqa: BLE001 - Playwright's timeout: the run was already over
+        pass
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60000)
+    page.wait_for_timeout(800)
+
+
+def _nothing_cut(page) -> None:
+    """No headline figure of the page is cut (its text wider than its box)."""
+    cut = page.locator('[data-testid="stMetricValue"]').evaluate_all(
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)")
+    assert cut == []
+
+
+def _number(page, label: str, value: int) -> None:
+    box = page.get_by_role("spinbutton", name=label)
+    box.fill(str(value))
+    box.press("Enter")
+    page.wait_for_timeout(400)
+
+
+@pytest.mark.parametrize("width, lang", [(1280, "fr"), (1920, "en")])
+def test_the_deployment_job_end_to_end(tmp_path, width, lang):
+    """Issue 30, as a new staff member does it: plan 30 mediators and 2 workshops in Mopti
+    and Ségou (19 sites add something: the screen says so), save, create the actions — a
+    second time they exist —, a second plan compared with the first, the register, a
+    trigger, the monitor and the Overview, one click, the action; at 1,280 px in French and
+    1,920 px in English, nothing cut, and the server log clean from start to end."""
+    from geo.records import actions, store
+
+    w = JOB[lang]
+    db = f"sqlite:///{tmp_path / 'job.sqlite'}"
+    shot = f"job_{width}_{lang}"
+    with running_app(env={"VEILLE_DATABASE_URL": db}) as (url, proc), \
+            offline_page(url, viewport=(width, 2600)) as (page, blocked):
+        log = ARTIFACTS / f"streamlit-{url.rsplit(':', 1)[1]}.log"
+        page.goto(f"{url}/planner?lang={lang}")
+        page.get_by_role("heading", name=w["heading"]).wait_for(timeout=60000)
+        deadline = time.monotonic() + 60      # the start-up's own lines come before the job
+        while "caches warmed" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        start = len(log.read_text())
+        _number(page, w["new"], 30)
+        _number(page, w["k"], 2)
+        _choose(page, w["regions"], "Mopti", many=True)
+        _choose(page, w["regions"], "Ségou", many=True)
+        page.get_by_role("button", name=w["run"]).click()
+        page.get_by_text(w["useful"]).wait_for(timeout=90000)
+        page.get_by_text(w["saturated"]).wait_for(timeout=30000)
+        assert page.locator('[data-testid="stMetricValue"]').filter(
+            has_text="19 / 30").count() == 1
+        frame = page.frame_locator(MAP_FRAME).first
+        frame.locator("path.veille-plan-sites").first.wait_for(timeout=30000)
+        assert frame.locator("path.veille-plan-sites").count() == 19
+        assert frame.locator("path.veille-plan-workshops").count() == 2
+        _settled(page)
+        _nothing_cut(page)
+        page.screenshot(path=str(ARTIFACTS / f"{shot}_plan.png"), full_page=True)
+        page.get_by_label(w["name"]).fill("Avant les élections")
+        page.get_by_role("button", name=w["save"]).click()
+        page.wait_for_url(re.compile(r"scenario=1"), timeout=15000)
+        page.get_by_role("button", name=w["act"]).click()
+        page.get_by_text(w["exists"]).wait_for(timeout=30000)     # done: no second button
+        assert page.get_by_role("button", name=w["act"]).count() == 0
+        engine = store.make_engine(db)
+        made = actions.listing(engine)
+        deployments = made[made["kind"] == "deployment"]
+        assert len(deployments) == deployments["cercle_id"].nunique()     # one per cercle
+        assert deployments["quantity"].sum() == 19
+        assert (made["kind"] == "workshop").sum() == 2
+        # a second plan of the same kind (p-median), saved and compared with the first
+        _choose(page, w["model"], w["pmedian"])
+        page.get_by_role("button", name=w["run"]).click()
+        page.wait_for_timeout(1500)
+        page.get_by_label(w["name"]).wait_for(timeout=90000)
+        assert page.get_by_label(w["name"]).input_value() == ""        # never the first's name
+        page.get_by_label(w["name"]).fill("p-médiane")
+        page.get_by_role("button", name=w["save"]).click()
+        page.wait_for_url(re.compile(r"scenario=2"), timeout=15000)
+        page.get_by_text(w["compare"]).wait_for(timeout=30000)
+        _settled(page)
+        assert wait_for_cercles(page) == 50          # the plan's map is drawn, never blank
+        _nothing_cut(page)
+        page.get_by_text(w["compare"]).scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(ARTIFACTS / f"{shot}_compare.png"))
+        # the register: the first plan's actions
+        page.goto(f"{url}/actions?scenario=1&lang={lang}")
+        page.get_by_text(f"{len(made)} {w['count']}").wait_for(timeout=30000)
+        _settled(page)
+        page.screenshot(path=str(ARTIFACTS / f"{shot}_register.png"), full_page=True)
+        # a trigger: a 99 % hot spot in the region of Mopti, its response a deployment
+        page.goto(f"{url}/monitor?section=triggers&lang={lang}")
+        page.get_by_text(w["define"]).click()
+        page.get_by_label(w["trg_name"], exact=True).fill("Point chaud du Centre")
+        _choose(page, w["rule"], w["hotspot"])
+        _choose(page, w["area"], "Mopti", many=True)
+        _choose(page, w["kind"], w["deployment"])
+        _number(page, w["quantity"], 2)
+        page.get_by_role("button", name=w["save_trg"]).click()
+        page.get_by_role("button", name=w["respond"]).first.wait_for(timeout=60000)
+        assert page.get_by_role("button", name=w["respond"]).count() == 3
+        page.get_by_role("button", name=w["respond"]).first.click()
+        page.get_by_text(w["responded"]).wait_for(timeout=30000)
+        _settled(page)
+        assert page.get_by_role("button", name=w["respond"]).count() == 2
+        page.screenshot(path=str(ARTIFACTS / f"{shot}_monitor.png"), full_page=True)
+        # the Overview: the answered firing links to its action, one click answers another
+        page.goto(f"{url}/?lang={lang}")
+        page.get_by_text(w["answered"]).wait_for(timeout=60000)
+        assert page.get_by_role("button", name=w["respond"]).count() == 2
+        page.get_by_role("button", name=w["respond"]).first.click()
+        page.get_by_text(w["responded"]).wait_for(timeout=30000)
+        _settled(page)
+        page.screenshot(path=str(ARTIFACTS / f"{shot}_overview.png"), full_page=True)
+        answered = actions.listing(engine).dropna(subset=["trigger_id"])
+        assert len(answered) == 2 and set(answered["kind"]) == {"deployment"}
+        assert answered["quantity"].tolist() == [2, 2]
+        page.goto(f"{url}/actions?lang={lang}")
+        page.get_by_text(f"{len(made) + 2} {w['count']}").wait_for(timeout=30000)
+        assert blocked == []
+        session = log.read_text()[start:]
+    assert not LOG_PROBLEMS.search(session), session

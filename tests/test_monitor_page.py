@@ -115,7 +115,7 @@ def test_viewers_read_the_queue_but_cannot_review(url):
     assert len(at.dataframe[0].value) == 200
 
 
-@pytest.mark.parametrize("section", ["trends", "hotspots", "emerging", "alerts"])
+@pytest.mark.parametrize("section", ["trends", "hotspots", "emerging", "alerts", "triggers"])
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_every_section_runs_in_both_languages(section, lang):
     at = _monitor(section=section, lang=lang)
@@ -132,6 +132,9 @@ def test_every_section_runs_in_both_languages(section, lang):
         assert table.iloc[0, 0] == "Barouéli"                       # the demo seed's one alert
     if section == "trends":
         assert len(at.get("vega_lite_chart")) == 2
+    if section == "triggers":                          # none defined: said so, and the form
+        assert any(("Aucun déclencheur" if lang == "fr" else "No trigger") in i.value
+                   for i in at.info)
 
 
 def test_the_overview_lists_the_alerts_with_a_link_to_the_monitor():

@@ -120,7 +120,7 @@ def test_the_planner_page_proposes_saves_reopens_and_compares(own_store):
     at.button(key="plan_run").click().run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Solveur"].startswith("optimal ·")
+    assert metrics["Sites utiles / demandés"] == "10 / 10"
     sites = _table(at, "Population gagnée")
     assert len(sites) == 10 and sites["Population gagnée"].is_monotonic_decreasing
     assert sites["Code commune"].str.startswith("mli-").all()
@@ -131,41 +131,51 @@ def test_the_planner_page_proposes_saves_reopens_and_compares(own_store):
     assert any("entre 0 et 10 (sites candidats)" in e.value for e in at.error)
     assert len(_table(at, "Population gagnée")) == 10
     # saved as a scenario, in one transaction with its audit entry
-    at.text_input(key="plan_name").input("Dix de plus")
+    at.text_input(key="plan_name_1").input("Dix de plus")
     at.button(key="plan_save").click().run()
     assert not at.exception and any("enregistré (n° 1)" in s.value for s in at.success)
     assert at.query_params["scenario"] in ("1", ["1"])
     engine = store.make_engine(f"sqlite:///{own_store}")
     saved = scenarios.load(engine, 1)
     assert saved.name == "Dix de plus" and saved.created_by == "a@example.org"
-    assert saved.result.inputs["regions"] == [] and saved.result.new == 10
-    assert list(saved.result.sites["commune_id"]) == list(sites["Code commune"])
+    plan = saved.result.mediators
+    assert saved.kind == "mediators" and plan.inputs["regions"] == [] and plan.new == 10
+    assert list(plan.sites["commune_id"]) == list(sites["Code commune"])
     assert audit.entries(engine).iloc[0]["action"] == "save_scenario"
-    # ... turned into planned actions (one per cercle of the sites)
+    # ... turned into planned actions once (one per cercle of the sites, with its communes)
     at.button(key="plan_to_actions").click().run()
+    assert not at.exception
     made = actions.listing(engine)
-    assert len(made) == saved.result.sites["cercle_id"].nunique()
+    assert len(made) == plan.sites["cercle_id"].nunique()
     assert set(made["scenario_id"]) == {1} and set(made["kind"]) == {"deployment"}
-    # workshops: the K cercles of largest need, saved as the second scenario
-    at.segmented_control(key="plan_kind").set_value("workshops").run()
+    assert made["quantity"].sum() == 10
+    assert sorted(c for cs in made["communes"] for c in cs) == sorted(plan.sites["commune_id"])
+    assert "plan_to_actions" not in {b.key for b in at.button}       # they exist: no button
+    assert any("déjà au registre" in i.value for i in at.info)
+    # mediators and workshops in one plan, saved as the second scenario: a new name field
     at.multiselect(key="plan_regions").unselect("ML08")
     at.number_input(key="plan_k").set_value(4)
     at.button(key="plan_run").click().run()
     assert not at.exception and "scenario" not in at.query_params
+    assert at.text_input(key="plan_name_2").value == ""       # never the previous name
     assert len(_table(at, "Besoin")) == 4 and _table(at, "Besoin")["Besoin"].is_monotonic_decreasing
-    at.text_input(key="plan_name").set_value("Ateliers T1")
+    at.text_input(key="plan_name_2").set_value("Médiateurs et ateliers")
     at.button(key="plan_save").click().run()
-    assert scenarios.listing(engine)["name"].tolist() == ["Ateliers T1", "Dix de plus"]
-    # the comparison: both drawn side by side (two maps, their tables)
-    assert {k for k in ("plan_cmp_a", "plan_cmp_b")} <= {w.key for w in at.selectbox}
-    assert len([d for d in at.dataframe if "Besoin" in d.value.columns]) == 2  # shown + B
-    # a scenario's URL reopens it in a new session
+    assert scenarios.listing(engine)["name"].tolist() == ["Médiateurs et ateliers", "Dix de plus"]
+    assert scenarios.load(engine, 2).kind == "both"
+    # the comparison: the difference table and the two maps
+    assert {"plan_cmp_a", "plan_cmp_b"} <= {w.key for w in at.selectbox}
+    diff = [d.value for d in at.dataframe if "Différence (B − A)" in d.value.columns][0]
+    assert diff.set_index("Chiffre").at["Ateliers proposés", "B"] == "4"
+    # a scenario's URL reopens it in a new session, its inputs in the widgets
     again = _app(ANALYST_CLAIMS, scenario="1")
     again.switch_page("pages/planner.py").run()
     assert not again.exception
     assert any("Scénario n° 1 « Dix de plus »" in i.value for i in again.info)
     assert list(_table(again, "Population gagnée")["Code commune"]) \
         == list(sites["Code commune"])
+    assert again.number_input(key="plan_new").value == 10
+    assert again.number_input(key="plan_k").value == 0
     # an analyst cannot delete; an admin can, after confirming
     assert "plan_delete" not in {w.key for w in again.selectbox}
     admin = _app(ADMIN_CLAIMS)
@@ -190,13 +200,19 @@ def test_command_line_json(monkeypatch, tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'plan.sqlite'}"
     monkeypatch.setenv("VEILLE_DATABASE_URL", url)
     demo.ensure_initialised(store.make_engine(url))
-    assert cli.main(["plan", "--new", "5", "--radius-km", "30", "--json"]) == 0
-    out = __import__("json").loads(capsys.readouterr().out)
-    assert set(out) == {"model", "new", "radius_km", "demand", "covered_population_before",
-                        "covered_population_after", "sites", "solver_status", "seconds"}
+    assert cli.main(["plan", "--new", "5", "--radius-km", "30", "--workshops", "2",
+                     "--json"]) == 0
+    doc = __import__("json").loads(capsys.readouterr().out)
+    assert doc["kind"] == "both" and len(doc["workshops"]["cercles"]) == 2
+    out = doc["mediators"]
+    assert set(out) == {"model", "new", "useful", "saturated", "radius_km", "demand",
+                        "population", "covered_population_before", "covered_population_after",
+                        "mean_distance_band_before", "mean_distance_band_after",
+                        "population_by_distance_band", "sites", "solver_status", "seconds"}
     assert len(out["sites"]) == 5 and out["solver_status"] == "Optimal"
     gained = out["covered_population_after"] - out["covered_population_before"]
-    assert abs(gained - sum(s["covered_population_gain"] for s in out["sites"])) <= 5  # rounding
+    assert gained == sum(s["covered_population_gain"] for s in out["sites"])   # to the unit
+    assert sum(b["after"] for b in out["population_by_distance_band"]) == out["population"]
     assert cli.main(["plan", "--new", "5", "--radius-km", "0"]) == 2
     assert capsys.readouterr().err == "Le rayon doit être compris entre 1 et 300 km.\n"
     assert cli.main(["plan", "--new", "5", "--radius-km", "0", "--lang", "en"]) == 2
@@ -216,9 +232,21 @@ def test_command_line_takes_region_names_as_users_write_them(monkeypatch, tmp_pa
     for region in ("Mopti", "ML05", "mopti", "Région de Mopti"):
         assert cli.main(["plan", "--new", "3", "--radius-km", "30", "--region", region,
                          "--json"]) == 0
-        out = __import__("json").loads(capsys.readouterr().out)
+        out = __import__("json").loads(capsys.readouterr().out)["mediators"]
         sites[region] = [s["commune_id"] for s in out["sites"]]
         assert all(s["cercle_id"] in MOPTI_CERCLES for s in out["sites"])
     assert len({tuple(v) for v in sites.values()}) == 1
     assert cli.main(["plan", "--new", "3", "--radius-km", "30", "--region", "Mopx"]) == 2
     assert "Mopti" in capsys.readouterr().err          # the gazetteer's suggestion
+    # cercles and unreachable communes by name too; the plan in words without --json
+    assert cli.main(["plan", "--new", "3", "--radius-km", "30", "--cercle", "Koro",
+                     "--exclude", "Bondo", "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("Mediators: 1 useful site(s) of 3 asked")
+    assert "1. Madougou (Koro): +21,322 people covered" in text and "Bondo" not in text
+    # Bankass, every commune covered already (issue 30): said in words, nothing proposed
+    assert cli.main(["plan", "--new", "3", "--radius-km", "30", "--cercle", "Bankass"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith(
+        "Aucun des 3 nouveaux médiateurs n'ajouterait personne")
+    assert cli.main(["plan", "--radius-km", "30"]) == 2
+    assert "--workshops K" in capsys.readouterr().err

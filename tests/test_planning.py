@@ -17,17 +17,17 @@ from tests.test_store import engine  # noqa: F401 - every test on SQLite and on 
 CERCLES = {"mli-koro", "mli-gao", "mli-bankass"}
 
 
-def small_plan() -> planner.Plan:
+def small_plan() -> planner.Deployment:
     """A plan as the planner returns it, without a solve (two sites, two cercles)."""
-    sites = pd.DataFrame([[1, "mli-koro-koro", "mli-koro", "ML05", -3.1, 14.1, 1200.0],
-                          [2, "mli-gao-gao", "mli-gao", "ML07", 0.05, 16.3, 300.0]],
+    sites = pd.DataFrame([[1, "mli-koro-koro", "mli-koro", "ML05", -3.1, 14.1, 1200, 1500],
+                          [2, "mli-gao-gao", "mli-gao", "ML07", 0.05, 16.3, 300, 300]],
                          columns=planner.SITE_COLUMNS)
-    per = pd.DataFrame([["mli-koro", 5000.0, 1000.0, 2200.0], ["mli-gao", 3000.0, 0.0, 300.0]],
+    per = pd.DataFrame([["mli-koro", 5000, 1000, 2200], ["mli-gao", 3000, 0, 300]],
                        columns=planner.CERCLE_COLUMNS)
-    return planner.Plan("mclp", 2, 30.0, "population", 1000.0, 2500.0, sites, "Optimal", 1.5,
-                        8000.0, per, {"new": 2, "radius_km": 30.0, "model": "mclp",
-                                      "demand": "population", "regions": ["ML05"],
-                                      "as_of": "2022-12-27"}, 0.0)
+    return planner.Deployment(planner.Plan(
+        "mclp", 2, 30.0, "population", 1000, 2500, sites, "Optimal", 1.5, 8000, per,
+        {"new": 2, "radius_km": 30.0, "model": "mclp", "demand": "population",
+         "regions": ["ML05"], "as_of": "2022-12-27"}, 0.0, 21.0, 12.0))
 
 
 def test_a_saved_scenario_comes_back_as_it_was(engine):
@@ -37,14 +37,17 @@ def test_a_saved_scenario_comes_back_as_it_was(engine):
     assert (back.name, back.kind, back.created_by) == ("Avant les élections", "mediators",
                                                        "analyst@example.org")
     assert back.software["veille"] and back.software["spopt"].startswith("0.7")
-    got = back.result
-    assert got.as_json() == plan.as_json() and got.inputs == plan.inputs
-    pd.testing.assert_frame_equal(got.sites, plan.sites)
-    pd.testing.assert_frame_equal(got.per_cercle, plan.per_cercle)
-    assert (got.population, got.mip_gap, got.seconds) == (8000.0, 0.0, 1.5)
+    got, mine = back.result.mediators, plan.mediators
+    assert back.result.workshops is None
+    assert got.as_json() == mine.as_json() and got.inputs == mine.inputs
+    pd.testing.assert_frame_equal(got.sites, mine.sites)
+    pd.testing.assert_frame_equal(got.per_cercle, mine.per_cercle)
+    assert (got.population, got.mip_gap, got.seconds) == (8000, 0.0, 1.5)
+    assert (got.distance_before_km, got.distance_after_km) == (21.0, 12.0)
     listed = scenarios.listing(engine)
-    assert listed[["scenario_id", "name", "kind", "size", "covered_after"]].values.tolist() \
-        == [[sid, "Avant les élections", "mediators", 2, 2500.0]]
+    assert listed[["scenario_id", "name", "kind", "mediators", "workshops", "covered_after",
+                   "is_demo"]].values.tolist() \
+        == [[sid, "Avant les élections", "mediators", 2, None, 2500, False]]
     entry = audit.entries(engine).iloc[0]
     assert (entry["action"], entry["target"]) == ("save_scenario", f"scenario {sid}")
     assert json.loads(entry["details"]) == {"name": "Avant les élections",
@@ -58,9 +61,10 @@ def test_a_workshop_plan_round_trips_too(engine):
     ws = planner.WorkshopPlan(1, pd.DataFrame([[1, "mli-koro", "ML05", 5000.0, 6.5, 30.0,
                                                 32500.0]], columns=planner.WORKSHOP_COLUMNS),
                               40000.0, {"k": 1, "as_of": "2022-12-27"})
-    sid = scenarios.save(engine, "Ateliers T1", ws, ANALYST)
-    back = scenarios.load(engine, sid).result
-    assert isinstance(back, planner.WorkshopPlan) and back.as_json() == ws.as_json()
+    sid = scenarios.save(engine, "Ateliers T1", planner.Deployment(workshops=ws), ANALYST)
+    back = scenarios.load(engine, sid)
+    assert back.kind == "workshops" and back.result.mediators is None
+    assert back.result.workshops.as_json() == ws.as_json()
 
 
 @pytest.mark.parametrize("name, code", [("", "name_missing"), ("x" * 121, "name_long"),
@@ -100,12 +104,14 @@ def test_actions_are_listed_changed_and_audited(engine):
     assert list(actions.listing(engine, cercles=["mli-gao"])["action_id"]) == [a2]
     assert actions.listing(engine, since=date(2023, 3, 1)).empty
     rev = actions.update(engine, ADMIN, a1, 1, CERCLES, status="done",
-                         outcome="Atelier tenu, 30 participants.")
+                         outcome="Atelier tenu, 30 participants.", today=date(2023, 2, 3))
     assert rev == 2
     entry = audit.entries(engine).iloc[0]
     assert entry["action"] == "update_action" and entry["user_label"] == "admin@example.org"
     assert json.loads(entry["details"]) == {"status": ["planned", "done"],
-                                            "outcome": [None, "Atelier tenu, 30 participants."]}
+                                            "outcome": [None, "Atelier tenu, 30 participants."],
+                                            "started_on": [None, "2023-02-03"],
+                                            "ended_on": [None, "2023-02-03"]}
     assert actions.update(engine, ADMIN, a1, 2, CERCLES, status="done") == 2   # no change
     assert audit.count(engine, actions=["update_action"]) == 1
     table = actions.per_cercle(actions.listing(engine))
@@ -196,12 +202,14 @@ def test_gap_demand_and_unreachable_communes():
     with pytest.raises(planner.PlanError) as err:
         planner.plan({}, 7, 50.0, regions=["ML08"], exclude=list(kidal[:4]))
     assert err.value.details == {"max": len(kidal) - 4}
-    doc = planner.as_geojson(result, ref.communes["commune_fr"])
+    doc = planner.as_geojson(planner.Deployment(result), ref.communes["commune_fr"])
     assert doc["veille_inputs"]["exclude"] == sorted(kidal[:4])
-    assert doc["veille_summary"]["new"] == 3 and len(doc["features"]) == 3
+    assert doc["veille_summary"]["mediators"]["new"] == 3 and len(doc["features"]) == 3
+    assert doc["veille_summary"]["workshops"] is None
     f = doc["features"][0]
     assert f["geometry"]["type"] == "Point" and f["properties"]["name_fr"] \
         == ref.communes.at[f["properties"]["commune_id"], "commune_fr"]
+    assert f["properties"]["proposal"] == "mediator"
 
 
 @pytest.mark.slow
@@ -232,8 +240,8 @@ def test_the_action_register_page(monkeypatch, tmp_path):
     at.text_area(key="act_n_outcome").input("Dialogue intercommunautaire prévu.")
     at.button[[b.label for b in at.button].index("Ajouter")].click().run()
     assert not at.exception and any("Action n° 1 ajoutée" in s.value for s in at.success)
-    (table,) = [d.value for d in at.dataframe]
-    assert table[["Cercle", "Type", "État"]].values.tolist() == [["Koro", "Dialogue", "Prévue"]]
+    table = [d.value for d in at.dataframe if "Quoi" in d.value.columns][0]
+    assert table[["Cercle", "Quoi", "État"]].values.tolist() == [["Koro", "Dialogue", "Prévue"]]
     # an edit on a copy someone else changed meanwhile is refused, then works on the new one
     at.selectbox(key="act_e_id").set_value(1).run()
     actions.update(engine, ADMIN, 1, 1, {"mli-koro"}, status="under_way")
@@ -266,7 +274,7 @@ def test_the_audit_screen_names_scenarios_and_actions_in_french(monkeypatch, tmp
     sid = scenarios.save(engine, "Plan T1", small_plan(), ANALYST)
     aid = actions.add(engine, ANALYST, CERCLES, cercle_id="mli-koro", kind="dialogue",
                       planned_on=date(2023, 1, 5), unit="civil_affairs", scenario_id=sid)
-    actions.update(engine, ANALYST, aid, 1, CERCLES, status="done")
+    actions.update(engine, ANALYST, aid, 1, CERCLES, status="done", outcome="Tenu.")
     at = _app()
     at.switch_page("pages/audit.py").run()
     assert not at.exception

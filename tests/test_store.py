@@ -26,11 +26,11 @@ def locator():
 
 def test_schema_is_versioned_and_migrations_are_idempotent(engine):
     with engine.connect() as conn:
-        assert store.current_version(conn) == store.SCHEMA_VERSION == 9
-    assert store.migrate(engine) == 9
+        assert store.current_version(conn) == store.SCHEMA_VERSION == 10
+    assert store.migrate(engine) == 10
     with engine.connect() as conn:
         rows = conn.execute(sa.select(store.schema_version)).all()
-    assert [r.version for r in rows] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    assert [r.version for r in rows] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
     # v2 seeds the three threats named by the mission, once
     assert list(context.factors(engine).index) == [
         "crisis_north_centre", "intercommunal", "political_tension"]
@@ -92,10 +92,12 @@ def test_demo_load_and_remove(engine, locator):
     demo_ratings = context.history(engine)
     assert len(demo_ratings) == 3 * 48 and demo_ratings["is_demo"].all()
     assert batches.demo_contents(engine) == {"workshops": 18, "mediators": 1424, "tensions": 1780,
-                                           "context_ratings": 144, "batches": 3}
+                                           "context_ratings": 144, "batches": 3,
+                                           "scenarios": 0, "actions": 0, "triggers": 0}
     removed = batches.remove_demo(engine, ADMIN)
     assert removed == {"workshops": 18, "mediators": 1424, "tensions": 1780,
-                       "context_ratings": 144, "batches": 3}
+                       "context_ratings": 144, "batches": 3, "actions": 0, "scenarios": 0,
+                       "triggers": 0}
     assert context.history(engine).empty and len(context.factors(engine)) == 3
     assert not store.demo_in_use(engine)
     assert store.counts(engine) == {"workshops": 0, "mediators": 0, "tensions": 0}

@@ -135,7 +135,8 @@ def coverage_curve(curve: pd.DataFrame, lang: str) -> Chart:
     """Population covered (``covered``) against the number of new mediators (``n``)."""
     return Chart(curve, {"mark": {"type": "line", "point": True, "color": RED}, "height": 260,
                          "encoding": {
-        "x": enc("n:Q", title=t("planner.col.n", lang)),
+        "x": enc("n:Q", title=t("planner.col.n", lang),
+                 axis={"tickMinStep": 1, "format": "d"}),      # whole mediators only
         # SI prefixes (15M): Vega's thousands separator would be English on the French screen
         "y": enc("covered:Q", title=t("planner.col.covered", lang), axis={"format": "~s"},
                  scale={"zero": False}),

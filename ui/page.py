@@ -64,7 +64,8 @@ def begin(name: str, *, title: bool = True, intro: bool = True, **intro_values) 
         st.title(tr(f"{prefix}.title"))
     if intro:
         st.caption(tr(f"{prefix}.intro", **intro_values))
-    flash(f"{name}_flash")
+    with st.container():        # a place of its own: a message never moves what follows
+        flash(f"{name}_flash")
     return Page(name, user, current_lang())
 
 
@@ -134,11 +135,14 @@ def demo_banner() -> None:
         col_button.button(tr("demo.remove"), key="remove_demo", type="secondary",
                           on_click=ask, args=("ask_remove_demo",))
         contents = batches.demo_contents(engine())
+        planned = {k: contents[k] for k in batches.PLANNING}
         if confirmation("ask_remove_demo", tr(
                 "demo.confirm", batches=contents["batches"],
                 workshops=count(contents["workshops"]), tensions=count(contents["tensions"]),
                 mediators=approx(contents["mediators"]),
-                ratings=count(contents["context_ratings"]))):
+                ratings=count(contents["context_ratings"]))
+                + (" " + tr("demo.confirm_plans", **planned) if any(planned.values())
+                   else "")):
             try:
                 batches.remove_demo(engine(), current())
             except AccessDenied as denied:

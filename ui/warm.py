@@ -25,7 +25,7 @@ def warm() -> float:
     t0 = time.perf_counter()
     import ui
     from geo.records import actions
-    from geo.analysis.view import coverage, indicators
+    from geo.analysis import coverage, indicators
     from geo.outputs import maps
     from geo.analysis.view import Analysis
     from geo.outputs.layers import DEFAULT_LAYER

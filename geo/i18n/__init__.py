@@ -12,14 +12,14 @@ from __future__ import annotations
 import math
 
 from geo.i18n import (access, brief, cli, common, coverage, data, intake, methodology,
-                      monitor, overview, planner, provenance, risk)
+                      monitor, overview, planner, provenance, risk, triggers)
 
 LANGUAGES: tuple[str, ...] = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
 SCREENS = (common, overview, risk, methodology, coverage, data, provenance, access, planner,
-           brief, monitor, cli, intake)
+           brief, monitor, cli, intake, triggers)
 
 
 def _merge() -> dict[str, dict[str, str]]:

@@ -56,6 +56,11 @@ PAIRS: dict[str, tuple[str, str]] = {
         '{new} nouveaux médiateurs, rayon {radius} km : population couverte {before} → {after}.',
         '{new} new mediators, {radius} km radius: population covered {before} → {after}.'),
     'brief.scenario_ws': ('{k} prochains ateliers.', 'The next {k} workshops.'),
+    'brief.scenario_site': ('Proposition', 'Proposal'),
+    'brief.scenario_gain': ('Personnes couvertes en plus (médiateurs) ou besoin (ateliers)',
+                            'People newly covered (mediators) or need (workshops)'),
+    'brief.scenario_mediator': ('Médiateur : {commune} ({cercle})', 'Mediator: {commune} ({cercle})'),
+    'brief.scenario_workshop': ('Atelier : {cercle}', 'Workshop: {cercle}'),
     'brief.method_title': ('Méthode', 'Method'),
     'brief.method_text': (
         "Chaque indicateur est ramené sur 0–10 (normalisation), combiné par dimension (aléa, vulnérabilité, capacité de réponse) selon ses poids, puis les dimensions sont agrégées selon leurs poids. Classes fixes : très faible < 2, faible < 3,5, moyen < 5, élevé < 6,5, très élevé.",

@@ -91,8 +91,8 @@ PAIRS: dict[str, tuple[str, str]] = {
                              'expected reports, chance of a severe one)'),
     'cli.backtest.help': ("Évaluation glissante de la prévision face à ses références.",
                           "The forecast's rolling evaluation against its baselines."),
-    'cli.plan.help': ("Où déployer les prochains médiateurs (ou ateliers).",
-                      'Where the next mediators (or workshops) should go.'),
+    'cli.plan.help': ("Où déployer les prochains médiateurs et ateliers (un seul plan).",
+                      'Where the next mediators and workshops should go (one plan).'),
     'cli.plan.new': ("nombre de nouveaux médiateurs", 'new mediators'),
     'cli.plan.radius': ("rayon de service (km)", 'service radius (km)'),
     'cli.plan.model': ("modèle : mclp (couvrir le plus de population) ou pmedian (réduire la "
@@ -100,15 +100,37 @@ PAIRS: dict[str, tuple[str, str]] = {
                        'model: mclp (cover the most people) or pmedian (reduce the mean '
                        'distance)'),
     'cli.plan.demand': ("pondération de la demande", 'demand weighting'),
-    'cli.plan.workshops': ("planifier plutôt les K prochains ateliers (cercles)",
-                           'plan the next K workshops instead (cercles)'),
+    'cli.plan.workshops': ("nombre de prochains ateliers (cercles), seuls ou avec --new",
+                           'the next K workshops (cercles), alone or with --new'),
+    'cli.plan.cercle': ("cercle candidat, nom ou code (répétable)",
+                        'candidate cercle, name or code (repeatable)'),
+    'cli.plan.exclude_cercle': ("cercle inaccessible aux ateliers, nom ou code (répétable)",
+                                'cercle unreachable for workshops, name or code (repeatable)'),
+    'cli.plan.mediators': ("Médiateurs : {useful} site(s) utile(s) sur {new} demandé(s) ; "
+                           "population couverte {before} → {after} ; distance moyenne "
+                           "{d_before} → {d_after}.",
+                           'Mediators: {useful} useful site(s) of {new} asked; population '
+                           'covered {before} → {after}; mean distance {d_before} → {d_after}.'),
+    'cli.plan.site': ("  {order}. {commune} ({cercle}) : +{gain} personnes couvertes, "
+                      "{nearer} rapprochées",
+                      '  {order}. {commune} ({cercle}): +{gain} people covered, {nearer} '
+                      'brought nearer'),
+    'cli.plan.workshops_summary': ("Ateliers : {useful} utile(s) sur {k} demandé(s) ; "
+                                   "{share} % du besoin.",
+                                   'Workshops: {useful} useful of {k} asked; {share} % of '
+                                   'the need.'),
+    'cli.plan.workshop': ("  {order}. {cercle} : besoin {weight}",
+                          '  {order}. {cercle}: need {weight}'),
     'cli.plan.region': ("région candidate, nom ou code (répétable)",
                         'candidate region, name or code (repeatable)'),
-    'cli.plan.exclude': ("commune inaccessible (répétable)", 'unreachable commune (repeatable)'),
+    'cli.plan.exclude': ("commune inaccessible, nom ou code (répétable)",
+                         'unreachable commune, name or code (repeatable)'),
     'cli.plan.time_limit': ("temps de calcul maximal du solveur (secondes)",
                             "the solver's time limit (seconds)"),
-    'cli.plan.needs': ("--new et --radius-km sont obligatoires (ou --workshops K).",
-                       '--new and --radius-km are required (or --workshops K).'),
+    'cli.plan.needs': ("Dites quoi planifier : --new N avec --radius-km, ou --workshops K, "
+                       "ou les deux.",
+                       'Say what to plan: --new N with --radius-km, or --workshops K, or '
+                       'both.'),
     'cli.monitor.help': ("Points chauds, points chauds émergents et alertes.",
                          'Hot spots, emerging hot spots and alerts.'),
     'cli.monitor.what': ("hotspots (points chauds), emerging (émergents) ou alerts (alertes)",

@@ -155,8 +155,9 @@ def build(engine: Engine, view: Analysis | None = None, lang: str = "fr",
     planned = actions.listing(engine)
     planned = planned[planned["status"].isin(["planned", "under_way"])
                       | (planned["planned_on"] > start)] if len(planned) else planned
+    commune_names = reference.load().communes["commune_fr"]
     action_rows = [{"date": format_date(r.planned_on, lang), "cercle": names.get(r.cercle_id),
-                    "kind": t(f"actions.kind.{r.kind}", lang),
+                    "kind": actions.what(r, lang, commune_names),
                     "unit": t(f"actions.unit.{r.unit}", lang),
                     "status": t(f"actions.status.{r.status}", lang), "outcome": r.outcome or ""}
                    for r in planned.itertuples()]
@@ -220,32 +221,37 @@ def _change(before, after, lang, rank: bool = False) -> str:
 
 
 def _scenario(engine, scenario_id, lang):
-    from geo.plans import planner
-
+    """A saved plan (mediators, workshops or both) as the brief shows it: the same whole
+    people as the screen and the exports."""
     saved = scenarios.load(engine, scenario_id)
     if saved is None:
         return None
     result = saved.result
     out = {"name": saved.name, "by": saved.created_by,
            "at": format_date(saved.created_at, lang, time=True),
-           "kind": t(f"planner.kind.{saved.kind}", lang)}
+           "kind": t(f"planner.kind.{saved.kind}", lang), "rows": [], "summary": "",
+           "header": [t("planner.col.order", lang), t("brief.scenario_site", lang),
+                      t("brief.scenario_gain", lang)]}
     ref = reference.load()
-    if isinstance(result, planner.WorkshopPlan):
-        out["rows"] = [[str(r.order), ref.cercles.at[r.cercle_id, "cercle_fr"],
-                        format_number(r.weight, lang)] for r in result.cercles.itertuples()]
-        out["header"] = [t("planner.col.order", lang), t("field.cercle", lang),
-                         t("planner.col.weight", lang)]
-        out["summary"] = t("brief.scenario_ws", lang, k=result.k)
-    else:
-        out["rows"] = [[str(r.order), ref.communes.at[r.commune_id, "commune_fr"],
-                        format_number(r.covered_population_gain, lang)]
-                       for r in result.sites.itertuples()]
-        out["header"] = [t("planner.col.order", lang), t("field.commune", lang),
-                         t("planner.col.gain", lang)]
-        out["summary"] = t("brief.scenario_med", lang, new=result.new,
-                           radius=format_number(result.radius_km, lang),
-                           before=format_number(result.covered_before, lang),
-                           after=format_number(result.covered_after, lang))
+    parts = []
+    if result.mediators is not None:
+        med = result.mediators
+        out["rows"] += [[str(r.order), t("brief.scenario_mediator", lang,
+                                         commune=ref.communes.at[r.commune_id, "commune_fr"],
+                                         cercle=ref.cercles.at[r.cercle_id, "cercle_fr"]),
+                         format_number(r.covered_population_gain, lang)]
+                        for r in med.sites.itertuples()]
+        parts.append(t("brief.scenario_med", lang, new=len(med.sites),
+                       radius=format_number(med.radius_km, lang),
+                       before=format_number(med.covered_before, lang),
+                       after=format_number(med.covered_after, lang)))
+    if result.workshops is not None:
+        ws = result.workshops
+        out["rows"] += [[str(r.order), t("brief.scenario_workshop", lang,
+                                         cercle=ref.cercles.at[r.cercle_id, "cercle_fr"]),
+                         format_number(r.weight, lang)] for r in ws.cercles.itertuples()]
+        parts.append(t("brief.scenario_ws", lang, k=len(ws.cercles)))
+    out["summary"] = " ".join(parts)
     return out
 
 

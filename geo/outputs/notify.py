@@ -9,8 +9,9 @@ is audited.
 **Kinds**: ``baseline`` — a cercle's reports over 14 or 30 days above the 99 % Poisson
 bound of its own past year (:func:`geo.analysis.monitor.alerts`); ``hotspot`` — a cercle that is a
 99 % Getis-Ord Gi* hot spot of the last 90 days (:func:`geo.analysis.monitor.hotspots`);
-``trigger`` — early-warning triggers (another issue: :func:`fired` takes their alerts in
-the same :class:`Alert` shape); ``digest`` — the daily digest.
+``trigger`` — the triggers agreed in advance that are in force
+(:func:`trigger_alerts`, :mod:`geo.analysis.triggers`), each with its agreed response;
+``digest`` — the daily digest.
 
 **Newly fired alerts** (:func:`queue_alerts`): an alert has a key (``kind:cercle:window``);
 it is notified again only when it was not notified within its cool-down (its window for a
@@ -169,7 +170,10 @@ class Alert:
 
     @property
     def key(self) -> str:
-        return f"{self.kind}:{self.cercle_id}:{self.window_days}"
+        kind = self.kind
+        if kind == "trigger" and "trigger_id" in self.figures:    # one key per trigger
+            kind = f"trigger{self.figures['trigger_id']}"
+        return f"{kind}:{self.cercle_id}:{self.window_days}"
 
     @property
     def cooldown_days(self) -> int:
@@ -189,6 +193,28 @@ def fired(tensions: pd.DataFrame, as_of: date, *, permutations: int = monitor.PE
                   {"reports": int(r.value), "gi_z": float(r.gi_z)})
             for r in hot[hot["class"] == "hot_99"].itertuples()]
     return out + list(triggers)
+
+
+def trigger_alerts(engine: Engine, tensions: pd.DataFrame, as_of: date,
+                   table: pd.DataFrame | None = None) -> list[Alert]:
+    """The triggers in force on ``as_of`` (:func:`geo.analysis.triggers.fired_now`), one
+    alert per trigger and cercle, its window the trigger's horizon (its cool-down), its line
+    the trigger's name and agreed response (in French: the subscriber's language is not known
+    here, and a trigger's name is the same in both); ``table``: the indicator table of
+    ``as_of`` (forecast triggers are left out without it)."""
+    from geo.analysis import triggers as rules
+    from geo.records import triggers
+
+    regions = _region_of()
+    out = []
+    for trigger in triggers.listing(engine):
+        if trigger.kind == "forecast" and table is None:
+            continue
+        what = f"{trigger.name} — {rules.response_text(trigger, 'fr')}"
+        for r in rules.fired_now(trigger, tensions, regions, as_of, table).itertuples():
+            out.append(Alert("trigger", r.cercle_id, trigger.horizon_days,
+                             {"trigger_id": trigger.trigger_id, "what": what}))
+    return out
 
 
 def _region_of() -> dict[str, str]:

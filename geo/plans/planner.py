@@ -1,13 +1,19 @@
-"""Deployment planner: where the next mediators and workshops should go.
+"""Deployment planner: where the next mediators and workshops should go, as one plan.
+
+**People.** Each commune's population is the census population of its cercle shared by area
+(:attr:`geo.reference.Reference.commune_population`), then rounded to whole people so that
+each cercle keeps its census total exactly (largest remainders, :func:`whole_people`): every
+figure of a plan — covered before and after, each site's gain, each cercle's — is a sum of
+whole people, so the screen, the exports, the command line and the brief agree to the unit.
 
 **Mediators.** Demand points *i* are the communes' representative points, weighted by a_i:
-their estimated population (``demand="population"``), × their cercle's risk score of the
-current view (``"risk"``), or × their cercle's coverage-gap weight (``"gap"``,
-:data:`GAP_WEIGHTS`: priority 1, watch 0.75, reinforce 0.5, adequate 0.25, no class 0).
-Candidate sites *j* are the communes' points (optionally of chosen regions or cercles only,
-less the communes marked unreachable); existing mediators stand, as for every distance in
-Veille, at their disclosure zone's point (:func:`geo.analysis.coverage.mediator_points`) and are fixed
-facilities. Distances d_ij in km in :data:`geo.reference.units.DISTANCE_CRS`. A demand point is
+their population (``demand="population"``), × their cercle's risk score of the current view
+(``"risk"``), or × their cercle's coverage-gap weight (``"gap"``, :data:`GAP_WEIGHTS`:
+priority 1, watch 0.75, reinforce 0.5, adequate 0.25, no class 0). Candidate sites *j* are the
+communes' points (optionally of chosen regions or cercles only, less the communes marked
+unreachable); existing mediators stand, as for every distance in Veille, at their disclosure
+zone's point (:func:`geo.analysis.coverage.mediator_points`) and are fixed facilities.
+Distances d_ij in km in :data:`geo.reference.units.DISTANCE_CRS`. A demand point is
 *covered* when some facility (existing or new) lies within the service radius S; the
 covered population counts people (a_i before weighting), whatever the demand weighting.
 
@@ -22,13 +28,34 @@ Solved with CBC (pulp's bundled solver) under a time limit, with a relative MIP 
 "Optimal" status is a proven optimum). The screen solves in a short-lived child process
 (``isolated=True``): spopt and its stack weigh ~150 MB that the app need not keep.
 
+**Marginal gains, and where more sites add nothing.** The chosen sites are put in greedy
+order: each next site is the one that adds most to the model's own objective given those
+before it (MCLP: weighted demand newly within S; p-median: the fall of Σ_i a_i min_j d_ij),
+and each carries its gains in people — ``covered_population_gain`` (people newly within S)
+and ``people_nearer`` (people for whom it is nearer than every facility before it). A site
+whose objective gain is zero adds nothing the model values: the sites before it already
+reach the same optimum (so they are an optimum for their own number too), and it is left out
+of the plan — never listed as a proposal, never turned into an action. The plan then says so
+(:attr:`Plan.saturated`): beyond ``len(sites)`` new mediators, no gain with this radius and
+these candidate sites.
+
+**Distances, as published.** The population-weighted mean distance from each commune's point
+to its nearest mediator (km; existing ones at their zone points), before and after the plan,
+and the population in each distance band: published in the bands of
+:data:`geo.analysis.disclosure.DISTANCE_BANDS_KM`, as every distance to a mediator.
+
 **Workshops** (:func:`plan_workshops`). A workshop trains the actors of its own cercle, so its
 "coverage" is that cercle, not a radius: the covering sets are disjoint, and the MCLP with
 K facilities then reduces exactly to taking the K cercles of largest weight
 w_c = population_c × risk_c × min(m_c, M) / M, with m_c the months since the cercle's last
 workshop (from the programme's start when it never had one) and M = :data:`WORKSHOP_HORIZON_MONTHS`
 (a cercle trained within M months is partly served). Sorting gives the optimum; no solver is
-needed, and none is called.
+needed, and none is called. A cercle of weight 0 (no risk, or a workshop this month) adds
+nothing and is not proposed.
+
+**One plan** (:class:`Deployment`): mediators, workshops or both, computed together from one
+set of inputs (:func:`deploy`), saved as one scenario, turned into actions together
+(:func:`proposed_actions`).
 """
 
 from __future__ import annotations
@@ -40,15 +67,18 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from geo.analysis import coverage
 from geo import reference
+from geo.analysis import coverage, disclosure
 from geo.reference import units
 
 MODELS = ("mclp", "pmedian")
 DEMANDS = ("population", "risk", "gap")
+KINDS = ("mediators", "workshops", "both")
 #: Demand weight per coverage-gap class (``demand="gap"``); a cercle without a class: 0.
 GAP_WEIGHTS = {"priority": 1.0, "watch": 0.75, "reinforce": 0.5, "adequate": 0.25}
 MAX_RADIUS_KM = 300
+MAX_NEW = 500
+MAX_WORKSHOPS = 50
 DEFAULT_TIME_LIMIT = 30
 WORKSHOP_HORIZON_MONTHS = 24
 
@@ -62,34 +92,60 @@ class PlanError(ValueError):
 
 
 SITE_COLUMNS = ["order", "commune_id", "cercle_id", "region_id", "lon", "lat",
-                "covered_population_gain"]
+                "covered_population_gain", "people_nearer"]
 CERCLE_COLUMNS = ["cercle_id", "population", "covered_before", "covered_after"]
+BAND_COLUMNS = ["from_km", "to_km", "population_before", "population_after"]
+
+
+def _band_frame() -> pd.DataFrame:
+    return pd.DataFrame(columns=BAND_COLUMNS)
 
 
 @dataclass
 class Plan:
+    """Where the next mediators go: ``sites`` are the useful ones only (greedy order, each
+    with its gains in people); ``new`` is the number asked. People are whole numbers."""
+
     model: str
     new: int
     radius_km: float
     demand: str
-    covered_before: float
-    covered_after: float
+    covered_before: int
+    covered_after: int
     sites: pd.DataFrame                 # SITE_COLUMNS, in greedy order (largest gain first)
     solver_status: str
     seconds: float
-    population: float = 0.0
+    population: int = 0
     per_cercle: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=CERCLE_COLUMNS))
     inputs: dict = field(default_factory=dict)     # every input, as given (JSON-ready)
     mip_gap: float | None = 0.0
+    distance_before_km: float = float("nan")       # population-weighted mean (never shown raw)
+    distance_after_km: float = float("nan")
+    bands: pd.DataFrame = field(default_factory=_band_frame)   # people per distance band
+
+    @property
+    def saturated(self) -> bool:
+        """True when fewer sites than asked add anything (the rest are left out)."""
+        return len(self.sites) < self.new
 
     def as_json(self) -> dict:
-        return {"model": self.model, "new": self.new, "radius_km": self.radius_km,
-                "demand": self.demand,
-                "covered_population_before": round(self.covered_before),
-                "covered_population_after": round(self.covered_after),
-                "sites": [{"commune_id": r.commune_id, "cercle_id": r.cercle_id,
-                           "covered_population_gain": round(r.covered_population_gain)}
+        """The plan as published (command line, GeoJSON summary): people, bands, sites."""
+        return {"model": self.model, "new": self.new, "useful": len(self.sites),
+                "saturated": self.saturated, "radius_km": self.radius_km,
+                "demand": self.demand, "population": int(self.population),
+                "covered_population_before": int(self.covered_before),
+                "covered_population_after": int(self.covered_after),
+                "mean_distance_band_before": _band_json(self.distance_before_km),
+                "mean_distance_band_after": _band_json(self.distance_after_km),
+                "population_by_distance_band": [
+                    {"from_km": r.from_km, "to_km": None if pd.isna(r.to_km) else r.to_km,
+                     "before": int(r.population_before), "after": int(r.population_after)}
+                    for r in self.bands.itertuples()],
+                "sites": [{"order": int(r.order), "commune_id": r.commune_id,
+                           "cercle_id": r.cercle_id,
+                           "covered_population_gain": int(r.covered_population_gain),
+                           "people_nearer": int(r.people_nearer)}
                           for r in self.sites.itertuples()],
                 "solver_status": self.solver_status, "seconds": round(self.seconds, 3)}
 
@@ -97,20 +153,45 @@ class Plan:
         """Everything, JSON-ready (a saved scenario's outputs): :meth:`from_record` inverts it."""
         return {"kind": "mediators", "model": self.model, "new": self.new,
                 "radius_km": self.radius_km, "demand": self.demand,
-                "covered_before": self.covered_before, "covered_after": self.covered_after,
-                "population": self.population, "solver_status": self.solver_status,
+                "covered_before": int(self.covered_before),
+                "covered_after": int(self.covered_after),
+                "population": int(self.population), "solver_status": self.solver_status,
                 "seconds": self.seconds, "mip_gap": self.mip_gap, "inputs": self.inputs,
+                "distance_before_km": _finite(self.distance_before_km),
+                "distance_after_km": _finite(self.distance_after_km),
                 "sites": _rows(self.sites, SITE_COLUMNS),
-                "per_cercle": _rows(self.per_cercle, CERCLE_COLUMNS)}
+                "per_cercle": _rows(self.per_cercle, CERCLE_COLUMNS),
+                "bands": _rows(self.bands, BAND_COLUMNS)}
 
     @classmethod
     def from_record(cls, rec: dict) -> Plan:
+        sites = pd.DataFrame(rec["sites"], columns=SITE_COLUMNS)
+        if sites["people_nearer"].isna().all():          # saved before issue 30
+            sites["people_nearer"] = 0
         return cls(rec["model"], rec["new"], rec["radius_km"], rec["demand"],
-                   rec["covered_before"], rec["covered_after"],
-                   pd.DataFrame(rec["sites"], columns=SITE_COLUMNS), rec["solver_status"],
+                   rec["covered_before"], rec["covered_after"], sites, rec["solver_status"],
                    rec["seconds"], rec["population"],
                    pd.DataFrame(rec["per_cercle"], columns=CERCLE_COLUMNS), rec["inputs"],
-                   rec.get("mip_gap"))
+                   rec.get("mip_gap"), _nan(rec.get("distance_before_km")),
+                   _nan(rec.get("distance_after_km")),
+                   pd.DataFrame(rec.get("bands", []), columns=BAND_COLUMNS))
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if value is not None and np.isfinite(value) else None
+
+
+def _nan(value) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def _band_json(distance_km: float) -> dict | None:
+    """A distance as published in JSON: its band's limits (km; ``to_km`` None for the last)."""
+    i = disclosure.band_index(distance_km)
+    if i is None:
+        return None
+    bands = disclosure.DISTANCE_BANDS_KM
+    return {"from_km": bands[i], "to_km": bands[i + 1] if i + 1 < len(bands) else None}
 
 
 WORKSHOP_COLUMNS = ["order", "cercle_id", "region_id", "population", "risk_score",
@@ -119,16 +200,31 @@ WORKSHOP_COLUMNS = ["order", "cercle_id", "region_id", "population", "risk_score
 
 @dataclass
 class WorkshopPlan:
+    """Where the next workshops go: ``cercles`` are the useful ones (weight > 0), largest
+    weight first; ``k`` is the number asked."""
+
     k: int
     cercles: pd.DataFrame               # WORKSHOP_COLUMNS, largest weight first
     total_weight: float
     inputs: dict = field(default_factory=dict)
 
+    @property
+    def saturated(self) -> bool:
+        return len(self.cercles) < self.k
+
+    @property
+    def share(self) -> float:
+        """Share of the candidate cercles' total need met by the proposed workshops (0–1)."""
+        return float(self.cercles["weight"].sum() / self.total_weight) if self.total_weight \
+            else 0.0
+
     def as_json(self) -> dict:
-        return {"kind": "workshops", "k": self.k, "cercles": [
-            {"cercle_id": r.cercle_id, "weight": round(r.weight, 1),
-             "months_since_workshop": round(r.months_since_workshop, 1)}
-            for r in self.cercles.itertuples()]}
+        return {"k": self.k, "useful": len(self.cercles), "saturated": self.saturated,
+                "cercles": [
+                    {"order": int(r.order), "cercle_id": r.cercle_id,
+                     "weight": round(r.weight, 1),
+                     "months_since_workshop": round(r.months_since_workshop, 1)}
+                    for r in self.cercles.itertuples()]}
 
     def to_record(self) -> dict:
         return {"kind": "workshops", "k": self.k, "total_weight": self.total_weight,
@@ -141,14 +237,87 @@ class WorkshopPlan:
                    rec["total_weight"], rec["inputs"])
 
 
-def from_record(rec: dict) -> Plan | WorkshopPlan:
-    """A saved plan back (either kind)."""
-    return (WorkshopPlan if rec.get("kind") == "workshops" else Plan).from_record(rec)
+@dataclass
+class Deployment:
+    """One plan: the next mediators, the next workshops, or both (either may be None)."""
+
+    mediators: Plan | None = None
+    workshops: WorkshopPlan | None = None
+
+    @property
+    def kind(self) -> str:
+        """``mediators``, ``workshops`` or ``both``."""
+        if self.mediators is not None and self.workshops is not None:
+            return "both"
+        return "workshops" if self.workshops is not None else "mediators"
+
+    @property
+    def inputs(self) -> dict:
+        """Every input of both parts (the shared ones once)."""
+        out: dict = {}
+        for part in (self.workshops, self.mediators):
+            if part is not None:
+                out.update(part.inputs)
+        return out
+
+    @property
+    def solver_status(self) -> str:
+        return self.mediators.solver_status if self.mediators is not None else "Optimal"
+
+    @property
+    def mip_gap(self) -> float | None:
+        return self.mediators.mip_gap if self.mediators is not None else 0.0
+
+    def as_json(self) -> dict:
+        return {"kind": self.kind,
+                "mediators": self.mediators.as_json() if self.mediators else None,
+                "workshops": self.workshops.as_json() if self.workshops else None}
+
+    def to_record(self) -> dict:
+        return {"kind": self.kind, "solver_status": self.solver_status,
+                "mip_gap": self.mip_gap,
+                "mediators": self.mediators.to_record() if self.mediators else None,
+                "workshops": self.workshops.to_record() if self.workshops else None}
+
+    @classmethod
+    def from_record(cls, rec: dict) -> Deployment:
+        """A saved plan back, of either shape (one part per scenario before issue 30)."""
+        if rec.get("kind") == "workshops" and "cercles" in rec:
+            return cls(workshops=WorkshopPlan.from_record(rec))
+        if "sites" in rec:
+            return cls(mediators=Plan.from_record(rec))
+        return cls(Plan.from_record(rec["mediators"]) if rec.get("mediators") else None,
+                   WorkshopPlan.from_record(rec["workshops"]) if rec.get("workshops")
+                   else None)
+
+
+def from_record(rec: dict) -> Deployment:
+    """A saved plan back (any kind, any age)."""
+    return Deployment.from_record(rec)
 
 
 def _rows(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
-    return [{c: (v.item() if hasattr(v, "item") else v) for c, v in row.items()}
+    return [{c: (None if isinstance(v, float) and np.isnan(v) else
+                 v.item() if hasattr(v, "item") else v) for c, v in row.items()}
             for row in frame[columns].to_dict(orient="records")]
+
+
+def whole_people(population: pd.Series, groups: pd.Series) -> pd.Series:
+    """``population`` (estimates with fractions) in whole people, each group keeping its
+    rounded total: every value is floored, and the people left in a group go one each to
+    its largest remainders (ties: the first in order) — Hamilton's method."""
+    value = population.astype(float)
+    floor = np.floor(value)
+    remainder = value - floor
+    frame = pd.DataFrame({"group": groups.to_numpy(), "floor": floor.to_numpy(),
+                          "remainder": remainder.to_numpy(), "value": value.to_numpy(),
+                          "pos": np.arange(len(value))})
+    left = (frame.groupby("group")["value"].transform("sum").round()
+            - frame.groupby("group")["floor"].transform("sum")).astype(int)
+    rank = frame.sort_values(["remainder", "pos"], ascending=[False, True]) \
+        .groupby("group").cumcount().reindex(frame.index)
+    out = frame["floor"] + (rank < left).astype(float)
+    return pd.Series(out.to_numpy(), index=population.index, name=population.name)
 
 
 def _km(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -163,28 +332,29 @@ def solve(cost: np.ndarray, weights: np.ndarray, existing: np.ndarray, new: int,
     """The chosen facilities (a boolean mask over the columns of ``cost``, ``existing`` among
     them) and the solver's status, for ``new`` facilities more than ``existing``.
 
-    ``isolated``: solve in a fresh child process (spawned, so nothing of the caller is
-    copied), which exits afterwards with the solver's memory; a child that dies or overruns
-    the time limit by a minute gives the status ``"Not Solved"``."""
+    ``isolated``: solve in a fresh interpreter (``python -m geo.plans.planner``, the problem
+    and the answer pickled through its standard input and output), which exits afterwards
+    with the solver's memory. A plain process, not a ``multiprocessing`` spawn: a spawned
+    child imports its parent's main script — in the app, ``dashboard.py`` and every page's
+    glue, with Streamlit's warnings in the server log (issue 30). A child that fails or
+    overruns the time limit by a minute gives the status ``"Not Solved"``."""
     if model not in MODELS:
         raise PlanError("model", model=model)
     if not isolated:
         return _solve(cost, weights, existing, new, radius_km, model, time_limit)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures import TimeoutError as Overrun
-    from concurrent.futures.process import BrokenProcessPool
+    import pickle
+    import subprocess
+    import sys
+    from pathlib import Path
 
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    problem = pickle.dumps((cost, weights, existing, new, radius_km, model, time_limit))
     try:
-        job = pool.submit(_solve, cost, weights, existing, new, radius_km, model, time_limit)
-        return job.result(timeout=time_limit + 60)
-    except (Overrun, BrokenProcessPool):
+        done = subprocess.run([sys.executable, "-m", "geo.plans.planner"], input=problem,
+                              capture_output=True, timeout=time_limit + 60, check=True,
+                              cwd=Path(__file__).resolve().parents[2])
+    except (subprocess.TimeoutExpired, subprocess.CalledProcessError):
         return existing.copy(), "Not Solved"
-    finally:
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.kill()          # an overrun child must not keep solving
-        pool.shutdown(wait=False, cancel_futures=True)
+    return pickle.loads(done.stdout)
 
 
 def _solve(cost, weights, existing, new, radius_km, model, time_limit):
@@ -282,6 +452,85 @@ def covered(cost: np.ndarray, weights: np.ndarray, open_: np.ndarray, radius_km:
     return float(weights[(cost[:, open_] <= radius_km).any(axis=1)].sum())
 
 
+@dataclass(frozen=True)
+class Step:
+    """One site of the greedy order: its column in the cost matrix, its gain in the model's
+    objective, and its gains in people."""
+
+    column: int
+    objective_gain: float
+    covered_gain: float
+    nearer: float
+
+
+def greedy_order(cost: np.ndarray, weights: np.ndarray, population: np.ndarray,
+                 existing: np.ndarray, chosen: np.ndarray, radius_km: float,
+                 model: str = "mclp") -> list[Step]:
+    """The new sites of ``chosen`` in greedy order (module docstring): at each step the one
+    whose gain in the model's objective is largest given the existing sites and those
+    before it (ties: the smaller gain in people last, then the column order).
+
+    MCLP's gain: Σ a_i over the demand points it brings within ``radius_km``; p-median's:
+    Σ a_i (d_i − min(d_i, d_ij)) with d_i the distance to the nearest facility open so far
+    (a point with none counts at the largest distance in ``cost`` plus one km)."""
+    reach = cost <= radius_km
+    is_covered = reach[:, existing].any(axis=1) if existing.any() \
+        else np.zeros(len(cost), bool)
+    far = float(cost.max()) + 1.0 if cost.size else 1.0
+    nearest = cost[:, existing].min(axis=1) if existing.any() else np.full(len(cost), far)
+    left = list(np.nonzero(chosen & ~existing)[0])
+    out: list[Step] = []
+    while left:
+        block = cost[:, left]
+        newly = reach[:, left] & ~is_covered[:, None]
+        nearer = block < nearest[:, None]
+        covered_gain = population @ newly
+        nearer_people = population @ nearer
+        if model == "mclp":
+            objective = weights @ newly
+        else:
+            objective = weights @ np.maximum(nearest[:, None] - block, 0.0)
+        best = int(np.lexsort((np.arange(len(left)), -covered_gain, -objective))[0])
+        j = left.pop(best)
+        out.append(Step(int(j), float(objective[best]), float(covered_gain[best]),
+                        float(nearer_people[best])))
+        is_covered |= reach[:, j]
+        nearest = np.minimum(nearest, cost[:, j])
+    return out
+
+
+def mean_distance(cost: np.ndarray, population: np.ndarray, open_: np.ndarray) -> float:
+    """Population-weighted mean distance (km) from the demand points to their nearest open
+    facility: Σ_i p_i min_j d_ij / Σ_i p_i; NaN when none is open or nobody lives there."""
+    if not open_.any() or population.sum() <= 0:
+        return float("nan")
+    return float((population * cost[:, open_].min(axis=1)).sum() / population.sum())
+
+
+def distance_bands(cost: np.ndarray, population: np.ndarray, before: np.ndarray,
+                   after: np.ndarray) -> pd.DataFrame:
+    """People in each distance band of :data:`geo.analysis.disclosure.DISTANCE_BANDS_KM`
+    (``from_km`` ≤ distance < ``to_km``; the last band open, ``to_km`` NaN) from their
+    nearest open facility, with ``before`` and with ``after`` open (whole people; nobody when
+    no facility is open)."""
+    edges = list(disclosure.DISTANCE_BANDS_KM)
+    rows = []
+
+    def counts(open_):
+        if not open_.any():
+            return np.zeros(len(edges))
+        d = cost[:, open_].min(axis=1)
+        idx = np.searchsorted(edges, d, side="right") - 1
+        return np.bincount(idx, weights=population, minlength=len(edges))
+
+    b, a = counts(before), counts(after)
+    for i, lo in enumerate(edges):
+        rows.append({"from_km": lo, "to_km": edges[i + 1] if i + 1 < len(edges) else np.nan,
+                     "population_before": round(float(b[i])),
+                     "population_after": round(float(a[i]))})
+    return pd.DataFrame(rows, columns=BAND_COLUMNS)
+
+
 def _candidates(units: pd.DataFrame, regions, cercles, exclude) -> pd.Index:
     """The units' ids within the chosen regions and cercles (either given: their union), less
     the excluded ones."""
@@ -307,6 +556,14 @@ def _weights(cercle_of: pd.Series, population: np.ndarray, demand: str, scores, 
     return population * cercle_of.map(gaps).map(GAP_WEIGHTS).fillna(0).to_numpy(dtype=float)
 
 
+def commune_people(ref) -> pd.Series:
+    """Whole people per commune (:func:`whole_people` of the area-shared estimates, each
+    cercle keeping its census total)."""
+    communes = ref.communes
+    return whole_people(ref.commune_population.reindex(communes.index),
+                        communes["cercle_id"])
+
+
 def plan(records: dict[str, pd.DataFrame], new: int, radius_km: float, model: str = "mclp",
          demand: str = "population", scores: pd.Series | None = None,
          regions: list[str] | None = None, as_of: date | None = None,
@@ -326,11 +583,11 @@ def plan(records: dict[str, pd.DataFrame], new: int, radius_km: float, model: st
         raise PlanError("demand", demand=demand)
     communes = ref.communes
     pts = ref.points["commune"]
-    population = ref.commune_population.reindex(communes.index).to_numpy(dtype=float)
+    population = commune_people(ref).to_numpy(dtype=float)
     weights = _weights(communes["cercle_id"], population, demand, scores, gaps)
     candidates = _candidates(communes, regions, cercles, exclude)
-    if not 0 <= new <= len(candidates):
-        raise PlanError("new", max=len(candidates))
+    if not 0 <= new <= min(len(candidates), MAX_NEW):
+        raise PlanError("new", max=min(len(candidates), MAX_NEW))
     inputs = {"new": int(new), "radius_km": float(radius_km), "model": model,
               "demand": demand, "regions": sorted(regions or []),
               "cercles": sorted(cercles or []), "exclude": sorted(exclude or []),
@@ -354,48 +611,52 @@ def plan(records: dict[str, pd.DataFrame], new: int, radius_km: float, model: st
         if status != "Optimal" or chosen.sum() != existing.sum() + new:
             raise PlanError("solver", status=status)
     seconds = _time.perf_counter() - start
-    reach = cost <= radius_km
-    # each new site's own gain, in greedy order (the largest first): where more stop paying
-    open_ = existing.copy()
-    is_covered = reach[:, open_].any(axis=1) if open_.any() else np.zeros(len(cost), bool)
-    before_mask = is_covered.copy()
-    rows, left = [], list(np.nonzero(chosen & ~existing)[0])
-    while left:
-        gains = [float(population[reach[:, j] & ~is_covered].sum()) for j in left]
-        best = int(np.argmax(gains))
-        j = left.pop(best)
-        is_covered |= reach[:, j]
-        cid = candidates[j - len(zones)]
+    steps = [s for s in greedy_order(cost, weights, population, existing, chosen, radius_km,
+                                     model) if s.objective_gain > 0]
+    rows = []
+    for step in steps:
+        cid = candidates[step.column - len(zones)]
         rows.append({"order": len(rows) + 1, "commune_id": cid,
                      "cercle_id": communes.at[cid, "cercle_id"],
                      "region_id": communes.at[cid, "region_id"],
                      "lon": round(float(pts[cid].x), 5), "lat": round(float(pts[cid].y), 5),
-                     "covered_population_gain": gains[best]})
+                     "covered_population_gain": round(step.covered_gain),
+                     "people_nearer": round(step.nearer)})
     sites = pd.DataFrame(rows, columns=SITE_COLUMNS)
+    after = existing.copy()
+    after[[s.column for s in steps]] = True
+    reach = cost <= radius_km
+    before_mask = reach[:, existing].any(axis=1) if existing.any() \
+        else np.zeros(len(cost), bool)
+    after_mask = reach[:, after].any(axis=1) if after.any() else before_mask
     per_cercle = pd.DataFrame({"cercle_id": communes["cercle_id"].to_numpy(),
                                "population": population,
                                "covered_before": population * before_mask,
-                               "covered_after": population * is_covered}) \
+                               "covered_after": population * after_mask}) \
         .groupby("cercle_id", as_index=False).sum()
+    per_cercle[CERCLE_COLUMNS[1:]] = per_cercle[CERCLE_COLUMNS[1:]].round().astype(int)
     return Plan(model, int(new), float(radius_km), demand,
-                float(population[before_mask].sum()), float(population[is_covered].sum()),
-                sites, status, seconds, float(population.sum()), per_cercle, inputs,
-                0.0 if status == "Optimal" else None)
+                round(float(population[before_mask].sum())),
+                round(float(population[after_mask].sum())), sites, status, seconds,
+                round(float(population.sum())), per_cercle, inputs,
+                0.0 if status == "Optimal" else None,
+                mean_distance(cost, population, existing), mean_distance(cost, population, after),
+                distance_bands(cost, population, existing, after))
 
 
 def plan_workshops(records: dict[str, pd.DataFrame], k: int, scores: pd.Series,
                    as_of: date, regions: list[str] | None = None,
                    cercles: list[str] | None = None, exclude: list[str] | None = None,
                    ref=None, context: dict | None = None) -> WorkshopPlan:
-    """The next ``k`` workshops: the ``k`` candidate cercles of largest weight (see the module
-    docstring for why this is the MCLP's exact optimum)."""
+    """The next ``k`` workshops: the ``k`` candidate cercles of largest weight, those of
+    weight 0 left out (see the module docstring for why this is the MCLP's exact optimum)."""
     from geo.analysis import indicators
 
     ref = ref or reference.load()
     units = ref.cercles
     candidates = _candidates(units, regions, cercles, exclude)
-    if not 0 <= k <= len(candidates):
-        raise PlanError("new", max=len(candidates))
+    if not 0 <= k <= min(len(candidates), MAX_WORKSHOPS):
+        raise PlanError("workshops", max=min(len(candidates), MAX_WORKSHOPS))
     months = indicators.months_since_workshop(records.get("workshops"), units.index, as_of)
     population = units["population"].astype(float)
     risk_ = scores.reindex(units.index).astype(float)
@@ -405,39 +666,73 @@ def plan_workshops(records: dict[str, pd.DataFrame], k: int, scores: pd.Series,
                           "population": population.to_numpy(), "risk_score": risk_.to_numpy(),
                           "months_since_workshop": months.to_numpy(),
                           "weight": weight.to_numpy()})
-    top = table[table["cercle_id"].isin(candidates)] \
+    pool = table[table["cercle_id"].isin(candidates)]
+    top = pool[pool["weight"] > 0] \
         .sort_values(["weight", "cercle_id"], ascending=[False, True]).head(k) \
         .reset_index(drop=True)
     top.insert(0, "order", range(1, len(top) + 1))
     inputs = {"k": int(k), "regions": sorted(regions or []), "cercles": sorted(cercles or []),
-              "exclude": sorted(exclude or []), "as_of": as_of.isoformat(),
+              "exclude_cercles": sorted(exclude or []), "as_of": as_of.isoformat(),
               "horizon_months": WORKSHOP_HORIZON_MONTHS, **(context or {})}
-    return WorkshopPlan(int(k), top[WORKSHOP_COLUMNS], float(table["weight"].sum()), inputs)
+    return WorkshopPlan(int(k), top[WORKSHOP_COLUMNS], float(pool["weight"].sum()), inputs)
 
 
-def as_geojson(result: Plan | WorkshopPlan, names: pd.DataFrame | None = None,
-               points: pd.Series | None = None) -> dict:
-    """The proposed sites as a GeoJSON FeatureCollection (RFC 7946), every input and the
-    summary recorded in the foreign members ``veille_inputs`` and ``veille_summary``.
-    ``names``: French names by commune (or cercle) id; ``points``: the cercles' points (for a
-    workshop plan; default: their representative points)."""
+def deploy(records: dict[str, pd.DataFrame], *, new: int = 0, workshops: int = 0,
+           radius_km: float = 30.0, model: str = "mclp", demand: str = "population",
+           scores: pd.Series | None = None, as_of: date | None = None,
+           regions: list[str] | None = None, cercles: list[str] | None = None,
+           exclude: list[str] | None = None, exclude_cercles: list[str] | None = None,
+           gaps: pd.Series | None = None, time_limit: float = DEFAULT_TIME_LIMIT,
+           isolated: bool = False, context: dict | None = None, ref=None) -> Deployment:
+    """One plan: ``new`` mediators (:func:`plan`) and ``workshops`` workshops
+    (:func:`plan_workshops`) over the same candidate regions and cercles; a part asked for
+    0 is left out, and asking for nothing at all is refused (``nothing``)."""
+    if new == 0 and workshops == 0:
+        raise PlanError("nothing")
+    ref = ref or reference.load()
+    mediators = ws = None
+    if workshops:
+        if scores is None or as_of is None:
+            raise PlanError("demand", demand="risk")
+        ws = plan_workshops(records, workshops, scores, as_of, regions, cercles,
+                            exclude_cercles, ref=ref, context=context)
+    if new:
+        mediators = plan(records, new, radius_km, model, demand, scores, regions,
+                         as_of=as_of, time_limit=time_limit, ref=ref, cercles=cercles,
+                         exclude=exclude, gaps=gaps, isolated=isolated, context=context)
+    return Deployment(mediators, ws)
+
+
+def as_geojson(result: Deployment, names: pd.Series | None = None,
+               cercle_names: pd.Series | None = None, ref=None) -> dict:
+    """The proposed sites (mediators at communes, workshops at their cercles' points) as a
+    GeoJSON FeatureCollection (RFC 7946), every input and the summary recorded in the
+    foreign members ``veille_inputs`` and ``veille_summary``. ``names`` / ``cercle_names``:
+    French names by commune / cercle id."""
+    ref = ref or reference.load()
     features = []
-    if isinstance(result, WorkshopPlan):
-        summary = {k: v for k, v in result.as_json().items() if k != "cercles"}
-        points = reference.load().points["cercle"] if points is None else points
-        for r in result.cercles.itertuples():
+    summary = result.as_json()
+    for part in ("mediators", "workshops"):
+        if summary[part]:
+            summary[part] = {k: v for k, v in summary[part].items()
+                             if k not in ("sites", "cercles")}
+    if result.workshops is not None:
+        points = ref.points["cercle"]
+        for r in result.workshops.cercles.itertuples():
             pt = points[r.cercle_id]
             features.append(_feature(round(pt.x, 5), round(pt.y, 5), {
-                "order": r.order, "cercle_id": r.cercle_id, "region_id": r.region_id,
-                "name_fr": _name(names, r.cercle_id), "weight": round(r.weight, 1),
+                "proposal": "workshop", "order": r.order, "cercle_id": r.cercle_id,
+                "region_id": r.region_id, "name_fr": _name(cercle_names, r.cercle_id),
+                "weight": round(r.weight, 1),
                 "months_since_workshop": round(r.months_since_workshop, 1)}))
-    else:
-        summary = {k: v for k, v in result.as_json().items() if k != "sites"}
-        for r in result.sites.itertuples():
+    if result.mediators is not None:
+        for r in result.mediators.sites.itertuples():
             features.append(_feature(r.lon, r.lat, {
-                "order": r.order, "commune_id": r.commune_id, "cercle_id": r.cercle_id,
-                "region_id": r.region_id, "name_fr": _name(names, r.commune_id),
-                "covered_population_gain": round(r.covered_population_gain)}))
+                "proposal": "mediator", "order": r.order, "commune_id": r.commune_id,
+                "cercle_id": r.cercle_id, "region_id": r.region_id,
+                "name_fr": _name(names, r.commune_id),
+                "covered_population_gain": int(r.covered_population_gain),
+                "people_nearer": int(r.people_nearer)}))
     return {"type": "FeatureCollection", "veille_inputs": result.inputs,
             "veille_summary": summary, "features": features}
 
@@ -451,9 +746,40 @@ def _name(names, key):
     return None if names is None else names.get(key)
 
 
-def proposed_actions(result: Plan | WorkshopPlan) -> list[dict]:
-    """One action per cercle of a plan's proposals: a mediator deployment, or a workshop for a
-    workshop plan (``cercle_id, kind``, for :func:`geo.records.actions.add_many`)."""
-    workshops = isinstance(result, WorkshopPlan)
-    targets = (result.cercles if workshops else result.sites)["cercle_id"].drop_duplicates()
-    return [{"cercle_id": c, "kind": "workshop" if workshops else "deployment"} for c in targets]
+def saturation_note(part: Plan | WorkshopPlan, lang: str) -> str | None:
+    """What the screen and the command line say when fewer sites (or workshops) than asked
+    add anything; None when every one does."""
+    from geo.i18n import t
+
+    if not part.saturated:
+        return None
+    if isinstance(part, WorkshopPlan):
+        return t("planner.ws.saturated", lang, useful=len(part.cercles), k=part.k)
+    suffix = "_pmedian" if part.model == "pmedian" else ""      # nearer, not covered
+    if part.sites.empty:
+        return t(f"planner.saturated_none{suffix}", lang, new=part.new)
+    return t(f"planner.saturated{suffix}", lang, useful=len(part.sites), new=part.new,
+             idle=part.new - len(part.sites))
+
+
+def proposed_actions(result: Deployment) -> list[dict]:
+    """The actions a plan proposes, one per cercle and kind (for
+    :func:`geo.records.actions.from_scenario`): a mediator deployment with its number of
+    mediators (one per proposed site) and its communes, and a workshop per proposed cercle.
+    Only useful sites and cercles are proposed: a plan's zero-gain sites are not in it."""
+    out = []
+    if result.workshops is not None:
+        out += [{"cercle_id": r.cercle_id, "kind": "workshop", "quantity": 1, "communes": []}
+                for r in result.workshops.cercles.itertuples()]
+    if result.mediators is not None:
+        for cercle_id, sites in result.mediators.sites.groupby("cercle_id", sort=False):
+            out.append({"cercle_id": cercle_id, "kind": "deployment",
+                        "quantity": len(sites), "communes": list(sites["commune_id"])})
+    return out
+
+
+if __name__ == "__main__":          # the isolated solve's child (:func:`solve`)
+    import pickle
+    import sys
+
+    sys.stdout.buffer.write(pickle.dumps(_solve(*pickle.loads(sys.stdin.buffer.read()))))

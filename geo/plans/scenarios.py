@@ -1,7 +1,9 @@
 """Saved planner runs: a name, who and when, every input, the outputs, the solver's status and
-gap, and the software that computed them (schema v6, table ``scenario``). Saving is one
-transaction with its audit entry; deleting is for admins and unlinks the actions that named
-the scenario (they stay in the register)."""
+gap, and the software that computed them (schema v6, table ``scenario``). A scenario is one
+plan (:class:`geo.plans.planner.Deployment`: mediators, workshops or both). Saving is one
+transaction with its audit entry; a scenario saved while the demonstration data is loaded is
+marked as such and removed with it (:func:`geo.records.batches.remove_demo`). Deleting is for
+admins and unlinks the actions that named the scenario (they stay in the register)."""
 
 from __future__ import annotations
 
@@ -36,8 +38,9 @@ class Scenario:
     kind: str
     created_by: str
     created_at: datetime
-    result: planner.Plan | planner.WorkshopPlan
+    result: planner.Deployment
     software: dict
+    is_demo: bool = False
 
 
 def software() -> dict:
@@ -62,47 +65,55 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def save(engine: Engine, name: str, result: planner.Plan | planner.WorkshopPlan,
-         actor: roles.Actor) -> int:
-    """Store ``result`` under ``name`` by ``actor`` (analyst); return its id."""
+def save(engine: Engine, name: str, result: planner.Deployment, actor: roles.Actor) -> int:
+    """Store ``result`` under ``name`` by ``actor`` (analyst); return its id. Marked as
+    demonstration when demonstration records are loaded."""
     roles.require(actor, "scenario")
     name = _clean_name(name)
-    kind = "workshops" if isinstance(result, planner.WorkshopPlan) else "mediators"
     rec = result.to_record()
+    demo = store.demo_in_use(engine)
     with store.writing(engine) as conn:
         sid = conn.execute(store.scenario.insert().values(
-            name=name, kind=kind, created_by=actor.label,
+            name=name, kind=result.kind, created_by=actor.label,
             created_at=datetime.now(timezone.utc),
             inputs=json.dumps(result.inputs, ensure_ascii=False, default=str),
             outputs=json.dumps(rec, ensure_ascii=False, default=str),
-            solver_status=rec["solver_status"], mip_gap=rec.get("mip_gap"),
-            software=json.dumps(software()))).inserted_primary_key[0]
+            solver_status=result.solver_status, mip_gap=result.mip_gap,
+            software=json.dumps(software()), is_demo=demo)).inserted_primary_key[0]
         audit.record(conn, actor, "save_scenario", f"scenario {sid}", [sid],
-                     {"name": name, "plan_kind": kind,
+                     {"name": name, "plan_kind": result.kind,
                       **{k: v for k, v in result.inputs.items()
-                         if k in ("new", "k", "radius_km", "model", "demand")}})
+                         if k in ("new", "k", "radius_km", "model", "demand")},
+                      **({"demo": True} if demo else {})})
     return int(sid)
 
 
+LISTING = ["scenario_id", "name", "kind", "created_by", "created_at", "solver_status",
+           "mediators", "workshops", "covered_after", "is_demo"]
+
+
 def listing(engine: Engine) -> pd.DataFrame:
-    """Every saved scenario, newest first: id, name, kind, who, when, status and the headline
-    figures (covered population after, or the number of workshops)."""
+    """Every saved scenario, newest first: id, name, kind, who, when, status, the headline
+    figures (useful mediator sites and workshops proposed, covered population after; None
+    for a part the plan does not have) and whether it was made on demonstration data."""
     t = store.scenario
     with engine.connect() as conn:
         rows = conn.execute(sa.select(t.c.scenario_id, t.c.name, t.c.kind, t.c.created_by,
-                                      t.c.created_at, t.c.solver_status, t.c.outputs)
+                                      t.c.created_at, t.c.solver_status, t.c.outputs,
+                                      t.c.is_demo)
                             .order_by(t.c.scenario_id.desc())).all()
     out = []
     for r in rows:
-        rec = json.loads(r.outputs)
+        plan = planner.from_record(json.loads(r.outputs))
+        med, ws = plan.mediators, plan.workshops
         out.append({"scenario_id": r.scenario_id, "name": r.name, "kind": r.kind,
                     "created_by": r.created_by, "created_at": r.created_at,
                     "solver_status": r.solver_status,
-                    "size": rec.get("new", rec.get("k")),
-                    "covered_after": rec.get("covered_after")})
-    return pd.DataFrame(out, columns=["scenario_id", "name", "kind", "created_by",
-                                      "created_at", "solver_status", "size",
-                                      "covered_after"])
+                    "mediators": len(med.sites) if med is not None else None,
+                    "workshops": len(ws.cercles) if ws is not None else None,
+                    "covered_after": med.covered_after if med is not None else None,
+                    "is_demo": bool(r.is_demo)})
+    return pd.DataFrame(out, columns=LISTING)
 
 
 def load(engine: Engine, scenario_id: int) -> Scenario | None:
@@ -113,7 +124,8 @@ def load(engine: Engine, scenario_id: int) -> Scenario | None:
     if r is None:
         return None
     return Scenario(r.scenario_id, r.name, r.kind, r.created_by, r.created_at,
-                    planner.from_record(json.loads(r.outputs)), json.loads(r.software))
+                    planner.from_record(json.loads(r.outputs)), json.loads(r.software),
+                    bool(r.is_demo))
 
 
 def delete(engine: Engine, scenario_id: int, actor: roles.Actor) -> int:

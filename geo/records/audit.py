@@ -26,7 +26,9 @@ ACTIONS = ("import", "delete_batch", "load_demo", "remove_demo", "rate", "add_fa
            # intake (geo.intake, geo.outputs.notify): a form connected or removed, a sync,
            # a batch of SMS reports from a gateway, a subscription set or removed
            "source_set", "source_removed", "sync", "sms_batch", "subscription_set",
-           "subscription_removed")
+           "subscription_removed",
+           # the deployment job (issue 30): a plan's actions withdrawn, triggers
+           "withdraw_actions", "save_trigger", "retire_trigger")
 
 
 def record(conn: Connection, actor: Actor, action: str, target: str | None = None,

@@ -11,12 +11,16 @@ from sqlalchemy.engine import Engine
 
 from geo.records import audit, roles
 from geo.records.fields import ID_FIELD, KINDS
-from geo.records.store import (TABLES, context_rating, import_batch, rejected_row,
-                               report_review, set_meta, writing)
+from geo.records.store import (TABLES, action, context_rating, import_batch, rejected_row,
+                               report_review, scenario, set_meta, trigger, writing)
+
+#: What was planned on demonstration data (scenarios, actions, triggers), removed with it.
+PLANNING = {"scenarios": scenario, "actions": action, "triggers": trigger}
 
 
 def demo_contents(engine: Engine) -> dict[str, int]:
-    """What :func:`remove_demo` would delete: records per kind, context ratings, batches."""
+    """What :func:`remove_demo` would delete: records per kind, context ratings, batches, and
+    the scenarios, actions and triggers made while the demonstration data was loaded."""
     with engine.connect() as conn:
         out = {k: conn.execute(sa.select(sa.func.count()).select_from(TABLES[k])
                                .where(TABLES[k].c.is_demo)).scalar() for k in KINDS}
@@ -25,12 +29,17 @@ def demo_contents(engine: Engine) -> dict[str, int]:
                                               .where(context_rating.c.is_demo)).scalar()
         out["batches"] = conn.execute(sa.select(sa.func.count()).select_from(import_batch)
                                       .where(import_batch.c.is_demo)).scalar()
+        for key, table in PLANNING.items():
+            out[key] = conn.execute(sa.select(sa.func.count()).select_from(table)
+                                    .where(table.c.is_demo.is_(True))).scalar()
     return out
 
 
 
 def remove_demo(engine: Engine, actor) -> dict[str, int]:
-    """Delete every demonstration record and its batches (admin); return what was removed.
+    """Delete every demonstration record and its batches, and what was planned on them —
+    scenarios, actions, triggers marked as demonstration — (admin); return what was removed.
+    An action kept (made on real data) that named a removed scenario or trigger is unlinked.
     Audited."""
 
     roles.require(actor, "remove_demo")
@@ -48,6 +57,18 @@ def remove_demo(engine: Engine, actor) -> dict[str, int]:
         conn.execute(rejected_row.delete().where(rejected_row.c.batch_id.in_(demo_batches)))
         removed["batches"] = conn.execute(import_batch.delete()
                                           .where(import_batch.c.is_demo)).rowcount
+        removed["actions"] = conn.execute(action.delete()
+                                          .where(action.c.is_demo.is_(True))).rowcount
+        demo_scenarios = sa.select(scenario.c.scenario_id).where(scenario.c.is_demo.is_(True))
+        demo_triggers = sa.select(trigger.c.trigger_id).where(trigger.c.is_demo.is_(True))
+        conn.execute(action.update().where(action.c.scenario_id.in_(demo_scenarios))
+                     .values(scenario_id=None))
+        conn.execute(action.update().where(action.c.trigger_id.in_(demo_triggers))
+                     .values(trigger_id=None))
+        removed["scenarios"] = conn.execute(scenario.delete()
+                                            .where(scenario.c.is_demo.is_(True))).rowcount
+        removed["triggers"] = conn.execute(trigger.delete()
+                                           .where(trigger.c.is_demo.is_(True))).rowcount
         set_meta(conn, "demo_removed_at", datetime.now(timezone.utc).isoformat())
         audit.record(conn, actor, "remove_demo", records={"batches": batch_ids},
                      details=removed)

@@ -5,7 +5,8 @@ Data Responsibility Guidelines: access on a need-to-know basis):
 
 * **viewer** — maps, scores, briefs; every count suppressed as published
   (:mod:`geo.analysis.disclosure`), the cercle level included;
-* **analyst** — also imports, the review queue, context ratings, planner scenarios, actions;
+* **analyst** — also imports, the review queue, context ratings, planner scenarios, actions,
+  triggers;
 * **admin** — also deletes batches and scenarios, loads or removes the demonstration data,
   manages the role table, reads the audit log.
 
@@ -35,7 +36,7 @@ DEFAULT_ROLE_CLAIM = "roles"
 PERMISSIONS: dict[str, str] = {
     "view": VIEWER,
     "import": ANALYST, "rate": ANALYST, "review": ANALYST, "scenario": ANALYST,
-    "act": ANALYST,
+    "act": ANALYST, "trigger": ANALYST,
     "delete_batch": ADMIN, "delete_scenario": ADMIN, "load_demo": ADMIN, "remove_demo": ADMIN,
     "manage_roles": ADMIN, "audit": ADMIN,
 }

@@ -179,6 +179,8 @@ scenario = sa.Table(
     sa.Column("solver_status", sa.String(32), nullable=False),
     sa.Column("mip_gap", sa.Float, nullable=True),
     sa.Column("software", sa.Text, nullable=False),
+    # schema v10 (issue 30): saved while the demonstration data was loaded (removed with it)
+    sa.Column("is_demo", sa.Boolean, nullable=True),
 )
 
 action = sa.Table(
@@ -197,6 +199,16 @@ action = sa.Table(
     sa.Column("updated_by", sa.String(254), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("revision", sa.Integer, nullable=False),
+    # schema v10 (issue 30): what a planned action carries (how many mediators or workshops,
+    # which communes: a JSON list of codes), its dates as it moves (under way, then done or
+    # cancelled), the trigger firing it answers, and whether it was made on demonstration data
+    sa.Column("quantity", sa.Integer, nullable=True),
+    sa.Column("communes", sa.Text, nullable=True),
+    sa.Column("started_on", sa.Date, nullable=True),
+    sa.Column("ended_on", sa.Date, nullable=True),
+    sa.Column("trigger_id", sa.Integer, nullable=True),
+    sa.Column("fired_on", sa.Date, nullable=True),
+    sa.Column("is_demo", sa.Boolean, nullable=True),
 )
 
 _V6_TABLES = [scenario, action]
@@ -312,7 +324,34 @@ outbox = sa.Table(
 )
 
 _V8_TABLES = [intake_source, sms_message, subscription, alert_notice, outbox]
-_LATER_TABLES = _V2_TABLES + _V5_TABLES + _V6_TABLES + _V7_TABLES + _V8_TABLES
+
+# Triggers (schema v10, issue 30): rules agreed in advance — a cercle's reports above its
+# baseline alert level, a forecast probability of a severe report above p, a 99 % hot spot —
+# each with its scope, the horizon over which it is judged, and the agreed response (an
+# action template, JSON). A trigger is retired, never deleted (its responses name it).
+trigger = sa.Table(
+    "trigger_rule", metadata,
+    sa.Column("trigger_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(120), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),      # geo.records.triggers.KINDS
+    sa.Column("window_days", sa.Integer, nullable=True),   # baseline: 14 or 30
+    sa.Column("threshold", sa.Float, nullable=True),       # forecast: the probability p
+    sa.Column("areas", sa.Text, nullable=False),           # JSON: region:<id> / cercle:<id>; [] = all
+    sa.Column("horizon_days", sa.Integer, nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),   # any | severe
+    sa.Column("response", sa.Text, nullable=False),        # JSON action template
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("is_demo", sa.Boolean, nullable=True),
+    sa.Column("created_by", sa.String(254), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(254), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+)
+
+_V10_TABLES = [trigger]
+_LATER_TABLES = (_V2_TABLES + _V5_TABLES + _V6_TABLES + _V7_TABLES + _V8_TABLES
+                 + _V10_TABLES)
 
 #: The threats named by the mission, seeded as the first context factors (schema v2).
 SEED_FACTORS = (
@@ -459,9 +498,19 @@ def _v9(conn: Connection) -> None:
             _no_reused_ids(conn, table)
 
 
+def _v10(conn: Connection) -> None:
+    """The deployment job (issue 30): triggers; actions carry their plan (how many, which
+    communes), their dates and the firing they answer; scenarios, actions and triggers say
+    whether they were made on demonstration data."""
+    metadata.create_all(conn, tables=_V10_TABLES)
+    _add_missing_columns(conn, scenario, ["is_demo"])
+    _add_missing_columns(conn, action, ["quantity", "communes", "started_on", "ended_on",
+                                        "trigger_id", "fired_on", "is_demo"])
+
+
 #: Ordered schema migrations; version N is ``MIGRATIONS[N - 1]``.
 MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8,
-                                                   _v9]
+                                                   _v9, _v10]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -723,14 +772,16 @@ def version_token(engine: Engine) -> tuple:
 
 
 def planning_token(engine: Engine) -> tuple:
-    """Changes whenever an action or a scenario is written (the records' caches keep
-    :func:`version_token`)."""
+    """Changes whenever an action, a scenario or a trigger is written (the records' caches
+    keep :func:`version_token`)."""
     with engine.connect() as conn:
         planned = conn.execute(sa.select(sa.func.max(action.c.updated_at),
                                          sa.func.count(action.c.action_id))).one()
         scenarios = conn.execute(sa.select(sa.func.max(scenario.c.scenario_id),
                                            sa.func.count(scenario.c.scenario_id))).one()
-    return (str(engine.url), *planned, *scenarios)
+        triggers = conn.execute(sa.select(sa.func.max(trigger.c.updated_at),
+                                          sa.func.count(trigger.c.trigger_id))).one()
+    return (str(engine.url), *planned, *scenarios, *triggers)
 
 
 def get_meta(engine: Engine, key: str) -> str | None:
