@@ -90,5 +90,6 @@ def _published(token: tuple, threshold: int, view_key: str, rule_key: str, _view
                "workshop_participants", "workshop_participants_per_10k", "risk_score",
                "risk_class", "communes_without_mediator_share", "mean_distance_km",
                "gap_code", "gap_class"]])
-    published.attrs["as_of"] = indicators.attrs["as_of"]
+    published.attrs.update({k: indicators.attrs[k] for k in (
+        "as_of", "reporting_lag", "provisional_since")})
     return published

@@ -352,3 +352,27 @@ def backtest(records: dict[str, pd.DataFrame],
     ``geo.records.context.ratings(engine, until=…)``)."""
     return backtest_records(reference_indicators(), records, dates, method, window_days,
                             horizon_days, unverified_weight, ratings_at)
+
+
+def headline(ev: dict) -> dict | None:
+    """The figures a reader needs from an :func:`evaluate` result (None without an origin):
+    ``origins`` compared, ``wins`` over the decayed count, the mean deviances ``deviance`` and
+    ``decayed`` and the relative gain ``gain`` = 1 − deviance / decayed, ``beats`` (no worse
+    on mean deviance and better at more than half of the origins), ``worst`` (largest ratio of
+    mean absolute errors at one origin) and ``guard_ok``, the interval's ``coverage`` and
+    ``nominal`` coverage, the pooled ``auc``, and ``spearman``/``top10`` (means among the
+    cercles with a report) of the model and of persistence and the decayed count."""
+    if not ev["origins"]:
+        return None
+    m, s = ev["model"], ev["methods"]
+    deviance, decayed = s["model"]["deviance"], s["decayed"]["deviance"]
+    return {"origins": m["origins_compared"], "wins": m["wins_vs_decayed"],
+            "deviance": deviance, "decayed": decayed,
+            "gain": 1 - deviance / decayed if decayed > 0 else math.nan,
+            "beats": bool(deviance <= decayed and m["wins_vs_decayed"] > m["origins_compared"] / 2),
+            "worst": m["worst_mae_ratio"], "guard_ok": m["guard_ok"],
+            "coverage": m["coverage80"], "nominal": m["nominal_coverage80"],
+            "auc": s["model"]["auc_pooled"],
+            **{f"{k}_{name}" if name != "model" else k: s[name][key]
+               for name in ("model", "persistence", "decayed")
+               for k, key in (("spearman", "spearman_active"), ("top10", "top10_hits"))}}

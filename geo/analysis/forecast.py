@@ -729,3 +729,16 @@ class Forecaster:
             for j, name in enumerate(FEATURES):
                 out[f"factor_{name}"] = np.exp(fit.coef[j + 1] * x[:, j])
         return out
+
+
+def model_state(attrs: dict) -> str | None:
+    """Which forecast a frame of :meth:`Forecaster.forecast` holds, from its ``attrs``:
+    ``anchor_few`` (the anchor alone: fewer than :data:`MIN_ORIGINS` training origins),
+    ``anchor_gate`` (the anchor alone: the correction did not beat it on the last
+    :data:`GATE_ORIGINS` origins), ``corrected`` (the anchor and its correction), None
+    (no forecast: too little history)."""
+    if attrs.get("model") is None:
+        return None
+    if attrs["model"] == "anchor+correction":
+        return "corrected"
+    return "anchor_few" if attrs.get("training_origins", 0) < MIN_ORIGINS else "anchor_gate"

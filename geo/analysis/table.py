@@ -83,12 +83,17 @@ def cercle_indicators(records: dict[str, pd.DataFrame], ratings: pd.DataFrame | 
           each context factor.
 
         ``table.attrs`` records ``as_of``, ``window_days``, ``context_factors`` (the factor
-        ids, in order) and the forecast's own attributes.
+        ids, in order), the forecast's own attributes (``forecast``, with ``explain``: per
+        cercle, :meth:`~geo.analysis.forecast.Forecaster.explain`'s row as a dict), the
+        reporting lag and the first provisional day.
     """
     table = reference_indicators()
     table = table.join(field_counts(records, table.index))
     as_of = as_of or default_as_of(records)
     known = observed_records(records, table["n_communes"], as_of)
-    predicted = forecaster(known, table).forecast(as_of)
+    f = forecaster(known, table)
+    predicted = f.forecast(as_of)
+    # how each cercle's forecast is made (the Risk page says it): plain values, per cercle
+    predicted.attrs["explain"] = f.explain(as_of).to_dict("index")
     return with_window(table, known, as_of, predicted, window_days, unverified_weight,
                        ratings, min_count)

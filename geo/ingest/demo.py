@@ -38,7 +38,8 @@ from sqlalchemy.engine import Engine
 from geo.records import audit, context, roles, store
 from geo.reference import elections, units
 from geo.ingest import ImportReport, Locator, import_frame, synthetic
-from geo.records.fields import GROUPS
+from geo.i18n import t
+from geo.records.fields import ENUMS, GROUPS
 
 SEED = 20180729
 WORKSHOP_PARTICIPANTS = 540
@@ -53,6 +54,10 @@ LAG_TAIL_MEDIAN = 40.0
 #: The national level in the months of a national election round and the month before, and
 #: in the rainy season (July–September).
 ELECTION_SURGE, RAINY_LULL = 2.5, 0.6
+#: Where the hot spots are likelier, per region (the crisis of the north, then the centre:
+#: Mopti and Ségou rather than the south).
+TENSION_AFFINITY = {"ML05": 6.0, "ML04": 2.5, "ML06": 3.5, "ML07": 3.5, "ML08": 2.5,
+                    "ML02": 1.0, "ML03": 0.4, "ML01": 0.4, "ML09": 1.0}
 
 #: Cercles where the workshops were held (region chef-lieu first), per region.
 WORKSHOP_CERCLES = {
@@ -160,35 +165,18 @@ def _surge(months: list[date]) -> np.ndarray:
                      for m, a in zip(months, after)])
 
 
-#: Summaries of the demonstration reports by category: (French, English). The French one is
-#: stored; :func:`summary_text` shows the English one on English screens.
-SUMMARIES = {
-    "intimidation": ("Intimidation d'électeurs signalée (fictif, démonstration)",
-                     "Voter intimidation reported (fictitious, demonstration)"),
-    "hate_speech": ("Propos haineux lors d'un rassemblement (fictif, démonstration)",
-                    "Hate speech at a gathering (fictitious, demonstration)"),
-    "clash": ("Affrontement entre groupes (fictif, démonstration)",
-              "Clash between groups (fictitious, demonstration)"),
-    "intercommunal": ("Tension entre communautés autour d'un point d'eau (fictif, "
-                      "démonstration)",
-                      "Tension between communities over a water point (fictitious, "
-                      "demonstration)"),
-    "electoral_attack": ("Attaque contre du matériel électoral (fictif, démonstration)",
-                         "Attack on election material (fictitious, demonstration)"),
-    "armed_group": ("Présence d'hommes armés signalée (fictif, démonstration)",
-                    "Armed men reported (fictitious, demonstration)"),
-    "protest": ("Manifestation devant la mairie (fictif, démonstration)",
-                "Protest in front of the town hall (fictitious, demonstration)"),
-    "other": ("Incident signalé (fictif, démonstration)",
-              "Incident reported (fictitious, demonstration)"),
-}
-_ENGLISH = {fr: en for fr, en in SUMMARIES.values()}
+#: The demonstration reports' summaries, one per category (``demo.summary.<category>`` in
+#: :mod:`geo.i18n.data`): the French one is stored, :func:`summary_text` shows the English
+#: one on English screens.
+_SUMMARY_KEYS = {t(f"demo.summary.{c}", "fr"): f"demo.summary.{c}"
+                 for c in ENUMS[("tensions", "category")]}
 
 
 def summary_text(summary: str, lang: str) -> str:
-    """A stored summary as shown in ``lang``: a demonstration summary in English on English
-    screens, any other text as it is."""
-    return _ENGLISH.get(summary, summary) if lang == "en" else summary
+    """A stored summary as shown in ``lang``: a demonstration summary in the language of the
+    screen, any other text as it is."""
+    key = _SUMMARY_KEYS.get(summary)
+    return t(key, lang) if key else summary
 
 
 def tensions(rng: np.random.Generator, watchers: pd.DataFrame) -> pd.DataFrame:
@@ -201,7 +189,9 @@ def tensions(rng: np.random.Generator, watchers: pd.DataFrame) -> pd.DataFrame:
     firsts = list(pd.date_range(HISTORY_START, HISTORY_END, freq="MS").date)
     drawn = synthetic.history(
         int(rng.integers(0, 2 ** 31)), cercles[["region_id"]], HISTORY_START, HISTORY_END,
-        TENSION_TOTAL, surge=_surge(firsts), sources=TENSION_SOURCES,
+        TENSION_TOTAL, surge=_surge(firsts),
+        affinity=cercles["region_id"].map(TENSION_AFFINITY).to_numpy(dtype=float),
+        sources=TENSION_SOURCES,
         lag_tail_median=LAG_TAIL_MEDIAN, watchers=watchers,
         communes=communes[["commune_id", "cercle_id"]])
     # the store as it is on the last day: what was reported by then (the last weeks are
@@ -219,7 +209,7 @@ def tensions(rng: np.random.Generator, watchers: pd.DataFrame) -> pd.DataFrame:
         "source_type": drawn["source_type"].to_numpy(),
         "verification": drawn["verification"].to_numpy(),
         "status": rng.choice(["open", "follow_up", "resolved"], size=n, p=[0.2, 0.3, 0.5]),
-        "summary": [SUMMARIES[c][0] for c in drawn["category"]]})
+        "summary": [t(f"demo.summary.{c}", "fr") for c in drawn["category"]]})
     places = {k: [""] * n for k in ("latitude", "longitude", "cercle", "commune", "region")}
     prepared = {}
     for i, (cid, commune, prec) in enumerate(zip(drawn["cercle_id"], drawn["commune_id"],

@@ -113,18 +113,21 @@ def _draw(rng: np.random.Generator, choices: tuple[tuple[str, float], ...], n: i
     return rng.choice(np.array(names, dtype=object), size=n, p=np.array(p) / sum(p))
 
 
-def _weights(rng: np.random.Generator, mask: np.ndarray, hot_share: float) -> np.ndarray:
+def _weights(rng: np.random.Generator, mask: np.ndarray, hot_share: float,
+             affinity: np.ndarray | None = None) -> np.ndarray:
     """Weights of the cercles of ``mask`` (0 elsewhere): ``hot_share`` of them (at least one)
     are hot spots, log-normal around :data:`HOT_RATIO`, the others log-normal around 1
-    (σ :data:`WEIGHT_SIGMA` both)."""
+    (σ :data:`WEIGHT_SIGMA` both); with ``affinity``, hot spots are drawn in proportion to
+    it and every weight is multiplied by it."""
     out = np.zeros(len(mask))
     where = np.flatnonzero(mask)
     if not len(where):
         return out
-    hot = rng.choice(where, size=max(1, round(hot_share * len(where))), replace=False)
+    p = None if affinity is None else affinity[where] / affinity[where].sum()
+    hot = rng.choice(where, size=max(1, round(hot_share * len(where))), replace=False, p=p)
     out[where] = rng.lognormal(0, WEIGHT_SIGMA, len(where))
     out[hot] = HOT_RATIO * rng.lognormal(0, HOT_SIGMA, len(hot))
-    return out
+    return out if affinity is None else out * affinity
 
 
 def _by_year(values: tuple[float, ...], t_years: np.ndarray) -> np.ndarray:
@@ -146,12 +149,15 @@ def _ar1(rng: np.random.Generator, n: int, months: int, phi: float, sigma: float
 
 def intensity(seed: int, cercles: pd.DataFrame, start: date = START, end: date = END,
               total: float = TOTAL, north: tuple[str, ...] = NORTH, capital: str = CAPITAL,
-              surge: np.ndarray | None = None) -> tuple[np.ndarray, list[date]]:
+              surge: np.ndarray | None = None, affinity: np.ndarray | None = None
+              ) -> tuple[np.ndarray, list[date]]:
     """Expected reports per cercle and calendar month (cercles × months) and the months'
     first days; see the module docstring. ``cercles`` is indexed by ``cercle_id`` with a
     ``region_id`` column; the expected total over the span is ``total``; ``surge``, one
     factor per calendar month of the span, multiplies the national level (before the total
-    is set)."""
+    is set); ``affinity``, one factor per cercle, makes it likelier to be a hot spot and
+    multiplies its weight inside its group (the demonstration's centre is Mopti and
+    Ségou)."""
     rng = np.random.default_rng(seed)
     firsts = list(pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(),
                                 end, freq="MS").date)
@@ -187,9 +193,9 @@ def intensity(seed: int, cercles: pd.DataFrame, start: date = START, end: date =
     group_share /= group_share.sum(axis=0, keepdims=True)
     # inside a group: a few hot spots among quiet cercles; the centre-south moves from an
     # early pattern to a late one (new hot spots, some of the old ones stay) over years 2–7
-    early = (_weights(rng, is_north, HOT_NORTH) + _weights(rng, is_centre, HOT_CENTRE_EARLY)
-             + is_capital)
-    late = np.where(is_centre, _weights(rng, is_centre, HOT_CENTRE_LATE), early)
+    early = (_weights(rng, is_north, HOT_NORTH, affinity)
+             + _weights(rng, is_centre, HOT_CENTRE_EARLY, affinity) + is_capital)
+    late = np.where(is_centre, _weights(rng, is_centre, HOT_CENTRE_LATE, affinity), early)
     late = np.where(is_centre, np.maximum(late, early * rng.random(n)), late)
     shift = np.clip((t_years - 2) / 5, 0, 1)
     pattern = np.zeros((n, months))
@@ -227,7 +233,7 @@ def _next_month(first: date) -> date:
 
 def history(seed: int, cercles: pd.DataFrame, start: date = START, end: date = END,
             total: float = TOTAL, north: tuple[str, ...] = NORTH, capital: str = CAPITAL,
-            surge: np.ndarray | None = None,
+            surge: np.ndarray | None = None, affinity: np.ndarray | None = None,
             sources: tuple[tuple[str, float], ...] = SOURCES,
             lag_tail_median: float = LAG_TAIL_MEDIAN,
             watchers: pd.DataFrame | None = None, communes: pd.DataFrame | None = None
@@ -249,8 +255,9 @@ def history(seed: int, cercles: pd.DataFrame, start: date = START, end: date = E
         Region codes of the north; every other region but the capital's is the centre-south.
     capital : str
         The capital's ``cercle_id`` (its share falls after the first year).
-    surge : array, optional
-        A factor on the national level per calendar month of the span (:func:`intensity`).
+    surge, affinity : array, optional
+        A factor on the national level per calendar month of the span, and one on each
+        cercle's weight in its group (:func:`intensity`).
     sources : tuple of (code, share)
         The sources drawn and their shares (before the network's reports are thinned).
     lag_tail_median : float
@@ -270,7 +277,7 @@ def history(seed: int, cercles: pd.DataFrame, start: date = START, end: date = E
         ``source_type, verification, location_precision`` (the store's codes) and, with
         ``communes``, ``commune_id``; sorted by ``occurred_on``.
     """
-    lam, firsts = intensity(seed, cercles, start, end, total, north, capital, surge)
+    lam, firsts = intensity(seed, cercles, start, end, total, north, capital, surge, affinity)
     rng = np.random.default_rng([seed, 1])
     # counts that count = incidents × cluster sizes; the false ones come on top
     incidents = rng.poisson(lam / CLUSTER_MEAN)
