@@ -126,6 +126,41 @@ def test_no_look_ahead_a_future_report_does_not_move_the_forecast(realistic, cer
                                                                   "expected_reports"]
 
 
+def test_no_look_ahead_through_a_late_report(realistic, cercles, neighbours):
+    """A report that happened before t but was reported after it was not in the store at t:
+    it does not move the forecast at t (nor at the training origins before); reported by t,
+    it does."""
+    t = date(2018, 6, 30)
+    late = _reports([("mli-kayes", t - timedelta(days=3), 5)]).assign(
+        reported_on=t + timedelta(days=20))
+    before = model.Forecaster(realistic, cercles.index, neighbours).forecast(t)
+    after = model.Forecaster(pd.concat([realistic, late]), cercles.index,
+                             neighbours).forecast(t)
+    pd.testing.assert_frame_equal(before, after)
+    known = model.Forecaster(pd.concat([realistic, late.assign(reported_on=t)]),
+                             cercles.index, neighbours).forecast(t)
+    assert known.at["mli-kayes", "expected_reports"] > before.at["mli-kayes",
+                                                                  "expected_reports"]
+
+
+def test_history_counts_what_was_known_by_hand():
+    """Month counts with and without the reports not yet reported, and weights."""
+    t = date(2020, 3, 31)
+    reports = pd.DataFrame({
+        "cercle_id": ["a", "a", "a", "b"],
+        "occurred_on": [t - timedelta(days=2), t - timedelta(days=10), t - timedelta(days=40),
+                        t - timedelta(days=5)],
+        "reported_on": [t + timedelta(days=1), t, t - timedelta(days=30), None],
+        "severity": [5, 1, 1, 4], "verification": "verified",
+        "observation_weight": [2.0, 1.0, 1.0, 3.0]})
+    h = model.History(reports, pd.Index(["a", "b"]))
+    np.testing.assert_allclose(h.months(t, 2), [[3, 1], [3, 0]])      # everything, weighted
+    np.testing.assert_allclose(h.months(t, 2, known=True), [[1, 1], [3, 0]])
+    np.testing.assert_allclose(h.months(t, 2, "severe", known=True), [[0, 0], [3, 0]])
+    np.testing.assert_allclose(h.window(t - timedelta(days=30), t, known_at=t), [1, 3])
+    np.testing.assert_allclose(h.window(t - timedelta(days=30), t), [3, 3])
+
+
 def test_the_anchor_alone_before_twelve_training_origins(realistic, cercles, neighbours):
     f = model.Forecaster(realistic, cercles.index, neighbours)
     first = f.history.first

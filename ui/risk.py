@@ -233,7 +233,8 @@ def forecast_box(table: pd.DataFrame, cercle: str) -> None:
     """The forecast of ``cercle`` beside its score: the reports expected in the next 90 days
     with their 80 % interval, the chances of at least one report and of a severe one, its
     rank, which model made it and how (the recent rate, the prior, the correction), and
-    what makes it uncertain (an under-observed cercle, the provisional last weeks)."""
+    whether the network watches the cercle (the provisional weeks are said under the
+    map)."""
     expected = table.at[cercle, "forecast_reports"]
     attrs = table.attrs.get("forecast", {})
     if pd.isna(expected):
@@ -257,7 +258,6 @@ def forecast_box(table: pd.DataFrame, cercle: str) -> None:
     st.caption(" ".join(notes))
     if table.at[cercle, "under_observed"]:
         st.warning(ui.tr("risk.under_observed_note"), icon=":material/visibility_off:")
-    provisional_note(table)
 
 
 def forecast_frame(table: pd.DataFrame) -> pd.DataFrame:
