@@ -389,7 +389,8 @@ def _forecast(args, config: Settings) -> int:
     watched = observation.observed_share(records.get("mediators"), reference["n_communes"],
                                          as_of)
     rows = [{"cercle_id": c, "expected_reports": _r(r.expected_reports, 4),
-             "low80": _r(r.low80, 0), "high80": _r(r.high80, 0), "p_any": _r(r.p_any, 4),
+             "low80": None if pd.isna(r.low80) else int(r.low80),
+             "high80": None if pd.isna(r.high80) else int(r.high80), "p_any": _r(r.p_any, 4),
              "p_severe": _r(r.p_severe, 4),
              "rank": None if pd.isna(r["rank"]) else int(r["rank"]),
              "model": fc.attrs["model"], "under_observed": bool(watched[c] <= 0)}

@@ -51,7 +51,7 @@ head = backtest.headline(ev_default)
 if head is None:
     st.info(ui.tr("method.forecast_none"))
 else:
-    figures = dict(model=sig(head["deviance"]), decayed=sig(head["decayed"]),
+    figures = dict(model=sig(head["deviance"], 3), decayed=sig(head["decayed"], 3),
                    pct=percent(abs(head["gain"])), wins=head["wins"], n=head["origins"],
                    worst=sig(head["worst"]), coverage=percent(head["coverage"]),
                    horizon=forecast.DEFAULT_HORIZON)
@@ -140,7 +140,7 @@ st.markdown(ui.tr("method.robustness_text"))
 # ------------------------------------------------------------------ the score, out of sample
 st.header(ui.tr("method.backtest"))
 st.markdown(ui.tr("method.backtest_text"))
-c1, c2, _ = st.columns([1, 1, 2])
+c1, c2 = st.columns([1, 3], vertical_alignment="bottom")
 horizon = c1.selectbox(ui.tr("method.horizon"), list(forecast.HORIZONS),
                        index=forecast.HORIZONS.index(forecast.DEFAULT_HORIZON),
                        key="bt_horizon")
@@ -178,7 +178,7 @@ else:
 # ------------------------------------------------------------------ the forecast, out of sample
 st.header(ui.tr("method.forecast"))
 st.markdown(ui.tr("method.forecast_text"))
-fc_horizon = st.selectbox(ui.tr("method.horizon"), list(forecast.HORIZONS),
+fc_horizon = st.columns([1, 3])[0].selectbox(ui.tr("method.horizon"), list(forecast.HORIZONS),
                           index=forecast.HORIZONS.index(forecast.DEFAULT_HORIZON),
                           key="fc_horizon")
 with st.spinner(ui.tr("method.backtest_running")):

@@ -336,7 +336,7 @@ def test_methodology_page_shows_the_backtest():
     assert any(m.startswith("**Sur quelles données.** Données de démonstration") for m in markdown)
     assert any("Armed Conflict Location & Event Data" in c.value for c in at.caption)
     # one set of figures for the score: the back-test, on the forecast's dates
-    assert [m.label for m in at.metric] == ["Spearman moyen du score (cercles touchés)",
+    assert [m.label for m in at.metric] == ["Spearman moyen du score",
                                             "Top 10 touchés (moyenne)",
                                             "Dates où le score bat la persistance"]
     backtest = next(d.value for d in at.dataframe if "Spearman (persistance)" in d.value.columns)

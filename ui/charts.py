@@ -15,6 +15,9 @@ import streamlit as st
 from geo.i18n import t
 
 RED, GREY, DARK = "#bd0026", "#9e9e9e", "#4a4a4a"
+#: A chart as wide as its column, axis labels, titles and legend included (Vega-Lite's
+#: default pads them outside the width: in a narrow column they were cut off).
+FIT = {"type": "fit", "contains": "padding"}
 _TYPES = {"N": "nominal", "Q": "quantitative", "T": "temporal", "O": "ordinal"}
 
 
@@ -54,7 +57,7 @@ def contribution_bars(ex: pd.DataFrame, lang: str) -> Chart:
         pd.DataFrame({"dim": [t(f"risk.dim.{d}", lang) for d in by_dim["dimension"]],
                       "who": who, "points": by_dim[col]})
         for who, col in ((this, "contribution"), (median, "contribution_median"))])
-    return Chart(bars, {"mark": "bar", "height": 220, "encoding": {
+    return Chart(bars, {"mark": "bar", "height": 220, "autosize": FIT, "encoding": {
         "y": enc("dim:N", title=None, sort=None,
                  axis={"labelOverlap": False, "labelLimit": 120}),
         "yOffset": enc("who:N", sort=[this, median]),
@@ -97,7 +100,8 @@ def _origin_lines(long: pd.DataFrame, lang: str, colours: list[str], order: list
     first, the score or the forecast, in red)."""
     long = long.assign(as_of=pd.to_datetime(long["as_of"]))
     y = enc("value:Q", title=y_title, **({"scale": {"domain": domain}} if domain else {}))
-    return Chart(long, {"mark": {"type": "line", "point": True}, "height": 300, "encoding": {
+    return Chart(long, {"mark": {"type": "line", "point": True}, "height": 300, "autosize": FIT,
+                        "encoding": {
         # numeric dates: Vega's month names would be English on the French screen
         "x": enc("as_of:T", title=t("method.col.as_of", lang), axis={"format": "%m/%Y"}),
         "y": y,
@@ -154,7 +158,8 @@ def calibration_chart(ev: dict, lang: str) -> Chart:
         "type": "line", "color": GREY, "strokeDash": [4, 3]},
         "encoding": {"x": enc("x:Q"), "y": enc("x:Q")}}
     points = {"transform": [{"filter": "datum.panel === 'calibration'"}],
-              "mark": {"type": "line", "point": True, "color": RED}, "encoding": {
+              "mark": {"type": "line", "color": RED,
+                       "point": {"color": RED, "filled": True}}, "encoding": {
                   "x": enc("predicted:Q", title=t("method.col.predicted", lang), scale=axis),
                   "y": enc("observed:Q", title=t("method.col.observed", lang), scale=axis),
                   "tooltip": [enc("decile:O", title=t("method.col.decile", lang)),
@@ -170,7 +175,7 @@ def calibration_chart(ev: dict, lang: str) -> Chart:
                 "mark": {"type": "rule", "color": RED, "strokeWidth": 2},
                 "encoding": {"x": enc("p:Q"), "tooltip": [enc(
                     "p:Q", title=t("method.coverage.promised", lang), format=".1%")]}}
-    return Chart(data, {"hconcat": [
+    return Chart(data, {"spacing": 48, "hconcat": [
         {"width": 300, "height": 260, "layer": [diagonal, points],
          "title": t("method.calibration", lang)},
         {"width": 260, "height": 120, "layer": [bars, promised],

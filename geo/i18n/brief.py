@@ -33,7 +33,7 @@ PAIRS: dict[str, tuple[str, str]] = {
     'brief.col.spearman': ('Spearman ρ (cercles touchés)', 'Spearman ρ (cercles with reports)'),
     'brief.under_observed': (
         "Peu observés (hachurés : aucun médiateur actif, l'absence de signalement n'y est pas le calme) : {names}.",
-        'Under-observed (hatched: no active mediator, no report there is not calm): {names}.'),
+        'Under-observed (hatched: no active mediator, no report there does not mean calm): {names}.'),
     'brief.provisional': (
         "Provisoire : depuis le {since}, des signalements arrivent encore (90 % arrivent dans les {lag} jours) ; les dernières semaines sont incomplètes.",
         'Provisional: since {since}, reports are still coming in (90 % arrive within {lag} days); the last weeks are incomplete.'),

@@ -316,10 +316,10 @@ PAIRS: dict[str, tuple[str, str]] = {
         'Under-observed'),
     'map.under_observed_row': (
         "aucun médiateur actif : l'absence de signalement n'y est pas le calme",
-        'no active mediator: no report there is not calm'),
+        'no active mediator: no report there does not mean calm'),
     'map.under_observed_line': (
         "Peu observé : aucun médiateur actif, l'absence de signalement n'y est pas le calme",
-        'Under-observed: no active mediator, no report there is not calm'),
+        'Under-observed: no active mediator, no report there does not mean calm'),
     'map.observation': (
         'Observation du réseau',
         'Network observation'),

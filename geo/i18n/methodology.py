@@ -32,8 +32,8 @@ PAIRS: dict[str, tuple[str, str]] = {
         "Aux dates de l'évaluation de la prévision ci-dessous (tous les 91 jours, à partir d'un an d'historique), le score est calculé avec ce qui était connu à t (signalements faits et signalés à t, notes d'experts datées de t ou avant), puis son classement est comparé aux signalements de (t, t + horizon] — le même résultat que pour la prévision : **corrélation de rang de Spearman parmi les cercles qui ont eu un signalement** (les ex aequo à zéro des cercles calmes récompenseraient n'importe quel classement) et **nombre des 10 premiers cercles qui ont eu au moins un signalement**. Référence : la **persistance**, qui classe les cercles par leurs seuls signalements de la dernière fenêtre. Un seul jeu de chiffres pour le score : celui-ci.",
         "At the dates of the forecast's evaluation below (every 91 days, from one year of history), the score is computed from what was known at t (reports that happened and were reported by t, expert ratings dated t or earlier), and its ranking is compared with the reports of (t, t + horizon] — the forecast's own outcome: **Spearman rank correlation among the cercles that had a report** (the ties at zero of quiet cercles would reward any ranking) and **how many of the top-10 cercles had at least one report**. Baseline: **persistence**, which ranks cercles by their reports of the last window alone. One set of figures for the score: this one."),
     'method.mean_spearman': (
-        'Spearman moyen du score (cercles touchés)',
-        'Mean Spearman of the score (cercles with reports)'),
+        'Spearman moyen du score',
+        'Mean Spearman of the score'),
     'method.mean_hits': (
         'Top 10 touchés (moyenne)',
         'Top-10 hits (mean)'),
@@ -86,8 +86,8 @@ PAIRS: dict[str, tuple[str, str]] = {
         "Garde-fou dépassé : à une date au moins, l'erreur de la prévision a dépassé {limit} fois celle du nombre récent pondéré (pire : {worst} fois).",
         "Guard broken: at one date at least, the forecast's error exceeded {limit} times the decayed recent count's (worst: {worst} times)."),
     'method.calibration': (
-        'Calibration : observés et prévus par décile de la prévision',
-        'Calibration: observed and forecast by decile of the forecast'),
+        'Calibration par décile de la prévision',
+        'Calibration by decile of the forecast'),
     'method.coverage': (
         "Couverture de l'intervalle à 80 %",
         'Coverage of the 80 % interval'),
@@ -200,8 +200,8 @@ PAIRS: dict[str, tuple[str, str]] = {
         "Note d'experts 0–10 par cercle, modifiable sur la page Risque (auteur et date conservés).",
         'Expert rating 0–10 per cercle, editable on the Risk page (author and date kept).'),
     'method.delta_help': (
-        'Écart avec la persistance (positif : le score fait mieux).',
-        'Difference from persistence (positive: the score does better).'),
+        'Parmi les cercles qui ont eu un signalement. Écart avec la persistance : positif, le score fait mieux.',
+        'Among the cercles that had a report. Difference from persistence: positive, the score does better.'),
     'method.horizon': (
         'Horizon (jours)',
         'Horizon (days)'),

@@ -21,7 +21,7 @@ PAIRS: dict[str, tuple[str, str]] = {
         'Forecast: no data (less than 90 days of history before the as-of date).'),
     'risk.under_observed_note': (
         "Peu observé : aucun médiateur actif n'y observe pour le réseau de la division. L'absence de signalement du réseau n'y est pas le calme ; seules les sources extérieures (médias, partenaires, ACLED) y voient.",
-        "Under-observed: no active mediator watches here for the division's network. No report from the network is not calm here; only external sources (media, partners, ACLED) see it."),
+        "Under-observed: no active mediator watches here for the division's network. No report from the network does not mean calm here; only external sources (media, partners, ACLED) see it."),
     'risk.provisional': (
         "Provisoire : depuis le {since}, des signalements arrivent encore (90 % arrivent dans les {lag} jours).",
         'Provisional: since {since}, reports are still coming in (90 % arrive within {lag} days).'),

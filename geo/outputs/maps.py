@@ -360,17 +360,20 @@ def _tension_style(feature: dict) -> dict:
 
 
 class HatchPattern(MacroElement):
-    """The SVG pattern ``#veille-hatch`` (dark diagonal lines on a pale veil), defined once
-    in the page: a path filled ``url(#veille-hatch)`` is hatched (no script, no plugin)."""
+    """The SVG pattern ``#veille-hatch`` (dark diagonal lines on a pale veil), added once to
+    the page by the map's script (streamlit-folium sends a map's scripts, not its header): a
+    path filled ``url(#veille-hatch)`` is hatched (no plugin)."""
 
     _template = Template("""
-        {% macro header(this, kwargs) %}
-        <svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>
-          <pattern id="veille-hatch" patternUnits="userSpaceOnUse" width="7" height="7"
-                   patternTransform="rotate(45)">
-            <rect width="7" height="7" fill="#ffffff" fill-opacity="0.45"/>
-            <line x1="0" y1="0" x2="0" y2="7" stroke="#2b2b2b" stroke-width="2.2"/>
-          </pattern></defs></svg>
+        {% macro script(this, kwargs) %}
+        if (!document.getElementById("veille-hatch")) {
+          document.body.insertAdjacentHTML("beforeend",
+            '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>' +
+            '<pattern id="veille-hatch" patternUnits="userSpaceOnUse" width="7" height="7" ' +
+            'patternTransform="rotate(45)"><rect width="7" height="7" fill="#ffffff" ' +
+            'fill-opacity="0.45"/><line x1="0" y1="0" x2="0" y2="7" stroke="#2b2b2b" ' +
+            'stroke-width="2.2"/></pattern></defs></svg>');
+        }
         {% endmacro %}
     """)
 
