@@ -76,8 +76,10 @@ class Indicator:
 
 #: Indicators of the score (the context factors are added per table: :func:`method_for`).
 DEFAULT_INDICATORS: tuple[Indicator, ...] = (
-    # The main hazard indicator: the reports expected in the next 90 days (geo.analysis.forecast),
-    # which beats "the last quarter again" out of sample (see the Methodology page).
+    # The main hazard indicator: the reports expected in the next 90 days (geo.analysis.forecast:
+    # the recent past, shrunk and corrected only where that did better out of sample), read
+    # at the network's full observation (geo.analysis.observation); the Methodology page says
+    # on the loaded data how it did against the recent past.
     Indicator("forecast_reports", "hazard", 1, "log1p", 3.0),
     Indicator("tension_weighted_per_100k", "hazard", 1, "log1p", 1.0),
     Indicator("fatalities", "hazard", 1, "log1p", 1.0),
