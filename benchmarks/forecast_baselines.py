@@ -1,15 +1,16 @@
-"""The forecast against the recent past (issue 29): the rolling-origin evaluation of the new
-forecast (``geo.forecasting``), the previous one (``geo.analysis.forecast``) and five baselines on
-three histories, with the issue's targets; the properties of each history against the real
-data's; the time of one forecast and of a whole evaluation.
+"""The forecast against the recent past (issue 29): the rolling-origin evaluation of the
+forecast (``geo.analysis.forecast``) and five baselines on three histories, with the issue's
+targets; the properties of each history against the real data's; the time of one forecast
+and of a whole evaluation.
 
-Histories: (a) the realistic generator (``geo.forecasting.synthetic``) over several seeds,
-(b) the demonstration's reports (``geo.ingest.demo``, imported into a temporary store), (c) an
-ACLED-shaped file (``tests/acled_like.py``: uniform days and places, no signal) imported the
-same way. Quarterly origins from one year after the first report, 90-day horizon (option),
-refit at each origin on earlier data only. Point forecasts (the baselines, the previous
-model) are scored with a Poisson distribution of mean max(μ, 0.01); the zero baseline's
-deviance and log score are infinite. Asserts nothing; timings are of this machine, shared.
+Histories: (a) the realistic generator (``geo.ingest.synthetic``) over several seeds,
+(b) the demonstration's records (``geo.ingest.demo``, imported into a temporary store and
+read as the app reads them: reports known at each date, weighted by the network's
+observation), (c) an ACLED-shaped file (``tests/acled_like.py``: uniform days and places, no
+signal) imported the same way. Quarterly origins from one year after the first report,
+90-day horizon (option), refit at each origin on earlier data only. Point baselines are
+scored with a Poisson distribution of mean max(μ, 0.01); the zero baseline's deviance and
+log score are infinite. Asserts nothing; timings are of this machine, shared.
 
     .venv/bin/python benchmarks/forecast_baselines.py [--seeds 5] [--horizon-days 90]
         [--ablation]
@@ -33,15 +34,16 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.records import access, store
-from geo.ingest import demo
-from geo.analysis import forecast, indicators
-from geo import ingest
+from geo import ingest  # noqa: E402
+from geo.analysis import backtest as evaluate  # noqa: E402
+from geo.analysis import forecast as model  # noqa: E402
+from geo.analysis import properties as measure  # noqa: E402
+from geo.analysis.indicators import reference_indicators  # noqa: E402
+from geo.analysis.table import forecaster, observed_records  # noqa: E402
+from geo.ingest import demo, synthetic  # noqa: E402
+from geo.records import roles, store  # noqa: E402
 from geo.reference import units  # noqa: E402
-from geo.forecasting import evaluate, model, synthetic  # noqa: E402
 from tests.acled_like import acled_csv, acled_rows  # noqa: E402
-
-NEIGHBOURS = Path(__file__).resolve().parent.parent / "data" / "mali_cercle_neighbours.csv"
 COLUMNS = [("deviance", "deviance", 2), ("log_score", "log score", 3), ("crps", "CRPS", 3),
            ("auc_pooled", "AUC any", 3), ("coverage80", "cover 80", 3),
            ("wins_vs_decayed", "wins vs dec", 0), ("worst_mae_ratio", "worst MAE ÷ dec", 2),
@@ -57,32 +59,28 @@ PROPERTIES = ["reports", "quarter_min", "quarter_max", "median_cercle_total", "t
               "centre_south_last", "capital_first", "capital_later_min", "capital_later_max"]
 
 
-def stored(kind: str, frame: pd.DataFrame | bytes) -> pd.DataFrame:
-    """Tension reports as the store holds them after an import into a temporary SQLite."""
+def stored(kind: str, frame: bytes | None = None) -> dict[str, pd.DataFrame]:
+    """The records as the store holds them after an import into a temporary SQLite (the
+    demonstration's, or an ACLED-shaped file's tension reports)."""
     with tempfile.TemporaryDirectory() as tmp:
         engine = store.make_engine(f"sqlite:///{tmp}/b.sqlite")
         if kind == "demo":
             demo.ensure_initialised(engine)
         else:
             ingest.import_file(engine, "tensions", frame, "acled.csv", locator=ingest.Locator(),
-                               actor=access.operator())
-        return store.load_records(engine, "tensions")
+                               actor=roles.operator())
+        return store.load_all(engine)
 
 
-def previous(tensions: pd.DataFrame, reference: pd.DataFrame) -> evaluate.Method:
-    """The previous forecast (``geo.analysis.forecast``, Poisson GLM) as an evaluation method."""
-    old = forecast.Forecaster(tensions, reference, forecast.cercle_weights(reference.index))
-
-    def method(t: date, horizon: int):
-        return old.forecast(t, horizon)["expected_reports"].to_numpy(dtype=float), np.inf
-    return method
+def read(records: dict[str, pd.DataFrame], reference: pd.DataFrame) -> pd.DataFrame:
+    """The tension reports as the app reads them (observation weights)."""
+    return observed_records(records, reference["n_communes"])["tensions"]
 
 
-def run(name: str, tensions: pd.DataFrame, cercles: pd.DataFrame, neighbours: pd.DataFrame,
-        reference: pd.DataFrame, horizon: int) -> dict:
+def run(name: str, tensions: pd.DataFrame, reference: pd.DataFrame, horizon: int) -> dict:
     start = time.perf_counter()
-    result = evaluate.evaluate(tensions, cercles.index, neighbours, horizon,
-                               others={"previous": previous(tensions, reference)})
+    result = evaluate.evaluate(None, None, horizon=horizon,
+                               forecaster=forecaster({"tensions": tensions}, reference))
     result["seconds"] = time.perf_counter() - start
     result["name"] = name
     return result
@@ -114,19 +112,20 @@ def table(results: list[dict]) -> None:
 
 
 def verdict(r: dict) -> str:
-    m, s = r["model"], r["methods"]
+    head, m = evaluate.headline(r), r["model"]
     checks = {
-        "deviance ≤ decayed": s["model"]["deviance"] <= s["decayed"]["deviance"],
-        "wins > half": m["wins_vs_decayed"] > m["origins_compared"] / 2,
-        "AUC ≥ 0.885": s["model"]["auc_pooled"] >= 0.885,
-        "worst ≤ 3×": bool(m["guard_ok"]),
-        "coverage 70–90 %": 0.7 <= m["coverage80"] <= 0.9}
+        "deviance ≤ decayed": head["deviance"] <= head["decayed"],
+        "wins > half": head["wins"] > head["origins"] / 2,
+        "AUC ≥ 0.885": head["auc"] >= 0.885,
+        "worst ≤ 3×": bool(head["guard_ok"]),
+        "coverage 70–90 %": 0.7 <= head["coverage"] <= 0.9}
     lo, hi = m["margin_interval90"]
     return (f"{r['name']}: {r['origins']} origins {r['as_of_range'][0]}…{r['as_of_range'][1]}"
-            f", {r['seconds']:.1f} s; wins {m['wins_vs_decayed']}/{m['origins_compared']}, "
-            f"margin {m['margin_mean']:+.3f} (90 % {lo:+.3f} … {hi:+.3f}), worst MAE ratio "
-            f"{m['worst_mae_ratio']:.2f}, coverage {m['coverage80']:.3f} (nominal "
-            f"{m['nominal_coverage80']:.3f}; {m['coverage80_with_reports']:.3f} with reports, "
+            f", {r['seconds']:.1f} s; deviance {head['deviance']:.3f} vs decayed "
+            f"{head['decayed']:.3f}, wins {head['wins']}/{head['origins']}, margin "
+            f"{m['margin_mean']:+.3f} (90 % {lo:+.3f} … {hi:+.3f}), AUC {head['auc']:.3f}, "
+            f"worst MAE ratio {head['worst']:.2f}, coverage {head['coverage']:.3f} (nominal "
+            f"{head['nominal']:.3f}; {m['coverage80_with_reports']:.3f} with reports, "
             f"{m['coverage80_without']:.3f} without), models {m['used']}\n    "
             + ", ".join(f"{k}: {'yes' if v else 'NO'}" for k, v in checks.items()))
 
@@ -148,7 +147,7 @@ ABLATION = {
 }
 
 
-def ablation(label: str, histories: dict, cercles: pd.DataFrame, neighbours: pd.DataFrame,
+def ablation(label: str, histories: dict, cercles: pd.DataFrame, neighbours: np.ndarray,
              horizon: int, floors: bool = True) -> None:
     rows = []
     for name, options in ABLATION.items():
@@ -205,21 +204,19 @@ def main() -> int:
     parser.add_argument("--horizon-days", type=int, default=90, choices=model.HORIZONS)
     parser.add_argument("--ablation", action="store_true")
     args = parser.parse_args()
-    cercles = units.load_cercles()[["region_id"]]
-    neighbours = pd.read_csv(NEIGHBOURS, comment="#")
-    reference = indicators.reference_indicators()
-    forecast.cercle_weights()
+    reference = reference_indicators()
+    cercles = reference[["region_id"]]
     histories = {f"generator seed {s}": synthetic.history(s, cercles)
                  for s in range(args.seeds)}
-    histories["demonstration"] = stored("demo", None)
+    histories["demonstration"] = read(stored("demo"), reference)
     rows = acled_rows(3800, seed=7, first=date(2012, 1, 1), last=date(2020, 7, 31),
                       dyadic_share=0)
-    histories["ACLED-shaped file"] = stored("acled", acled_csv(rows))
+    histories["ACLED-shaped file"] = read(stored("acled", acled_csv(rows)), reference)
 
-    print("Properties of each history (definitions: geo.forecasting.synthetic.properties)")
-    props = {k: synthetic.properties(v, cercles) for k, v in histories.items()}
+    print("Properties of each history (definitions: geo.analysis.properties.properties)")
+    props = {k: measure.properties(v, cercles) for k, v in histories.items()}
     gen = pd.DataFrame([props[k] for k in props if k.startswith("generator")])
-    frame = pd.DataFrame({"real data": pd.Series(synthetic.TARGETS),
+    frame = pd.DataFrame({"real data": pd.Series(measure.TARGETS),
                           "generator mean": gen.mean(), "generator min": gen.min(),
                           "generator max": gen.max(),
                           "demonstration": pd.Series(props["demonstration"]),
@@ -230,14 +227,13 @@ def main() -> int:
     tensions = histories["generator seed 0"]
     t = date(2020, 4, 30)
     start = time.perf_counter()
-    fc = model.Forecaster(tensions, cercles.index, neighbours).forecast(t, args.horizon_days)
+    fc = forecaster({"tensions": tensions}, reference).forecast(t, args.horizon_days)
     one = time.perf_counter() - start
     print(f"\nOne forecast, 50 cercles, {len(tensions):,} reports, as of {t}, fresh "
           f"forecaster: {one:.3f} s (budget 0.5 s); model {fc.attrs['model']}, "
           f"{fc.attrs['training_origins']} training origins")
 
-    results = [run(k, v, cercles, neighbours, reference, args.horizon_days)
-               for k, v in histories.items()]
+    results = [run(k, v, reference, args.horizon_days) for k, v in histories.items()]
     generator = [r for r in results if r["name"].startswith("generator")]
     print(f"\n(a) Realistic generator, {len(generator)} seeds (means over seeds), horizon "
           f"{args.horizon_days} days")
@@ -249,19 +245,16 @@ def main() -> int:
         table([r])
         print("  " + verdict(r))
     print("\nEvaluation time per history (budget 20 s): "
-          + ", ".join(f"{r['name']} {r['seconds']:.1f} s" for r in results)
-          + " (includes the previous model's)")
-    start = time.perf_counter()
-    alone = evaluate.evaluate(tensions, cercles.index, neighbours, args.horizon_days)
-    print(f"The new forecast's evaluation alone, generator seed 0: {alone['origins']} origins "
-          f"in {time.perf_counter() - start:.1f} s")
+          + ", ".join(f"{r['name']} {r['seconds']:.1f} s" for r in results))
     if args.ablation:
+        from geo.reference import neighbours as contiguity
+
+        weights = contiguity.cercle_weights(cercles.index)
         seeds = {k: v for k, v in histories.items() if k.startswith("generator")}
-        ablation(f"the generator ({len(seeds)} seeds)", seeds, cercles, neighbours,
+        ablation(f"the generator ({len(seeds)} seeds)", seeds, cercles, weights,
                  args.horizon_days)
-        ablation("the demonstration (a spreading process: neighbours matter)",
-                 {"demonstration": histories["demonstration"]}, cercles, neighbours,
-                 args.horizon_days, floors=False)
+        ablation("the demonstration", {"demonstration": histories["demonstration"]},
+                 cercles, weights, args.horizon_days, floors=False)
     return 0
 
 

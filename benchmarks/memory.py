@@ -64,7 +64,7 @@ LEDGER = [
     ("on demand: Matplotlib (the brief's static maps)",
      "import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot"),
     ("on demand: WeasyPrint (the brief's PDF)", "import weasyprint"),
-    ("not loaded by the app: scikit-learn (the forecast's alternative model), Altair",
+    ("not loaded by the app: scikit-learn (esda and spopt need it), Altair",
      "import sklearn.ensemble, altair"),
 ]
 

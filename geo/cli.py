@@ -98,7 +98,7 @@ class Parser(argparse.ArgumentParser):
 def build_parser(lang: str = "fr") -> Parser:
     """The whole command line, its help in ``lang``."""
     from geo.analysis import coverage, monitor
-    from geo.analysis.forecast import DEFAULT_HORIZON, GROUPS, HORIZONS
+    from geo.analysis.forecast import DEFAULT_HORIZON, HORIZONS
     from geo.analysis.indicators import DEFAULT_WINDOW_DAYS
     from geo.outputs.brief import FORMATS
     from geo.plans import planner
@@ -158,9 +158,6 @@ def build_parser(lang: str = "fr") -> Parser:
         p = command(name, run, *((dated,) if name == "forecast" else ()))
         p.add_argument("--horizon-days", type=int, choices=HORIZONS, default=DEFAULT_HORIZON,
                        help=helptext("opt.horizon"))
-        p.add_argument("--model", choices=["glm", "hgb"], default="glm", help=helptext("opt.model"))
-        p.add_argument("--without", action="append", choices=list(GROUPS), default=[],
-                       help=helptext("opt.without"))
 
     p = command("plan", _plan, dated)
     p.add_argument("--new", type=int, help=helptext("plan.new"))
@@ -383,26 +380,29 @@ def _coverage(args, config: Settings) -> int:
     return EXIT_OK
 
 
-def _columns(args) -> tuple[str, ...]:
-    from geo.analysis.forecast import GROUPS
-
-    return tuple(c for g, cols in GROUPS.items() if g not in args.without for c in cols)
-
-
 def _forecast(args, config: Settings) -> int:
-    from geo.analysis import forecast, indicators
+    from geo.analysis import indicators, observation, table
 
     records = _records(_engine(args, config))
     as_of = args.as_of or indicators.default_as_of(records)
-    fc = forecast.forecaster(records).forecast(as_of, args.horizon_days, args.model,
-                                               _columns(args))
+    reference = indicators.reference_indicators()
+    known = table.observed_records(records, reference["n_communes"], as_of)
+    fc = table.forecaster(known, reference).forecast(as_of, args.horizon_days)
+    watched = observation.observed_share(records.get("mediators"), reference["n_communes"],
+                                         as_of)
     rows = [{"cercle_id": c, "expected_reports": _r(r.expected_reports, 4),
+             "low80": None if pd.isna(r.low80) else int(r.low80),
+             "high80": None if pd.isna(r.high80) else int(r.high80), "p_any": _r(r.p_any, 4),
              "p_severe": _r(r.p_severe, 4),
-             "rank": None if pd.isna(r["rank"]) else int(r["rank"])}
-            for c, r in fc.sort_values("rank").iterrows()]
-    lines = [t("cli.forecast.heading", args.lang, as_of=as_of, days=args.horizon_days)]
+             "rank": None if pd.isna(r["rank"]) else int(r["rank"]),
+             "model": fc.attrs["model"], "under_observed": bool(watched[c] <= 0)}
+            for c, r in fc.sort_values(["rank", "expected_reports"]).iterrows()]
+    lines = [t("cli.forecast.heading", args.lang, as_of=as_of, days=args.horizon_days,
+               model=fc.attrs["model"] or t("cli.no_data", args.lang))]
     lines += [f"{r['rank'] or '-':>3} {r['cercle_id']:22s} {r['expected_reports']} "
-              f"{r['p_severe']}" for r in rows]
+              f"[{r['low80']}–{r['high80']}] {r['p_any']} {r['p_severe']}"
+              + (f" {t('cli.under_observed', args.lang)}" if r["under_observed"] else "")
+              for r in rows]
     _print(args, rows, lines)
     return EXIT_OK
 
@@ -410,13 +410,34 @@ def _forecast(args, config: Settings) -> int:
 def _backtest(args, config: Settings) -> int:
     from geo.analysis import backtest
 
-    result = backtest.evaluate(_records(_engine(args, config)), args.horizon_days,
-                               model=args.model, columns=_columns(args))
+    result = backtest.forecast_evaluation(_records(_engine(args, config)), args.horizon_days)
     if not args.json:
-        result = {k: v for k, v in result.items() if k != "per_date"}
-    print(json.dumps(result, indent=None if args.json else 2, default=_json_value,
-                     ensure_ascii=False))
+        result = {k: v for k, v in result.items() if k != "per_origin"}
+    print(json.dumps(_plain(result), indent=None if args.json else 2, ensure_ascii=False))
     return EXIT_OK
+
+
+def _plain(value):
+    """JSON-safe: numpy scalars to Python, dates to ISO, NaN to None, ±inf to the strings
+    "inf"/"-inf" (an infinite score is a result, not an error)."""
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        if math.isnan(value):
+            return None
+        return ("inf" if value > 0 else "-inf") if math.isinf(value) else round(value, 6)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _places(names: list[str] | None, level: str, lang: str) -> list[str] | None:

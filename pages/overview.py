@@ -80,6 +80,8 @@ fmap = maps.choropleth_map(units_gdf, layer_key, lang, ui.display_regions(),
 def _under_map():
     if layer_key in ("risk_score", "gap_class"):
         st.caption(ui.tr("overview.risk_note", preset=ui.tr(f"risk.preset.{view.preset}")))
+    if dates or LAYERS[layer_key].observed:
+        ui_risk.provisional_note(table)
 
 
 def _alerts():

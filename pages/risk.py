@@ -7,7 +7,7 @@ import streamlit as st
 import ui
 from geo.records import context
 from geo.outputs import export, maps
-from geo.analysis import risk, robustness
+from geo.analysis import forecast, risk, robustness
 from geo.records.roles import AccessDenied
 from geo.i18n import format_date, format_number, t
 from ui import charts
@@ -73,7 +73,8 @@ def _explanation():
         charts.draw(charts.contribution_bars(ex, lang), width="stretch")
 
 
-ui.map_with_details(fmap, MAP_KEY, units_gdf, selected, _explanation, ratio=(3, 2), height=540)
+ui.map_with_details(fmap, MAP_KEY, units_gdf, selected, _explanation, ratio=(3, 2), height=540,
+                    under_map=lambda: ui_risk.provisional_note(table))
 
 # The indicator breakdown gets the page's full width (eight columns).
 if selected:
@@ -100,7 +101,7 @@ def _refused(err: context.RatingError) -> None:
 
 
 # ------------------------------------------------------------------ sections
-SECTIONS = ["ranking", "sensitivity", "context"]
+SECTIONS = ["ranking", "forecast", "sensitivity", "context"]
 section = st.segmented_control(ui.tr("risk.section"), SECTIONS, key="risk_section",
                                default="ranking",
                                format_func=lambda k: t(f"risk.section.{k}", lang))
@@ -126,6 +127,20 @@ if section in (None, "ranking"):
         file_name=f"veille-risque-{stamp}.geojson",
         mime="application/geo+json")
     st.caption(ui.tr("risk.download_note"))
+
+elif section == "forecast":
+    st.markdown(ui.tr("risk.fc.intro", horizon=table.attrs["forecast"].get("horizon", 90)))
+    shown = ui_risk.forecast_frame(table)
+    ui.dataframe(shown, hide_index=True, width="stretch", height=420,
+                 column_config={ui.tr("risk.fc.col.p_any"): st.column_config.ProgressColumn(
+                     min_value=0, max_value=100, format="%d %%"),
+                     ui.tr("risk.fc.col.p_severe"): st.column_config.ProgressColumn(
+                         min_value=0, max_value=100, format="%d %%")})
+    state = forecast.model_state(table.attrs["forecast"])
+    st.caption(ui.tr(f"forecast.model.{state}", n=table.attrs["forecast"].get(
+        "training_origins", 0), gate=forecast.GATE_ORIGINS) if state
+        else ui.tr("risk.forecast_none"))
+    st.caption(ui.tr("risk.fc.note"))
 
 elif section == "sensitivity":
     st.markdown(ui.tr("risk.sens.intro"))

@@ -33,7 +33,7 @@ def test_geo_reads_no_environment_outside_settings(path):
 #: The floors of geo/, from the ground up: a module imports its own package or a floor below,
 #: never above (ingest writes through records; analysis reads frames; outputs draw them).
 FLOORS = (("geo.settings", "geo.i18n"), ("geo.reference",), ("geo.records",),
-          ("geo.ingest", "geo.intake"), ("geo.analysis", "geo.forecasting"), ("geo.plans",),
+          ("geo.ingest", "geo.intake"), ("geo.analysis",), ("geo.plans",),
           ("geo.outputs",),
           ("geo.cli", "geo.__main__"))
 

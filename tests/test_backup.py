@@ -97,7 +97,7 @@ def test_sqlite_round_trip_while_another_connection_writes(tmp_path):
     assert backup.table_counts(again) == restored
     assert store.load_records(again, "tensions").equals(store.load_records(engine, "tensions"))
     assert_append_only(again)            # UPDATE, DELETE, INSERT OR REPLACE… still refused
-    assert store.counts(again)["tensions"] == 1781          # the demo's and R1
+    assert store.counts(again)["tensions"] == 2318          # the demo's and R1
 
 
 def test_restore_refuses_a_store_that_is_not_empty_unless_forced(tmp_path):

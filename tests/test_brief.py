@@ -41,6 +41,35 @@ def _run(monkeypatch, url, *args):
     return cli.main(["brief", *args])
 
 
+def test_the_brief_shows_the_interval_the_unwatched_cercles_the_provisional_weeks_and_the_evaluation(
+        demo_store):
+    """Issue 29 in the brief: each top cercle's forecast with its 80 % interval, the cercles
+    no mediator watches named (and hatched on the maps), the provisional weeks, and the
+    forecast's rolling evaluation against the recent past with its verdict."""
+    from geo.ingest import demo
+    from geo.outputs import brief
+
+    b = brief.build(store.make_engine(demo_store), lang="fr")
+    c = b.context
+    assert [(r["name"], r["forecast"]) for r in c["top"][:3]] == [
+        ("Abeïbara", "4,3 [1–10]"), ("Tin-Essako", "4,0 [1–9]"), ("Bankass", "12,9 [4–23]")]
+    from geo.reference import units
+
+    names = units.load_cercles()["cercle_fr"]
+    assert c["under_observed"] == ", ".join(sorted(names[g] for g in demo.MEDIATOR_GAPS))
+    assert c["provisional"] == ("Provisoire : depuis le 29/11/2022, des signalements arrivent "
+                                "encore (90 % arrivent dans les 30 jours) ; les dernières "
+                                "semaines sont incomplètes.")
+    ev = c["evaluation"]
+    assert "à 16 dates" in ev["text"] and "88 % des résultats" in ev["text"]
+    assert ev["verdict"] == "Sur ces données, elle fait mieux que le passé récent."
+    assert [(r["method"], r["deviance"]) for r in ev["rows"]] == [
+        ("Prévision (ancrée sur le passé récent)", "2,01"), ("Nombre récent pondéré", "2,18"),
+        ("Persistance (période précédente)", "3,93")]
+    html = brief.render_html(b)
+    assert "Peu observés (hachurés" in html and "Prévision (90 j) [80 %]" in html
+
+
 @pytest.mark.slow
 def test_the_pdf_holds_the_top_ten_of_geo_risk_in_order_and_warns_on_every_page(
         demo_store, monkeypatch, tmp_path, capsys):
@@ -146,3 +175,4 @@ def test_a_saved_scenario_and_the_register_go_into_the_brief(demo_store, monkeyp
     assert "Scénario de planification : Avant le scrutin" in text
     assert "population couverte 1 000 → 2 500" in text.replace("\u202f", " ")
     assert "Dialogue" in text and "Affaires civiles" in text
+

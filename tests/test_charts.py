@@ -56,10 +56,14 @@ def test_every_chart_is_valid_vega_lite():
     assert lines["encoding"]["color"]["sort"][0] == t("method.series.score", "fr")  # in red
     assert lines["encoding"]["color"]["scale"]["range"][0] == charts.RED
 
-    ev = {"per_date": [{"as_of": "2020-01-01", "forecast": {"spearman": 0.4},
-                        "persistence": {"spearman": 0.3}, "decayed": {"spearman": 0.35},
-                        "score": {"default": {"spearman": 0.2}}}]}
-    assert len(_valid(charts.forecast_lines(ev, "en"))["data"]["values"]) == 4
+    ev = {"per_origin": [{"as_of": d, "methods": {"model": {"deviance": 2.0 + i},
+                                                    "decayed": {"deviance": 2.5},
+                                                    "persistence": {"deviance": 3.0}}}
+                         for i, d in enumerate(["2020-01-01", "2020-04-01"])]}
+    lines = _valid(charts.forecast_lines(ev, "en"))
+    assert len(lines["data"]["values"]) == 6                  # 2 dates x 3 methods
+    assert lines["encoding"]["color"]["sort"][0] == t("method.series.model", "en")   # in red
+    assert lines["encoding"]["color"]["scale"]["range"][0] == charts.RED
 
     curve = pd.DataFrame({"n": [0, 10, 20], "covered": [1e6, 1.5e6, 1.7e6]})
     assert _valid(charts.coverage_curve(curve, "fr"))["encoding"]["y"]["axis"] == {
@@ -74,3 +78,28 @@ def test_rules_are_layered_over_a_chart():
     both = _valid(charts.with_rules(base, [pd.Timestamp("2020-07-29").date()], ["2nd round"]))
     assert both["height"] == 100 and both["layer"][0]["mark"] == "bar"
     assert both["layer"][1]["data"]["values"] == [{"day": "2020-07-29", "label": "2nd round"}]
+
+
+def test_the_calibration_plot_shows_the_deciles_and_the_interval_s_coverage():
+    """Calibration (observed against forecast by decile, with the diagonal) beside the 80 %
+    interval's coverage (overall, with and without a report) and what it promised."""
+    ev = {"calibration": [{"decile": d, "n": 50, "predicted": d / 4, "observed": d / 5}
+                          for d in range(1, 11)],
+          "model": {"coverage80": 0.86, "coverage80_with_reports": 0.64,
+                    "coverage80_without": 0.99, "nominal_coverage80": 0.9}}
+    spec = _valid(charts.calibration_chart(ev, "fr"))
+    calibration, coverage = spec["hconcat"]
+    assert calibration["title"] == t("method.calibration", "fr")
+    diagonal, points = calibration["layer"]
+    assert diagonal["data"]["values"] == [{"x": 0.0}, {"x": 2.5}]   # up to the largest mean
+    assert points["encoding"]["x"]["field"] == "predicted"
+    assert points["encoding"]["y"]["field"] == "observed"
+    assert points["encoding"]["x"]["scale"] == {"type": "sqrt", "domain": [0, 2.5]}
+    bars, promised = coverage["layer"]
+    values = spec["data"]["values"]
+    assert [v["decile"] for v in values if v["panel"] == "calibration"] == list(range(1, 11))
+    assert [(v["label"], v["share"]) for v in values if v["panel"] == "coverage"] == [
+        (t("method.coverage.all", "fr"), 0.86), (t("method.coverage.with", "fr"), 0.64),
+        (t("method.coverage.without", "fr"), 0.99)]
+    assert promised["data"]["values"] == [{"p": 0.9}]
+    assert bars["encoding"]["x"]["scale"] == {"domain": [0, 1]}

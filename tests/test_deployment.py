@@ -417,7 +417,7 @@ def test_the_hot_spot_signal_is_the_monitors_99_percent_class(demo_records):
     tensions = demo_records["tensions"]
     sig = rules.hotspot_signal(tensions, date(2021, 4, 1), date(2022, 12, 27))
     found = set()
-    for day in (date(2021, 4, 2), date(2022, 10, 14), date(2022, 11, 23), date(2022, 12, 27)):
+    for day in (date(2021, 4, 2), date(2021, 10, 26), date(2022, 7, 29), date(2022, 12, 14)):
         hot = monitor.hotspots(tensions, day)
         expected = set(hot.loc[hot["class"] == "hot_99", "unit_id"])
         assert set(sig.cercles[sig.values[sig.days.get_loc(pd.Timestamp(day))]]) == expected
@@ -511,9 +511,10 @@ def test_what_was_planned_on_the_demonstration_goes_with_it(engine):
 # ------------------------------------------------------------------ the screens
 def test_a_trigger_in_force_shows_with_its_response_and_one_click_makes_the_action(
         monkeypatch, tmp_path):
-    """The monitor's triggers section and the Overview: the demo's 99 % hot spots of the
-    Centre on 27/12/2022 (Macina, Mopti, Ténenkou, Youwarou) fire a hot spot trigger of
-    Mopti's region; one click makes the agreed deployment, a second shows the link."""
+    """The monitor's triggers section and the Overview: on the demo's last day (28/12/2022)
+    Kangaba is the country's one 99 % hot spot and Mopti's reports are above their baseline;
+    a hot spot trigger over the country and a baseline trigger of Mopti's region fire; one
+    click makes the agreed deployment, which then shows as answered."""
     from geo.ingest import demo
     from tests.test_pages import ANALYST_CLAIMS, VIEWER_CLAIMS, _app
 
@@ -521,40 +522,46 @@ def test_a_trigger_in_force_shows_with_its_response_and_one_click_makes_the_acti
     monkeypatch.setenv("VEILLE_DATABASE_URL", url)
     eng = store.make_engine(url)
     demo.ensure_initialised(eng)
-    tid = triggers.define(eng, ANALYST, name="Point chaud du Centre", kind="hotspot",
-                          areas=["region:ML05"], horizon_days=30, outcome="any",
+    tid = triggers.define(eng, ANALYST, name="Point chaud", kind="hotspot",
+                          horizon_days=30, outcome="any",
                           response={"kind": "deployment", "unit": "mediator_network",
                                     "delay_days": 14, "quantity": 2})
+    other = triggers.define(eng, ANALYST, name="Hausse au Centre", kind="baseline",
+                            window_days=30, areas=["region:ML05"], horizon_days=30,
+                            outcome="any", response={"kind": "dialogue",
+                                                     "unit": "civil_affairs",
+                                                     "delay_days": 7})
     at = _app(ANALYST_CLAIMS, section="triggers")
     at.switch_page("pages/monitor.py").run()
     assert not at.exception
     keys = {b.key for b in at.button if "_respond_" in (b.key or "")}
-    assert keys == {f"mon_trg_respond_{tid}_{c}" for c in
-                    ("mli-mopti", "mli-tenenkou", "mli-youwarou")}       # Macina: Ségou
+    assert keys == {f"mon_trg_respond_{tid}_mli-kangaba",
+                    f"mon_trg_respond_{other}_mli-mopti"}
     lines = " ".join(m.value for m in at.markdown)
-    assert "**Point chaud du Centre** — Mopti, depuis le" in lines
+    assert "**Point chaud** — Kangaba, depuis le" in lines
     assert "Réponse convenue : Déploiement de médiateurs — Réseau des médiateurs " \
            "communautaires, sous 14 jours (2 médiateur(s))" in lines
     record = [d.value for d in at.dataframe if "Taux de base" in d.value.columns][0]
-    assert record.iloc[0]["Déclencheur"] == "Point chaud du Centre"
-    assert record.iloc[0]["Avec réponse"].startswith("0 /")
-    at.button(key=f"mon_trg_respond_{tid}_mli-mopti").click().run()
-    assert not at.exception and any("créée pour Mopti" in s.value for s in at.success)
+    assert set(record["Déclencheur"]) == {"Point chaud", "Hausse au Centre"}
+    assert all(v.startswith("0 /") for v in record["Avec réponse"])
+    at.button(key=f"mon_trg_respond_{tid}_mli-kangaba").click().run()
+    assert not at.exception and any("créée pour Kangaba" in s.value for s in at.success)
     made = actions.listing(eng, trigger_id=tid)
     assert made[["cercle_id", "kind", "quantity", "status"]].values.tolist() == [
-        ["mli-mopti", "deployment", 2, "planned"]]
-    assert f"mon_trg_respond_{tid}_mli-mopti" not in {b.key for b in at.button}
+        ["mli-kangaba", "deployment", 2, "planned"]]
+    assert f"mon_trg_respond_{tid}_mli-kangaba" not in {b.key for b in at.button}
     # the Overview shows the same, the answered one as a link; a viewer sees no button
     overview = _app(ANALYST_CLAIMS)
     assert not overview.exception
     keys = {b.key for b in overview.button if "_respond_" in (b.key or "")}
-    assert keys == {f"ov_respond_{tid}_mli-tenenkou", f"ov_respond_{tid}_mli-youwarou"}
+    assert keys == {f"ov_respond_{other}_mli-mopti"}
     viewer = _app(VIEWER_CLAIMS)
     assert not [b for b in viewer.button if "_respond_" in (b.key or "")]
-    assert "Point chaud du Centre" in " ".join(m.value for m in viewer.markdown)
+    assert "Point chaud" in " ".join(m.value for m in viewer.markdown)
     # a name typed with markup is shown as typed, never as markup
-    triggers.define(eng, ANALYST, name="*Centre* [lien](http://x.example)", kind="hotspot",
-                    areas=["cercle:mli-mopti"], horizon_days=30, outcome="any",
+    triggers.define(eng, ANALYST, name="*Centre* [lien](http://x.example)", kind="baseline",
+                    window_days=30, areas=["cercle:mli-mopti"], horizon_days=30,
+                    outcome="any",
                     response={"kind": "dialogue", "unit": "civil_affairs", "delay_days": 0})
     lines = " ".join(m.value for m in _app(VIEWER_CLAIMS).markdown)
     assert r"\*Centre\* \[lien\]\(http://x\.example\)" in lines

@@ -125,12 +125,12 @@ def test_cercle_query_parameter_selects_the_cercle():
     # the counts are those of the score's period: as of the latest record date, reports of
     # the 90-day window
     field = next(m.value for m in at.markdown if m.value.startswith("**Terrain au"))
-    assert field == ("**Terrain au 27/12/2022** — sessions d'atelier : 1, participants : 33 · "
+    assert field == ("**Terrain au 28/12/2022** — sessions d'atelier : 1, participants : 33 · "
                      "médiateurs actifs : 32 (0,87 pour 10 000 hab.) · signalements des 90 "
-                     "derniers jours : 3")                                        # demo seed
-    at = _app(cercle="mli-mopti", asof="2018-08-31")
+                     "derniers jours : 5")                                        # demo seed
+    at = _app(cercle="mli-dire", asof="2018-08-31")
     field = next(m.value for m in at.markdown if m.value.startswith("**Terrain au"))
-    assert field.startswith("**Terrain au 31/08/2018**") and not field.endswith(": 0")
+    assert field.startswith("**Terrain au 31/08/2018**") and field.endswith(": 14")
     assert any(m.value.startswith("**Risque** — score ") and "écart :" in m.value
                for m in at.markdown)
 
@@ -324,22 +324,63 @@ def test_methodology_page_shows_the_backtest():
     at = _app()
     at.switch_page("pages/methodology.py").run()
     assert not at.exception
-    assert [m.label for m in at.metric] == ["Spearman moyen du score", "Top 10 touchés (moyenne)",
+    # the page opens with the plain summary: a score of 6, the forecast against the recent
+    # past with the figures of the loaded data, the score on the same dates, which data
+    markdown = [m.value for m in at.markdown]
+    assert any(m.startswith("**Ce que veut dire un score de 6.**") and "« Élevé » (5,0 à 6,5)"
+               in m for m in markdown)
+    (verdict,) = [s.value for s in at.success]
+    assert verdict.startswith("**Jusqu'où croire la prévision.** Sur les données chargées, "
+                              "elle fait mieux que le passé récent")
+    assert "meilleure à 16 des 27 dates testées" in verdict
+    assert any(m.startswith("**Le score face à ce qui s'est passé.**") for m in markdown)
+    assert any(m.startswith("**Sur quelles données.** Données de démonstration") for m in markdown)
+    assert any("Armed Conflict Location & Event Data" in c.value for c in at.caption)
+    # one set of figures for the score: the back-test, on the forecast's dates
+    assert [m.label for m in at.metric] == ["Spearman moyen du score",
+                                            "Top 10 touchés (moyenne)",
                                             "Dates où le score bat la persistance"]
     backtest = next(d.value for d in at.dataframe if "Spearman (persistance)" in d.value.columns)
-    assert len(backtest) > 10
+    assert len(backtest) == 27
     indicators = at.table[0].value
     assert "Conflits intercommunautaires" in list(indicators.index)
-    # the forecast out of sample, beside the baselines and every preset, said plainly
-    methods = next(tb.value for tb in at.table if "Top 10 touchés" in tb.value.columns)
-    assert list(methods.index) == [
-        "Prévision", "Persistance", "Décompte pondéré 12 mois", "Score « Veille (par défaut) »",
-        "Score « Type INFORM »", "Score « Tensions d'abord »", "Score « Couverture d'abord »"]
-    verdict = [s.value for s in at.success] + [w.value for w in at.warning]
-    assert any(v.startswith("Sur les données chargées, la prévision fait mieux que la "
-                            "persistance") for v in verdict)
-    calibration = next(d.value for d in at.dataframe if "Décile" in d.value.columns)
-    assert list(calibration["Décile"]) == [str(i) for i in range(1, 11)]
+    # the forecast against its five baselines, by proper scores
+    methods = next(tb.value for tb in at.table if "Déviance" in tb.value.columns)
+    assert list(methods.index) == ["Prévision", "Zéro", "Persistance", "Nombre récent pondéré",
+                                   "Moyenne des 12 derniers mois", "Même période l'an passé"]
+    assert methods.at["Zéro", "Déviance"] == "∞"
+    assert methods.at["Prévision", "Dates meilleures que le nombre récent"] == "16 / 27"
+    assert any(m.startswith("Garde-fou tenu") for m in markdown)
+    # the calibration plot and the interval's coverage (Vega-Lite), said in words
+    assert any("hconcat" in json.loads(c.proto.spec) for c in at.get("vega_lite_chart"))
+    assert any(c.value.startswith("L'intervalle à 80 % a contenu 88 % des résultats")
+               for c in at.caption)
+
+
+@pytest.mark.slow
+def test_methodology_says_plainly_when_the_forecast_loses(monkeypatch):
+    """The same evaluation with the model's figures worse than the decayed count's: the page
+    says so, in words, and does not claim it does better."""
+    import copy
+
+    from ui import risk as ui_risk
+
+    real = ui_risk.forecast_evaluation
+
+    def losing(token, horizon):
+        ev = copy.deepcopy(real(token, horizon))
+        ev["methods"]["model"]["deviance"] = ev["methods"]["decayed"]["deviance"] * 1.2
+        ev["model"]["wins_vs_decayed"] = 4
+        return ev
+    monkeypatch.setattr(ui_risk, "forecast_evaluation", losing)
+    at = _app()
+    at.switch_page("pages/methodology.py").run()
+    assert not at.exception
+    (verdict,) = [w.value for w in at.warning if "NE fait PAS" in w.value]
+    assert verdict.startswith("**Jusqu'où croire la prévision.** Sur les données chargées, "
+                              "elle NE fait PAS mieux que le passé récent")
+    assert "meilleure à 4 des 27 dates testées seulement" in verdict
+    assert not at.success
 
 
 # --------------------------------------------------------------------------- coverage
@@ -350,17 +391,22 @@ def _coverage(**query):
     return at
 
 
+#: Communes of Abeïbara (a cercle of the demo without any mediator).
+ABEIBARA_COMMUNES = 3
+
+
 def test_coverage_page_details_and_communes_without_mediator():
-    at = _coverage(cercle="mli-tenenkou")          # a demo gap: no mediator at all
-    assert "### Ténenkou" in [m.value for m in at.markdown]
-    # no mediator: thin coverage whatever the threshold; with the most reports expected in
-    # the next 90 days its score (8.0 at the latest date) is high: a priority gap
+    at = _coverage(cercle="mli-abeibara")          # a demo gap: no mediator at all
+    assert "### Abeïbara" in [m.value for m in at.markdown]
+    # no mediator: thin coverage whatever the threshold; with six reports in the last 90
+    # days (external ones: nobody of the network watches there) its score (6.3 at the
+    # latest date) is high: a priority gap
     assert "Écart : **Priorité : risque élevé ou très élevé, couverture faible** (score de " \
-        "risque 8,0)" in [m.value for m in at.markdown]
+        "risque 6,3)" in [m.value for m in at.markdown]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Médiateurs actifs"] == "0"
     without = next(d.value for d in at.dataframe if "Commune" in d.value.columns)
-    assert len(without) == 10                     # all ten communes of Ténenkou
+    assert len(without) == ABEIBARA_COMMUNES      # every commune of Abeïbara
     bands = without["Distance au médiateur (classe)"]
     assert bands.str.fullmatch(r"(\d+–\d+|≥ 120) km").all()    # bands, never a number
 
@@ -371,12 +417,15 @@ def test_coverage_thresholds_move_the_gaps():
     _select(at, "gap_risk_level").select("very_high").run()
     caption = " ".join(c.value for c in at.caption)
     assert "Risque retenu : très élevé (score ≥ 6,5)" in caption
-    assert "**3 cercle(s) en écart prioritaire.**" in caption
+    assert "**0 cercle(s) en écart prioritaire.**" in caption       # no score reaches 6.5
+    _select(at, "gap_risk_level").select("high").run()
+    caption = " ".join(c.value for c in at.caption)
+    assert "**7 cercle(s) en écart prioritaire.**" in caption
     ranking = next(d.value for d in at.dataframe if "Écart" in d.value.columns)
-    assert ranking["Écart"].str.startswith("Priorité").sum() == 3
+    assert ranking["Écart"].str.startswith("Priorité").sum() == 7
     _select(at, "gap_risk_level").select("median").run()
     caption = " ".join(c.value for c in at.caption)
-    assert int(re.search(r"\*\*(\d+) cercle\(s\) en écart prioritaire", caption)[1]) > 3
+    assert int(re.search(r"\*\*(\d+) cercle\(s\) en écart prioritaire", caption)[1]) > 7
     at.button(key="gap_medians").click().run()
     assert at.session_state["gap_risk_level"] == "high"
     _select(at, "gap_measure").select("mean_distance_km").run()
@@ -585,7 +634,7 @@ def test_an_admin_deletes_a_batch_after_confirming_what_goes(tmp_path, monkeypat
 
     at, engine, tensions, question = _ask_to_delete(tmp_path, monkeypatch, "tensions")
     assert f"Supprimer le lot {tensions} (demo-tensions-seed20180729, Signalements de tensions)" \
-        in question and "1\u202f780 enregistrements et 0 lignes rejetées" in question
+        in question and "2\u202f317 enregistrements et 0 lignes rejetées" in question
     at.button(key="ask_delete_batch_no").click().run()                 # cancel: nothing goes
     assert len(batches.list_batches(engine)) == 3
     at.button(key="delete_batch").click().run()
@@ -640,34 +689,10 @@ def test_local_mode_refuses_to_serve_when_not_bound_to_localhost(monkeypatch):
     assert not at.get("component_instance")
 
 
-@pytest.mark.slow
-def test_methodology_says_plainly_when_the_forecast_loses(monkeypatch):
-    from ui import risk as ui_risk
-
-    metrics = lambda s, h, m: {"spearman": s, "top10_hits": h, "mae": m}  # noqa: E731
-    losing = {"dates": 2, "horizon_days": 90, "as_of_range": ["2019-01-01", "2019-04-02"],
-              "forecast": metrics(0.40, 7.0, 1.2), "persistence": metrics(0.45, 7.5, 1.1),
-              "decayed": metrics(0.44, 7.4, 1.0), "score": {"default": metrics(0.3, 6, None)},
-              "calibration": [{"decile": d, "n": 10, "predicted": d / 10, "observed": d / 9}
-                              for d in range(1, 11)],
-              "per_date": [{"as_of": "2019-01-01", "forecast": metrics(0.4, 7, 1.2),
-                            "persistence": metrics(0.45, 7.5, 1.1),
-                            "decayed": metrics(0.44, 7.4, 1.0),
-                            "score": {"default": metrics(0.3, 6, None)}}]}
-    monkeypatch.setattr(ui_risk, "forecast_evaluation", lambda token, horizon: losing)
-    at = _app()
-    at.switch_page("pages/methodology.py").run()
-    assert not at.exception
-    (verdict,) = [w.value for w in at.warning if "NE fait PAS" in w.value]
-    assert verdict.startswith("Sur les données chargées, la prévision NE fait PAS mieux que la "
-                              "persistance (Spearman moyen 0,4") and "contre 0,45" in verdict
-    assert not any("fait mieux que la persistance" in s.value for s in at.success)
-
-
 def test_the_overview_report_count_is_written_in_each_language():
     at = _app()
     (fr,) = [c.value for c in at.caption if "signalements affichés" in c.value]
-    assert re.match(r"1\u202f\d{3} signalements affichés", fr)      # 1 684, not 1684
+    assert re.match(r"2\u202f247 signalements affichés", fr)        # 2 247, not 2247
     at.sidebar.radio(key="ui_language").set_value("en").run()
     (en,) = [c.value for c in at.caption if "reports shown" in c.value]
-    assert re.match(r"1,\d{3} reports shown", en)
+    assert re.match(r"2,247 reports shown", en)

@@ -63,50 +63,45 @@ def test_sensitivity_on_the_fifty_cercles(tmp_path):
     assert (summary.loc[stable, "top_share"] >= 0.8).all()
 
 
-def test_spearman_and_top_hits_by_hand():
-    a = pd.Series([4.0, 3.0, 1.0, 1.0])
-    b = pd.Series([0.0, 2.0, 1.0, 0.0])
-    # ranks (4, 3, 1.5, 1.5) and (1.5, 4, 3, 1.5): covariance -0.25, variances 4.5 each
-    assert robustness.spearman(a, b) == pytest.approx(-0.25 / 4.5)
-    assert np.isnan(robustness.spearman(a, pd.Series([1.0] * 4)))
-    happened = b > 0
-    assert robustness.top_hits(a, happened, 2) == 1.0
-    # third place is a tie between two cercles, one of which had reports: half a hit
-    assert robustness.top_hits(a, happened, 3) == 1.5
-
-
-def _report(cercle, day, n=1):
-    return [{"cercle_id": cercle, "occurred_on": day, "severity": 1, "fatalities": 0,
+def _report(cercle, day, n=1, severity=1):
+    return [{"cercle_id": cercle, "occurred_on": day, "severity": severity, "fatalities": 0,
              "injuries": 0, "verification": "verified", "source_type": "mediator"}] * n
 
 
 def test_backtest_by_hand():
     t = date(2020, 1, 1)
     before, after = t - timedelta(days=10), t + timedelta(days=10)
-    tensions = pd.DataFrame(_report("a", before, 3) + _report("b", before) + _report("b", after, 2)
-                            + _report("c", after) + _report("d", t + timedelta(days=40)))
+    tensions = pd.DataFrame(_report("a", before, 3) + _report("b", before, severity=5)
+                            + _report("a", after) + _report("b", after, 3)
+                            + _report("c", after, 2) + _report("d", t + timedelta(days=40)))
     reference = pd.DataFrame({"population": [100_000] * 4, "n_communes": [1] * 4},
                              index=pd.Index(["a", "b", "c", "d"], name="cercle_id"))
     method = Method(indicators=(Indicator("tension_weighted_per_100k", "hazard"),))
     out = backtest.backtest_records(reference, {"tensions": tensions}, [t], method,
                                     window_days=90, horizon_days=30, top=3)
     row = out.iloc[0]
-    assert row["as_of"] == t and row["cercles_with_reports"] == 2    # d's report is too late
-    # score 10, 3.3, 0, 0 and persistence 3, 1, 0, 0 against outcomes 0, 2, 1, 0
-    assert row["spearman_score"] == pytest.approx(-0.25 / 4.5)
-    assert row["spearman_persistence"] == pytest.approx(-0.25 / 4.5)
-    assert row["top_hits_score"] == row["top_hits_persistence"] == 1.5
+    assert row["as_of"] == t and row["cercles_with_reports"] == 3    # d's report is too late
+    # among a, b, c (the cercles with a report): score (severities) b 5 > a 3 > c 0 and
+    # persistence (counts) a 3 > b 1 > c 0, against outcomes a 1, b 3, c 2
+    assert row["spearman_score"] == pytest.approx(0.5)
+    assert row["spearman_persistence"] == pytest.approx(-0.5)
+    # the third place is a tie of c (a report) and d (none): half a hit
+    assert row["top_hits_score"] == row["top_hits_persistence"] == 2.5
 
 
 def test_backtest_on_the_demo_store(tmp_path):
     engine = store.make_engine(f"sqlite:///{tmp_path / 's.sqlite'}")
     demo.ensure_initialised(engine)
-    out = backtest.backtest(store.load_all(engine), dates=[date(2018, 6, 1), date(2018, 7, 1)],
-                            horizon_days=60)
+    records = store.load_all(engine)
+    out = backtest.backtest(records, dates=[date(2018, 6, 1), date(2018, 7, 1)],
+                            horizon_days=90)
     assert list(out["as_of"]) == [date(2018, 6, 1), date(2018, 7, 1)]
     assert out["spearman_score"].between(-1, 1).all()
     assert out["top_hits_score"].between(0, 10).all()
     assert (out["cercles_with_reports"] > 10).all()     # the 2018 election is in the horizon
-    dates = backtest.default_dates(store.load_records(engine, "tensions"), 90, 90)
-    assert dates[0] >= demo.HISTORY_START + timedelta(days=90)
+    # by default, the forecast evaluation's origins: quarterly, from a year of history
+    dates = backtest.backtest(records, horizon_days=90)["as_of"].tolist()
+    ev = backtest.forecast_evaluation(records, 90)
+    assert [d.isoformat() for d in dates] == [r["as_of"] for r in ev["per_origin"]]
+    assert dates[0] >= demo.HISTORY_START + timedelta(days=365)
     assert all((b - a).days == 91 for a, b in zip(dates, dates[1:]))

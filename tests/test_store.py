@@ -87,15 +87,15 @@ def test_failed_import_changes_nothing(engine, locator, monkeypatch):
 def test_demo_load_and_remove(engine, locator):
     reports = demo.load(engine, ADMIN, locator=locator)
     assert {k: r.accepted for k, r in reports.items()} == {
-        "workshops": 18, "mediators": 1424, "tensions": 1780}
+        "workshops": 18, "mediators": 1424, "tensions": 2317}
     assert store.demo_in_use(engine)
     demo_ratings = context.history(engine)
     assert len(demo_ratings) == 3 * 48 and demo_ratings["is_demo"].all()
-    assert batches.demo_contents(engine) == {"workshops": 18, "mediators": 1424, "tensions": 1780,
+    assert batches.demo_contents(engine) == {"workshops": 18, "mediators": 1424, "tensions": 2317,
                                            "context_ratings": 144, "batches": 3,
                                            "scenarios": 0, "actions": 0, "triggers": 0}
     removed = batches.remove_demo(engine, ADMIN)
-    assert removed == {"workshops": 18, "mediators": 1424, "tensions": 1780,
+    assert removed == {"workshops": 18, "mediators": 1424, "tensions": 2317,
                        "context_ratings": 144, "batches": 3, "actions": 0, "scenarios": 0,
                        "triggers": 0}
     assert context.history(engine).empty and len(context.factors(engine)) == 3

@@ -51,15 +51,26 @@ def table():
 
 
 def test_hazard_by_hand(table):
-    # a: 4×1 + 2×0.5 + 3×1 = 8 weighted, per 100,000 people (a has 100,000)
-    assert table.at["a", "tension_weighted_per_100k"] == pytest.approx(8.0)
-    assert table.at["a", "fatalities"] == 3 and table.at["a", "injuries"] == 1
-    # last 30 days: 4 + 1 = 5; 90 days before (30..119 days ago): 3 -> 5 - 3/3 = 4
-    assert table.at["a", "tension_trend_per_100k"] == pytest.approx(4.0)
+    # a's network watches 1 of its 4 communes (a-1): its mediator's report counts 4, the
+    # media's and ACLED's 1. a: 4×1×4 + 2×0.5×1 + 3×1×1 = 20 weighted, per 100,000 people
+    assert table.at["a", "tension_weighted_per_100k"] == pytest.approx(20.0)
+    # deaths read the same way (2×4 + 1), injuries as reported
+    assert table.at["a", "fatalities"] == 9 and table.at["a", "injuries"] == 1
+    # last 30 days: 16 + 1 = 17; 90 days before (30..119 days ago): 3 -> 17 - 3/3 = 16
+    assert table.at["a", "tension_trend_per_100k"] == pytest.approx(16.0)
     assert table.at["a", "armed_events_per_100k"] == pytest.approx(1.0)
     # b's reports are outside the window or after as_of
     assert table.loc["b", ["tension_weighted_per_100k", "fatalities"]].tolist() == [0, 0]
     assert table.at["c", "tension_weighted_per_100k"] == 0
+
+
+def test_observation_by_hand(table):
+    # a: commune a-1 watched (a-2's mediator is inactive) of 4; b: a mediator whose commune
+    # is unknown watches one of 2; c: its mediator was trained after as_of
+    assert table["observed_share"].tolist() == pytest.approx([0.25, 0.5, 0.0])
+    assert table["under_observed"].tolist() == [False, False, True]
+    # c: nobody watches and no report came in: its hazard is unknown, not calm
+    assert table["hazard_unknown"].tolist() == [False, False, True]
 
 
 def test_coping_by_hand(table):
@@ -99,7 +110,7 @@ from datetime import timedelta  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from geo.analysis.forecast import forecaster  # noqa: E402
+from geo.analysis.table import forecaster  # noqa: E402
 from geo.analysis.indicators import with_window  # noqa: E402
 from geo.analysis.risk import Method, method_for, score  # noqa: E402
 

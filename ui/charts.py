@@ -15,6 +15,9 @@ import streamlit as st
 from geo.i18n import t
 
 RED, GREY, DARK = "#bd0026", "#9e9e9e", "#4a4a4a"
+#: A chart as wide as its column, axis labels, titles and legend included (Vega-Lite's
+#: default pads them outside the width: in a narrow column they were cut off).
+FIT = {"type": "fit", "contains": "padding"}
 _TYPES = {"N": "nominal", "Q": "quantitative", "T": "temporal", "O": "ordinal"}
 
 
@@ -54,7 +57,7 @@ def contribution_bars(ex: pd.DataFrame, lang: str) -> Chart:
         pd.DataFrame({"dim": [t(f"risk.dim.{d}", lang) for d in by_dim["dimension"]],
                       "who": who, "points": by_dim[col]})
         for who, col in ((this, "contribution"), (median, "contribution_median"))])
-    return Chart(bars, {"mark": "bar", "height": 220, "encoding": {
+    return Chart(bars, {"mark": "bar", "height": 220, "autosize": FIT, "encoding": {
         "y": enc("dim:N", title=None, sort=None,
                  axis={"labelOverlap": False, "labelLimit": 120}),
         "yOffset": enc("who:N", sort=[this, median]),
@@ -91,44 +94,92 @@ def rank_intervals(summary: pd.DataFrame, names: pd.Series, stable: list[str], l
                             format=".0%")]}}]})
 
 
-def _spearman_lines(long: pd.DataFrame, lang: str, colours: list[str], order: list[str]
-                    ) -> Chart:
-    """Spearman's correlation per date of each series, coloured in ``order`` (the first,
-    the score or the forecast, in red)."""
+def _origin_lines(long: pd.DataFrame, lang: str, colours: list[str], order: list[str],
+                  y_title: str, domain: list[float] | None = None) -> Chart:
+    """A value per date (``as_of``, ``value``) of each series, coloured in ``order`` (the
+    first, the score or the forecast, in red)."""
     long = long.assign(as_of=pd.to_datetime(long["as_of"]))
-    return Chart(long, {"mark": {"type": "line", "point": True}, "height": 300, "encoding": {
+    y = enc("value:Q", title=y_title, **({"scale": {"domain": domain}} if domain else {}))
+    return Chart(long, {"mark": {"type": "line", "point": True}, "height": 300, "autosize": FIT,
+                        "encoding": {
         # numeric dates: Vega's month names would be English on the French screen
         "x": enc("as_of:T", title=t("method.col.as_of", lang), axis={"format": "%m/%Y"}),
-        "y": enc("rho:Q", title=t("method.col.spearman", lang), scale={"domain": [-1, 1]}),
+        "y": y,
         "color": enc("series:N", title=None, sort=order, scale={"range": colours}),
         "tooltip": [enc("as_of:T", format="%d/%m/%Y"), enc("series:N"),
-                    enc("rho:Q", format=".2f")]}})
+                    enc("value:Q", format=".2f")]}})
 
 
 def backtest_lines(bt: pd.DataFrame, lang: str) -> Chart:
-    """Spearman correlation per date: the score against the persistence baseline (``bt``
-    from :func:`geo.analysis.backtest.backtest`)."""
+    """Spearman correlation among the cercles with a report, per date: the score against the
+    persistence baseline (``bt`` from :func:`geo.analysis.backtest.backtest`)."""
     series = {"spearman_score": t("method.series.score", lang),
               "spearman_persistence": t("method.series.persistence", lang)}
     long = bt.melt(id_vars="as_of", value_vars=list(series), var_name="series",
-                   value_name="rho").assign(series=lambda d: d["series"].map(series))
-    return _spearman_lines(long, lang, [RED, "#636363"], list(series.values()))
+                   value_name="value").assign(series=lambda d: d["series"].map(series))
+    return _origin_lines(long, lang, [RED, "#636363"], list(series.values()),
+                         t("method.col.spearman", lang), [-1, 1])
+
+
+#: The forecast's per-origin chart: the model and the baselines it is compared with most.
+ORIGIN_SERIES = ("model", "decayed", "persistence")
 
 
 def forecast_lines(ev: dict, lang: str) -> Chart:
-    """Spearman correlation per date of the forecast, persistence, the decayed count and the
-    default score (``ev`` from :func:`geo.analysis.backtest.evaluate`)."""
-    series = {"forecast": t("method.series.forecast", lang),
-              "persistence": t("method.series.persistence", lang),
-              "decayed": t("method.series.decayed", lang),
-              "score": t("method.series.score_preset", lang,
-                         preset=t("risk.preset.default", lang))}
-    long = pd.DataFrame([
-        {"as_of": row["as_of"], "series": series[k],
-         "rho": (row["score"].get("default", {}) if k == "score" else row[k]).get("spearman")}
-        for row in ev["per_date"] for k in series])
-    return _spearman_lines(long, lang, [RED, "#636363", "#9e9ac8", "#3182bd"],
-                           list(series.values()))
+    """Mean Poisson deviance per origin (lower is better) of the forecast, the decayed count
+    and persistence (``ev`` from :func:`geo.analysis.backtest.evaluate`)."""
+    names = {k: t(f"method.series.{k}", lang) for k in ORIGIN_SERIES}
+    long = pd.DataFrame([{"as_of": row["as_of"], "series": names[k],
+                          "value": row["methods"][k]["deviance"]}
+                         for row in ev["per_origin"] for k in ORIGIN_SERIES])
+    return _origin_lines(long, lang, [RED, "#9e9ac8", "#636363"], list(names.values()),
+                         t("method.col.deviance_origin", lang))
+
+
+def calibration_chart(ev: dict, lang: str) -> Chart:
+    """Calibration and coverage of the forecast (``ev`` from
+    :func:`geo.analysis.backtest.evaluate`), side by side: the mean observed against the
+    mean forecast reports of each decile of the forecast (square-root axes; the diagonal is
+    a perfect forecast), and the share of outcomes inside the 80 % interval -- over every
+    cercle-date, those with a report, those without -- against what the intervals promise
+    (the rule)."""
+    model = ev["model"]
+    calibration = pd.DataFrame(ev["calibration"])
+    top = float(max(calibration["predicted"].max(), calibration["observed"].max(), 1.0)) \
+        if len(calibration) else 1.0
+    data = pd.concat([
+        calibration.assign(panel="calibration", label=None, share=None),
+        pd.DataFrame({"panel": "coverage", "label": [
+            t(f"method.coverage.{k}", lang) for k in ("all", "with", "without")],
+            "share": [model["coverage80"], model["coverage80_with_reports"],
+                      model["coverage80_without"]]})], ignore_index=True)
+    axis = {"type": "sqrt", "domain": [0, top]}
+    diagonal = {"data": {"values": [{"x": 0.0}, {"x": top}]}, "mark": {
+        "type": "line", "color": GREY, "strokeDash": [4, 3]},
+        "encoding": {"x": enc("x:Q"), "y": enc("x:Q")}}
+    points = {"transform": [{"filter": "datum.panel === 'calibration'"}],
+              "mark": {"type": "line", "color": RED,
+                       "point": {"color": RED, "filled": True}}, "encoding": {
+                  "x": enc("predicted:Q", title=t("method.col.predicted", lang), scale=axis),
+                  "y": enc("observed:Q", title=t("method.col.observed", lang), scale=axis),
+                  "tooltip": [enc("decile:O", title=t("method.col.decile", lang)),
+                              enc("predicted:Q", format=".2f"),
+                              enc("observed:Q", format=".2f"), enc("n:Q")]}}
+    bars = {"transform": [{"filter": "datum.panel === 'coverage'"}],
+            "mark": {"type": "bar", "color": "#3182bd"}, "encoding": {
+                "y": enc("label:N", title=None, sort=None, axis={"labelLimit": 220}),
+                "x": enc("share:Q", title=t("method.col.coverage", lang),
+                         scale={"domain": [0, 1]}, axis={"format": ".0%"}),
+                "tooltip": [enc("label:N"), enc("share:Q", format=".1%")]}}
+    promised = {"data": {"values": [{"p": model["nominal_coverage80"]}]},
+                "mark": {"type": "rule", "color": RED, "strokeWidth": 2},
+                "encoding": {"x": enc("p:Q"), "tooltip": [enc(
+                    "p:Q", title=t("method.coverage.promised", lang), format=".1%")]}}
+    return Chart(data, {"spacing": 48, "hconcat": [
+        {"width": 300, "height": 260, "layer": [diagonal, points],
+         "title": t("method.calibration", lang)},
+        {"width": 260, "height": 120, "layer": [bars, promised],
+         "title": t("method.coverage", lang)}]})
 
 
 def coverage_curve(curve: pd.DataFrame, lang: str) -> Chart:

@@ -70,13 +70,14 @@ def threshold_slider(container, label: str, key: str, values: pd.Series, lo: flo
     return st.session_state[widget]
 
 
-def published_table(view=None) -> pd.DataFrame:
+def published_table(view=None, gap_rule: coverage.GapRule | None = None) -> pd.DataFrame:
     """The view's one per-cercle table as the maps show it: its indicators (the period of
     its score) with the coverage columns as they may be published (hidden small counts,
     distances in bands) and the gap classes; ``attrs["as_of"]`` says the date. Cached per
-    store content, view and gap rule: every analysis page draws it on every run."""
+    store content, view and gap rule (default: the session's): every analysis page draws it
+    on every run."""
     view = view or ui_risk.current_view()
-    gap_rule = rule()
+    gap_rule = gap_rule or rule()
     return _published(ui.store_token(), min_count(), repr(view), repr(gap_rule), view, gap_rule)
 
 
@@ -90,5 +91,6 @@ def _published(token: tuple, threshold: int, view_key: str, rule_key: str, _view
                "workshop_participants", "workshop_participants_per_10k", "risk_score",
                "risk_class", "communes_without_mediator_share", "mean_distance_km",
                "gap_code", "gap_class"]])
-    published.attrs["as_of"] = indicators.attrs["as_of"]
+    published.attrs.update({k: indicators.attrs[k] for k in (
+        "as_of", "reporting_lag", "provisional_since")})
     return published

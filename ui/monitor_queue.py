@@ -8,6 +8,7 @@ import streamlit as st
 
 import ui
 from geo.i18n import format_date, t
+from geo.ingest import demo
 from geo.outputs import export
 from geo.records import review
 from geo.records.actions import UNITS
@@ -124,7 +125,7 @@ def review_form(m: Monitor, top: pd.DataFrame) -> None:
                           source=m.label("source_type", row["source_type"]),
                           precision=m.label("location_precision", row["location_precision"])))
         if isinstance(row.get("summary"), str) and row["summary"]:
-            st.text(row["summary"])
+            st.text(demo.summary_text(row["summary"], m.lang))
     with past_col:
         past = review.history(m.engine, [rid])
         if past.empty:

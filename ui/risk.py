@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 import ui
 from geo.analysis import backtest, forecast, indicators, risk
+from geo.outputs import maps
 from geo.records import context
 from geo.analysis.table import cercle_indicators
 from geo.analysis.view import MAX_WEIGHT, QUERY_KEYS, Analysis
-from geo.i18n import t
+from geo.i18n import format_date, format_number, t
 
 PREFIX = "risk_"
 _APPLIED = "_risk_url_applied"
@@ -215,7 +215,8 @@ def _method_controls(base: risk.Method, factors: pd.DataFrame, lang: str) -> Non
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def score_backtest(token: tuple, method: risk.Method, window_days: int, horizon_days: int,
-             unverified_weight: float) -> pd.DataFrame:
+                   unverified_weight: float) -> pd.DataFrame:
+    """The score's back-test on the forecast evaluation's origins (cached per content)."""
     def ratings_at(t: date) -> pd.DataFrame:
         return context.ratings(ui.engine(), until=datetime.combine(t, time.max, timezone.utc))
 
@@ -223,31 +224,69 @@ def score_backtest(token: tuple, method: risk.Method, window_days: int, horizon_
                              horizon_days, unverified_weight)
 
 
+def percent(p: float) -> str:
+    """A probability as a whole percentage ("—" for NaN), in the session's language."""
+    return "—" if pd.isna(p) else f"{format_number(100 * p, ui.current_lang())} %"
+
+
 def forecast_box(table: pd.DataFrame, cercle: str) -> None:
-    """The forecast of ``cercle`` beside its score: reports expected in the next 90 days,
-    the chance of a severe one, its rank, and what pushed it up or down (GLM factors)."""
+    """The forecast of ``cercle`` beside its score: the reports expected in the next 90 days
+    with their 80 % interval, the chances of at least one report and of a severe one, its
+    rank, which model made it and how (the recent rate, the prior, the correction), and
+    whether the network watches the cercle (the provisional weeks are said under the
+    map)."""
     expected = table.at[cercle, "forecast_reports"]
+    attrs = table.attrs.get("forecast", {})
     if pd.isna(expected):
         st.caption(ui.tr("risk.forecast_none"))
         return
-    attrs = table.attrs.get("forecast", {})
     rank = int((table["forecast_reports"] > expected).sum()) + 1
-    p_severe = table.at[cercle, "forecast_p_severe"]
     st.markdown(ui.tr("risk.forecast_line", n=ui.fmt(expected), horizon=attrs.get("horizon", 90),
-                      p="—" if pd.isna(p_severe) else f"{ui.fmt(100 * p_severe)} %",
+                      low=ui.count(table.at[cercle, "forecast_low80"]),
+                      high=ui.count(table.at[cercle, "forecast_high80"]),
+                      p_any=percent(table.at[cercle, "forecast_p_any"]),
+                      p_severe=percent(table.at[cercle, "forecast_p_severe"]),
                       rank=rank, of=int(table["forecast_reports"].notna().sum())))
-    factors = forecast.contributions(attrs.get("fit"), attrs["features"].loc[cercle]) \
-        if "features" in attrs else pd.Series(dtype=float)
-    if len(factors):
-        strongest = factors[(np.log(factors).abs() > 0.05)]
-        up = strongest[strongest > 1].sort_values(ascending=False).head(3)
-        down = strongest[strongest < 1].sort_values().head(2)
-        text = lambda s: ", ".join(  # noqa: E731
-            f"{ui.tr(f'forecast.feature.{k}')} ×{ui.fmt(v)}" for k, v in s.items()) or "—"
-        st.caption(ui.tr("risk.forecast_factors", up=text(up), down=text(down)))
+    why = attrs.get("explain", {}).get(cercle)
+    notes = [ui.tr(f"forecast.model.{forecast.model_state(attrs)}",
+                   n=attrs.get("training_origins", 0), gate=forecast.GATE_ORIGINS)]
+    if why and pd.notna(why.get("anchor")):
+        notes.append(ui.tr("risk.forecast_why", recent=ui.fmt(why["recent"]),
+                           months=ui.fmt(why["exposure_months"], 1),
+                           prior=ui.fmt(why["prior"]), weight=ui.fmt(why["prior_months"], 1),
+                           anchor=ui.fmt(why["anchor"]), factor=ui.fmt(why["factor"])))
+    st.caption(" ".join(notes))
+    if table.at[cercle, "under_observed"]:
+        st.warning(ui.tr("risk.under_observed_note"), icon=":material/visibility_off:")
+
+
+def forecast_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The forecast of every cercle as the Risk page lists it, most expected first: expected
+    reports, the 80 % interval, the chances of at least one report and of a severe one (%),
+    and whether the network watches the cercle."""
+    order = table.sort_values(["forecast_reports", "cercle_fr"], ascending=[False, True],
+                              na_position="last")
+    interval = [ui.tr("map.no_data") if pd.isna(lo) else f"{ui.count(lo)}–{ui.count(hi)}"
+                for lo, hi in zip(order["forecast_low80"], order["forecast_high80"])]
+    return pd.DataFrame({
+        ui.tr("field.cercle"): order["cercle_fr"], ui.tr("field.region"): order["region_fr"],
+        ui.tr("risk.fc.col.expected"): order["forecast_reports"].round(1),
+        ui.tr("risk.fc.col.interval"): interval,
+        ui.tr("risk.fc.col.p_any"): (100 * order["forecast_p_any"]).round(0),
+        ui.tr("risk.fc.col.p_severe"): (100 * order["forecast_p_severe"]).round(0),
+        ui.tr("risk.fc.col.observation"): maps.observed_text(order, ui.current_lang())})
+
+
+def provisional_note(table: pd.DataFrame) -> None:
+    """A caption saying the last weeks are provisional (reports about them still come in),
+    when the store's reporting lag is known (:mod:`geo.analysis.observation`)."""
+    since = table.attrs.get("provisional_since")
+    if since:
+        st.caption(ui.tr("risk.provisional", since=format_date(since, ui.current_lang()),
+                         lag=table.attrs["reporting_lag"]))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def forecast_evaluation(token: tuple, horizon_days: int) -> dict:
     """The forecast's rolling evaluation on the store's records (cached per content)."""
-    return backtest.evaluate(ui.store_records(), horizon_days)
+    return backtest.forecast_evaluation(ui.store_records(), horizon_days)

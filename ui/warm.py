@@ -21,19 +21,21 @@ LOG = logging.getLogger("veille.warm")
 
 
 def warm() -> float:
-    """Compute what the Overview's first run needs with the default view; the seconds."""
+    """Compute what the Overview's first run needs with the default view, then the
+    Methodology page's evaluations; the seconds."""
     t0 = time.perf_counter()
     import ui
     from geo.records import actions
     from geo.analysis import coverage, indicators
     from geo.outputs import maps
     from geo.analysis.view import Analysis
+    from geo.analysis.forecast import DEFAULT_HORIZON
     from geo.outputs.layers import DEFAULT_LAYER
     from ui import coverage as ui_cov, monitor as ui_mon, risk as ui_risk
 
     ui.install_assets()
     view = Analysis.default(ui_risk.base_method())
-    table = ui_cov.published_table(view)
+    table = ui_cov.published_table(view, coverage.GapRule())   # a session's first rule
     ui_mon.alerts(table.attrs["as_of"])
     reports = indicators.counted_reports(ui.records("tensions"))
     actions.listing(ui.engine())
@@ -50,6 +52,11 @@ def warm() -> float:
     fmap.get_root().render()
     ui.display_communes()
     ui.communes()
+    # the Methodology page's summary: the forecast's evaluation and the score's back-test
+    # (seconds each; cached per store content, so computed once for every visitor)
+    ui_risk.forecast_evaluation(ui.store_token(), DEFAULT_HORIZON)
+    ui_risk.score_backtest(ui.store_token(), view.method, view.window_days, DEFAULT_HORIZON,
+                           view.unverified_weight)
     return time.perf_counter() - t0
 
 

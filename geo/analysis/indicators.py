@@ -15,7 +15,7 @@ import pandas as pd
 
 from geo.settings import DEFAULT_MIN_COUNT
 from geo.records import context
-from geo.analysis import disclosure
+from geo.analysis import disclosure, observation
 from geo.reference import units
 from geo import reference as reference_module
 
@@ -70,6 +70,12 @@ def field_counts(records: dict[str, pd.DataFrame], index: pd.Index) -> pd.DataFr
     return out[FIELD_COLUMNS]
 
 
+#: The forecast's columns in the table (``forecast_<name>`` from the forecast's ``<name>``).
+FORECAST_COLUMNS = {"forecast_reports": "expected_reports", "forecast_low80": "low80",
+                    "forecast_high80": "high80", "forecast_p_any": "p_any",
+                    "forecast_p_severe": "p_severe"}
+
+
 def with_window(table: pd.DataFrame, records: dict[str, pd.DataFrame], as_of: date,
                 forecast: pd.DataFrame, window_days: int = DEFAULT_WINDOW_DAYS,
                 unverified_weight: float = DEFAULT_UNVERIFIED_WEIGHT,
@@ -77,23 +83,31 @@ def with_window(table: pd.DataFrame, records: dict[str, pd.DataFrame], as_of: da
                 ) -> pd.DataFrame:
     """``table`` (reference columns, indexed by ``cercle_id``) joined with the indicators of
     :func:`window_indicators` as of ``as_of``, the forecast of tension reports
-    (``forecast``, from :mod:`geo.analysis.forecast`: ``forecast_reports`` expected in the next
-    90 days, ``forecast_p_severe``) and the context ratings (one column
-    per factor, as from :func:`geo.records.context.ratings`) as ``context_<factor_id>`` columns; the
-    window and the factor ids go into ``attrs``. The app and the back-test both build their
-    table here.
+    (``forecast``, from :mod:`geo.analysis.forecast`, as :data:`FORECAST_COLUMNS`:
+    ``forecast_reports`` expected in the next 90 days, its 80 % interval
+    ``forecast_low80``–``forecast_high80``, ``forecast_p_any`` = P(at least one report),
+    ``forecast_p_severe`` = P(at least one of severity 4–5)) and the context ratings (one
+    column per factor, as from :func:`geo.records.context.ratings`) as
+    ``context_<factor_id>`` columns. ``attrs``: the window, the factor ids, the forecast's
+    attributes, the reporting
+    lag (``reporting_lag``, days or None) and the first provisional day
+    (``provisional_since``; :mod:`geo.analysis.observation`). The app and the back-test
+    both build their table here.
     """
     table = table.join(window_indicators(records, table["population"], as_of, window_days,
                                          unverified_weight, table.get("n_communes"),
                                          min_count))
-    table["forecast_reports"] = forecast["expected_reports"].reindex(table.index)
-    table["forecast_p_severe"] = forecast["p_severe"].reindex(table.index)
+    for column, name in FORECAST_COLUMNS.items():
+        table[column] = forecast[name].reindex(table.index)
     factor_ids: list[str] = []
     if ratings is not None:
         factor_ids = list(ratings.columns)
         table = table.join(ratings.rename(columns=context.column))
+    tensions = records.get("tensions")
     table.attrs.update(as_of=as_of, window_days=window_days, context_factors=factor_ids,
-                       forecast=forecast.attrs)
+                       forecast=forecast.attrs,
+                       reporting_lag=observation.reporting_lag(tensions, as_of),
+                       provisional_since=observation.provisional_since(tensions, as_of))
     return table
 
 
@@ -177,11 +191,16 @@ DAYS_PER_MONTH = 365.25 / 12
 
 
 def default_as_of(records: dict[str, pd.DataFrame], today: date | None = None) -> date:
-    """The latest record date (tension reports, then workshops), else ``today``."""
+    """The latest date the store knows of: a tension report's ``reported_on`` (its
+    ``occurred_on`` when not given) or a workshop's start; else ``today``. Reports arrive
+    late (:mod:`geo.analysis.observation`): the last report to happen may have been
+    reported weeks later, and the view of the store as it is includes it."""
     dates = []
     ten = records.get("tensions")
     if ten is not None and len(ten):
-        dates.append(max(ten["occurred_on"]))
+        known = ten["reported_on"].where(ten["reported_on"].notna(), ten["occurred_on"]) \
+            if "reported_on" in ten else ten["occurred_on"]
+        dates.append(max(max(known), max(ten["occurred_on"])))
     ws = records.get("workshops")
     if ws is not None and len(ws):
         dates.append(max(ws["start_date"]))
@@ -194,8 +213,16 @@ def window_indicators(records: dict[str, pd.DataFrame], population: pd.Series, a
                       min_count: int | None = None) -> pd.DataFrame:
     """Hazard and coping-capacity indicators per cercle, as of a date.
 
-    Reports and workshops dated after ``as_of`` are ignored, so the table can be computed as it
-    would have been on any past date (back-tests).
+    Reports and workshops dated after ``as_of`` are ignored, and so are reports reported
+    after it (:func:`geo.analysis.observation.known_reports`), so the table can be computed
+    as it would have been on any past date (back-tests).
+
+    **Observation.** The hazard indicators read each report with its observation weight
+    (:func:`geo.analysis.observation.weights`: 1 for an external source, 1 / the share of
+    the cercle's communes its network watched that day for the division's own; the column
+    :data:`geo.analysis.observation.WEIGHT` when the frame has it, else computed from the
+    mediators and ``communes_per_cercle``, else 1): what a fully watched cercle would have
+    reported, so that more mediators do not by themselves raise the hazard.
 
     Parameters
     ----------
@@ -218,13 +245,20 @@ def window_indicators(records: dict[str, pd.DataFrame], population: pd.Series, a
     -------
     DataFrame indexed like ``population`` with
 
-    * ``tension_weighted_per_100k`` = Σ severity × weight over reports in
-      (as_of − window_days, as_of], / population × 100,000;
-    * ``fatalities``, ``injuries`` -- sums over the same reports (persons);
+    * ``tension_weighted_per_100k`` = Σ severity × verification weight × observation weight
+      over reports in (as_of − window_days, as_of], / population × 100,000;
+    * ``fatalities`` -- Σ fatalities × observation weight over the same reports (persons,
+      at full observation); ``injuries`` -- their sum (persons, as reported);
     * ``tension_trend_per_100k`` = weighted reports in the last 30 days − (weighted reports in
       the 90 days before those) / 3, per 100,000 people: > 0 when the last month is above the
       monthly rate of the previous quarter;
-    * ``armed_events_per_100k`` -- ACLED/UCDP events in the window per 100,000 people;
+    * ``armed_events_per_100k`` -- ACLED/UCDP events in the window per 100,000 people
+      (external: weight 1);
+    * ``observed_share`` -- share (0–1) of the cercle's communes its network watches at
+      ``as_of`` (NaN without ``communes_per_cercle``); ``under_observed`` -- none
+      (:func:`geo.analysis.observation.observed_share`); ``hazard_unknown`` -- under-observed
+      and no report in the window: its hazard indicators are 0 because nothing was seen,
+      not because it is calm (the score's class says so: :func:`geo.analysis.risk.score`);
     * ``mediators_active_per_10k`` -- active mediators trained on or before ``as_of``, per
       10,000 people; a count that :mod:`geo.analysis.disclosure` hides (1 to ``min_count`` − 1, or
       one that would give such a count away) enters as its stand-in ``min_count / 2``
@@ -242,15 +276,22 @@ def window_indicators(records: dict[str, pd.DataFrame], population: pd.Series, a
     pop = population.astype(float)
     out = pd.DataFrame(index=index)
     ten = _frame(records, "tensions")
-    ten = counted_reports(ten)
-    ten = ten[(_age_days(ten["occurred_on"], as_of) >= 0)]
+    ten = observation.known_reports(counted_reports(ten), as_of)
+    mediators = _frame(records, "mediators")
+    if observation.WEIGHT in ten:
+        seen = ten[observation.WEIGHT].astype(float)
+    elif communes_per_cercle is not None:
+        seen = observation.weights(ten, mediators, communes_per_cercle)
+    else:
+        seen = pd.Series(1.0, index=ten.index)
     ten = ten.assign(weight=(ten["severity"] * ten["verification"].map(
-        lambda v: 1.0 if v == "verified" else unverified_weight)).astype(float))
+        lambda v: 1.0 if v == "verified" else unverified_weight)).astype(float) * seen,
+        seen_fatalities=pd.to_numeric(ten["fatalities"], errors="coerce").fillna(0) * seen)
     age = _age_days(ten["occurred_on"], as_of)
     in_window = ten[age < window_days]
     by = in_window.groupby("cercle_id")
     out["tension_weighted_per_100k"] = by["weight"].sum().reindex(index).fillna(0) / pop * 1e5
-    out["fatalities"] = by["fatalities"].sum().reindex(index).fillna(0)
+    out["fatalities"] = by["seen_fatalities"].sum().reindex(index).fillna(0)
     out["injuries"] = by["injuries"].sum().reindex(index).fillna(0)
     last30 = ten[age < 30].groupby("cercle_id")["weight"].sum().reindex(index).fillna(0)
     prev90 = ten[(age >= 30) & (age < 120)].groupby("cercle_id")["weight"].sum() \
@@ -259,7 +300,7 @@ def window_indicators(records: dict[str, pd.DataFrame], population: pd.Series, a
     armed = in_window[in_window["source_type"].isin(["acled", "ucdp"])].groupby("cercle_id").size()
     out["armed_events_per_100k"] = armed.reindex(index).fillna(0) / pop * 1e5
 
-    active = active_mediators(_frame(records, "mediators"), as_of)
+    active = active_mediators(mediators, as_of)
     counts = active.groupby("cercle_id").size().reindex(index).fillna(0).astype("int64")
     hidden = _hidden_cercles(active, index, min_count)
     out["mediators_active_hidden"] = hidden
@@ -283,6 +324,14 @@ def window_indicators(records: dict[str, pd.DataFrame], population: pd.Series, a
         .fillna(0).astype("int64")
     out["workshop_sessions_to_date"] = ws.groupby("cercle_id").size().reindex(index) \
         .fillna(0).astype("int64")
+    if communes_per_cercle is not None:
+        out["observed_share"] = observation.observed_share(
+            mediators, communes_per_cercle.reindex(index).fillna(1), as_of)
+        out["under_observed"] = out["observed_share"] <= 0
+    else:
+        out["observed_share"] = np.nan
+        out["under_observed"] = False
+    out["hazard_unknown"] = out["under_observed"] & (out["tension_reports_window"] == 0)
     return out
 
 
@@ -303,8 +352,8 @@ def _hidden_cercles(active: pd.DataFrame, index: pd.Index, threshold: int) -> pd
 
 
 _EMPTY = {
-    "tensions": ["cercle_id", "occurred_on", "severity", "fatalities", "injuries",
-                 "verification", "source_type"],
+    "tensions": ["cercle_id", "occurred_on", "reported_on", "severity", "fatalities",
+                 "injuries", "verification", "source_type"],
     "mediators": ["cercle_id", "commune_id", "status", "trained_on"],
     "workshops": ["cercle_id", "start_date", "participants"],
 }

@@ -25,7 +25,11 @@ Method (after the INFORM Risk Index and the OECD/JRC Handbook on composite indic
    zero risk: it stays NaN and lowers ``completeness``, the share of indicators with a
    value.
 5. Five classes with fixed thresholds: very low < 2 ≤ low < 3.5 ≤ medium < 5 ≤ high < 6.5
-   ≤ very high.
+   ≤ very high. A cercle the division's network does not watch and where no report came in
+   (``hazard_unknown`` in the table, :mod:`geo.analysis.observation`) is classed
+   :data:`UNDER_OBSERVED` whatever its score: its hazard indicators are 0 because nobody
+   saw anything, which is not calm. Its score stays as computed (0 seen), so that a new
+   report never lowers a cercle's score and a new mediator never raises it.
 
 Command line: ``python -m geo.analysis.risk [--as-of YYYY-MM-DD] [--window-days N] [--json]``.
 Robustness (Monte Carlo sensitivity) and the back-test are in :mod:`geo.analysis.robustness`.
@@ -50,6 +54,8 @@ CLASS_THRESHOLDS = (2.0, 3.5, 5.0, 6.5)
 CLASSES = ("very_low", "low", "medium", "high", "very_high")
 #: Colour of each class (ColorBrewer YlOrRd, 5 classes): legend, map, charts.
 CLASS_COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
+#: The class of a cercle whose hazard nobody could see (see the module docstring).
+UNDER_OBSERVED = "under_observed"
 
 
 @dataclass(frozen=True)
@@ -70,8 +76,10 @@ class Indicator:
 
 #: Indicators of the score (the context factors are added per table: :func:`method_for`).
 DEFAULT_INDICATORS: tuple[Indicator, ...] = (
-    # The main hazard indicator: the reports expected in the next 90 days (geo.analysis.forecast),
-    # which beats "the last quarter again" out of sample (see the Methodology page).
+    # The main hazard indicator: the reports expected in the next 90 days (geo.analysis.forecast:
+    # the recent past, shrunk and corrected only where that did better out of sample), read
+    # at the network's full observation (geo.analysis.observation); the Methodology page says
+    # on the loaded data how it did against the recent past.
     Indicator("forecast_reports", "hazard", 1, "log1p", 3.0),
     Indicator("tension_weighted_per_100k", "hazard", 1, "log1p", 1.0),
     Indicator("fatalities", "hazard", 1, "log1p", 1.0),
@@ -316,6 +324,8 @@ def score(table: pd.DataFrame, method: Method = Method()) -> Scores:
     completeness = normalised.notna().mean(axis=1)
     classes = pd.Series([classify(v) for v in overall.to_numpy()], index=overall.index,
                         dtype=object)
+    if "hazard_unknown" in table:
+        classes[table["hazard_unknown"].fillna(False).to_numpy(dtype=bool)] = UNDER_OBSERVED
     return Scores(normalised, dimensions, overall, classes,
                   pd.Series(rank_desc(overall.to_numpy()), index=table.index), completeness)
 

@@ -1,4 +1,5 @@
-"""How far to trust the risk score: Monte Carlo sensitivity and a back-test.
+"""How far to trust the risk score: Monte Carlo sensitivity (its back-test against what
+happened next is in :mod:`geo.analysis.backtest`).
 
 Sensitivity (after the OECD/JRC Handbook, step 7): the score is recomputed many times with
 the weights of every indicator and dimension multiplied by a random factor drawn uniformly in
@@ -7,14 +8,6 @@ z-score) and an aggregation (shifted geometric, strict geometric, arithmetic) dr
 median rank, its 90% rank interval (5th–95th percentile) and the share of draws in which it
 is in the top 10. The draws come from ``numpy.random.default_rng(seed)``: same seed, same
 result.
-
-Back-test (after ViEWS' and ACLED's forecast evaluations): for a series of dates t, the
-score is computed from what was known at t (records up to t, context ratings given up to t)
-and its ranking is compared with the tension reports of (t, t + horizon]: Spearman rank
-correlation over the scored cercles, and how many of the top-10 cercles had at least one
-report. The same figures are computed for a persistence baseline that ranks cercles by their
-reports of the last window alone. A score that does not beat persistence adds nothing to
-"where it happened lately".
 """
 
 from __future__ import annotations
@@ -110,36 +103,3 @@ def sensitivity(table: pd.DataFrame, method: Method, draws: int = DEFAULT_DRAWS,
         if progress is not None:
             progress(done, draws)
     return Sensitivity(ranks, table.index, seed, spread, alternatives)
-
-
-# --------------------------------------------------------------------------- back-test
-def spearman(a: pd.Series, b: pd.Series) -> float:
-    """Spearman rank correlation (average ranks for ties) over the common non-NaN values;
-    NaN when either side is constant or fewer than 3 values are shared."""
-    both = pd.concat([a, b], axis=1).dropna()
-    if len(both) < 3:
-        return np.nan
-    ra, rb = both.iloc[:, 0].rank(), both.iloc[:, 1].rank()
-    if ra.nunique() < 2 or rb.nunique() < 2:
-        return np.nan
-    return float(np.corrcoef(ra, rb)[0, 1])
-
-
-def top_hits(values: pd.Series, happened: pd.Series, top: int = TOP) -> float:
-    """How many of the ``top`` cercles with the highest ``values`` had ``happened`` true.
-
-    Ties at the cut-off are shared fairly: the places left are filled with the tied cercles'
-    average hit rate (so a ranking full of ties is not credited by the order of its rows).
-    """
-    v = values.dropna()
-    if v.empty:
-        return np.nan
-    top = min(top, len(v))
-    cut = v.sort_values(ascending=False).iloc[top - 1]
-    above = v[v > cut].index
-    tied = v[v == cut].index
-    hits = float(happened.reindex(above).fillna(False).sum())
-    left = top - len(above)
-    return hits + left * float(happened.reindex(tied).fillna(False).mean())
-
-

@@ -29,9 +29,6 @@ PAIRS: dict[str, tuple[str, str]] = {
     'cli.bad_date': ('« {text} » n\'est pas une date AAAA-MM-JJ', '{text!r} is not a YYYY-MM-DD date'),
     'cli.opt.window': ("fenêtre d'observation en jours", 'look-back window in days'),
     'cli.opt.horizon': ("horizon de la prévision en jours", 'forecast horizon in days'),
-    'cli.opt.model': ("modèle de prévision", 'forecast model'),
-    'cli.opt.without': ("laisser de côté un groupe de variables (ablation)",
-                        'leave a feature group out (ablation)'),
     'cli.opt.format': ("format du fichier", 'file format'),
     'cli.opt.output': ("fichier à écrire", 'file to write'),
     'cli.opt.output_stdout': ("fichier à écrire (défaut : la sortie standard)",
@@ -85,12 +82,17 @@ PAIRS: dict[str, tuple[str, str]] = {
     'cli.no_data': ('pas de données', 'no data'),
     'cli.forecast.help': ("Prévision des signalements par cercle.",
                           'Forecast of tension reports per cercle.'),
-    'cli.forecast.heading': ("prévision au {as_of} pour les {days} jours suivants "
-                             "(rang, cercle, signalements attendus, probabilité d'un grave)",
-                             'forecast as of {as_of} for the next {days} days (rank, cercle, '
-                             'expected reports, chance of a severe one)'),
-    'cli.backtest.help': ("Évaluation glissante de la prévision face à ses références.",
-                          "The forecast's rolling evaluation against its baselines."),
+    'cli.forecast.heading': ("prévision au {as_of} pour les {days} jours suivants, modèle {model} "
+                             "(rang, cercle, signalements attendus [intervalle à 80 %], "
+                             "probabilité d'au moins un, d'au moins un grave)",
+                             'forecast as of {as_of} for the next {days} days, model {model} '
+                             '(rank, cercle, expected reports [80 % interval], chance of at '
+                             'least one, of at least one severe)'),
+    'cli.under_observed': ('peu observé', 'under-observed'),
+    'cli.backtest.help': ("Évaluation glissante de la prévision face à ses cinq références "
+                          "(scores propres, rangs parmi les cercles touchés, garde-fou).",
+                          "The forecast's rolling evaluation against its five baselines "
+                          "(proper scores, ranks among the cercles with reports, the guard)."),
     'cli.plan.help': ("Où déployer les prochains médiateurs et ateliers (un seul plan).",
                       'Where the next mediators and workshops should go (one plan).'),
     'cli.plan.new': ("nombre de nouveaux médiateurs", 'new mediators'),

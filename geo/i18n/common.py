@@ -269,6 +269,12 @@ PAIRS: dict[str, tuple[str, str]] = {
     'layer.population.unit': (
         'habitants (RGPH 2009)',
         'people (2009 census)'),
+    'layer.forecast_reports': (
+        'Signalements prévus (90 j)',
+        'Forecast reports (90 days)'),
+    'layer.forecast_reports.unit': (
+        'attendus dans les 90 jours [intervalle à 80 %], à observation complète',
+        'expected in the next 90 days [80 % interval], at full observation'),
     'layer.risk_score': (
         'Score de risque',
         'Risk score'),
@@ -305,6 +311,21 @@ PAIRS: dict[str, tuple[str, str]] = {
     'map.no_data': (
         'Pas de données',
         'No data'),
+    'map.under_observed': (
+        'Peu observé',
+        'Under-observed'),
+    'map.under_observed_row': (
+        "aucun médiateur actif : l'absence de signalement n'y est pas le calme",
+        'no active mediator: no report there does not mean calm'),
+    'map.under_observed_line': (
+        "Peu observé : aucun médiateur actif, l'absence de signalement n'y est pas le calme",
+        'Under-observed: no active mediator, no report there does not mean calm'),
+    'map.observation': (
+        'Observation du réseau',
+        'Network observation'),
+    'map.observed_share': (
+        '{share} % des communes observées',
+        '{share} % of the communes watched'),
     'map.tensions_title': (
         'Signalements (taille = gravité)',
         'Reports (size = severity)'),

@@ -1,6 +1,32 @@
 """Translations of the Data page and the importer's messages: key → (French, English)."""
 
 PAIRS: dict[str, tuple[str, str]] = {
+    'demo.summary.intimidation': (
+        "Intimidation d'électeurs signalée (fictif, démonstration)",
+        "Voter intimidation reported (fictitious, demonstration)"),
+    'demo.summary.hate_speech': (
+        "Propos haineux lors d'un rassemblement (fictif, démonstration)",
+        "Hate speech at a gathering (fictitious, demonstration)"),
+    'demo.summary.clash': (
+        "Affrontement entre groupes (fictif, démonstration)",
+        "Clash between groups (fictitious, demonstration)"),
+    'demo.summary.intercommunal': (
+        "Tension entre communautés autour d'un point d'eau (fictif, "
+                      "démonstration)",
+        "Tension between communities over a water point (fictitious, "
+                      "demonstration)"),
+    'demo.summary.electoral_attack': (
+        "Attaque contre du matériel électoral (fictif, démonstration)",
+        "Attack on election material (fictitious, demonstration)"),
+    'demo.summary.armed_group': (
+        "Présence d'hommes armés signalée (fictif, démonstration)",
+        "Armed men reported (fictitious, demonstration)"),
+    'demo.summary.protest': (
+        "Manifestation devant la mairie (fictif, démonstration)",
+        "Protest in front of the town hall (fictitious, demonstration)"),
+    'demo.summary.other': (
+        "Incident signalé (fictif, démonstration)",
+        "Incident reported (fictitious, demonstration)"),
     'data.accepted': (
         'Acceptées',
         'Accepted'),

@@ -1,36 +1,138 @@
 """Translations of the Methodology page: key → (French, English)."""
 
 PAIRS: dict[str, tuple[str, str]] = {
+    'method.summary': (
+        'En bref',
+        'In brief'),
+    'method.summary_score': (
+        "**Ce que veut dire un score de 6.** Le score (0–10) compare les cercles entre eux, à la date et avec les réglages choisis : 6 tombe dans la classe « {cls} » ({lo} à {hi}). Il veut dire que ce cercle cumule, plus que la plupart des autres, des tensions récentes ou attendues, un contexte fragile (population, densité, avis d'experts) et peu de médiateurs ou d'ateliers récents. Ce n'est ni une probabilité de violence ni un nombre d'incidents : 6 n'est pas « deux fois plus de risque » que 3. Un cercle que le réseau n'observe pas et où rien n'a été signalé est classé « peu observé », pas « très faible ».",
+        "**What a score of 6 means.** The score (0–10) compares the cercles with each other, at the chosen date and settings: 6 falls in the “{cls}” class ({lo} to {hi}). It means that this cercle combines, more than most others, recent or expected tensions, a fragile context (population, density, expert ratings) and few mediators or recent workshops. It is neither a probability of violence nor a number of incidents: 6 is not “twice the risk” of 3. A cercle the network does not watch and where nothing was reported is classed “under-observed”, not “very low”."),
+    'method.summary_forecast_beats': (
+        "**Jusqu'où croire la prévision.** Sur les données chargées, elle fait mieux que le passé récent (le nombre récent pondéré) : déviance moyenne {model} contre {decayed} ({pct} % de moins), meilleure à {wins} des {n} dates testées, et jamais plus de {worst} fois l'erreur du passé récent à une date (garde-fou : 3). Son intervalle à 80 % a contenu {coverage} % des résultats. Elle reste une estimation : sur {horizon} jours, le nombre observé d'un cercle s'écarte souvent de la prévision d'autant que la prévision elle-même — lisez l'intervalle, pas seulement le nombre.",
+        "**How far to trust the forecast.** On the loaded data it does better than the recent past (the decayed recent count): mean deviance {model} against {decayed} ({pct} % less), better at {wins} of the {n} dates tested, and never more than {worst} times the recent past's error at one date (guard: 3). Its 80 % interval held {coverage} % of the outcomes. It remains an estimate: over {horizon} days a cercle's observed number often differs from the forecast by as much as the forecast itself — read the interval, not only the number."),
+    'method.summary_forecast_loses': (
+        "**Jusqu'où croire la prévision.** Sur les données chargées, elle NE fait PAS mieux que le passé récent (le nombre récent pondéré) : déviance moyenne {model} contre {decayed}, meilleure à {wins} des {n} dates testées seulement ; pire erreur à une date : {worst} fois celle du passé récent (garde-fou : 3). Son intervalle à 80 % a contenu {coverage} % des résultats. Ne la présentez pas comme une prévision fiable : le nombre récent de signalements en dit autant.",
+        "**How far to trust the forecast.** On the loaded data it does NOT do better than the recent past (the decayed recent count): mean deviance {model} against {decayed}, better at only {wins} of the {n} dates tested; worst error at one date: {worst} times the recent past's (guard: 3). Its 80 % interval held {coverage} % of the outcomes. Do not present it as a reliable forecast: the recent number of reports says as much."),
+    'method.summary_score_figures': (
+        "**Le score face à ce qui s'est passé.** Aux mêmes dates, parmi les cercles qui ont eu des signalements dans les {horizon} jours suivants, le score (préréglage « {preset} ») les a classés avec une corrélation de Spearman moyenne de {score} ; la seule persistance (les signalements de la dernière fenêtre), {persistence} ; la prévision, {forecast}. Parmi ses 10 premiers cercles, {hits} en moyenne ont eu un signalement (persistance : {hits_persistence}). Le score mêle au danger la vulnérabilité et le manque de médiateurs : il dit où regarder, il ne cherche pas seulement à prédire les signalements.",
+        "**The score against what happened.** At the same dates, among the cercles that had reports in the next {horizon} days, the score (“{preset}” preset) ranked them with a mean Spearman correlation of {score}; persistence alone (the last window's reports), {persistence}; the forecast, {forecast}. Of its top 10 cercles, {hits} on average had a report (persistence: {hits_persistence}). The score mixes vulnerability and the lack of mediators with the hazard: it says where to look, it does not only try to predict reports."),
+    'method.summary_data_demo': (
+        "**Sur quelles données.** Données de démonstration, fictives (une histoire aussi difficile à prévoir que des données réelles) : ces chiffres montrent le calcul, ils ne disent rien du terrain.",
+        '**On which data.** Demonstration data, fictitious (a history as hard to forecast as real data): these figures show the computation, they say nothing about the ground.'),
+    'method.summary_data': (
+        "**Sur quelles données.** {n} signalements importés, du {first} au {last} (sources : {sources}). Les chiffres valent pour ces données et ces dates.",
+        '**On which data.** {n} imported reports, from {first} to {last} (sources: {sources}). The figures hold for these data and dates.'),
+    'method.summary_credits': (
+        'Événements : {credits}',
+        'Events: {credits}'),
+    'method.observation_text': (
+        "**Qui observe.** Les signalements du réseau de la division (médiateurs, formulaires KoboToolbox et ODK, SMS) dépendent de son effort : un cercle avec plus de médiateurs en envoie plus à tension égale. Chacun compte donc 1 / (part des communes du cercle où un médiateur actif observe, ce jour-là), au plus {cap} : le danger et la prévision sont lus « à observation complète », et ajouter des médiateurs ne fait pas à lui seul monter le score. Les sources extérieures (ACLED, UCDP, médias, partenaires) comptent 1. Un cercle sans commune observée est **peu observé** (hachuré sur les cartes) ; s'il n'a aucun signalement, sa classe est « peu observé », pas « très faible ».\n\n**Retards.** Les signalements arrivent après les faits : le {percentile}e centile du délai (date de signalement − date des faits) sur la dernière année borne la période **provisoire** avant la date de référence, signalée sur les cartes et dans le brief. La prévision et le back-test ne lisent à chaque date que ce qui avait été signalé à cette date.",
+        "**Who observes.** The reports of the division's network (mediators, KoboToolbox and ODK forms, SMS) depend on its effort: a cercle with more mediators sends more at equal tension. Each therefore counts 1 / (share of the cercle's communes an active mediator watches, that day), at most {cap}: the hazard and the forecast are read “at full observation”, and adding mediators does not by itself raise the score. External sources (ACLED, UCDP, media, partners) count 1. A cercle with no watched commune is **under-observed** (hatched on the maps); without any report its class is “under-observed”, not “very low”.\n\n**Delays.** Reports arrive after the fact: the {percentile}th percentile of the delay (report date − event date) over the last year bounds the **provisional** period before the as-of date, flagged on the maps and in the brief. The forecast and the back-test read at each date only what had been reported by that date."),
+    'method.backtest_text': (
+        "Aux dates de l'évaluation de la prévision ci-dessous (tous les 91 jours, à partir d'un an d'historique), le score est calculé avec ce qui était connu à t (signalements faits et signalés à t, notes d'experts datées de t ou avant), puis son classement est comparé aux signalements de (t, t + horizon] — le même résultat que pour la prévision : **corrélation de rang de Spearman parmi les cercles qui ont eu un signalement** (les ex aequo à zéro des cercles calmes récompenseraient n'importe quel classement) et **nombre des 10 premiers cercles qui ont eu au moins un signalement**. Référence : la **persistance**, qui classe les cercles par leurs seuls signalements de la dernière fenêtre. Un seul jeu de chiffres pour le score : celui-ci.",
+        "At the dates of the forecast's evaluation below (every 91 days, from one year of history), the score is computed from what was known at t (reports that happened and were reported by t, expert ratings dated t or earlier), and its ranking is compared with the reports of (t, t + horizon] — the forecast's own outcome: **Spearman rank correlation among the cercles that had a report** (the ties at zero of quiet cercles would reward any ranking) and **how many of the top-10 cercles had at least one report**. Baseline: **persistence**, which ranks cercles by their reports of the last window alone. One set of figures for the score: this one."),
+    'method.mean_spearman': (
+        'Spearman moyen du score',
+        'Mean Spearman of the score'),
+    'method.mean_hits': (
+        'Top 10 touchés (moyenne)',
+        'Top-10 hits (mean)'),
+    'method.wins': (
+        'Dates où le score bat la persistance',
+        'Dates where the score beats persistence'),
+    'method.col.spearman': (
+        'Spearman (cercles touchés)',
+        'Spearman (cercles with reports)'),
+    'method.forecast_text': (
+        "La prévision (l'indicateur principal du danger) donne, par cercle, la loi du nombre de signalements des 90 jours suivants (30 ou 180 au choix) : une moyenne, un intervalle à 80 %, la probabilité d'au moins un signalement et d'au moins un grave. **Ancre** : le nombre récent pondéré (décroissance mensuelle choisie sur les origines passées), rapproché, quand il est petit, de la mémoire lente du cercle (et de ses voisins) ; **correction** (récents mois, voisins, niveau national), bornée à ×3 et ÷3, gardée seulement si elle a fait mieux que l'ancre sur les 12 dernières origines d'entraînement, hors échantillon ; **incertitude** : loi binomiale négative dont la dispersion est estimée sur le passé. Elle remplace le modèle de Poisson (GLM) d'avant : ajusté sur tout l'historique et peu d'origines, il s'emballait après les changements de régime que montrent les données réelles.\n\nÉvaluation comme dans le domaine (ViEWS) : à chaque date t (tous les 91 jours, après un an d'historique), chaque méthode prévoit les signalements de (t, t + horizon] avec ce qui était signalé à t seulement, puis est notée par des **scores propres** — déviance de Poisson (l'erreur de la moyenne), score logarithmique et CRPS (toute la loi), plus bas = mieux — l'**AUC** d'« au moins un signalement », la **couverture** de l'intervalle, et, parmi les cercles touchés, le **Spearman** et les **10 premiers**. Références : zéro, persistance, nombre récent pondéré (0,8 par mois sur 24 mois), moyenne des 12 derniers mois, même période l'an passé.",
+        "The forecast (the main hazard indicator) gives, per cercle, the distribution of the number of reports in the next 90 days (30 or 180 to choose): a mean, an 80 % interval, the chance of at least one report and of at least one severe. **Anchor**: the decayed recent count (monthly decay chosen on past origins), pulled, when small, towards the cercle's slow memory (and its neighbours'); **correction** (recent months, neighbours, national level), bounded to ×3 and ÷3, kept only if it did better than the anchor on the last 12 training origins, out of sample; **uncertainty**: a negative binomial whose dispersion is estimated on the past. It replaces the former Poisson model (GLM): fitted on all history and few origins, it blew up after the regime shifts real data show.\n\nEvaluated as the field does (ViEWS): at each date t (every 91 days, after one year of history), each method forecasts the reports of (t, t + horizon] from what had been reported by t only, and is scored by **proper scores** — Poisson deviance (the mean's error), log score and CRPS (the whole distribution), lower = better — the **AUC** of “at least one report”, the **coverage** of the interval, and, among the cercles with reports, the **Spearman** and the **top 10**. Baselines: zero, persistence, the decayed recent count (0.8 a month over 24 months), the mean of the last 12 months, the same period last year."),
+    'method.forecast_none': (
+        "Pas assez d'historique pour évaluer la prévision (il faut plus d'un an de signalements avant la première date).",
+        'Not enough history to evaluate the forecast (more than a year of reports is needed before the first date).'),
+    'method.forecast_used': (
+        "Modèle utilisé : ancre corrigée à {corrected} des {n} dates, ancre seule à {anchor} (la correction n'est gardée que si elle a fait mieux hors échantillon).",
+        'Model used: corrected anchor at {corrected} of the {n} dates, anchor only at {anchor} (the correction is kept only when it did better out of sample).'),
+    'method.col.deviance': (
+        'Déviance',
+        'Deviance'),
+    'method.col.log_score': (
+        'Score log',
+        'Log score'),
+    'method.col.crps': (
+        'CRPS',
+        'CRPS'),
+    'method.col.auc': (
+        'AUC (au moins un)',
+        'AUC (at least one)'),
+    'method.col.spearman_active': (
+        'Spearman (cercles touchés)',
+        'Spearman (cercles with reports)'),
+    'method.col.wins': (
+        'Dates meilleures que le nombre récent',
+        'Dates better than the recent count'),
+    'method.col.deviance_origin': (
+        'Déviance moyenne (plus bas = mieux)',
+        'Mean deviance (lower = better)'),
+    'method.col.coverage': (
+        "Part des résultats dans l'intervalle",
+        'Share of outcomes in the interval'),
+    'method.baselines_note': (
+        "Moyennes sur les dates. Déviance, score log et CRPS : plus bas = mieux ; une référence ponctuelle est lue comme une loi de Poisson de moyenne au moins {floor} (zéro prédit partout donne une déviance infinie dès qu'un signalement arrive, affichée ∞).",
+        'Means over the dates. Deviance, log score and CRPS: lower = better; a point baseline is read as a Poisson distribution of mean at least {floor} (zero everywhere gives an infinite deviance as soon as a report comes, shown ∞).'),
+    'method.guard_ok': (
+        "Garde-fou tenu : à aucune date l'erreur de la prévision n'a dépassé {limit} fois celle du nombre récent pondéré (pire : {worst} fois).",
+        "Guard held: at no date did the forecast's error exceed {limit} times the decayed recent count's (worst: {worst} times)."),
+    'method.guard_broken': (
+        "Garde-fou dépassé : à une date au moins, l'erreur de la prévision a dépassé {limit} fois celle du nombre récent pondéré (pire : {worst} fois).",
+        "Guard broken: at one date at least, the forecast's error exceeded {limit} times the decayed recent count's (worst: {worst} times)."),
+    'method.calibration': (
+        'Calibration par décile de la prévision',
+        'Calibration by decile of the forecast'),
+    'method.coverage': (
+        "Couverture de l'intervalle à 80 %",
+        'Coverage of the 80 % interval'),
+    'method.coverage.all': (
+        'toutes les cases cercle × date',
+        'every cercle × date'),
+    'method.coverage.with': (
+        'cases avec signalement',
+        'with a report'),
+    'method.coverage.without': (
+        'cases sans signalement',
+        'without a report'),
+    'method.coverage.promised': (
+        'promis par les intervalles',
+        'promised by the intervals'),
+    'method.coverage_note': (
+        "L'intervalle à 80 % a contenu {coverage} % des résultats (les intervalles en promettaient {nominal} %, trait rouge) : {with_reports} % des cases où un signalement est venu, {without} % des autres. Sur la diagonale pointillée, une prévision parfaitement calibrée.",
+        'The 80 % interval held {coverage} % of the outcomes (the intervals promised {nominal} %, red line): {with_reports} % of the cells where a report came, {without} % of the others. On the dotted diagonal, a perfectly calibrated forecast.'),
+    'method.series.model': (
+        'Prévision',
+        'Forecast'),
+    'method.series.zero': (
+        'Zéro',
+        'Zero'),
+    'method.series.decayed': (
+        'Nombre récent pondéré',
+        'Decayed recent count'),
+    'method.series.mean12': (
+        'Moyenne des 12 derniers mois',
+        'Mean of the last 12 months'),
+    'method.series.last_year': (
+        "Même période l'an passé",
+        'Same period last year'),
     'method.forecast': (
         'Prévision des signalements : évaluation hors échantillon',
         'Forecast of reports: out-of-sample evaluation'),
-    'method.forecast_text': (
-        "La prévision (indicateur principal du danger) est le nombre de signalements attendus par cercle dans l'horizon choisi : un modèle de Poisson (GLM pénalisé) sur les signalements du cercle à plusieurs décalages (1, 3, 6, 12 mois), un historique pondéré (0,8 par mois sur 24 mois), la tendance, la gravité et les morts, **les signalements des cercles voisins** (contiguïté, libpysal), les élections nationales (table modifiable `data/mali_elections.csv`), la saison et la population. À chaque date t du test (tous les 91 jours), le modèle est réentraîné sur ce qui était connu avant t seulement, puis comparé aux signalements de (t, t + horizon] avec la **persistance** (les signalements des derniers jours de l'horizon), le **décompte pondéré** sur 12 mois et le score composite de chaque préréglage : corrélation de Spearman, nombre des 10 premiers cercles touchés, erreur absolue moyenne des nombres. Le modèle de gradient boosting (Poisson) a été comparé : il ne fait pas mieux sur ces données et ne s'explique pas ; le GLM est gardé.",
-        "The forecast (the main hazard indicator) is the number of reports expected per cercle over the chosen horizon: a Poisson model (penalised GLM) on the cercle's reports at several lags (1, 3, 6, 12 months), a weighted history (0.8 per month over 24 months), the trend, severity and deaths, **the neighbouring cercles' reports** (contiguity, libpysal), national elections (editable table `data/mali_elections.csv`), the season and the population. At each test date t (every 91 days) the model is refitted on what was known before t only, then compared with the reports of (t, t + horizon] alongside **persistence** (the reports of the last horizon's days), the 12-month **decayed count** and the composite score of each preset: Spearman correlation, how many of the top 10 cercles had a report, mean absolute error of the counts. Gradient boosting (Poisson) was compared: it does no better on these data and cannot be explained; the GLM is kept."),
-    'method.forecast_none': (
-        "Pas assez d'historique pour évaluer la prévision (il faut plus de 12 mois de signalements avant la première date).",
-        'Not enough history to evaluate the forecast (more than 12 months of reports are needed before the first date).'),
     'method.forecast_range': (
         '{n} dates trimestrielles du {first} au {last}, horizon {horizon} jours.',
         '{n} quarterly dates from {first} to {last}, {horizon}-day horizon.'),
-    'method.forecast_beats': (
-        'Sur les données chargées, la prévision fait mieux que la persistance : Spearman moyen {f} contre {p}, et autant ou plus de cercles touchés parmi les 10 premiers.',
-        'On the loaded data the forecast beats persistence: mean Spearman {f} against {p}, and as many or more of its top 10 cercles had a report.'),
-    'method.forecast_loses': (
-        "Sur les données chargées, la prévision NE fait PAS mieux que la persistance (Spearman moyen {f} contre {p}, ou moins de cercles touchés parmi les 10 premiers) : ne la présentez pas comme une prévision fiable.",
-        'On the loaded data the forecast does NOT beat persistence (mean Spearman {f} against {p}, or fewer of its top 10 cercles had a report): do not present it as a reliable forecast.'),
-    'method.calibration': (
-        'Calibration : signalements prévus et observés par décile de la prévision (toutes dates)',
-        'Calibration: forecast and observed reports by decile of the forecast (all dates)'),
     'method.col.method': (
         'Méthode',
         'Method'),
     'method.col.top_hits': (
         'Top 10 touchés',
         'Top-10 hits'),
-    'method.col.mae': (
-        'Erreur absolue moyenne',
-        'Mean absolute error'),
     'method.col.decile': (
         'Décile',
         'Decile'),
@@ -40,15 +142,6 @@ PAIRS: dict[str, tuple[str, str]] = {
     'method.col.observed': (
         'Observés (moyenne)',
         'Observed (mean)'),
-    'method.series.forecast': (
-        'Prévision',
-        'Forecast'),
-    'method.series.decayed': (
-        'Décompte pondéré 12 mois',
-        '12-month decayed count'),
-    'method.series.score_preset': (
-        'Score « {preset} »',
-        'Score “{preset}”'),
     'method.backtest': (
         "Confrontation avec ce qui s'est passé",
         'Checked against what happened'),
@@ -61,9 +154,6 @@ PAIRS: dict[str, tuple[str, str]] = {
     'method.backtest_running': (
         'Calcul du back-test…',
         'Computing the back-test…'),
-    'method.backtest_text': (
-        "Pour une série de dates t (tous les 91 jours), le score est calculé avec ce qui était connu à t (enregistrements et notes d'experts datés de t ou avant), puis son classement est comparé aux signalements de la période (t, t + horizon] : **corrélation de rang de Spearman** entre score et nombre de signalements, et **nombre des 10 premiers cercles qui ont eu au moins un signalement**. Référence : la **persistance**, qui classe les cercles par leurs seuls signalements de la dernière fenêtre. Un score qui ne fait pas mieux que la persistance n'ajoute rien à « là où il s'est passé quelque chose récemment ».",
-        'For a series of dates t (every 91 days), the score is computed from what was known at t (records and expert ratings dated t or earlier), and its ranking is compared with the reports of (t, t + horizon]: **Spearman rank correlation** between score and number of reports, and **how many of the top-10 cercles had at least one report**. Baseline: **persistence**, which ranks cercles by their reports of the last window alone. A score that does no better than persistence adds nothing to “where something happened lately”.'),
     'method.backtest_view': (
         'Méthode : préréglage « {preset} » et réglages de la page Risque, fenêtre {window} jours.',
         "Method: “{preset}” preset and the Risk page's settings, {window}-day window."),
@@ -88,9 +178,6 @@ PAIRS: dict[str, tuple[str, str]] = {
     'method.col.range': (
         'Score',
         'Score'),
-    'method.col.spearman': (
-        'Spearman',
-        'Spearman'),
     'method.col.spearman_persistence': (
         'Spearman (persistance)',
         'Spearman (persistence)'),
@@ -113,8 +200,8 @@ PAIRS: dict[str, tuple[str, str]] = {
         "Note d'experts 0–10 par cercle, modifiable sur la page Risque (auteur et date conservés).",
         'Expert rating 0–10 per cercle, editable on the Risk page (author and date kept).'),
     'method.delta_help': (
-        'Écart avec la persistance (positif : le score fait mieux).',
-        'Difference from persistence (positive: the score does better).'),
+        'Parmi les cercles qui ont eu un signalement. Écart avec la persistance : positif, le score fait mieux.',
+        'Among the cercles that had a report. Difference from persistence: positive, the score does better.'),
     'method.horizon': (
         'Horizon (jours)',
         'Horizon (days)'),
@@ -127,12 +214,6 @@ PAIRS: dict[str, tuple[str, str]] = {
     'method.intro': (
         "Le score composite suit l'indice INFORM et le manuel OCDE/JRC des indicateurs composites : chaque score se décompose, sa méthode est publiée ici, sa robustesse est testée et il est confronté à ce qui s'est passé ensuite. Il aide à décider où regarder ; il ne remplace pas l'analyse des équipes.",
         "The composite score follows the INFORM Risk Index and the OECD/JRC Handbook on composite indicators: every score can be decomposed, its method is published here, its robustness is tested and it is checked against what happened next. It helps decide where to look; it does not replace the teams' analysis."),
-    'method.mean_hits': (
-        'Top 10 touchés (moyenne)',
-        'Top-10 hits (mean)'),
-    'method.mean_spearman': (
-        'Spearman moyen du score',
-        'Mean Spearman of the score'),
     'method.polarity.minus': (
         '(−) moins de risque',
         '(−) less risk'),
@@ -175,7 +256,4 @@ PAIRS: dict[str, tuple[str, str]] = {
     'method.transform.none': (
         'aucune',
         'none'),
-    'method.wins': (
-        'Dates où le score bat la persistance',
-        'Dates where the score beats persistence'),
 }

@@ -1,57 +1,57 @@
 """Translations of the Risk page: key → (French, English)."""
 
 PAIRS: dict[str, tuple[str, str]] = {
-    'forecast.feature.log_c1': (
-        "signalements du dernier mois",
-        "reports of the last month"),
-    'forecast.feature.log_c3': (
-        "signalements des 3 derniers mois",
-        "reports of the last 3 months"),
-    'forecast.feature.log_c6': (
-        "signalements des 6 derniers mois",
-        "reports of the last 6 months"),
-    'forecast.feature.log_c12': (
-        "signalements des 12 derniers mois",
-        "reports of the last 12 months"),
-    'forecast.feature.log_decayed': (
-        "historique pondéré (24 mois)",
-        "weighted history (24 months)"),
-    'forecast.feature.trend': (
-        "tendance du trimestre",
-        "quarter's trend"),
-    'forecast.feature.log_severe12': (
-        "signalements graves (12 mois)",
-        "severe reports (12 months)"),
-    'forecast.feature.log_fatalities12': (
-        "morts (12 mois)",
-        "deaths (12 months)"),
-    'forecast.feature.lag_decayed': (
-        "historique des cercles voisins",
-        "neighbouring cercles' history"),
-    'forecast.feature.lag_c3': (
-        "signalements des voisins (3 mois)",
-        "neighbours' reports (3 months)"),
-    'forecast.feature.election': (
-        "élection nationale proche",
-        "national election near"),
-    'forecast.feature.season_sin': (
-        "saison",
-        "season"),
-    'forecast.feature.season_cos': (
-        "saison (bis)",
-        "season (2)"),
-    'forecast.feature.log_population': (
-        "population",
-        "population"),
+    'forecast.model.anchor_few': (
+        "Modèle : ancre seule (moins de 12 origines d'entraînement ; {n} à cette date) : le nombre récent pondéré, rapproché de la mémoire lente du cercle quand il est petit.",
+        "Model: anchor only (fewer than 12 training origins; {n} at this date): the weighted recent count, pulled towards the cercle's slow memory when it is small."),
+    'forecast.model.anchor_gate': (
+        "Modèle : ancre seule : la correction n'a pas fait mieux que l'ancre sur les {gate} dernières origines d'entraînement ({n} en tout).",
+        'Model: anchor only: the correction did not do better than the anchor on the last {gate} training origins ({n} in all).'),
+    'forecast.model.corrected': (
+        "Modèle : ancre corrigée : la correction a fait mieux que l'ancre sur les {gate} dernières origines d'entraînement ({n} en tout).",
+        'Model: corrected anchor: the correction did better than the anchor on the last {gate} training origins ({n} in all).'),
     'risk.forecast_line': (
-        "**Prévision** — {n} signalement(s) attendu(s) dans les {horizon} jours · probabilité d'au moins un signalement grave : {p} · rang {rank} / {of}",
-        '**Forecast** — {n} report(s) expected in the next {horizon} days · chance of at least one severe report: {p} · rank {rank} / {of}'),
-    'risk.forecast_factors': (
-        'Par rapport au cercle moyen, la prévision est poussée vers le haut par : {up} ; vers le bas par : {down}.',
-        'Against the average cercle, the forecast is pushed up by: {up}; down by: {down}.'),
+        "**Prévision** — {n} signalement(s) attendu(s) dans les {horizon} jours (intervalle à 80 % : {low} à {high}) · probabilité d'au moins un signalement : {p_any} · d'au moins un grave : {p_severe} · rang {rank} / {of}",
+        '**Forecast** — {n} report(s) expected in the next {horizon} days (80 % interval: {low} to {high}) · chance of at least one report: {p_any} · of at least one severe: {p_severe} · rank {rank} / {of}'),
+    'risk.forecast_why': (
+        "Comment : rythme récent {recent} (sur {months} mois observés, pondérés), a priori {prior} (poids {weight} mois) → ancre {anchor}, × correction {factor}.",
+        'How: recent rate {recent} (over {months} observed months, weighted), prior {prior} (weight {weight} months) → anchor {anchor}, × correction {factor}.'),
     'risk.forecast_none': (
-        "Prévision : pas de donnée (moins de 12 mois d'historique avant la date de référence).",
-        'Forecast: no data (less than 12 months of history before the as-of date).'),
+        "Prévision : pas de donnée (moins de 90 jours d'historique avant la date de référence).",
+        'Forecast: no data (less than 90 days of history before the as-of date).'),
+    'risk.under_observed_note': (
+        "Peu observé : aucun médiateur actif n'y observe pour le réseau de la division. L'absence de signalement du réseau n'y est pas le calme ; seules les sources extérieures (médias, partenaires, ACLED) y voient.",
+        "Under-observed: no active mediator watches here for the division's network. No report from the network does not mean calm here; only external sources (media, partners, ACLED) see it."),
+    'risk.provisional': (
+        "Provisoire : depuis le {since}, des signalements arrivent encore (90 % arrivent dans les {lag} jours).",
+        'Provisional: since {since}, reports are still coming in (90 % arrive within {lag} days).'),
+    'risk.section.forecast': (
+        'Prévision et incertitude',
+        'Forecast and uncertainty'),
+    'risk.fc.intro': (
+        "Signalements attendus dans les {horizon} jours suivant la date de référence, par cercle, avec l'intervalle à 80 % (les nombres entre lesquels le total a 8 chances sur 10 de tomber), la probabilité d'au moins un signalement et d'au moins un grave (gravité 4–5). Les signalements du réseau sont comptés à observation complète.",
+        'Reports expected in the {horizon} days after the as-of date, per cercle, with the 80 % interval (the numbers the total has 8 chances in 10 to fall between), the chance of at least one report and of at least one severe (severity 4–5). Reports of the network are counted at full observation.'),
+    'risk.fc.col.expected': (
+        'Attendus',
+        'Expected'),
+    'risk.fc.col.interval': (
+        'Intervalle à 80 %',
+        '80 % interval'),
+    'risk.fc.col.p_any': (
+        'P(au moins un) %',
+        'P(at least one) %'),
+    'risk.fc.col.p_severe': (
+        'P(au moins un grave) %',
+        'P(at least one severe) %'),
+    'risk.fc.col.observation': (
+        'Observation du réseau',
+        'Network observation'),
+    'risk.fc.note': (
+        "Un intervalle [0, 0] n'est pas une certitude de calme : il dit que zéro est de loin le plus probable. Combien la prévision a valu sur les données chargées : page Méthodologie.",
+        'An interval [0, 0] is not a certainty of calm: it says zero is by far the likeliest. How the forecast did on the loaded data: the Methodology page.'),
+    'risk.class.under_observed': (
+        'Peu observé',
+        'Under-observed'),
     'risk.ctx.unrated': (
         'non noté',
         'not rated'),
@@ -77,8 +77,8 @@ PAIRS: dict[str, tuple[str, str]] = {
         'Décès',
         'Fatalities'),
     'indicator.fatalities.def': (
-        'Décès rapportés dans la fenêtre (personnes).',
-        'Fatalities reported in the window (persons).'),
+        "Décès rapportés dans la fenêtre (personnes), ceux des signalements du réseau lus à observation complète comme les signalements.",
+        "Fatalities reported in the window (persons), those of the network's reports read at full observation as the reports are."),
     'indicator.mediators_active_per_10k': (
         'Médiateurs actifs',
         'Active mediators'),
@@ -107,14 +107,14 @@ PAIRS: dict[str, tuple[str, str]] = {
         'Signalements prévus (90 j)',
         'Forecast reports (90 days)'),
     'indicator.forecast_reports.def': (
-        "Nombre de signalements attendus dans les 90 jours suivant la date de référence : modèle de Poisson réentraîné à chaque date sur ce qui était connu avant elle (historique du cercle et de ses voisins, gravité, élections, saison, population). Vide quand l'historique est trop court.",
-        'Reports expected in the 90 days after the as-of date: a Poisson model refitted at each date on what was known before it (the history of the cercle and its neighbours, severity, elections, season, population). Empty when the history is too short.'),
+        "Signalements attendus dans les 90 jours suivant la date de référence : le nombre récent pondéré (rapproché de la mémoire lente du cercle et de ses voisins quand il est petit), corrigé seulement si la correction a fait mieux hors échantillon ; à observation complète pour le réseau. Vide avec moins de 90 jours d'historique.",
+        'Reports expected in the 90 days after the as-of date: the weighted recent count (pulled towards the slow memory of the cercle and its neighbours when small), corrected only where the correction did better out of sample; at full observation for the network. Empty with less than 90 days of history.'),
     'indicator.tension_weighted_per_100k': (
         'Signalements pondérés',
         'Weighted reports'),
     'indicator.tension_weighted_per_100k.def': (
-        'Somme des gravités (1–5) des signalements de la fenêtre, non vérifiés pondérés, faux exclus, pour 100 000 habitants.',
-        "Sum of severities (1–5) of the window's reports, unverified ones weighted, false ones excluded, per 100,000 people."),
+        "Somme des gravités (1–5) des signalements de la fenêtre, non vérifiés pondérés, faux exclus, pour 100 000 habitants. Un signalement du réseau de la division compte 1 / (part des communes du cercle où un médiateur actif observe, au plus 10) : plus de médiateurs n'augmentent pas d'eux-mêmes le score ; les sources extérieures comptent 1.",
+        "Sum of severities (1–5) of the window's reports, unverified ones weighted, false ones excluded, per 100,000 people. A report of the division's network counts 1 / (share of the cercle's communes an active mediator watches, at most 10): more mediators do not by themselves raise the score; external sources count 1."),
     'indicator.workshop_participants_24m_per_10k': (
         'Participants aux ateliers (24 mois)',
         'Workshop participants (24 months)'),

@@ -3,12 +3,18 @@
 The figures follow the mission's public facts — workshops since 2017 in Bamako, Mopti, Ségou,
 Koulikoro, Sikasso, Kayes, Tombouctou, Gao and Kidal with 540 participants in all (many women
 and young people, seven stakeholder groups), 1,424 community mediators spread over the cercles
-with realistic gaps, expert ratings of the three context factors named by the mission,
-and eight years of tension reports (2015–2022) drawn from a spreading process
-(:func:`spreading_counts`): a crisis active in the north from the start that spreads to its
-neighbours and into the centre, with persistence from month to month, a rainy-season lull and
-surges around the national elections (``data/mali_elections.csv``). Everything else is invented:
-the records are flagged ``is_demo`` and the app shows a banner while any is stored.
+with realistic gaps, expert ratings of the three context factors named by the mission.
+
+The eight years of tension reports (2015–2022) are as hard to forecast as real event data
+(:mod:`geo.ingest.synthetic`: regime shifts, concentration, overdispersion, a shock early in
+the second year, the crisis moving from the north into the centre), with surges around the
+national elections (``data/mali_elections.csv``: the 2018 presidential election among them)
+and a lull in the rainy season. Two kinds of sources: the division's network (mediators'
+reports, which exist only where and since a mediator watches the commune: none before the
+first trainings of 2017, none in the cercles without a mediator) and external ones (media,
+partners, ACLED-like events, which see everywhere), late by days to weeks. Summaries are
+French, and English on English screens (:func:`summary_text`). Everything is invented: the
+records are flagged ``is_demo`` and the app shows a banner while any is stored.
 
 The records go through the same importer as real files (:func:`geo.ingest.import_frame`), so
 they obey every validation rule.
@@ -30,17 +36,28 @@ import shapely
 from sqlalchemy.engine import Engine
 
 from geo.records import audit, context, roles, store
-from geo.reference import elections, neighbours, units
-from geo.ingest import ImportReport, Locator, import_frame
-from geo.records.fields import GROUPS
+from geo.reference import elections, units
+from geo.ingest import ImportReport, Locator, import_frame, synthetic
+from geo.i18n import t
+from geo.records.fields import ENUMS, GROUPS
 
 SEED = 20180729
 WORKSHOP_PARTICIPANTS = 540
 MEDIATORS = 1424
-#: The demonstration's tension history: months from HISTORY_START, and the process.
-HISTORY_START, HISTORY_MONTHS = date(2015, 1, 1), 96
-#: Self-excitation of a cercle (last month, the three before) and from its neighbours.
-PERSISTENCE, MEMORY, SPREAD = 0.35, 0.15, 0.3
+#: The demonstration's tension history: its span, its expected reports at full observation
+#: (external sources see everything; the network only where it watches), its sources and the
+#: median lag of the reports that do not come within days (paper forms sent by the week).
+HISTORY_START, HISTORY_END = date(2015, 1, 1), date(2022, 12, 31)
+TENSION_TOTAL = 3000
+TENSION_SOURCES = (("mediator", 0.5), ("media", 0.2), ("partner", 0.1), ("acled", 0.2))
+LAG_TAIL_MEDIAN = 40.0
+#: The national level in the months of a national election round and the month before, and
+#: in the rainy season (July–September).
+ELECTION_SURGE, RAINY_LULL = 2.5, 0.6
+#: Where the hot spots are likelier, per region (the crisis of the north, then the centre:
+#: Mopti and Ségou rather than the south).
+TENSION_AFFINITY = {"ML05": 6.0, "ML04": 2.5, "ML06": 3.5, "ML07": 3.5, "ML08": 2.5,
+                    "ML02": 1.0, "ML03": 0.4, "ML01": 0.4, "ML09": 1.0}
 
 #: Cercles where the workshops were held (region chef-lieu first), per region.
 WORKSHOP_CERCLES = {
@@ -50,9 +67,6 @@ WORKSHOP_CERCLES = {
     "ML06": ["mli-tombouctou", "mli-goundam"], "ML07": ["mli-gao", "mli-menaka"],
     "ML08": ["mli-kidal"],
 }
-#: Relative weight of tension reports per region: the centre and the north.
-TENSION_WEIGHT = {"ML05": 6.0, "ML04": 2.5, "ML06": 3.5, "ML07": 3.5, "ML08": 2.5, "ML02": 1.0,
-                  "ML03": 0.6, "ML01": 0.6, "ML09": 1.5}
 #: Cercles with no trained mediator in the demonstration (coverage gaps to find).
 MEDIATOR_GAPS = ("mli-abeibara", "mli-tin-essako", "mli-tessalit", "mli-youwarou",
                  "mli-tenenkou", "mli-kenieba", "mli-yorosso", "mli-gourma-rharous")
@@ -93,8 +107,9 @@ def workshops(rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(rows).astype(str)
 
 
-def mediators(rng: np.random.Generator, workshop_ids: list[str]) -> pd.DataFrame:
-    """1,424 mediators over the cercles, weighted by population, with gaps."""
+def _mediator_rows(rng: np.random.Generator, workshop_ids: list[str]) -> pd.DataFrame:
+    """The mediators with their codes (``cercle_id``, ``commune_id``) and the import table's
+    columns."""
     cercles = units.load_cercles()
     communes = units.load_communes()
     weights = np.sqrt(cercles["population"].to_numpy(dtype=float))
@@ -103,14 +118,16 @@ def mediators(rng: np.random.Generator, workshop_ids: list[str]) -> pd.DataFrame
     rows = []
     n = 0
     for cid, count in zip(cercles.index, per_cercle):
-        names = communes.loc[communes["cercle_id"] == cid, "commune_fr"].to_numpy()
+        mine = communes[communes["cercle_id"] == cid]
         region = cercles.at[cid, "region_id"]
         for _ in range(count):
             n += 1
             trained = date(2017, 4, 1) + timedelta(days=int(rng.integers(0, 900)))
+            commune = int(rng.integers(0, len(mine)))
             rows.append({
+                "cercle_id": cid, "commune_id": mine.index[commune],
                 "mediator_code": f"DEMO-MED-{n:05d}", "cercle": cercles.at[cid, "cercle_fr"],
-                "commune": str(rng.choice(names)),
+                "commune": str(mine["commune_fr"].iloc[commune]),
                 "gender": "female" if rng.random() < 0.44 else "male",
                 "age_band": str(rng.choice(["18-24", "25-35", "36-49", "50+"],
                                            p=[0.18, 0.37, 0.3, 0.15])),
@@ -119,7 +136,13 @@ def mediators(rng: np.random.Generator, workshop_ids: list[str]) -> pd.DataFrame
                 "status": "active" if rng.random() < 0.9 else "inactive",
                 "languages": LANGUAGES[region],
             })
-    return pd.DataFrame(rows).astype(str)
+    return pd.DataFrame(rows)
+
+
+def mediators(rows: pd.DataFrame) -> pd.DataFrame:
+    """The import table of 1,424 mediators over the cercles, weighted by population, with
+    gaps (from :func:`_mediator_rows`)."""
+    return rows.drop(columns=["cercle_id", "commune_id"]).astype(str)
 
 
 def _random_point(rng: np.random.Generator, polygon, prepared=None) -> tuple[float, float]:
@@ -131,91 +154,69 @@ def _random_point(rng: np.random.Generator, polygon, prepared=None) -> tuple[flo
             return round(y, 5), round(x, 5)
 
 
-def spreading_counts(rng: np.random.Generator, base: np.ndarray, weights, months: int,
-                     persistence: float = PERSISTENCE, memory: float = MEMORY,
-                     spread: float = SPREAD, surge: np.ndarray | None = None) -> np.ndarray:
-    """Monthly counts (cercles × months) of a self-exciting, spreading process.
-
-    λ[c, m] = base[c, m] · surge[m] + persistence · y[c, m−1]
-    + memory · mean(y[c, m−4 … m−2]) + spread · (W y[·, m−1])[c], and y[c, m] ~ Poisson(λ),
-    with ``weights`` W the row-standardised contiguity: what happened last month here and
-    next door makes this month likelier (``base`` may be one rate per cercle). The truth a
-    forecast must find (``tests/test_forecast.py``)."""
-    base = np.asarray(base, dtype=float)
-    base = base if base.ndim == 2 else np.outer(base, np.ones(months))
-    surge = np.ones(months) if surge is None else surge
-    y = np.zeros((len(base), months))
-    for m in range(months):
-        lam = base[:, m] * surge[m]
-        if m >= 1:
-            lam = lam + persistence * y[:, m - 1] + spread * (weights @ y[:, m - 1])
-        if m >= 2:
-            lam = lam + memory * y[:, max(0, m - 4):m - 1].mean(axis=1)
-        y[:, m] = rng.poisson(lam)
-    return y
+def _surge(months: list[date]) -> np.ndarray:
+    """The national level's factor per calendar month: :data:`ELECTION_SURGE` in the month
+    of an election round and the month before, :data:`RAINY_LULL` in July–September."""
+    votes = elections.elections()
+    nxt = [date(m.year + m.month // 12, m.month % 12 + 1, 1) for m in months]
+    after = nxt[1:] + [date(nxt[-1].year + nxt[-1].month // 12, nxt[-1].month % 12 + 1, 1)]
+    return np.array([ELECTION_SURGE if any(m <= d < a for d in votes)
+                     else (RAINY_LULL if m.month in (7, 8, 9) else 1.0)
+                     for m, a in zip(months, after)])
 
 
-def _month(m: int) -> date:
-    return date(HISTORY_START.year + (HISTORY_START.month - 1 + m) // 12,
-                (HISTORY_START.month - 1 + m) % 12 + 1, 1)
+#: The demonstration reports' summaries, one per category (``demo.summary.<category>`` in
+#: :mod:`geo.i18n.data`): the French one is stored, :func:`summary_text` shows the English
+#: one on English screens.
+_SUMMARY_KEYS = {t(f"demo.summary.{c}", "fr"): f"demo.summary.{c}"
+                 for c in ENUMS[("tensions", "category")]}
 
 
-CATEGORIES = ("intimidation", "hate_speech", "clash", "intercommunal", "electoral_attack",
-              "armed_group", "protest", "other")
-CATEGORY_P = (0.17, 0.13, 0.12, 0.16, 0.12, 0.14, 0.12, 0.04)
-VIOLENT = ("clash", "intercommunal", "armed_group", "electoral_attack")
+def summary_text(summary: str, lang: str) -> str:
+    """A stored summary as shown in ``lang``: a demonstration summary in the language of the
+    screen, any other text as it is."""
+    key = _SUMMARY_KEYS.get(summary)
+    return t(key, lang) if key else summary
 
 
-def tensions(rng: np.random.Generator) -> pd.DataFrame:
-    """Eight years of tension reports from :func:`spreading_counts`: the north first, the
-    centre after it, surges in the months of national elections, fewer in the rainy season."""
-
+def tensions(rng: np.random.Generator, watchers: pd.DataFrame) -> pd.DataFrame:
+    """Eight years of tension reports from :func:`geo.ingest.synthetic.history`: the
+    realistic process with the elections' surges, the network's reports where ``watchers``
+    (active mediators: ``cercle_id, commune_id, trained_on``) watch, those reported by
+    :data:`HISTORY_END`, placed no more precisely than their precision."""
     cercles = units.load_cercles()
     communes = units.load_communes()
-    months = np.arange(HISTORY_MONTHS)
-    base = 0.03 * cercles["region_id"].map(TENSION_WEIGHT).to_numpy() * np.sqrt(
-        cercles["population"].to_numpy(dtype=float) / 1e5)
-    base = np.outer(base, np.ones(HISTORY_MONTHS))
-    # the crisis reaches the centre after some three years: its own rate rises
-    centre = cercles["region_id"].isin(["ML05", "ML04"]).to_numpy()
-    base[centre] *= np.clip((months - 30) / 24, 0.25, 1.0)
-    votes = elections.elections()
-    surge = np.array([2.5 if any(_month(m) <= d < _month(m + 2) for d in votes)
-                      else (0.6 if _month(m).month in (7, 8, 9) else 1.0) for m in months])
-    counts = spreading_counts(rng, base, neighbours.cercle_weights(tuple(cercles.index)),
-                              HISTORY_MONTHS, surge=surge).astype(int)
-    cell, month = np.nonzero(counts)
-    reps = counts[cell, month]
-    cell, month = np.repeat(cell, reps), np.repeat(month, reps)
-    n = len(cell)
-    first = np.array([_month(int(m)) for m in range(HISTORY_MONTHS + 1)], dtype="datetime64[D]")
-    length = (first[month + 1] - first[month]).astype(int)
-    day = first[month] + (rng.random(n) * length).astype(int)
-    category = rng.choice(CATEGORIES, size=n, p=CATEGORY_P)
-    violent = np.isin(category, VIOLENT)
-    severity = np.clip(rng.normal(np.where(violent, 3.4, 2.0), 1.0), 1, 5).astype(int)
-    fatalities = np.where(violent & (severity >= 3), rng.poisson(1.5 * severity), 0)
-    precision = rng.choice(["exact", "commune", "cercle", "region"], size=n,
-                           p=[0.45, 0.25, 0.22, 0.08])
+    firsts = list(pd.date_range(HISTORY_START, HISTORY_END, freq="MS").date)
+    drawn = synthetic.history(
+        int(rng.integers(0, 2 ** 31)), cercles[["region_id"]], HISTORY_START, HISTORY_END,
+        TENSION_TOTAL, surge=_surge(firsts),
+        affinity=cercles["region_id"].map(TENSION_AFFINITY).to_numpy(dtype=float),
+        sources=TENSION_SOURCES,
+        lag_tail_median=LAG_TAIL_MEDIAN, watchers=watchers,
+        communes=communes[["commune_id", "cercle_id"]])
+    # the store as it is on the last day: what was reported by then (the last weeks are
+    # incomplete, as they always are)
+    drawn = drawn[drawn["reported_on"] <= HISTORY_END].reset_index(drop=True)
+    n = len(drawn)
+    precision = drawn["location_precision"].to_numpy()
     frame = pd.DataFrame({
         "report_id": [f"DEMO-TS-{i:05d}" for i in range(1, n + 1)],
-        "occurred_on": day.astype(str),
-        "reported_on": (day + rng.integers(0, 5, n)).astype(str),
-        "location_precision": precision, "category": category, "severity": severity,
-        "fatalities": fatalities, "injuries": rng.poisson(fatalities + severity / 2),
-        "source_type": rng.choice(["mediator", "media", "partner"], size=n,
-                                  p=[0.6, 0.25, 0.15]),
-        "verification": rng.choice(["verified", "unverified", "false"], size=n,
-                                   p=[0.55, 0.4, 0.05]),
+        "occurred_on": drawn["occurred_on"].astype(str).to_numpy(),
+        "reported_on": drawn["reported_on"].astype(str).to_numpy(),
+        "location_precision": precision, "category": drawn["category"].to_numpy(),
+        "severity": drawn["severity"].to_numpy(), "fatalities": drawn["fatalities"].to_numpy(),
+        "injuries": drawn["injuries"].to_numpy(),
+        "source_type": drawn["source_type"].to_numpy(),
+        "verification": drawn["verification"].to_numpy(),
         "status": rng.choice(["open", "follow_up", "resolved"], size=n, p=[0.2, 0.3, 0.5]),
-        "summary": "Signalement fictif (démonstration)"})
+        "summary": [t(f"demo.summary.{c}", "fr") for c in drawn["category"]]})
     places = {k: [""] * n for k in ("latitude", "longitude", "cercle", "commune", "region")}
     prepared = {}
-    by_cercle = communes.groupby("cercle_id")["commune_id"].apply(list)
-    for i, (cid, prec) in enumerate(zip(cercles.index[cell], precision)):
+    for i, (cid, commune, prec) in enumerate(zip(drawn["cercle_id"], drawn["commune_id"],
+                                                 precision)):
         if prec == "exact":
-            poly = cercles.at[cid, "geometry"]
-            prep = prepared.setdefault(cid, shapely.prepared.prep(poly))
+            poly = communes.at[commune, "geometry"]
+            prep = prepared.setdefault(commune, shapely.prepared.prep(poly))
             lat, lon = _random_point(rng, poly, prep)
             places["latitude"][i], places["longitude"][i] = str(lat), str(lon)
         elif prec == "region":
@@ -223,7 +224,7 @@ def tensions(rng: np.random.Generator) -> pd.DataFrame:
         else:
             places["cercle"][i] = cercles.at[cid, "cercle_fr"]
             if prec == "commune":
-                places["commune"][i] = str(rng.choice(by_cercle[cid]))
+                places["commune"][i] = str(commune)
     frame = frame.assign(**places)
     return frame.astype(str)
 
@@ -260,8 +261,11 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
     """The three demonstration tables (canonical columns, as text), deterministic for a seed."""
     rng = np.random.default_rng(seed)
     ws = workshops(rng)
-    return {"workshops": ws, "mediators": mediators(rng, ws["workshop_id"].tolist()),
-            "tensions": tensions(rng)}
+    people = _mediator_rows(rng, ws["workshop_id"].tolist())
+    watchers = people.loc[people["status"] == "active", ["cercle_id", "commune_id",
+                                                         "trained_on"]]
+    return {"workshops": ws, "mediators": mediators(people),
+            "tensions": tensions(rng, watchers)}
 
 
 def load(engine: Engine, actor: roles.Actor, seed: int = SEED,

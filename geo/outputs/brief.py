@@ -24,12 +24,12 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from geo.records import actions, context, store
-from geo.analysis import coverage, disclosure, forecast, indicators, risk
+from geo.analysis import backtest as evaluation_of
+from geo.analysis import coverage, disclosure, indicators, risk
 from geo.reference import provenance
 from geo import reference
 from geo.plans import scenarios
 from geo.outputs import static_maps
-from geo.analysis.backtest import evaluate
 from geo.analysis.indicators import DEFAULT_UNVERIFIED_WEIGHT, DEFAULT_WINDOW_DAYS
 from geo.analysis.table import cercle_indicators
 from geo.analysis.view import Analysis
@@ -94,9 +94,9 @@ def build(engine: Engine, view: Analysis | None = None, lang: str = "fr",
             "rank_change": _change(was_rank, scores.rank[cid], lang, rank=True),
             "score_change": _change(prev.score.get(cid), scores.score[cid], lang),
             "dims": [fmt(dims.get(d)) for d in risk.DIMENSIONS],
-            "forecast": format_number(table.at[cid, "forecast_reports"], lang, 1)
-            if "forecast_reports" in table and pd.notna(table.at[cid, "forecast_reports"])
-            else "—"})
+            "forecast": _forecast_text(table.loc[cid], lang)})
+    under = table.index[table["under_observed"].fillna(False).to_numpy(dtype=bool)]
+    under_observed = ", ".join(sorted(names[c] for c in under))
 
     # coverage gaps, as published (hidden small counts stay hidden)
     result = coverage.compute(records, as_of=as_of, threshold=min_count)
@@ -128,10 +128,12 @@ def build(engine: Engine, view: Analysis | None = None, lang: str = "fr",
     words = coverage.gap_words(coverage.DEFAULT_RISK_LEVEL, lang)
     maps = {
         "risk": _png_uri(static_maps.choropleth_png(scores.score, LAYERS["risk_score"], lang,
-                                                    source=source)),
+                                                    source=source,
+                                                    under_observed=table["under_observed"])),
         "gaps": _png_uri(static_maps.choropleth_png(gaps.cercles["gap_code"],
                                                     LAYERS["gap_class"], lang,
-                                                    class_words=words, source=source)),
+                                                    class_words=words, source=source,
+                                                    under_observed=table["under_observed"])),
         "reports": _png_uri(static_maps.points_png(indicators.tension_points(period), lang,
                                                    t("brief.reports_map", lang,
                                                      n=format_number(len(period), lang)),
@@ -171,13 +173,24 @@ def build(engine: Engine, view: Analysis | None = None, lang: str = "fr",
                for i in view.method.indicators if i.weight]
     evaluation = None
     if backtest and reports is not None and len(reports):
-        ev = evaluate(records, forecast.DEFAULT_HORIZON, presets=False)
-        if ev["dates"]:
-            evaluation = {"dates": ev["dates"], "horizon": ev["horizon_days"],
-                          "rows": [{"method": t(f"brief.eval.{m}", lang),
-                                    "spearman": fmt(ev[m]["spearman"]),
-                                    "top10": fmt(ev[m]["top10_hits"])}
-                                   for m in ("forecast", "persistence", "decayed")]}
+        ev = evaluation_of.forecast_evaluation(records)
+        head = evaluation_of.headline(ev)
+        if head:
+            evaluation = {
+                "text": t("brief.eval_text", lang, dates=head["origins"],
+                          horizon=ev["horizon_days"], wins=head["wins"],
+                          worst=fmt(head["worst"]),
+                          coverage=format_number(100 * head["coverage"], lang)),
+                "verdict": t("brief.eval_beats" if head["beats"] and head["guard_ok"]
+                             else "brief.eval_loses", lang),
+                "rows": [{"method": t(f"brief.eval.{m}", lang),
+                          "deviance": fmt(ev["methods"][m]["deviance"], 3),
+                          "spearman": fmt(ev["methods"][m]["spearman_active"]),
+                          "top10": fmt(ev["methods"][m]["top10_hits"])}
+                         for m in ("model", "decayed", "persistence")]}
+    since = table.attrs.get("provisional_since")
+    provisional = t("brief.provisional", lang, since=format_date(since, lang),
+                    lag=table.attrs["reporting_lag"]) if since else None
     demo = store.demo_in_use(engine)
     now = now or datetime.now(timezone.utc)
     ctx = {
@@ -194,7 +207,7 @@ def build(engine: Engine, view: Analysis | None = None, lang: str = "fr",
         "gaps": gap_rows, "trend": trend_rows,
         "categories": [_category(c, lang) for c in months.columns],
         "reports": format_number(len(period), lang), "actions": action_rows,
-        "alerts": alert_rows,
+        "alerts": alert_rows, "under_observed": under_observed, "provisional": provisional,
         "scenario": scenario, "weights": weights, "evaluation": evaluation,
         "sources": [{"name": t(f"dataset.{d.key}", lang),
                      "source": d.source, "licence": d.licence, "version": d.version}
@@ -202,6 +215,16 @@ def build(engine: Engine, view: Analysis | None = None, lang: str = "fr",
         "credits": credits,
     }
     return Brief(ctx, order[:TOP], as_of, demo)
+
+
+def _forecast_text(row: pd.Series, lang: str) -> str:
+    """A cercle's forecast as the brief writes it: the expected reports and the 80 %
+    interval, "4,2 [1–8]" ("—" without a forecast)."""
+    if pd.isna(row.get("forecast_reports")):
+        return "—"
+    return (f"{format_number(row['forecast_reports'], lang, 1)} "
+            f"[{format_number(row['forecast_low80'], lang)}–"
+            f"{format_number(row['forecast_high80'], lang)}]")
 
 
 def _category(code, lang):

@@ -51,6 +51,13 @@ class Layer:
     hidden_column : str
         Boolean column saying where the value is a hidden mediator count
         (:mod:`geo.analysis.disclosure`): drawn as no data, its tooltip says "hidden".
+    observed : bool
+        The value reads the tension reports: cercles the division's network does not watch
+        (``under_observed``, :mod:`geo.analysis.observation`) are hatched over it, so that
+        an absence of reports there is not read as calm.
+    interval : tuple
+        Columns of a low and a high bound written after the value in tooltips
+        (``4.2 [1–8]``: the forecast's 80 % interval).
     """
 
     key: str
@@ -67,6 +74,8 @@ class Layer:
     banded: bool = False
     hidden_column: str = ""
     integer: bool = False
+    observed: bool = False
+    interval: tuple = ()
 
     @property
     def label_key(self) -> str:
@@ -100,10 +109,12 @@ LAYERS: dict[str, Layer] = {
               fixed_breaks=DISTANCE_BREAKS_KM, open_top=True, banded=True),
         Layer("risk_score", "risk_score", digits=2,
               fixed_breaks=(0.0, *CLASS_THRESHOLDS, 10.0), fixed_colours=CLASS_COLOURS,
-              class_keys=tuple(f"risk.class.{c}" for c in CLASSES)),
+              class_keys=tuple(f"risk.class.{c}" for c in CLASSES), observed=True),
         Layer("gap_class", "gap_code", fixed_breaks=(-0.5, 0.5, 1.5, 2.5, 3.5),
               fixed_colours=GAP_COLOURS, class_keys=tuple(f"gap.{c}" for c in GAP_CLASSES),
-              show_ranges=False),
+              show_ranges=False, observed=True),
+        Layer("forecast_reports", "forecast_reports", "YlOrRd_09", classes=5,
+              observed=True, interval=("forecast_low80", "forecast_high80")),
     )
 }
 #: Commune-level layers (Coverage page).

@@ -69,6 +69,8 @@ class HtmlLegend(MacroElement):
             border: 1px solid #fff; box-shadow: 0 0 0 1px #777; flex: none; margin: 0 3px;}
           .veille-legend .lg-nodata {background: repeating-linear-gradient(45deg,
             #d9d9d9 0 3px, #f7f7f7 3px 6px); border-style: dashed;}
+          .veille-legend .lg-hatch {background: repeating-linear-gradient(135deg,
+            #3a3a3a 0 1.5px, transparent 1.5px 5px); border: 1.5px dashed #3a3a3a;}
           .leaflet-container {background: {{ this.background }};}
         </style>
         {% endmacro %}
@@ -357,6 +359,43 @@ def _tension_style(feature: dict) -> dict:
             "fillOpacity": 0.85, "className": "veille-tension"}
 
 
+class HatchPattern(MacroElement):
+    """The SVG pattern ``#veille-hatch`` (dark diagonal lines on a pale veil), added once to
+    the page by the map's script (streamlit-folium sends a map's scripts, not its header): a
+    path filled ``url(#veille-hatch)`` is hatched (no plugin)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        if (!document.getElementById("veille-hatch")) {
+          document.body.insertAdjacentHTML("beforeend",
+            '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>' +
+            '<pattern id="veille-hatch" patternUnits="userSpaceOnUse" width="7" height="7" ' +
+            'patternTransform="rotate(45)"><rect width="7" height="7" fill="#ffffff" ' +
+            'fill-opacity="0.45"/><line x1="0" y1="0" x2="0" y2="7" stroke="#2b2b2b" ' +
+            'stroke-width="2.2"/></pattern></defs></svg>');
+        }
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "HatchPattern"
+
+
+#: Style of the hatch over an under-observed cercle (drawn over its class colour).
+_UNDER_OBSERVED_STYLE = {"fill": True, "fillColor": "url(#veille-hatch)", "fillOpacity": 1,
+                         "color": "#2b2b2b", "weight": 1.4, "dashArray": "5 3",
+                         "className": "veille-under-observed"}
+
+
+def under_observed_legend_html(lang: str) -> str:
+    """Legend block of the hatch over the cercles the network does not watch."""
+    esc = html.escape
+    return (f'<div class="lg-title">{esc(t("map.under_observed", lang))}</div>'
+            '<div class="lg-row"><span class="lg-sw lg-hatch"></span>'
+            f'<span>{esc(t("map.under_observed_row", lang))}</span></div>')
+
+
 def _tooltip_fields(lang: str, layer: Layer) -> tuple[list[str], list[str]]:
     if layer.unit == "commune":
         return (["name", "cercle", "pop_txt", "mediators_txt", "value_txt"],
@@ -371,6 +410,9 @@ def _tooltip_fields(lang: str, layer: Layer) -> tuple[list[str], list[str]]:
     if layer.column not in ("population", "density", "area_km2"):
         fields.append("value_txt")
         aliases.append(f"{t(layer.label_key, lang)} ({t(layer.unit_key, lang)})")
+    if layer.observed:
+        fields.append("observed_txt")
+        aliases.append(t("map.observation", lang))
     return fields, aliases
 
 
@@ -389,6 +431,11 @@ def _unit_properties(units_gdf: gpd.GeoDataFrame, layer: Layer, breaks: list[flo
     value_txt = [t("disclosure.hidden", lang) if h
                  else _value_text(layer, v, breaks, lang, class_words)
                  for v, h in zip(values, hidden)]
+    if layer.interval and all(c in units_gdf for c in layer.interval):
+        low, high = (units_gdf[c].to_numpy(dtype=float) for c in layer.interval)
+        value_txt = [f"{text} [{format_number(lo, lang)}–{format_number(hi, lang)}]"
+                     if pd.notna(v) and pd.notna(lo) and pd.notna(hi) else text
+                     for text, v, lo, hi in zip(value_txt, values, low, high)]
 
     def fmt(col, decimals=0):
         return [format_number(v, lang, decimals) if pd.notna(v) else t("map.no_data", lang)
@@ -407,7 +454,20 @@ def _unit_properties(units_gdf: gpd.GeoDataFrame, layer: Layer, breaks: list[flo
                      area_txt=fmt("area_km2"))
     if "value_txt" in fields:
         props["value_txt"] = value_txt
+    if "observed_txt" in fields:
+        props["observed_txt"] = observed_text(units_gdf, lang)
     return props, fills
+
+
+def observed_text(units_gdf: pd.DataFrame, lang: str) -> list[str]:
+    """Per unit, how the network watches it: "under-observed", or the share of its
+    communes watched (:mod:`geo.analysis.observation`); "no data" without the columns."""
+    if "observed_share" not in units_gdf:
+        return [t("map.no_data", lang)] * len(units_gdf)
+    return [t("map.no_data", lang) if pd.isna(share)
+            else t("map.under_observed", lang) if share <= 0
+            else t("map.observed_share", lang, share=format_number(100 * share, lang))
+            for share in units_gdf["observed_share"]]
 
 
 def _value_text(layer: Layer, value: float, breaks: list[float], lang: str,
@@ -542,6 +602,15 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
                                       localize=False, labels=True),
     ).add_to(fmap)
 
+    under = (units_gdf["under_observed"].fillna(False).to_numpy(dtype=bool)
+             if layer.observed and "under_observed" in units_gdf
+             else np.zeros(len(units_gdf), dtype=bool))
+    if under.any():
+        fmap.add_child(HatchPattern())
+        compact_layer(units_gdf[under], {}, name="under_observed",
+                      style_function=lambda _f: dict(_UNDER_OBSERVED_STYLE),
+                      interactive=False).add_to(fmap)
+
     if regions_gdf is not None:
         compact_layer(regions_gdf, {}, name="regions",
                       style_function=lambda _f: dict(_REGION_STYLE),
@@ -563,6 +632,8 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
 
     blocks = [("bottomright", legend_html(layer, breaks, colours, lang,
                                           bool(values.isna().any()), class_words))]
+    if under.any():
+        blocks.append(("bottomright", under_observed_legend_html(lang)))
     if tension_points is not None and len(tension_points) > POINTS_MAX:
         folium.GeoJson(
             tension_summary_geojson(tension_points, lang), name="tensions",
@@ -621,6 +692,8 @@ LEGEND_ROW_CSS = """<style>
     border: 1px solid #fff; box-shadow: 0 0 0 1px #777; flex: none; margin: 0 3px;}
   .veille-legend-row .lg-nodata {background: repeating-linear-gradient(45deg,
     #d9d9d9 0 3px, #f7f7f7 3px 6px); border-style: dashed;}
+  .veille-legend-row .lg-hatch {background: repeating-linear-gradient(135deg,
+    #3a3a3a 0 1.5px, transparent 1.5px 5px); border: 1.5px dashed #3a3a3a;}
 </style>"""
 
 

@@ -79,7 +79,7 @@ def _decorate(ax, regions: gpd.GeoDataFrame, lang: str) -> None:
 
 
 def _legend(leg, title: str, unit: str, rows: list[tuple[str, str]], marker: bool = False,
-            source: str = "") -> None:
+            source: str = "", hatched: list[str] = ()) -> None:
     leg.text(0.02, 0.97, title, fontsize=8, fontweight="bold", va="top", wrap=True)
     y = 0.90 if not unit else 0.86
     if unit:
@@ -96,6 +96,13 @@ def _legend(leg, title: str, unit: str, rows: list[tuple[str, str]], marker: boo
                 linewidth=0.5))
         leg.text(0.13, y, text, fontsize=6.5, va="center")
         y -= 0.055 + 0.03 * text.count("\n")
+    for text in hatched:
+        text = "\n".join(textwrap.wrap(text, 34)) or text
+        leg.add_patch(__import__("matplotlib").patches.Rectangle(
+            (0.02, y - 0.018), 0.08, 0.036, facecolor="white", edgecolor="#2b2b2b",
+            hatch=HATCH, linewidth=0.5, linestyle="--"))
+        leg.text(0.13, y, text, fontsize=6.5, va="center")
+        y -= 0.055 + 0.03 * text.count("\n")
     leg.set_xlim(0, 1)
     leg.set_ylim(0, 1)
     if source:
@@ -109,9 +116,16 @@ def _png(plt, fig) -> bytes:
     return buf.getvalue()
 
 
+#: The hatch over the cercles the network does not watch (as on the app's maps).
+HATCH = "////"
+
+
 def choropleth_png(values: pd.Series, layer: Layer, lang: str, title: str | None = None,
-                   class_words: dict | None = None, source: str = "") -> bytes:
-    """The cercles coloured by ``values`` (indexed by ``cercle_id``) in ``layer``'s classes."""
+                   class_words: dict | None = None, source: str = "",
+                   under_observed: pd.Series | None = None) -> bytes:
+    """The cercles coloured by ``values`` (indexed by ``cercle_id``) in ``layer``'s classes;
+    the cercles where ``under_observed`` is true hatched over (for a layer that reads the
+    reports, :attr:`geo.outputs.layers.Layer.observed`)."""
     plt, fig, ax, leg = _figure()
     cercles = units.display_cercles().set_index("cercle_id").to_crs(DISTANCE_CRS)
     regions = units.display_regions().to_crs(DISTANCE_CRS)
@@ -120,12 +134,19 @@ def choropleth_png(values: pd.Series, layer: Layer, lang: str, title: str | None
     fills = [colours[i] if (i := class_index(v, breaks)) is not None else NO_DATA
              for v in vals]
     cercles.plot(ax=ax, color=fills, edgecolor="white", linewidth=0.4)
+    hatched = (under_observed.reindex(cercles.index).fillna(False).to_numpy(dtype=bool)
+               if under_observed is not None and layer.observed
+               else np.zeros(len(cercles), dtype=bool))
+    if hatched.any():
+        cercles[hatched].plot(ax=ax, facecolor="none", edgecolor="#2b2b2b", hatch=HATCH,
+                              linewidth=0.6, linestyle="--")
     _decorate(ax, regions, lang)
     rows = legend_entries(layer, breaks, colours, lang, class_words)
     if vals.isna().any():
         rows.append((NO_DATA, t("map.no_data", lang)))
+    hatch_rows = [t("map.under_observed_line", lang)] if hatched.any() else []
     _legend(leg, title or t(layer.label_key, lang), t(layer.unit_key, lang), rows,
-            source=source)
+            source=source, hatched=hatch_rows)
     return _png(plt, fig)
 
 

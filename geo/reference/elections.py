@@ -1,5 +1,5 @@
 """The national election rounds since 2013 (``data/mali_elections.csv``, an editable table):
-the forecast's election window, the monitor's trend charts, the demonstration history."""
+the monitor's trend charts, the demonstration history's surges."""
 
 from __future__ import annotations
 

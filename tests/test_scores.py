@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from geo.forecasting import distributions, scores
+from geo.analysis import distributions, scores
 
 
 # ------------------------------------------------------------------ distributions
@@ -154,3 +154,15 @@ def test_top_hits_share_ties_fairly():
     happened = pd.Series([True, True, False, False, True], index=list("abcde"))
     # a, then 1 place among the three tied at 4 (one of which happened): 1 + 1/3
     assert scores.top_hits(values, happened, top=2) == pytest.approx(1 + 1 / 3)
+
+
+def test_spearman_and_top_hits_by_hand():
+    a = pd.Series([4.0, 3.0, 1.0, 1.0])
+    b = pd.Series([0.0, 2.0, 1.0, 0.0])
+    # ranks (4, 3, 1.5, 1.5) and (1.5, 4, 3, 1.5): covariance -0.25, variances 4.5 each
+    assert scores.spearman(a, b) == pytest.approx(-0.25 / 4.5)
+    assert np.isnan(scores.spearman(a, pd.Series([1.0] * 4)))
+    happened = b > 0
+    assert scores.top_hits(a, happened, 2) == 1.0
+    # third place is a tie between two cercles, one of which had reports: half a hit
+    assert scores.top_hits(a, happened, 3) == 1.5

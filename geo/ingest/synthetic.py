@@ -29,8 +29,17 @@ not rewarded for fitting its own generator:
   (99th percentile ≈ 28); severity follows the fatalities (14 % at 4–5);
 * **reporting lag** -- most reports within days, a tail of weeks.
 
-:func:`properties` measures every property of :data:`TARGETS` on any report frame (the
-generator's, the demonstration's, real data), with the definitions written there.
+Options make the demonstration's history (:mod:`geo.ingest.demo`): a monthly ``surge`` of
+the national level (the months of elections), the ``sources`` and their shares, a longer
+lag tail and **the network's effort**: given its mediators (``watchers``) and the communes,
+each report happens in a commune drawn uniformly among its cercle's, and a report of the
+division's network (source ``mediator``) is kept only when an active mediator trained by
+that day lives in that commune -- the network sees what happens where it watches, an
+external source everything. ``total`` is then the expected count at full observation.
+
+:func:`geo.analysis.properties.properties` measures every property of
+:data:`geo.analysis.properties.TARGETS` on any report frame (the generator's, the
+demonstration's, real data), with the definitions written there.
 """
 
 from __future__ import annotations
@@ -40,8 +49,6 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from geo.forecasting.history import SEVERE
-from geo.analysis.indicators import counted_reports
 
 #: Regions of the north (Tombouctou, Gao, Kidal); the capital's cercle.
 NORTH = ("ML06", "ML07", "ML08")
@@ -98,22 +105,6 @@ SOURCES = (("mediator", 0.45), ("media", 0.25), ("partner", 0.15), ("acled", 0.1
 VERIFICATION = (("verified", 0.55), ("unverified", 0.42), ("false", 0.03))
 PRECISION = (("exact", 0.45), ("commune", 0.25), ("cercle", 0.22), ("region", 0.08))
 
-#: The real data's figures (ACLED Mali 2012–2020, 50 cercles, as given in issue 29), with the
-#: definitions of :func:`properties`.
-TARGETS: dict[str, float] = {
-    "reports": 3800, "years": 8.6, "quarter_min": 30, "quarter_max": 320,
-    "median_cercle_total": 23.5, "top1_share": 0.09, "top5_share": 0.41, "top10_share": 0.67,
-    "max_cercle_quarter": 56, "share_cercle_quarters_20": 0.018,
-    "zero_share": 0.60, "zero_cercles_median": 32, "zero_cercles_min": 10,
-    "zero_cercles_max": 44, "p_active_after_quiet": 0.17, "p_active_after_active": 0.76,
-    "monthly_autocorrelation": 0.33, "quarter_log_correlation": 0.78,
-    "quarter_rank_correlation": 0.70, "busy_ratio_p10": 0.28, "busy_ratio_p90": 1.59,
-    "dispersion_median": 2.8, "dispersion_q1": 2.2, "dispersion_q3": 4.0,
-    "dispersion_max": 10.0, "fatalities_zero_share": 0.54, "fatalities_p99": 28,
-    "fatalities_max": 164, "severe_share": 0.14, "national_year_ratio": 5.0,
-    "centre_south_first": 0.2, "centre_south_last": 0.47, "capital_first": 0.21,
-    "capital_later_min": 0.04, "capital_later_max": 0.07,
-}
 
 
 def _draw(rng: np.random.Generator, choices: tuple[tuple[str, float], ...], n: int
@@ -122,18 +113,21 @@ def _draw(rng: np.random.Generator, choices: tuple[tuple[str, float], ...], n: i
     return rng.choice(np.array(names, dtype=object), size=n, p=np.array(p) / sum(p))
 
 
-def _weights(rng: np.random.Generator, mask: np.ndarray, hot_share: float) -> np.ndarray:
+def _weights(rng: np.random.Generator, mask: np.ndarray, hot_share: float,
+             affinity: np.ndarray | None = None) -> np.ndarray:
     """Weights of the cercles of ``mask`` (0 elsewhere): ``hot_share`` of them (at least one)
     are hot spots, log-normal around :data:`HOT_RATIO`, the others log-normal around 1
-    (σ :data:`WEIGHT_SIGMA` both)."""
+    (σ :data:`WEIGHT_SIGMA` both); with ``affinity``, hot spots are drawn in proportion to
+    it and every weight is multiplied by it."""
     out = np.zeros(len(mask))
     where = np.flatnonzero(mask)
     if not len(where):
         return out
-    hot = rng.choice(where, size=max(1, round(hot_share * len(where))), replace=False)
+    p = None if affinity is None else affinity[where] / affinity[where].sum()
+    hot = rng.choice(where, size=max(1, round(hot_share * len(where))), replace=False, p=p)
     out[where] = rng.lognormal(0, WEIGHT_SIGMA, len(where))
     out[hot] = HOT_RATIO * rng.lognormal(0, HOT_SIGMA, len(hot))
-    return out
+    return out if affinity is None else out * affinity
 
 
 def _by_year(values: tuple[float, ...], t_years: np.ndarray) -> np.ndarray:
@@ -154,11 +148,16 @@ def _ar1(rng: np.random.Generator, n: int, months: int, phi: float, sigma: float
 
 
 def intensity(seed: int, cercles: pd.DataFrame, start: date = START, end: date = END,
-              total: float = TOTAL, north: tuple[str, ...] = NORTH, capital: str = CAPITAL
+              total: float = TOTAL, north: tuple[str, ...] = NORTH, capital: str = CAPITAL,
+              surge: np.ndarray | None = None, affinity: np.ndarray | None = None
               ) -> tuple[np.ndarray, list[date]]:
     """Expected reports per cercle and calendar month (cercles × months) and the months'
     first days; see the module docstring. ``cercles`` is indexed by ``cercle_id`` with a
-    ``region_id`` column; the expected total over the span is ``total``."""
+    ``region_id`` column; the expected total over the span is ``total``; ``surge``, one
+    factor per calendar month of the span, multiplies the national level (before the total
+    is set); ``affinity``, one factor per cercle, makes it likelier to be a hot spot and
+    multiplies its weight inside its group (the demonstration's centre is Mopti and
+    Ségou)."""
     rng = np.random.default_rng(seed)
     firsts = list(pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(),
                                 end, freq="MS").date)
@@ -178,6 +177,8 @@ def intensity(seed: int, cercles: pd.DataFrame, start: date = START, end: date =
     # the shock early in the second year (an intervention): a few months far above the level
     since = np.arange(months) - SHOCK_MONTH
     national *= 1 + np.where(since >= 0, (NATIONAL_SHOCK - 1) * SHOCK_DECAY ** since, 0.0)
+    if surge is not None:
+        national *= np.asarray(surge, dtype=float)
     share_capital = _by_year(tuple(yearly(CAPITAL_BY_YEAR)), t_years)
     share_centre = _by_year(tuple(yearly(CENTRE_SOUTH_BY_YEAR)), t_years)
     regions = cercles["region_id"].astype(str).to_numpy()
@@ -192,9 +193,9 @@ def intensity(seed: int, cercles: pd.DataFrame, start: date = START, end: date =
     group_share /= group_share.sum(axis=0, keepdims=True)
     # inside a group: a few hot spots among quiet cercles; the centre-south moves from an
     # early pattern to a late one (new hot spots, some of the old ones stay) over years 2–7
-    early = (_weights(rng, is_north, HOT_NORTH) + _weights(rng, is_centre, HOT_CENTRE_EARLY)
-             + is_capital)
-    late = np.where(is_centre, _weights(rng, is_centre, HOT_CENTRE_LATE), early)
+    early = (_weights(rng, is_north, HOT_NORTH, affinity)
+             + _weights(rng, is_centre, HOT_CENTRE_EARLY, affinity) + is_capital)
+    late = np.where(is_centre, _weights(rng, is_centre, HOT_CENTRE_LATE, affinity), early)
     late = np.where(is_centre, np.maximum(late, early * rng.random(n)), late)
     shift = np.clip((t_years - 2) / 5, 0, 1)
     pattern = np.zeros((n, months))
@@ -231,7 +232,11 @@ def _next_month(first: date) -> date:
 
 
 def history(seed: int, cercles: pd.DataFrame, start: date = START, end: date = END,
-            total: float = TOTAL, north: tuple[str, ...] = NORTH, capital: str = CAPITAL
+            total: float = TOTAL, north: tuple[str, ...] = NORTH, capital: str = CAPITAL,
+            surge: np.ndarray | None = None, affinity: np.ndarray | None = None,
+            sources: tuple[tuple[str, float], ...] = SOURCES,
+            lag_tail_median: float = LAG_TAIL_MEDIAN,
+            watchers: pd.DataFrame | None = None, communes: pd.DataFrame | None = None
             ) -> pd.DataFrame:
     """Reports drawn from :func:`intensity`, with the store's tension-report columns.
 
@@ -250,16 +255,29 @@ def history(seed: int, cercles: pd.DataFrame, start: date = START, end: date = E
         Region codes of the north; every other region but the capital's is the centre-south.
     capital : str
         The capital's ``cercle_id`` (its share falls after the first year).
+    surge, affinity : array, optional
+        A factor on the national level per calendar month of the span, and one on each
+        cercle's weight in its group (:func:`intensity`).
+    sources : tuple of (code, share)
+        The sources drawn and their shares (before the network's reports are thinned).
+    lag_tail_median : float
+        Median lag (days) of the reports that do not come within days.
+    watchers, communes : DataFrame, optional
+        Together: the network's mediators (``cercle_id, commune_id, trained_on``; those
+        without a commune are ignored) and the communes (``commune_id, cercle_id``, every
+        cercle of ``cercles`` with at least one). Each report then happens in a commune
+        drawn uniformly among its cercle's (``commune_id``), and a ``mediator`` report is
+        kept only where a watcher trained on or before that day lives.
 
     Returns
     -------
     DataFrame
         One row per report: ``report_id, occurred_on, reported_on`` (dates), ``cercle_id,
         region_id, category, severity`` (1–5), ``fatalities, injuries`` (persons),
-        ``source_type, verification, location_precision`` (the store's codes), sorted by
-        ``occurred_on``.
+        ``source_type, verification, location_precision`` (the store's codes) and, with
+        ``communes``, ``commune_id``; sorted by ``occurred_on``.
     """
-    lam, firsts = intensity(seed, cercles, start, end, total, north, capital)
+    lam, firsts = intensity(seed, cercles, start, end, total, north, capital, surge, affinity)
     rng = np.random.default_rng([seed, 1])
     # counts that count = incidents × cluster sizes; the false ones come on top
     incidents = rng.poisson(lam / CLUSTER_MEAN)
@@ -287,15 +305,17 @@ def history(seed: int, cercles: pd.DataFrame, start: date = START, end: date = E
         rng.choice([1, 2, 3, 4], size=n, p=[0.3, 0.39, 0.3, 0.01]))
     category = np.where(fatal, _draw(rng, CATEGORIES_FATAL, n), _draw(rng, CATEGORIES_OTHER, n))
     lag = np.where(rng.random(n) < LAG_FAST_SHARE, rng.geometric(1 / (LAG_DAYS + 1), n) - 1,
-                   np.round(LAG_TAIL_MEDIAN * rng.lognormal(0, 0.6, n))).astype(int)
+                   np.round(lag_tail_median * rng.lognormal(0, 0.6, n))).astype(int)
     verification = _draw(rng, VERIFICATION, n)
     frame = pd.DataFrame({
         "occurred_on": day, "reported_on": day + lag,
         "cercle_id": cercles.index.to_numpy()[cell],
         "region_id": cercles["region_id"].to_numpy()[cell], "category": category,
         "severity": severity.astype(int), "fatalities": fatalities,
-        "injuries": rng.poisson(0.6 * fatalities + 0.3), "source_type": _draw(rng, SOURCES, n),
+        "injuries": rng.poisson(0.6 * fatalities + 0.3), "source_type": _draw(rng, sources, n),
         "verification": verification, "location_precision": _draw(rng, PRECISION, n)})
+    if communes is not None:
+        frame = _watched(rng, frame, cercles.index, communes, watchers)
     # the false reports are drawn on top of the ones that count (same places and days)
     false = frame.sample(frac=VERIFICATION[2][1] / (1 - VERIFICATION[2][1]),
                          random_state=np.random.RandomState(seed % 2 ** 32))
@@ -308,152 +328,28 @@ def history(seed: int, cercles: pd.DataFrame, start: date = START, end: date = E
     return frame
 
 
-# --------------------------------------------------------------------------- properties
-def _quarters(start: date, end: date) -> list[date]:
-    """First days of the calendar quarters that lie wholly in [start, end]."""
-    q = pd.Timestamp(start).to_period("Q")
-    out = []
-    while True:
-        first, last = q.start_time.date(), q.end_time.date()
-        if last > end:
-            return out
-        if first >= start:
-            out.append(first)
-        q += 1
+#: The sources of the division's network that its watchers thin (the generator draws one).
+WATCHED_SOURCES = ("mediator",)
 
 
-def counts_by_period(reports: pd.DataFrame, cercles: pd.Index, firsts: list[date],
-                     end: date) -> np.ndarray:
-    """Reports that count per cercle (rows) and period (columns): period i runs from
-    ``firsts[i]`` to the day before ``firsts[i + 1]`` (the last to ``end``)."""
-    t = counted_reports(reports)
-    t = t[t["cercle_id"].isin(cercles).to_numpy(dtype=bool)]
-    days = pd.to_datetime(t["occurred_on"]).to_numpy(dtype="datetime64[D]")
-    edges = np.array(list(firsts) + [end + timedelta(days=1)], dtype="datetime64[D]")
-    period = np.searchsorted(edges, days, side="right") - 1
-    keep = (period >= 0) & (period < len(firsts))
-    out = np.zeros((len(cercles), len(firsts)))
-    np.add.at(out, (cercles.get_indexer(t["cercle_id"].to_numpy()[keep]), period[keep]), 1)
-    return out
-
-
-def _rank_correlation(a: np.ndarray, b: np.ndarray) -> float:
-    ra, rb = pd.Series(a).rank().to_numpy(), pd.Series(b).rank().to_numpy()
-    if ra.std() == 0 or rb.std() == 0:
-        return np.nan
-    return float(np.corrcoef(ra, rb)[0, 1])
-
-
-def properties(reports: pd.DataFrame, cercles: pd.DataFrame, start: date | None = None,
-               end: date | None = None, north: tuple[str, ...] = NORTH,
-               capital: str = CAPITAL, busy: int = 10) -> dict[str, float]:
-    """Every property of :data:`TARGETS`, measured on ``reports`` (those that count) over
-    the cercles of ``cercles`` (indexed by ``cercle_id``, with ``region_id``).
-
-    Definitions (calendar quarters, months and years wholly inside [start, end]; default
-    from the first day of the first report's month to the last report's date):
-
-    * ``reports``, ``years`` -- reports counted, span in years of 365.25 days;
-    * ``quarter_min`` / ``quarter_max`` -- national reports per quarter;
-    * ``median_cercle_total``; ``top1/5/10_share`` -- share of all reports in the 1, 5, 10
-      cercles with most;
-    * ``max_cercle_quarter``; ``share_cercle_quarters_20`` -- share of cercle-quarters with
-      ≥ 20 reports;
-    * ``zero_share`` -- share of cercle-quarters without a report;
-      ``zero_cercles_median/min/max`` -- cercles without a report, per quarter;
-    * ``p_active_after_quiet`` / ``p_active_after_active`` -- chance that a cercle has a
-      report next quarter given it had none / some this quarter (pooled over pairs);
-    * ``monthly_autocorrelation`` -- lag-1 autocorrelation of a cercle's calendar-month
-      counts, median over the cercles with at least ``busy`` reports;
-    * ``quarter_log_correlation`` -- Pearson correlation of log(1 + count) between a
-      quarter and the next, pooled over cercles and pairs;
-    * ``quarter_rank_correlation`` -- Spearman correlation of the cercles' counts between a
-      quarter and the next, mean over pairs;
-    * ``busy_ratio_p10/p90`` -- percentiles of next ÷ this quarter's count for the
-      cercle-quarters with at least ``busy`` reports;
-    * ``dispersion_median/q1/q3/max`` -- variance ÷ mean of a cercle's monthly counts over
-      the span, over the cercles with at least ``busy`` reports;
-    * ``fatalities_zero_share``, ``fatalities_p99``, ``fatalities_max`` -- per report;
-      ``severe_share`` -- share of reports of severity 4–5;
-    * ``national_year_ratio`` -- largest ÷ smallest national count of the whole calendar
-      years; ``centre_south_first/last`` -- share of the reports of the first and last whole
-      years outside the north and the capital; ``capital_first`` -- the capital's share in
-      the first whole year, ``capital_later_min/max`` -- its range over the years from the
-      third on (NaN without a capital).
-    """
-    index = pd.Index(cercles.index)
-    t = counted_reports(reports)
-    t = t[t["cercle_id"].isin(index).to_numpy(dtype=bool)]
-    days = pd.to_datetime(t["occurred_on"])
-    start = start or days.min().date().replace(day=1)
-    end = end or days.max().date()
-    quarters = _quarters(start, end)
-    q = counts_by_period(t, index, quarters, end)
-    month_firsts = [m for m in pd.date_range(pd.Timestamp(start), end, freq="MS").date
-                    if m >= start and _next_month(m) <= end + timedelta(days=1)]
-    mo = counts_by_period(t, index, month_firsts, end)
-    totals = np.sort(mo.sum(axis=1))[::-1] if len(month_firsts) else np.zeros(len(index))
-    total = max(totals.sum(), 1)
-    this, nxt = q[:, :-1].ravel(), q[:, 1:].ravel()
-    active_cercles = mo.sum(axis=1) >= busy
-    autocorr = [np.corrcoef(r[:-1], r[1:])[0, 1] for r in mo[active_cercles]
-                if r[:-1].std() > 0 and r[1:].std() > 0]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        dispersion = (mo.var(axis=1, ddof=1) / mo.mean(axis=1))[active_cercles]
-    is_busy = this >= busy
-    zero_per_quarter = (q == 0).sum(axis=0)
-    fatalities = pd.to_numeric(t["fatalities"], errors="coerce").fillna(0).to_numpy()
-    severity = pd.to_numeric(t["severity"], errors="coerce").fillna(0).to_numpy()
-    # whole calendar years
-    years = [y for y in range(start.year, end.year + 1)
-             if date(y, 1, 1) >= start and date(y, 12, 31) <= end]
-    by_year = counts_by_period(t, index, [date(y, 1, 1) for y in years],
-                               date(years[-1], 12, 31)) if years else np.zeros((len(index), 0))
-    national = by_year.sum(axis=0)
-    regions = cercles["region_id"].astype(str).to_numpy()
-    is_capital = (index == capital)
-    centre = ~np.isin(regions, north) & ~is_capital
-    with np.errstate(invalid="ignore", divide="ignore"):
-        centre_share = by_year[centre].sum(axis=0) / national
-        capital_share = by_year[is_capital].sum(axis=0) / national
-    nan = float("nan")
-    return {
-        "reports": float(len(t)), "years": ((end - start).days + 1) / 365.25,
-        "quarter_min": float(q.sum(axis=0).min()), "quarter_max": float(q.sum(axis=0).max()),
-        "median_cercle_total": float(np.median(totals)),
-        "top1_share": totals[:1].sum() / total, "top5_share": totals[:5].sum() / total,
-        "top10_share": totals[:10].sum() / total,
-        "max_cercle_quarter": float(q.max()),
-        "share_cercle_quarters_20": float((q >= 20).mean()),
-        "zero_share": float((q == 0).mean()),
-        "zero_cercles_median": float(np.median(zero_per_quarter)),
-        "zero_cercles_min": float(zero_per_quarter.min()),
-        "zero_cercles_max": float(zero_per_quarter.max()),
-        "p_active_after_quiet": float((nxt[this == 0] > 0).mean()),
-        "p_active_after_active": float((nxt[this > 0] > 0).mean()),
-        "monthly_autocorrelation": float(np.median(autocorr)) if autocorr else nan,
-        "quarter_log_correlation": float(np.corrcoef(np.log1p(this), np.log1p(nxt))[0, 1]),
-        "quarter_rank_correlation": float(np.nanmean([
-            _rank_correlation(q[:, i], q[:, i + 1]) for i in range(q.shape[1] - 1)])),
-        "busy_ratio_p10": float(np.percentile(nxt[is_busy] / this[is_busy], 10))
-        if is_busy.any() else nan,
-        "busy_ratio_p90": float(np.percentile(nxt[is_busy] / this[is_busy], 90))
-        if is_busy.any() else nan,
-        "dispersion_median": float(np.median(dispersion)) if len(dispersion) else nan,
-        "dispersion_q1": float(np.percentile(dispersion, 25)) if len(dispersion) else nan,
-        "dispersion_q3": float(np.percentile(dispersion, 75)) if len(dispersion) else nan,
-        "dispersion_max": float(dispersion.max()) if len(dispersion) else nan,
-        "fatalities_zero_share": float((fatalities == 0).mean()),
-        "fatalities_p99": float(np.percentile(fatalities, 99)),
-        "fatalities_max": float(fatalities.max()),
-        "severe_share": float((severity >= SEVERE).mean()),
-        "national_year_ratio": float(national.max() / national.min())
-        if len(national) and national.min() > 0 else nan,
-        "centre_south_first": float(centre_share[0]) if len(years) else nan,
-        "centre_south_last": float(centre_share[-1]) if len(years) else nan,
-        "capital_first": float(capital_share[0]) if len(years) and is_capital.any() else nan,
-        "capital_later_min": float(capital_share[2:].min())
-        if len(years) > 2 and is_capital.any() else nan,
-        "capital_later_max": float(capital_share[2:].max())
-        if len(years) > 2 and is_capital.any() else nan,
-    }
+def _watched(rng: np.random.Generator, frame: pd.DataFrame, cercles: pd.Index,
+             communes: pd.DataFrame, watchers: pd.DataFrame | None) -> pd.DataFrame:
+    """Each report in a commune of its cercle (uniform); the network's reports kept only in
+    a commune watched on their day (see :func:`history`)."""
+    by_cercle = communes.groupby("cercle_id")["commune_id"].apply(list).reindex(cercles)
+    sizes = by_cercle.map(len).to_numpy()
+    flat = np.concatenate(by_cercle.to_list())
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    row = cercles.get_indexer(frame["cercle_id"])
+    pick = offsets[row] + (rng.random(len(frame)) * sizes[row]).astype(int)
+    frame = frame.assign(commune_id=flat[pick])
+    since = pd.Series(dtype="datetime64[ns]")
+    if watchers is not None and len(watchers):
+        w = watchers.dropna(subset=["commune_id"])
+        since = pd.to_datetime(w["trained_on"], errors="coerce").fillna(
+            pd.Timestamp("1900-01-01")).groupby(w["commune_id"].to_numpy()).min()
+    first = since.reindex(frame["commune_id"]).to_numpy(dtype="datetime64[D]")
+    day = frame["occurred_on"].to_numpy(dtype="datetime64[D]")
+    seen = ~np.isnat(first) & (first <= day)
+    network = frame["source_type"].isin(WATCHED_SOURCES).to_numpy()
+    return frame[~network | seen]

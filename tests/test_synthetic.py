@@ -10,11 +10,12 @@ import pytest
 
 from geo.records import fields as records
 from geo.reference import units
-from geo.forecasting import synthetic
+from geo.analysis import properties as measure
+from geo.ingest import synthetic
 
 SEEDS = (0, 1, 2, 3)
 #: Band (low, high) of each property's mean over SEEDS; the real data's figure
-#: (synthetic.TARGETS) lies inside every band.
+#: (measure.TARGETS) lies inside every band.
 BANDS = {
     "reports": (3400, 4200), "quarter_min": (15, 50), "quarter_max": (220, 420),
     "median_cercle_total": (15, 35), "top1_share": (0.06, 0.14), "top5_share": (0.33, 0.49),
@@ -46,14 +47,14 @@ def cercles():
 
 @pytest.fixture(scope="module")
 def measured(cercles):
-    return pd.DataFrame([synthetic.properties(synthetic.history(s, cercles), cercles)
+    return pd.DataFrame([measure.properties(synthetic.history(s, cercles), cercles)
                          for s in SEEDS])
 
 
 def test_the_bands_hold_the_real_data():
-    assert set(BANDS) <= set(synthetic.TARGETS)
+    assert set(BANDS) <= set(measure.TARGETS)
     for key, (low, high) in BANDS.items():
-        assert low <= synthetic.TARGETS[key] <= high, key
+        assert low <= measure.TARGETS[key] <= high, key
 
 
 @pytest.mark.parametrize("key", sorted(BANDS))
@@ -78,7 +79,7 @@ def test_non_stationary_and_overdispersed_unlike_a_poisson(cercles):
     flat = pd.DataFrame({"cercle_id": rng.choice(cercles.index, n, p=rate / rate.sum()),
                          "occurred_on": rng.choice(days, n), "severity": 3,
                          "fatalities": 0, "verification": "verified"})
-    p = synthetic.properties(flat, cercles)
+    p = measure.properties(flat, cercles)
     assert p["dispersion_median"] < BANDS["dispersion_median"][0]
     assert p["national_year_ratio"] < BANDS["national_year_ratio"][0]
 
@@ -132,7 +133,7 @@ def test_properties_by_hand():
         "cercle_id", "occurred_on", "severity", "fatalities", "verification"])
     reports["occurred_on"] = pd.to_datetime(reports["occurred_on"]).dt.date
     false["occurred_on"] = pd.to_datetime(false["occurred_on"]).dt.date
-    p = synthetic.properties(pd.concat([reports, false]), cercles, date(2020, 1, 1),
+    p = measure.properties(pd.concat([reports, false]), cercles, date(2020, 1, 1),
                              date(2021, 12, 31), capital="cap", busy=2)
     # quarters: a 2 1 0 3 0 0 0 0, b 0 0 0 0 1 0 0 0, cap 1 0 0 0 0 0 1 0
     assert p["reports"] == 9                                 # the false one never counts

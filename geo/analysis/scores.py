@@ -2,7 +2,7 @@
 
 For a cell (a cercle at one origin) with observed count y, predictive mean μ and
 distribution F (negative binomial of size θ, Poisson when θ = ∞; see
-:mod:`geo.forecasting.distributions`); lower is better for the first four:
+:mod:`geo.analysis.distributions`); lower is better for the first four:
 
 * **Poisson deviance** d(y, μ) = 2 [y log(y/μ) − (y − μ)] (= 2μ at y = 0; ∞ when μ = 0 <
   y): the point forecast's score, proper for the mean;
@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.forecasting import distributions
+from geo.analysis import distributions
 
 #: Cells per block when a CRPS table is built (bounds the memory of heavy tails).
 BLOCK = 256
@@ -45,7 +45,7 @@ def log_score(y, mu, theta=np.inf) -> np.ndarray:
 
 def crps(y, mu, theta=np.inf) -> np.ndarray:
     """Per cell, Σ_k (F(k) − 1{y ≤ k})² under NB(μ, θ), reports (exact up to the
-    distribution's far tail, P(Y > K) ≤ :data:`~geo.forecasting.distributions.TAIL`)."""
+    distribution's far tail, P(Y > K) ≤ :data:`~geo.analysis.distributions.TAIL`)."""
     y, mu, theta = (np.array(v, dtype=float).ravel()
                     for v in np.broadcast_arrays(y, mu, theta))
     out = np.empty(len(y))
