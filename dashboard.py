@@ -11,6 +11,7 @@ import streamlit as st
 
 import ui
 from ui import access as ui_access, brief as ui_brief, hooks, risk as ui_risk, server
+from geo.records import store
 from geo.reference import units
 
 def main() -> None:
@@ -19,7 +20,7 @@ def main() -> None:
     # No page or page_icon icons: Streamlit turns them into a favicon fetched from a CDN.
     st.set_page_config(page_title="Veille", layout="wide")
     ui.install_assets()
-    lang_slot = st.sidebar.container()
+    lang_slot, down_slot = st.sidebar.container(), st.container()
     ui.choose_language()
     ui.localize_chrome()
     st.session_state[ui.MAP_ALONE_RUN] = False
@@ -27,6 +28,10 @@ def main() -> None:
         _signed_in_app()
     except ui.PageEnd:           # the sign-in screen, a refusal
         pass
+    except Exception as err:     # the store unreachable: a page in the user's language
+        if store.failure(err) != "unreachable":
+            raise
+        ui.store_down(down_slot)
     finally:
         # The language switch after the page, whatever it did: its code and widget reach
         # the browser after the page's map (once the browser has drawn a map sent alone).

@@ -24,8 +24,9 @@ Every command takes ``--lang fr|en`` (messages and ``--help``; default: ``VEILLE
 the system's ``LANG``, else French), ``--json`` (one JSON document on standard output) and
 ``--database URL`` (default: the configured store, :class:`geo.settings.Settings`). Exit
 status: **0** done; **2** refused, with a one-line message on standard error in the chosen
-language (bad input, a file that cannot be read, a store that cannot be reached); **1** an
-unexpected failure (a bug: its traceback is not hidden).
+language (bad input, a file that cannot be read, a store that cannot be reached, a full
+disk or a write the store refused: the message never quotes the rows); **1** an unexpected
+failure (a bug: its traceback is not hidden).
 
 Each command reads what it needs from the store here, at the edge, and hands frames to the
 computations of :mod:`geo.analysis`, :mod:`geo.plans` and :mod:`geo.outputs`.
@@ -53,6 +54,8 @@ from geo import settings
 from geo.settings import Settings, secrets_file
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
+#: Longest a plan's solver may be given (seconds, ``plan --time-limit``).
+MAX_TIME_LIMIT = 600
 
 
 class Refused(Exception):
@@ -99,7 +102,7 @@ def build_parser(lang: str = "fr") -> Parser:
     """The whole command line, its help in ``lang``."""
     from geo.analysis import coverage, monitor
     from geo.analysis.forecast import DEFAULT_HORIZON, HORIZONS
-    from geo.analysis.indicators import DEFAULT_WINDOW_DAYS
+    from geo.analysis.indicators import DEFAULT_WINDOW_DAYS, WINDOW_DAYS_RANGE
     from geo.outputs.brief import FORMATS
     from geo.plans import planner
     from geo.records.fields import KINDS
@@ -112,6 +115,19 @@ def build_parser(lang: str = "fr") -> Parser:
             return date.fromisoformat(text)
         except ValueError:
             raise argparse.ArgumentTypeError(helptext("bad_date", text=text)) from None
+
+    def within(cast, lo, hi):
+        """An argument type: ``cast(text)``, finite, from ``lo`` to ``hi`` (a value a
+        command's cost grows with is bounded, as on screen)."""
+        def parse(text: str):
+            try:
+                value = cast(text)
+                if math.isfinite(value) and lo <= value <= hi:
+                    return value
+            except (ValueError, OverflowError):
+                pass
+            raise argparse.ArgumentTypeError(helptext("bad_number", text=text, lo=lo, hi=hi))
+        return parse
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lang", choices=LANGUAGES, default=lang, help=helptext("opt.lang"))
@@ -143,16 +159,19 @@ def build_parser(lang: str = "fr") -> Parser:
     p.add_argument("-o", "--output", type=Path, help=helptext("opt.output_stdout"))
     p.add_argument("--restricted", action="store_true", help=helptext("export.restricted"))
 
+    window = within(int, *WINDOW_DAYS_RANGE)
     p = command("risk", _risk, dated)
-    p.add_argument("--window-days", type=int, default=DEFAULT_WINDOW_DAYS, help=helptext("opt.window"))
+    p.add_argument("--window-days", type=window, default=DEFAULT_WINDOW_DAYS,
+                   help=helptext("opt.window"))
 
     p = command("coverage", _coverage, dated)
     p.add_argument("--measure", choices=tuple(coverage.COVERAGE_MEASURES),
                    default="mediators_per_10k", help=helptext("coverage.measure"))
-    p.add_argument("--risk-threshold", type=float,
+    p.add_argument("--risk-threshold", type=within(float, 0, 10),
                    default=coverage.RISK_LEVELS[coverage.DEFAULT_RISK_LEVEL],
                    help=helptext("coverage.risk_threshold"))
-    p.add_argument("--coverage-threshold", type=float, help=helptext("coverage.coverage_threshold"))
+    p.add_argument("--coverage-threshold", type=within(float, 0, 10_000),
+                   help=helptext("coverage.coverage_threshold"))
 
     for name, run in (("forecast", _forecast), ("backtest", _backtest)):
         p = command(name, run, *((dated,) if name == "forecast" else ()))
@@ -160,6 +179,7 @@ def build_parser(lang: str = "fr") -> Parser:
                        help=helptext("opt.horizon"))
 
     p = command("plan", _plan, dated)
+    # N and the radius: bounded by the planner itself (its own messages)
     p.add_argument("--new", type=int, help=helptext("plan.new"))
     p.add_argument("--radius-km", type=float, help=helptext("plan.radius"))
     p.add_argument("--model", choices=planner.MODELS, default="mclp", help=helptext("plan.model"))
@@ -170,22 +190,23 @@ def build_parser(lang: str = "fr") -> Parser:
     p.add_argument("--cercle", action="append", help=helptext("plan.cercle"))
     p.add_argument("--exclude", action="append", help=helptext("plan.exclude"))
     p.add_argument("--exclude-cercle", action="append", help=helptext("plan.exclude_cercle"))
-    p.add_argument("--time-limit", type=float, default=planner.DEFAULT_TIME_LIMIT,
-                   help=helptext("plan.time_limit"))
+    p.add_argument("--time-limit", type=within(float, 1, MAX_TIME_LIMIT),
+                   default=planner.DEFAULT_TIME_LIMIT, help=helptext("plan.time_limit"))
 
     p = command("monitor", _monitor, dated)
     p.add_argument("what", choices=["hotspots", "emerging", "alerts"], help=helptext("monitor.what"))
-    p.add_argument("--window-days", type=int, default=90, help=helptext("opt.window"))
-    p.add_argument("--months", type=int, default=24, help=helptext("monitor.months"))
+    p.add_argument("--window-days", type=window, default=90, help=helptext("opt.window"))
+    p.add_argument("--months", type=within(int, 3, 120), default=24,
+                   help=helptext("monitor.months"))
     p.add_argument("--level", choices=monitor.LEVELS, default="cercle", help=helptext("monitor.level"))
     p.add_argument("--weight", choices=monitor.WEIGHTS, default="count",
                    help=helptext("monitor.weight"))
     p.add_argument("--contiguity", choices=monitor.CONTIGUITY, default="queen",
                    help=helptext("monitor.contiguity"))
-    p.add_argument("--band-km", type=float, default=monitor.DEFAULT_BAND_KM,
+    p.add_argument("--band-km", type=within(float, 1, 2000), default=monitor.DEFAULT_BAND_KM,
                    help=helptext("monitor.band"))
-    p.add_argument("--permutations", type=int, default=monitor.PERMUTATIONS,
-                   help=helptext("monitor.permutations"))
+    p.add_argument("--permutations", type=within(int, 19, 99_999),
+                   default=monitor.PERMUTATIONS, help=helptext("monitor.permutations"))
     p.add_argument("--seed", type=int, default=monitor.SEED, help=helptext("monitor.seed"))
 
     p = command("brief", _brief, dated)
@@ -229,6 +250,15 @@ def main(argv: list[str] | None = None) -> int:
     except Refused as refused:
         print(str(refused), file=sys.stderr)
         return EXIT_REFUSED
+    except Exception as err:  # noqa: BLE001 - the store's failures only; the rest re-raised
+        from geo.records import store
+
+        kind = store.failure(err)
+        if kind is None:
+            raise
+        # one line, never the store's own text (it may quote the rows being written)
+        print(t(f"store.failure.{kind}", args.lang, kind=type(err).__name__), file=sys.stderr)
+        return EXIT_REFUSED
 
 
 # ------------------------------------------------------------------ the edge: the store
@@ -245,9 +275,30 @@ def _engine(args, config: Settings):
 
 
 def _records(engine) -> dict[str, pd.DataFrame]:
+    """Every stored record; tension reports as they may be published
+    (:func:`geo.analysis.disclosure.published_reports`)."""
+    from geo.analysis import disclosure
     from geo.records import store
 
-    return store.load_all(engine)
+    records = store.load_all(engine)
+    records["tensions"] = disclosure.published_reports(records["tensions"])
+    return records
+
+
+def _as_of(args, records: dict[str, pd.DataFrame], asked: date | None = None) -> date:
+    """The command's as-of date: ``asked`` (default ``--as-of``), else the latest record's;
+    refused (exit 2) outside the data (:func:`geo.analysis.view.as_of_range`), where a
+    date far off would cost minutes and gigabytes, or overflow."""
+    from geo.analysis import indicators, view
+
+    asked = asked or getattr(args, "as_of", None)
+    if asked is None:
+        return indicators.default_as_of(records)
+    first, last = view.as_of_range(records)
+    if not first <= asked <= last:
+        raise Refused(t("cli.as_of_outside", args.lang, asked=asked.isoformat(),
+                        first=first.isoformat(), last=last.isoformat()))
+    return asked
 
 
 def _table(engine, records, args, config: Settings, window_days: int | None = None):
@@ -255,7 +306,7 @@ def _table(engine, records, args, config: Settings, window_days: int | None = No
     from geo.analysis import indicators, table
     from geo.records import context
 
-    as_of = getattr(args, "as_of", None) or indicators.default_as_of(records)
+    as_of = _as_of(args, records)
     return table.cercle_indicators(
         records, context.ratings(engine), as_of,
         window_days or indicators.DEFAULT_WINDOW_DAYS, min_count=config.min_count), as_of
@@ -384,7 +435,7 @@ def _forecast(args, config: Settings) -> int:
     from geo.analysis import indicators, observation, table
 
     records = _records(_engine(args, config))
-    as_of = args.as_of or indicators.default_as_of(records)
+    as_of = _as_of(args, records)
     reference = indicators.reference_indicators()
     known = table.observed_records(records, reference["n_communes"], as_of)
     fc = table.forecaster(known, reference).forecast(as_of, args.horizon_days)
@@ -532,11 +583,12 @@ def _plan_lines(result, lang: str) -> list[str]:
 
 
 def _monitor(args, config: Settings) -> int:
-    from geo.analysis import monitor
+    from geo.analysis import disclosure, monitor
     from geo.records import store
 
-    tensions = store.load_records(_engine(args, config), "tensions")
-    as_of = args.as_of or monitor.latest(tensions)
+    tensions = disclosure.published_reports(store.load_records(_engine(args, config),
+                                                                "tensions"))
+    as_of = _as_of(args, {"tensions": tensions}) if args.as_of else monitor.latest(tensions)
     options = dict(level=args.level, weight=args.weight, contiguity=args.contiguity,
                    band_km=args.band_km, permutations=args.permutations, seed=args.seed)
     key = f"{args.level}_id"
@@ -568,11 +620,12 @@ def _brief(args, config: Settings) -> int:
     engine = _engine(args, config)
     view = None
     if args.view or args.as_of:
-        table, _ = _table(engine, _records(engine), args, config)
+        records = _records(engine)
+        table, _ = _table(engine, records, args, config)
         view, _ignored = Analysis.from_query(dict(parse_qsl(args.view)),
                                              risk.method_for(table))
-        if args.as_of:
-            view = view.replace(as_of=args.as_of)
+        view = view.replace(as_of=_as_of(args, records, args.as_of or view.as_of)
+                            if args.as_of or view.as_of else None)
     document = brief.build(engine, view, args.lang, args.scenario, config.min_count)
     Path(args.output).write_bytes(brief.render(document, fmt))
     return EXIT_OK
@@ -654,8 +707,9 @@ def _notify(args, config: Settings) -> int:
     from geo.records import store, triggers
 
     engine = _engine(args, config)
-    as_of = args.as_of or datetime.now(timezone.utc).date()
     tensions = store.load_records(engine, "tensions")
+    as_of = (_as_of(args, _records(engine)) if args.as_of
+             else datetime.now(timezone.utc).date())
     table = None
     if any(tr_.kind == "forecast" for tr_ in triggers.listing(engine)):
         table = _table(engine, _records(engine), args, config)[0]

@@ -23,6 +23,8 @@ setting                       environment, else secrets            default
 ``public_url``                ``VEILLE_PUBLIC_URL`` / ``public_url``       ``http://localhost:8501`` (links in e-mails)
 ``database_owner_url``        ``VEILLE_DATABASE_OWNER_URL`` /              none: migrations as the
                               ``database_owner_url``                       app's own role
+``session_hours``             ``VEILLE_SESSION_HOURS`` / ``session_hours``  12 (a signed-in session's lifetime)
+``idle_minutes``              ``VEILLE_IDLE_MINUTES`` / ``idle_minutes``    120 (a session idle that long ends)
 ============================  ===================================  =========================
 
 Secrets (tokens, the SMS secret, the pseudonym key, the SMTP password) are kept out of
@@ -43,6 +45,8 @@ DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "var" / "veille.sqlit
 DEFAULT_MIN_COUNT = 3
 DEFAULT_POOL_SIZE = 5
 DEFAULT_PUBLIC_URL = "http://localhost:8501"
+DEFAULT_SESSION_HOURS = 12.0
+DEFAULT_IDLE_MINUTES = 120.0
 SMTP_SECURITY = ("starttls", "ssl", "none")
 
 
@@ -94,6 +98,10 @@ class Settings:
     #: application's role (``database_url``'s) only its rights, so that the app cannot
     #: rewrite the audit log (:func:`geo.records.store.migrate_as_owner`). None: one role does both.
     database_owner_url: str | None = field(default=None, repr=False)
+    #: A signed-in session ends this many hours after its sign-in (:mod:`geo.records.sessions`).
+    session_hours: float = DEFAULT_SESSION_HOURS
+    #: … or after this many minutes without a page run.
+    idle_minutes: float = DEFAULT_IDLE_MINUTES
 
     @classmethod
     def from_environment(cls, secrets: Mapping | None = None,
@@ -126,7 +134,13 @@ class Settings:
                    public_url=(_text(env.get("VEILLE_PUBLIC_URL") or secrets.get("public_url"))
                                or DEFAULT_PUBLIC_URL).rstrip("/"),
                    database_owner_url=_text(env.get("VEILLE_DATABASE_OWNER_URL")
-                                            or secrets.get("database_owner_url")))
+                                            or secrets.get("database_owner_url")),
+                   session_hours=_positive(env.get("VEILLE_SESSION_HOURS")
+                                           or secrets.get("session_hours"),
+                                           DEFAULT_SESSION_HOURS, 24 * 30),
+                   idle_minutes=_positive(env.get("VEILLE_IDLE_MINUTES")
+                                          or secrets.get("idle_minutes"),
+                                          DEFAULT_IDLE_MINUTES, 24 * 60 * 30))
 
 
 def secrets_file(path: Path | None = None) -> dict:
@@ -169,6 +183,15 @@ def _smtp(env: Mapping, section: Mapping) -> Smtp | None:
         port = 465 if security == "ssl" else 587
     return Smtp(host, port, get("user"), get("password"), get("from") or "veille@localhost",
                 security)
+
+
+def _positive(value, default: float, most: float) -> float:
+    """A configured duration: a number above 0 and at most ``most`` (else ``default``)."""
+    try:
+        number = float(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+    return number if 0 < number <= most else default
 
 
 def _pool_size(value) -> int:

@@ -12,9 +12,10 @@ import streamlit as st
 import ui
 from geo.analysis import followup
 from geo.i18n import format_date, t
+from geo.records import actions, store
 from geo.outputs import export
 from geo.plans import scenarios
-from geo.records import actions, triggers
+from geo.records import triggers
 from geo.records.roles import AccessDenied
 from ui import risk as ui_risk
 from ui import triggers as ui_triggers
@@ -37,7 +38,7 @@ trigger_names = {tr_.trigger_id: tr_.name for tr_ in triggers.listing(engine, ac
 
 def _problems(err: actions.ActionError) -> None:
     for code, details in err.problems:
-        st.error(ui.tr(f"actions.error.{code}", **details))
+        st.error(ui.tr_text(f"actions.error.{code}", **details))
 
 
 def _known(value):
@@ -50,7 +51,8 @@ def _day(value) -> str:
 
 
 ui.from_url("scenario", "act_f_scenario",
-            lambda raw: int(raw) if int(raw) in scenario_names else None)
+            lambda raw: int(raw) if raw.isdigit() and len(raw) <= 9
+            and int(raw) in scenario_names else None)
 f1, f2, f3, f4, f5 = st.columns([2, 1.3, 1.3, 1.6, 1.6])
 pick_cercles = f1.multiselect(ui.tr("field.cercle"), cercle_ids, key="act_f_cercles",
                               placeholder=ui.tr("planner.all"),
@@ -140,7 +142,8 @@ if not ui.allowed("act"):
 
 scenario_options = [None, *scenario_names]
 st.subheader(ui.tr("actions.new"))
-with st.form("act_new"):            # kept on a refusal, cleared once stored
+token = ui.once("act_new")
+with st.form(f"act_new_{token}"):   # kept on a refusal, cleared once stored; drawn anew after
     n1, n2, n3 = st.columns(3)
     new_cercle = n1.selectbox(ui.tr("field.cercle"), cercle_ids, key="act_n_cercle",
                               format_func=lambda c: cercles.at[c, "cercle_fr"])
@@ -165,12 +168,15 @@ with st.form("act_new"):            # kept on a refusal, cleared once stored
             aid = actions.add(engine, ui.current_user(), known, cercle_id=new_cercle,
                               kind=new_kind, planned_on=new_date, unit=new_unit,
                               status=new_status, outcome=new_outcome,
-                              scenario_id=new_scenario)
+                              scenario_id=new_scenario, once=token)
         except actions.ActionError as err:
             _problems(err)
         except AccessDenied as denied:
             ui.refused(denied)
+        except store.AlreadyStored:         # the same submit again: stored already
+            ui.stored("act_new")
         else:
+            ui.stored("act_new")
             for key in ("act_n_cercle", "act_n_kind", "act_n_date", "act_n_unit",
                         "act_n_status", "act_n_scenario", "act_n_outcome"):
                 ss.pop(key, None)

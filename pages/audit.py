@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 import ui
+from ui import downloads
 from geo.records import audit
 from geo.outputs import export
 from geo.i18n import format_date, format_number, t
@@ -116,7 +117,7 @@ else:
     ui.dataframe(shown[list(columns)].rename(columns=columns), hide_index=True,
                  width="stretch", height=min(520, 38 + 35 * len(shown)))
     # every matching entry, made only when asked for (the log grows without end)
-    st.download_button(ui.tr("audit.download"),
-                       lambda: export.to_csv(audit.entries(engine, **filters)[list(columns)]
-                                             .rename(columns=columns)),
-                       file_name="veille-audit.csv", mime="text/csv")
+    downloads.offer(st, ui.tr("audit.download"),
+                    lambda: export.to_csv(audit.entries(engine, **filters)[list(columns)]
+                                          .rename(columns=columns)),
+                    "veille-audit.csv", "text/csv", key="audit_csv")

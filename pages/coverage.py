@@ -6,7 +6,7 @@ import streamlit as st
 import ui
 from geo.analysis import coverage, disclosure
 from geo.outputs import export, maps
-from geo.i18n import format_number, format_significant, t
+from geo.i18n import format_date, format_number, format_significant, t
 from ui import coverage as ui_cov
 from ui import risk as ui_risk
 
@@ -24,7 +24,8 @@ base_table = ui_risk.table_for(view)
 as_of = base_table.attrs["as_of"]
 st.caption(ui.tr("coverage.intro", as_of=as_of.strftime("%d/%m/%Y"),
                  preset=ui.tr(f"risk.preset.{view.preset}"), n=threshold,
-                 low=threshold - 1))
+                 low=threshold - 1,
+                 release=format_date(disclosure.release_date(as_of), lang)))
 
 # ------------------------------------------------------------------ gap rule
 col_measure, col_risk, col_cover, col_reset = st.columns([1.3, 1.3, 1.3, 0.8],
@@ -37,7 +38,7 @@ def _measure_changed():
 
 ui.from_url("measure", ui_cov.MEASURE_KEY, ui.one_of(coverage.COVERAGE_MEASURES))
 ui.from_url("risk", ui_cov.RISK_LEVEL_KEY, ui.one_of(coverage.RISK_LEVELS))
-ui.from_url("cover", ui_cov.COVER_T_KEY, float)
+ui.from_url("cover", ui_cov.COVER_T_KEY, ui.within(0.0, 10_000.0))
 ui.from_url("map", "coverage_layer", ui.one_of(MAPS))
 ui.localized_selectbox(col_measure, ui.tr("coverage.measure"),
                        list(coverage.COVERAGE_MEASURES), key=ui_cov.MEASURE_KEY,
@@ -115,7 +116,7 @@ def _details():
         st.info(ui.tr("coverage.pick_hint"))
     else:
         k = table.loc[selected]
-        st.markdown(f"### {names[selected]}")
+        st.markdown(f"### {ui.md_escape(names[selected])}")
         cls = k["gap_class"]
         st.markdown(ui.tr("coverage.gap_line", cls=ui.tr(f"gap.{cls}", **words) if cls
                           else ui.tr("map.no_data"), score=ui.fmt(k["risk_score"])))

@@ -4,8 +4,10 @@ rejected rows, exports; for administrators, deleting a batch and the demonstrati
 import hashlib
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 import ui
+from ui import downloads
 from ui import intake as ui_intake
 from geo.ingest import demo
 from geo.analysis import disclosure
@@ -44,11 +46,11 @@ def _report_tables(report: ingest.ImportReport) -> None:
     st.caption(ui.tr("data.format", format=ui.tr(f"format.{report.source_format}"))
                + (" " + ui.tr("data.hxl_row") if report.hxl_row else ""))
     if report.attribution:
-        st.caption(ui.tr("data.attribution", text=report.attribution))
+        st.caption(ui.tr_text("data.attribution", text=report.attribution))
     for notice in report.notices:
-        st.warning(notice.text(lang))
+        st.warning(ui.md_escape(notice.text(lang)))
     if report.ignored_columns:
-        st.caption(ui.tr("data.ignored", columns=", ".join(report.ignored_columns)))
+        st.caption(ui.tr_text("data.ignored", columns=", ".join(report.ignored_columns)))
     if report.placed:
         with st.expander(ui.tr("data.placed", n=format_number(len(report.placed), lang)),
                          expanded=report.rejected == 0):
@@ -88,21 +90,32 @@ if upload is not None:
             preview = ingest.import_file(engine, kind, data, upload.name, actor=user,
                                          dry_run=True, locator=_locator())
         except ingest.ImportRefused as refused:
-            st.error(refused.message(lang))
+            st.error(ui.md_escape(refused.message(lang)))
         except AccessDenied as denied:
             ui.refused(denied)
+        except (SQLAlchemyError, OSError) as err:
+            ui.store_failed(err)
         else:
             st.subheader(ui.tr("data.preview"))
             _report_tables(preview)
-            if st.button(ui.tr("data.confirm"), type="primary", disabled=preview.rows == 0):
+            token = ui.once(f"import_{digest}")       # a confirm sent twice imports once
+            if st.button(ui.tr("data.confirm"), type="primary", disabled=preview.rows == 0,
+                         key=f"import_confirm_{token}"):
                 try:
-                    report = ingest.import_file(engine, kind, data, upload.name, actor=user,
-                                                locator=_locator())
+                    report = ingest.import_file(
+                        engine, kind, data, upload.name, actor=user, locator=_locator(),
+                        within=lambda conn, _report: store.claim_once(
+                            conn, token, "import", user.subject))
                 except ingest.ImportRefused as refused:
-                    st.error(refused.message(lang))
+                    st.error(ui.md_escape(refused.message(lang)))
                 except AccessDenied as denied:
                     ui.refused(denied)
+                except store.AlreadyStored:
+                    ui.stored(f"import_{digest}")
+                except (SQLAlchemyError, OSError) as err:   # nothing stored: one line
+                    ui.store_failed(err)
                 else:
+                    ui.stored(f"import_{digest}")
                     st.session_state[done_key] = report
                     st.cache_data.clear()
                     st.rerun()
@@ -130,11 +143,10 @@ else:
         col_pick, col_dl = st.columns([1, 2], vertical_alignment="bottom")
         batch_id = col_pick.selectbox(ui.tr("data.batch_pick"), with_rejections,
                                       key="rejected_batch")
-        col_dl.download_button(
-            ui.tr("data.download_rejected"),
-            export.to_csv(ingest.rejected_rows(engine, batch_id, lang).rename(columns={
-                "row": ui.tr("data.col.row"), "reasons": ui.tr("data.col.reasons")})),
-            file_name=f"veille-lot-{batch_id}-rejets.csv", mime="text/csv")
+        columns = {"row": ui.tr("data.col.row"), "reasons": ui.tr("data.col.reasons")}
+        downloads.offer(col_dl, ui.tr("data.download_rejected"), lambda: export.to_csv(
+            ingest.rejected_rows(engine, batch_id, lang).rename(columns=columns)),
+            f"veille-lot-{batch_id}-rejets.csv", "text/csv", key="data_rejected")
     if ui.allowed("delete_batch"):
         col_del, col_btn = st.columns([1, 2], vertical_alignment="bottom")
         doomed = col_del.selectbox(ui.tr("data.delete_pick"), listed["batch_id"].tolist(),
@@ -143,7 +155,7 @@ else:
                        args=("ask_delete_batch",))
         contents = batches.batch_contents(engine, doomed)
         if contents and ui.confirmation("ask_delete_batch", ui.tr(
-                "data.delete_confirm", batch=doomed, file=contents["file_name"],
+                "data.delete_confirm", batch=doomed, file=ui.md_escape(contents["file_name"]),
                 kind=ui.tr(f"kind.{contents['kind']}"),
                 records=(ui.approx if contents["kind"] == "mediators" else ui.count)(
                     contents["records"]),

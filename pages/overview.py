@@ -109,7 +109,7 @@ def _details():
         st.info(ui.tr("overview.pick_hint"))
     else:
         row = table.loc[selected]
-        st.markdown(f"### {row['cercle_fr']}")
+        st.markdown(f"### {ui.md_escape(row['cercle_fr'])}")
         st.caption(ui.tr("overview.meta", region=row["region_fr"], code=selected))
         st.metric(ui.tr("field.population"), format_number(row["population"], lang))
         st.metric(f"{ui.tr('field.density')} ({ui.tr('unit.per_km2')})",
@@ -137,7 +137,7 @@ def _details():
         communes = ui.communes()
         names_c = sorted(communes.loc[communes["cercle_id"] == selected, "commune_fr"])
         with st.expander(ui.tr("overview.communes", n=len(names_c))):
-            st.write(", ".join(names_c))
+            st.write(ui.md_escape(", ".join(names_c)))
 
 
 ui.map_with_details(fmap, MAP_KEY, units_gdf, selected, (lambda: None) if alone else _details,

@@ -83,7 +83,7 @@ if run:
                 exclude=exclude or None, exclude_cercles=exclude_cercles or None, gaps=gaps,
                 isolated=True, context=context)
     except planner.PlanError as err:
-        notice.error(ui.tr(f"planner.error.{err.code}", **err.details))
+        notice.error(ui.tr_text(f"planner.error.{err.code}", **err.details))
     else:
         ui_plan.show_result(result, None, ss.get("plan_serial", 0) + 1)
         st.query_params.pop("scenario", None)

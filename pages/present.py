@@ -4,7 +4,6 @@ chosen layers on a timer and is live: every refresh reads the store again, so a 
 another user's change appears without a reload. Its URL reproduces it:
 ``/present?layers=risk_score,gap_class&every=20&refresh=10``."""
 
-import html
 import time
 from datetime import datetime
 
@@ -56,6 +55,15 @@ st.html("""<style>
 
 @st.fragment(run_every=refresh)
 def live() -> None:
+    try:
+        _live()
+    except Exception as err:  # noqa: BLE001 - the store unreachable: said, tried at the next
+        if store.failure(err) != "unreachable":           # refresh; anything else raised
+            raise
+        ui.store_down(st.container(), retry=False)
+
+
+def _live() -> None:
     view = ui_risk.current_view()
     table = ui_cov.published_table(view)           # reads the store's current content
     as_of = table.attrs["as_of"]
@@ -63,8 +71,8 @@ def live() -> None:
     layer = LAYERS[key]
     units_gdf = ui.display_cercles()[["geometry"]].join(table)
     words = coverage.gap_words(ui_cov.rule().risk_level, lang)
-    st.markdown(f"## {html.escape(ui.tr(layer.label_key))} — "
-                f"{html.escape(ui.tr('present.as_of', date=format_date(as_of, lang)))}")
+    st.markdown(f"## {ui.tr(layer.label_key)} — "
+                f"{ui.tr('present.as_of', date=format_date(as_of, lang))}")
     col_map, col_legend = st.columns([4, 1.3], vertical_alignment="center")
     with col_map:
         fmap = maps.choropleth_map(units_gdf, layer, lang, ui.display_regions(),

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from geo.records import context
+from geo.records import context, store
 from geo.outputs import export, maps
 from geo.analysis import forecast, risk, robustness
 from geo.records.roles import AccessDenied
@@ -52,7 +52,7 @@ def _explanation():
     else:
         value = scores.score[selected]
         cls = scores.risk_class[selected]
-        st.markdown(f"### {table.at[selected, 'cercle_fr']}")
+        st.markdown(f"### {ui.md_escape(table.at[selected, 'cercle_fr'])}")
         c1, c2, c3 = st.columns(3)
         c1.metric(ui.tr("risk.score"), ui.fmt(value),
                   help=ui.tr(f"risk.class.{cls}") if cls else None)
@@ -96,7 +96,7 @@ if selected:
     st.caption(ui.tr("risk.explain_note"))
 
 def _refused(err: context.RatingError) -> None:
-    st.error("\n".join(f"- {ui.tr('risk.ctx.problem.' + code, **details)}"
+    st.error("\n".join(f"- {ui.tr_text('risk.ctx.problem.' + code, **details)}"
                        for code, details in err.problems))
 
 
@@ -169,7 +169,7 @@ elif section == "sensitivity":
         _, summary, stable = stored
         names = table["cercle_fr"]
         st.markdown(ui.tr("risk.sens.stable", n=len(stable)) + " "
-                    + (", ".join(names[c] for c in stable) or "—"))
+                    + (ui.md_escape(", ".join(names[c] for c in stable)) or "—"))
         charts.draw(charts.rank_intervals(summary, names, stable, lang), width="stretch")
         st.caption(ui.tr("risk.sens.chart_note", draws=int(draws), seed=int(seed),
                          spread=int(spread * 100)))
@@ -190,14 +190,15 @@ else:
             "cercle_fr": ui.tr("field.cercle"), "region_fr": ui.tr("field.region"),
             **{f: st.column_config.NumberColumn(
                 context.label(factors.loc[f], lang), min_value=0.0, max_value=10.0, step=0.5,
-                format="%.1f", help=context.description(factors.loc[f], lang))
+                format="%.1f", help=ui.md_escape(context.description(factors.loc[f], lang) or "")
+                or None)
                for f in factors.index}})
     if not may_rate:
         st.caption(ui.tr("risk.ctx.read_only"))
         ui.end_page()
     col_note, col_save = st.columns([3, 1], vertical_alignment="bottom")
     note = col_note.text_input(ui.tr("risk.ctx.note"), key="ctx_note")
-    st.caption(ui.tr("risk.ctx.by", user=user.label))
+    st.caption(ui.tr("risk.ctx.by", user=ui.md_escape(user.label)))
     changes = context.changes(ratings, edited)
     # The store's version token covers ratings and factors: cached tables refresh by themselves.
     if col_save.button(ui.tr("risk.ctx.save", n=len(changes)), type="primary",
@@ -214,20 +215,24 @@ else:
             st.rerun()
 
     with st.expander(ui.tr("risk.ctx.add")):
-        with st.form("ctx_add", clear_on_submit=False):
+        token = ui.once("ctx_add")
+        with st.form(f"ctx_add_{token}", clear_on_submit=False):
             fr = st.text_input(ui.tr("risk.ctx.label_fr"))
             en = st.text_input(ui.tr("risk.ctx.label_en"))
             dfr = st.text_area(ui.tr("risk.ctx.desc_fr"), height=68)
             den = st.text_area(ui.tr("risk.ctx.desc_en"), height=68)
             if st.form_submit_button(ui.tr("risk.ctx.add_button")):
                 try:
-                    context.add_factor(engine, fr, en, user, dfr, den)
+                    context.add_factor(engine, fr, en, user, dfr, den, once=token)
                 except context.RatingError as err:
                     _refused(err)
                 except AccessDenied as denied:
                     ui.refused(denied)
+                except store.AlreadyStored:     # the same submit again: stored already
+                    ui.stored("ctx_add")
                 else:
-                    st.session_state["ctx_done"] = ui.tr("risk.ctx.added", factor=fr.strip())
+                    ui.stored("ctx_add")
+                    st.session_state["ctx_done"] = ui.tr("risk.ctx.added", factor=ui.md_escape(fr.strip()))
                     st.rerun()
     if done := st.session_state.pop("ctx_done", None):
         st.success(done)

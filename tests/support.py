@@ -148,6 +148,15 @@ def wait_for_cercles(page, expected: int = 50, timeout_ms: int = 30000,
     return handle.json_value()
 
 
+# --------------------------------------------------------------------------- what is shown
+def shown(markdown: str) -> str:
+    """A Markdown message as its reader sees it: the backslash escapes that keep stored or
+    imported text literal (:func:`geo.outputs.escape.for_markdown`) removed."""
+    import re
+
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(markdown))
+
+
 # --------------------------------------------------------------------------- acting users
 def _actors():
     from geo.records.roles import Actor

@@ -5,7 +5,7 @@ demonstration records that other tests count)."""
 import pytest
 
 from geo.records import review, store
-from tests.support import ADMIN
+from tests.support import ADMIN, shown
 from tests.test_pages import ANALYST_CLAIMS, VIEWER_CLAIMS, _app
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -76,7 +76,7 @@ def test_a_review_on_a_stale_copy_is_refused_and_the_current_values_shown(url):
     assert review.change(engine, ADMIN, rid, 0, status=other) == 1    # someone else, meanwhile
     at.radio(key=f"mon_v_{rid}_0").set_value("false")
     _save(at)
-    assert any("modifié entre-temps par admin@example.org" in e.value for e in at.error), \
+    assert any("modifié entre-temps par admin@example.org" in shown(e.value) for e in at.error), \
         [e.value for e in at.error] + [s.value for s in at.success]
     tensions = store.load_records(engine, "tensions").set_index("report_id")
     assert tuple(tensions.loc[rid, ["verification", "status"]]) == ("unverified", other)

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from geo.analysis import observation, risk
 from geo.analysis.indicators import with_window

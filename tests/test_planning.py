@@ -11,7 +11,7 @@ import pytest
 from geo.records import actions, audit, store
 from geo.plans import planner, scenarios
 from geo.records.roles import AccessDenied
-from tests.support import ADMIN, ANALYST, VIEWER
+from tests.support import ADMIN, ANALYST, VIEWER, shown
 from tests.test_store import engine  # noqa: F401 - every test on SQLite and on PostgreSQL
 
 CERCLES = {"mli-koro", "mli-gao", "mli-bankass"}
@@ -247,7 +247,7 @@ def test_the_action_register_page(monkeypatch, tmp_path):
     actions.update(engine, ADMIN, 1, 1, {"mli-koro"}, status="under_way")
     edit = [b for b in at.button if b.label == "Enregistrer les modifications"][0]
     edit.click().run()
-    assert any("modifiée par admin@example.org" in e.value for e in at.error)
+    assert any("modifiée par admin@example.org" in shown(e.value) for e in at.error)
     assert actions.listing(engine).iloc[0]["status"] == "under_way"       # not overwritten
     assert at.selectbox(key="act_e_status_1_2").value == "under_way"   # the current values
     at.selectbox(key="act_e_status_1_2").set_value("done")

@@ -154,6 +154,10 @@ def test_exports_keep_verification_follow_up_and_history(engine):
     assert ANALYST.label not in data.decode("utf-8-sig")        # no user leaves the app
     untouched = frame.set_index("report_id").loc["T2"]
     assert pd.isna(untouched["review_history"]) and untouched["verification"] == "unverified"
-    # a Veille export re-imports as duplicates
-    again = run_import(engine, "tensions", data, name="export.csv")
+    # published, the mediators' reports read "network" (geo.analysis.disclosure); the
+    # analysts' restricted export holds the records as stored, and re-imports as duplicates
+    assert frame.set_index("report_id").loc[["T1", "T4"], "source_type"].tolist() == \
+        ["network", "network"]
+    stored = export.export(engine, "tensions", hxl=True, restricted=True)
+    again = run_import(engine, "tensions", stored, name="export.csv")
     assert again.rejected == 0 and again.duplicates == 4

@@ -233,3 +233,48 @@ def test_sign_out_ends_the_session_and_the_secret_is_never_logged(signed_app, pr
     assert COOKIE_SECRET not in html
     log = Path(ARTIFACTS / f"streamlit-{port}.log").read_text(encoding="utf-8")
     assert COOKIE_SECRET not in log
+
+
+def test_an_old_cookie_signs_nobody_in_after_sign_out_nor_fetches_a_download(signed_app,
+                                                                            provider):
+    """Issue 27: after sign-out the session is over on the server. A copy of the cookie
+    taken before (a fresh browser holding it) gets the sign-in screen; the review queue's
+    file, offered to the session that asked for it only, answers that session, and nobody
+    once it is over."""
+    from tests.support import run_import
+
+    url, engine, _port = signed_app
+    # a report in the queue (an earlier test removed the demonstration data)
+    run_import(engine, "tensions", "report_id,occurred_on,cercle,category,severity\n"
+                                   "S1,2022-03-01,Mopti,clash,3\n")
+    with offline_page(url, also=(provider,)) as (page, blocked):
+        _sign_in(page, url, provider, "u-analyst")
+        page.get_by_text("analyst@example.org").wait_for()
+        page.goto(f"{url}/monitor")
+        link = page.locator('a[href*="/downloads/"]').first
+        link.wait_for(timeout=60000)
+        href = link.get_attribute("href")
+        answer = page.request.get(url + href)                  # the session that asked
+        assert answer.status == 200 and "report_id" in answer.text()
+        browser = page.context.browser
+        stranger = browser.new_context()                       # the link alone, no cookie
+        assert stranger.request.get(url + href).status == 403
+        stranger.close()
+        copied = page.context.cookies()
+        assert any(c["name"] == "_streamlit_user" for c in copied)
+        page.get_by_role("button", name="Se déconnecter").click()
+        page.wait_for_url(f"{provider}/oauth2/end_session**")
+        page.get_by_role("button", name="End session").click()
+        page.wait_for_url(f"{url}/**")
+        page.get_by_role("button", name="Se connecter").wait_for()
+        thief = browser.new_context()                          # a fresh browser, old cookie
+        thief.add_cookies(copied)
+        other = thief.new_page()
+        other.goto(url)
+        other.get_by_role("button", name="Se connecter").wait_for(timeout=30000)
+        other.get_by_text("Cette session a été fermée (déconnexion).").wait_for()
+        assert other.locator(MAP_FRAME).count() == 0
+        assert thief.request.get(url + href).status == 403
+        _shot(other, "old_cookie")
+        thief.close()
+        _only_the_provider_css(blocked)

@@ -26,11 +26,11 @@ def locator():
 
 def test_schema_is_versioned_and_migrations_are_idempotent(engine):
     with engine.connect() as conn:
-        assert store.current_version(conn) == store.SCHEMA_VERSION == 10
-    assert store.migrate(engine) == 10
+        assert store.current_version(conn) == store.SCHEMA_VERSION == 11
+    assert store.migrate(engine) == 11
     with engine.connect() as conn:
         rows = conn.execute(sa.select(store.schema_version)).all()
-    assert [r.version for r in rows] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    assert [r.version for r in rows] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
     # v2 seeds the three threats named by the mission, once
     assert list(context.factors(engine).index) == [
         "crisis_north_centre", "intercommunal", "political_tension"]

@@ -27,11 +27,13 @@ RECORDS = {
         ("b", date(2018, 3, 1), 5, 3, 3, "verified", "mediator"),      # outside the window
         ("b", date(2018, 9, 5), 5, 3, 3, "verified", "mediator"),      # after as_of
     ),
+    # (without a training date a mediator counts at every date; a dated one from its
+    # cercle's release on: tests/test_releases.py)
     "mediators": pd.DataFrame([
-        ("a", "a-1", "active", date(2018, 1, 1)),
-        ("a", "a-1", "active", date(2018, 1, 1)),
-        ("a", "a-2", "inactive", date(2018, 1, 1)),
-        ("b", None, "active", date(2018, 1, 1)),
+        ("a", "a-1", "active", None),
+        ("a", "a-1", "active", None),
+        ("a", "a-2", "inactive", None),
+        ("b", None, "active", None),
         ("c", "c-1", "active", date(2019, 1, 1)),                       # trained after as_of
     ], columns=["cercle_id", "commune_id", "status", "trained_on"]),
     "workshops": pd.DataFrame([

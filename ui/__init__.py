@@ -14,11 +14,13 @@ from ui.data import (cercle_indicators, communes, context_ratings, display_cercl
                      display_communes, display_regions, engine, records, report_period,
                      settings, store_records, store_token, tension_points)
 from ui.lang import (LANG_KEY, current_lang, dataframe, fmt, localize_chrome,  # noqa: F401
-                     localized_table, md_escape, print_rules, tr)
+                     localized_table, md_escape, print_rules, tr, tr_text)
 from ui.page import (MAP_ALONE_RUN, SCREENS, Page, approx, ask, begin,  # noqa: F401
                      choose_language, confirmation, count, demo_banner, drawn_flag,
                      edit_revision, flash, install_assets, language_selector,
                      leave_legacy_pages_mode, map_assets, map_drawn, map_legend,
-                     map_with_details, save_edit, wait_for_map)
+                     map_with_details, once, save_edit, store_down, store_failed, stored,
+                     wait_for_map)
 from ui.state import (SELECTION_URL, bound_widget, cercle_selectbox, chosen, follow_selection,  # noqa: F401
-                      from_url, localized_selectbox, one_of, set_selection_url, to_url)
+                      from_url, localized_selectbox, one_of, set_selection_url, to_url,
+                      within)

@@ -3,13 +3,16 @@ of the screens. The writes check the role again themselves (:mod:`geo.records.ac
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import streamlit as st
 
-from geo.records import access, roles
+from geo.i18n import format_number
+from geo.records import access, roles, sessions
 from ui import gate
 from geo.records.roles import AccessDenied, Actor
 from ui.data import engine, settings
-from ui.lang import md_escape, tr
+from ui.lang import current_lang, md_escape, tr
 
 _ACTOR = "_veille_actor"
 
@@ -59,25 +62,46 @@ def sign_in() -> Actor:
     return actor
 
 
+def _sign_in_screen(ended: str | None = None, config=None) -> None:
+    """The sign-in screen (and why the session ended, when it did); ends the run."""
+    def screen():
+        st.title("Veille")
+        if ended:
+            st.warning(tr(f"access.session_ended.{ended}",
+                          hours=format_number(config.session_hours, current_lang()),
+                          minutes=format_number(config.idle_minutes, current_lang())))
+        st.write(tr("access.sign_in_intro"))
+        st.button(tr("access.sign_in"), type="primary", on_click=st.login, key="sign_in")
+    _only(screen)
+
+
+def _sign_out() -> None:
+    """The sign-out button: the session ends on the server (every copy of its cookie with
+    it: :func:`geo.records.sessions.end`), then in the browser."""
+    sessions.end(engine(), st.user.to_dict())
+    st.logout()
+
+
 def _signed_in(config) -> Actor:
     if not st.user.is_logged_in:
-        def sign_in_screen():
-            st.title("Veille")
-            st.write(tr("access.sign_in_intro"))
-            st.button(tr("access.sign_in"), type="primary", on_click=st.login, key="sign_in")
-        _only(sign_in_screen)
+        _sign_in_screen()
     claims = st.user.to_dict()
+    # a session ends on the server: signed out, too old, idle (replicas share the store)
+    ended = sessions.check(engine(), claims, timedelta(hours=config.session_hours),
+                           timedelta(minutes=config.idle_minutes))
+    if ended:
+        _sign_in_screen(ended, config)
     actor = access.resolve(claims, engine(), config.role_claim, config.unknown_users)
     if actor is None:
         def no_role_screen():
             st.title("Veille")
             st.warning(tr("access.no_role", user=md_escape(roles.label_of(claims))))
-            st.button(tr("access.sign_out"), on_click=st.logout, key="sign_out")
+            st.button(tr("access.sign_out"), on_click=_sign_out, key="sign_out")
         _only(no_role_screen)
     with st.sidebar:
         st.markdown(tr("access.signed_in", user=md_escape(actor.label),
                        role=tr(f"role.{actor.role}")))
-        st.button(tr("access.sign_out"), on_click=st.logout, key="sign_out")
+        st.button(tr("access.sign_out"), on_click=_sign_out, key="sign_out")
     return actor
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from ui.data import CACHE_TTL
 from geo.analysis import coverage
 from ui import risk as ui_risk
 
@@ -18,7 +19,7 @@ RISK_LEVEL_KEY = "gap_risk_level"
 COVER_T_KEY = "gap_coverage_threshold"
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8, ttl=CACHE_TTL)
 def _result(token: tuple, as_of: date, threshold: int) -> coverage.Coverage:
     records = {k: ui.records(k) for k in ("mediators", "workshops")}
     return coverage.compute(records, None, as_of, threshold)
@@ -81,7 +82,7 @@ def published_table(view=None, gap_rule: coverage.GapRule | None = None) -> pd.D
     return _published(ui.store_token(), min_count(), repr(view), repr(gap_rule), view, gap_rule)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=16, ttl=CACHE_TTL)
 def _published(token: tuple, threshold: int, view_key: str, rule_key: str, _view, _rule
                ) -> pd.DataFrame:
     cover = cercle_table(_view, _rule)[0]

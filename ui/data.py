@@ -7,13 +7,18 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from geo.analysis import indicators
+from geo.analysis import disclosure, indicators
 from geo.analysis.table import cercle_indicators as indicator_table
 from geo.ingest import demo
 from geo.records import context, store
 from geo.records.fields import KINDS
 from geo.reference import units
 from geo.settings import Settings
+
+#: Seconds an entry of a cache keyed by what a viewer chooses (a date, a window, a
+#: period, a threshold) is kept: with each cache's ``max_entries``, a series of distinct
+#: views cannot grow the process without limit, and what they left is dropped an hour on.
+CACHE_TTL = 3600
 
 
 def settings() -> Settings:
@@ -48,10 +53,13 @@ def store_token() -> tuple:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _records(kind: str, token: tuple) -> pd.DataFrame:
-    return store.load_records(engine(), kind)
+    stored = store.load_records(engine(), kind)
+    return disclosure.published_reports(stored) if kind == "tensions" else stored
 
 
 def records(kind: str) -> pd.DataFrame:
+    """The stored records of ``kind``; tension reports as any viewer may see them
+    (:func:`geo.analysis.disclosure.published_reports`: every screen shows those)."""
     return _records(kind, store_token())
 
 
@@ -80,7 +88,7 @@ def cercle_indicators() -> pd.DataFrame:
     return _indicators(store_token())
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=CACHE_TTL)
 def _tension_points(token: tuple, start, end) -> gpd.GeoDataFrame:
     reports = indicators.counted_reports(_records("tensions", token))
     if start is not None and len(reports):

@@ -60,8 +60,11 @@ async def sms_hook(request: Request) -> JSONResponse:
 
 
 def routes() -> list[Route]:
-    """The app's own HTTP routes, for ``st.App(routes=...)``."""
-    return [Route("/hooks/sms/{gateway}", sms_hook, methods=["POST"])]
+    """The app's own HTTP routes, for ``st.App(routes=...)``: the SMS webhook and the
+    downloads of restricted data (:mod:`ui.downloads`)."""
+    from ui import downloads
+
+    return [Route("/hooks/sms/{gateway}", sms_hook, methods=["POST"]), *downloads.routes()]
 
 
 def counts() -> dict[str, int]:

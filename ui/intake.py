@@ -85,7 +85,7 @@ def _sync_now(page: ui.Page, connected: pd.DataFrame) -> None:
             try:
                 report = sync.sync(page.engine, found, token, ui.current_user(), full=full)
             except remote.SyncError as exc:
-                st.error(exc.message(page.lang))
+                st.error(ui.md_escape(exc.message(page.lang)))
                 return
             except AccessDenied as denied:
                 ui.refused(denied)
@@ -127,7 +127,7 @@ def _connect(page: ui.Page) -> None:
                 found = remote.source(platform, server, form, project or None, label or None)
                 sync.add_source(page.engine, found, ui.current_user())
             except remote.SyncError as exc:
-                st.error(exc.message(page.lang))
+                st.error(ui.md_escape(exc.message(page.lang)))
             except AccessDenied as denied:
                 ui.refused(denied)
             else:

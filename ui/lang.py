@@ -3,14 +3,13 @@ Streamlit's own English words replaced."""
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from geo.i18n import (format_number, format_significant,
                       normalise_language, t)
+from geo.outputs.escape import for_html, for_markdown as md_escape  # noqa: F401 - ui's name
 
 
 LANG_KEY = "ui_language"
@@ -98,7 +97,8 @@ def _number_text(value, lang: str) -> str:
 def dataframe(data, **kwargs):
     """``st.dataframe`` with numbers written as the session's language writes them (decimal
     comma and thin-space thousands in French) and "no data" for empty cells — through a
-    pandas Styler, so columns still sort by value."""
+    pandas Styler, so columns still sort by value — and its print copy (:func:`_print_copy`).
+    Cells are drawn as text (a canvas), whatever they hold."""
     frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
     lang = current_lang()
     numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
@@ -108,25 +108,43 @@ def dataframe(data, **kwargs):
     styled = styled.format(na_rep=t("map.no_data", lang),
                            subset=[c for c in frame.columns if c not in numeric])
     shown = st.dataframe(styled, **kwargs)
-    _print_copy(styled, len(frame), hide_index=bool(kwargs.get("hide_index")), lang=lang)
+    _print_copy(frame, numeric, hide_index=bool(kwargs.get("hide_index")), lang=lang)
     return shown
 
 
 PRINT_ROWS_MAX = 500
 
 
-def _print_copy(styled, rows: int, *, hide_index: bool, lang: str) -> None:
+def _cell_text(value, number: bool, lang: str) -> str:
+    """A cell of a print copy as the screen's table shows it (numbers in the language's
+    way, "no data" for an empty cell)."""
+    if number:
+        return _number_text(value, lang)
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return t("map.no_data", lang)
+    return str(value)
+
+
+def _print_copy(frame: pd.DataFrame, numeric: list, *, hide_index: bool, lang: str) -> None:
     """The table once more as plain HTML, shown only when the page is printed: Streamlit
     draws ``st.dataframe`` on a canvas, so a printed page would keep only its visible
     cells. Up to ``PRINT_ROWS_MAX`` rows (past that, a line says how many are left out and
-    that the CSV export holds them)."""
-    if rows > PRINT_ROWS_MAX:
-        styled = styled.hide(styled.index[PRINT_ROWS_MAX:], axis="index")
-    if hide_index:
-        styled = styled.hide(axis="index")
+    that the CSV export holds them). Every cell, header and index label is escaped
+    (:func:`geo.outputs.escape.for_html`): a cell holding ``<style>`` prints as those
+    characters and styles nothing."""
+    rows = len(frame)
+    head = frame.iloc[:PRINT_ROWS_MAX]
+    cells = "".join(
+        "<tr>" + ("" if hide_index else f"<th>{for_html(label)}</th>")
+        + "".join(f"<td>{for_html(_cell_text(v, c in numeric, lang))}</td>"
+                  for c, v in zip(head.columns, values)) + "</tr>"
+        for label, values in zip(head.index, head.itertuples(index=False, name=None)))
+    header = "<tr>" + ("" if hide_index else "<th></th>") + "".join(
+        f"<th>{for_html(c)}</th>" for c in head.columns) + "</tr>"
     more = (f"<p>{t('chrome.print_more_rows', lang, n=format_number(rows - PRINT_ROWS_MAX, lang))}</p>"
             if rows > PRINT_ROWS_MAX else "")
-    st.html(f'<div class="veille-print-table">{styled.to_html(exclude_styles=True)}{more}</div>')
+    st.html(f'<div class="veille-print-table"><table><thead>{header}</thead>'
+            f'<tbody>{cells}</tbody></table>{more}</div>')
 
 
 def localized_table(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
@@ -144,6 +162,10 @@ def tr(key: str, **values: object) -> str:
     return t(key, current_lang(), **values)
 
 
-def md_escape(text: str) -> str:
-    """``text`` (a name from the identity provider…) shown literally inside Markdown."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", str(text))
+def tr_text(key: str, **values: object) -> str:
+    """:func:`tr` for a Markdown sink (a message, a caption, a label) whose ``values`` come
+    from a user, a file or a link (a name, a note, refused values): each value shown as the
+    characters it holds (:func:`md_escape`)."""
+    return tr(key, **{name: md_escape(value) for name, value in values.items()})
+
+

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from ui.data import CACHE_TTL
 from geo.outputs import maps
 from geo.analysis import monitor
 from geo.i18n import format_date, format_number, format_significant, t
@@ -62,7 +63,7 @@ def context(page: ui.Page) -> Monitor:
                    ui.display_regions().set_index("region_id")["region_fr"])
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=16, ttl=CACHE_TTL)
 def _hotspots(token: tuple, as_of: date, window_days: int, level: str, weight: str,
               contiguity: str, band_km: float) -> pd.DataFrame:
     return monitor.hotspots(ui.records("tensions"), as_of, window_days, level=level,
@@ -77,7 +78,7 @@ def hotspots(as_of: date, window_days: int, level: str = "cercle", weight: str =
                      float(band_km))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8, ttl=CACHE_TTL)
 def _emerging(token: tuple, as_of: date, months: int, weight: str) -> pd.DataFrame:
     return monitor.emerging(ui.records("tensions"), as_of, months, weight=weight)
 
@@ -86,7 +87,7 @@ def emerging(as_of: date, months: int, weight: str = "count") -> pd.DataFrame:
     return _emerging(ui.store_token(), as_of, months, weight)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8, ttl=CACHE_TTL)
 def _alerts(token: tuple, as_of: date) -> pd.DataFrame:
     return monitor.alerts(ui.records("tensions"), as_of)
 

@@ -7,12 +7,14 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from geo.analysis import disclosure
 from geo.i18n import format_date, t
 from geo.ingest import demo
 from geo.outputs import export
 from geo.records import review
 from geo.records.actions import UNITS
 from geo.records.fields import ENUMS
+from ui import downloads
 from ui.monitor import Monitor
 
 SHOWN = 200                         # queue rows drawn (the exports hold them all)
@@ -37,7 +39,10 @@ def queue_section(m: Monitor) -> None:
     pick_sev = f4.multiselect(ui.tr("monitor.severity"), [1, 2, 3, 4, 5], key="mon_sev",
                               placeholder=ui.tr("planner.all"))
     g1, g2, g3, g4 = st.columns(4)
-    pick_src = g1.multiselect(ui.tr("monitor.source"), list(ENUMS[("tensions", "source_type")]),
+    # the sources as published: the network's reports under one (geo.analysis.disclosure)
+    sources = [s for s in ENUMS[("tensions", "source_type")]
+               if s not in disclosure.NETWORK_SOURCES] + [disclosure.NETWORK_LABEL]
+    pick_src = g1.multiselect(ui.tr("monitor.source"), sources,
                               key="mon_src", format_func=lambda c: m.label("source_type", c),
                               placeholder=ui.tr("planner.all"))
     pick_ver = g2.multiselect(ui.tr("monitor.verification"), list(review.VERIFICATIONS),
@@ -91,13 +96,12 @@ def queue_section(m: Monitor) -> None:
         chosen = export.export_frame(m.reports[m.reports["report_id"].isin(ids)], "tensions")
         return export.to_csv(review.with_review(chosen, m.engine), hxl=hxl)
 
+    # the review history is restricted: served to this session only (ui.downloads)
     d1, d2, _ = st.columns([1.3, 1.6, 2.1])
-    d1.download_button(ui.tr("monitor.download_csv"), lambda: queue_file(False),
-                       file_name=f"veille-file-{m.as_of.isoformat()}.csv", mime="text/csv",
-                       key="mon_csv")
-    d2.download_button(ui.tr("monitor.download_hxl"), lambda: queue_file(True),
-                       file_name=f"veille-file-{m.as_of.isoformat()}-hxl.csv", mime="text/csv",
-                       key="mon_hxl")
+    downloads.offer(d1, ui.tr("monitor.download_csv"), lambda: queue_file(False),
+                    f"veille-file-{m.as_of.isoformat()}.csv", "text/csv", key="mon_csv")
+    downloads.offer(d2, ui.tr("monitor.download_hxl"), lambda: queue_file(True),
+                    f"veille-file-{m.as_of.isoformat()}-hxl.csv", "text/csv", key="mon_hxl")
     if top.empty:
         return
     review_form(m, top)
@@ -171,7 +175,7 @@ def review_form(m: Monitor, top: pd.DataFrame) -> None:
                     if code == "conflict":
                         details = {**details, "at": format_date(pd.Timestamp(details["at"]),
                                                                 m.lang, time=True)}
-                    st.error(ui.tr(f"monitor.error.{code}", **details))
+                    st.error(ui.tr_text(f"monitor.error.{code}", **details))
 
             ui.save_edit(m.page, "mon_opened", lambda revision: review.change(
                 m.engine, ui.current_user(), rid, revision, verification=verification,

@@ -4,9 +4,11 @@ map assets."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 import streamlit as st
 from streamlit.components.v2 import component
 from streamlit.runtime.pages_manager import PagesManager
@@ -99,6 +101,61 @@ def save_edit(page: Page, key: str, write: Callable[[int], object],
         return False
     st.session_state.pop(key, None)
     page.flash(done)
+    st.rerun()
+
+
+def once(name: str) -> str:
+    """The token the form ``name`` is drawn with in this session: put it in the form's key
+    and hand it to the write (``once=``, :func:`geo.records.store.claim_once`). The write
+    claims it in its transaction; :func:`stored` then draws the form with a new one. A
+    submit sent twice, or a frame replayed, names the old form (Streamlit ignores it: that
+    form is no longer drawn) or a claimed token (the write stores nothing): stored once."""
+    key = f"_once_{name}"
+    if key not in st.session_state:
+        st.session_state[key] = secrets.token_hex(16)
+    return st.session_state[key]
+
+
+def stored(name: str) -> None:
+    """After the write of form ``name``: its next drawing gets a new token (:func:`once`)."""
+    st.session_state[f"_once_{name}"] = secrets.token_hex(16)
+
+
+#: Seconds between two tries while the store cannot be reached (:func:`store_down`).
+RETRY_S = 5
+
+
+def store_failed(err: BaseException) -> None:
+    """A write the store failed (a full disk, a lost connection, a refusal): one line in the
+    user's language, which never quotes the store's own text (it may hold the rows being
+    written). Anything else is re-raised (a bug)."""
+    kind = store.failure(err)
+    if kind is None:
+        raise err
+    st.error(tr(f"store.failure.{kind}", kind=type(err).__name__))
+
+
+def store_down(slot, retry: bool = True) -> None:
+    """Instead of Streamlit's error box, when the store cannot be reached: what happens in
+    the user's language, and a try every :data:`RETRY_S` seconds (``retry``; a page that
+    reruns on a timer of its own tries at its own pace); the app comes back by itself once
+    the store answers."""
+    with slot:
+        st.error(f"**{tr('store.down.title')}** — {tr('store.down.text', seconds=RETRY_S)}",
+                 icon=":material/cloud_off:")
+        if retry:
+            _retry_store()
+
+
+@st.fragment(run_every=RETRY_S)
+def _retry_store() -> None:
+    try:
+        with engine().connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except Exception as err:  # noqa: BLE001 - still down: try again at the next tick
+        if store.failure(err) is None:
+            raise
+        return
     st.rerun()
 
 

@@ -23,7 +23,7 @@ from geo.i18n import format_date, format_number, t
 from geo.outputs import export, maps
 from geo.outputs.layers import LAYERS, PLAN_LAYER
 from geo.plans import compare, planner, scenarios
-from geo.records import actions
+from geo.records import actions, store
 from geo.records.roles import AccessDenied
 from ui import charts
 
@@ -92,9 +92,10 @@ def open_from_url(engine) -> None:
     if not wanted or ss.get("_plan_url_seen") == wanted:
         return
     ss["_plan_url_seen"] = wanted
-    found = scenarios.load(engine, int(wanted)) if wanted.isdigit() else None
+    found = (scenarios.load(engine, int(wanted))
+             if wanted.isdigit() and len(wanted) <= 9 else None)     # an id, bounded
     if found is None:
-        st.warning(ui.tr("planner.scenario_missing", id=wanted))
+        st.warning(ui.tr("planner.scenario_missing", id=ui.md_escape(wanted[:40])))
         return
     set_inputs(found.result)
     show_result(found.result, wanted, ss.get("plan_serial", 0) + 1)
@@ -321,14 +322,18 @@ def save_box(page: ui.Page, result: planner.Deployment) -> None:
         col_name, col_save = st.columns([3, 1], vertical_alignment="bottom")
         name = col_name.text_input(ui.tr("planner.save_name"), key=f"plan_name_{serial}",
                                    max_chars=scenarios.MAX_NAME)
-        if col_save.button(ui.tr("planner.save"), key="plan_save"):
+        token = ui.once("plan_save")          # a save sent twice is stored once
+        if col_save.button(ui.tr("planner.save"), key=f"plan_save_{token}"):
             try:
-                sid = scenarios.save(page.engine, name, result, ui.current_user())
+                sid = scenarios.save(page.engine, name, result, ui.current_user(), once=token)
             except scenarios.ScenarioError as err:
-                st.error(ui.tr(f"planner.scenario_error.{err.code}", **err.details))
+                st.error(ui.tr_text(f"planner.scenario_error.{err.code}", **err.details))
             except AccessDenied as denied:
                 ui.refused(denied)
+            except store.AlreadyStored:
+                ui.stored("plan_save")
             else:
+                ui.stored("plan_save")
                 st.session_state["plan_source"] = st.query_params["scenario"] = str(sid)
                 st.session_state["_plan_url_seen"] = str(sid)
                 page.flash(ui.tr("planner.saved", name=ui.md_escape(" ".join(name.split())),
@@ -476,7 +481,7 @@ def saved_scenarios(page: ui.Page) -> None:
             try:
                 unlinked = scenarios.delete(engine, doomed, ui.current_user())
             except scenarios.ScenarioError as err:
-                st.error(ui.tr(f"planner.scenario_error.{err.code}", **err.details))
+                st.error(ui.tr_text(f"planner.scenario_error.{err.code}", **err.details))
             except AccessDenied as denied:
                 ui.refused(denied)
             else:

@@ -14,8 +14,10 @@ from geo.analysis import backtest, forecast, indicators, risk
 from geo.outputs import maps
 from geo.records import context
 from geo.analysis.table import cercle_indicators
-from geo.analysis.view import MAX_WEIGHT, QUERY_KEYS, Analysis
+from geo.analysis.view import (MAX_WEIGHT, QUERY_KEYS, Analysis, as_of_range,
+                               bounded_as_of)
 from geo.i18n import format_date, format_number, t
+from ui.data import CACHE_TTL
 
 PREFIX = "risk_"
 _APPLIED = "_risk_url_applied"
@@ -54,8 +56,19 @@ def _initialised() -> bool:
     return f"{PREFIX}preset" in st.session_state
 
 
+@st.cache_data(show_spinner=False, max_entries=4, ttl=CACHE_TTL)
+def _bounds(token: tuple) -> tuple[date, date]:
+    return as_of_range(ui.store_records())
+
+
+def as_of_bounds() -> tuple[date, date]:
+    """The as-of dates a view may take (:func:`geo.analysis.view.as_of_range`)."""
+    return _bounds(ui.store_token())
+
+
 def current_view(base: risk.Method | None = None) -> Analysis:
-    """The analysis value in the session (the default before any was chosen)."""
+    """The analysis value in the session (the default before any was chosen); its as-of
+    date within :func:`as_of_bounds`."""
     base = base or base_method()
     ss = st.session_state
     if not _initialised():
@@ -68,10 +81,10 @@ def current_view(base: risk.Method | None = None) -> Analysis:
     return Analysis(ss[f"{PREFIX}preset"], method,
                     int(ss.get(f"{PREFIX}window", indicators.DEFAULT_WINDOW_DAYS)),
                     float(ss.get(f"{PREFIX}uw", indicators.DEFAULT_UNVERIFIED_WEIGHT)),
-                    ss.get(f"{PREFIX}as_of"))
+                    bounded_as_of(ss.get(f"{PREFIX}as_of"), as_of_bounds()))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=16, ttl=CACHE_TTL)
 def _table(token: tuple, as_of: date | None, window_days: int,
            unverified_weight: float) -> pd.DataFrame:
     return cercle_indicators(ui.store_records(), ui.context_ratings(), as_of, window_days,
@@ -89,17 +102,21 @@ def scores_for(view: Analysis) -> tuple[pd.DataFrame, risk.Scores]:
     return table, risk.score(table, view.method)
 
 
-def apply_url(base: risk.Method) -> list[str]:
+def apply_url(base: risk.Method) -> tuple[list[str], date | None]:
     """Take the view from the URL when it carries one not applied yet (a shared link), else
-    keep the session's; return the names of parameters that were not understood."""
+    keep the session's; return the names of parameters that were not understood, and the
+    as-of date asked for when it lay outside :func:`as_of_bounds` (the view takes the
+    nearest bound)."""
     given = {k: st.query_params[k] for k in QUERY_KEYS if k in st.query_params}
     signature = repr(sorted(given.items()))
     if _initialised() and (not given or st.session_state.get(_APPLIED) == signature):
-        return []
+        return [], None
     view, ignored = Analysis.from_query(given, base)
-    _set_state(view)
+    asked = view.as_of
+    bounded = bounded_as_of(asked, as_of_bounds())
+    _set_state(view.replace(as_of=bounded))
     st.session_state[_APPLIED] = signature
-    return ignored
+    return ignored, (asked if asked != bounded else None)
 
 
 def write_url(view: Analysis, latest: date) -> None:
@@ -119,9 +136,15 @@ def apply_view(url_path: str) -> None:
     with a warning naming what was not understood; nothing on the other pages."""
     if url_path not in ANALYSIS_PAGES:
         return
-    ignored = apply_url(base_method())
+    ignored, outside = apply_url(base_method())
     if ignored:
         st.warning(ui.tr("risk.url_ignored", params=", ".join(ignored)))
+    if outside is not None:
+        lang = ui.current_lang()
+        first, last = as_of_bounds()
+        st.warning(ui.tr("risk.as_of_outside", asked=format_date(outside, lang),
+                         first=format_date(first, lang), last=format_date(last, lang),
+                         used=format_date(bounded_as_of(outside, (first, last)), lang)))
 
 
 def panel(url_path: str, slot) -> None:
@@ -162,9 +185,10 @@ def sidebar(base: risk.Method, factors: pd.DataFrame, side) -> dict:
         st.session_state[f"{PREFIX}as_of"] = None if picked in (None, latest) else picked
 
     st.session_state[f"_w_{PREFIX}as_of"] = st.session_state.get(f"{PREFIX}as_of") or latest
+    first, last = as_of_bounds()
     side.date_input(ui.tr("risk.as_of"), key=f"_w_{PREFIX}as_of", on_change=on_date,
-                    min_value=date(1989, 1, 1), max_value=max(latest, date.today()),
-                    format="DD/MM/YYYY", help=ui.tr("risk.as_of_help"))
+                    min_value=first, max_value=last, format="DD/MM/YYYY",
+                    help=ui.tr("risk.as_of_help"))
     ui.bound_widget(side.number_input, ui.tr("risk.window"), key=f"{PREFIX}window",
                     default=indicators.DEFAULT_WINDOW_DAYS,
                     min_value=indicators.WINDOW_DAYS_RANGE[0],
@@ -207,13 +231,13 @@ def _method_controls(base: risk.Method, factors: pd.DataFrame, lang: str) -> Non
     for dim in risk.DIMENSIONS:
         st.caption(ui.tr(f"risk.dim.{dim}"))
         for ind in (i for i in base.indicators if i.dimension == dim):
-            ui.bound_widget(st.slider, indicator_label(ind.column, lang, factors),
+            ui.bound_widget(st.slider, ui.md_escape(indicator_label(ind.column, lang, factors)),
                             key=_iw_key(ind.column), default=float(ind.weight),
                             min_value=0.0, max_value=MAX_WEIGHT, step=0.5,
                             format="%.1f")
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_data(show_spinner=False, max_entries=4, ttl=CACHE_TTL)
 def score_backtest(token: tuple, method: risk.Method, window_days: int, horizon_days: int,
                    unverified_weight: float) -> pd.DataFrame:
     """The score's back-test on the forecast evaluation's origins (cached per content)."""
@@ -286,7 +310,7 @@ def provisional_note(table: pd.DataFrame) -> None:
                          lag=table.attrs["reporting_lag"]))
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_data(show_spinner=False, max_entries=4, ttl=CACHE_TTL)
 def forecast_evaluation(token: tuple, horizon_days: int) -> dict:
     """The forecast's rolling evaluation on the store's records (cached per content)."""
     return backtest.forecast_evaluation(ui.store_records(), horizon_days)

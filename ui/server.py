@@ -8,6 +8,8 @@ environment, as for any Streamlit app."""
 from __future__ import annotations
 
 import sys
+import threading
+import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -51,7 +53,36 @@ async def lifespan(_app):
                                make_url(settings.database_url).username)
 
     warm.start()          # the first visitor finds the default view computed
+    trim = threading.Thread(target=_give_back_memory, name="veille-trim", daemon=True)
+    trim.start()
     yield
+
+
+#: Seconds between two returns of freed memory to the system (:func:`_give_back_memory`).
+TRIM_EVERY_S = 60
+
+
+def _give_back_memory() -> None:
+    """Every :data:`TRIM_EVERY_S` seconds, hand the memory freed since back to the system
+    (glibc's ``malloc_trim``): what closed tabs and expired cache entries held is freed
+    inside the process but glibc keeps it, so the process's resident memory would stay at
+    its peak after a burst of distinct views (streamlit #12120). Linux with glibc only."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        trim = libc.malloc_trim if libc is not None else None
+    except (OSError, AttributeError):
+        return
+    if trim is None:
+        return
+    while True:
+        time.sleep(TRIM_EVERY_S)
+        gc.collect()
+        trim(0)
 
 
 def page_inline_scripts() -> list[str]:

@@ -3,11 +3,13 @@ the URL (a link reproduces the screen), the selected cercle."""
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 
 from geo.i18n import t
-from ui.lang import current_lang, tr
+from ui.lang import current_lang, md_escape, tr
 
 
 def localized_selectbox(container, label: str, options: list, *, key: str, format_func,
@@ -97,6 +99,16 @@ def one_of(options):
     return parse
 
 
+def within(lo: float, hi: float):
+    """A ``parse`` for :func:`from_url`: a finite number from ``lo`` to ``hi``."""
+    def parse(raw):
+        value = float(raw)
+        if not (math.isfinite(value) and lo <= value <= hi):
+            raise ValueError(raw)
+        return value
+    return parse
+
+
 SELECTION_URL = "cercle"
 
 
@@ -120,7 +132,7 @@ def follow_selection(sel_key: str, map_key: str, valid: set[str]) -> None:
     """
     wanted = st.query_params.get(SELECTION_URL)
     if wanted and wanted not in valid:
-        st.warning(tr("overview.unknown_cercle", code=wanted))
+        st.warning(tr("overview.unknown_cercle", code=md_escape(wanted)))
         wanted = None
     if wanted and st.session_state.get(sel_key) != wanted:
         st.session_state[sel_key] = wanted

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from ui.data import CACHE_TTL
 from geo.analysis import monitor
 from geo.analysis import triggers as rules
 from geo.i18n import format_date, format_number, t
@@ -31,14 +32,14 @@ def _region_of() -> dict[str, str]:
     return ui.display_cercles().set_index("cercle_id")["region_id"].to_dict()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8, ttl=CACHE_TTL)
 def _forecast_history(token: tuple, horizon_days: int, first: date, last: date
                       ) -> pd.DataFrame:
     days = rules.forecast_days(first, last, horizon_days)
     return rules.forecast_history(ui.store_records(), days)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=32, ttl=CACHE_TTL)
 def _backtest(token: tuple, planning: tuple, trigger_id: int, as_of: date) -> rules.Backtest:
     engine = ui.engine()
     trigger = triggers.get(engine, trigger_id)

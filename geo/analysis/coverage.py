@@ -70,31 +70,29 @@ def min_count(configured: int | str | None = None) -> int:
 
 
 def mediator_points(mediators: pd.DataFrame, ref: Reference | None = None,
-                    as_of: date | None = None) -> pd.DataFrame:
+                    as_of: date | None = None, threshold: int | None = None) -> pd.DataFrame:
     """Where each active mediator counts for distances (never drawn, never published): the
-    representative point of its disclosure zone (:func:`geo.analysis.disclosure.zones`) when its
-    commune is known, else its cercle's. Its recorded coordinates are not used: no output
-    may depend on them (:mod:`geo.analysis.disclosure`). ``placed_by`` says which."""
+    representative point of its disclosure zone (:func:`geo.analysis.disclosure.zones`,
+    :func:`geo.analysis.disclosure.mediator_zones`) when its commune is known, else its
+    cercle's. Its recorded coordinates are not used: no output may depend on them
+    (:mod:`geo.analysis.disclosure`). ``placed_by`` says which. With ``as_of``: the
+    mediators of the release a view of that date shows (``threshold``: ``k``)."""
     ref = ref or reference.load()
-    active = active_mediators(mediators, as_of)
-    zone_of, zp, cercles = ref.zone_of, ref.zone_points, ref.points["cercle"]
-    commune = active["commune_id"].copy()
-    lon = pd.to_numeric(active.get("longitude"), errors="coerce")
-    lat = pd.to_numeric(active.get("latitude"), errors="coerce")
-    guess = commune.isna() & lon.notna() & lat.notna()
-    if guess.any():                # coordinates only tell which zone: the commune they are in
-        commune[guess] = ref.communes_at(lon[guess].to_numpy(), lat[guess].to_numpy())
-    zone = commune.map(zone_of)
+    active = active_mediators(mediators, as_of, threshold)
+    zp, cercles = ref.zone_points, ref.points["cercle"]
+    zone = disclosure.mediator_zones(active, ref)
+    zone = zone.where(~zone.astype(str).str.startswith("cercle:"), None)
     has_zone = zone.notna().to_numpy()
     cercle_pt = active["cercle_id"].map(cercles)
+    commune = active["commune_id"] if "commune_id" in active else pd.Series(None, index=active.index)
     out = pd.DataFrame({
         "cercle_id": active["cercle_id"].to_numpy(),
         "commune_id": commune.to_numpy(),
         "zone_id": zone.to_numpy(),
-        "lon": np.where(has_zone, zone.map(zp["lon"]),
-                        [p.x if p is not None else np.nan for p in cercle_pt]),
-        "lat": np.where(has_zone, zone.map(zp["lat"]),
-                        [p.y if p is not None else np.nan for p in cercle_pt]),
+        "lon": np.where(has_zone, zone.map(zp["lon"]).astype(float),
+                        [p.x if p is not None else np.nan for p in cercle_pt]).astype(float),
+        "lat": np.where(has_zone, zone.map(zp["lat"]).astype(float),
+                        [p.y if p is not None else np.nan for p in cercle_pt]).astype(float),
         "placed_by": np.where(has_zone, "zone", "cercle"),
     })
     return out.dropna(subset=["lon", "lat"]).reset_index(drop=True)
@@ -154,7 +152,7 @@ def compute(records: dict[str, pd.DataFrame], ref: Reference | None = None,
     med = records.get("mediators")
     if med is None or med.empty:
         med = pd.DataFrame(columns=["cercle_id", "commune_id", "status", "latitude", "longitude"])
-    points = mediator_points(med, ref, as_of)
+    points = mediator_points(med, ref, as_of, threshold)
 
     z = pd.DataFrame(index=pd.Index(sorted(set(zone_of)), name=None))
     z["cercle_id"] = communes["cercle_id"].groupby(zone_of).first()

@@ -16,30 +16,49 @@ below 2; ``R`` = :data:`RADIUS_KM`, 10 km):
    maps, several dates) narrows a mediator's position to less than its zone: the best guess
    is a point of the zone, on average 2/3 × 2R ≈ 13 km from a mediator anywhere in it.
    Distances are moreover published in bands (:data:`DISTANCE_BANDS_KM`) — a commune's
-   distance and a cercle's population-weighted mean and maximum alike.
-2. **No count from 1 to k − 1, not even by subtraction.** Such a count is hidden
-   (*primary suppression*) at zone and at cercle level. Because a cercle's total is
-   published, hiding one zone would not protect it (total − the other zones = the hidden
-   one): *complementary suppression* (:func:`protect`) hides further zones until every
-   hidden zone could hold, given the total and all other published cells, a value of at
-   least ``k`` (:func:`feasible_range`); where that is impossible the cercle's total is hidden
-   too. Hidden cells are all shown the same way (:func:`count_text`), so a reader cannot
-   tell a small count from a complementary one. Totals above the cercle (region, country)
-   are never published exactly.
-3. **Derived figures follow their count**: a rate (per 10,000 people, per 1,000 km²) is hidden
+   distance and a cercle's population-weighted mean and maximum alike. The same holds for
+   what mediators *report*: a tension report from the division's network (a mediator, an
+   SMS reporter: :data:`NETWORK_SOURCES`) is published no finer than its zone, and under one
+   source label (:func:`published_reports`), so that neither its point nor its source
+   singles out a mediator reporting from home.
+2. **No count from 1 to k − 1, not even by subtraction.** A zone's count is never published
+   as a number: only whether the zone has a mediator (the coverage gaps the division must
+   see). A cercle's total is hidden (:func:`protect`) when it is 1 to ``k − 1``, or when
+   its zones with a mediator (each holding at least one) would pin one of them below ``k``:
+   the total is published only if ``total − (zones with a mediator − 1) ≥ k``
+   (:func:`feasible_range`). Hidden cells are all shown the same way
+   (:func:`count_text`). Totals above the cercle (region, country) are never published
+   exactly.
+3. **No count from 1 to k − 1 between two dates** (successive releases, as τ-ARGUS and
+   GaussSuppression's ``IncrementalTimeSuppression`` practise it). A viewer may choose any
+   as-of date, so any two dates could be compared. Mediator figures are therefore
+   *released* (:func:`released`): a view shows a cercle's mediators as of a **release** —
+   the last quarter end on or before its date (:func:`release_date`) — and a cercle's
+   release moves on only when its total has grown by at least ``k + m − 1`` since the
+   release it shows, ``m`` being its zones that gained their first mediator meanwhile
+   (``k`` when none did). As a cercle's count only grows with the date (a mediator counts
+   from the day of training), between any two views every cercle's total differs by 0 or
+   by at least ``k``, and a zone that gained its first mediator may hold ``k`` or more of
+   the newly trained: no comparison of dates, windows, cercles or zones gives a count from
+   1 to ``k − 1``. The price: a cercle shows up to ``k − 1 + m − 1`` fewer mediators than
+   it has until enough are trained (on the demonstration data, 27 of 1,267 active
+   mediators, never more than two per cercle). The window does not enter mediator figures.
+4. **Derived figures follow their count**: a rate (per 10,000 people, per 1,000 km²) is hidden
    where its count is, and the risk score reads a hidden cercle count as the same stand-in
    value (:func:`score_count`), so the score cannot be inverted into a small count.
 
-What stays visible, by design: which zones have at least one mediator (the coverage gaps the
-division must see), and cercle counts of ``k`` or more. Left as a known limit: comparing two
-as-of dates shows how many mediators of a cercle were trained in between (a count of
-trainings, not a position).
+What stays visible, by design: which zones have at least one mediator, as of the release
+shown, and cercle counts of ``k`` or more. Known limit: a release is computed from the
+store's current content, so the same view seen before and after an import of mediators
+trained in the past (or a status changed to inactive) can differ by less than ``k``; the
+imports themselves are visible to analysts only, and their history shows rounded counts.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -55,6 +74,13 @@ MIN_ZONE_AREA_KM2 = math.pi * (2 * RADIUS_KM) ** 2
 DISTANCE_BANDS_KM = (0.0, 5.0, 15.0, 30.0, 60.0, 120.0)
 #: Marker of a hidden count in published tables.
 HIDDEN = "hidden"
+#: Sources of tension reports that are people of the division's own network: published no
+#: finer than a disclosure zone, under :data:`NETWORK_LABEL` (:func:`published_reports`).
+NETWORK_SOURCES = ("mediator", "sms", "network")
+#: The one source code network reports are published under.
+NETWORK_LABEL = "network"
+#: Months between two releases of mediator figures (quarter ends: :func:`release_date`).
+RELEASE_MONTHS = 3
 
 
 # --------------------------------------------------------------------------- zones
@@ -159,7 +185,7 @@ def band_text(distance_km: float, lang: str = "fr") -> str:
 class Protected:
     """Counts as they may be published: ``zones`` and ``cercles`` hold the count or
     ``pd.NA`` where hidden; ``zone_hidden`` / ``cercle_hidden`` say which; ``primary`` marks
-    the zones hidden because their own count is small (the others are complementary)."""
+    the zones whose own count is small (1 to ``k − 1``)."""
 
     zones: pd.Series
     cercles: pd.Series
@@ -173,13 +199,15 @@ def _safe(counts: list[int], threshold: int) -> bool:
     """A published total and these hidden (non-zero) cells: can every hidden cell still be
     any value up to at least ``threshold``? (See :func:`feasible_range`.)"""
     if len(counts) < 2:
-        return not counts
+        return not counts or counts[0] >= threshold
     return sum(counts) - (len(counts) - 1) >= threshold
 
 
 def protect(zone_counts: pd.Series, zone_cercle: pd.Series, cercle_index: pd.Index,
             threshold: int) -> Protected:
-    """Primary and complementary suppression of mediator counts (see the module docstring).
+    """Mediator counts as they may be published (see the module docstring, point 2): no
+    zone's count (a zone shows only whether it has a mediator); a cercle's total unless it
+    is small or its zones with a mediator would pin one of them below ``threshold``.
 
     Parameters
     ----------
@@ -194,28 +222,118 @@ def protect(zone_counts: pd.Series, zone_cercle: pd.Series, cercle_index: pd.Ind
     """
     counts = zone_counts.astype("int64")
     totals = counts.groupby(zone_cercle).sum().reindex(cercle_index).fillna(0).astype("int64")
-    zone_hidden = pd.Series(False, index=counts.index)
+    zone_hidden = counts > 0
     primary = (counts > 0) & (counts < threshold)
-    cercle_hidden = (totals > 0) & (totals < threshold)
+    cercle_hidden = pd.Series(False, index=totals.index)
     for cercle_id, members in counts.groupby(zone_cercle):
-        if cercle_hidden[cercle_id]:
-            zone_hidden[members.index] = members > 0
-            continue
-        hidden = list(members.index[primary[members.index]])
-        if not hidden:
-            continue
-        others = sorted((z for z in members.index if members[z] > 0 and z not in hidden),
-                        key=lambda z: (members[z], z))
-        while not _safe([int(members[z]) for z in hidden], threshold) and others:
-            hidden.append(others.pop(0))
-        if _safe([int(members[z]) for z in hidden], threshold):
-            zone_hidden[hidden] = True
-        else:                                     # no safe choice: hide the total as well
-            cercle_hidden[cercle_id] = True
-            zone_hidden[members.index] = members > 0
+        present = [int(v) for v in members if v > 0]
+        if cercle_id in cercle_hidden.index:
+            cercle_hidden[cercle_id] = bool(present) and not _safe(present, threshold)
     return Protected(counts.astype("Int64").where(~zone_hidden, pd.NA),
                      totals.astype("Int64").where(~cercle_hidden, pd.NA),
                      zone_hidden, cercle_hidden, primary, threshold)
+
+
+# --------------------------------------------------------------------------- releases
+def release_date(day: date) -> date:
+    """The release a view of ``day`` shows mediators as of: the last quarter end (31 March,
+    30 June, 30 September, 31 December) on or before ``day``."""
+    start = date(day.year, RELEASE_MONTHS * ((day.month - 1) // RELEASE_MONTHS) + 1, 1)
+    end = (date(start.year + (start.month + RELEASE_MONTHS > 12),
+                (start.month + RELEASE_MONTHS - 1) % 12 + 1, 1) - timedelta(days=1))
+    return day if day == end else start - timedelta(days=1)
+
+
+def mediator_zones(mediators: pd.DataFrame, ref=None) -> pd.Series:
+    """The disclosure zone each mediator counts in: its commune's zone; for a mediator whose
+    commune is not recorded, the zone its coordinates fall in; else ``cercle:<cercle_id>``
+    (known by cercle only: a zone of its own). Indexed like ``mediators``."""
+    from geo import reference
+
+    ref = ref or reference.load()
+    commune = mediators["commune_id"].copy() if "commune_id" in mediators \
+        else pd.Series(None, index=mediators.index, dtype=object)
+    if "longitude" in mediators and "latitude" in mediators:
+        lon = pd.to_numeric(mediators["longitude"], errors="coerce")
+        lat = pd.to_numeric(mediators["latitude"], errors="coerce")
+        guess = commune.isna() & lon.notna() & lat.notna()
+        if guess.any():            # coordinates only tell which zone: the commune they are in
+            commune[guess] = ref.communes_at(lon[guess].to_numpy(), lat[guess].to_numpy())
+    zone = commune.map(ref.zone_of)
+    return zone.where(zone.notna(), "cercle:" + mediators["cercle_id"].astype(str))
+
+
+def released(mediators: pd.DataFrame, as_of: date, threshold: int, ref=None) -> pd.DataFrame:
+    """The mediators a view of ``as_of`` may count (the module docstring, point 3): of each
+    cercle, those counted at the cercle's **release** — the latest quarter end ``r`` on or
+    before ``as_of`` that the cercle has moved on to.
+
+    ``mediators`` are the active ones (a mediator counts from its ``trained_on`` date on;
+    one without a date, always). A cercle starts at the state before any dated training
+    and moves on at a quarter end ``r`` when, since the release it shows, its total has
+    grown by ``d ≥ k + m − 1`` (``k`` = ``threshold``; ``m`` its zones that gained their
+    first mediator, at least 1). Its total grows with ``r``, so between any two views it
+    differs by 0 or by at least ``k``, and each zone that gained its first mediator could
+    hold ``d − (m − 1) ≥ k`` of them. Returns the rows of ``mediators`` kept.
+    """
+    if mediators is None or not len(mediators) or as_of is None:
+        return mediators
+    trained = pd.to_datetime(mediators["trained_on"], errors="coerce") \
+        if "trained_on" in mediators else pd.Series(pd.NaT, index=mediators.index)
+    # the first release (quarter end) that counts each mediator; undated ones: always
+    first = trained + pd.offsets.QuarterEnd(0)
+    cap = pd.Timestamp(release_date(as_of))
+    zone = mediator_zones(mediators, ref)
+    keep = pd.Series(False, index=mediators.index)
+    for _cercle, rows in mediators.groupby("cercle_id").groups.items():
+        starts, zones_ = first[rows], zone[rows]
+        undated = starts.isna()
+        shown = undated.copy()                          # the state the cercle shows
+        total, present = int(shown.sum()), set(zones_[shown])
+        for release in sorted(set(starts[~undated & (starts <= cap)])):
+            now = undated | (starts <= release)
+            grown = int(now.sum()) - total
+            new_zones = set(zones_[now]) - present
+            if grown > 0 and grown >= threshold + max(len(new_zones), 1) - 1:
+                shown, total, present = now, int(now.sum()), set(zones_[now])
+        keep[rows] = shown.to_numpy()
+    return mediators[keep.to_numpy()]
+
+
+# --------------------------------------------------------------------------- reports
+def published_reports(tensions: pd.DataFrame, zone_of: pd.Series | None = None
+                      ) -> pd.DataFrame:
+    """Tension reports as any viewer may see them (the module docstring, point 1).
+
+    A report from the division's network (:data:`NETWORK_SOURCES`: a mediator, an SMS
+    reporter) is placed no finer than its disclosure zone: its coordinates are dropped; it
+    keeps its commune (``commune`` precision) only where that commune is a zone by itself,
+    else it is placed at its cercle (``cercle`` precision). Its source reads
+    :data:`NETWORK_LABEL`, so that the source does not single out a mediator's reports.
+    Other reports are unchanged. Analysts' restricted export keeps the records as stored.
+    """
+    if tensions is None or not len(tensions) or "source_type" not in tensions:
+        return tensions
+    if zone_of is None:
+        from geo.reference import units
+
+        zone_of = units.commune_zones()
+    alone = set(zone_of.index[zone_of.map(zone_of.value_counts()) == 1])
+    out = tensions.copy()
+    network = out["source_type"].isin(NETWORK_SOURCES).to_numpy()
+    finer = network & out["location_precision"].isin(["exact", "commune"]).to_numpy()
+    commune = out["commune_id"] if "commune_id" in out else pd.Series(None, index=out.index)
+    own_zone = finer & commune.isin(alone).to_numpy()
+    to_cercle = finer & ~own_zone
+    for column in ("latitude", "longitude", "geo_precision"):
+        if column in out:
+            out[column] = out[column].astype(object).where(~finer, None)
+    out.loc[own_zone, "location_precision"] = "commune"
+    if "commune_id" in out:
+        out["commune_id"] = out["commune_id"].astype(object).where(~to_cercle, None)
+    out.loc[to_cercle, "location_precision"] = "cercle"
+    out.loc[network, "source_type"] = NETWORK_LABEL
+    return out
 
 
 def feasible_range(total: int | None, published: list[int], hidden: int

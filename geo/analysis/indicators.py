@@ -42,12 +42,14 @@ def reference_indicators() -> pd.DataFrame:
     return table[ID_COLUMNS + ["population", "area_km2", "density", "n_communes"]]
 
 
-def field_counts(records: dict[str, pd.DataFrame], index: pd.Index) -> pd.DataFrame:
+def field_counts(records: dict[str, pd.DataFrame], index: pd.Index,
+                 as_of: date | None = None, min_count: int | None = None) -> pd.DataFrame:
     """Counts per cercle from record tables (as returned by :func:`geo.records.store.load_records`).
 
     * ``workshop_sessions`` / ``workshop_participants`` / ``workshop_women`` /
       ``workshop_youth`` -- sessions held in the cercle and their participants;
-    * ``mediators`` -- active mediators (inactive ones do not cover anybody);
+    * ``mediators`` -- active mediators (inactive ones do not cover anybody); with
+      ``as_of``, those of its release (:func:`active_mediators`, ``min_count`` = ``k``);
     * ``tension_reports`` -- reports placed in the cercle (not those known only by region,
       nor those verified as false).
     """
@@ -61,7 +63,7 @@ def field_counts(records: dict[str, pd.DataFrame], index: pd.Index) -> pd.DataFr
         out["workshop_youth"] = g["youth"].sum(min_count=1)
     med = records.get("mediators")
     if med is not None and len(med):
-        out["mediators"] = active_mediators(med).groupby("cercle_id").size()
+        out["mediators"] = active_mediators(med, as_of, min_count).groupby("cercle_id").size()
     ten = records.get("tensions")
     if ten is not None and len(ten):
         out["tension_reports"] = counted_reports(ten).groupby("cercle_id").size()
@@ -149,16 +151,21 @@ def tension_points(reports: pd.DataFrame, reference=None) -> gpd.GeoDataFrame:
 PRECISION_RANK = {"exact": 0, "commune": 1, "cercle": 2, "region": 3}
 
 
-def active_mediators(mediators: pd.DataFrame, as_of: date | None = None) -> pd.DataFrame:
-    """The mediators that count as of a date: active, and trained on or before ``as_of``
-    (a mediator whose training date is unknown counts). The one definition, for the score
-    and for coverage."""
+def active_mediators(mediators: pd.DataFrame, as_of: date | None = None,
+                     threshold: int | None = None) -> pd.DataFrame:
+    """The mediators that count as of a date: active, and — with ``as_of`` — those of the
+    release that a view of ``as_of`` shows (:func:`geo.analysis.disclosure.released`: of
+    each cercle, the mediators trained on or before its release, a quarter end on or before
+    ``as_of``; one whose training date is unknown counts). ``threshold``: the suppression
+    threshold ``k`` (default: the deployment's default). The one definition, for the score,
+    for coverage and for the planner."""
     if mediators is None or not len(mediators):
         return mediators
-    keep = (mediators["status"] != "inactive").to_numpy(dtype=bool)
-    if as_of is not None and "trained_on" in mediators:
-        keep = keep & ~(_age_days(mediators["trained_on"], as_of) < 0)
-    return mediators[keep]
+    active = mediators[(mediators["status"] != "inactive").to_numpy(dtype=bool)]
+    if as_of is None:
+        return active
+    return disclosure.released(active, as_of,
+                               DEFAULT_MIN_COUNT if threshold is None else threshold)
 
 
 def months_since_workshop(workshops: pd.DataFrame, index: pd.Index, as_of: date) -> pd.Series:
@@ -300,7 +307,7 @@ def window_indicators(records: dict[str, pd.DataFrame], population: pd.Series, a
     armed = in_window[in_window["source_type"].isin(["acled", "ucdp"])].groupby("cercle_id").size()
     out["armed_events_per_100k"] = armed.reindex(index).fillna(0) / pop * 1e5
 
-    active = active_mediators(mediators, as_of)
+    active = active_mediators(mediators, as_of, min_count)
     counts = active.groupby("cercle_id").size().reindex(index).fillna(0).astype("int64")
     hidden = _hidden_cercles(active, index, min_count)
     out["mediators_active_hidden"] = hidden
@@ -338,10 +345,9 @@ def window_indicators(records: dict[str, pd.DataFrame], population: pd.Series, a
 def _hidden_cercles(active: pd.DataFrame, index: pd.Index, threshold: int) -> pd.Series:
     """Cercles whose count of these active mediators is hidden (:func:`geo.analysis.disclosure.protect`
     over the disclosure zones, as the Coverage page publishes them)."""
-    zone_of = units.commune_zones()
-    zones = active["commune_id"].map(zone_of)
-    # a mediator known by cercle only counts in its cercle: a zone of its own
-    zones = zones.where(zones.notna(), "cercle:" + active["cercle_id"].astype(str))
+    if active is None or not len(active):
+        return pd.Series(False, index=index)
+    zones = disclosure.mediator_zones(active)
     zone_cercle = pd.Series(active["cercle_id"].to_numpy(), index=zones.to_numpy())
     zone_cercle = zone_cercle[~zone_cercle.index.duplicated()]
     counts = zones.value_counts()

@@ -70,7 +70,8 @@ def cercle_indicators(records: dict[str, pd.DataFrame], ratings: pd.DataFrame | 
         * ``area_km2`` -- km², EPSG:6933, full geometry;
         * ``density`` -- persons per km² = population / area_km2;
         * ``n_communes`` -- number of communes (ADM3) in the cercle;
-        * :data:`geo.analysis.indicators.FIELD_COLUMNS` -- all-time counts (0 without records);
+        * :data:`geo.analysis.indicators.FIELD_COLUMNS` -- counts to date (0 without
+          records; mediators: those of ``as_of``'s release, as every output shows them);
         * the hazard and coping indicators of
           :func:`geo.analysis.indicators.window_indicators` as of ``as_of`` over ``window_days``;
         * ``forecast_reports``, ``forecast_low80``, ``forecast_high80``,
@@ -88,8 +89,8 @@ def cercle_indicators(records: dict[str, pd.DataFrame], ratings: pd.DataFrame | 
         reporting lag and the first provisional day.
     """
     table = reference_indicators()
-    table = table.join(field_counts(records, table.index))
     as_of = as_of or default_as_of(records)
+    table = table.join(field_counts(records, table.index, as_of, min_count))
     known = observed_records(records, table["n_communes"], as_of)
     f = forecaster(known, table)
     predicted = f.forecast(as_of)

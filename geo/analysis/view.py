@@ -14,15 +14,24 @@ URL parameters (only what differs from the preset and the defaults is written):
 * ``iw`` — indicator weights ``column:weight`` joined by ``,``;
 * ``norm``, ``agg`` — normalisation, aggregation;
 * ``win`` — window in days (:data:`WINDOW_DAYS_RANGE`); ``uw`` — unverified weight (0–1);
-* ``asof`` — ``YYYY-MM-DD`` (absent: the latest record date).
+* ``asof`` — ``YYYY-MM-DD`` (absent: the latest record date), within :func:`as_of_range`.
+
+**Bounded.** Every value a viewer can put in a link is bounded: the window and the weights by
+their ranges, the as-of date by the data (:func:`as_of_range`: from the first record to the
+latest record plus the forecast's horizon). The cost of a view (the forecast is refitted over
+every month up to its date) and the number of distinct views a process caches are therefore
+bounded too, whatever date is asked for.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from dataclasses import replace as dataclass_replace
-from datetime import date
+from datetime import date, timedelta
 
+import pandas as pd
+
+from geo.analysis.forecast import DEFAULT_HORIZON
 from geo.analysis.indicators import (DEFAULT_UNVERIFIED_WEIGHT, DEFAULT_WINDOW_DAYS,
                                      WINDOW_DAYS_RANGE)
 from geo.analysis.risk import (AGGREGATIONS, CONTEXT_WEIGHT, DEFAULT_INDICATORS, DEFAULT_PRESET,
@@ -136,6 +145,36 @@ class Analysis:
             except ValueError:
                 ignored.append("asof")
         return cls(preset, m, window, unverified, as_of), ignored
+
+
+def as_of_range(records: dict[str, pd.DataFrame], horizon_days: int = DEFAULT_HORIZON,
+                today: date | None = None) -> tuple[date, date]:
+    """The as-of dates a view may take: ``(first, last)``, both included.
+
+    ``first`` is the earliest date of a tension report or a workshop; ``last`` the latest
+    (:func:`geo.analysis.indicators.default_as_of`, the default view's date) plus
+    ``horizon_days`` (days; the forecast's horizon: a view may look as far ahead as the
+    forecast does). Without records: ``today`` to ``today + horizon_days``.
+    """
+    from geo.analysis.indicators import default_as_of
+
+    today = today or date.today()
+    firsts = []
+    for kind, column in (("tensions", "occurred_on"), ("workshops", "start_date")):
+        frame = records.get(kind)
+        if frame is not None and len(frame) and frame[column].notna().any():
+            firsts.append(min(frame[column].dropna()))
+    latest = default_as_of(records, today)
+    first = min(firsts) if firsts else today
+    return min(first, latest), latest + timedelta(days=horizon_days)
+
+
+def bounded_as_of(as_of: date | None, bounds: tuple[date, date]) -> date | None:
+    """``as_of`` moved into ``bounds`` (:func:`as_of_range`); None stays None (the latest
+    record's date, which is inside)."""
+    if as_of is None:
+        return None
+    return min(max(as_of, bounds[0]), bounds[1])
 
 
 def _pristine(method):

@@ -26,6 +26,15 @@ PAIRS: dict[str, tuple[str, str]] = {
     'access.sign_out': (
         'Se déconnecter',
         'Sign out'),
+    'access.session_ended.signed_out': (
+        'Cette session a été fermée (déconnexion). Reconnectez-vous pour continuer.',
+        'This session was closed (signed out). Sign in again to go on.'),
+    'access.session_ended.expired': (
+        'Votre session a expiré (au plus {hours} h après la connexion). Reconnectez-vous pour continuer.',
+        'Your session has expired (at most {hours} h after signing in). Sign in again to go on.'),
+    'access.session_ended.idle': (
+        'Votre session a été fermée après {minutes} min sans activité. Reconnectez-vous pour continuer.',
+        'Your session was closed after {minutes} min without activity. Sign in again to go on.'),
     'access.signed_in': (
         '**{user}** · {role}',
         '**{user}** · {role}'),

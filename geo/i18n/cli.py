@@ -27,6 +27,13 @@ PAIRS: dict[str, tuple[str, str]] = {
     'cli.opt.as_of': ("date d'analyse AAAA-MM-JJ (défaut : la dernière date enregistrée)",
                       'as-of date YYYY-MM-DD (default: the latest record date)'),
     'cli.bad_date': ('« {text} » n\'est pas une date AAAA-MM-JJ', '{text!r} is not a YYYY-MM-DD date'),
+    'cli.bad_number': ('« {text} » : un nombre de {lo} à {hi} est attendu',
+                       '{text!r}: a number from {lo} to {hi} is expected'),
+    'cli.as_of_outside': (
+        "Date de référence {asked} hors des données : choisissez-la du {first} (premier "
+        "enregistrement) au {last} (dernier enregistrement + horizon de la prévision).",
+        'As-of date {asked} is outside the data: choose it from {first} (the first record) '
+        'to {last} (the latest record + the forecast horizon).'),
     'cli.opt.window': ("fenêtre d'observation en jours", 'look-back window in days'),
     'cli.opt.horizon': ("horizon de la prévision en jours", 'forecast horizon in days'),
     'cli.opt.format': ("format du fichier", 'file format'),
@@ -48,9 +55,11 @@ PAIRS: dict[str, tuple[str, str]] = {
                        'add an HXL hashtag row (CSV)'),
     'cli.export.restricted': (
         "exporter des données restreintes (médiateurs : une ligne chacun, ce qui donne le "
-        "compte exact de chaque cercle ; à garder dans l'équipe)",
+        "compte exact de chaque cercle ; signalements : ceux des médiateurs et des SMS à "
+        "leur point et sous leur source ; à garder dans l'équipe)",
         "export restricted records (mediators: one row each, which gives away every cercle's "
-        "exact count; keep the file inside the team)"),
+        "exact count; reports: those of mediators and SMS at their point and under their "
+        "source; keep the file inside the team)"),
     'cli.export.refused_restricted': (
         "{kind} : données restreintes (comptes exacts par cercle) ; ajoutez --restricted pour "
         "les exporter à l'usage de l'équipe.",

@@ -11,6 +11,21 @@ PAIRS: dict[str, tuple[str, str]] = {
     'chrome.upload': (
         'Choisir un fichier',
         'Choose a file'),
+    'store.failure.full': (
+        "Le disque de la base de données est plein : rien n'a été enregistré. Libérez de la place (ou prévenez l'administrateur), puis recommencez.",
+        'The store\'s disk is full: nothing was stored. Free some space (or tell the administrator), then try again.'),
+    'store.failure.unreachable': (
+        "La base de données est injoignable : rien n'a été enregistré. Réessayez dans un moment ; si cela dure, prévenez l'administrateur.",
+        'The store cannot be reached: nothing was stored. Try again in a moment; if it lasts, tell the administrator.'),
+    'store.failure.error': (
+        "La base de données a refusé l'opération ({kind}) : rien n'a été enregistré.",
+        'The store refused the operation ({kind}): nothing was stored.'),
+    'store.down.title': (
+        'Base de données injoignable',
+        'The store cannot be reached'),
+    'store.down.text': (
+        "Veille ne parvient pas à joindre sa base de données. Rien n'est perdu : la page réessaie toute seule toutes les {seconds} secondes et revient dès que la base répond. Si cela dure, prévenez l'administrateur.",
+        'Veille cannot reach its store. Nothing is lost: the page tries again by itself every {seconds} seconds and comes back as soon as the store answers. If it lasts, tell the administrator.'),
     'demo.banner': (
         'Données de démonstration : les ateliers, médiateurs et signalements affichés sont fictifs (générés pour la démonstration). Ne pas utiliser pour un briefing.',
         'Demonstration data: the workshops, mediators and reports shown are invented (generated for the demonstration). Do not use in a briefing.'),

@@ -35,8 +35,8 @@ PAIRS: dict[str, tuple[str, str]] = {
         'Jeunes (%)',
         'Young people (%)'),
     'coverage.commune_map_note': (
-        "Médiateurs comptés par zone (communes regroupées jusqu'à la surface d'un disque de {km} km de rayon) ; distances mesurées jusqu'au point de la zone et données par classes ; effectifs de 1 à {low}, et ceux qui permettraient de les retrouver, « masqués ». Cliquer une commune sélectionne son cercle.",
-        "Mediators counted per zone (communes grouped up to the area of a {km} km-radius disc); distances measured to the zone's point and given in bands; counts from 1 to {low}, and those that would give them away, “hidden”. Clicking a commune selects its cercle."),
+        "Médiateurs situés par zone (communes regroupées jusqu'à la surface d'un disque de {km} km de rayon) : une zone dit seulement si elle a un médiateur, son effectif est « masqué » ; distances mesurées jusqu'au point de la zone et données par classes. Cliquer une commune sélectionne son cercle.",
+        "Mediators placed by zone (communes grouped up to the area of a {km} km-radius disc): a zone only says whether it has a mediator, its count is “hidden”; distances measured to the zone's point and given in bands. Clicking a commune selects its cercle."),
     'coverage.communes_line': (
         '**Communes sans médiateur :** {without} sur {total} (≈ {pop} hab., estimation)',
         '**Communes without a mediator:** {without} of {total} (≈ {pop} people, estimate)'),
@@ -50,14 +50,14 @@ PAIRS: dict[str, tuple[str, str]] = {
         'Communes (CSV, effectifs protégés)',
         'Communes (CSV, counts protected)'),
     'coverage.download_note': (
-        'Les fichiers indiquent la mesure, les seuils, la date du score et le préréglage ; effectifs de 1 à {low} (et ceux qui permettraient de les retrouver) masqués, distances par classes, médiateurs comptés par zone dans le fichier des communes.',
-        'The files state the measure, thresholds, score date and preset; counts from 1 to {low} (and those that would give them away) hidden, distances in bands, mediators counted per zone in the communes file.'),
+        'Les fichiers indiquent la mesure, les seuils, la date du score et le préréglage ; effectifs de 1 à {low} (et ceux qui permettraient de les retrouver) masqués, distances par classes ; le fichier des communes dit si la zone de chaque commune a un médiateur (pas combien).',
+        "The files state the measure, thresholds, score date and preset; counts from 1 to {low} (and those that would give them away) hidden, distances in bands; the communes file says whether each commune's zone has a mediator (not how many)."),
     'coverage.gap_line': (
         'Écart : **{cls}** (score de risque {score})',
         'Gap: **{cls}** (risk score {score})'),
     'coverage.intro': (
-        "Risque au {as_of} (préréglage « {preset} » de la page Risque). Les médiateurs ne sont jamais placés sur une carte ; sous le cercle ils sont comptés par zone, et tout effectif de 1 à {low} (ou qui permettrait d'en retrouver un) est « masqué » (voir Méthodologie). La population des communes est estimée (population du cercle répartie au prorata de la superficie).",
-        "Risk as of {as_of} (the Risk page's “{preset}” preset). Mediators are never placed on a map; below the cercle they are counted per zone, and any count from 1 to {low} (or one that would give it away) is “hidden” (see Methodology). Commune populations are estimates (the cercle's population shared by area)."),
+        "Risque au {as_of} (préréglage « {preset} » de la page Risque) ; médiateurs publiés au {release} (par trimestre). Les médiateurs ne sont jamais placés sur une carte ; sous le cercle on voit seulement quelles zones en ont, et tout effectif de 1 à {low} (ou qui permettrait d'en retrouver un, même en comparant deux dates) est « masqué » (voir Méthodologie). La population des communes est estimée (population du cercle répartie au prorata de la superficie).",
+        "Risk as of {as_of} (the Risk page's “{preset}” preset); mediators as released on {release} (by quarter). Mediators are never placed on a map; below the cercle only which zones have one is shown, and any count from 1 to {low} (or one that would give it away, even by comparing two dates) is “hidden” (see Methodology). Commune populations are estimates (the cercle's population shared by area)."),
     'coverage.map': (
         'Carte',
         'Map'),

@@ -137,8 +137,11 @@ PAIRS: dict[str, tuple[str, str]] = {
         'Date de référence',
         'As-of date'),
     'risk.as_of_help': (
-        'Seuls les enregistrements datés de ce jour ou avant sont utilisés. Par défaut : la date du dernier enregistrement.',
-        'Only records dated on or before this day are used. Default: the latest record date.'),
+        "Seuls les enregistrements datés de ce jour ou avant sont utilisés. Par défaut : la date du dernier enregistrement. Entre le premier enregistrement et le dernier plus l'horizon de la prévision (90 jours).",
+        "Only records dated on or before this day are used. Default: the latest record date. From the first record to the latest plus the forecast's horizon (90 days)."),
+    'risk.as_of_outside': (
+        'La date de référence du lien ({asked}) est hors des données (du {first} au {last}) : la vue est calculée au {used}.',
+        "The link's as-of date ({asked}) is outside the data (from {first} to {last}): the view is computed as of {used}."),
     'risk.breakdown': (
         'Indicateurs de {cercle} face à la médiane nationale',
         "{cercle}'s indicators against the national median"),

@@ -282,8 +282,9 @@ def _write_updates(conn: Connection, actor: Actor,
 
 def import_file(engine: Engine | None, kind: str, data: bytes, file_name: str, *,
                 actor: Actor | None = None, dry_run: bool = False, is_demo: bool = False,
-                locator: Locator | None = None,
-                today: date | None = None) -> ImportReport:
+                locator: Locator | None = None, today: date | None = None,
+                within: Callable[[Connection, ImportReport], None] | None = None
+                ) -> ImportReport:
     """Read ``data`` (the file's bytes) and import it; see :func:`import_frame`.
 
     Raises
@@ -297,4 +298,4 @@ def import_file(engine: Engine | None, kind: str, data: bytes, file_name: str, *
     sha = hashlib.sha256(data).hexdigest()
     return import_frame(engine, kind, frame, numbers, file_name, sha, actor=actor,
                         dry_run=dry_run,
-                        is_demo=is_demo, locator=locator, today=today)
+                        is_demo=is_demo, locator=locator, today=today, within=within)

@@ -59,6 +59,7 @@ def _png_uri(data: bytes) -> str:
 
 def _view(engine: Engine, view: Analysis | None, min_count: int | None):
     records, ratings = store.load_all(engine), context.ratings(engine)
+    records["tensions"] = disclosure.published_reports(records["tensions"])
     as_of = (view.as_of if view and view.as_of else None) or indicators.default_as_of(records)
     window = view.window_days if view else DEFAULT_WINDOW_DAYS
     uw = view.unverified_weight if view else DEFAULT_UNVERIFIED_WEIGHT

@@ -257,10 +257,15 @@ class RestrictedExport(PermissionError):
 def export(engine: Engine, kind: str, fmt: str = "csv", hxl: bool = False,
            restricted: bool = False) -> bytes:
     """One record type from the store as CSV or GeoJSON bytes (mediators only with
-    ``restricted``: see :data:`PUBLISHED_KINDS`)."""
+    ``restricted``: see :data:`PUBLISHED_KINDS`). Tension reports as they may be published
+    (:func:`geo.analysis.disclosure.published_reports`: the network's no finer than a
+    disclosure zone, under one source), as stored with ``restricted``."""
     if kind not in PUBLISHED_KINDS and not restricted:
         raise RestrictedExport(f"{kind} records are restricted data: ask with restricted=True")
-    frame = export_frame(store.load_records(engine, kind), kind)
+    records = store.load_records(engine, kind)
+    if kind == "tensions" and not restricted:
+        records = disclosure.published_reports(records)
+    frame = export_frame(records, kind)
     if kind == "tensions":                  # the review queue's state and history
         from geo.records import review
 

@@ -17,7 +17,6 @@ what its tooltip shows, and its fill is resolved in Python (folium's style table
 from __future__ import annotations
 
 import functools
-import html
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from jinja2 import Template
 from geo import reference
 from geo.reference import units
 from geo.outputs.assets import MapAssets, map_assets
+from geo.outputs.escape import for_html
 from geo.analysis.disclosure import band_text
 from geo.ingest.formats import attribution
 from geo.i18n import format_date, format_number, format_significant, t
@@ -117,7 +117,8 @@ class HtmlLegend(MacroElement):
 
 class Labels(MacroElement):
     """Place names drawn on the map offline (no tiles): permanent, non-interactive Leaflet
-    tooltips (never marker icons), one per ``(lat, lon, text)``."""
+    tooltips (never marker icons), one per ``(lat, lon, text)``; Leaflet writes a tooltip's
+    content as HTML, so the text is escaped."""
 
     _template = Template("""
         {% macro header(this, kwargs) %}
@@ -145,7 +146,8 @@ class Labels(MacroElement):
         super().__init__()
         self._name = "Labels"
         direction = "right" if kind == "town" else "center"
-        self.places = [[round(a, 3), round(b, 3), text, direction, f"veille-{kind}-label"]
+        self.places = [[round(a, 3), round(b, 3), for_html(text), direction,
+                        f"veille-{kind}-label"]
                        for a, b, text in places]
 
 
@@ -262,7 +264,7 @@ def legend_entries(layer: Layer, breaks: list[float], colours: list[str], lang: 
 def legend_html(layer: Layer, breaks: list[float], colours: list[str], lang: str,
                 has_missing: bool, class_words: dict | None = None) -> str:
     """HTML of the legend: caption with units, one row per class, a "no data" row."""
-    esc = html.escape
+    esc = for_html
     rows = [f'<div class="lg-row"><span class="lg-sw" style="background:{colour}">'
             f'</span><span>{esc(text)}</span></div>'
             for colour, text in legend_entries(layer, breaks, colours, lang, class_words)]
@@ -275,7 +277,7 @@ def legend_html(layer: Layer, breaks: list[float], colours: list[str], lang: str
 
 def tension_legend_html(lang: str, categories: list[str]) -> str:
     """Legend block of the tension points: one coloured dot per category present."""
-    esc = html.escape
+    esc = for_html
     rows = "".join(
         f'<div class="lg-row"><span class="lg-dot" style="background:{CATEGORY_COLOURS[c]}">'
         f'</span><span>{esc(enum_label("tensions", "category", c, lang))}</span></div>'
@@ -301,7 +303,8 @@ def tension_geojson(points: gpd.GeoDataFrame, lang: str) -> dict:
             "type": "Feature", "id": n,   # short key for folium's per-feature styles
             "geometry": {"type": "Point", "coordinates": [round(row.geometry.x, 4),
                                                           round(row.geometry.y, 4)]},
-            "properties": {"cat": row.category, "sev": int(row.severity), "label": label},
+            "properties": {"cat": row.category, "sev": int(row.severity),
+                           "label": for_html(label)},
         })
     return {"type": "FeatureCollection", "features": features}
 
@@ -341,7 +344,7 @@ def tension_summary_geojson(points: gpd.GeoDataFrame, lang: str) -> dict:
                   n=format_number(total, lang), parts=parts)
         features.append({"type": "Feature", "id": n, "geometry": {
             "type": "Point", "coordinates": [round(pt.x, 4), round(pt.y, 4)]},
-            "properties": {"n": total, "label": label}})
+            "properties": {"n": total, "label": for_html(label)}})
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -390,7 +393,7 @@ _UNDER_OBSERVED_STYLE = {"fill": True, "fillColor": "url(#veille-hatch)", "fillO
 
 def under_observed_legend_html(lang: str) -> str:
     """Legend block of the hatch over the cercles the network does not watch."""
-    esc = html.escape
+    esc = for_html
     return (f'<div class="lg-title">{esc(t("map.under_observed", lang))}</div>'
             '<div class="lg-row"><span class="lg-sw lg-hatch"></span>'
             f'<span>{esc(t("map.under_observed_row", lang))}</span></div>')
@@ -456,7 +459,10 @@ def _unit_properties(units_gdf: gpd.GeoDataFrame, layer: Layer, breaks: list[flo
         props["value_txt"] = value_txt
     if "observed_txt" in fields:
         props["observed_txt"] = observed_text(units_gdf, lang)
-    return props, fills
+    # folium's tooltip writes each field into the page as HTML: every text escaped
+    # (cercle_id, which a click selects, is a code)
+    return {k: v if k == "cercle_id" else [for_html(x) for x in v]
+            for k, v in props.items()}, fills
 
 
 def observed_text(units_gdf: pd.DataFrame, lang: str) -> list[str]:
@@ -514,7 +520,7 @@ class PointSet:
         return {"type": "FeatureCollection", "features": self.features}
 
     def legend_html(self) -> str:
-        esc = html.escape
+        esc = for_html
         rows = "".join(f'<div class="lg-row"><span class="lg-dot" style="background:{c}">'
                        f'</span><span>{esc(text)}</span></div>' for c, text in self.legend)
         return f'<div class="lg-title">{esc(self.title)}</div>{rows}'
@@ -528,9 +534,10 @@ class PointSet:
 
 
 def point(lon: float, lat: float, label: str, **properties) -> dict:
-    """One feature of a :class:`PointSet`."""
+    """One feature of a :class:`PointSet`; ``label`` is text (escaped here: folium's
+    tooltip writes it into the page as HTML)."""
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [
-        round(float(lon), 4), round(float(lat), 4)]}, "properties": {"label": label,
+        round(float(lon), 4), round(float(lat), 4)]}, "properties": {"label": for_html(label),
                                                                      **properties}}
 
 
@@ -641,9 +648,9 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
             tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
         ).add_to(fmap)
         blocks.append(("topright", '<div class="lg-title">'
-                       f'{html.escape(t("map.tension_sum_title", lang))}</div>'
+                       f'{for_html(t("map.tension_sum_title", lang))}</div>'
                        '<div class="lg-row"><span class="lg-dot" style="background:#1b1b3a">'
-                       f'</span><span>{html.escape(t("map.tension_sum_row", lang, max=POINTS_MAX))}'
+                       f'</span><span>{for_html(t("map.tension_sum_row", lang, max=POINTS_MAX))}'
                        '</span></div>'))
     elif tension_points is not None:
         folium.GeoJson(
@@ -663,7 +670,7 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
     if tension_points is not None and "source_type" in tension_points:
         credits = sorted({a for a in map(attribution, tension_points["source_type"].unique()) if a})
         source = " · ".join([SOURCE_TEXT, *credits])     # ACLED / UCDP events drawn: credit them
-    attribution_text = html.escape(t("map.legend_source", lang, source=source))
+    attribution_text = for_html(t("map.legend_source", lang, source=source))
     fmap.add_child(HtmlLegend(blocks if legend_inside else [], bounds, attribution_text))
     # what a screen draws beside the map when the legends stay off it
     fmap.veille_legends = [b for _pos, b in blocks]

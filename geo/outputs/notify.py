@@ -37,7 +37,6 @@ last error, logged) and retried after 1, 2, 4… minutes (at most 6 hours), and 
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import re
@@ -57,6 +56,7 @@ from geo.analysis import monitor
 from geo.reference import units
 from geo.records.roles import Actor
 from geo.i18n import format_date, format_number, format_significant, t
+from geo.outputs.escape import for_html
 from geo.records.fields import enum_label
 from geo.settings import Smtp
 
@@ -253,10 +253,10 @@ def _mail(lang: str, subject: str, intro: str, lines: list[tuple[str, str]],
           footer: str) -> tuple[str, str, str]:
     """Subject, plain text and HTML of a message: ``lines`` are (text, link) pairs."""
     text = "\n".join([intro, "", *(f"- {line}\n  {url}" for line, url in lines), "", footer])
-    items = "".join(f'<li>{html.escape(line)}<br><a href="{html.escape(url, quote=True)}">'
-                    f"{html.escape(url)}</a></li>" for line, url in lines)
-    body = (f'<html><body><p>{html.escape(intro)}</p><ul>{items}</ul>'
-            f'<p style="color:#555">{html.escape(footer)}</p></body></html>')
+    items = "".join(f'<li>{for_html(line)}<br><a href="{for_html(url)}">'
+                    f"{for_html(url)}</a></li>" for line, url in lines)
+    body = (f'<html><body><p>{for_html(intro)}</p><ul>{items}</ul>'
+            f'<p style="color:#555">{for_html(footer)}</p></body></html>')
     return subject, text, body
 
 

@@ -65,14 +65,17 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def save(engine: Engine, name: str, result: planner.Deployment, actor: roles.Actor) -> int:
+def save(engine: Engine, name: str, result: planner.Deployment, actor: roles.Actor,
+         once: str | None = None) -> int:
     """Store ``result`` under ``name`` by ``actor`` (analyst); return its id. Marked as
-    demonstration when demonstration records are loaded."""
+    demonstration when demonstration records are loaded. ``once``: the token of the form that
+    asked (:func:`geo.records.store.claim_once`)."""
     roles.require(actor, "scenario")
     name = _clean_name(name)
     rec = result.to_record()
     demo = store.demo_in_use(engine)
     with store.writing(engine) as conn:
+        store.claim_once(conn, once, "save_scenario", actor.subject)
         sid = conn.execute(store.scenario.insert().values(
             name=name, kind=result.kind, created_by=actor.label,
             created_at=datetime.now(timezone.utc),

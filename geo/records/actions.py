@@ -174,8 +174,10 @@ def add(engine: Engine, actor: roles.Actor, cercles: set[str], *, cercle_id: str
         planned_on: date, unit: str, status: str = "planned", outcome: str | None = None,
         scenario_id: int | None = None, quantity: int | None = None,
         communes: list[str] | None = None, started_on: date | None = None,
-        ended_on: date | None = None) -> int:
-    """Record a new action by ``actor`` (analyst) on one of the known ``cercles``; its id."""
+        ended_on: date | None = None, once: str | None = None) -> int:
+    """Record a new action by ``actor`` (analyst) on one of the known ``cercles``; its id.
+    ``once``: the token of the form that asked (:func:`geo.records.store.claim_once`: a
+    second submit of it raises ``AlreadyStored`` and stores nothing)."""
     roles.require(actor, "act")
     values = {"cercle_id": cercle_id, "kind": kind, "planned_on": planned_on, "unit": unit,
               "status": status, "outcome": outcome, "scenario_id": scenario_id,
@@ -183,6 +185,7 @@ def add(engine: Engine, actor: roles.Actor, cercles: set[str], *, cercle_id: str
               "ended_on": ended_on}
     demo = store.demo_in_use(engine)
     with store.writing(engine) as conn:
+        store.claim_once(conn, once, "add_action", actor.subject)
         return _insert(conn, actor, _check(conn, values, cercles), demo)
 
 
@@ -199,12 +202,15 @@ def _insert(conn, actor: roles.Actor, values: dict, demo: bool) -> int:
     return int(aid)
 
 
-def add_many(engine: Engine, actor: roles.Actor, cercles: set[str], rows: list[dict]) -> int:
+def add_many(engine: Engine, actor: roles.Actor, cercles: set[str], rows: list[dict],
+             once: str | None = None) -> int:
     """Record several new actions (each as :func:`add`: ``cercle_id, kind, planned_on, unit``
-    and optionally the other fields) in one transaction; how many."""
+    and optionally the other fields) in one transaction; how many. ``once``: as for
+    :func:`add`."""
     roles.require(actor, "act")
     demo = store.demo_in_use(engine)
     with store.writing(engine) as conn:
+        store.claim_once(conn, once, "add_actions", actor.subject)
         for values in rows:
             _insert(conn, actor, _check(conn, {"status": "planned", "outcome": None,
                                                "scenario_id": None, **values}, cercles), demo)

@@ -167,28 +167,33 @@ def _slug(text: str) -> str:
 
 
 def add_factor(engine: Engine, label_fr: str, label_en: str, actor: roles.Actor,
-               description_fr: str | None = None, description_en: str | None = None) -> str:
+               description_fr: str | None = None, description_en: str | None = None,
+               once: str | None = None) -> str:
     """Add a context factor by ``actor`` (analyst; both labels required, distinct from
-    existing ones); return its id. Audited.
+    existing ones); return its id. Audited. ``once``: the token of the form that asked
+    (:func:`geo.records.store.claim_once`).
 
     Raises :class:`RatingError` when refused.
     """
     roles.require(actor, "rate")
-    problems: list[tuple[str, dict]] = []
     label_fr, label_en = (label_fr or "").strip(), (label_en or "").strip()
-    if not label_fr or not label_en:
-        problems.append(("label_missing", {}))
-    existing = factors(engine)
-    taken = {s.casefold() for s in [*existing["label_fr"], *existing["label_en"]]}
-    if label_fr.casefold() in taken or label_en.casefold() in taken:
-        problems.append(("label_taken", {"label": label_fr or label_en}))
-    if problems:
-        raise RatingError(problems)
-    base = _slug(label_fr)
-    factor_id, n = base, 2
-    while factor_id in existing.index:
-        factor_id, n = f"{base}_{n}", n + 1
+    f = store.context_factor
     with store.writing(engine) as conn:
+        store.claim_once(conn, once, "add_factor", actor.subject)    # a replay: a no-op
+        existing = conn.execute(sa.select(f.c.factor_id, f.c.label_fr, f.c.label_en)).all()
+        problems: list[tuple[str, dict]] = []
+        if not label_fr or not label_en:
+            problems.append(("label_missing", {}))
+        taken = {str(s).casefold() for row in existing for s in (row.label_fr, row.label_en)}
+        if label_fr.casefold() in taken or label_en.casefold() in taken:
+            problems.append(("label_taken", {"label": label_fr or label_en}))
+        if problems:
+            raise RatingError(problems)               # the transaction stores nothing
+        ids = {row.factor_id for row in existing}
+        base = _slug(label_fr)
+        factor_id, n = base, 2
+        while factor_id in ids:
+            factor_id, n = f"{base}_{n}", n + 1
         conn.execute(store.context_factor.insert().values(
             factor_id=factor_id, label_fr=label_fr, label_en=label_en,
             description_fr=(description_fr or "").strip() or None,

@@ -84,7 +84,10 @@ ENUMS: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
         # reports that reached Veille by themselves (geo.intake): a KoboToolbox or ODK
         # Central form synchronised, an SMS through a gateway
         "kobo": ("KoboToolbox", "KoboToolbox"), "odk": ("ODK Central", "ODK Central"),
-        "sms": ("SMS", "SMS")},
+        "sms": ("SMS", "SMS"),
+        # what mediators' and SMS reporters' reports are published as
+        # (geo.analysis.disclosure.published_reports)
+        "network": ("Réseau (médiateurs, SMS)", "Network (mediators, SMS)")},
     ("tensions", "verification"): {
         "unverified": ("Non vérifié", "Unverified"), "verified": ("Vérifié", "Verified"),
         "false": ("Faux", "False")},

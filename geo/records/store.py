@@ -350,8 +350,34 @@ trigger = sa.Table(
 )
 
 _V10_TABLES = [trigger]
+
+#: A signed-in session (issue 27, schema v11): one sign-in of a user, known by a hash of its ID token's
+#: subject, issue time and nonce (:mod:`geo.records.sessions`); ended by a sign-out, its
+#: lifetime or its idle limit. Replicas share it.
+user_session = sa.Table(
+    "user_session", metadata,
+    sa.Column("session_key", sa.String(64), primary_key=True),
+    sa.Column("subject", sa.String(254), nullable=False, index=True),
+    sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("end_reason", sa.String(16), nullable=True),      # signed_out | expired | idle
+)
+
+#: A form submission stored once (issue 27): the token a form was drawn with, claimed in
+#: the transaction of its write, so that a replayed or doubled submit writes nothing
+#: (:func:`claim_once`).
+submission = sa.Table(
+    "submission", metadata,
+    sa.Column("token", sa.String(64), primary_key=True),
+    sa.Column("form", sa.String(40), nullable=False),
+    sa.Column("subject", sa.String(254), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+
+_V11_TABLES = [user_session, submission]
 _LATER_TABLES = (_V2_TABLES + _V5_TABLES + _V6_TABLES + _V7_TABLES + _V8_TABLES
-                 + _V10_TABLES)
+                 + _V10_TABLES + _V11_TABLES)
 
 #: The threats named by the mission, seeded as the first context factors (schema v2).
 SEED_FACTORS = (
@@ -508,9 +534,15 @@ def _v10(conn: Connection) -> None:
                                         "trigger_id", "fired_on", "is_demo"])
 
 
+def _v11(conn: Connection) -> None:
+    """Sessions that end and writes stored once (issue 27): signed-in sessions, form
+    submissions."""
+    metadata.create_all(conn, tables=_V11_TABLES)
+
+
 #: Ordered schema migrations; version N is ``MIGRATIONS[N - 1]``.
 MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8,
-                                                   _v9, _v10]
+                                                   _v9, _v10, _v11]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -782,6 +814,54 @@ def planning_token(engine: Engine) -> tuple:
         triggers = conn.execute(sa.select(sa.func.max(trigger.c.updated_at),
                                           sa.func.count(trigger.c.trigger_id))).one()
     return (str(engine.url), *planned, *scenarios, *triggers)
+
+
+#: What a failure of the store is, for a message that never quotes it (its text may hold
+#: the statement's values: a row's content).
+FAILURES = ("full", "unreachable", "error")
+_FULL = ("database or disk is full", "no space left", "disk full", "diskfull",
+         "could not extend file")
+
+
+def failure(err: BaseException) -> str | None:
+    """What kind of store failure ``err`` is (:data:`FAILURES`), or None when it is not one:
+    ``full`` (SQLite's ``SQLITE_FULL``, PostgreSQL's 53100 or a full device), ``unreachable``
+    (no connection: refused, lost, timed out, a file that cannot be opened), ``error`` (any
+    other database error). Judged on the error's class and the driver's code, never shown."""
+    if isinstance(err, OSError) and getattr(err, "errno", None) == 28:     # ENOSPC
+        return "full"
+    if not isinstance(err, sa.exc.SQLAlchemyError):
+        return None
+    orig = getattr(err, "orig", None)
+    said = f"{type(orig).__name__} {getattr(orig, 'sqlstate', '') or ''} {orig}".lower()
+    if any(word in said for word in _FULL) or "53100" in said:
+        return "full"
+    if isinstance(err, (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)) \
+            or getattr(err, "connection_invalidated", False):
+        return "unreachable"
+    return "error"
+
+
+class AlreadyStored(Exception):
+    """A form submission whose token was claimed before (:func:`claim_once`): its write
+    was stored already, this one is not."""
+
+
+def claim_once(conn: Connection, token: str | None, form: str, subject: str) -> None:
+    """Inside a write's transaction: claim the token the form was drawn with (None: no
+    token, nothing claimed). Raises :class:`AlreadyStored` when it was claimed before — the
+    same submit replayed or sent twice — so that the caller's transaction stores nothing."""
+    if token is None:
+        return
+    used = conn.execute(sa.select(submission.c.token).where(submission.c.token == token))
+    if used.first() is not None:
+        raise AlreadyStored(form)
+    try:
+        conn.execute(submission.insert().values(token=token, form=form[:40],
+                                                subject=subject[:254],
+                                                at=datetime.now(timezone.utc)))
+    except sa.exc.IntegrityError:          # claimed meanwhile: the whole write rolls back
+        raise AlreadyStored(form) from None
 
 
 def get_meta(engine: Engine, key: str) -> str | None:
