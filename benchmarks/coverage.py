@@ -21,10 +21,13 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from geo import reference
 from geo.analysis import coverage
 from geo.ingest import demo
 from geo.records import store
 from geo.reference import units  # noqa: E402
+
+REF = reference.load()       # the shipped units, zones and points
 
 
 def timed(fn, runs):
@@ -45,8 +48,8 @@ def main():
         engine = store.make_engine(f"sqlite:///{Path(tmp) / 'bench.sqlite'}")
         demo.ensure_initialised(engine)
         records = {k: store.load_records(engine, k) for k in ("mediators", "workshops")}
-    coverage.compute(records)                          # reference data loaded once
-    med, worst = timed(lambda: coverage.compute(records), args.runs)
+    coverage.compute(records, ref=REF)                          # reference data loaded once
+    med, worst = timed(lambda: coverage.compute(records, ref=REF), args.runs)
     print(f"coverage, 701 communes, {len(records['mediators'])} mediators: "
           f"median {med:.0f} ms, max {worst:.0f} ms (budget 1000 ms)")
 
@@ -62,7 +65,7 @@ def main():
     extra = pd.DataFrame({"cercle_id": "mli-mopti", "commune_id": None, "status": "active",
                           "latitude": ys[:args.extra], "longitude": xs[:args.extra]})
     big = {**records, "mediators": pd.concat([records["mediators"], extra], ignore_index=True)}
-    med, worst = timed(lambda: coverage.compute(big), max(3, args.runs // 4))
+    med, worst = timed(lambda: coverage.compute(big, ref=REF), max(3, args.runs // 4))
     print(f"coverage, 701 communes, {len(big['mediators'])} mediators (with coordinates): "
           f"median {med:.0f} ms, max {worst:.0f} ms")
 

@@ -24,6 +24,8 @@ from geo.plans import planner
 from geo import reference
 from geo.records import store  # noqa: E402
 
+REF = reference.load()       # the shipped units, zones and points
+
 
 def greedy(cost, weights, existing, new, radius):
     open_ = existing.copy()
@@ -76,14 +78,14 @@ def main() -> int:
     print(f"p-median N=50: {time.perf_counter() - t0:.2f} s ({status})")
     scores = __import__("pandas").Series(5.0, index=ref.cercles.index)
     t0 = time.perf_counter()
-    planner.plan_workshops({}, 6, scores, __import__("datetime").date(2022, 12, 1))
+    planner.plan_workshops({}, 6, scores, __import__("datetime").date(2022, 12, 1), ref=REF)
     print(f"workshops K=6: {1000 * (time.perf_counter() - t0):.1f} ms")
     scores5 = __import__("pandas").Series(5.0, index=ref.cercles.index)
     for isolated in (False, True):
         t0 = time.perf_counter()
         both = planner.deploy(records, new=50, workshops=6, radius_km=30.0, scores=scores5,
                               as_of=__import__("datetime").date(2022, 12, 27),
-                              isolated=isolated)
+                              isolated=isolated, ref=REF)
         print(f"one plan, 50 mediators + 6 workshops{' (child interpreter)' if isolated else ''}: "
               f"{time.perf_counter() - t0:.2f} s; {len(both.mediators.sites)} useful sites, "
               f"covered {both.mediators.covered_before:,} → {both.mediators.covered_after:,}")

@@ -390,13 +390,14 @@ def _risk(args, config: Settings) -> int:
 
 
 def _coverage(args, config: Settings) -> int:
+    from geo import reference
     from geo.analysis import coverage, risk
 
     engine = _engine(args, config)
     records = _records(engine)
     table, as_of = _table(engine, records, args, config)
     scores = risk.score(table, risk.method_for(table))
-    result = coverage.compute(records, None, as_of, config.min_count)
+    result = coverage.compute(records, reference.load(), as_of, config.min_count)
     both = coverage.gap_table(scores, result, coverage.GapRule(
         args.measure, args.risk_threshold, args.coverage_threshold))
     gaps, shown = both.gaps, both.cercles
@@ -515,6 +516,7 @@ def _places(names: list[str] | None, level: str, lang: str) -> list[str] | None:
 
 
 def _plan(args, config: Settings) -> int:
+    from geo import reference
     from geo.analysis import coverage, risk
     from geo.plans import planner
 
@@ -526,13 +528,14 @@ def _plan(args, config: Settings) -> int:
     exclude_cercles = _places(args.exclude_cercle, "cercle", args.lang)
     engine = _engine(args, config)
     records = _records(engine)
+    ref = reference.load()
     scores = gaps = None
     table, as_of = _table(engine, records, args, config)
     if args.workshops or args.demand in ("risk", "gap"):
         scored = risk.score(table, risk.method_for(table))
         scores = scored.score
         if args.demand == "gap":
-            gaps = coverage.gap_table(scored, coverage.compute(records, as_of=as_of)) \
+            gaps = coverage.gap_table(scored, coverage.compute(records, ref, as_of=as_of)) \
                 .gaps["gap_class"]
     try:
         result = planner.deploy(records, new=args.new or 0, workshops=args.workshops or 0,
@@ -541,7 +544,7 @@ def _plan(args, config: Settings) -> int:
                                 demand=args.demand, scores=scores, as_of=as_of,
                                 regions=regions, cercles=cercles, exclude=exclude,
                                 exclude_cercles=exclude_cercles, gaps=gaps,
-                                time_limit=args.time_limit)
+                                time_limit=args.time_limit, ref=ref)
     except planner.PlanError as err:
         raise Refused(t(f"planner.error.{err.code}", args.lang, **err.details)) from None
     _print(args, result.as_json(), _plan_lines(result, args.lang))

@@ -81,7 +81,7 @@ if run:
                 model=model, demand=demand, scores=scores.score, as_of=table.attrs["as_of"],
                 regions=regions or None, cercles=chosen_cercles or None,
                 exclude=exclude or None, exclude_cercles=exclude_cercles or None, gaps=gaps,
-                isolated=True, context=context)
+                isolated=True, context=context, ref=ui.reference_data())
     except planner.PlanError as err:
         notice.error(ui.tr_text(f"planner.error.{err.code}", **err.details))
     else:

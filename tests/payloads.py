@@ -15,7 +15,10 @@ import hmac
 from datetime import date, datetime, timezone
 from urllib.parse import quote
 
+from geo import reference
 from geo.records.roles import Actor
+
+REF = reference.load()       # the shipped units, zones and points
 
 #: The host every payload points to (``.invalid`` never resolves).
 EVIL = "evil.invalid"
@@ -87,7 +90,7 @@ def plant(engine, today: date | None = None) -> dict[str, object]:
     # a saved scenario's name, and an action from it with an outcome
     table = indicator_table(engine)
     scores = risk.score(table, risk.method_for(table)).score
-    plan = planner.plan_workshops(store.load_all(engine), 3, scores, table.attrs["as_of"])
+    plan = planner.plan_workshops(store.load_all(engine), 3, scores, table.attrs["as_of"], ref=REF)
     scenario = scenarios.save(engine, SHORT, planner.Deployment(workshops=plan), WHO)
     cercles = set(table.index)
     action = actions.add(engine, WHO, cercles, cercle_id="mli-bandiagara", kind="dialogue",

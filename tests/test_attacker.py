@@ -22,6 +22,8 @@ from geo.outputs import export, maps
 from geo import ingest, reference
 from geo.records import store
 from geo.reference import units
+
+REF = reference.load()       # the shipped units, zones and points
 from tests.support import ADMIN, ANALYST
 
 PLANTED = (14.2167, -3.2667)            # the issue's mediator (lat, lon), in Koporo Pen (Koro)
@@ -46,7 +48,7 @@ def _one_mediator(tmp_path, name, lat, lon):
 def published(engine) -> dict[str, str]:
     """Every output a viewer can get about mediators, as text."""
     records = {k: store.load_records(engine, k) for k in ("mediators", "workshops")}
-    result = coverage.compute(records, None, date(2018, 8, 31), 3)
+    result = coverage.compute(records, REF, date(2018, 8, 31), 3)
     table = indicator_table(engine, date(2018, 8, 31))
     as_of = table.attrs["as_of"]
     scores = risk.score(table, risk.method_for(table))
@@ -208,7 +210,7 @@ def test_subtraction_cannot_recover_a_small_count(tmp_path):
                     + "".join(f"S{i},Mopti,Socoura,2018-01-01\n" for i in range(5))
                     + "K1,Mopti,Konna,2018-01-01\n")
     records = {"mediators": store.load_records(engine, "mediators")}
-    result = coverage.compute(records, None, threshold=3)
+    result = coverage.compute(records, REF, threshold=3)
     shown = coverage.published_cercles(result)
     total = int(shown.at["mli-mopti", "mediators"])
     assert total == 6                                     # the total is published …
@@ -230,7 +232,7 @@ def test_every_hidden_zone_of_the_demo_resists_subtraction(tmp_path):
     engine = store.make_engine(f"sqlite:///{tmp_path / 'demo.sqlite'}")
     demo.load(engine, ADMIN)
     records = {"mediators": store.load_records(engine, "mediators")}
-    result = coverage.compute(records, None, threshold=3)
+    result = coverage.compute(records, REF, threshold=3)
     prot = result.protected
     zone_cercle = result.zones["cercle_id"]
     checked = 0

@@ -64,8 +64,8 @@ def test_the_brief_shows_the_interval_the_unwatched_cercles_the_provisional_week
     assert "à 15 dates" in ev["text"] and "88 % des résultats" in ev["text"]
     assert ev["verdict"] == "Sur ces données, elle fait mieux que le passé récent."
     assert [(r["method"], r["deviance"]) for r in ev["rows"]] == [
-        ("Prévision (ancrée sur le passé récent)", "2,01"), ("Nombre récent pondéré", "2,18"),
-        ("Persistance (période précédente)", "3,93")]
+        ("Prévision (ancrée sur le passé récent)", "1,87"), ("Nombre récent pondéré", "2,01"),
+        ("Persistance (période précédente)", "3,64")]
     html = brief.render_html(b)
     assert "Peu observés (hachurés" in html and "Prévision (90 j) [80 %]" in html
 

@@ -21,6 +21,8 @@ from geo import reference
 from geo.records import store
 from geo.reference import units
 
+REF = reference.load()       # the shipped units, zones and points
+
 # Town centres (degrees, WGS 84).
 TOWNS = {"Bamako": (-8.0029, 12.6392), "Kayes": (-11.4456, 14.4469),
          "Sikasso": (-5.6665, 11.3176), "Ségou": (-6.2157, 13.4317),
@@ -53,7 +55,7 @@ def test_nearest_distance_from_communes_is_to_the_zone_point():
     mediators = pd.DataFrame({"cercle_id": ["mli-mopti"], "commune_id": [None],
                               "status": ["active"], "latitude": [mopti.y],
                               "longitude": [mopti.x]})
-    result = coverage.compute({"mediators": mediators})
+    result = coverage.compute({"mediators": mediators}, REF)
     c = result.communes
     zone = zone_of["mli-mopti-mopti-commune"]
     zx, zy = zp.at[zone, "lon"], zp.at[zone, "lat"]
@@ -63,7 +65,7 @@ def test_nearest_distance_from_communes_is_to_the_zone_point():
     assert set(c.index[c["has_mediator"]]) == set(zone_of.index[zone_of == zone])
     assert result.cercles.at["mli-mopti", "mediators"] == 1
     # nobody anywhere: no distance at all (no data, not zero)
-    empty = coverage.compute({"mediators": mediators.iloc[:0]})
+    empty = coverage.compute({"mediators": mediators.iloc[:0]}, REF)
     assert empty.communes["distance_km"].isna().all()
     assert empty.cercles["mean_distance_km"].isna().all()
 
@@ -75,7 +77,7 @@ def test_mediator_placed_at_its_zone_point_never_at_its_coordinates():
         "commune_id": [None, "mli-gao-gao", None, None],
         "status": ["active", "active", "active", "inactive"],
         "latitude": [16.3, None, None, None], "longitude": [-0.1, None, None, None]})
-    points = coverage.mediator_points(mediators)
+    points = coverage.mediator_points(mediators, REF)
     assert points["placed_by"].tolist() == ["zone", "zone", "cercle"]        # inactive: none
     zone = zone_of[reference.load().communes_at([-0.1], [16.3])[0]]
     assert (points.loc[0, "lon"], points.loc[0, "lat"]) == (zp.at[zone, "lon"],
@@ -108,7 +110,7 @@ def demo_store(tmp_path_factory):
 def test_counts_reconcile_with_the_store(demo_store):
     records = {k: store.load_records(demo_store, k) for k in ("mediators", "workshops")}
     ref = indicators.reference_indicators()
-    result = coverage.compute(records)
+    result = coverage.compute(records, REF)
     k, c = result.cercles, result.communes
     med = records["mediators"]
     # today's release (geo.analysis.disclosure.released): all the active mediators but 24,
@@ -137,7 +139,7 @@ def test_counts_reconcile_with_the_store(demo_store):
 
 def test_commune_table_never_shows_small_counts(demo_store):
     records = {"mediators": store.load_records(demo_store, "mediators")}
-    result = coverage.compute(records, None, threshold=3)
+    result = coverage.compute(records, REF, threshold=3)
     table = coverage.commune_table(result)
     exact = result.communes["mediators"]
     assert set(table["zone_mediators"]) & {"1", "2"} == set()
@@ -216,7 +218,7 @@ def test_coverage_downloads_record_the_rule(demo_store):
     as_of = table.attrs["as_of"]
     scores = risk.score(table, risk.method_for(table))
     records = {k: store.load_records(demo_store, k) for k in ("mediators", "workshops")}
-    result = coverage.compute(records, None, as_of)
+    result = coverage.compute(records, REF, as_of)
     gaps = coverage.classify_gaps(scores.score, result.cercles,
                                   coverage.GapRule("mediators_per_10k", 5.0, 1.0))
     ranked = coverage.published_cercles(result).join(gaps[["risk_score", "gap_class",

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from geo import reference
 from geo.analysis import followup, monitor
 from geo.analysis import triggers as rules
 from geo.plans import compare, planner, scenarios
@@ -20,6 +21,8 @@ from geo.records.roles import AccessDenied
 from tests.support import ADMIN, ANALYST, VIEWER, shown
 from tests.test_planner import COST, EXISTING, W
 from tests.test_store import engine  # noqa: F401 - every test on SQLite and on PostgreSQL
+
+REF = reference.load()       # the shipped units, zones and points
 
 CERCLES = {"mli-koro", "mli-gao", "mli-bankass"}
 
@@ -78,7 +81,7 @@ def test_regression_sites_that_add_nothing_are_never_proposed(demo_records):
     from geo.reference import units
 
     plan = planner.plan(demo_records, 30, 30.0, regions=["ML05", "ML04"],
-                        as_of=date(2022, 12, 27))
+                        as_of=date(2022, 12, 27), ref=REF)
     assert plan.saturated and len(plan.sites) == 19 and plan.new == 30
     assert (plan.sites["covered_population_gain"] > 0).all()
     assert list(plan.sites["order"]) == list(range(1, 20))
@@ -103,7 +106,7 @@ def test_regression_sites_that_add_nothing_are_never_proposed(demo_records):
 
 def test_a_p_median_shows_the_mean_distance_before_and_after(demo_records):
     plan = planner.plan(demo_records, 5, 30.0, "pmedian", regions=["ML05"],
-                        as_of=date(2022, 12, 27))
+                        as_of=date(2022, 12, 27), ref=REF)
     assert plan.distance_after_km < plan.distance_before_km
     assert len(plan.sites) == 5 and (plan.sites["people_nearer"] > 0).all()
     # each site brings people nearer; a band's people move only towards the nearer bands
@@ -114,7 +117,7 @@ def test_a_p_median_shows_the_mean_distance_before_and_after(demo_records):
 def test_one_plan_of_mediators_and_workshops(demo_records):
     scores = pd.Series(5.0, index=monitor._units("cercle"))
     both = planner.deploy(demo_records, new=3, workshops=2, radius_km=30.0, scores=scores,
-                          as_of=date(2022, 12, 27), regions=["ML05"])
+                          as_of=date(2022, 12, 27), regions=["ML05"], ref=REF)
     assert both.kind == "both" and len(both.mediators.sites) == 3
     assert len(both.workshops.cercles) == 2
     assert set(both.workshops.cercles["region_id"]) == {"ML05"}
@@ -123,7 +126,7 @@ def test_one_plan_of_mediators_and_workshops(demo_records):
     back = planner.from_record(json.loads(json.dumps(both.to_record())))
     assert back.as_json() == both.as_json()
     with pytest.raises(planner.PlanError) as err:
-        planner.deploy(demo_records, scores=scores, as_of=date(2022, 12, 27))
+        planner.deploy(demo_records, scores=scores, as_of=date(2022, 12, 27), ref=REF)
     assert err.value.code == "nothing"
 
 
@@ -133,7 +136,7 @@ def test_a_workshop_of_no_need_is_not_proposed():
     ref = reference.load()
     scores = pd.Series(0.0, index=ref.cercles.index)
     scores["mli-koro"] = 4.0
-    ws = planner.plan_workshops({}, 3, scores, date(2022, 12, 1), regions=["ML05"])
+    ws = planner.plan_workshops({}, 3, scores, date(2022, 12, 1), regions=["ML05"], ref=REF)
     assert list(ws.cercles["cercle_id"]) == ["mli-koro"] and ws.saturated and ws.k == 3
 
 

@@ -6,8 +6,11 @@ from itertools import combinations
 import numpy as np
 import pytest
 
+from geo import reference
 from geo import cli
 from geo.plans import planner
+
+REF = reference.load()       # the shipped units, zones and points
 
 #: Eight demand points (km) on a plane, their weights, one existing site at the first point.
 XY = np.array([[0, 0], [3, 0], [10, 0], [11, 2], [20, 0], [21, 1], [30, 5], [40, 0]], float)
@@ -88,7 +91,7 @@ def test_covered_demand_never_falls_as_n_grows():
 def test_bad_input_is_refused_with_a_code(kwargs, code):
     args = {"new": 5, "radius_km": 30.0, **kwargs}
     with pytest.raises(planner.PlanError) as err:
-        planner.plan({}, **args)
+        planner.plan({}, **args, ref=REF)
     assert err.value.code == code
 
 

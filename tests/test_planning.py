@@ -8,11 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from geo import reference
 from geo.records import actions, audit, store
 from geo.plans import planner, scenarios
 from geo.records.roles import AccessDenied
 from tests.support import ADMIN, ANALYST, VIEWER, shown
 from tests.test_store import engine  # noqa: F401 - every test on SQLite and on PostgreSQL
+
+REF = reference.load()       # the shipped units, zones and points
 
 CERCLES = {"mli-koro", "mli-gao", "mli-bankass"}
 
@@ -162,7 +165,7 @@ def test_workshops_go_to_the_largest_weights_and_the_rule_is_exact():
     ws = pd.DataFrame({"cercle_id": ["mli-koro", "mli-bamako"], "start_date":
                        [date(2022, 6, 1), date(2021, 12, 1)]})
     result = planner.plan_workshops({"workshops": ws}, 3, scores, date(2022, 12, 1),
-                                    regions=["ML05"])
+                                    regions=["ML05"], ref=REF)
     mopti = ref.cercles.index[ref.cercles["region_id"] == "ML05"]
     months = lambda c: {"mli-koro": 6.0}.get(c, 24)  # noqa: E731 - capped at 24
     weight = {c: ref.cercles.at[c, "population"] * scores[c] * min(months(c), 24) / 24
@@ -182,7 +185,7 @@ def test_workshops_go_to_the_largest_weights_and_the_rule_is_exact():
         if c != "mli-koro":
             assert row["weight"] == pytest.approx(ref.cercles.at[c, "population"] * scores[c])
     with pytest.raises(planner.PlanError):
-        planner.plan_workshops({}, 99, scores, date(2022, 12, 1), regions=["ML05"])
+        planner.plan_workshops({}, 99, scores, date(2022, 12, 1), regions=["ML05"], ref=REF)
 
 
 def test_gap_demand_and_unreachable_communes():
@@ -192,7 +195,7 @@ def test_gap_demand_and_unreachable_communes():
     kidal = ref.communes.index[ref.communes["region_id"] == "ML08"]
     gaps = pd.Series("adequate", index=ref.cercles.index)
     result = planner.plan({}, 3, 50.0, demand="gap", gaps=gaps, regions=["ML08"],
-                          exclude=list(kidal[:4]))
+                          exclude=list(kidal[:4]), ref=REF)
     assert len(result.sites) == 3 and not set(result.sites["commune_id"]) & set(kidal[:4])
     assert set(result.sites["region_id"]) == {"ML08"}
     assert result.inputs["exclude"] == sorted(kidal[:4]) and result.inputs["demand"] == "gap"
@@ -200,9 +203,9 @@ def test_gap_demand_and_unreachable_communes():
     assert per["covered_after"].sum() == pytest.approx(result.covered_after)
     assert per["covered_before"].sum() == 0          # no mediators given
     with pytest.raises(planner.PlanError) as err:
-        planner.plan({}, 7, 50.0, regions=["ML08"], exclude=list(kidal[:4]))
+        planner.plan({}, 7, 50.0, regions=["ML08"], exclude=list(kidal[:4]), ref=REF)
     assert err.value.details == {"max": len(kidal) - 4}
-    doc = planner.as_geojson(planner.Deployment(result), ref.communes["commune_fr"])
+    doc = planner.as_geojson(planner.Deployment(result), ref.communes["commune_fr"], ref=REF)
     assert doc["veille_inputs"]["exclude"] == sorted(kidal[:4])
     assert doc["veille_summary"]["mediators"]["new"] == 3 and len(doc["features"]) == 3
     assert doc["veille_summary"]["workshops"] is None

@@ -17,11 +17,14 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from geo import cli
+from geo import reference
 from geo.analysis import coverage, disclosure, indicators, monitor
 from geo.analysis.view import as_of_range
 from geo.outputs import export, maps
 from geo.records import store
 from geo.reference import units
+
+REF = reference.load()       # the shipped units, zones and points
 from tests.support import ADMIN, run_import
 
 K = 3
@@ -63,7 +66,7 @@ def test_a_cercle_moves_on_only_once_k_more_are_trained_by_hand():
         ("u1", "mli-mopti", MOPTI_A, None)])                  # no date: always counted
 
     def shown(day):
-        return sorted(disclosure.released(med, day, K)["mediator_code"])
+        return sorted(disclosure.released(med, day, K, REF)["mediator_code"])
 
     assert shown(date(2020, 3, 31)) == ["u1"]
     assert shown(date(2020, 6, 30)) == ["a1", "a2", "a3", "u1"]
@@ -87,8 +90,8 @@ def _from(rows):
 
 def _state(med, day):
     """Per cercle: the total shown and the zones with a mediator shown."""
-    shown = disclosure.released(med, day, K)
-    zones = disclosure.mediator_zones(shown)
+    shown = disclosure.released(med, day, K, REF)
+    zones = disclosure.mediator_zones(shown, REF)
     return {c: (int((shown["cercle_id"] == c).sum()),
                 set(zones[(shown["cercle_id"] == c).to_numpy()]))
             for c in ("mli-mopti", "mli-bandiagara")}
@@ -111,8 +114,8 @@ def test_two_dates_never_differ_by_a_count_below_k(rows, one, two):
         assert z1 <= z2
     for day in (one, two):
         assert _state(med, day) == _state(med, disclosure.release_date(day))
-    assert set(disclosure.released(med, early, K)["mediator_code"]) <= \
-        set(disclosure.released(med, late, K)["mediator_code"])
+    assert set(disclosure.released(med, early, K, REF)["mediator_code"]) <= \
+        set(disclosure.released(med, late, K, REF)["mediator_code"])
 
 
 # ------------------------------------------------------------------ the demo, attacked
@@ -128,7 +131,7 @@ def demo(tmp_path_factory):
 def _published(records, day):
     """What a viewer sees of mediators on ``day``: each cercle's total (None: hidden) and
     which zones have one — through the coverage computation every screen uses."""
-    result = coverage.compute({"mediators": records["mediators"]}, None, day, K)
+    result = coverage.compute({"mediators": records["mediators"]}, REF, day, K)
     shown = coverage.published_cercles(result)
     totals = {c: (None if pd.isna(v) else int(v)) for c, v in shown["mediators"].items()}
     present = result.communes.loc[result.communes["has_mediator"]]

@@ -7,9 +7,12 @@ from datetime import date
 
 import pytest
 
+from geo import reference
 from geo.plans import planner, scenarios
 from geo.records import actions, audit, context, store
 from tests.support import ANALYST, indicator_table, run_import, store_engine
+
+REF = reference.load()       # the shipped units, zones and points
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request, tmp_path):
@@ -58,7 +61,7 @@ def test_actions_from_a_scenario_factor_and_scenario_are_stored_once(engine):
     assert list(context.factors(engine)["label_fr"]).count("Pluies") == 1
     table = indicator_table(engine)
     plan = planner.Deployment(workshops=planner.plan_workshops(
-        {}, 2, table["population"].astype(float), table.attrs["as_of"]))
+        {}, 2, table["population"].astype(float), table.attrs["as_of"], ref=REF))
     _twice(lambda: scenarios.save(engine, "Deux ateliers", plan, ANALYST, once="t-5"))
     assert scenarios.listing(engine)["name"].tolist() == ["Deux ateliers"]
 

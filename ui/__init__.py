@@ -11,7 +11,8 @@ Only this package and ``pages/`` import Streamlit; the logic lives in ``geo/``.
 from ui.access import (PageEnd, allowed, current as current_user, end_page,  # noqa: F401
                        refused, require)
 from ui.data import (cercle_indicators, communes, context_ratings, display_cercles,  # noqa: F401
-                     display_communes, display_regions, engine, records, report_period,
+                     display_communes, display_regions, engine, records, reference_data,
+                     report_period,
                      settings, store_records, store_token, tension_points)
 from ui.lang import (LANG_KEY, current_lang, dataframe, fmt, localize_chrome,  # noqa: F401
                      localized_table, md_escape, print_rules, tr, tr_text)

@@ -22,7 +22,7 @@ COVER_T_KEY = "gap_coverage_threshold"
 @st.cache_data(show_spinner=False, max_entries=8, ttl=CACHE_TTL)
 def _result(token: tuple, as_of: date, threshold: int) -> coverage.Coverage:
     records = {k: ui.records(k) for k in ("mediators", "workshops")}
-    return coverage.compute(records, None, as_of, threshold)
+    return coverage.compute(records, ui.reference_data(), as_of, threshold)
 
 
 def result(as_of: date) -> coverage.Coverage:

@@ -12,7 +12,8 @@ from geo.analysis.table import cercle_indicators as indicator_table
 from geo.ingest import demo
 from geo.records import context, store
 from geo.records.fields import KINDS
-from geo.reference import units
+from geo.reference import Reference, units
+from geo.reference import load as load_reference
 from geo.settings import Settings
 
 #: Seconds an entry of a cache keyed by what a viewer chooses (a date, a window, a
@@ -30,6 +31,12 @@ def settings() -> Settings:
     except Exception:  # noqa: BLE001 - no secrets file: the defaults apply
         secrets = {}
     return Settings.from_environment(secrets)
+
+
+def reference_data() -> Reference:
+    """The shipped reference data (units, populations, disclosure zones, points), loaded
+    once per process and passed to the computations that need it."""
+    return load_reference()
 
 
 @st.cache_resource(show_spinner=False)

@@ -308,7 +308,8 @@ def _downloads(result: planner.Deployment, key: str) -> None:
                        file_name="veille-planification.csv", mime="text/csv",
                        key=f"{key}_csv")
     c2.download_button(ui.tr("planner.download_geojson"), json.dumps(
-        planner.as_geojson(result, communes["commune_fr"], cercles["cercle_fr"]),
+        planner.as_geojson(result, communes["commune_fr"], cercles["cercle_fr"],
+                           ref=ui.reference_data()),
         ensure_ascii=False, default=str),
         file_name="veille-planification.geojson", mime="application/geo+json",
         key=f"{key}_geojson")

@@ -49,7 +49,7 @@ import pandas as pd
 import shapely
 
 from geo.analysis import disclosure
-from geo import reference, settings
+from geo import settings
 from geo.reference import Reference, units
 from geo.analysis.indicators import active_mediators, months_since_workshop
 from geo.records.fields import GROUPS
@@ -69,7 +69,7 @@ def min_count(configured: int | str | None = None) -> int:
     return settings.suppression_threshold(configured)
 
 
-def mediator_points(mediators: pd.DataFrame, ref: Reference | None = None,
+def mediator_points(mediators: pd.DataFrame, ref: Reference,
                     as_of: date | None = None, threshold: int | None = None) -> pd.DataFrame:
     """Where each active mediator counts for distances (never drawn, never published): the
     representative point of its disclosure zone (:func:`geo.analysis.disclosure.zones`,
@@ -77,7 +77,6 @@ def mediator_points(mediators: pd.DataFrame, ref: Reference | None = None,
     cercle's. Its recorded coordinates are not used: no output may depend on them
     (:mod:`geo.analysis.disclosure`). ``placed_by`` says which. With ``as_of``: the
     mediators of the release a view of that date shows (``threshold``: ``k``)."""
-    ref = ref or reference.load()
     active = active_mediators(mediators, as_of, threshold)
     zp, cercles = ref.zone_points, ref.points["cercle"]
     zone = disclosure.mediator_zones(active, ref)
@@ -111,7 +110,7 @@ class Coverage:
     protected: disclosure.Protected
 
 
-def compute(records: dict[str, pd.DataFrame], ref: Reference | None = None,
+def compute(records: dict[str, pd.DataFrame], ref: Reference,
             as_of: date | None = None, threshold: int | None = None) -> Coverage:
     """Coverage measures per cercle, per disclosure zone and per commune.
 
@@ -119,8 +118,8 @@ def compute(records: dict[str, pd.DataFrame], ref: Reference | None = None,
     ----------
     records : dict
         ``"mediators"`` and ``"workshops"`` frames as from :func:`geo.records.store.load_records`.
-    ref : Reference, optional
-        Units, populations, zones and points (default: :func:`geo.reference.load`).
+    ref : Reference
+        Units, populations, zones and points (:func:`geo.reference.load`, loaded by the caller).
     as_of : date, optional
         For "months since the last workshop" (default: today).
     threshold : int, optional
@@ -145,7 +144,6 @@ def compute(records: dict[str, pd.DataFrame], ref: Reference | None = None,
     """
     as_of = as_of or date.today()
     threshold = DEFAULT_MIN_COUNT if threshold is None else threshold
-    ref = ref or reference.load()
     communes, zone_of = ref.communes, ref.zone_of
     cercles = ref.cercles
     population = cercles["population"].astype(float)

@@ -59,10 +59,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import shapely
+
+if TYPE_CHECKING:
+    from geo.reference import Reference
 
 #: Radius (km) of the guarantee: no output narrows a mediator to less than a zone as large as
 #: a disc of twice this radius, so that the best guess a reader can make (a point of the zone)
@@ -244,13 +248,10 @@ def release_date(day: date) -> date:
     return day if day == end else start - timedelta(days=1)
 
 
-def mediator_zones(mediators: pd.DataFrame, ref=None) -> pd.Series:
+def mediator_zones(mediators: pd.DataFrame, ref: Reference) -> pd.Series:
     """The disclosure zone each mediator counts in: its commune's zone; for a mediator whose
     commune is not recorded, the zone its coordinates fall in; else ``cercle:<cercle_id>``
     (known by cercle only: a zone of its own). Indexed like ``mediators``."""
-    from geo import reference
-
-    ref = ref or reference.load()
     commune = mediators["commune_id"].copy() if "commune_id" in mediators \
         else pd.Series(None, index=mediators.index, dtype=object)
     if "longitude" in mediators and "latitude" in mediators:
@@ -263,7 +264,8 @@ def mediator_zones(mediators: pd.DataFrame, ref=None) -> pd.Series:
     return zone.where(zone.notna(), "cercle:" + mediators["cercle_id"].astype(str))
 
 
-def released(mediators: pd.DataFrame, as_of: date, threshold: int, ref=None) -> pd.DataFrame:
+def released(mediators: pd.DataFrame, as_of: date, threshold: int, ref: Reference
+             ) -> pd.DataFrame:
     """The mediators a view of ``as_of`` may count (the module docstring, point 3): of each
     cercle, those counted at the cercle's **release** — the latest quarter end ``r`` on or
     before ``as_of`` that the cercle has moved on to.

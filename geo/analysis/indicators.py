@@ -165,7 +165,8 @@ def active_mediators(mediators: pd.DataFrame, as_of: date | None = None,
     if as_of is None:
         return active
     return disclosure.released(active, as_of,
-                               DEFAULT_MIN_COUNT if threshold is None else threshold)
+                               DEFAULT_MIN_COUNT if threshold is None else threshold,
+                               reference_module.load())
 
 
 def months_since_workshop(workshops: pd.DataFrame, index: pd.Index, as_of: date) -> pd.Series:
@@ -347,7 +348,7 @@ def _hidden_cercles(active: pd.DataFrame, index: pd.Index, threshold: int) -> pd
     over the disclosure zones, as the Coverage page publishes them)."""
     if active is None or not len(active):
         return pd.Series(False, index=index)
-    zones = disclosure.mediator_zones(active)
+    zones = disclosure.mediator_zones(active, reference_module.load())
     zone_cercle = pd.Series(active["cercle_id"].to_numpy(), index=zones.to_numpy())
     zone_cercle = zone_cercle[~zone_cercle.index.duplicated()]
     counts = zones.value_counts()

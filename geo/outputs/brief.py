@@ -100,7 +100,7 @@ def build(engine: Engine, view: Analysis | None = None, lang: str = "fr",
     under_observed = ", ".join(sorted(names[c] for c in under))
 
     # coverage gaps, as published (hidden small counts stay hidden)
-    result = coverage.compute(records, as_of=as_of, threshold=min_count)
+    result = coverage.compute(records, reference.load(), as_of=as_of, threshold=min_count)
     gaps = coverage.gap_table(scores, result)
     communes = coverage.commune_table(result, lang)
     priority = gaps.cercles[gaps.cercles["gap_class"] == "priority"].sort_values("gap_rank")

@@ -67,7 +67,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from geo import reference
+from geo.reference import Reference
 from geo.analysis import coverage, disclosure
 from geo.reference import units
 
@@ -567,14 +567,13 @@ def commune_people(ref) -> pd.Series:
 def plan(records: dict[str, pd.DataFrame], new: int, radius_km: float, model: str = "mclp",
          demand: str = "population", scores: pd.Series | None = None,
          regions: list[str] | None = None, as_of: date | None = None,
-         time_limit: float = DEFAULT_TIME_LIMIT, ref=None, *,
+         time_limit: float = DEFAULT_TIME_LIMIT, *, ref: Reference,
          cercles: list[str] | None = None, exclude: list[str] | None = None,
          gaps: pd.Series | None = None, isolated: bool = False,
          context: dict | None = None) -> Plan:
     """Where ``new`` mediators should go (see the module docstring). ``scores``: the
     cercles' risk scores (``demand="risk"``); ``gaps``: their gap classes (``"gap"``);
     ``context``: what else the caller wants recorded with the inputs (e.g. the view)."""
-    ref = ref or reference.load()
     if not 0 < radius_km <= MAX_RADIUS_KM:
         raise PlanError("radius", max=MAX_RADIUS_KM)
     if model not in MODELS:
@@ -647,12 +646,11 @@ def plan(records: dict[str, pd.DataFrame], new: int, radius_km: float, model: st
 def plan_workshops(records: dict[str, pd.DataFrame], k: int, scores: pd.Series,
                    as_of: date, regions: list[str] | None = None,
                    cercles: list[str] | None = None, exclude: list[str] | None = None,
-                   ref=None, context: dict | None = None) -> WorkshopPlan:
+                   *, ref: Reference, context: dict | None = None) -> WorkshopPlan:
     """The next ``k`` workshops: the ``k`` candidate cercles of largest weight, those of
     weight 0 left out (see the module docstring for why this is the MCLP's exact optimum)."""
     from geo.analysis import indicators
 
-    ref = ref or reference.load()
     units = ref.cercles
     candidates = _candidates(units, regions, cercles, exclude)
     if not 0 <= k <= min(len(candidates), MAX_WORKSHOPS):
@@ -683,13 +681,12 @@ def deploy(records: dict[str, pd.DataFrame], *, new: int = 0, workshops: int = 0
            regions: list[str] | None = None, cercles: list[str] | None = None,
            exclude: list[str] | None = None, exclude_cercles: list[str] | None = None,
            gaps: pd.Series | None = None, time_limit: float = DEFAULT_TIME_LIMIT,
-           isolated: bool = False, context: dict | None = None, ref=None) -> Deployment:
+           isolated: bool = False, context: dict | None = None, ref: Reference) -> Deployment:
     """One plan: ``new`` mediators (:func:`plan`) and ``workshops`` workshops
     (:func:`plan_workshops`) over the same candidate regions and cercles; a part asked for
     0 is left out, and asking for nothing at all is refused (``nothing``)."""
     if new == 0 and workshops == 0:
         raise PlanError("nothing")
-    ref = ref or reference.load()
     mediators = ws = None
     if workshops:
         if scores is None or as_of is None:
@@ -704,12 +701,11 @@ def deploy(records: dict[str, pd.DataFrame], *, new: int = 0, workshops: int = 0
 
 
 def as_geojson(result: Deployment, names: pd.Series | None = None,
-               cercle_names: pd.Series | None = None, ref=None) -> dict:
+               cercle_names: pd.Series | None = None, *, ref: Reference) -> dict:
     """The proposed sites (mediators at communes, workshops at their cercles' points) as a
     GeoJSON FeatureCollection (RFC 7946), every input and the summary recorded in the
     foreign members ``veille_inputs`` and ``veille_summary``. ``names`` / ``cercle_names``:
     French names by commune / cercle id."""
-    ref = ref or reference.load()
     features = []
     summary = result.as_json()
     for part in ("mediators", "workshops"):
