@@ -43,6 +43,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -95,7 +96,38 @@ class Parser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", help=t("cli.opt.help", lang))
 
     def error(self, message: str):
-        self.exit(EXIT_REFUSED, f"{self.prog}: {t('cli.error', self.lang, detail=message)}\n")
+        detail = argparse_message(message, self.lang)
+        self.exit(EXIT_REFUSED, f"{self.prog}: {t('cli.error', self.lang, detail=detail)}\n")
+
+
+#: argparse's error messages (its English, Python 3.11) and their keys in geo/i18n/cli.py:
+#: argparse has no catalogue of its own, so its messages are read back and said again.
+ARGPARSE_ERRORS = tuple((re.compile(pattern), key) for pattern, key in (
+    (r"the following arguments are required: (?P<args>.+)", "required"),
+    (r"unrecognized arguments: (?P<args>.+)", "unrecognized"),
+    (r"invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)", "choice"),
+    (r"invalid (?P<type>\S+) value: (?P<value>.+)", "value"),
+    (r"expected one argument", "one"),
+    (r"expected at least one argument", "at_least_one"),
+    (r"expected at most one argument", "at_most_one"),
+    (r"ambiguous option: (?P<option>\S+) could match (?P<matches>.+)", "ambiguous"),
+    (r"not allowed with argument (?P<arg>.+)", "not_with"),
+    (r"one of the arguments (?P<args>.+) is required", "one_of"),
+    (r"argument (?P<arg>[^:]+): (?P<detail>.+)", "argument"),
+))
+
+
+def argparse_message(message: str, lang: str) -> str:
+    """``message`` of argparse in ``lang`` (a message it does not know stays as it is: our
+    own argument types already speak the user's language)."""
+    for pattern, key in ARGPARSE_ERRORS:
+        found = pattern.fullmatch(message)
+        if found:
+            words = found.groupdict()
+            if "detail" in words:
+                words["detail"] = argparse_message(words["detail"], lang)
+            return t(f"cli.argparse.{key}", lang, **words)
+    return message
 
 
 def build_parser(lang: str = "fr") -> Parser:

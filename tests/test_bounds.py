@@ -93,6 +93,25 @@ def test_numbers_a_command_s_cost_grows_with_are_bounded(argv, capsys):
     assert len(err) == 1 and "a number from" in err[0] and "Traceback" not in err[0]
 
 
+@pytest.mark.parametrize(("argv", "fr", "en"), [
+    (["demo"], "erreur : arguments obligatoires manquants : action",
+     "error: the following arguments are required: action"),
+    (["demo", "lod"], "erreur : argument action : choix invalide : 'lod' (possibles : 'load', "
+     "'remove')", "error: argument action: invalid choice: 'lod' (choose from 'load', 'remove')"),
+    (["risk", "--as-of"], "erreur : argument --as-of : une valeur attendue",
+     "error: argument --as-of: expected one argument"),
+    (["risk", "--bogus"], "erreur : arguments non reconnus : --bogus",
+     "error: unrecognized arguments: --bogus")])
+def test_argparse_s_own_refusals_speak_french_too(argv, fr, en, capsys):
+    """Regression: ``python -m geo demo`` answered "erreur : the following arguments are
+    required" in the French command line (argparse has no French of its own)."""
+    for lang, expected in (("fr", fr), ("en", en)):
+        with pytest.raises(SystemExit) as stop:
+            cli.main([*argv, "--lang", lang])
+        assert stop.value.code == cli.EXIT_REFUSED
+        assert capsys.readouterr().err.strip().endswith(expected)
+
+
 # ------------------------------------------------------------------ on screen
 def test_a_link_s_far_date_is_moved_into_the_data_and_said():
     from streamlit.testing.v1 import AppTest

@@ -7,6 +7,23 @@ PAIRS: dict[str, tuple[str, str]] = {
     'cli.options': ('options', 'options'),
     'cli.commands': ('commandes', 'commands'),
     'cli.error': ('erreur : {detail}', 'error: {detail}'),
+    # argparse's error messages (geo.cli.ARGPARSE_ERRORS reads them in English)
+    'cli.argparse.required': ("arguments obligatoires manquants : {args}",
+                              'the following arguments are required: {args}'),
+    'cli.argparse.unrecognized': ("arguments non reconnus : {args}",
+                                  'unrecognized arguments: {args}'),
+    'cli.argparse.argument': ("argument {arg} : {detail}", 'argument {arg}: {detail}'),
+    'cli.argparse.choice': ("choix invalide : {value} (possibles : {choices})",
+                            'invalid choice: {value} (choose from {choices})'),
+    'cli.argparse.value': ("valeur invalide ({type}) : {value}", 'invalid {type} value: {value}'),
+    'cli.argparse.one': ("une valeur attendue", 'expected one argument'),
+    'cli.argparse.at_least_one': ("au moins une valeur attendue", 'expected at least one argument'),
+    'cli.argparse.at_most_one': ("au plus une valeur attendue", 'expected at most one argument'),
+    'cli.argparse.ambiguous': ("option ambiguë : {option} peut désigner {matches}",
+                               'ambiguous option: {option} could match {matches}'),
+    'cli.argparse.not_with': ("impossible avec l'argument {arg}", 'not allowed with argument {arg}'),
+    'cli.argparse.one_of': ("l'un des arguments {args} est obligatoire",
+                            'one of the arguments {args} is required'),
     'cli.description': (
         "Veille en ligne de commande : importer, exporter, calculer le risque, la couverture "
         "et la prévision, planifier, surveiller, préparer le brief. « python -m geo "
