@@ -53,6 +53,7 @@ from geo import settings
 from geo.reference import Reference, units
 from geo.analysis.indicators import active_mediators, months_since_workshop
 from geo.records.fields import GROUPS
+from geo.i18n import t
 
 DEFAULT_MIN_COUNT = settings.DEFAULT_MIN_COUNT
 GAP_CLASSES = ("priority", "watch", "reinforce", "adequate")
@@ -301,7 +302,6 @@ def gap_words(level: str | None, lang: str = "fr") -> dict[str, str]:
     """The words of the gap classes for a risk level (:data:`RISK_LEVELS` key, None for
     another score): ``{"high": …, "low": …}`` to fill ``gap.<class>`` ("Priorité : risque
     élevé ou très élevé, couverture faible"), so that the names say what the rule is."""
-    from geo.i18n import t
 
     key = level if level in RISK_LEVELS else "score"
     return {"high": t(f"gap.high.{key}", lang), "low": t(f"gap.low.{key}", lang)}
@@ -309,7 +309,6 @@ def gap_words(level: str | None, lang: str = "fr") -> dict[str, str]:
 
 def gap_label(gap_class: str | None, level: str | None, lang: str = "fr") -> str | None:
     """The name of a gap class under a risk level (None for no class)."""
-    from geo.i18n import t
 
     return t(f"gap.{gap_class}", lang, **gap_words(level, lang)) if gap_class else None
 

@@ -64,6 +64,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 import shapely
+from geo.i18n import format_number, t
+from geo.reference import units
 
 if TYPE_CHECKING:
     from geo.reference import Reference
@@ -173,7 +175,6 @@ def band_lower(distances) -> np.ndarray:
 
 def band_text(distance_km: float, lang: str = "fr") -> str:
     """A distance as published: its band, ``"5–15 km"`` or ``"≥ 120 km"`` (``""`` for NaN)."""
-    from geo.i18n import format_number
 
     i = band_index(distance_km)
     if i is None:
@@ -317,8 +318,6 @@ def published_reports(tensions: pd.DataFrame, zone_of: pd.Series | None = None
     if tensions is None or not len(tensions) or "source_type" not in tensions:
         return tensions
     if zone_of is None:
-        from geo.reference import units
-
         zone_of = units.commune_zones()
     alone = set(zone_of.index[zone_of.map(zone_of.value_counts()) == 1])
     out = tensions.copy()
@@ -355,7 +354,6 @@ def feasible_range(total: int | None, published: list[int], hidden: int
 
 def count_text(value, hidden: bool, lang: str = "fr") -> str:
     """A count as published: the number, or the same "hidden" mark for every hidden cell."""
-    from geo.i18n import format_number, t
 
     if hidden:
         return t("disclosure.hidden", lang)
@@ -377,7 +375,6 @@ def batch_counts(batches: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
     """The import history as it may be published: a mediators batch's counts are national
     totals of mediators, so they are shown rounded (``≈ 1 420``, :func:`rounded_total`) like
     the store's total; other kinds as they are."""
-    from geo.i18n import format_number
 
     out = batches.copy()
     mediators = (out["kind"] == "mediators").to_numpy()
@@ -389,7 +386,6 @@ def batch_counts(batches: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
 
 def rounded_text(total, lang: str = "fr") -> str:
     """A count of mediators above the cercle as shown: ``≈ 1 420`` (:func:`rounded_total`)."""
-    from geo.i18n import format_number
 
     return f"≈ {format_number(rounded_total(int(total)), lang)}"
 

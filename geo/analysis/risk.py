@@ -43,6 +43,7 @@ from dataclasses import replace as dc_replace
 
 import numpy as np
 import pandas as pd
+from geo.records.context import column
 
 
 DIMENSIONS = ("hazard", "vulnerability", "coping")
@@ -140,7 +141,6 @@ class Method:
 def method_for(table: pd.DataFrame, base: Method | None = None) -> Method:
     """``base`` (default: :class:`Method`) with the table's context factors added to the
     vulnerability dimension (``table.attrs["context_factors"]``)."""
-    from geo.records.context import column
 
     base = base or Method()
     have = {i.column for i in base.indicators}

@@ -48,6 +48,9 @@ import pandas as pd
 
 from geo.analysis import monitor
 from geo.records.triggers import Trigger
+from geo import reference
+from geo.analysis.table import cercle_indicators
+from geo.i18n import format_number, t
 
 #: A severe report (severity 4–5), as the forecast's ``p_severe`` counts them.
 SEVERE = 4
@@ -211,7 +214,6 @@ def forecast_history(records: dict[str, pd.DataFrame], days: list[date]) -> pd.D
     """``forecast_p_severe`` of every cercle (columns) on each of ``days`` (index), as the
     indicator table gives it on that day (:func:`geo.analysis.table.cercle_indicators`,
     from the records up to that day only)."""
-    from geo.analysis.table import cercle_indicators
 
     rows = {pd.Timestamp(d): cercle_indicators(records, None, d)["forecast_p_severe"]
             for d in days}
@@ -230,8 +232,6 @@ def signal(trigger: Trigger, tensions: pd.DataFrame, start: date, end: date,
     """``trigger``'s signal over [start, end] (for a forecast trigger: on the days of
     ``p_severe``, from :func:`forecast_history`)."""
     if trigger.kind == "baseline":
-        from geo import reference
-
         return baseline_signal(tensions, reference.load().cercles.index,
                                trigger.window_days, start, end)
     if trigger.kind == "hotspot":
@@ -415,7 +415,6 @@ def answered(trigger: Trigger, now: pd.DataFrame, register: pd.DataFrame | None
 def rule_text(trigger: Trigger, lang: str) -> str:
     """The rule in words: "reports of the last 14 days above the cercle's baseline alert
     level"."""
-    from geo.i18n import format_number, t
 
     if trigger.kind == "baseline":
         return t("triggers.rule.baseline", lang, days=trigger.window_days)
@@ -427,7 +426,6 @@ def rule_text(trigger: Trigger, lang: str) -> str:
 
 def response_text(trigger: Trigger, lang: str) -> str:
     """The agreed response in words: "Dialogue — Civil Affairs, within 7 days"."""
-    from geo.i18n import format_number, t
 
     r = trigger.response
     text = t("triggers.response_text", lang, kind=t(f"actions.kind.{r['kind']}", lang),

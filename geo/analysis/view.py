@@ -36,6 +36,7 @@ from geo.analysis.indicators import (DEFAULT_UNVERIFIED_WEIGHT, DEFAULT_WINDOW_D
                                      WINDOW_DAYS_RANGE)
 from geo.analysis.risk import (AGGREGATIONS, CONTEXT_WEIGHT, DEFAULT_INDICATORS, DEFAULT_PRESET,
                                DIMENSIONS, NORMALISATIONS, PRESETS, Method)
+from geo.analysis.indicators import default_as_of
 
 #: Largest weight a dimension or an indicator can be given.
 MAX_WEIGHT = 5.0
@@ -156,7 +157,6 @@ def as_of_range(records: dict[str, pd.DataFrame], horizon_days: int = DEFAULT_HO
     ``horizon_days`` (days; the forecast's horizon: a view may look as far ahead as the
     forecast does). Without records: ``today`` to ``today + horizon_days``.
     """
-    from geo.analysis.indicators import default_as_of
 
     today = today or date.today()
     firsts = []

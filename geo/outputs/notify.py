@@ -59,6 +59,8 @@ from geo.i18n import format_date, format_number, format_significant, t
 from geo.outputs.escape import for_html
 from geo.records.fields import enum_label
 from geo.settings import Smtp
+from geo.analysis import triggers as rules
+from geo.records import triggers
 
 log = logging.getLogger("veille.notify")
 
@@ -202,8 +204,6 @@ def trigger_alerts(engine: Engine, tensions: pd.DataFrame, as_of: date,
     the trigger's name and agreed response (in French: the subscriber's language is not known
     here, and a trigger's name is the same in both); ``table``: the indicator table of
     ``as_of`` (forecast triggers are left out without it)."""
-    from geo.analysis import triggers as rules
-    from geo.records import triggers
 
     regions = _region_of()
     out = []

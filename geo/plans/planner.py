@@ -70,6 +70,8 @@ import pandas as pd
 from geo.reference import Reference
 from geo.analysis import coverage, disclosure
 from geo.reference import units
+from geo.analysis import indicators
+from geo.i18n import t
 
 MODELS = ("mclp", "pmedian")
 DEMANDS = ("population", "risk", "gap")
@@ -649,7 +651,6 @@ def plan_workshops(records: dict[str, pd.DataFrame], k: int, scores: pd.Series,
                    *, ref: Reference, context: dict | None = None) -> WorkshopPlan:
     """The next ``k`` workshops: the ``k`` candidate cercles of largest weight, those of
     weight 0 left out (see the module docstring for why this is the MCLP's exact optimum)."""
-    from geo.analysis import indicators
 
     units = ref.cercles
     candidates = _candidates(units, regions, cercles, exclude)
@@ -745,7 +746,6 @@ def _name(names, key):
 def saturation_note(part: Plan | WorkshopPlan, lang: str) -> str | None:
     """What the screen and the command line say when fewer sites (or workshops) than asked
     add anything; None when every one does."""
-    from geo.i18n import t
 
     if not part.saturated:
         return None

@@ -38,6 +38,7 @@ from sqlalchemy.engine import Engine
 
 from geo.i18n import format_number, t
 from geo.records import audit, personal, roles, store
+from geo.reference import units
 
 KINDS = ("workshop", "deployment", "dialogue", "escalation")
 STATUSES = ("planned", "under_way", "done", "cancelled")
@@ -79,7 +80,6 @@ def _day(value):
 def _communes(value, cercle_id) -> tuple[str | None, bool]:
     """The communes as stored (a JSON list of codes, None when empty) and whether they are
     all communes of ``cercle_id``."""
-    from geo.reference import units
 
     if value is None or (isinstance(value, (list, tuple)) and not value):
         return None, True

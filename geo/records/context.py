@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 
 from geo.records import audit, roles, store
 from geo.reference import units
+from geo.i18n import t
 
 #: Prefix of the context-factor columns of the indicator table.
 COLUMN_PREFIX = "context_"
@@ -217,7 +218,6 @@ def description(factor_row, lang: str) -> str | None:
 
 def indicator_label(column: str, lang: str, factors: pd.DataFrame | None = None) -> str:
     """Label of an indicator column (context factors: their own label)."""
-    from geo.i18n import t
 
     if column.startswith(COLUMN_PREFIX):
         fid = column[len(COLUMN_PREFIX):]

@@ -12,6 +12,7 @@ pseudonymous code only (the screen is :mod:`geo.records.personal`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from geo.records import personal
 
 KINDS: tuple[str, ...] = ("workshops", "mediators", "tensions")
 
@@ -159,7 +160,6 @@ def kept_rejected_cells(kind: str, data: dict) -> dict:
     """A rejected row's cells as they may be kept with its batch: without the cells
     :data:`REJECTED_ROW_DROP` names for its kind (a mediator's whereabouts and free text),
     without empty cells and without any cell the personal-data screen flags."""
-    from geo.records import personal
 
     drop = REJECTED_ROW_DROP.get(kind, frozenset())
     return {k: v for k, v in data.items()

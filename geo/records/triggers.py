@@ -32,6 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from geo.records import actions, audit, personal, roles, store
+from geo.reference import units
 
 KINDS = ("baseline", "forecast", "hotspot")
 OUTCOMES = ("any", "severe")
@@ -76,8 +77,6 @@ class Trigger:
 
 
 def _areas_known() -> set[str]:
-    from geo.reference import units
-
     return {f"region:{r}" for r in units.load_regions().index} | \
         {f"cercle:{c}" for c in units.load_cercles().index}
 

@@ -20,6 +20,7 @@ from datetime import date
 
 from geo.ingest.formats import Format, public_event
 from geo.ingest.report import reason
+from geo.ingest.parse import norm_value
 
 ATTRIBUTION = "Armed Conflict Location & Event Data Project (ACLED); acleddata.com"
 
@@ -36,7 +37,6 @@ PRECISION = {1: "exact", 2: "commune", 3: "cercle"}
 def translate(rec: dict, helper, reasons: list) -> None:
     """ACLED's columns into Veille's tension fields (source ``acled``, verified: ACLED
     reviews every event)."""
-    from geo.ingest.parse import norm_value
 
     if rec.get("category") is None:
         event = norm_value(helper("event_type") or "")

@@ -22,6 +22,7 @@ from datetime import date
 from geo.ingest.formats import Format, public_event
 from geo.ingest.report import reason
 from geo.records.fields import MAXIMA
+from geo.ingest.parse import parse_number
 
 ATTRIBUTION = ("Uppsala Conflict Data Program (UCDP), Georeferenced Event Dataset; "
                "ucdp.uu.se")
@@ -31,7 +32,6 @@ PRECISION = {1: "exact", 2: "commune", 3: "cercle"}
 
 def translate(rec: dict, helper, reasons: list) -> None:
     """UCDP's columns into Veille's tension fields (source ``ucdp``, verified)."""
-    from geo.ingest.parse import parse_number
 
     if rec.get("category") is None:
         rec["category"] = CATEGORY.get((helper("type_of_violence") or "").split(".")[0],
