@@ -28,10 +28,13 @@ def main() -> None:
         _signed_in_app()
     except ui.PageEnd:           # the sign-in screen, a refusal
         pass
-    except Exception as err:     # the store unreachable: a page in the user's language
-        if store.failure(err) != "unreachable":
+    except Exception as err:     # noqa: BLE001 - the user never sees a traceback
+        if store.failure(err) == "unreachable":      # a page that says so and retries
+            ui.store_down(down_slot)
+        elif ui.settings().raise_errors:
             raise
-        ui.store_down(down_slot)
+        else:                                        # logged; said in the user's language
+            ui.unexpected(down_slot, err)
     finally:
         # The language switch after the page, whatever it did: its code and widget reach
         # the browser after the page's map (once the browser has drawn a map sent alone).

@@ -25,6 +25,9 @@ setting                       environment, else secrets            default
                               ``database_owner_url``                       app's own role
 ``session_hours``             ``VEILLE_SESSION_HOURS`` / ``session_hours``  12 (a signed-in session's lifetime)
 ``idle_minutes``              ``VEILLE_IDLE_MINUTES`` / ``idle_minutes``    120 (a session idle that long ends)
+``raise_errors``              ``VEILLE_RAISE_ERRORS`` (``1``)              off: an unexpected error is
+                                                                   logged and the user told in
+                                                                   their language (tests: on)
 ============================  ===================================  =========================
 
 Secrets (tokens, the SMS secret, the pseudonym key, the SMTP password) are kept out of
@@ -102,6 +105,9 @@ class Settings:
     session_hours: float = DEFAULT_SESSION_HOURS
     #: … or after this many minutes without a page run.
     idle_minutes: float = DEFAULT_IDLE_MINUTES
+    #: An unexpected error in a page is raised to Streamlit (the tests, to see it) instead of
+    #: being logged and said to the user in their language.
+    raise_errors: bool = False
 
     @classmethod
     def from_environment(cls, secrets: Mapping | None = None,
@@ -140,7 +146,8 @@ class Settings:
                                            DEFAULT_SESSION_HOURS, 24 * 30),
                    idle_minutes=_positive(env.get("VEILLE_IDLE_MINUTES")
                                           or secrets.get("idle_minutes"),
-                                          DEFAULT_IDLE_MINUTES, 24 * 60 * 30))
+                                          DEFAULT_IDLE_MINUTES, 24 * 60 * 30),
+                   raise_errors=str(env.get("VEILLE_RAISE_ERRORS", "0")).strip() == "1")
 
 
 def secrets_file(path: Path | None = None) -> dict:

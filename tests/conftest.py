@@ -13,6 +13,9 @@ from streamlit.runtime.pages_manager import PagesManager
 settings.register_profile("default", derandomize=True)
 settings.register_profile("explore", max_examples=1000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+# A page's unexpected error reaches the test (AppTest's ``exception``) instead of the
+# user's message (dashboard.py; tests/test_failures.py turns it off to check that message).
+os.environ.setdefault("VEILLE_RAISE_ERRORS", "1")
 
 
 #: The longest tests of the fast lane (``pytest --durations=40 -m "not browser and not slow"``:

@@ -32,7 +32,7 @@ LONG = (f'<style>.stApp{{outline:{OUTLINE} !important}}</style>'
         f'<form action="http://{EVIL}/f" data-injected="form"><input name="q"></form>'
         f'<script>window.veilleInjected = 1</script> :red[rouge] $x^2$ # titre')
 #: The same within 120 characters (scenario names, factor labels, user labels).
-SHORT = (f'<style>.stApp{{outline:{OUTLINE}}}</style>[x](//{EVIL}/p)![t](//{EVIL}/t)'
+SHORT = (f'<style>.stApp{{outline:{OUTLINE}}}</style>[x](http://{EVIL}/p)![t](//{EVIL}/t)'
          f'<i data-injected=i>i</i>')
 #: A file name (no ``/``: what a browser uploads is a base name).
 FILE = f'<img src=http:{EVIL}?f data-injected=file>[f](http:{EVIL})![t](http:{EVIL}).csv'

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from geo.outputs import audit_text
 from geo.records import access, actions, audit, context, review, roles, store, triggers
 from geo.records import batches
 from geo.ingest import demo
@@ -306,6 +307,30 @@ def test_every_detail_the_log_keeps_has_a_name_on_screen(busy_store, locator):
         assert all(t(f"audit.detail.{k}", lang) for k in keys)
     for action in audit.ACTIONS:
         assert all(t(f"audit.action.{action}", lang) for lang in LANGUAGES)
+    # every entry, whatever the shape of its details, in words on the Audit screen
+    for lang in LANGUAGES:
+        for row in log.itertuples():
+            words = " ".join([audit_text.details(row.details or "", lang),
+                              audit_text.records(row.records or "", lang),
+                              audit_text.target(row.target, lang)])
+            assert not set(words) & set('{}[]"'), (row.action, words)     # no raw JSON
+
+
+def test_a_subscription_in_the_log_is_in_words_regression_audit_page_crash(busy_store):
+    """Regression: a subscription's audit entry (before/after as objects) took the Audit
+    screen down for every administrator (KeyError on "role.{'areas': …}")."""
+    from geo.outputs import notify
+
+    notify.subscribe(busy_store, ADMIN, "x@example.org", ["cercle:mli-kidal"],
+                     ["digest", "baseline"])
+    notify.subscribe(busy_store, ADMIN, "x@example.org", [], ["digest"], language="en")
+    first, second = audit.entries(busy_store, actions=["subscription_set"])["details"][::-1]
+    assert audit_text.details(first, "fr") == (
+        "avant : — · après : zone : Kidal; types d'alerte : hausse nette des signalements, "
+        "résumé quotidien; langue : Français")
+    assert audit_text.details(second, "en") == (
+        "before: area: Kidal; kinds of alert: reports well above their baseline, daily digest; "
+        "language: Français · after: area: —; kinds of alert: daily digest; language: English")
 
 
 def test_a_new_store_records_the_demo_as_loaded_by_veille(tmp_path):

@@ -13,7 +13,7 @@ from hypothesis import given, strategies as st
 from markdown_it import MarkdownIt
 
 from geo.outputs import maps
-from geo.outputs.escape import for_html, for_markdown
+from geo.outputs.escape import WORD_JOINER, for_html, for_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Streamlit renders Markdown with GitHub's extensions (autolinks, tables, strikethrough) and,
@@ -28,9 +28,19 @@ HOSTILE = ("<style>.stApp{outline:9px solid red}</style>[Reconnectez-vous](http:
 
 
 def test_markdown_escapes_every_ascii_punctuation_mark():
-    assert for_markdown("[a](http://x) *b*") == r"\[a\]\(http\:\/\/x\) \*b\*"
+    assert for_markdown("[a](http://x) *b*") == "\\[a\\]\\(http\\:\u2060\\/\\/x\\) \\*b\\*"
     assert for_markdown("Tombouctou 2,5") == r"Tombouctou 2\,5"
     assert for_markdown(None) == ""
+
+
+@pytest.mark.parametrize("text", ["see http://e.invalid/x", "www.e.invalid",
+                                  "HTTPS://E.INVALID", "ftp://e.invalid"])
+def test_a_bare_address_is_not_made_a_link_regression_planner_autolink(text):
+    """Regression: a scenario named ``<img src=http://127.0.0.2/x>`` was shown escaped, yet
+    Streamlit made the bare address a live link (GitHub's autolinks run on the text)."""
+    shown = for_markdown(text).replace("\\", "")        # what the reader sees
+    assert shown.replace(WORD_JOINER, "") == text
+    assert re.search(r"://|www\.", shown, re.IGNORECASE) is None
 
 
 def test_html_escapes_the_five_characters():
@@ -45,8 +55,10 @@ def test_the_issue_s_payload_renders_as_its_characters():
 
 
 def _text(rendered: str) -> str:
-    """The text of rendered HTML, whitespace collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", rendered)).split())
+    """The text of rendered HTML, whitespace collapsed (the invisible word joiners that stop
+    autolinks left out)."""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", rendered)).replace(WORD_JOINER, "")
+    return " ".join(text.split())
 
 
 @given(TEXT)

@@ -46,6 +46,30 @@ def test_every_page_says_the_store_is_unreachable_in_the_user_s_language(monkeyp
     assert "Traceback" not in error and "psycopg" not in error and "127.0.0.1" not in error
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_unexpected_error_is_said_in_the_user_s_language_not_streamlit_s_box(
+        monkeypatch, caplog, lang):
+    """Regression: a page that raised (the Audit page on a subscription's entry) showed
+    Streamlit's English error box with links to Google and ChatGPT to every user."""
+    from ui import risk as ui_risk
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError(f"boom: {SECRET_CELL}")
+
+    monkeypatch.setenv("VEILLE_RAISE_ERRORS", "0")
+    monkeypatch.setattr(ui_risk, "current_view", broken)
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    title = {"fr": "Cette page a rencontré une erreur", "en": "This page ran into an error"}
+    assert error.startswith(f"**{title[lang]}**") and "UTC" in error
+    assert "boom" not in error and SECRET_CELL not in error and "Traceback" not in error
+    assert any("boom" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
+    assert at.sidebar.radio(key="ui_language")        # the language switch is still drawn
+
+
 def test_the_app_comes_back_once_the_store_answers(monkeypatch, tmp_path):
     folder = tmp_path / "later"
     monkeypatch.setenv("VEILLE_DATABASE_URL", f"sqlite:///{folder / 'store.sqlite'}")

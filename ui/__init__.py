@@ -19,7 +19,7 @@ from ui.lang import (LANG_KEY, current_lang, dataframe, fmt, localize_chrome,  #
 from ui.page import (MAP_ALONE_RUN, SCREENS, Page, approx, ask, begin,  # noqa: F401
                      choose_language, confirmation, count, demo_banner, drawn_flag,
                      edit_revision, flash, install_assets, language_selector,
-                     leave_legacy_pages_mode, map_assets, map_drawn, map_legend,
+                     leave_legacy_pages_mode, map_assets, map_drawn, map_legend, unexpected,
                      map_with_details, once, save_edit, store_down, store_failed, stored,
                      wait_for_map)
 from ui.state import (SELECTION_URL, bound_widget, cercle_selectbox, chosen, follow_selection,  # noqa: F401

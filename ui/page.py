@@ -4,9 +4,11 @@ map assets."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import sqlalchemy as sa
 import streamlit as st
@@ -23,6 +25,8 @@ from ui.access import allowed, current, refused, require
 from ui.data import engine
 from ui.lang import LANG_KEY, current_lang, tr
 from ui.state import from_url, one_of, to_url
+
+LOG = logging.getLogger("veille")
 
 
 #: Every screen: its script ``pages/<name>.py`` and URL path, and the permission it needs. The
@@ -133,6 +137,17 @@ def store_failed(err: BaseException) -> None:
     if kind is None:
         raise err
     st.error(tr(f"store.failure.{kind}", kind=type(err).__name__))
+
+
+def unexpected(slot, err: BaseException) -> None:
+    """Instead of Streamlit's error box (English, with links to search engines): the error
+    in the server's log with its traceback, and a message in the user's language that
+    gives the time to quote to the administrator."""
+    at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    LOG.error("unexpected error on a page (%s)", at, exc_info=err)
+    with slot:
+        st.error(f"**{tr('error.unexpected.title')}** — {tr('error.unexpected.text', at=at)}",
+                 icon=":material/error:")
 
 
 def store_down(slot, retry: bool = True) -> None:

@@ -20,6 +20,12 @@ PAIRS: dict[str, tuple[str, str]] = {
     'store.failure.error': (
         "La base de données a refusé l'opération ({kind}) : rien n'a été enregistré.",
         'The store refused the operation ({kind}): nothing was stored.'),
+    'error.unexpected.title': (
+        'Cette page a rencontré une erreur',
+        'This page ran into an error'),
+    'error.unexpected.text': (
+        "Rien de ce qui était enregistré n'est perdu. L'erreur est consignée dans le journal du serveur ({at}) : rechargez la page ; si elle revient, donnez cette heure à l'administrateur.",
+        'Nothing that was stored is lost. The error is in the server\'s log ({at}): reload the page; if it comes back, give this time to the administrator.'),
     'store.down.title': (
         'Base de données injoignable',
         'The store cannot be reached'),

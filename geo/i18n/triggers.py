@@ -78,6 +78,8 @@ PAIRS: dict[str, tuple[str, str]] = {
     'audit.detail.window_days': ('fenêtre (jours)', 'window (days)'),
     'audit.detail.threshold': ('seuil', 'threshold'),
     'audit.detail.areas': ('zone', 'area'),
+    'audit.detail.kinds': ("types d'alerte", 'kinds of alert'),
+    'audit.detail.language': ('langue', 'language'),
     'audit.detail.horizon_days': ('horizon (jours)', 'horizon (days)'),
     'audit.detail.trigger_outcome': ('suite attendue', 'outcome'),
     'audit.detail.response_kind': ('réponse', 'response'),

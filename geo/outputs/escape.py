@@ -26,6 +26,12 @@ import re
 
 #: ASCII punctuation: CommonMark lets a backslash escape each of these characters.
 _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+#: Where GitHub's autolinks to a web address start in plain text — ``scheme://``, ``www.``
+#: — which Streamlit's renderer links even when every character is escaped (an e-mail
+#: address's ``mailto:`` link fetches nothing, and addresses stay as typed).
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?i:(?<=\bwww)(?=\.))")
+#: U+2060 WORD JOINER: invisible, and no autolink runs across it.
+WORD_JOINER = "\u2060"
 
 
 def for_html(value: object) -> str:
@@ -36,5 +42,8 @@ def for_html(value: object) -> str:
 def for_markdown(value: object) -> str:
     """``value`` shown literally inside Markdown: each ASCII punctuation character escaped
     with a backslash (CommonMark's escapes), so ``[a](http://x)`` stays those characters, and
-    a line break cannot start a heading, a list or a quotation."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if value is None else str(value))
+    a line break cannot start a heading, a list or a quotation; an invisible word joiner
+    where an autolink would start (``http:⁠//``, ``www⁠.``), so a bare web address is
+    not made a live link."""
+    text = _AUTOLINK.sub(WORD_JOINER, "" if value is None else str(value))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
