@@ -248,15 +248,32 @@ def test_an_unknown_form_or_a_missing_token_is_refused_before_anything(engine, s
 
 
 def test_a_form_whose_fields_changed_is_named_and_nothing_stored(engine, server):
+    server.assets[ASSET]["submissions"] = [dict(s) for s in SUBMISSIONS[:2]]
+    run(engine, server)                                   # a connected form
+    server.assets[ASSET]["submissions"] = [dict(s) for s in SUBMISSIONS]
     for row in server.assets[ASSET]["submissions"]:
         del row["grp_incident/gravite"]
+    before = record_tables(engine)
     with pytest.raises(remote.SyncError) as err:
-        run(engine, server)
+        run(engine, server, full=True)
     assert err.value.code == "fields_changed" and err.value.params["fields"] == ["severity"]
     assert "gravité" in err.value.message("fr").lower()
     assert "severity" in err.value.message("en").lower()
-    assert store.counts(engine)["tensions"] == 0
+    assert record_tables(engine) == before
     assert sync.sources(engine).iloc[0]["error"].startswith("Les champs du formulaire ont")
+
+
+@pytest.mark.parametrize("token", [None, "revoked-token"])
+def test_a_first_attempt_that_fails_connects_no_form_regression_phantom_source(
+        engine, server, token):
+    """Regression: ``python -m geo sync kobo --server http://127.0.0.1:9 --form x`` said
+    "Rien n'a été enregistré" yet left a connected form "kobo · x" on the Data page."""
+    server.status_on = {1: 401}
+    with pytest.raises(remote.SyncError):
+        run(engine, server, token=token)
+    assert sync.sources(engine).empty
+    assert store.counts(engine)["tensions"] == 0
+    assert audit.entries(engine, actions=["sync"])["details"].str.contains('"error"').all()
 
 
 def test_personal_data_rejects_its_submission_like_a_file_row_and_is_never_stored(

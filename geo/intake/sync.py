@@ -254,10 +254,12 @@ def _detail(exc: SyncError) -> str:
 
 
 def _failed(engine: Engine, source: Source, actor: Actor, exc: SyncError) -> None:
+    """The failure on the source's row when it is a connected form (its last error, for the
+    Data page); a form never synchronised is not connected by a failed attempt (nothing is
+    stored: the attempt is in the audit log only)."""
     now = datetime.now(timezone.utc)
     t_ = store.intake_source
     with store.writing(engine, KIND) as conn:
-        _register(conn, source, actor)
         conn.execute(t_.update().where(t_.c.source_id == source.source_id).values(
             last_attempt_at=now, last_error_code=exc.code, last_error_at=now,
             last_error_detail=_detail(exc), failures=t_.c.failures + 1))
