@@ -133,6 +133,10 @@ def test_a_link_s_far_date_is_moved_into_the_data_and_said():
         expected = last if asked > "2023" else first
         assert at.session_state["risk_as_of"] == expected
         assert at.query_params["asof"] == expected.isoformat()     # the link now says so
+        at.run()           # regression: the Overview's next run (after its map) lost it
+        assert any(said in shown(w.value) for w in at.warning)
+    at.switch_page("pages/risk.py").run()                    # another page: said once only
+    assert not [w for w in at.warning if "is outside the data" in w.value]
 
 
 def test_the_view_of_a_link_never_holds_a_date_the_range_refuses():

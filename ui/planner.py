@@ -321,8 +321,9 @@ def save_box(page: ui.Page, result: planner.Deployment) -> None:
     serial = st.session_state.get("plan_serial", 0)
     with st.container(border=True):
         col_name, col_save = st.columns([3, 1], vertical_alignment="bottom")
-        name = col_name.text_input(ui.tr("planner.save_name"), key=f"plan_name_{serial}",
-                                   max_chars=scenarios.MAX_NAME)
+        # no max_chars: Streamlit drops a pasted text longer than it without a word; the
+        # save says the limit instead (scenarios.ScenarioError "name_long")
+        name = col_name.text_input(ui.tr("planner.save_name"), key=f"plan_name_{serial}")
         token = ui.once("plan_save")          # a save sent twice is stored once
         if col_save.button(ui.tr("planner.save"), key=f"plan_save_{token}"):
             try:

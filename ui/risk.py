@@ -21,6 +21,8 @@ from ui.data import CACHE_TTL
 
 PREFIX = "risk_"
 _APPLIED = "_risk_url_applied"
+#: The notice of the link last applied (page, parameters not understood, date outside).
+_NOTICE = "_risk_url_notice"
 #: The pages that show a score or a gap: they share the sidebar panel and the URL's view.
 ANALYSIS_PAGES = ("", "overview", "risk", "coverage", "monitor", "methodology")   # "": the home page
 
@@ -137,11 +139,20 @@ def apply_view(url_path: str) -> None:
     if url_path not in ANALYSIS_PAGES:
         return
     ignored, outside = apply_url(base_method())
+    if ignored or outside is not None:             # a link just applied: its notice
+        st.session_state[_NOTICE] = (url_path, ignored, outside)
+    # kept from run to run on the page the link opened (the Overview's first run sends its
+    # map alone, then the page), until the user chooses another date or page
+    page, ignored, outside = st.session_state.get(_NOTICE, (url_path, [], None))
+    first, last = as_of_bounds()
+    if page != url_path or (outside is not None and
+                            current_view().as_of != bounded_as_of(outside, (first, last))):
+        st.session_state.pop(_NOTICE, None)
+        return
     if ignored:
         st.warning(ui.tr("risk.url_ignored", params=", ".join(ignored)))
     if outside is not None:
         lang = ui.current_lang()
-        first, last = as_of_bounds()
         st.warning(ui.tr("risk.as_of_outside", asked=format_date(outside, lang),
                          first=format_date(first, lang), last=format_date(last, lang),
                          used=format_date(bounded_as_of(outside, (first, last)), lang)))
