@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
-from geo.analysis import coverage
+from geo.analysis import counts, coverage
 from geo.outputs import maps
 from geo.records import store
 from geo.i18n import format_date, format_number
@@ -86,9 +86,8 @@ def _live() -> None:
         st.html('<div class="veille-present-legend"><div class="veille-legend">'
                 + maps.legend_html(layer, breaks, colours, lang, bool(values.isna().any()),
                                    words) + "</div></div>")
-        reports = int(table["tension_reports_window"].sum())
-        st.markdown(ui.tr("present.reports", n=format_number(reports, lang),
-                      days=view.window_days))
+        period = counts.period_reports(ui.records("tensions"), as_of, view.window_days)
+        st.markdown(ui.md_escape(counts.count_text(period, lang)))
         st.caption(ui.tr("present.refreshed", at=datetime.now().strftime("%H:%M:%S"),
                      every=refresh, n=len(layers)))
         if store.demo_in_use(ui.engine()):
