@@ -180,7 +180,13 @@ PAIRS: dict[str, tuple[str, str]] = {
     # presentation mode
     'nav.present': ('Présentation', 'Presentation'),
     'present.as_of': ('situation au {date}', 'as of {date}'),
-    'present.refreshed': ('Actualisé à {at} (toutes les {every} s ; {n} couche(s) en alternance)', 'Refreshed at {at} (every {every} s; {n} layer(s) in turn)'),
+    'present.refreshed': ('À {at} : une couche toutes les {every} s, données relues toutes les {refresh} s.',
+                          'At {at}: one layer every {every} s, data read again every {refresh} s.'),
+    'present.paused': ('À {at} : en pause sur cette couche, données relues toutes les {refresh} s.',
+                       'At {at}: paused on this layer, data read again every {refresh} s.'),
+    'present.layers': ('Couches en alternance', 'Layers in turn'),
+    'present.pause': ('Pause', 'Pause'),
+    'present.resume': ('Reprendre', 'Resume'),
     'present.demo': ('Données de démonstration : fictives.', 'Demonstration data: fictitious.'),
     'present.leave': ('Quitter la présentation', 'Leave the presentation'),
     # maps a room can read

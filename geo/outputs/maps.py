@@ -390,6 +390,34 @@ def _tension_style(feature: dict) -> dict:
             "fillOpacity": 0.85, "className": "veille-tension"}
 
 
+class FillFrame(MacroElement):
+    """The map fills the frame it is drawn in (a room's screen: the page sizes the frame to
+    the window), and fits its bounds again whenever the frame changes size."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+        <style>html, body {height: 100%; margin: 0;}
+          #map_div, #map_div2, .folium-map {height: 100vh !important; width: 100% !important;}
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function (map) {
+          var bounds = {{ this.bounds|tojson }};
+          function fit() {
+            map.invalidateSize({pan: false});
+            map.fitBounds(bounds, {padding: [6, 6], animate: false});
+          }
+          window.addEventListener("resize", fit);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds):
+        super().__init__()
+        self._name = "FillFrame"
+        self.bounds = bounds
+
+
 class HatchPattern(MacroElement):
     """The SVG pattern ``#veille-hatch`` (dark diagonal lines on a pale veil), added once to
     the page by the map's script (streamlit-folium sends a map's scripts, not its header): a
