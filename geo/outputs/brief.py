@@ -422,21 +422,19 @@ def key_messages(f: Facts, lang: str) -> list[dict]:
                            answered=format_number(answered, lang))
                          if f.fired else t("brief.msg.no_fired", lang)) + register})
 
-    for sc in f.scenarios:
-        message = {"ref": f.refs.get("scenarios"), "figure": sc["headline"],
-                   "text": t("brief.msg.scenario", lang, name=sc["name"].replace("*", "∗"),
-                             what=sc["headline"])}
-        if len(out) < MAX_MESSAGES:
-            out.append(message)
-        else:                          # one message for the responses and the proposals
-            out[-1] = {**out[-1], "text": out[-1]["text"] + " " + message["text"]}
+    out += [{"ref": f.refs.get("scenarios"), "figure": sc["headline"],
+             "text": t("brief.msg.scenario", lang, name=sc["name"].replace("*", "∗"),
+                       what=sc["headline"])} for sc in f.scenarios]
     anchors = {v: k for k, v in f.refs.items()}
     for m in out:
         if m["ref"]:
             m["anchor"] = anchors[m["ref"]]
             m["ref"] = t("brief.msg.see", lang, ref=m["ref"])
             m["text"] += " " + m["ref"]
-    return out[:MAX_MESSAGES]
+    while len(out) > MAX_MESSAGES:      # one message for the responses and the proposals
+        last = out.pop()
+        out[-1] = {**out[-1], "text": out[-1]["text"] + " " + last["text"]}
+    return out
 
 
 def _rank_words(before, after, lang) -> str:
