@@ -51,10 +51,10 @@ def _choices(box, view) -> dict:
         chosen = st.multiselect(ui.tr("brief.choose_scenarios"), list(labels),
                                 key="brief_scenarios", format_func=labels.get,
                                 placeholder=ui.tr("brief.none_chosen"))
-        sections = st.multiselect(ui.tr("brief.choose_sections"), list(brief.SECTIONS),
-                                  default=list(brief.DEFAULT_SECTIONS), key="brief_sections",
-                                  format_func=lambda s: t(f"brief.section.{s}", lang),
-                                  placeholder=ui.tr("brief.none_chosen"))
+        sections = st.pills(ui.tr("brief.choose_sections"), list(brief.SECTIONS),
+                            selection_mode="multi", default=list(brief.DEFAULT_SECTIONS),
+                            key="brief_sections",
+                            format_func=lambda s: t(f"brief.section.{s}", lang))
     return {"as_of": day if isinstance(day, date) else as_of, "window": int(window),
             "focus": focus, "scenarios": tuple(c for c in chosen if c in labels),
             "sections": tuple(sections)}
@@ -66,7 +66,10 @@ def sidebar_button(slot) -> None:
     view = ui_risk.current_view()
     box = slot.container(border=True)
     choice = _choices(box, view)
-    view = view.replace(as_of=choice["as_of"], window_days=choice["window"])
+    shown_as_of = ui_risk.table_for(view).attrs["as_of"]
+    view = view.replace(window_days=choice["window"])
+    if choice["as_of"] != shown_as_of:       # else the view as on screen: its cached table
+        view = view.replace(as_of=choice["as_of"])
     tag = (repr(view), repr(sorted(choice.items())), ui.current_lang(), ui.store_token())
     here = box.empty()                  # the button, its progress, then the downloads
     files = st.session_state.get(KEY)
@@ -100,11 +103,11 @@ def _prepare(view, choice: dict, tag) -> tuple:
     def progress(fraction: float, step: str) -> None:
         bar.progress(min(fraction, 1.0), text=t(f"brief.step.{step}", lang))
 
-    prev = view.replace(as_of=view.as_of - timedelta(days=view.window_days))
+    table = ui_risk.table_for(view)
+    prev = view.replace(as_of=table.attrs["as_of"] - timedelta(days=view.window_days))
     made = brief.build(ui.engine(), view, lang, choice["scenarios"], ui.settings().min_count,
                        focus=choice["focus"], sections=choice["sections"],
-                       progress=progress, tables=(ui_risk.table_for(view),
-                                                  ui_risk.table_for(prev)))
+                       progress=progress, tables=(table, ui_risk.table_for(prev)))
     html = brief.render(made, "html")
     progress(0.9, "pdf")
     try:
