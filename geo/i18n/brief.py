@@ -52,7 +52,6 @@ PAIRS: dict[str, tuple[str, str]] = {
     'brief.new': ('nouveau', 'new'),
     'brief.gaps_title': ('Écarts de couverture : les priorités', 'Coverage gaps: the priorities'),
     'brief.no_gaps': ('Aucun écart prioritaire.', 'No priority gap.'),
-    'brief.reports_title': ('Signalements de la période ({n})', 'Reports of the period ({n})'),
     'brief.reports_map': ('Signalements ({n}), taille = gravité', 'Reports ({n}), size = severity'),
     'brief.trend_title': ('Signalements par mois et catégorie', 'Reports by month and category'),
     'brief.no_reports': ('Aucun signalement sur la période.', 'No report in the period.'),
