@@ -67,7 +67,7 @@ st.html(f"""<style>
 def _current(layers: list[str]) -> str:
     """The layer on screen: the held one when paused, else the one the wall-clock time since
     the rotation started points at."""
-    held = st.query_params.get("layer")
+    held = st.query_params.get("layer") or ss.get("present_shown")
     if ss["present_paused"] and held in layers:
         return held
     start = ss.setdefault("present_t0", time.time())
@@ -77,7 +77,9 @@ def _current(layers: list[str]) -> str:
 def _pause() -> None:
     paused = not ss["present_paused"]
     ss["present_paused"] = paused
-    if not paused:                     # resume from the layer on screen, for a full period
+    if paused:                         # held: the layer on screen when the button was pressed
+        st.query_params["layer"] = ss.get("present_shown", DEFAULT_LAYERS[0])
+    else:                     # resume from the layer on screen, for a full period
         layers = ss["present_layers"] or list(DEFAULT_LAYERS)
         on = ss.get("present_shown", layers[0])
         ss["present_t0"] = time.time() - (layers.index(on) if on in layers else 0) * every

@@ -596,6 +596,7 @@ def test_presentation_fills_the_room_screen_and_is_paused_from_it(app_url, size)
         assert legend["y"] + legend["height"] <= height               # the legend too
         page.screenshot(path=str(ARTIFACTS / f"presentation_{width}.png"))
         page.get_by_role("button", name="Pause").click()
-        page.wait_for_url(re.compile(r"paused=1&layer=risk_score"), timeout=15000)
+        page.wait_for_url(re.compile(r"^(?=.*[?&]paused=1)(?=.*[?&]layer=risk_score)"),
+                          timeout=15000)
         page.get_by_role("button", name="Reprendre").wait_for(timeout=15000)
         assert blocked == []
