@@ -13,10 +13,19 @@ import ui
 from geo.i18n import format_date, t
 from geo.outputs import brief
 from geo.plans import scenarios
+from geo.records import store
 from ui import risk as ui_risk
+from ui.data import CACHE_TTL
 
 KEY = "brief_files"
 WINDOWS = (30, 60, 90, 180, 365)
+
+
+@st.cache_data(show_spinner=False, max_entries=8, ttl=CACHE_TTL)
+def _scenario_labels(token: tuple, lang: str) -> dict[int, str]:
+    """The saved scenarios, "name (date)" by id (cached per planning content)."""
+    return {int(r.scenario_id): f"{r.name} ({format_date(r.created_at, lang)})"
+            for r in scenarios.listing(ui.engine()).itertuples()}
 
 
 def _choices(box, view) -> dict:
@@ -42,9 +51,7 @@ def _choices(box, view) -> dict:
             format_func=lambda c: ui.tr("brief.focus_none") if c is None else
             t("brief.focus_region", lang, name=regions[c]) if c in regions else
             t("brief.focus_cercle", lang, name=names[c], region=table.at[c, "region_fr"]))
-        saved = scenarios.listing(ui.engine())
-        labels = {int(r.scenario_id): f"{r.name} ({format_date(r.created_at, lang)})"
-                  for r in saved.itertuples()}
+        labels = _scenario_labels(store.planning_token(ui.engine()), lang)
         on_screen = ss.get("plan_source")
         ss.setdefault("brief_scenarios", [int(on_screen)] if on_screen and
                       str(on_screen).isdigit() and int(on_screen) in labels else [])
