@@ -135,7 +135,7 @@ def build_parser(lang: str = "fr") -> Parser:
     from geo.analysis import coverage, monitor
     from geo.analysis.forecast import DEFAULT_HORIZON, HORIZONS
     from geo.analysis.indicators import DEFAULT_WINDOW_DAYS, WINDOW_DAYS_RANGE
-    from geo.outputs.brief import FORMATS
+    from geo.outputs.brief import DEFAULT_SECTIONS, FORMATS, SECTIONS
     from geo.plans import planner
     from geo.records.fields import KINDS
 
@@ -244,7 +244,14 @@ def build_parser(lang: str = "fr") -> Parser:
     p = command("brief", _brief, dated)
     p.add_argument("--format", choices=FORMATS, default=None, help=helptext("brief.format"))
     p.add_argument("--view", default="", help=helptext("brief.view"))
-    p.add_argument("--scenario", type=int, help=helptext("brief.scenario"))
+    p.add_argument("--window", type=within(int, *WINDOW_DAYS_RANGE), default=None,
+                   help=helptext("brief.window"))
+    p.add_argument("--focus", default=None, help=helptext("brief.focus"))
+    p.add_argument("--scenario", type=int, action="append", default=[],
+                   help=helptext("brief.scenario"))
+    p.add_argument("--sections", default=",".join(DEFAULT_SECTIONS),
+                   help=helptext("brief.sections", all=",".join(SECTIONS),
+                                 default=",".join(DEFAULT_SECTIONS)))
     p.add_argument("-o", "--output", required=True, help=helptext("opt.output"))
 
     p = command("demo", _demo)
@@ -651,17 +658,30 @@ def _brief(args, config: Settings) -> int:
     from geo.analysis.view import Analysis
     from geo.outputs import brief
 
+    from geo import reference
+
     fmt = args.format or ("html" if args.output.endswith((".html", ".htm")) else "pdf")
+    sections = [s.strip() for s in args.sections.split(",") if s.strip()]
+    unknown = [s for s in sections if s not in brief.SECTIONS]
+    ref = reference.load()
+    known_focus = set(ref.cercles["cercle_id"]) | set(ref.regions["region_id"])
+    if unknown or (args.focus and args.focus not in known_focus):
+        print(t("cli.brief.refused", args.lang, what=", ".join(unknown) or args.focus),
+              file=sys.stderr)
+        return EXIT_REFUSED
     engine = _engine(args, config)
     view = None
-    if args.view or args.as_of:
+    if args.view or args.as_of or args.window:
         records = _records(engine)
         table, _ = _table(engine, records, args, config)
         view, _ignored = Analysis.from_query(dict(parse_qsl(args.view)),
                                              risk.method_for(table))
         view = view.replace(as_of=_as_of(args, records, args.as_of or view.as_of)
                             if args.as_of or view.as_of else None)
-    document = brief.build(engine, view, args.lang, args.scenario, config.min_count)
+        if args.window:
+            view = view.replace(window_days=args.window)
+    document = brief.build(engine, view, args.lang, args.scenario, config.min_count,
+                           focus=args.focus, sections=sections)
     Path(args.output).write_bytes(brief.render(document, fmt))
     return EXIT_OK
 

@@ -13,6 +13,7 @@ from ui import triggers as ui_triggers
 
 page = ui.begin("monitor")
 m = ui_mon.context(page)
+ui_mon.period_line(m)
 
 SECTIONS = {"queue": monitor_queue.queue_section, "trends": monitor_trends.trends_section,
             "hotspots": ui_mon.hotspots_section, "emerging": ui_mon.emerging_section,

@@ -11,7 +11,7 @@ from ui import planner as ui_plan
 from ui import risk as ui_risk
 from ui import triggers as ui_triggers
 from geo.records import actions
-from geo.analysis import coverage, disclosure, indicators
+from geo.analysis import counts, coverage, disclosure, indicators
 from geo.outputs import maps
 from geo.i18n import format_date, format_number, format_significant, t
 from geo.outputs.layers import DEFAULT_LAYER, LAYERS
@@ -36,6 +36,7 @@ as_of = table.attrs["as_of"]
 ui.follow_selection(SEL_KEY, MAP_KEY, set(table.index))
 
 reports = indicators.counted_reports(ui.records("tensions"))
+period = counts.period_reports(reports, as_of, view.window_days)   # the view's reports
 registered = actions.listing(ui.engine())      # the action register, drawn over the map
 first, last = ui.report_period(reports) or (None, None)
 
@@ -78,6 +79,7 @@ fmap = maps.choropleth_map(units_gdf, layer_key, lang, ui.display_regions(),
 
 
 def _under_map():
+    st.caption(ui.md_escape(counts.count_text(period, lang)), help=ui.tr("counts.help"))
     if layer_key in ("risk_score", "gap_class"):
         st.caption(ui.tr("overview.risk_note", preset=ui.tr(f"risk.preset.{view.preset}")))
     if dates or LAYERS[layer_key].observed:
@@ -124,7 +126,7 @@ def _details():
                                                           row["mediators_hidden"], lang),
                           per10k=ui.tr("disclosure.hidden") if row["mediators_hidden"]
                           else format_significant(row["mediators_per_10k"], lang, 2),
-                          reports=format_number(row["tension_reports_window"], lang)))
+                          reports=counts.cercle_text(period, selected, lang)))
         if row["risk_class"]:
             st.markdown(ui.tr("overview.risk_line",
                               score=format_significant(row["risk_score"], lang, 2),

@@ -259,3 +259,14 @@ def test_no_report_places_nothing():
     empty = tension_points(pd.DataFrame(columns=["occurred_on", "category", "severity"]))
     assert len(empty) == 0 and empty.crs.to_epsg() == 4326
     assert list(empty.columns) == ["occurred_on", "category", "severity", "geometry"]
+
+
+def test_region_names_do_not_collide_with_their_capitals_label():
+    """Issue 31: "MO Mopti" — the region's name written over its capital's. A region named
+    like a town within 1.5° is left out (the town's label names it); the others stay."""
+    from geo import reference
+    from geo.outputs import maps as maps_module
+
+    ref = reference.load()
+    names = [name for _lat, _lon, name in maps_module.region_labels(ref.regions, ref.towns)]
+    assert names == ["Tombouctou", "Gao", "Kidal"]

@@ -128,11 +128,11 @@ def test_cercle_query_parameter_selects_the_cercle():
     # fewer than k since the cercle's release, geo.analysis.disclosure.released)
     field = next(m.value for m in at.markdown if m.value.startswith("**Terrain au"))
     assert field == ("**Terrain au 28/12/2022** — sessions d'atelier : 1, participants : 33 · "
-                     "médiateurs actifs : 30 (0,81 pour 10 000 hab.) · signalements des 90 "
-                     "derniers jours : 5")                                        # demo seed
+                     "médiateurs actifs : 30 (0,81 pour 10 000 hab.) · 5 signalements "
+                     "localisés au cercle sur les 90 derniers jours")             # demo seed
     at = _app(cercle="mli-dire", asof="2018-08-31")
     field = next(m.value for m in at.markdown if m.value.startswith("**Terrain au"))
-    assert field.startswith("**Terrain au 31/08/2018**") and field.endswith(": 14")
+    assert field.startswith("**Terrain au 31/08/2018**") and field.endswith(" 14 signalements localisés au cercle sur les 90 derniers jours")
     assert any(m.value.startswith("**Risque** — score ") and "écart :" in m.value
                for m in at.markdown)
 

@@ -13,7 +13,7 @@ import streamlit as st
 import ui
 from ui.data import CACHE_TTL
 from geo.outputs import maps
-from geo.analysis import monitor
+from geo.analysis import counts, monitor
 from geo.i18n import format_date, format_number, format_significant, t
 from geo.records.fields import enum_label
 from geo.outputs.layers import HOTSPOT_CODE, emerging_layer, hotspot_layer
@@ -61,6 +61,12 @@ def context(page: ui.Page) -> Monitor:
     return Monitor(page, view, ui_risk.table_for(view).attrs["as_of"], ui.records("tensions"),
                    ui.display_cercles().set_index("cercle_id"),
                    ui.display_regions().set_index("region_id")["region_fr"])
+
+
+def period_line(m: Monitor) -> None:
+    """The view's reports of the period, as every output counts them."""
+    period = counts.period_reports(m.reports, m.as_of, m.view.window_days)
+    st.caption(ui.md_escape(counts.count_text(period, m.lang)), help=ui.tr("counts.help"))
 
 
 @st.cache_data(show_spinner=False, max_entries=16, ttl=CACHE_TTL)

@@ -52,6 +52,18 @@ def warm() -> float:
     fmap.get_root().render()
     ui.display_communes()
     ui.communes()
+    # the brief's first click (issue 31): the previous period's table and the libraries that
+    # draw its maps and lay out its PDF (fonts found once)
+    from datetime import timedelta
+
+    from geo.outputs import static_maps  # noqa: F401 - matplotlib imported here
+    ui_risk.table_for(view.replace(as_of=table.attrs["as_of"] - timedelta(days=view.window_days)))
+    try:
+        from weasyprint import HTML
+
+        HTML(string="<p>Veille</p>").write_pdf()
+    except OSError:                      # pango missing: the brief serves its HTML only
+        pass
     # the Methodology page's summary: the forecast's evaluation and the score's back-test
     # (seconds each; cached per store content, so computed once for every visitor)
     ui_risk.forecast_evaluation(ui.store_token(), DEFAULT_HORIZON)

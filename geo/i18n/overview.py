@@ -14,8 +14,8 @@ PAIRS: dict[str, tuple[str, str]] = {
         "Population estimée : aucun chiffre provisoire du RGPH 2009 n'a été trouvé pour ce cercle ; le total régional est exact et a été réparti au prorata.",
         'Estimated population: no provisional RGPH 2009 figure was found for this cercle; the regional total is exact and was split pro rata.'),
     'overview.field_counts': (
-        "**Terrain au {as_of}** — sessions d'atelier : {sessions}, participants : {participants} · médiateurs actifs : {mediators} ({per10k} pour 10 000 hab.) · signalements des {window} derniers jours : {reports}",
-        '**Field as of {as_of}** — workshop sessions: {sessions}, participants: {participants} · active mediators: {mediators} ({per10k} per 10,000 people) · reports in the last {window} days: {reports}'),
+        "**Terrain au {as_of}** — sessions d'atelier : {sessions}, participants : {participants} · médiateurs actifs : {mediators} ({per10k} pour 10 000 hab.) · {reports} sur les {window} derniers jours",
+        '**Field as of {as_of}** — workshop sessions: {sessions}, participants: {participants} · active mediators: {mediators} ({per10k} per 10,000 people) · {reports} in the last {window} days'),
     'overview.intro': (
         "Carte nationale des 50 cercles (49 cercles et le District de Bamako). Cliquez sur un cercle ou choisissez-le dans la liste pour voir sa fiche ; l'adresse de la page permet de partager la sélection.",
         'National map of the 50 cercles (49 cercles and the District of Bamako). Click a cercle or pick it from the list to see its details; the page address can be shared to show the same selection.'),

@@ -151,6 +151,34 @@ class Labels(MacroElement):
                        for a, b, text in places]
 
 
+#: A region's label this close (degrees) to a town of the same name is left out: the town's
+#: label names it ("MO Mopti" otherwise); this close to another town, it moves south.
+SAME_NAME_DEG = 1.5
+NEAR_TOWN_DEG = 0.6
+SHIFT_DEG = 0.9
+
+
+def region_labels(regions_gdf: gpd.GeoDataFrame, towns: pd.DataFrame
+                  ) -> list[tuple[float, float, str]]:
+    """Where to write the regions' names so that they do not collide with the towns' labels
+    (``(lat, lon, name)``): at each region's representative point, except a region whose
+    capital of the same name is within :data:`SAME_NAME_DEG` (its town's label says it), and
+    moved :data:`SHIFT_DEG` south when another town is within :data:`NEAR_TOWN_DEG`."""
+    out = []
+    reps = regions_gdf.geometry.representative_point()
+    town_xy = towns[["lon", "lat"]].to_numpy(dtype=float)
+    town_names = [str(n).casefold() for n in towns["name"]]
+    for p, name in zip(reps, regions_gdf["region_fr"]):
+        dist = np.hypot(town_xy[:, 0] - p.x, town_xy[:, 1] - p.y) if len(town_xy) \
+            else np.array([])
+        plain = str(name).split(" (")[0].casefold()        # "Bamako (District)" → bamako
+        if any(d <= SAME_NAME_DEG and n == plain for d, n in zip(dist, town_names)):
+            continue
+        lat = p.y - SHIFT_DEG if (dist <= NEAR_TOWN_DEG).any() else p.y
+        out.append((lat, p.x, name))
+    return out
+
+
 #: Decimal places of the unit outlines sent to the browser: 1e-4° is 11 m, finer than the
 #: display geometry's simplification and than a pixel at the map's deepest zoom (12).
 PRECISION = 4
@@ -360,6 +388,34 @@ def _tension_style(feature: dict) -> dict:
     return {"radius": severity_radius(props["sev"]), "color": "#ffffff", "weight": 0.8,
             "fill": True, "fillColor": CATEGORY_COLOURS.get(props["cat"], "#999999"),
             "fillOpacity": 0.85, "className": "veille-tension"}
+
+
+class FillFrame(MacroElement):
+    """The map fills the frame it is drawn in (a room's screen: the page sizes the frame to
+    the window), and fits its bounds again whenever the frame changes size."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+        <style>html, body {height: 100%; margin: 0;}
+          #map_div, #map_div2, .folium-map {height: 100vh !important; width: 100% !important;}
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function (map) {
+          var bounds = {{ this.bounds|tojson }};
+          function fit() {
+            map.invalidateSize({pan: false});
+            map.fitBounds(bounds, {padding: [6, 6], animate: false});
+          }
+          window.addEventListener("resize", fit);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds):
+        super().__init__()
+        self._name = "FillFrame"
+        self.bounds = bounds
 
 
 class HatchPattern(MacroElement):
@@ -623,11 +679,8 @@ def choropleth_map(units_gdf: gpd.GeoDataFrame, layer: Layer | str = "density",
                       style_function=lambda _f: dict(_REGION_STYLE),
                       interactive=False).add_to(fmap)
         if "region_fr" in regions_gdf:
-            reps = regions_gdf.geometry.representative_point()
-            fmap.add_child(Labels([(p.y, p.x, name) for p, name
-                                   in zip(reps, regions_gdf["region_fr"])
-                                   if name != "Bamako (District)"]))   # its town says it
             towns = reference.load().towns
+            fmap.add_child(Labels(region_labels(regions_gdf, towns)))
             group = folium.FeatureGroup(name="towns", control=False)
             for town in towns.itertuples():
                 folium.CircleMarker([town.lat, town.lon], radius=2.5, color="#111111",
