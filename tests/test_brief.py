@@ -173,12 +173,18 @@ def test_a_saved_scenario_and_the_register_go_into_the_brief(demo_store, monkeyp
     sid = scenarios.save(engine, "Avant le scrutin", small_plan(), ANALYST)
     actions.add(engine, ANALYST, CERCLES, cercle_id="mli-koro", kind="dialogue",
                 planned_on=date(2023, 1, 5), unit="civil_affairs")
+    done = actions.add(engine, ANALYST, CERCLES, cercle_id="mli-gao", kind="dialogue",
+                       planned_on=date(2022, 12, 20), unit="civil_affairs")
+    actions.update(engine, ANALYST, done, 1, CERCLES, status="done", outcome="Dialogue tenu.")
     out = tmp_path / "with_scenario.html"
     assert _run(monkeypatch, demo_store, "--scenario", str(sid), "-o", str(out)) == 0
     text = out.read_text(encoding="utf-8")
     assert "Scénario de planification : Avant le scrutin" in text
     assert "population couverte 1 000 → 2 500" in text.replace("\u202f", " ")
-    assert "Dialogue" in text and "Affaires civiles" in text
+    assert "Dialogue" in text and "Affaires civiles" in text and "Dialogue tenu." in text
+    # regression: an action without an outcome beside one with printed "nan"
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", text)
+    assert not {"nan", "None", "NaN"} & {c.strip() for c in cells}
 
 
 

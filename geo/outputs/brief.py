@@ -95,6 +95,11 @@ def _view(engine: Engine, view: Analysis | None, min_count: int | None, tables=N
     return records, ratings, view.replace(as_of=as_of), table
 
 
+def _cell(value) -> str:
+    """A stored text as a table cell: empty for a missing value (None, or pandas' NaN)."""
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
 def build(engine: Engine, view: Analysis | None = None, lang: str = "fr",
           scenarios_chosen: tuple[int, ...] | list[int] = (), min_count: int | None = None,
           now: datetime | None = None, backtest: bool = True, focus: str | None = None,
@@ -210,10 +215,11 @@ def build(engine: Engine, view: Analysis | None = None, lang: str = "fr",
     planned = register[register["status"].isin(["planned", "under_way"])
                        | (register["planned_on"] > start)] if len(register) else register
     commune_names = ref.communes["commune_fr"]
-    action_rows = [{"date": format_date(r.planned_on, lang), "cercle": names.get(r.cercle_id),
+    action_rows = [{"date": format_date(r.planned_on, lang),
+                    "cercle": _cell(names.get(r.cercle_id)),
                     "kind": actions.what(r, lang, commune_names),
                     "unit": t(f"actions.unit.{r.unit}", lang),
-                    "status": t(f"actions.status.{r.status}", lang), "outcome": r.outcome or ""}
+                    "status": t(f"actions.status.{r.status}", lang), "outcome": _cell(r.outcome)}
                    for r in planned.itertuples()]
     fired = _fired(engine, records["tensions"], table, as_of, register)
     chosen = [sc for sc in (_scenario(engine, sid, lang) for sid in scenarios_chosen)
