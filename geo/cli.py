@@ -50,7 +50,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.i18n import LANGUAGES, normalise_language, t
+from geo.i18n import LANGUAGES, format_date, format_number, normalise_language, t
 from geo import settings
 from geo.settings import Settings, secrets_file
 
@@ -279,8 +279,26 @@ def build_parser(lang: str = "fr") -> Parser:
     return root
 
 
+#: The options every command shares, with whether they take a value.
+SHARED = {"--lang": True, "--database": True, "--json": False}
+
+
+def shared_last(argv: list[str]) -> list[str]:
+    """``argv`` with the shared options given before the command moved after it
+    (``python -m geo --lang en risk`` is ``python -m geo risk --lang en``)."""
+    front, i = [], 0
+    while i < len(argv):
+        name = argv[i].split("=", 1)[0]
+        if name not in SHARED:
+            break
+        takes = SHARED[name] and "=" not in argv[i]
+        front += argv[i:i + 1 + takes]
+        i += 1 + takes
+    return argv[i:] + front
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
+    argv = shared_last(sys.argv[1:] if argv is None else list(argv))
     lang = language(argv)
     args = build_parser(lang).parse_args(argv)
     config = Settings.from_environment(secrets_file())
@@ -419,11 +437,15 @@ def _risk(args, config: Settings) -> int:
     engine = _engine(args, config)
     table, as_of = _table(engine, _records(engine), args, config, args.window_days)
     rows = risk.scores_records(risk.score(table, risk.method_for(table)))
-    lines = [t("cli.risk.heading", args.lang, as_of=as_of, days=args.window_days)]
+    lines = [t("cli.risk.heading", args.lang, as_of=format_date(as_of, args.lang), days=args.window_days)]
+    lang, percent = args.lang, " %" if args.lang == "fr" else "%"
     for r in rows:
-        shown = t("cli.no_data", args.lang) if r["score"] is None else f"{r['score']:5.2f}"
-        lines.append(f"{r['rank'] or '-':>3} {r['cercle_id']:22s} {shown} {r['class'] or ''} "
-                     f"({t('cli.risk.completeness', args.lang)} {r['completeness']:.0%})")
+        shown = t("cli.no_data", lang) if r["score"] is None \
+            else f"{format_number(r['score'], lang, 2):>5}"
+        label = t(f"risk.class.{r['class']}", lang) if r["class"] else ""
+        lines.append(f"{r['rank'] or '-':>3} {r['cercle_id']:22s} {shown} {label} "
+                     f"({t('cli.risk.completeness', lang)} "
+                     f"{format_number(100 * r['completeness'], lang, 0)}{percent})")
     _print(args, rows, lines)
     return EXIT_OK
 
@@ -455,16 +477,18 @@ def _coverage(args, config: Settings) -> int:
             "risk_score": _r(gaps.at[cid, "risk_score"]),
             "gap_class": gaps.at[cid, "gap_class"], "gap_rank": int(gaps.at[cid, "gap_rank"]),
         })
-    lines = [t("cli.coverage.heading", args.lang, as_of=as_of,
-               risk=f"{gaps.attrs['risk_threshold']:.2f}", measure=args.measure,
-               coverage=f"{gaps.attrs['coverage_threshold']:.2f}")]
+    lines = [t("cli.coverage.heading", args.lang, as_of=format_date(as_of, args.lang),
+               risk=format_number(gaps.attrs['risk_threshold'], args.lang, 2),
+               measure=args.measure,
+               coverage=format_number(gaps.attrs['coverage_threshold'], args.lang, 2))]
     hidden = t("cli.hidden", args.lang)
     for r in rows:
         lines.append(t("cli.coverage.row", args.lang, rank=f"{r['gap_rank']:>3}",
                        cercle=f"{r['cercle_id']:22s}",
                        gap=f"{r['gap_class'] or t('cli.no_data', args.lang):10s}",
                        mediators=hidden if r["mediators"] is None else r["mediators"],
-                       per_10k=r["mediators_per_10k"],
+                       per_10k="-" if r["mediators_per_10k"] is None
+                       else format_number(r["mediators_per_10k"], args.lang, 2),
                        without=r["communes_without_mediator"],
                        distance=r["mean_distance_band"] or "-"))
     _print(args, rows, lines)
@@ -488,10 +512,12 @@ def _forecast(args, config: Settings) -> int:
              "rank": None if pd.isna(r["rank"]) else int(r["rank"]),
              "model": fc.attrs["model"], "under_observed": bool(watched[c] <= 0)}
             for c, r in fc.sort_values(["rank", "expected_reports"]).iterrows()]
-    lines = [t("cli.forecast.heading", args.lang, as_of=as_of, days=args.horizon_days,
+    lines = [t("cli.forecast.heading", args.lang, as_of=format_date(as_of, args.lang), days=args.horizon_days,
                model=fc.attrs["model"] or t("cli.no_data", args.lang))]
-    lines += [f"{r['rank'] or '-':>3} {r['cercle_id']:22s} {r['expected_reports']} "
-              f"[{r['low80']}–{r['high80']}] {r['p_any']} {r['p_severe']}"
+    num = lambda v, d=2: format_number(v, args.lang, d)     # noqa: E731 - the lines below
+    lines += [f"{r['rank'] or '-':>3} {r['cercle_id']:22s} {num(r['expected_reports'], 1)} "
+              f"[{num(r['low80'], 0)}–{num(r['high80'], 0)}] {num(r['p_any'])} "
+              f"{num(r['p_severe'])}"
               + (f" {t('cli.under_observed', args.lang)}" if r["under_observed"] else "")
               for r in rows]
     _print(args, rows, lines)
@@ -645,10 +671,21 @@ def _monitor(args, config: Settings) -> int:
     else:
         rows = monitor.alerts(tensions, as_of)
     records = monitor.as_records(rows)
-    lines = [t(f"cli.monitor.heading.{args.what}", args.lang, as_of=as_of)]
-    lines += ["  ".join(f"{k}={v}" for k, v in rec.items()) for rec in records]
+    lines = [t(f"cli.monitor.heading.{args.what}", args.lang, as_of=format_date(as_of, args.lang))]
+    lines += ["  ".join(f"{k}={_text_value(v, args.lang)}" for k, v in rec.items())
+              for rec in records]
     _print(args, records, lines)
     return EXIT_OK
+
+
+def _text_value(value, lang: str) -> str:
+    """A value of a command's text output as its reader writes it (the JSON keeps it raw)."""
+    if isinstance(value, bool):
+        return t("audit.yes" if value else "audit.no", lang)
+    if isinstance(value, float):
+        return format_number(value, lang, 0 if value.is_integer()
+                             else 2 if abs(value) >= 0.01 else 4)
+    return "-" if value is None else str(value)
 
 
 def _brief(args, config: Settings) -> int:

@@ -8,6 +8,8 @@ import ast
 from datetime import date, timedelta
 from pathlib import Path
 
+import re
+
 import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
@@ -110,6 +112,30 @@ def test_argparse_s_own_refusals_speak_french_too(argv, fr, en, capsys):
             cli.main([*argv, "--lang", lang])
         assert stop.value.code == cli.EXIT_REFUSED
         assert capsys.readouterr().err.strip().endswith(expected)
+
+
+def test_a_command_s_text_is_written_as_its_reader_writes(small_store, capsys):
+    """Regression: ``python -m geo risk --lang fr`` printed "6.27 high (complétude 100%)" and
+    "au 2022-12-28": an English class, a decimal point, an ISO date."""
+    assert cli.main(["risk", "--as-of", "2018-10-27"]) == cli.EXIT_OK
+    heading, first = capsys.readouterr().out.splitlines()[:2]
+    assert heading.startswith("au 27/10/2018,")
+    assert re.fullmatch(r"\s+1 \S+\s+\d+,\d\d (Très élevé|Élevé|Moyen|Faible|Très faible|Peu observé) "
+                        r"\(complétude \d+ %\)", first), first
+    assert cli.main(["risk", "--as-of", "2018-10-27", "--lang", "en"]) == cli.EXIT_OK
+    heading, first = capsys.readouterr().out.splitlines()[:2]
+    assert heading.startswith("as of 27 Oct 2018,")
+    assert re.fullmatch(r"\s+1 \S+\s+\d+\.\d\d [A-Z][a-z -]+ \(completeness \d+%\)", first), first
+
+
+def test_shared_options_before_the_command_regression_lang_first():
+    """Regression: ``python -m geo --lang en risk`` was refused ("invalid choice: 'en'")
+    though every command takes ``--lang``."""
+    assert cli.shared_last(["--lang", "en", "--json", "risk", "--as-of", "2018-01-01"]) == \
+        ["risk", "--as-of", "2018-01-01", "--lang", "en", "--json"]
+    assert cli.shared_last(["--lang=en", "--database", "sqlite://", "monitor", "alerts"]) == \
+        ["monitor", "alerts", "--lang=en", "--database", "sqlite://"]
+    assert cli.shared_last(["risk", "--lang", "en"]) == ["risk", "--lang", "en"]
 
 
 # ------------------------------------------------------------------ on screen
