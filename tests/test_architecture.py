@@ -115,3 +115,21 @@ def test_the_circle_check_finds_a_planted_circle(monkeypatch):
     monkeypatch.setattr(__import__(__name__), "GRAPH", {"geo.a": {"geo.b"}, "geo.b": {"geo.a"}})
     with pytest.raises(pytest.fail.Exception, match="geo.a -> geo.b -> geo.a"):
         test_no_import_circle()
+
+
+#: Where geo's own modules may be imported inside a function: the command line loads what a
+#: command needs when it runs (a quick start-up, ``--help`` included), and the formats'
+#: registry its formats (they import the registry's ``Format``). Everywhere else an import
+#: inside a function would hide a circle (issue 28: 51 of them did).
+LAZY_IMPORTS_ALLOWED = {"geo.cli", "geo.ingest.formats", "geo.outputs.export", "geo.ingest.report"}
+
+
+@pytest.mark.parametrize("module", sorted(set(MODULES) - LAZY_IMPORTS_ALLOWED))
+def test_geo_s_own_modules_are_imported_at_the_top(module):
+    inside = []
+    for node in ast.walk(ast.parse(MODULES[module].read_text(encoding="utf-8"))):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            inside += [f"{node.name}: {ast.unparse(s)}" for s in ast.walk(node)
+                       if isinstance(s, ast.ImportFrom) and not s.level
+                       and (s.module or "").split(".")[0] == "geo"]
+    assert inside == []

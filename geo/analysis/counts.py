@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis import indicators, observation
+from geo.i18n import format_date, format_number, t
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,6 @@ def period_reports(tensions: pd.DataFrame | None, as_of: date, window_days: int
 def plural(key: str, n: int, lang: str, **values) -> str:
     """``key.one`` or ``key.many`` filled with ``n`` and ``values``: French takes the
     singular for 0 and 1 ("0 signalement"), English for 1 only."""
-    from geo.i18n import format_number, t
 
     one = n in (0, 1) if lang == "fr" else n == 1
     return t(f"{key}.{'one' if one else 'many'}", lang, n=format_number(n, lang), **values)
@@ -88,7 +88,6 @@ def plural(key: str, n: int, lang: str, **values) -> str:
 def count_text(period: PeriodReports, lang: str) -> str:
     """What is counted, in words: "58 signalements du 03/06/2018 au 31/08/2018 (tous lieux),
     dont 7 localisés seulement à la région" — the same line on every output."""
-    from geo.i18n import format_date
 
     text = plural("counts.total", period.total, lang, start=format_date(period.start, lang),
               end=format_date(period.end, lang))

@@ -49,6 +49,8 @@ from geo.i18n import format_date, format_number, format_significant, t
 from geo.ingest.formats import attribution
 from geo.outputs.layers import LAYERS
 from geo.outputs.maps import SOURCE_TEXT
+from geo.analysis import monitor
+from geo.records.fields import enum_label
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 FORMATS = ("pdf", "html")
@@ -199,8 +201,6 @@ def build(engine: Engine, view: Analysis | None = None, lang: str = "fr",
                   for m, r in months.iterrows()]
 
     # alerts: cercles above their own baseline (geo.analysis.monitor)
-    from geo.analysis import monitor
-
     alert_rows = [{"name": names.get(r.cercle_id), "region": table.at[r.cercle_id, "region_fr"],
                    "days": r.window_days, "observed": format_number(r.observed, lang),
                    "baseline": format_number(r.baseline, lang), "expected": fmt(r.expected),
@@ -499,8 +499,6 @@ def _forecast_text(row: pd.Series, lang: str) -> str:
 
 
 def _category(code, lang):
-    from geo.records.fields import enum_label
-
     return enum_label("tensions", "category", code, lang)
 
 
