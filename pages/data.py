@@ -34,7 +34,8 @@ def _locator() -> ingest.Locator:
     return ingest.Locator()
 
 
-_ROW_COLS = {"row": ui.tr("data.col.row"), "reasons": ui.tr("data.col.reasons")}
+_ROW_COLS = {"row": ui.tr("data.col.row"), "reasons": ui.tr("data.col.reasons"),
+             "warnings": ui.tr("data.warnings")}
 
 
 def _report_tables(report: ingest.ImportReport) -> None:
@@ -60,11 +61,12 @@ def _report_tables(report: ingest.ImportReport) -> None:
         st.markdown(f"**{ui.tr('data.rejections')}**")
         ui.dataframe(report.rejected_frame(lang).rename(columns=_ROW_COLS), hide_index=True,
                      width="stretch")
-    if report.row_warnings:
+    # an accepted row's warnings here; a rejected row's beside its reasons, above
+    if accepted_warnings := report.accepted_warnings():
         st.markdown(f"**{ui.tr('data.row_warnings')}**")
         ui.dataframe([{_ROW_COLS["row"]: r,
                        ui.tr("data.warnings"): " ; ".join(w.text(lang) for w in ws)}
-                      for r, ws in report.row_warnings], hide_index=True, width="stretch")
+                      for r, ws in accepted_warnings], hide_index=True, width="stretch")
 
 
 # ------------------------------------------------------------------ import
@@ -143,9 +145,8 @@ else:
         col_pick, col_dl = st.columns([1, 2], vertical_alignment="bottom")
         batch_id = col_pick.selectbox(ui.tr("data.batch_pick"), with_rejections,
                                       key="rejected_batch")
-        columns = {"row": ui.tr("data.col.row"), "reasons": ui.tr("data.col.reasons")}
         downloads.offer(col_dl, ui.tr("data.download_rejected"), lambda: export.to_csv(
-            ingest.rejected_rows(engine, batch_id, lang).rename(columns=columns)),
+            ingest.rejected_rows(engine, batch_id, lang).rename(columns=_ROW_COLS)),
             f"veille-lot-{batch_id}-rejets.csv", "text/csv", key="data_rejected")
     if ui.allowed("delete_batch"):
         col_del, col_btn = st.columns([1, 2], vertical_alignment="bottom")

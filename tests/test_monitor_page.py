@@ -148,3 +148,40 @@ def test_the_monitor_is_an_analysis_page_with_the_brief_and_the_period_panel():
     labels = [b.label for b in at.sidebar.button]
     assert "Préparer le brief de cette vue" in labels
     assert at.sidebar.date_input[0].label == "Date de référence"
+
+
+def test_a_saved_review_says_saved_keeps_the_report_and_next_moves_on_issue_31(url):
+    """Issue 31: saving a review said nothing where the user was, jumped to another report
+    and the reviewed one could no longer be found (only the first 200 were listed)."""
+    at = _monitor(ANALYST_CLAIMS)
+    picker = at.selectbox(key="mon_report")
+    ids = [o.split(" — ")[0] for o in picker.options]
+    assert len(ids) == 2317                             # the whole queue, not its first 200
+    rid, second = ids[0], ids[1]
+    at.radio(key=f"mon_v_{rid}_0").set_value("verified")
+    _save(at)
+    # said in place and in a toast, in the screen's language; the report stays selected
+    assert f"Enregistré : signalement {rid} mis à jour." in [s.value for s in at.success]
+    assert f"Enregistré : signalement {rid} mis à jour." in [t.value for t in at.toast]
+    assert at.selectbox(key="mon_report").value == rid
+    assert at.radio(key=f"mon_v_{rid}_1").value == "verified"
+    # verified, it left the head of the queue; "next report" takes the one that followed it
+    [b for b in at.button if b.label == "Signalement suivant"][0].click().run()
+    assert at.selectbox(key="mon_report").value == second
+    # a report far down the queue can be chosen and reviewed
+    far = ids[2000]
+    at.selectbox(key="mon_report").set_value(far).run()
+    at.radio(key=f"mon_s_{far}_0").set_value("closed")
+    _save(at)
+    assert at.selectbox(key="mon_report").value == far
+    assert f"Enregistré : signalement {far} mis à jour." in [s.value for s in at.success]
+
+
+def test_the_reviewed_report_stays_selected_when_it_leaves_the_filters_issue_31(url):
+    at = _monitor(ANALYST_CLAIMS)
+    at.multiselect(key="mon_ver").set_value(["unverified"]).run()
+    rid = at.selectbox(key="mon_report").value
+    at.radio(key=f"mon_v_{rid}_0").set_value("verified")
+    _save(at)
+    assert rid not in at.dataframe[0].value["Signalement"].tolist()   # out of the filter
+    assert at.selectbox(key="mon_report").value == rid                 # still under review

@@ -102,22 +102,69 @@ def queue_section(m: Monitor) -> None:
                     f"veille-file-{m.as_of.isoformat()}.csv", "text/csv", key="mon_csv")
     downloads.offer(d2, ui.tr("monitor.download_hxl"), lambda: queue_file(True),
                     f"veille-file-{m.as_of.isoformat()}-hxl.csv", "text/csv", key="mon_hxl")
-    if top.empty:
+    if queue.empty and st.session_state.get(PICKED) is None:
         return
-    review_form(m, top)
+    review_form(m, queue, states)
 
 
+#: The session key of the report under review: it stays selected after its review is saved,
+#: even when the review takes it out of the filters or to the end of the queue.
+PICKED = "mon_report"
+#: Its place in the queue when it was chosen: "next report" takes the one that followed it.
+PLACE = "mon_report_place"
 
-def review_form(m: Monitor, top: pd.DataFrame) -> None:
+
+def review_form(m: Monitor, queue: pd.DataFrame, states: pd.DataFrame) -> None:
+    """The review of one report, chosen among the whole filtered queue (the list is searched
+    by typing); the report stays selected once saved, and "next report" moves on."""
     st.subheader(ui.tr("monitor.review"))
-    rows = top.set_index("report_id")
-    ids = list(rows.index)
-    if st.session_state.get("mon_report") not in ids:
-        st.session_state["mon_report"] = ids[0]
-    places = {r.report_id: m.place(r) for r in top.itertuples()}
-    rid = st.selectbox(ui.tr("monitor.pick"), ids, key="mon_report", format_func=lambda r: (
-        f"{r} — {places[r]} · {m.label('category', rows.at[r, 'category'])}"
-        f" · {format_date(rows.at[r, 'occurred_on'], m.lang)}"))
+    if (saved := st.session_state.pop("mon_saved", None)) is not None:
+        st.success(saved, icon=":material/check_circle:")
+    ids = list(queue["report_id"])
+    picked = st.session_state.get(PICKED)
+    if picked is not None and picked not in ids:
+        # the report under review left the filters (or the queue's order moved it): it stays
+        # selected, first in the list
+        kept = review.queue(m.reports[m.reports["report_id"] == picked], states)
+        if kept.empty:
+            picked = None
+        else:
+            queue = pd.concat([kept, queue], ignore_index=True)
+            ids = [picked, *ids]
+    if not ids:
+        return
+    if picked is None:
+        picked = ids[0]
+        st.session_state[PICKED] = picked
+        st.session_state[PLACE] = 0
+    rows = queue.set_index("report_id")
+    places = {r.report_id: m.place(r) for r in queue.itertuples()}
+
+    def label(r) -> str:
+        return (f"{r} — {places[r]} · {m.label('category', rows.at[r, 'category'])}"
+                f" · {format_date(rows.at[r, 'occurred_on'], m.lang)}")
+
+    def chosen():
+        now = st.session_state[PICKED]
+        st.session_state[PLACE] = ids.index(now) if now in ids else 0
+
+    def following():
+        """The report that followed this one in the queue when it was chosen (the queue
+        as it is now, once the reviewed report has moved)."""
+        now, place = st.session_state[PICKED], st.session_state.get(PLACE, 0)
+        rest = [r for r in ids if r != now]
+        if not rest:
+            return
+        after = [r for r in ids[place:] if r != now] or rest
+        st.session_state[PICKED] = after[0]
+        st.session_state[PLACE] = ids.index(after[0])
+
+    col_pick, col_next = st.columns([4, 1], vertical_alignment="bottom")
+    rid = col_pick.selectbox(ui.tr("monitor.pick"), ids, key=PICKED, format_func=label,
+                             on_change=chosen, help=ui.tr("monitor.pick_help",
+                                                          n=ui.count(len(ids))))
+    col_next.button(ui.tr("monitor.next"), key="mon_next", on_click=following,
+                    icon=":material/skip_next:", disabled=len(ids) < 2)
     row = rows.loc[rid]
     ui.edit_revision("mon_opened", rid, row["revision"])
     info, past_col = st.columns([1, 1])
@@ -180,7 +227,8 @@ def review_form(m: Monitor, top: pd.DataFrame) -> None:
             ui.save_edit(m.page, "mon_opened", lambda revision: review.change(
                 m.engine, ui.current_user(), rid, revision, verification=verification,
                 status=status, unit=unit, escalated=escalated, note=note),
-                review.ReviewError, problems, ui.tr("monitor.saved", id=rid))
+                review.ReviewError, problems, ui.tr("monitor.saved", id=rid),
+                flash_key="mon_saved")
 
 
 

@@ -105,7 +105,7 @@ PAIRS: dict[str, tuple[str, str]] = {
     'nav.present': ('Présentation', 'Presentation'),
     'present.as_of': ('situation au {date}', 'as of {date}'),
     'present.reports': ('**{n}** signalements sur les {days} derniers jours', '**{n}** reports in the last {days} days'),
-    'present.refreshed': ('Actualisé à {at} (toutes les {every} s ; {n} couche(s) en alternance)', 'Refreshed at {at} (every {every} s; {n} layer(s) in turn)'),
+    'present.refreshed': ('Actualisé à {at} (toutes les {every} s ; {n} {n:couche|couches} en alternance)', 'Refreshed at {at} (every {every} s; {n} {n:layer|layers} in turn)'),
     'present.demo': ('Données de démonstration : fictives.', 'Demonstration data: fictitious.'),
     'present.leave': ('Quitter la présentation', 'Leave the presentation'),
     # maps a room can read

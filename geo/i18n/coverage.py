@@ -122,8 +122,8 @@ PAIRS: dict[str, tuple[str, str]] = {
         'Risque élevé à partir du score',
         'High risk from score'),
     'coverage.rule': (
-        "Risque retenu : {level} (score ≥ {risk}) ; couverture faible : {measure} de l'autre côté de {cover}, ou aucun médiateur actif. **{n} cercle(s) en écart prioritaire.**",
-        'Risk that counts: {level} (score ≥ {risk}); thin coverage: {measure} on the wrong side of {cover}, or no active mediator. **{n} cercle(s) are priority gaps.**'),
+        "Risque retenu : {level} (score ≥ {risk}) ; couverture faible : {measure} de l'autre côté de {cover}, ou aucun médiateur actif. **{n} {n:cercle|cercles} en écart prioritaire.**",
+        'Risk that counts: {level} (score ≥ {risk}); thin coverage: {measure} on the wrong side of {cover}, or no active mediator. **{n} {n:cercle is a priority gap|cercles are priority gaps}.**'),
     'coverage.threshold.mean_distance_km': (
         'Couverture faible au-delà de (km)',
         'Thin coverage beyond (km)'),

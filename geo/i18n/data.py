@@ -76,8 +76,8 @@ PAIRS: dict[str, tuple[str, str]] = {
         "Aucune donnée de démonstration n'est chargée.",
         'No demonstration data is loaded.'),
     'data.done': (
-        'Import terminé (lot n° {batch}) : {accepted} lignes ajoutées, {rejected} rejetées, {duplicates} doublons.',
-        'Import done (batch {batch}): {accepted} rows added, {rejected} rejected, {duplicates} duplicates.'),
+        'Import terminé (lot n° {batch}) : {accepted} {accepted:ligne ajoutée|lignes ajoutées}, {rejected} {rejected:rejetée|rejetées}, {duplicates} {duplicates:doublon|doublons}.',
+        'Import done (batch {batch}): {accepted} {accepted:row|rows} added, {rejected} rejected, {duplicates} {duplicates:duplicate|duplicates}.'),
     'data.download': (
         'Télécharger',
         'Download'),
@@ -337,8 +337,8 @@ PAIRS: dict[str, tuple[str, str]] = {
         "Classeur XLSX illisible : le fichier est abîmé ou n'est pas un classeur Excel.",
         'XLSX workbook cannot be read: the file is damaged or is not an Excel workbook.'),
     'ingest.summary': (
-        '{rows} lignes : {accepted} acceptées, {rejected} rejetées, {duplicates} doublons, {warnings} avertissements.',
-        '{rows} rows: {accepted} accepted, {rejected} rejected, {duplicates} duplicates, {warnings} warnings.'),
+        '{rows} {rows:ligne|lignes} : {accepted} {accepted:acceptée|acceptées}, {rejected} {rejected:rejetée|rejetées}, {duplicates} {duplicates:doublon|doublons}, {warnings} {warnings:avertissement|avertissements}.',
+        '{rows} {rows:row|rows}: {accepted} accepted, {rejected} rejected, {duplicates} {duplicates:duplicate|duplicates}, {warnings} {warnings:warning|warnings}.'),
     'personal.kind.email': (
         'adresse e-mail',
         'e-mail address'),
