@@ -56,13 +56,13 @@ ui.from_url("scenario", "act_f_scenario",
 f1, f2, f3, f4, f5 = st.columns([2, 1.3, 1.3, 1.6, 1.6])
 pick_cercles = f1.multiselect(ui.tr("field.cercle"), cercle_ids, key="act_f_cercles",
                               placeholder=ui.tr("planner.all"),
-                              format_func=lambda c: cercles.at[c, "cercle_fr"])
+                              format_func=lambda c: cercles.at[c, "cercle_fr"], select_all=False)
 pick_kinds = f2.multiselect(ui.tr("actions.kind"), actions.KINDS, key="act_f_kinds",
                             placeholder=ui.tr("planner.all"),
-                            format_func=lambda k: t(f"actions.kind.{k}", lang))
+                            format_func=lambda k: t(f"actions.kind.{k}", lang), select_all=False)
 pick_status = f3.multiselect(ui.tr("actions.status"), actions.STATUSES, key="act_f_status",
                              placeholder=ui.tr("planner.all"),
-                             format_func=lambda s: t(f"actions.status.{s}", lang))
+                             format_func=lambda s: t(f"actions.status.{s}", lang), select_all=False)
 period = f4.date_input(ui.tr("actions.period"), value=(), key="act_f_period",
                        format="DD/MM/YYYY")
 ss.setdefault("act_f_scenario", None)
@@ -109,7 +109,7 @@ if not listed.empty:
                  width="stretch", key="act_table")
     st.download_button(ui.tr("actions.download"), export.to_csv(listed.assign(
         cercle_fr=listed["cercle_id"].map(cercles["cercle_fr"]),
-        what=shown["what"], communes=listed["communes"].map(", ".join))),
+        what=shown["what"], communes=listed["communes"].map(", ".join)), lang=page.lang),
         file_name="veille-actions.csv", mime="text/csv", key="act_csv")
 
 everything = actions.listing(engine)

@@ -146,7 +146,7 @@ else:
         batch_id = col_pick.selectbox(ui.tr("data.batch_pick"), with_rejections,
                                       key="rejected_batch")
         downloads.offer(col_dl, ui.tr("data.download_rejected"), lambda: export.to_csv(
-            ingest.rejected_rows(engine, batch_id, lang).rename(columns=_ROW_COLS)),
+            ingest.rejected_rows(engine, batch_id, lang).rename(columns=_ROW_COLS), lang=lang),
             f"veille-lot-{batch_id}-rejets.csv", "text/csv", key="data_rejected")
     if ui.allowed("delete_batch"):
         col_del, col_btn = st.columns([1, 2], vertical_alignment="bottom")
@@ -186,7 +186,8 @@ exp_kind = ui.localized_selectbox(col_kind, ui.tr("data.kind"), list(export.PUBL
 fmt = col_fmt.selectbox(ui.tr("data.export_format"), ["csv", "geojson"], key="export_format",
                         format_func=str.upper)
 hxl = col_hxl.checkbox(ui.tr("data.hxl"), key="export_hxl", disabled=fmt != "csv")
-col_btn.download_button(ui.tr("data.download"), export.export(engine, exp_kind, fmt, hxl),
+col_btn.download_button(ui.tr("data.download"), export.export(engine, exp_kind, fmt, hxl,
+                                                                lang=lang),
                         file_name=f"veille-{exp_kind}.{fmt}",
                         mime="text/csv" if fmt == "csv" else "application/geo+json")
 st.caption(ui.tr("data.export_note"))

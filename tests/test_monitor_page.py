@@ -45,7 +45,7 @@ def test_an_analyst_verifies_follows_up_and_sees_the_history(url):
     at.checkbox(key=f"mon_e_{rid}_0").check()
     at.text_area(key=f"mon_n_{rid}_0").input("Réunion avec les chefs de village prévue.")
     _save(at)
-    assert any(f"Signalement {rid} mis à jour." in s.value for s in at.success)
+    assert any(f"Enregistré : signalement {rid} mis à jour." in s.value for s in at.success)
     engine = store.make_engine(url)
     state = review.states(engine).loc[rid]
     assert (state["unit"], bool(state["escalated"]), state["revision"]) == \
@@ -171,7 +171,7 @@ def test_a_saved_review_says_saved_keeps_the_report_and_next_moves_on_issue_31(u
     # a report far down the queue can be chosen and reviewed
     far = ids[2000]
     at.selectbox(key="mon_report").set_value(far).run()
-    at.radio(key=f"mon_s_{far}_0").set_value("closed")
+    at.radio(key=f"mon_s_{far}_0").set_value("resolved")
     _save(at)
     assert at.selectbox(key="mon_report").value == far
     assert f"Enregistré : signalement {far} mis à jour." in [s.value for s in at.success]

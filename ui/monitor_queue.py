@@ -26,31 +26,32 @@ def queue_section(m: Monitor) -> None:
         return
     f1, f2, f3, f4 = st.columns(4)
     pick_regions = f1.multiselect(ui.tr("field.region"), list(m.regions.index), key="mon_regions",
-                                  format_func=m.regions.get, placeholder=ui.tr("planner.all"))
+                                  format_func=m.regions.get, placeholder=ui.tr("planner.all"),
+                                  select_all=False)
     in_regions = [c for c in m.cercles.index if not pick_regions
                   or m.cercles.at[c, "region_id"] in pick_regions]
     pick_cercles = f2.multiselect(ui.tr("field.cercle"), sorted(in_regions, key=m.cercle_name),
                                   key="mon_cercles", format_func=m.cercle_name,
-                                  placeholder=ui.tr("planner.all"))
+                                  placeholder=ui.tr("planner.all"), select_all=False)
     pick_cats = f3.multiselect(ui.tr("monitor.category"),
                                list(ENUMS[("tensions", "category")]), key="mon_cats",
                                format_func=lambda c: m.label("category", c),
-                               placeholder=ui.tr("planner.all"))
+                               placeholder=ui.tr("planner.all"), select_all=False)
     pick_sev = f4.multiselect(ui.tr("monitor.severity"), [1, 2, 3, 4, 5], key="mon_sev",
-                              placeholder=ui.tr("planner.all"))
+                              placeholder=ui.tr("planner.all"), select_all=False)
     g1, g2, g3, g4 = st.columns(4)
     # the sources as published: the network's reports under one (geo.analysis.disclosure)
     sources = [s for s in ENUMS[("tensions", "source_type")]
                if s not in disclosure.NETWORK_SOURCES] + [disclosure.NETWORK_LABEL]
     pick_src = g1.multiselect(ui.tr("monitor.source"), sources,
                               key="mon_src", format_func=lambda c: m.label("source_type", c),
-                              placeholder=ui.tr("planner.all"))
+                              placeholder=ui.tr("planner.all"), select_all=False)
     pick_ver = g2.multiselect(ui.tr("monitor.verification"), list(review.VERIFICATIONS),
                               key="mon_ver", format_func=lambda c: m.label("verification", c),
-                              placeholder=ui.tr("planner.all"))
+                              placeholder=ui.tr("planner.all"), select_all=False)
     pick_status = g3.multiselect(ui.tr("monitor.status"), list(review.STATUSES),
                                  key="mon_status", format_func=lambda c: m.label("status", c),
-                                 placeholder=ui.tr("planner.all"))
+                                 placeholder=ui.tr("planner.all"), select_all=False)
     period = g4.date_input(ui.tr("monitor.period"), value=(), key="mon_period",
                            format="DD/MM/YYYY")
     escalated_only = st.toggle(ui.tr("monitor.escalated_only"), key="mon_escalated")
@@ -94,7 +95,7 @@ def queue_section(m: Monitor) -> None:
 
     def queue_file(hxl: bool) -> bytes:
         chosen = export.export_frame(m.reports[m.reports["report_id"].isin(ids)], "tensions")
-        return export.to_csv(review.with_review(chosen, m.engine), hxl=hxl)
+        return export.to_csv(review.with_review(chosen, m.engine), hxl=hxl, lang=m.lang)
 
     # the review history is restricted: served to this session only (ui.downloads)
     d1, d2, _ = st.columns([1.3, 1.6, 2.1])
@@ -227,7 +228,7 @@ def review_form(m: Monitor, queue: pd.DataFrame, states: pd.DataFrame) -> None:
             ui.save_edit(m.page, "mon_opened", lambda revision: review.change(
                 m.engine, ui.current_user(), rid, revision, verification=verification,
                 status=status, unit=unit, escalated=escalated, note=note),
-                review.ReviewError, problems, ui.tr("monitor.saved", id=rid),
+                review.ReviewError, problems, ui.tr_text("monitor.saved", id=rid),
                 flash_key="mon_saved")
 
 

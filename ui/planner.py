@@ -304,7 +304,7 @@ def _downloads(result: planner.Deployment, key: str) -> None:
         parts.append(workshops_table(result.workshops).assign(proposal="workshop"))
     rows = pd.concat(parts, ignore_index=True).assign(**inputs)
     c1, c2 = st.columns(2)
-    c1.download_button(ui.tr("planner.download"), export.to_csv(rows),
+    c1.download_button(ui.tr("planner.download"), export.to_csv(rows, lang=ui.current_lang()),
                        file_name="veille-planification.csv", mime="text/csv",
                        key=f"{key}_csv")
     c2.download_button(ui.tr("planner.download_geojson"), json.dumps(

@@ -199,15 +199,17 @@ def define_form(page: ui.Page) -> None:
             window = c3.selectbox(ui.tr("triggers.window"), triggers.WINDOWS, key="trg_window")
             threshold = None
         elif kind == "forecast":
-            threshold = c3.slider(ui.tr("triggers.threshold"), 0.05, 0.95, step=0.05,
-                                  key="trg_threshold")
+            threshold = ui.number_slider(c3, ui.tr("triggers.threshold"), lo=0.05, hi=0.95,
+                                         step=0.05, key="trg_threshold", value=0.05,
+                                         text=lambda v: format_number(v, lang, 2))
             window = None
         else:
             window = threshold = None
             c3.caption(ui.tr("triggers.hotspot_note"))
         c4, c5, c6 = st.columns([2, 1, 1])
         chosen = c4.multiselect(ui.tr("triggers.areas"), areas, key="trg_areas",
-                                format_func=area_name, placeholder=ui.tr("triggers.all_mali"))
+                                format_func=area_name, placeholder=ui.tr("triggers.all_mali"),
+                                select_all=False)
         horizon = c5.number_input(ui.tr("triggers.horizon"), triggers.MIN_HORIZON,
                                   triggers.MAX_HORIZON, key="trg_horizon",
                                   help=ui.tr("triggers.horizon_help"))
