@@ -198,7 +198,8 @@ def test_the_view_follows_into_every_page_s_address_through_the_sidebar_issue_31
             page.locator('[data-testid="stSidebarNav"] a', has_text=name).click()
             page.wait_for_url(re.compile(rf"/{path}\?(.*&)?win=60"), timeout=60000)
         page.locator('[data-testid="stSidebarNav"] a', has_text="Veille des tensions").click()
-        day = page.locator('[data-testid="stDateInputField"] [data-type="day"]').first
+        day = page.locator('[data-testid="stDateInput"]').filter(
+            has_text="Période (date de l'incident)").locator('[data-type="day"]').first
         day.wait_for(timeout=60000)
         shown = [day.evaluate(f"e => [...e.parentElement.querySelectorAll("
                               f"'[data-type=\"{part}\"]')].map(x => "
@@ -407,12 +408,12 @@ def test_monitor_review_as_a_person_would_then_the_hot_spot_map(tmp_path):
         form.locator("textarea").fill("Rencontre prévue avec la mairie.")
         form.get_by_role("button", name="Enregistrer").click()
         # said in place (and in a toast), the report still under review (issue 31)
-        saved = page.locator('[data-testid="stAlertContentSuccess"]').filter(
-            has_text=re.compile(r"^Enregistré : signalement DEMO-TS-\d+ mis à jour\."))
-        saved.first.wait_for(timeout=20000)
-        rid = re.search(r"DEMO-TS-\d+", saved.first.inner_text()).group(0)
-        assert page.locator('[data-testid="stSelectbox"]').filter(
-            has_text="Signalement").first.inner_text().split("\n")[-1].startswith(rid)
+        saved = page.get_by_text(
+            re.compile(r"^Enregistré : signalement DEMO-TS-\d+ mis à jour\.")).first
+        saved.wait_for(timeout=30000)
+        rid = re.search(r"DEMO-TS-\d+", saved.inner_text()).group(0)
+        page.locator('[data-testid="stSelectbox"]').filter(has_text=f"{rid} — ").first \
+            .wait_for(timeout=30000)
         page.screenshot(path=str(ARTIFACTS / "monitor_queue.png"))
         engine = store.make_engine(db)
         past = review.history(engine)

@@ -6,6 +6,7 @@ import pytest
 
 from geo.records import review, store
 from tests.support import ADMIN, shown
+from ui.lang import md_escape
 from tests.test_pages import ANALYST_CLAIMS, VIEWER_CLAIMS, _app
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -23,6 +24,11 @@ def _monitor(claims=None, **query):
     at.switch_page("pages/monitor.py").run()
     assert not at.exception, at.exception
     return at
+
+
+def _saved(rid: str) -> str:
+    """The confirmation as Markdown (the report's code, from a file, escaped)."""
+    return f"Enregistré : signalement {md_escape(rid)} mis à jour."
 
 
 def _save(at):
@@ -45,7 +51,7 @@ def test_an_analyst_verifies_follows_up_and_sees_the_history(url):
     at.checkbox(key=f"mon_e_{rid}_0").check()
     at.text_area(key=f"mon_n_{rid}_0").input("Réunion avec les chefs de village prévue.")
     _save(at)
-    assert any(f"Enregistré : signalement {rid} mis à jour." in s.value for s in at.success)
+    assert any(_saved(rid) in s.value for s in at.success)
     engine = store.make_engine(url)
     state = review.states(engine).loc[rid]
     assert (state["unit"], bool(state["escalated"]), state["revision"]) == \
@@ -161,8 +167,8 @@ def test_a_saved_review_says_saved_keeps_the_report_and_next_moves_on_issue_31(u
     at.radio(key=f"mon_v_{rid}_0").set_value("verified")
     _save(at)
     # said in place and in a toast, in the screen's language; the report stays selected
-    assert f"Enregistré : signalement {rid} mis à jour." in [s.value for s in at.success]
-    assert f"Enregistré : signalement {rid} mis à jour." in [t.value for t in at.toast]
+    assert _saved(rid) in [s.value for s in at.success]
+    assert _saved(rid) in [t.value for t in at.toast]
     assert at.selectbox(key="mon_report").value == rid
     assert at.radio(key=f"mon_v_{rid}_1").value == "verified"
     # verified, it left the head of the queue; "next report" takes the one that followed it
@@ -174,7 +180,7 @@ def test_a_saved_review_says_saved_keeps_the_report_and_next_moves_on_issue_31(u
     at.radio(key=f"mon_s_{far}_0").set_value("resolved")
     _save(at)
     assert at.selectbox(key="mon_report").value == far
-    assert f"Enregistré : signalement {far} mis à jour." in [s.value for s in at.success]
+    assert _saved(far) in [s.value for s in at.success]
 
 
 def test_the_reviewed_report_stays_selected_when_it_leaves_the_filters_issue_31(url):
