@@ -23,9 +23,10 @@ user = page.user
 
 lang = page.lang
 engine = page.engine
-counts = store.counts(engine)
+stored_counts = store.counts(engine)
+counts = {k: format_number(v, lang) for k, v in stored_counts.items()}
 # a national total of mediators is published rounded (geo.analysis.disclosure.rounded_total)
-counts["mediators"] = disclosure.rounded_text(counts["mediators"], lang)
+counts["mediators"] = disclosure.rounded_text(stored_counts["mediators"], lang)
 st.caption(ui.tr("data.store", engine=engine.dialect.name, **counts))
 
 

@@ -191,3 +191,17 @@ def test_the_reviewed_report_stays_selected_when_it_leaves_the_filters_issue_31(
     _save(at)
     assert rid not in at.dataframe[0].value["Signalement"].tolist()   # out of the filter
     assert at.selectbox(key="mon_report").value == rid                 # still under review
+
+
+def test_next_report_takes_the_one_that_followed_a_report_reviewed_out_of_the_filters(url):
+    at = _monitor(ANALYST_CLAIMS)
+    at.multiselect(key="mon_ver").set_value(["unverified"]).run()
+    ids = [o.split(" — ")[0] for o in at.selectbox(key="mon_report").options]
+    at.selectbox(key="mon_report").set_value(ids[5]).run()
+    at.radio(key=f"mon_v_{ids[5]}_0").set_value("verified")
+    _save(at)
+    assert at.selectbox(key="mon_report").value == ids[5]
+    [b for b in at.button if b.label == "Signalement suivant"][0].click().run()
+    assert at.selectbox(key="mon_report").value == ids[6]
+    [b for b in at.button if b.label == "Signalement suivant"][0].click().run()
+    assert at.selectbox(key="mon_report").value == ids[7]

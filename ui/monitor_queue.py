@@ -121,7 +121,7 @@ def review_form(m: Monitor, queue: pd.DataFrame, states: pd.DataFrame) -> None:
     st.subheader(ui.tr("monitor.review"))
     if (saved := st.session_state.pop("mon_saved", None)) is not None:
         st.success(saved, icon=":material/check_circle:")
-    ids = list(queue["report_id"])
+    ids = in_queue = list(queue["report_id"])
     picked = st.session_state.get(PICKED)
     if picked is not None and picked not in ids:
         # the report under review left the filters (or the queue's order moved it): it stays
@@ -147,18 +147,19 @@ def review_form(m: Monitor, queue: pd.DataFrame, states: pd.DataFrame) -> None:
 
     def chosen():
         now = st.session_state[PICKED]
-        st.session_state[PLACE] = ids.index(now) if now in ids else 0
+        st.session_state[PLACE] = in_queue.index(now) if now in in_queue else 0
 
     def following():
-        """The report that followed this one in the queue when it was chosen (the queue
-        as it is now, once the reviewed report has moved)."""
+        """The report that followed this one in the queue when it was chosen: the one now
+        at its place once it is left out (reviewed, it may have moved or left the
+        filters); the first after the last."""
         now, place = st.session_state[PICKED], st.session_state.get(PLACE, 0)
-        rest = [r for r in ids if r != now]
+        rest = [r for r in in_queue if r != now]
         if not rest:
             return
-        after = [r for r in ids[place:] if r != now] or rest
-        st.session_state[PICKED] = after[0]
-        st.session_state[PLACE] = ids.index(after[0])
+        after = rest[place] if place < len(rest) else rest[0]
+        st.session_state[PICKED] = after
+        st.session_state[PLACE] = in_queue.index(after)
 
     col_pick, col_next = st.columns([4, 1], vertical_alignment="bottom")
     rid = col_pick.selectbox(ui.tr("monitor.pick"), ids, key=PICKED, format_func=label,
