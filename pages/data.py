@@ -145,14 +145,14 @@ else:
     if with_rejections:
         col_pick, col_dl = st.columns([1, 2], vertical_alignment="bottom")
         batch_id = col_pick.selectbox(ui.tr("data.batch_pick"), with_rejections,
-                                      key="rejected_batch")
+                                      key="rejected_batch", placeholder=ui.tr("chrome.choose"))
         downloads.offer(col_dl, ui.tr("data.download_rejected"), lambda: export.to_csv(
             ingest.rejected_rows(engine, batch_id, lang).rename(columns=_ROW_COLS), lang=lang),
             f"veille-lot-{batch_id}-rejets.csv", "text/csv", key="data_rejected")
     if ui.allowed("delete_batch"):
         col_del, col_btn = st.columns([1, 2], vertical_alignment="bottom")
         doomed = col_del.selectbox(ui.tr("data.delete_pick"), listed["batch_id"].tolist(),
-                                   key="delete_batch_id")
+                                   key="delete_batch_id", placeholder=ui.tr("chrome.choose"))
         col_btn.button(ui.tr("data.delete"), key="delete_batch", on_click=ui.ask,
                        args=("ask_delete_batch",))
         contents = batches.batch_contents(engine, doomed)
@@ -185,7 +185,7 @@ exp_kind = ui.localized_selectbox(col_kind, ui.tr("data.kind"), list(export.PUBL
                                   default="tensions",
                                   format_func=lambda k: t(f"kind.{k}", lang))
 fmt = col_fmt.selectbox(ui.tr("data.export_format"), ["csv", "geojson"], key="export_format",
-                        format_func=str.upper)
+                        format_func=str.upper, placeholder=ui.tr("chrome.choose"))
 hxl = col_hxl.checkbox(ui.tr("data.hxl"), key="export_hxl", disabled=fmt != "csv")
 col_btn.download_button(ui.tr("data.download"), export.export(engine, exp_kind, fmt, hxl,
                                                                 lang=lang),

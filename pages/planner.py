@@ -37,9 +37,11 @@ new = c1.number_input(ui.tr("planner.new"), 0, planner.MAX_NEW, step=5, key="pla
 radius = c2.number_input(ui.tr("planner.radius"), 1, planner.MAX_RADIUS_KM, step=5,
                          key="plan_radius")
 model = c3.selectbox(ui.tr("planner.model"), planner.MODELS, key="plan_model",
-                     format_func=lambda m: t(f"planner.model.{m}", lang))
+                     format_func=lambda m: t(f"planner.model.{m}", lang),
+                     placeholder=ui.tr("chrome.choose"))
 demand = c4.selectbox(ui.tr("planner.demand"), planner.DEMANDS, key="plan_demand",
-                      format_func=lambda d: t(f"planner.demand.{d}", lang))
+                      format_func=lambda d: t(f"planner.demand.{d}", lang),
+                      placeholder=ui.tr("chrome.choose"))
 st.markdown(f"**{ui.tr('planner.kind.workshops')}**")
 w1, _ = st.columns([1, 3])
 k = w1.number_input(ui.tr("planner.ws.k"), 0, planner.MAX_WORKSHOPS, key="plan_k",

@@ -412,8 +412,9 @@ def test_monitor_review_as_a_person_would_then_the_hot_spot_map(tmp_path):
             re.compile(r"^Enregistré : signalement DEMO-TS-\d+ mis à jour\.")).first
         saved.wait_for(timeout=30000)
         rid = re.search(r"DEMO-TS-\d+", saved.inner_text()).group(0)
-        page.locator('[data-testid="stSelectbox"]').filter(has_text=f"{rid} —").first \
-            .wait_for(timeout=30000)
+        picked = page.locator('[data-testid="stSelectbox"]').filter(
+            has_text="Signalement").first.locator("input")
+        assert picked.input_value().startswith(f"{rid} — ")
         page.screenshot(path=str(ARTIFACTS / "monitor_queue.png"))
         engine = store.make_engine(db)
         past = review.history(engine)

@@ -3,9 +3,10 @@ everything a reader sees is collected — titles, text, captions, notices, metri
 labels and options, table headers and the tables' displayed cells, the map's tooltips — and
 the walk fails on English words, "None", decimal points in numbers and ISO dates.
 
-Issue 31: and on what was left — Streamlit's English placeholders ("Choose an option",
-"Select all", a date field's "dd/mm/yyyy"), decimal points in sliders and charts, plurals
-written "(s)". The English screens are walked the same way for French words."""
+Issue 31: and on what was left — Streamlit's English placeholders ("Choose an option" in a
+select box being searched, "Select all", a date field's "dd/mm/yyyy"), decimal points in
+sliders and charts, plurals written "(s)". The English screens are walked the same way for
+French words."""
 
 import json
 import re
@@ -105,6 +106,8 @@ def _leftovers(at) -> list[str]:
     language's number format."""
     found = [f"multiselect without placeholder: {m.label}" for m in at.multiselect
              if not m.proto.placeholder]
+    found += [f"selectbox without placeholder: {b.label}" for b in at.selectbox
+              if not b.proto.placeholder]
     found += [f"multiselect with 'Select all': {m.label}" for m in at.multiselect
               if m.proto.select_all]
     found += [f"date field: {d.label} {d.proto.format}" for d in at.date_input

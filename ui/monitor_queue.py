@@ -164,7 +164,8 @@ def review_form(m: Monitor, queue: pd.DataFrame, states: pd.DataFrame) -> None:
     col_pick, col_next = st.columns([4, 1], vertical_alignment="bottom")
     rid = col_pick.selectbox(ui.tr("monitor.pick"), ids, key=PICKED, format_func=label,
                              on_change=chosen, help=ui.tr("monitor.pick_help",
-                                                          n=ui.count(len(ids))))
+                                                          n=ui.count(len(ids))),
+                             placeholder=ui.tr("chrome.choose"))
     col_next.button(ui.tr("monitor.next"), key="mon_next", on_click=following,
                     icon=":material/skip_next:", disabled=len(ids) < 2)
     row = rows.loc[rid]
@@ -212,7 +213,7 @@ def review_form(m: Monitor, queue: pd.DataFrame, states: pd.DataFrame) -> None:
                             index=units.index(row["unit"]) if row["unit"] in UNITS else 0,
                             format_func=lambda u: t("monitor.no_unit", m.lang) if u is None
                             else t(f"actions.unit.{u}", m.lang), key=f"mon_u_{tag}",
-                            help=ui.tr("actions.unit_help"))
+                            help=ui.tr("actions.unit_help"), placeholder=ui.tr("chrome.choose"))
         escalated = st.checkbox(ui.tr("monitor.escalate"), value=bool(row["escalated"]),
                                 key=f"mon_e_{tag}", help=ui.tr("monitor.escalate_help"))
         note = st.text_area(ui.tr("monitor.note"), row["note"] if isinstance(row["note"], str)

@@ -32,6 +32,7 @@ def localized_selectbox(container, label: str, options: list, *, key: str, forma
         if on_change is not None:
             on_change()
 
+    kwargs.setdefault("placeholder", tr("chrome.choose"))   # not Streamlit's English
     container.selectbox(label, options, key=widget_key, format_func=format_func,
                         on_change=_changed, **kwargs)
     st.session_state[key] = value
