@@ -590,7 +590,7 @@ def test_the_deployment_job_end_to_end(tmp_path, width, lang):
         page.get_by_role("button", name=w["respond"]).first.wait_for(timeout=60000)
         assert page.get_by_role("button", name=w["respond"]).count() == 1
         page.get_by_role("button", name=w["respond"]).first.click()
-        page.get_by_text(w["responded"]).wait_for(timeout=30000)
+        page.get_by_text(w["responded"]).first.wait_for(timeout=30000)   # and its toast
         _settled(page)
         assert page.get_by_role("button", name=w["respond"]).count() == 0
         page.screenshot(path=str(ARTIFACTS / f"{shot}_monitor.png"), full_page=True)
