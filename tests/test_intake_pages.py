@@ -66,7 +66,7 @@ def test_the_data_page_connects_a_form_and_syncs_it_now(empty_store, monkeypatch
             "5 lues : 5 acceptées, 0 rejetée, 0 doublon, 0 mise à jour"]
         _button(at, "Synchroniser maintenant").click().run()
         (again,) = [s.value for s in at.success]
-        assert "0 acceptées" in again and len(store.load_records(empty_store, "tensions")) == 5
+        assert "0 acceptée," in again and len(store.load_records(empty_store, "tensions")) == 5
     actions = audit.entries(empty_store)["action"].tolist()
     assert actions.count("sync") == 2 and "source_set" in actions
 
