@@ -56,13 +56,13 @@ ui.from_url("scenario", "act_f_scenario",
 f1, f2, f3, f4, f5 = st.columns([2, 1.3, 1.3, 1.6, 1.6])
 pick_cercles = f1.multiselect(ui.tr("field.cercle"), cercle_ids, key="act_f_cercles",
                               placeholder=ui.tr("planner.all"),
-                              format_func=lambda c: cercles.at[c, "cercle_fr"])
+                              format_func=lambda c: cercles.at[c, "cercle_fr"], select_all=False)
 pick_kinds = f2.multiselect(ui.tr("actions.kind"), actions.KINDS, key="act_f_kinds",
                             placeholder=ui.tr("planner.all"),
-                            format_func=lambda k: t(f"actions.kind.{k}", lang))
+                            format_func=lambda k: t(f"actions.kind.{k}", lang), select_all=False)
 pick_status = f3.multiselect(ui.tr("actions.status"), actions.STATUSES, key="act_f_status",
                              placeholder=ui.tr("planner.all"),
-                             format_func=lambda s: t(f"actions.status.{s}", lang))
+                             format_func=lambda s: t(f"actions.status.{s}", lang), select_all=False)
 period = f4.date_input(ui.tr("actions.period"), value=(), key="act_f_period",
                        format="DD/MM/YYYY")
 ss.setdefault("act_f_scenario", None)
@@ -71,7 +71,7 @@ if ss["act_f_scenario"] not in scenario_names:
 pick_scenario = f5.selectbox(ui.tr("actions.scenario"), [None, *scenario_names],
                              key="act_f_scenario",
                              format_func=lambda s: t("planner.all", lang) if s is None
-                             else scenario_names[s])
+                             else scenario_names[s], placeholder=ui.tr("chrome.choose"))
 ui.to_url("scenario", pick_scenario)
 since, until = (tuple(period) + (None, None))[:2] if period else (None, None)
 listed = actions.listing(engine, cercles=pick_cercles or None, kinds=pick_kinds or None,
@@ -109,7 +109,7 @@ if not listed.empty:
                  width="stretch", key="act_table")
     st.download_button(ui.tr("actions.download"), export.to_csv(listed.assign(
         cercle_fr=listed["cercle_id"].map(cercles["cercle_fr"]),
-        what=shown["what"], communes=listed["communes"].map(", ".join))),
+        what=shown["what"], communes=listed["communes"].map(", ".join)), lang=page.lang),
         file_name="veille-actions.csv", mime="text/csv", key="act_csv")
 
 everything = actions.listing(engine)
@@ -146,21 +146,24 @@ token = ui.once("act_new")
 with st.form(f"act_new_{token}"):   # kept on a refusal, cleared once stored; drawn anew after
     n1, n2, n3 = st.columns(3)
     new_cercle = n1.selectbox(ui.tr("field.cercle"), cercle_ids, key="act_n_cercle",
-                              format_func=lambda c: cercles.at[c, "cercle_fr"])
+                              format_func=lambda c: cercles.at[c, "cercle_fr"],
+                              placeholder=ui.tr("chrome.choose"))
     new_kind = n2.selectbox(ui.tr("actions.kind"), actions.KINDS, key="act_n_kind",
-                            format_func=lambda k: t(f"actions.kind.{k}", lang))
+                            format_func=lambda k: t(f"actions.kind.{k}", lang),
+                            placeholder=ui.tr("chrome.choose"))
     new_date = n3.date_input(ui.tr("actions.planned_on"), date.today() + timedelta(days=14),
                              key="act_n_date", format="DD/MM/YYYY")
     n4, n5, n6 = st.columns(3)
     new_unit = n4.selectbox(ui.tr("actions.unit"), actions.UNITS, key="act_n_unit",
                             format_func=lambda u: t(f"actions.unit.{u}", lang),
-                            help=ui.tr("actions.unit_help"))
+                            help=ui.tr("actions.unit_help"), placeholder=ui.tr("chrome.choose"))
     new_status = n5.selectbox(ui.tr("actions.status"), actions.STATUSES, key="act_n_status",
-                              format_func=lambda s: t(f"actions.status.{s}", lang))
+                              format_func=lambda s: t(f"actions.status.{s}", lang),
+                              placeholder=ui.tr("chrome.choose"))
     new_scenario = n6.selectbox(ui.tr("actions.scenario"), scenario_options,
                                 key="act_n_scenario",
                                 format_func=lambda s: t("actions.no_scenario", lang) if s is None
-                                else scenario_names[s])
+                                else scenario_names[s], placeholder=ui.tr("chrome.choose"))
     new_outcome = st.text_area(ui.tr("actions.outcome"), key="act_n_outcome",
                                help=ui.tr("actions.outcome_help"), max_chars=actions.MAX_OUTCOME)
     if st.form_submit_button(ui.tr("actions.add"), type="primary"):
@@ -191,7 +194,7 @@ labels = {int(i): f"n° {i} — {cercles.at[r.cercle_id, 'cercle_fr']} · "
                   f"{actions.what(r, lang, communes)} · {format_date(r.planned_on, lang)}"
           for i, r in rows.iterrows()}
 editing = st.selectbox(ui.tr("actions.pick"), list(labels), key="act_e_id",
-                       format_func=labels.get)
+                       format_func=labels.get, placeholder=ui.tr("chrome.choose"))
 ui.edit_revision("act_e_opened", editing, rows.at[editing, "revision"])
 row = rows.loc[editing]
 tag = f"{editing}_{row['revision']}"      # the current values shown again after a change
@@ -201,13 +204,15 @@ with st.form("act_edit"):
     ed_status = e1.selectbox(ui.tr("actions.status"), actions.STATUSES,
                              index=actions.STATUSES.index(row["status"]),
                              key=f"act_e_status_{tag}",
-                             format_func=lambda s: t(f"actions.status.{s}", lang))
+                             format_func=lambda s: t(f"actions.status.{s}", lang),
+                             placeholder=ui.tr("chrome.choose"))
     ed_date = e2.date_input(ui.tr("actions.planned_on"), row["planned_on"], format="DD/MM/YYYY",
                             key=f"act_e_date_{tag}")
     ed_unit = e3.selectbox(ui.tr("actions.unit"), actions.UNITS,
                            index=actions.UNITS.index(row["unit"]),
                            key=f"act_e_unit_{tag}",
-                           format_func=lambda u: t(f"actions.unit.{u}", lang))
+                           format_func=lambda u: t(f"actions.unit.{u}", lang),
+                           placeholder=ui.tr("chrome.choose"))
     e4, e5, _ = st.columns(3)
     ed_started = e4.date_input(ui.tr("actions.started_on"), _known(row["started_on"]),
                                format="DD/MM/YYYY", key=f"act_e_started_{tag}",

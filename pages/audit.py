@@ -21,10 +21,10 @@ engine = page.engine
 
 col_users, col_actions, col_dates = st.columns([2, 2, 2], vertical_alignment="bottom")
 who = col_users.multiselect(ui.tr("audit.users"), audit.users(engine), key="audit_users",
-                            placeholder=ui.tr("audit.all_users"))
+                            placeholder=ui.tr("audit.all_users"), select_all=False)
 what = col_actions.multiselect(ui.tr("audit.actions"), list(audit.ACTIONS), key="audit_actions",
                                format_func=lambda a: t(f"audit.action.{a}", lang),
-                               placeholder=ui.tr("audit.all_actions"))
+                               placeholder=ui.tr("audit.all_actions"), select_all=False)
 span = col_dates.date_input(ui.tr("audit.dates"), value=(), key="audit_dates",
                             format="DD/MM/YYYY", max_value=date.today())
 span = list(span) if isinstance(span, (tuple, list)) else [span]   # () → any day
@@ -53,5 +53,5 @@ else:
     # every matching entry, made only when asked for (the log grows without end)
     downloads.offer(st, ui.tr("audit.download"),
                     lambda: export.to_csv(audit.entries(engine, **filters)[list(columns)]
-                                          .rename(columns=columns)),
+                                          .rename(columns=columns), lang=ui.current_lang()),
                     "veille-audit.csv", "text/csv", key="audit_csv")

@@ -77,8 +77,8 @@ r_t = gaps.attrs["risk_threshold"]
 st.caption(ui.tr("coverage.rule", risk=format_number(r_t, lang) if r_t == int(r_t)
                  else format_significant(r_t, lang, 2),
                  level=ui.tr(f"coverage.risk_level.{gaps.attrs['risk_level']}").split(" (")[0],
-                 cover=format_significant(gaps.attrs["coverage_threshold"], lang, 3),
-                 measure=ui.tr(f"coverage.measure.{rule.measure}"),
+                 thin=ui.tr(f"coverage.thin.{rule.measure}", cover=format_significant(
+                     gaps.attrs["coverage_threshold"], lang, 3)),
                  n=int((gaps["gap_class"] == "priority").sum())))
 
 # ------------------------------------------------------------------ map + details
@@ -184,15 +184,16 @@ shown = pd.DataFrame({
                                       for v in ranked["mean_distance_km"]],
 })
 ui.dataframe(shown, hide_index=True, width="stretch", height=420)
-frame = export.coverage_frame(ranked, gaps.attrs, as_of, view.preset, threshold)
+frame = export.coverage_frame(ranked, gaps.attrs, as_of, view.preset, threshold,
+                             lang)
 stamp = as_of.isoformat()
 c1, c2, c3, _ = st.columns([1, 1, 1.3, 1.7])
-c1.download_button(ui.tr("risk.download_csv"), export.to_csv(frame),
+c1.download_button(ui.tr("risk.download_csv"), export.to_csv(frame, lang=lang),
                    file_name=f"veille-couverture-{stamp}.csv", mime="text/csv")
 c2.download_button(ui.tr("risk.download_geojson"), export.coverage_geojson(frame),
                    file_name=f"veille-couverture-{stamp}.geojson", mime="application/geo+json")
 c3.download_button(ui.tr("coverage.download_communes"),
-                   export.to_csv(coverage.commune_table(res)),
+                   export.to_csv(coverage.commune_table(res), lang=lang),
                    file_name=f"veille-communes-{stamp}.csv", mime="text/csv")
 st.caption(ui.tr("coverage.download_note", low=threshold - 1))
 

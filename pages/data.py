@@ -23,9 +23,10 @@ user = page.user
 
 lang = page.lang
 engine = page.engine
-counts = store.counts(engine)
+stored_counts = store.counts(engine)
+counts = {k: format_number(v, lang) for k, v in stored_counts.items()}
 # a national total of mediators is published rounded (geo.analysis.disclosure.rounded_total)
-counts["mediators"] = disclosure.rounded_text(counts["mediators"], lang)
+counts["mediators"] = disclosure.rounded_text(stored_counts["mediators"], lang)
 st.caption(ui.tr("data.store", engine=engine.dialect.name, **counts))
 
 
@@ -34,7 +35,8 @@ def _locator() -> ingest.Locator:
     return ingest.Locator()
 
 
-_ROW_COLS = {"row": ui.tr("data.col.row"), "reasons": ui.tr("data.col.reasons")}
+_ROW_COLS = {"row": ui.tr("data.col.row"), "reasons": ui.tr("data.col.reasons"),
+             "warnings": ui.tr("data.warnings")}
 
 
 def _report_tables(report: ingest.ImportReport) -> None:
@@ -60,11 +62,12 @@ def _report_tables(report: ingest.ImportReport) -> None:
         st.markdown(f"**{ui.tr('data.rejections')}**")
         ui.dataframe(report.rejected_frame(lang).rename(columns=_ROW_COLS), hide_index=True,
                      width="stretch")
-    if report.row_warnings:
+    # an accepted row's warnings here; a rejected row's beside its reasons, above
+    if accepted_warnings := report.accepted_warnings():
         st.markdown(f"**{ui.tr('data.row_warnings')}**")
         ui.dataframe([{_ROW_COLS["row"]: r,
                        ui.tr("data.warnings"): " ; ".join(w.text(lang) for w in ws)}
-                      for r, ws in report.row_warnings], hide_index=True, width="stretch")
+                      for r, ws in accepted_warnings], hide_index=True, width="stretch")
 
 
 # ------------------------------------------------------------------ import
@@ -142,15 +145,14 @@ else:
     if with_rejections:
         col_pick, col_dl = st.columns([1, 2], vertical_alignment="bottom")
         batch_id = col_pick.selectbox(ui.tr("data.batch_pick"), with_rejections,
-                                      key="rejected_batch")
-        columns = {"row": ui.tr("data.col.row"), "reasons": ui.tr("data.col.reasons")}
+                                      key="rejected_batch", placeholder=ui.tr("chrome.choose"))
         downloads.offer(col_dl, ui.tr("data.download_rejected"), lambda: export.to_csv(
-            ingest.rejected_rows(engine, batch_id, lang).rename(columns=columns)),
+            ingest.rejected_rows(engine, batch_id, lang).rename(columns=_ROW_COLS), lang=lang),
             f"veille-lot-{batch_id}-rejets.csv", "text/csv", key="data_rejected")
     if ui.allowed("delete_batch"):
         col_del, col_btn = st.columns([1, 2], vertical_alignment="bottom")
         doomed = col_del.selectbox(ui.tr("data.delete_pick"), listed["batch_id"].tolist(),
-                                   key="delete_batch_id")
+                                   key="delete_batch_id", placeholder=ui.tr("chrome.choose"))
         col_btn.button(ui.tr("data.delete"), key="delete_batch", on_click=ui.ask,
                        args=("ask_delete_batch",))
         contents = batches.batch_contents(engine, doomed)
@@ -183,9 +185,10 @@ exp_kind = ui.localized_selectbox(col_kind, ui.tr("data.kind"), list(export.PUBL
                                   default="tensions",
                                   format_func=lambda k: t(f"kind.{k}", lang))
 fmt = col_fmt.selectbox(ui.tr("data.export_format"), ["csv", "geojson"], key="export_format",
-                        format_func=str.upper)
+                        format_func=str.upper, placeholder=ui.tr("chrome.choose"))
 hxl = col_hxl.checkbox(ui.tr("data.hxl"), key="export_hxl", disabled=fmt != "csv")
-col_btn.download_button(ui.tr("data.download"), export.export(engine, exp_kind, fmt, hxl),
+col_btn.download_button(ui.tr("data.download"), export.export(engine, exp_kind, fmt, hxl,
+                                                                lang=lang),
                         file_name=f"veille-{exp_kind}.{fmt}",
                         mime="text/csv" if fmt == "csv" else "application/geo+json")
 st.caption(ui.tr("data.export_note"))

@@ -143,7 +143,7 @@ st.markdown(ui.tr("method.backtest_text"))
 c1, c2 = st.columns([1, 3], vertical_alignment="bottom")
 horizon = c1.selectbox(ui.tr("method.horizon"), list(forecast.HORIZONS),
                        index=forecast.HORIZONS.index(forecast.DEFAULT_HORIZON),
-                       key="bt_horizon")
+                       key="bt_horizon", placeholder=ui.tr("chrome.choose"))
 c2.markdown(ui.tr("method.backtest_view", preset=ui.tr(f"risk.preset.{view.preset}"),
                   window=view.window_days))
 with st.spinner(ui.tr("method.backtest_running")):
@@ -180,7 +180,7 @@ st.header(ui.tr("method.forecast"))
 st.markdown(ui.tr("method.forecast_text"))
 fc_horizon = st.columns([1, 3])[0].selectbox(ui.tr("method.horizon"), list(forecast.HORIZONS),
                           index=forecast.HORIZONS.index(forecast.DEFAULT_HORIZON),
-                          key="fc_horizon")
+                          key="fc_horizon", placeholder=ui.tr("chrome.choose"))
 with st.spinner(ui.tr("method.backtest_running")):
     ev = ui_risk.forecast_evaluation(ui.store_token(), int(fc_horizon))
 head = backtest.headline(ev)

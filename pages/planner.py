@@ -37,9 +37,11 @@ new = c1.number_input(ui.tr("planner.new"), 0, planner.MAX_NEW, step=5, key="pla
 radius = c2.number_input(ui.tr("planner.radius"), 1, planner.MAX_RADIUS_KM, step=5,
                          key="plan_radius")
 model = c3.selectbox(ui.tr("planner.model"), planner.MODELS, key="plan_model",
-                     format_func=lambda m: t(f"planner.model.{m}", lang))
+                     format_func=lambda m: t(f"planner.model.{m}", lang),
+                     placeholder=ui.tr("chrome.choose"))
 demand = c4.selectbox(ui.tr("planner.demand"), planner.DEMANDS, key="plan_demand",
-                      format_func=lambda d: t(f"planner.demand.{d}", lang))
+                      format_func=lambda d: t(f"planner.demand.{d}", lang),
+                      placeholder=ui.tr("chrome.choose"))
 st.markdown(f"**{ui.tr('planner.kind.workshops')}**")
 w1, _ = st.columns([1, 3])
 k = w1.number_input(ui.tr("planner.ws.k"), 0, planner.MAX_WORKSHOPS, key="plan_k",
@@ -49,19 +51,21 @@ c5, c6 = st.columns(2)
 c7, c8 = st.columns(2)
 regions = c5.multiselect(ui.tr("planner.regions"), list(region_names.index), key="plan_regions",
                          placeholder=ui.tr("planner.all_regions"),
-                         format_func=lambda r: region_names[r])
+                         format_func=lambda r: region_names[r], select_all=False)
 chosen_cercles = c6.multiselect(ui.tr("planner.cercles"), sorted(
     cercles.index, key=lambda c: cercles.at[c, "cercle_fr"]), key="plan_cercles",
-    placeholder=ui.tr("planner.all"), format_func=lambda c: cercles.at[c, "cercle_fr"])
+    placeholder=ui.tr("planner.all"), format_func=lambda c: cercles.at[c, "cercle_fr"],
+    select_all=False)
 exclude = c7.multiselect(ui.tr("planner.exclude"), list(communes.index), key="plan_exclude",
                          placeholder=ui.tr("planner.none_excluded"),
                          help=ui.tr("planner.exclude_help"),
                          format_func=lambda c: f"{communes.at[c, 'commune_fr']} ("
-                         f"{cercles.at[communes.at[c, 'cercle_id'], 'cercle_fr']})")
+                         f"{cercles.at[communes.at[c, 'cercle_id'], 'cercle_fr']})",
+                         select_all=False)
 exclude_cercles = c8.multiselect(ui.tr("planner.exclude_cercles"), list(cercles.index),
                                  key="plan_exclude_cercles",
                                  placeholder=ui.tr("planner.none_excluded"),
-                                 format_func=lambda c: cercles.at[c, "cercle_fr"])
+                                 format_func=lambda c: cercles.at[c, "cercle_fr"], select_all=False)
 
 run = st.button(ui.tr("planner.run"), type="primary", key="plan_run")
 # Fixed places (a message that comes and goes never moves the plan's map: a map whose place

@@ -121,7 +121,7 @@ if section in (None, "ranking"):
         hide_index=True, width="stretch", height=420)
     stamp = as_of.isoformat()
     col_csv, col_geo, _ = st.columns([1, 1, 3])
-    col_csv.download_button(ui.tr("risk.download_csv"), export.to_csv(ranked),
+    col_csv.download_button(ui.tr("risk.download_csv"), export.to_csv(ranked, lang=lang),
                             file_name=f"veille-risque-{stamp}.csv", mime="text/csv")
     col_geo.download_button(ui.tr("risk.download_geojson"), export.risk_geojson(ranked, view),
         file_name=f"veille-risque-{stamp}.geojson",
@@ -149,7 +149,9 @@ elif section == "sensitivity":
                             key="sens_draws")
     seed = c2.number_input(ui.tr("risk.sens.seed"), 0, 2**31 - 1, robustness.DEFAULT_SEED,
                            key="sens_seed")
-    spread = c3.slider(ui.tr("risk.sens.spread"), 0.1, 0.9, 0.5, step=0.1, key="sens_spread")
+    spread = ui.number_slider(c3, ui.tr("risk.sens.spread"), lo=0.1, hi=0.9, step=0.1,
+                              key="sens_spread", value=0.5,
+                              text=lambda v: format_number(v, lang, 1))
     signature = (repr(view.to_query(latest)), str(as_of), ui.store_token(),
                  int(draws), int(seed), float(spread))
     if c4.button(ui.tr("risk.sens.run"), type="primary", key="sens_run"):

@@ -44,7 +44,8 @@ with st.form("users_set"):
     col_p, col_r = st.columns([3, 1])
     principal = col_p.text_input(ui.tr("users.col.principal"), help=ui.tr("users.principal_help"))
     role = col_r.selectbox(ui.tr("users.col.role"), roles.ROLES,
-                           format_func=lambda r: t(f"role.{r}", lang))
+                           format_func=lambda r: t(f"role.{r}", lang),
+                           placeholder=ui.tr("chrome.choose"))
     if st.form_submit_button(ui.tr("users.save"), type="primary"):
         try:
             access.set_role(engine, principal, role, user)
@@ -60,7 +61,7 @@ if not table.empty:
     st.subheader(ui.tr("users.remove"))
     col_pick, col_btn = st.columns([3, 1], vertical_alignment="bottom")
     gone = col_pick.selectbox(ui.tr("users.col.principal"), table["principal"].tolist(),
-                              key="users_remove_pick")
+                              key="users_remove_pick", placeholder=ui.tr("chrome.choose"))
     col_btn.button(ui.tr("users.remove_button"), key="users_remove", on_click=ui.ask,
                    args=("ask_remove_user",))
     if ui.confirmation("ask_remove_user", ui.tr("users.remove_confirm", principal=gone)):

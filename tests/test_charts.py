@@ -67,7 +67,20 @@ def test_every_chart_is_valid_vega_lite():
 
     curve = pd.DataFrame({"n": [0, 10, 20], "covered": [1e6, 1.5e6, 1.7e6]})
     assert _valid(charts.coverage_curve(curve, "fr"))["encoding"]["y"]["axis"] == {
-        "format": "~s"}
+        "format": ",.0f"}
+
+
+def test_a_chart_writes_numbers_and_dates_in_the_screen_s_language_issue_31():
+    """Issue 31: chart axes read "12.6M" and "10.0" on the French screen. Drawn, a chart
+    carries Vega's locale of the language: a decimal comma and a thin space for thousands in
+    French, and French month names."""
+    curve = pd.DataFrame({"n": [0, 10], "covered": [1e6, 1.5e6]})
+    fr = _valid(charts.localized(charts.coverage_curve(curve, "fr"), "fr"))
+    assert fr["config"]["locale"]["number"] == {
+        "decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0€"]}
+    assert fr["config"]["locale"]["time"]["shortMonths"][0] == "janv."
+    en = _valid(charts.localized(charts.coverage_curve(curve, "en"), "en"))
+    assert en["config"]["locale"]["number"]["decimal"] == "."
 
 
 def test_rules_are_layered_over_a_chart():

@@ -231,7 +231,14 @@ def test_coverage_downloads_record_the_rule(demo_store):
         "priority", "Priorité : risque élevé ou très élevé, couverture faible")
     assert (first["gap_measure"], first["risk_threshold"], first["coverage_threshold"],
             first["as_of"]) == ("mediators_per_10k", 5.0, 1.0, "2018-08-31")
-    assert first["mediator_count_protection"].startswith("counts 1-2, and those that would")
+    # the file's notes in its language (issue 31: English notes in the French export)
+    assert first["mediator_count_protection"].startswith(
+        "effectifs de 1 à 2, et ceux qui permettraient de les retrouver, laissés vides")
+    assert first["commune_population"] == \
+        "estimation : population du cercle répartie au prorata de la superficie"
+    english = export.coverage_frame(ranked, gaps.attrs, as_of, "default", 3, "en").iloc[0]
+    assert english["mediator_count_protection"].startswith("counts 1 to 2, and those that")
+    assert english["commune_population"] == "estimate: cercle population shared by area"
     assert "mean_distance_km" not in frame and frame["mean_distance_band"].str.endswith("km").all()
     shown = coverage.published_cercles(result)
     assert frame.set_index("cercle_id")["mediators"].isna().sum() == shown["mediators_hidden"].sum()

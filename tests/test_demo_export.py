@@ -204,3 +204,13 @@ def test_risk_downloads_record_the_method_and_date(demo_engine):
     top = doc["features"][0]
     assert top["properties"]["rank"] == 1 and top["geometry"]["type"] in ("Polygon",
                                                                           "MultiPolygon")
+
+
+def test_a_csv_says_yes_or_no_in_its_language_and_leaves_missing_cells_empty_issue_31():
+    """Issue 31: Python's True in a CSV of the French app."""
+    frame = pd.DataFrame({"id": ["a", "b", "c"], "demo": [True, False, True],
+                          "escalated": [True, None, np.nan], "n": [1.5, np.nan, 2.0]})
+    assert export.to_csv(frame).decode("utf-8-sig").splitlines() == [
+        "id,demo,escalated,n", "a,oui,oui,1.5", "b,non,,", "c,oui,,2.0"]
+    assert export.to_csv(frame, lang="en").decode("utf-8-sig").splitlines()[1] == \
+        "a,yes,yes,1.5"

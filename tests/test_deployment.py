@@ -207,7 +207,7 @@ def test_a_plans_actions_are_created_once_and_withdrawn_together(engine):
     first = listed.iloc[0]
     assert actions.what(first, "fr", pd.Series({"mli-koro-koro": "Koro",
                                                 "mli-koro-bondo": "Bondo"})) \
-        == "Déploiement de médiateurs : 2 médiateur(s) — Koro, Bondo"
+        == "Déploiement de médiateurs : 2 médiateurs — Koro, Bondo"
     assert actions.what(listed.iloc[1], "en") == "Workshop"          # one: said by its kind
     # a second click: refused, with the ids to open; nothing more stored
     before = store.snapshot(engine)
@@ -543,7 +543,7 @@ def test_a_trigger_in_force_shows_with_its_response_and_one_click_makes_the_acti
     lines = " ".join(m.value for m in at.markdown)
     assert "**Point chaud** — Kangaba, depuis le" in lines
     assert "Réponse convenue : Déploiement de médiateurs — Réseau des médiateurs " \
-           "communautaires, sous 14 jours (2 médiateur(s))" in lines
+           "communautaires, sous 14 jours (2 médiateurs)" in lines
     record = [d.value for d in at.dataframe if "Taux de base" in d.value.columns][0]
     assert set(record["Déclencheur"]) == {"Point chaud", "Hausse au Centre"}
     assert all(v.startswith("0 /") for v in record["Avec réponse"])

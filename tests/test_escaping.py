@@ -122,8 +122,10 @@ RELAYED = {
     ("pages/users.py", "done"),             # idem
     ("ui/access.py", "text"),               # _refuse(tr(...))
     ("ui/page.py", "message"),              # Page.flash(ui.tr(...)) left before a rerun
+    ("ui/monitor_queue.py", "saved"),       # save_edit(..., ui.tr_text(...)) idem
     ("ui/page.py", "question"),             # confirmation(key, ui.tr(...))
     ("ui/coverage.py", "help"),             # threshold_slider(..., help=ui.tr(...))
+    ("ui/state.py", "help"),                # number_slider(..., help=ui.tr(...))
     ("ui/planner.py", "site_lists(result, lang)"),   # names through ui.md_escape inside
     ("ui/planner.py", "focus"),             # _focus: ui.tr with counts
     ("ui/planner.py", "planner.saturation_note(med, ui.current_lang())"),  # t() with counts

@@ -1,7 +1,12 @@
 """Issue 12: the French screens are French. Every page is walked under AppTest in French and
 everything a reader sees is collected — titles, text, captions, notices, metrics, widget
 labels and options, table headers and the tables' displayed cells, the map's tooltips — and
-the walk fails on English words, "None", decimal points in numbers and ISO dates."""
+the walk fails on English words, "None", decimal points in numbers and ISO dates.
+
+Issue 31: and on what was left — Streamlit's English placeholders ("Choose an option" in a
+select box being searched, "Select all", a date field's "dd/mm/yyyy"), decimal points in
+sliders and charts, plurals written "(s)". The English screens are walked the same way for
+French words."""
 
 import json
 import re
@@ -23,6 +28,24 @@ ALLOWED = ("Armed Conflict Location & Event Data Project", "Uppsala Conflict Dat
            "OpenStreetMap", "Leaflet", "INFORM", "KoboToolbox", "ViEWS", "Wikipedia")
 DECIMAL_POINT = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])")
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+#: A plural written with brackets: "action(s) prévue(s)".
+BRACKETED_PLURAL = re.compile(r"\w\((?:s|e|es|x)\)")
+#: French words that have no business on an English screen (whole words; place names, the
+#: language switch and the demonstration's own names aside).
+FRENCH = re.compile(
+    r"\b(les|des|du|une|avec|pour|dans|aucun|aucune|signalements?|médiateurs?|ateliers?|"
+    r"écarts?|risque|couverture|période|données|enregistrer|télécharger|rejetées?|"
+    r"acceptées?|cercles? sélectionnés?|gravité|catégorie|vérifié|jj|aaaa)\b", re.IGNORECASE)
+ALLOWED_FR = ("Français", "Langue / Language")
+
+
+def _place_names() -> list[str]:
+    """The places' own names (French on every screen: "Nioro du Sahel"), longest first."""
+    from geo.reference import units
+
+    names = {*units.load_regions()["region_fr"], *units.load_cercles()["cercle_fr"],
+             *units.load_communes()["commune_fr"]}
+    return sorted((n for n in names if FRENCH.search(n)), key=len, reverse=True)
 
 
 def _texts(at) -> list[str]:
@@ -66,6 +89,56 @@ def _map_labels(at) -> list[str]:
     return out
 
 
+def _widgets(at) -> list[str]:
+    """What Streamlit itself writes in the widgets: placeholders, slider values, the date
+    fields' format."""
+    out = [m.proto.placeholder for m in at.multiselect]
+    out += [b.proto.placeholder for b in at.selectbox if b.proto.placeholder]
+    for s in at.select_slider:
+        out += [str(o) for o in s.options]
+    return out
+
+
+def _leftovers(at) -> list[str]:
+    """Issue 31's leftovers on a screen, in any language: a multi-select without its own
+    placeholder or with Streamlit's "Select all", a date field not written dd/mm/yyyy, a
+    slider over decimals (Streamlit writes them with a point), a chart without the
+    language's number format."""
+    found = [f"multiselect without placeholder: {m.label}" for m in at.multiselect
+             if not m.proto.placeholder]
+    found += [f"selectbox without placeholder: {b.label}" for b in at.selectbox
+              if not b.proto.placeholder]
+    found += [f"multiselect with 'Select all': {m.label}" for m in at.multiselect
+              if m.proto.select_all]
+    found += [f"date field: {d.label} {d.proto.format}" for d in at.date_input
+              if d.proto.format != "DD/MM/YYYY"]
+    found += [f"decimal slider: {s.label}" for s in at.slider
+              if any(isinstance(v, float) for v in
+                     (s.value if isinstance(s.value, (tuple, list)) else [s.value]))]
+    return found
+
+
+def _chart_decimals(at) -> set[str]:
+    """The decimal mark each drawn chart formats its numbers with (Vega's locale)."""
+    marks = set()
+    for chart in at.get("arrow_vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        marks.add(spec.get("config", {}).get("locale", {}).get("number", {}).get("decimal",
+                                                                                 "none"))
+    return marks
+
+
+def _french(texts) -> list[str]:
+    found = []
+    for text in texts:
+        clean = text
+        for name in (*ALLOWED_FR, *PLACES):
+            clean = clean.replace(name, "")
+        if FRENCH.search(clean):
+            found.append(text[:120])
+    return found
+
+
 def _english(texts) -> list[str]:
     found = []
     for text in texts:
@@ -87,10 +160,69 @@ def test_every_french_screen_is_french(page, selected):
     at.switch_page(page).run()
     assert not at.exception
     texts, cells, labels = _texts(at), _displayed_cells(at), _map_labels(at)
-    assert _english(texts + cells + labels) == []
-    numbers = [c for c in cells + labels if DECIMAL_POINT.search(c)]
+    widgets = _widgets(at)
+    assert _english(texts + cells + labels + widgets) == []
+    numbers = [c for c in cells + labels + widgets if DECIMAL_POINT.search(c)]
     assert numbers == [], numbers[:5]
     assert [x for x in labels + cells if ISO_DATE.search(x)] == []
+    assert [x for x in texts + cells if BRACKETED_PLURAL.search(x)] == []
+    assert _leftovers(at) == []
+    assert _chart_decimals(at) <= {","}
+
+
+PLACES = _place_names()
+#: The pages walked in English (the monitor's other sections: tests/test_monitor_page.py).
+ENGLISH_PAGES = [*PAGES, "pages/planner.py", "pages/actions.py"]
+
+
+@pytest.mark.parametrize("page", ENGLISH_PAGES)
+def test_every_english_screen_is_english(page):
+    """Issue 31: French placeholders, French demonstration summaries and French words on
+    the English screens."""
+    at = AppTest.from_file(DASHBOARD, default_timeout=90)
+    at.query_params["lang"] = "en"
+    at.query_params["cercle"] = "mli-mopti"
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception
+    texts, cells, labels = _texts(at), _displayed_cells(at), _map_labels(at)
+    widgets = _widgets(at)
+    assert _french(texts + cells + labels + widgets) == []
+    assert [x for x in texts + cells if BRACKETED_PLURAL.search(x)] == []
+    assert [x for x in labels + cells if ISO_DATE.search(x)] == []
+    assert _leftovers(at) == []
+    assert _chart_decimals(at) <= {"."}
+
+
+@pytest.mark.parametrize("page", ["pages/planner.py", "pages/actions.py"])
+def test_the_planning_screens_are_french_too(page):
+    at = AppTest.from_file(DASHBOARD, default_timeout=90)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception
+    texts, cells, widgets = _texts(at), _displayed_cells(at), _widgets(at)
+    assert _english(texts + cells + widgets) == []
+    assert [c for c in cells + widgets if DECIMAL_POINT.search(c)] == []
+    assert [x for x in texts + cells if BRACKETED_PLURAL.search(x)] == []
+    assert _leftovers(at) == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_method_sliders_write_numbers_in_the_screen_s_language_issue_31(lang):
+    """Issue 31: "1.03" in a slider next to "1,03" in the text. The method's sliders (drawn
+    once their expander is open) offer formatted values."""
+    at = AppTest.from_file(DASHBOARD, default_timeout=90)
+    at.query_params["lang"] = lang
+    at.session_state["risk_method_open"] = True
+    at.run()
+    at.switch_page("pages/risk.py").run()
+    assert not at.exception
+    assert _leftovers(at) == []
+    weights = [s for s in at.select_slider if s.key == "_w_risk_dw_hazard"]
+    assert weights and weights[0].options[:3] == (
+        ["0,0", "0,5", "1,0"] if lang == "fr" else ["0.0", "0.5", "1.0"])
+    (unverified,) = [s for s in at.select_slider if s.key == "_w_risk_uw"]
+    assert unverified.options[:2] == (["0,00", "0,05"] if lang == "fr" else ["0.00", "0.05"])
 
 
 def test_the_walk_can_fail():
@@ -100,6 +232,12 @@ def test_the_walk_can_fail():
     assert _english(["Source : Armed Conflict Location & Event Data Project (ACLED)"]) == []
     assert DECIMAL_POINT.search("6.209") and not DECIMAL_POINT.search("6,209")
     assert ISO_DATE.search("2018-07-29 · Affrontement")
+    assert BRACKETED_PLURAL.search("3 action(s) prévue(s) créée(s)")
+    assert not BRACKETED_PLURAL.search("Risque (score ≥ 5)")
+    assert _english(["Choose an option", "Select all"]) == ["Choose an option", "Select all"]
+    assert _french(["3 signalements à vérifier", "Aucun médiateur"]) == [
+        "3 signalements à vérifier", "Aucun médiateur"]
+    assert _french(["Mopti — Mopti region", "Français"]) == []
 
 
 def test_the_ratings_grid_says_not_rated_instead_of_none():

@@ -107,7 +107,7 @@ def test_rejected_mediator_rows_keep_no_whereabouts_nor_free_text(engine, locato
     rep = run(engine, "mediators", text, locator=locator)
     assert rep.rejected == 1
     kept = rejected_rows(engine, rep.batch_id)
-    assert set(kept.columns) == {"row", "reasons", "mediator_code", "cercle", "status"}
+    assert set(kept.columns) == {"row", "reasons", "Code du médiateur", "Cercle", "Statut"}
     assert "14.2167" not in everything_stored(engine)
     assert "Konna" not in export.to_csv(kept).decode("utf-8-sig")
 
@@ -131,7 +131,7 @@ def test_migration_cleans_rejected_mediator_rows_of_an_existing_store(tmp_path):
                              "commune": "Konna"})))
     engine = store.make_engine(url)                # migrates to the current schema
     kept = rejected_rows(engine, batch)
-    assert list(kept.columns) == ["row", "reasons", "mediator_code", "cercle"]
+    assert list(kept.columns) == ["row", "reasons", "Code du médiateur", "Cercle"]
     assert "14.2167" not in everything_stored(engine)
 
 

@@ -132,3 +132,26 @@ def test_no_key_is_written_twice_in_one_module():
         keys = [k.value for node in ast.walk(tree) if isinstance(node, ast.Dict)
                 for k in node.keys if isinstance(k, ast.Constant)]
         assert [k for k, n in Counter(keys).items() if n > 1] == [], module.__name__
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_text_writes_a_plural_with_brackets_issue_31(lang):
+    """Issue 31: "action(s) prévue(s) créée(s)", "1 rejetées": a count chooses its word."""
+    bracketed = re.compile(r"\w\((?:s|e|es|x)\)")
+    assert [k for k, v in TRANSLATIONS[lang].items() if bracketed.search(v)] == []
+
+
+def test_a_count_chooses_singular_or_plural_in_each_language():
+    assert t("planner.to_actions_done", "fr", n=1) == \
+        "1 action prévue créée, liée au scénario."
+    assert t("planner.to_actions_done", "fr", n=2) == \
+        "2 actions prévues créées, liées au scénario."
+    assert t("planner.to_actions_done", "en", n=1) == \
+        "1 planned action created, linked to the scenario."
+    summary = t("ingest.summary", "fr", rows=4, accepted=1, rejected=0, duplicates=2,
+                warnings="1\u202f234")
+    assert summary == "4 lignes : 1 acceptée, 0 rejetée, 2 doublons, 1\u202f234 avertissements."
+    assert t("ingest.summary", "en", rows=1, accepted=1, rejected=0, duplicates=0,
+             warnings=0) == "1 row: 1 accepted, 0 rejected, 0 duplicates, 0 warnings."
+    assert t("data.done", "fr", batch=3, accepted=2, rejected=1, duplicates=0) == \
+        "Import terminé (lot n° 3) : 2 lignes ajoutées, 1 rejetée, 0 doublon."

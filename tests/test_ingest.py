@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from geo.records import store
-from geo.ingest import ImportRefused, import_file, parse_date, parse_number
+from geo.ingest import ImportRefused, import_file, parse_date, parse_number, rejected_rows
 
 from tests.support import IMPORT_TODAY, reason_codes as codes, run_import as run
 from tests.support import ANALYST
@@ -363,3 +363,36 @@ def test_command_line(tmp_path):
                               str(tmp_path / "none.csv")], cwd=ROOT, env=env,
                              capture_output=True, text=True)
     assert missing.returncode == 2
+
+
+PREVIEWED = ("report_id;occurred_on;cercle;category;severity;latitude;longitude\n"
+             "a1;15/08/2027;Gao;clash;3;;\n"
+             "a2;;Gao;clash;;;\n"
+             "a3;2018-07-29;Gaooo;clash;9;16.27;-0.04\n"
+             "a4;2018-07-29;Gaooo;clash;3;16.27;-0.04\n")
+
+
+def test_the_import_preview_shows_labels_empty_cells_and_typed_dates_issue_31(engine, locator):
+    """Issue 31: the preview showed raw None and field codes (occurred_on) in the rejected
+    rows, echoed 15/08/2027 as 2027-08-15 and listed a rejected row's warning under the
+    accepted rows."""
+    rep = run(engine, "tensions", PREVIEWED, locator=locator, dry_run=True)
+    frame = rep.rejected_frame("fr")
+    assert list(frame.columns) == [
+        "row", "reasons", "warnings", "Identifiant du signalement", "Date de l'incident",
+        "Cercle", "Catégorie", "Gravité", "Latitude", "Longitude"]
+    assert frame.loc[0, "reasons"] == "date dans le futur (date de l'incident = 15/08/2027)"
+    assert frame.loc[1].tolist() == [
+        3, "date manquante (date de l'incident) ; valeur manquante (gravité)", "", "a2", "",
+        "Gao", "clash", "", "", ""]
+    # the rejected row's warning beside its reasons; only the accepted row's under "accepted"
+    assert frame.loc[2, "warnings"] == "nom de lieu « Gaooo » non reconnu : coordonnées retenues"
+    assert [r for r, _ in rep.accepted_warnings()] == [5]
+    assert list(rep.rejected_frame("en").columns)[3:5] == ["Report identifier", "Incident date"]
+
+
+def test_the_rejected_rows_kept_with_a_batch_read_like_the_preview_issue_31(engine, locator):
+    rep = run(engine, "tensions", PREVIEWED, locator=locator)
+    kept = rejected_rows(engine, rep.batch_id, "fr")
+    assert "None" not in kept.to_csv() and "nan" not in kept.to_csv()
+    assert kept.loc[kept["row"] == 3, "Gravité"].tolist() == [""]

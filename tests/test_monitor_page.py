@@ -6,6 +6,7 @@ import pytest
 
 from geo.records import review, store
 from tests.support import ADMIN, shown
+from ui.lang import md_escape
 from tests.test_pages import ANALYST_CLAIMS, VIEWER_CLAIMS, _app
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -23,6 +24,11 @@ def _monitor(claims=None, **query):
     at.switch_page("pages/monitor.py").run()
     assert not at.exception, at.exception
     return at
+
+
+def _saved(rid: str) -> str:
+    """The confirmation as Markdown (the report's code, from a file, escaped)."""
+    return f"Enregistré : signalement {md_escape(rid)} mis à jour."
 
 
 def _save(at):
@@ -45,7 +51,7 @@ def test_an_analyst_verifies_follows_up_and_sees_the_history(url):
     at.checkbox(key=f"mon_e_{rid}_0").check()
     at.text_area(key=f"mon_n_{rid}_0").input("Réunion avec les chefs de village prévue.")
     _save(at)
-    assert any(f"Signalement {rid} mis à jour." in s.value for s in at.success)
+    assert any(_saved(rid) in s.value for s in at.success)
     engine = store.make_engine(url)
     state = review.states(engine).loc[rid]
     assert (state["unit"], bool(state["escalated"]), state["revision"]) == \
@@ -148,3 +154,54 @@ def test_the_monitor_is_an_analysis_page_with_the_brief_and_the_period_panel():
     labels = [b.label for b in at.sidebar.button]
     assert "Préparer le brief de cette vue" in labels
     assert at.sidebar.date_input[0].label == "Date de référence"
+
+
+def test_a_saved_review_says_saved_keeps_the_report_and_next_moves_on_issue_31(url):
+    """Issue 31: saving a review said nothing where the user was, jumped to another report
+    and the reviewed one could no longer be found (only the first 200 were listed)."""
+    at = _monitor(ANALYST_CLAIMS)
+    picker = at.selectbox(key="mon_report")
+    ids = [o.split(" — ")[0] for o in picker.options]
+    assert len(ids) == 2317                             # the whole queue, not its first 200
+    rid, second = ids[0], ids[1]
+    at.radio(key=f"mon_v_{rid}_0").set_value("verified")
+    _save(at)
+    # said in place and in a toast, in the screen's language; the report stays selected
+    assert _saved(rid) in [s.value for s in at.success]
+    assert _saved(rid) in [t.value for t in at.toast]
+    assert at.selectbox(key="mon_report").value == rid
+    assert at.radio(key=f"mon_v_{rid}_1").value == "verified"
+    # verified, it left the head of the queue; "next report" takes the one that followed it
+    [b for b in at.button if b.label == "Signalement suivant"][0].click().run()
+    assert at.selectbox(key="mon_report").value == second
+    # a report far down the queue can be chosen and reviewed
+    far = ids[2000]
+    at.selectbox(key="mon_report").set_value(far).run()
+    at.radio(key=f"mon_s_{far}_0").set_value("resolved")
+    _save(at)
+    assert at.selectbox(key="mon_report").value == far
+    assert _saved(far) in [s.value for s in at.success]
+
+
+def test_the_reviewed_report_stays_selected_when_it_leaves_the_filters_issue_31(url):
+    at = _monitor(ANALYST_CLAIMS)
+    at.multiselect(key="mon_ver").set_value(["unverified"]).run()
+    rid = at.selectbox(key="mon_report").value
+    at.radio(key=f"mon_v_{rid}_0").set_value("verified")
+    _save(at)
+    assert rid not in at.dataframe[0].value["Signalement"].tolist()   # out of the filter
+    assert at.selectbox(key="mon_report").value == rid                 # still under review
+
+
+def test_next_report_takes_the_one_that_followed_a_report_reviewed_out_of_the_filters(url):
+    at = _monitor(ANALYST_CLAIMS)
+    at.multiselect(key="mon_ver").set_value(["unverified"]).run()
+    ids = [o.split(" — ")[0] for o in at.selectbox(key="mon_report").options]
+    at.selectbox(key="mon_report").set_value(ids[5]).run()
+    at.radio(key=f"mon_v_{ids[5]}_0").set_value("verified")
+    _save(at)
+    assert at.selectbox(key="mon_report").value == ids[5]
+    [b for b in at.button if b.label == "Signalement suivant"][0].click().run()
+    assert at.selectbox(key="mon_report").value == ids[6]
+    [b for b in at.button if b.label == "Signalement suivant"][0].click().run()
+    assert at.selectbox(key="mon_report").value == ids[7]

@@ -81,8 +81,8 @@ def test_new_alerts_are_queued_once_per_subscriber_in_their_language(subscribed)
     box = notify.outbox(subscribed)
     mails = box[box["kind"] == "alert"].set_index("recipient")
     assert mails.loc["analyst@example.org", "subject"] == \
-        "Veille : 2 nouvelle(s) alerte(s) au 20/11/2026"
-    assert mails.loc["viewer@example.org", "subject"] == "Veille: 2 new alert(s) on 20 Nov 2026"
+        "Veille : 2 nouvelles alertes au 20/11/2026"
+    assert mails.loc["viewer@example.org", "subject"] == "Veille: 2 new alerts on 20 Nov 2026"
     assert set(mails["status"]) == {"queued"}
     # a second run on the same day, and the next day while the alerts last: nothing new
     assert notify.queue_alerts(subscribed, AS_OF, PUBLIC, tensions=tensions(),

@@ -215,7 +215,7 @@ def test_data_page_shows_store_history_and_export():
 def _risk(**query):
     at = _app(**query)
     # the method's controls are drawn once their expander is opened (not on every load)
-    assert not [s for s in at.sidebar.slider if s.key == "_w_risk_dw_hazard"]
+    assert not [s for s in at.sidebar.select_slider if s.key == "_w_risk_dw_hazard"]
     at.session_state["risk_method_open"] = True
     at.switch_page("pages/risk.py").run()
     assert not at.exception
@@ -223,7 +223,7 @@ def _risk(**query):
 
 
 def _slider(at, key):
-    (s,) = [s for s in at.sidebar.slider if s.key == f"_w_{key}"]
+    (s,) = [s for s in at.sidebar.select_slider if s.key == f"_w_{key}"]
     return s
 
 
@@ -416,23 +416,23 @@ def test_coverage_page_details_and_communes_without_mediator():
 
 def test_coverage_thresholds_move_the_gaps():
     at = _coverage()
-    assert "cercle(s) en écart prioritaire" in " ".join(c.value for c in at.caption)
+    assert "cercles en écart prioritaire" in " ".join(c.value for c in at.caption)
     _select(at, "gap_risk_level").select("very_high").run()
     caption = " ".join(c.value for c in at.caption)
     assert "Risque retenu : très élevé (score ≥ 6,5)" in caption
-    assert "**0 cercle(s) en écart prioritaire.**" in caption       # no score reaches 6.5
+    assert "**0 cercle en écart prioritaire.**" in caption       # no score reaches 6.5
     _select(at, "gap_risk_level").select("high").run()
     caption = " ".join(c.value for c in at.caption)
-    assert "**7 cercle(s) en écart prioritaire.**" in caption
+    assert "**7 cercles en écart prioritaire.**" in caption
     ranking = next(d.value for d in at.dataframe if "Écart" in d.value.columns)
     assert ranking["Écart"].str.startswith("Priorité").sum() == 7
     _select(at, "gap_risk_level").select("median").run()
     caption = " ".join(c.value for c in at.caption)
-    assert int(re.search(r"\*\*(\d+) cercle\(s\) en écart prioritaire", caption)[1]) > 7
+    assert int(re.search(r"\*\*(\d+) cercles en écart prioritaire", caption)[1]) > 7
     at.button(key="gap_medians").click().run()
     assert at.session_state["gap_risk_level"] == "high"
     _select(at, "gap_measure").select("mean_distance_km").run()
-    labels = [s.label for s in at.slider]
+    labels = [s.label for s in at.select_slider]
     assert "Couverture faible au-delà de (km)" in labels
 
 
@@ -638,7 +638,7 @@ def test_an_admin_deletes_a_batch_after_confirming_what_goes(tmp_path, monkeypat
 
     at, engine, tensions, question = _ask_to_delete(tmp_path, monkeypatch, "tensions")
     assert f"Supprimer le lot {tensions} (demo-tensions-seed20180729, Signalements de tensions)" \
-        in question and "2\u202f317 enregistrements et 0 lignes rejetées" in question
+        in question and "2\u202f317 enregistrements et 0 ligne rejetée" in question
     at.button(key="ask_delete_batch_no").click().run()                 # cancel: nothing goes
     assert len(batches.list_batches(engine)) == 3
     at.button(key="delete_batch").click().run()

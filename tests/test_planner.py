@@ -251,7 +251,7 @@ def test_command_line_takes_region_names_as_users_write_them(monkeypatch, tmp_pa
     assert cli.main(["plan", "--new", "3", "--radius-km", "30", "--cercle", "Koro",
                      "--exclude", "Bondo", "--lang", "en"]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("Mediators: 1 useful site(s) of 3 asked")
+    assert text.startswith("Mediators: 1 useful site of 3 asked")
     assert "1. Madougou (Koro): +21,322 people covered" in text and "Bondo" not in text
     # Bankass, every commune covered already (issue 30): said in words, nothing proposed
     assert cli.main(["plan", "--new", "3", "--radius-km", "30", "--cercle", "Bankass"]) == 0

@@ -232,7 +232,7 @@ def test_the_action_register_page(monkeypatch, tmp_path):
     monkeypatch.setenv("VEILLE_DATABASE_URL", url)
     at = _app(ANALYST_CLAIMS)
     at.switch_page("pages/actions.py").run()
-    assert not at.exception and "0 action(s)." in [c.value for c in at.caption]
+    assert not at.exception and "0 action." in [c.value for c in at.caption]
     at.selectbox(key="act_n_cercle").set_value("mli-koro")
     at.selectbox(key="act_n_kind").set_value("dialogue")
     at.text_area(key="act_n_outcome").input("appeler Mme Coulibaly au 76 12 34 56")

@@ -1,8 +1,8 @@
 """Charts of the risk, planning and monitoring screens, as Vega-Lite specifications drawn by
 Streamlit's own Vega-Lite bundle (offline). Written as plain specifications rather than with
 Altair, which only builds them: Altair costs every app process ~23 MB (issue 18). Labels
-come from :func:`geo.i18n.t`; dates and numbers are written in formats that read the same
-in French and English."""
+come from :func:`geo.i18n.t`; numbers and dates follow the language (Vega's locale,
+:func:`localized`)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.i18n import t
+from ui.lang import current_lang
 
 RED, GREY, DARK = "#bd0026", "#9e9e9e", "#4a4a4a"
 #: A chart as wide as its column, axis labels, titles and legend included (Vega-Lite's
@@ -29,8 +30,35 @@ class Chart:
     spec: dict = field(default_factory=dict)
 
 
+#: Vega's number and date formats per language: "12 600 000", "0,25", "janv. 2020" in
+#: French (Vega's own are English: "12,600,000", "0.25").
+LOCALES = {
+    "fr": {"number": {"decimal": ",", "thousands": "\u202f", "grouping": [3],
+                      "currency": ["", "\u00a0€"]},
+           "time": {"dateTime": "%A %e %B %Y à %X", "date": "%d/%m/%Y", "time": "%H:%M:%S",
+                    "periods": ["", ""],
+                    "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
+                             "samedi"],
+                    "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+                    "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+                               "août", "septembre", "octobre", "novembre", "décembre"],
+                    "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.",
+                                    "août", "sept.", "oct.", "nov.", "déc."]}},
+    "en": {"number": {"decimal": ".", "thousands": ",", "grouping": [3],
+                      "currency": ["$", ""]}},
+}
+
+
+def localized(chart: Chart, lang: str) -> Chart:
+    """``chart`` with the number and date formats of ``lang`` (:data:`LOCALES`)."""
+    config = {**chart.spec.get("config", {}), "locale": LOCALES[lang]}
+    return Chart(chart.data, {**chart.spec, "config": config})
+
+
 def draw(chart: Chart, **kwargs) -> None:
-    """Draw ``chart`` (``kwargs`` go to ``st.vega_lite_chart``, e.g. ``width="stretch"``)."""
+    """Draw ``chart`` in the session's language (its numbers and dates: :func:`localized`;
+    ``kwargs`` go to ``st.vega_lite_chart``, e.g. ``width="stretch"``)."""
+    chart = localized(chart, current_lang())
     st.vega_lite_chart(chart.data, chart.spec, **kwargs)
 
 
@@ -188,11 +216,11 @@ def coverage_curve(curve: pd.DataFrame, lang: str) -> Chart:
                          "encoding": {
         "x": enc("n:Q", title=t("planner.col.n", lang),
                  axis={"tickMinStep": 1, "format": "d"}),      # whole mediators only
-        # SI prefixes (15M): Vega's thousands separator would be English on the French screen
-        "y": enc("covered:Q", title=t("planner.col.covered", lang), axis={"format": "~s"},
+        # whole people with the language's thousands separator (config.locale, draw)
+        "y": enc("covered:Q", title=t("planner.col.covered", lang), axis={"format": ",.0f"},
                  scale={"zero": False}),
         "tooltip": [enc("n:Q", title=t("planner.col.n", lang)),
-                    enc("covered:Q", title=t("planner.col.covered", lang), format=".0f")]}})
+                    enc("covered:Q", title=t("planner.col.covered", lang), format=",.0f")]}})
 
 
 def with_rules(chart: Chart, days: list, labels: list[str]) -> Chart:

@@ -12,6 +12,7 @@ import streamlit as st
 import ui
 from ui.data import CACHE_TTL
 from geo.analysis import coverage
+from geo.i18n import format_significant
 from ui import risk as ui_risk
 
 MEASURE_KEY = "gap_measure"
@@ -67,7 +68,9 @@ def threshold_slider(container, label: str, key: str, values: pd.Series, lo: flo
     def changed():
         st.session_state[key] = st.session_state[widget]
 
-    container.slider(label, lo, hi, step=step, key=widget, on_change=changed, help=help)
+    lang = ui.current_lang()
+    ui.number_slider(container, label, lo=lo, hi=hi, step=step, key=widget, on_change=changed,
+                     help=help, text=lambda v: format_significant(v, lang, 3))
     return st.session_state[widget]
 
 

@@ -71,7 +71,7 @@ def _sync_now(page: ui.Page, connected: pd.DataFrame) -> None:
     col_pick, col_full, col_go, col_del = st.columns([2.4, 1.2, 1.3, 1.1],
                                                      vertical_alignment="bottom")
     picked = col_pick.selectbox(ui.tr("intake.pick"), list(labels), key="intake_pick",
-                                format_func=labels.get)
+                                format_func=labels.get, placeholder=ui.tr("chrome.choose"))
     full = col_full.checkbox(ui.tr("intake.full"), key="intake_full",
                              help=ui.tr("intake.full_help"))
     if col_go.button(ui.tr("intake.sync_now"), key="intake_sync", type="primary",
@@ -112,7 +112,7 @@ def _connect(page: ui.Page) -> None:
         c1, c2 = st.columns([1, 2])
         platform = c1.selectbox(ui.tr("intake.field.platform"), list(remote.PLATFORMS),
                                 format_func=lambda p: t(f"intake.platform.{p}", page.lang),
-                                key="intake_new_platform")
+                                key="intake_new_platform", placeholder=ui.tr("chrome.choose"))
         server = c2.text_input(ui.tr("intake.field.server"), key="intake_new_server",
                                placeholder="https://kf.kobotoolbox.org")
         c3, c4, c5 = st.columns([2, 1, 2])

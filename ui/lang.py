@@ -19,14 +19,27 @@ def current_lang() -> str:
     return normalise_language(st.session_state.get(LANG_KEY))
 
 
+#: The parts of a date field, as Streamlit's date input marks them.
+DATE_PARTS = ("day", "month", "year")
+
+
 def localize_chrome() -> None:
-    """Streamlit's own words on the file uploader ("Upload", "50MB per file") are English
-    only: a style sheet in the session's language replaces them (CSS generated content: no
-    script, nothing fetched); up to 1,024 px the columns stack."""
+    """Streamlit's own words on the file uploader ("Upload", "50MB per file") and the empty
+    parts of a date field ("dd/mm/yyyy") are English only: a style sheet in the session's
+    language replaces them (CSS generated content: no script, nothing fetched); up to
+    1,024 px the columns stack."""
     limit = int(st.get_option("server.maxUploadSize") or 200)
     button = tr("chrome.upload").replace('"', "")
     note = tr("chrome.per_file", mb=limit).replace('"', "")
+    # a date field's empty parts: Streamlit writes them "dd/mm/yyyy" in any language
+    segments = "".join(
+        f"""[data-testid="stDateInputField"] [data-placeholder="true"][data-type="{part}"]
+          {{font-size: 0;}}
+        [data-testid="stDateInputField"] [data-placeholder="true"][data-type="{part}"]::after
+          {{content: "{tr(f'chrome.date.{part}').replace('"', '')}"; font-size: 0.875rem;}}
+        """ for part in DATE_PARTS)
     st.html(f"""<style>
+      {segments}
       [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p
         {{font-size: 0;}}
       [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after

@@ -26,31 +26,32 @@ def queue_section(m: Monitor) -> None:
         return
     f1, f2, f3, f4 = st.columns(4)
     pick_regions = f1.multiselect(ui.tr("field.region"), list(m.regions.index), key="mon_regions",
-                                  format_func=m.regions.get, placeholder=ui.tr("planner.all"))
+                                  format_func=m.regions.get, placeholder=ui.tr("planner.all"),
+                                  select_all=False)
     in_regions = [c for c in m.cercles.index if not pick_regions
                   or m.cercles.at[c, "region_id"] in pick_regions]
     pick_cercles = f2.multiselect(ui.tr("field.cercle"), sorted(in_regions, key=m.cercle_name),
                                   key="mon_cercles", format_func=m.cercle_name,
-                                  placeholder=ui.tr("planner.all"))
+                                  placeholder=ui.tr("planner.all"), select_all=False)
     pick_cats = f3.multiselect(ui.tr("monitor.category"),
                                list(ENUMS[("tensions", "category")]), key="mon_cats",
                                format_func=lambda c: m.label("category", c),
-                               placeholder=ui.tr("planner.all"))
+                               placeholder=ui.tr("planner.all"), select_all=False)
     pick_sev = f4.multiselect(ui.tr("monitor.severity"), [1, 2, 3, 4, 5], key="mon_sev",
-                              placeholder=ui.tr("planner.all"))
+                              placeholder=ui.tr("planner.all"), select_all=False)
     g1, g2, g3, g4 = st.columns(4)
     # the sources as published: the network's reports under one (geo.analysis.disclosure)
     sources = [s for s in ENUMS[("tensions", "source_type")]
                if s not in disclosure.NETWORK_SOURCES] + [disclosure.NETWORK_LABEL]
     pick_src = g1.multiselect(ui.tr("monitor.source"), sources,
                               key="mon_src", format_func=lambda c: m.label("source_type", c),
-                              placeholder=ui.tr("planner.all"))
+                              placeholder=ui.tr("planner.all"), select_all=False)
     pick_ver = g2.multiselect(ui.tr("monitor.verification"), list(review.VERIFICATIONS),
                               key="mon_ver", format_func=lambda c: m.label("verification", c),
-                              placeholder=ui.tr("planner.all"))
+                              placeholder=ui.tr("planner.all"), select_all=False)
     pick_status = g3.multiselect(ui.tr("monitor.status"), list(review.STATUSES),
                                  key="mon_status", format_func=lambda c: m.label("status", c),
-                                 placeholder=ui.tr("planner.all"))
+                                 placeholder=ui.tr("planner.all"), select_all=False)
     period = g4.date_input(ui.tr("monitor.period"), value=(), key="mon_period",
                            format="DD/MM/YYYY")
     escalated_only = st.toggle(ui.tr("monitor.escalated_only"), key="mon_escalated")
@@ -94,7 +95,7 @@ def queue_section(m: Monitor) -> None:
 
     def queue_file(hxl: bool) -> bytes:
         chosen = export.export_frame(m.reports[m.reports["report_id"].isin(ids)], "tensions")
-        return export.to_csv(review.with_review(chosen, m.engine), hxl=hxl)
+        return export.to_csv(review.with_review(chosen, m.engine), hxl=hxl, lang=m.lang)
 
     # the review history is restricted: served to this session only (ui.downloads)
     d1, d2, _ = st.columns([1.3, 1.6, 2.1])
@@ -102,22 +103,71 @@ def queue_section(m: Monitor) -> None:
                     f"veille-file-{m.as_of.isoformat()}.csv", "text/csv", key="mon_csv")
     downloads.offer(d2, ui.tr("monitor.download_hxl"), lambda: queue_file(True),
                     f"veille-file-{m.as_of.isoformat()}-hxl.csv", "text/csv", key="mon_hxl")
-    if top.empty:
+    if queue.empty and st.session_state.get(PICKED) is None:
         return
-    review_form(m, top)
+    review_form(m, queue, states)
 
 
+#: The session key of the report under review: it stays selected after its review is saved,
+#: even when the review takes it out of the filters or to the end of the queue.
+PICKED = "mon_report"
+#: Its place in the queue when it was chosen: "next report" takes the one that followed it.
+PLACE = "mon_report_place"
 
-def review_form(m: Monitor, top: pd.DataFrame) -> None:
+
+def review_form(m: Monitor, queue: pd.DataFrame, states: pd.DataFrame) -> None:
+    """The review of one report, chosen among the whole filtered queue (the list is searched
+    by typing); the report stays selected once saved, and "next report" moves on."""
     st.subheader(ui.tr("monitor.review"))
-    rows = top.set_index("report_id")
-    ids = list(rows.index)
-    if st.session_state.get("mon_report") not in ids:
-        st.session_state["mon_report"] = ids[0]
-    places = {r.report_id: m.place(r) for r in top.itertuples()}
-    rid = st.selectbox(ui.tr("monitor.pick"), ids, key="mon_report", format_func=lambda r: (
-        f"{r} — {places[r]} · {m.label('category', rows.at[r, 'category'])}"
-        f" · {format_date(rows.at[r, 'occurred_on'], m.lang)}"))
+    if (saved := st.session_state.pop("mon_saved", None)) is not None:
+        st.success(saved, icon=":material/check_circle:")
+    ids = in_queue = list(queue["report_id"])
+    picked = st.session_state.get(PICKED)
+    if picked is not None and picked not in ids:
+        # the report under review left the filters (or the queue's order moved it): it stays
+        # selected, first in the list
+        kept = review.queue(m.reports[m.reports["report_id"] == picked], states)
+        if kept.empty:
+            picked = None
+        else:
+            queue = pd.concat([kept, queue], ignore_index=True)
+            ids = [picked, *ids]
+    if not ids:
+        return
+    if picked is None:
+        picked = ids[0]
+        st.session_state[PICKED] = picked
+        st.session_state[PLACE] = 0
+    rows = queue.set_index("report_id")
+    places = {r.report_id: m.place(r) for r in queue.itertuples()}
+
+    def label(r) -> str:
+        return (f"{r} — {places[r]} · {m.label('category', rows.at[r, 'category'])}"
+                f" · {format_date(rows.at[r, 'occurred_on'], m.lang)}")
+
+    def chosen():
+        now = st.session_state[PICKED]
+        st.session_state[PLACE] = in_queue.index(now) if now in in_queue else 0
+
+    def following():
+        """The report that followed this one in the queue when it was chosen: the one now
+        at its place once it is left out (reviewed, it may have moved or left the
+        filters); the first after the last."""
+        now, place = st.session_state[PICKED], st.session_state.get(PLACE, 0)
+        rest = [r for r in in_queue if r != now]
+        if not rest:
+            return
+        after = rest[place] if place < len(rest) else rest[0]
+        st.session_state[PICKED] = after
+        st.session_state[PLACE] = in_queue.index(after)
+
+    col_pick, col_next = st.columns([4, 1], vertical_alignment="bottom")
+    rid = col_pick.selectbox(ui.tr("monitor.pick"), ids, key=PICKED, format_func=label,
+                             on_change=chosen, help=ui.tr("monitor.pick_help",
+                                                          n=ui.count(len(ids))),
+                             placeholder=ui.tr("chrome.choose"))
+    col_next.button(ui.tr("monitor.next"), key="mon_next", on_click=following,
+                    icon=":material/skip_next:", disabled=len(ids) < 2)
     row = rows.loc[rid]
     ui.edit_revision("mon_opened", rid, row["revision"])
     info, past_col = st.columns([1, 1])
@@ -163,7 +213,7 @@ def review_form(m: Monitor, top: pd.DataFrame) -> None:
                             index=units.index(row["unit"]) if row["unit"] in UNITS else 0,
                             format_func=lambda u: t("monitor.no_unit", m.lang) if u is None
                             else t(f"actions.unit.{u}", m.lang), key=f"mon_u_{tag}",
-                            help=ui.tr("actions.unit_help"))
+                            help=ui.tr("actions.unit_help"), placeholder=ui.tr("chrome.choose"))
         escalated = st.checkbox(ui.tr("monitor.escalate"), value=bool(row["escalated"]),
                                 key=f"mon_e_{tag}", help=ui.tr("monitor.escalate_help"))
         note = st.text_area(ui.tr("monitor.note"), row["note"] if isinstance(row["note"], str)
@@ -180,7 +230,8 @@ def review_form(m: Monitor, top: pd.DataFrame) -> None:
             ui.save_edit(m.page, "mon_opened", lambda revision: review.change(
                 m.engine, ui.current_user(), rid, revision, verification=verification,
                 status=status, unit=unit, escalated=escalated, note=note),
-                review.ReviewError, problems, ui.tr("monitor.saved", id=rid))
+                review.ReviewError, problems, ui.tr_text("monitor.saved", id=rid),
+                flash_key="mon_saved")
 
 
 

@@ -32,7 +32,8 @@ def trends_section(m: Monitor) -> None:
                     format_func=lambda f: t(f"monitor.freq.{f}", m.lang), horizontal=True,
                     index=1)
     by = c3.selectbox(ui.tr("monitor.by"), list(monitor.GROUPS), key="mon_t_by",
-                      format_func=lambda g: t(f"monitor.by.{g}", m.lang))
+                      format_func=lambda g: t(f"monitor.by.{g}", m.lang),
+                      placeholder=ui.tr("chrome.choose"))
     weight = c4.radio(ui.tr("monitor.weight"), list(monitor.WEIGHTS), key="mon_t_weight",
                       format_func=lambda w: t(f"monitor.weight.{w}", m.lang), horizontal=True)
     table = monitor.trends(m.reports, since, until, freq=freq, by=by, weight=weight)

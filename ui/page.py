@@ -86,13 +86,14 @@ def edit_revision(key: str, record_id, revision: int) -> int:
 
 def save_edit(page: Page, key: str, write: Callable[[int], object],
               problem: type[Exception], show: Callable[[Exception], None],
-              done: str) -> bool:
+              done: str, flash_key: str | None = None) -> bool:
     """Save an edit with ``write(revision)``, the revision opened (:func:`edit_revision`).
 
     A refusal of the write (``problem``, an error whose ``problems`` list ``(code, details)``)
     is shown by ``show``; after a conflict the opened revision is forgotten, so that the
     current values are shown next. On success the opened revision is forgotten too, ``done``
-    is left as the page's message and the page runs again."""
+    is left as the page's message (and under ``flash_key``, when given, for the form to show
+    it in place too) and the page runs again."""
     try:
         write(st.session_state[key][1])
     except problem as err:
@@ -105,6 +106,8 @@ def save_edit(page: Page, key: str, write: Callable[[int], object],
         return False
     st.session_state.pop(key, None)
     page.flash(done)
+    if flash_key:
+        st.session_state[flash_key] = done
     st.rerun()
 
 
@@ -225,9 +228,12 @@ def demo_banner() -> None:
 
 
 def flash(key: str) -> None:
-    """Show (once) the success message a write left under ``key`` before its rerun."""
+    """Show (once) the success message a write left under ``key`` before its rerun: at the
+    top of the page and as a toast, which the user sees wherever the page is scrolled to
+    (the page stays where it was)."""
     if message := st.session_state.pop(key, None):
-        st.success(message)
+        st.success(message, icon=":material/check_circle:")
+        st.toast(message, icon=":material/check_circle:")
 
 
 def ask(key: str) -> None:

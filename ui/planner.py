@@ -304,7 +304,7 @@ def _downloads(result: planner.Deployment, key: str) -> None:
         parts.append(workshops_table(result.workshops).assign(proposal="workshop"))
     rows = pd.concat(parts, ignore_index=True).assign(**inputs)
     c1, c2 = st.columns(2)
-    c1.download_button(ui.tr("planner.download"), export.to_csv(rows),
+    c1.download_button(ui.tr("planner.download"), export.to_csv(rows, lang=ui.current_lang()),
                        file_name="veille-planification.csv", mime="text/csv",
                        key=f"{key}_csv")
     c2.download_button(ui.tr("planner.download_geojson"), json.dumps(
@@ -395,7 +395,8 @@ def actions_box(page: ui.Page, result: planner.Deployment, scenario_id: int) -> 
         when = a1.date_input(ui.tr("actions.planned_on"), key="plan_act_date",
                              format="DD/MM/YYYY")
         unit = a2.selectbox(ui.tr("actions.unit"), actions.UNITS, key="plan_act_unit",
-                            format_func=lambda u: t(f"actions.unit.{u}", page.lang))
+                            format_func=lambda u: t(f"actions.unit.{u}", page.lang),
+                            placeholder=ui.tr("chrome.choose"))
         if a3.button(ui.tr("planner.to_actions_button"), key="plan_to_actions"):
             try:
                 ids = actions.from_scenario(engine, ui.current_user(), set(cercles.index),
@@ -465,7 +466,7 @@ def saved_scenarios(page: ui.Page) -> None:
         "is_demo": ui.tr("planner.col.demo")}), hide_index=True, width="stretch")
     o1, o2 = st.columns([3, 1], vertical_alignment="bottom")
     opened = o1.selectbox(ui.tr("planner.open"), list(labels), key="plan_open",
-                          format_func=labels.get)
+                          format_func=labels.get, placeholder=ui.tr("chrome.choose"))
     if o2.button(ui.tr("planner.open_button"), key="plan_open_button"):
         st.query_params["scenario"] = str(opened)
         st.rerun()
@@ -475,7 +476,7 @@ def saved_scenarios(page: ui.Page) -> None:
     if ui.allowed("delete_scenario"):
         d1, d2 = st.columns([3, 1], vertical_alignment="bottom")
         doomed = d1.selectbox(ui.tr("planner.delete"), list(labels), key="plan_delete",
-                              format_func=labels.get)
+                              format_func=labels.get, placeholder=ui.tr("chrome.choose"))
         d2.button(ui.tr("planner.delete_button"), key="plan_delete_button", on_click=ui.ask,
                   args=("ask_delete_scenario",))
         if ui.confirmation("ask_delete_scenario", ui.tr("planner.delete_confirm",
@@ -509,8 +510,10 @@ def comparison(engine, labels: dict[int, str], pair: tuple[int, int]) -> None:
         if st.session_state[key] not in ids:
             st.session_state[key] = default
     k1, k2 = st.columns(2)
-    left = k1.selectbox("A", ids, key="plan_cmp_a", format_func=labels.get)
-    right = k2.selectbox("B", ids, key="plan_cmp_b", format_func=labels.get)
+    left = k1.selectbox("A", ids, key="plan_cmp_a", format_func=labels.get,
+                        placeholder=ui.tr("chrome.choose"))
+    right = k2.selectbox("B", ids, key="plan_cmp_b", format_func=labels.get,
+                         placeholder=ui.tr("chrome.choose"))
     a, b = scenarios.load(engine, left), scenarios.load(engine, right)
     if a is None or b is None:
         return

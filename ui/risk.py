@@ -5,6 +5,7 @@ kept in the session and in every page's URL, and cached computations."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -226,26 +227,27 @@ def sidebar(base: risk.Method, factors: pd.DataFrame, side) -> dict:
 def _method_controls(base: risk.Method, factors: pd.DataFrame, lang: str) -> None:
     """The weights of the dimensions and of each indicator, the normalisation, the
     aggregation and the weight of unverified reports."""
+    weights = partial(ui.number_slider, st, lo=0.0, hi=MAX_WEIGHT, step=0.5,
+                      text=lambda v: format_number(v, lang, 1))
     for dim in risk.DIMENSIONS:
-        ui.bound_widget(st.slider, ui.tr(f"risk.dim.{dim}"), key=_dw_key(dim), default=1.0,
-                        min_value=0.0, max_value=MAX_WEIGHT, step=0.5, format="%.1f")
+        ui.bound_widget(weights, ui.tr(f"risk.dim.{dim}"), key=_dw_key(dim), default=1.0)
     ui.localized_selectbox(st, ui.tr("risk.normalisation"), list(risk.NORMALISATIONS),
                            key=f"{PREFIX}norm", default="minmax",
                            format_func=lambda k: t(f"risk.norm.{k}", lang))
     ui.localized_selectbox(st, ui.tr("risk.aggregation"), list(risk.AGGREGATIONS),
                            key=f"{PREFIX}agg", default="geometric",
                            format_func=lambda k: t(f"risk.agg.{k}", lang))
-    ui.bound_widget(st.slider, ui.tr("risk.unverified"), key=f"{PREFIX}uw",
-                    default=indicators.DEFAULT_UNVERIFIED_WEIGHT, min_value=0.0, max_value=1.0,
-                    step=0.05, help=ui.tr("risk.unverified_help"))
+    ui.bound_widget(partial(ui.number_slider, st, lo=0.0, hi=1.0, step=0.05,
+                            text=lambda v: format_number(v, lang, 2)),
+                    ui.tr("risk.unverified"), key=f"{PREFIX}uw",
+                    default=indicators.DEFAULT_UNVERIFIED_WEIGHT,
+                    help=ui.tr("risk.unverified_help"))
     st.markdown(f"**{ui.tr('risk.indicator_weights')}**")
     for dim in risk.DIMENSIONS:
         st.caption(ui.tr(f"risk.dim.{dim}"))
         for ind in (i for i in base.indicators if i.dimension == dim):
-            ui.bound_widget(st.slider, ui.md_escape(indicator_label(ind.column, lang, factors)),
-                            key=_iw_key(ind.column), default=float(ind.weight),
-                            min_value=0.0, max_value=MAX_WEIGHT, step=0.5,
-                            format="%.1f")
+            ui.bound_widget(weights, ui.md_escape(indicator_label(ind.column, lang, factors)),
+                            key=_iw_key(ind.column), default=float(ind.weight))
 
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=CACHE_TTL)

@@ -32,6 +32,7 @@ def localized_selectbox(container, label: str, options: list, *, key: str, forma
         if on_change is not None:
             on_change()
 
+    kwargs.setdefault("placeholder", tr("chrome.choose"))   # not Streamlit's English
     container.selectbox(label, options, key=widget_key, format_func=format_func,
                         on_change=_changed, **kwargs)
     st.session_state[key] = value
@@ -61,6 +62,31 @@ def bound_widget(widget, label: str, *, key: str, default=None, **kwargs):
         st.session_state[key] = st.session_state[widget_key]
 
     return widget(label, key=widget_key, on_change=_changed, **kwargs)
+
+
+def number_choices(lo: float, hi: float, step: float, also=None) -> list[float]:
+    """The values of a slider from ``lo`` to ``hi`` by ``step`` (and ``also``, a value
+    off that grid: a median, a link's value)."""
+    grid = [round(lo + i * step, 6) for i in range(int(round((hi - lo) / step)) + 1)]
+    if also is not None and round(float(also), 6) not in grid and lo <= also <= hi:
+        grid = sorted([*grid, round(float(also), 6)])
+    return grid
+
+
+def number_slider(container, label: str, *, lo: float, hi: float, step: float, key: str,
+                  text, value=None, on_change=None, help: str | None = None):
+    """A slider over numbers whose labels are ``text(value)`` — numbers written in the
+    session's language ("1,5" in French; Streamlit's own slider writes "1.5" whatever the
+    language). The value lives under ``key`` (``value`` before any); one off the grid (a
+    link's, a median) is added to the choices."""
+    current = st.session_state.get(key, value)
+    options = number_choices(lo, hi, step, current)
+    if current is not None and key in st.session_state:
+        st.session_state[key] = min(options, key=lambda o: abs(o - float(current)))
+    kwargs = {} if key in st.session_state or value is None else {
+        "value": min(options, key=lambda o: abs(o - float(value)))}
+    return container.select_slider(label, options, key=key, format_func=text,
+                                   on_change=on_change, help=help, **kwargs)
 
 
 def from_url(param: str, key: str, parse=str) -> None:

@@ -45,12 +45,13 @@ def section(page: ui.Page) -> None:
         chosen = c1.multiselect(ui.tr("subs.areas"), list(areas), format_func=areas.get,
                                 default=[a for a in (current["areas"] if current is not None
                                                      else []) if a in areas],
-                                key="subs_areas", placeholder=ui.tr("subs.areas_none"))
+                                key="subs_areas", placeholder=ui.tr("subs.areas_none"),
+                                select_all=False)
         kinds = c2.multiselect(ui.tr("subs.kinds"), list(notify.KINDS),
                                format_func=lambda k: t(f"subs.kind.{k}", lang),
                                default=list(current["kinds"]) if current is not None
                                else ["baseline", "digest"], key="subs_kinds",
-                               placeholder=ui.tr("subs.kinds_none"))
+                               placeholder=ui.tr("subs.kinds_none"), select_all=False)
         language = st.radio(ui.tr("subs.language"), list(LANGUAGES), horizontal=True,
                             index=list(LANGUAGES).index(current["language"]
                                                         if current is not None else lang),

@@ -194,31 +194,38 @@ def define_form(page: ui.Page) -> None:
         c1, c2, c3 = st.columns([2, 1.2, 1])
         name = c1.text_input(ui.tr("triggers.name"), key="trg_name", max_chars=triggers.MAX_NAME)
         kind = c2.selectbox(ui.tr("triggers.kind"), triggers.KINDS, key="trg_kind",
-                            format_func=lambda k: t(f"triggers.kind.{k}", lang))
+                            format_func=lambda k: t(f"triggers.kind.{k}", lang),
+                            placeholder=ui.tr("chrome.choose"))
         if kind == "baseline":
-            window = c3.selectbox(ui.tr("triggers.window"), triggers.WINDOWS, key="trg_window")
+            window = c3.selectbox(ui.tr("triggers.window"), triggers.WINDOWS, key="trg_window",
+                                  placeholder=ui.tr("chrome.choose"))
             threshold = None
         elif kind == "forecast":
-            threshold = c3.slider(ui.tr("triggers.threshold"), 0.05, 0.95, step=0.05,
-                                  key="trg_threshold")
+            threshold = ui.number_slider(c3, ui.tr("triggers.threshold"), lo=0.05, hi=0.95,
+                                         step=0.05, key="trg_threshold", value=0.05,
+                                         text=lambda v: format_number(v, lang, 2))
             window = None
         else:
             window = threshold = None
             c3.caption(ui.tr("triggers.hotspot_note"))
         c4, c5, c6 = st.columns([2, 1, 1])
         chosen = c4.multiselect(ui.tr("triggers.areas"), areas, key="trg_areas",
-                                format_func=area_name, placeholder=ui.tr("triggers.all_mali"))
+                                format_func=area_name, placeholder=ui.tr("triggers.all_mali"),
+                                select_all=False)
         horizon = c5.number_input(ui.tr("triggers.horizon"), triggers.MIN_HORIZON,
                                   triggers.MAX_HORIZON, key="trg_horizon",
                                   help=ui.tr("triggers.horizon_help"))
         outcome = c6.selectbox(ui.tr("triggers.outcome"), triggers.OUTCOMES, key="trg_outcome",
-                               format_func=lambda o: t(f"triggers.outcome.{o}", lang))
+                               format_func=lambda o: t(f"triggers.outcome.{o}", lang),
+                               placeholder=ui.tr("chrome.choose"))
         st.markdown(f"**{ui.tr('triggers.response')}**")
         r1, r2, r3, r4 = st.columns(4)
         r_kind = r1.selectbox(ui.tr("actions.kind"), actions.KINDS, key="trg_response_kind",
-                              format_func=lambda k: t(f"actions.kind.{k}", lang))
+                              format_func=lambda k: t(f"actions.kind.{k}", lang),
+                              placeholder=ui.tr("chrome.choose"))
         r_unit = r2.selectbox(ui.tr("actions.unit"), actions.UNITS, key="trg_response_unit",
-                              format_func=lambda u: t(f"actions.unit.{u}", lang))
+                              format_func=lambda u: t(f"actions.unit.{u}", lang),
+                              placeholder=ui.tr("chrome.choose"))
         delay = r3.number_input(ui.tr("triggers.delay"), 0, triggers.MAX_DELAY, key="trg_delay")
         quantity = r4.number_input(ui.tr("triggers.quantity"), 0, actions.MAX_QUANTITY,
                                    key="trg_quantity", help=ui.tr("triggers.quantity_help"))
@@ -247,7 +254,7 @@ def retire_form(page: ui.Page, found: list[triggers.Trigger]) -> None:
     labels = {tr_.trigger_id: f"n° {tr_.trigger_id} — {tr_.name}" for tr_ in found}
     r1, r2 = st.columns([3, 1], vertical_alignment="bottom")
     doomed = r1.selectbox(ui.tr("triggers.retire"), list(labels), key="trg_retire",
-                          format_func=labels.get)
+                          format_func=labels.get, placeholder=ui.tr("chrome.choose"))
     r2.button(ui.tr("triggers.retire_button"), key="trg_retire_button", on_click=ui.ask,
               args=("ask_retire_trigger",))
     if ui.confirmation("ask_retire_trigger", ui.tr("triggers.retire_confirm",

@@ -49,8 +49,47 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     KeyError
         If the key is unknown: a missing translation is a bug, not something to hide.
     """
-    text = TRANSLATIONS[normalise_language(lang)][key]
-    return text.format(**values) if values else text
+    lang = normalise_language(lang)
+    text = TRANSLATIONS[lang][key]
+    if not values:
+        return text
+    if "|" in text:          # a plural chosen by a count: {n:rejetée|rejetées}
+        values = {k: _Count(v, lang) for k, v in values.items()}
+    return text.format(**values)
+
+
+class _Count:
+    """A value of :func:`t` whose format spec may be ``singular|plural``: the word agreeing
+    with the value (French: 0 and 1 take the singular; English: 1 only). Any other spec
+    formats the value itself."""
+
+    def __init__(self, value, lang: str):
+        self.value, self.lang = value, lang
+
+    def __format__(self, spec: str) -> str:
+        if "|" not in spec:
+            return format(self.value, spec)
+        singular, plural = spec.split("|", 1)
+        return singular if is_singular(self.value, self.lang) else plural
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+def is_singular(value, lang: str = DEFAULT_LANGUAGE) -> bool:
+    """Whether a count takes the singular in ``lang`` (French: below 2; English: exactly 1).
+    A count already formatted ("1 234", "1,5") is read back; anything else is plural."""
+    if isinstance(value, str):
+        text = "".join(value.split()).replace("\u202f", "").replace("\u00a0", "")
+        try:
+            value = float(text.replace(",", ".") if lang == "fr" else text.replace(",", ""))
+        except ValueError:
+            return False
+    try:
+        number = abs(float(value))
+    except (TypeError, ValueError):
+        return False
+    return number < 2 if normalise_language(lang) == "fr" else number == 1
 
 
 _THIN_SPACE = "\u202f"  # French thousands separator (narrow no-break space)

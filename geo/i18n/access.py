@@ -60,8 +60,8 @@ PAIRS: dict[str, tuple[str, str]] = {
         'Supprimer le lot…',
         'Delete batch…'),
     'data.delete_confirm': (
-        'Supprimer le lot {batch} ({file}, {kind}) ? Seront supprimés : {records} enregistrements et {rejected} lignes rejetées. Irréversible.',
-        'Delete batch {batch} ({file}, {kind})? This deletes {records} records and {rejected} rejected rows. It cannot be undone.'),
+        'Supprimer le lot {batch} ({file}, {kind}) ? Seront supprimés : {records} {records:enregistrement|enregistrements} et {rejected} {rejected:ligne rejetée|lignes rejetées}. Irréversible.',
+        'Delete batch {batch} ({file}, {kind})? This deletes {records} {records:record|records} and {rejected} rejected {rejected:row|rows}. It cannot be undone.'),
     'data.delete_pick': (
         'Lot à supprimer',
         'Batch to delete'),
@@ -138,8 +138,8 @@ PAIRS: dict[str, tuple[str, str]] = {
         'Utilisateur',
         'User'),
     'audit.count': (
-        '{n} entrée(s).',
-        '{n} entries.'),
+        '{n} {n:entrée|entrées}.',
+        '{n} {n:entry|entries}.'),
     'audit.newest': (
         'Les {n} plus récentes sont affichées ; le CSV les contient toutes.',
         'The newest {n} are shown; the CSV holds them all.'),

@@ -134,16 +134,16 @@ PAIRS: dict[str, tuple[str, str]] = {
                         'candidate cercle, name or code (repeatable)'),
     'cli.plan.exclude_cercle': ("cercle inaccessible aux ateliers, nom ou code (répétable)",
                                 'cercle unreachable for workshops, name or code (repeatable)'),
-    'cli.plan.mediators': ("Médiateurs : {useful} site(s) utile(s) sur {new} demandé(s) ; "
+    'cli.plan.mediators': ("Médiateurs : {useful} {useful:site utile|sites utiles} sur {new} {new:demandé|demandés} ; "
                            "population couverte {before} → {after} ; distance moyenne "
                            "{d_before} → {d_after}.",
-                           'Mediators: {useful} useful site(s) of {new} asked; population '
+                           'Mediators: {useful} useful {useful:site|sites} of {new} asked; population '
                            'covered {before} → {after}; mean distance {d_before} → {d_after}.'),
     'cli.plan.site': ("  {order}. {commune} ({cercle}) : +{gain} personnes couvertes, "
                       "{nearer} rapprochées",
                       '  {order}. {commune} ({cercle}): +{gain} people covered, {nearer} '
                       'brought nearer'),
-    'cli.plan.workshops_summary': ("Ateliers : {useful} utile(s) sur {k} demandé(s) ; "
+    'cli.plan.workshops_summary': ("Ateliers : {useful} {useful:utile|utiles} sur {k} {k:demandé|demandés} ; "
                                    "{share} % du besoin.",
                                    'Workshops: {useful} useful of {k} asked; {share} % of '
                                    'the need.'),

@@ -8,6 +8,10 @@ PAIRS: dict[str, tuple[str, str]] = {
     'chrome.per_file': (
         '{mb} Mo au plus par fichier · CSV, TXT, TSV, XLSX, GeoJSON',
         '{mb} MB at most per file · CSV, TXT, TSV, XLSX, GeoJSON'),
+    'chrome.choose': ('Choisir…', 'Choose…'),
+    'chrome.date.day': ('jj', 'dd'),
+    'chrome.date.month': ('mm', 'mm'),
+    'chrome.date.year': ('aaaa', 'yyyy'),
     'chrome.upload': (
         'Choisir un fichier',
         'Choose a file'),

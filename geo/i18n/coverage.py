@@ -121,9 +121,13 @@ PAIRS: dict[str, tuple[str, str]] = {
     'coverage.risk_threshold': (
         'Risque élevé à partir du score',
         'High risk from score'),
+    'coverage.thin.mediators_per_10k': ('moins de {cover} {cover:médiateur|médiateurs} pour 10 000 hab.',
+                                        'fewer than {cover} mediators per 10,000 people'),
+    'coverage.thin.mean_distance_km': ('distance moyenne au médiateur de plus de {cover} km',
+                                       'mean distance to a mediator over {cover} km'),
     'coverage.rule': (
-        "Risque retenu : {level} (score ≥ {risk}) ; couverture faible : {measure} de l'autre côté de {cover}, ou aucun médiateur actif. **{n} cercle(s) en écart prioritaire.**",
-        'Risk that counts: {level} (score ≥ {risk}); thin coverage: {measure} on the wrong side of {cover}, or no active mediator. **{n} cercle(s) are priority gaps.**'),
+        "Risque retenu : {level} (score ≥ {risk}) ; couverture faible : {thin}, ou aucun médiateur actif. **{n} {n:cercle|cercles} en écart prioritaire.**",
+        'Risk that counts: {level} (score ≥ {risk}); thin coverage: {thin}, or no active mediator. **{n} {n:cercle is a priority gap|cercles are priority gaps}.**'),
     'coverage.threshold.mean_distance_km': (
         'Couverture faible au-delà de (km)',
         'Thin coverage beyond (km)'),

@@ -75,9 +75,17 @@ PAIRS: dict[str, tuple[str, str]] = {
     'data.demo_none': (
         "Aucune donnée de démonstration n'est chargée.",
         'No demonstration data is loaded.'),
+    'export.yes': ('oui', 'yes'),
+    'export.no': ('non', 'no'),
+    'export.commune_population': (
+        'estimation : population du cercle répartie au prorata de la superficie',
+        'estimate: cercle population shared by area'),
+    'export.mediator_protection': (
+        'effectifs de 1 à {low}, et ceux qui permettraient de les retrouver, laissés vides ; sous le cercle, comptés par zone d\'au moins {area} km²',
+        'counts 1 to {low}, and those that would give them away, left blank; below the cercle, counted per zone of at least {area} km²'),
     'data.done': (
-        'Import terminé (lot n° {batch}) : {accepted} lignes ajoutées, {rejected} rejetées, {duplicates} doublons.',
-        'Import done (batch {batch}): {accepted} rows added, {rejected} rejected, {duplicates} duplicates.'),
+        'Import terminé (lot n° {batch}) : {accepted} {accepted:ligne ajoutée|lignes ajoutées}, {rejected} {rejected:rejetée|rejetées}, {duplicates} {duplicates:doublon|doublons}.',
+        'Import done (batch {batch}): {accepted} {accepted:row|rows} added, {rejected} rejected, {duplicates} {duplicates:duplicate|duplicates}.'),
     'data.download': (
         'Télécharger',
         'Download'),
@@ -337,8 +345,8 @@ PAIRS: dict[str, tuple[str, str]] = {
         "Classeur XLSX illisible : le fichier est abîmé ou n'est pas un classeur Excel.",
         'XLSX workbook cannot be read: the file is damaged or is not an Excel workbook.'),
     'ingest.summary': (
-        '{rows} lignes : {accepted} acceptées, {rejected} rejetées, {duplicates} doublons, {warnings} avertissements.',
-        '{rows} rows: {accepted} accepted, {rejected} rejected, {duplicates} duplicates, {warnings} warnings.'),
+        '{rows} {rows:ligne|lignes} : {accepted} {accepted:acceptée|acceptées}, {rejected} {rejected:rejetée|rejetées}, {duplicates} {duplicates:doublon|doublons}, {warnings} {warnings:avertissement|avertissements}.',
+        '{rows} {rows:row|rows}: {accepted} accepted, {rejected} rejected, {duplicates} {duplicates:duplicate|duplicates}, {warnings} {warnings:warning|warnings}.'),
     'personal.kind.email': (
         'adresse e-mail',
         'e-mail address'),

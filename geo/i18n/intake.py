@@ -45,8 +45,8 @@ PAIRS: dict[str, tuple[str, str]] = {
     'intake.field.form': ('identifiant du formulaire', 'form id'),
     'intake.field.project': ('projet (numéro)', 'project (number)'),
     'intake.cli.summary': (
-        '{source} : {rows} soumissions lues, {accepted} acceptées, {rejected} rejetées, {duplicates} doublons, {updated} mises à jour.',
-        '{source}: {rows} submissions read, {accepted} accepted, {rejected} rejected, {duplicates} duplicates, {updated} updated.'),
+        '{source} : {rows} {rows:soumission lue|soumissions lues}, {accepted} {accepted:acceptée|acceptées}, {rejected} {rejected:rejetée|rejetées}, {duplicates} {duplicates:doublon|doublons}, {updated} {updated:mise|mises} à jour.',
+        '{source}: {rows} {rows:submission|submissions} read, {accepted} accepted, {rejected} rejected, {duplicates} {duplicates:duplicate|duplicates}, {updated} updated.'),
     'intake.cli.no_sources': ('Aucune source à synchroniser.', 'No source to synchronise.'),
     'intake.cli.notify': (
         'Alertes : {fired} en cours, {new} nouvelles, {queued} courriels mis en file ; envoi : {sent} envoyés, {retry} à réessayer, {failed} abandonnés.',
@@ -74,7 +74,7 @@ PAIRS: dict[str, tuple[str, str]] = {
     'intake.sms.problem.too_long': ('message trop long.', 'message too long.'),
     'intake.sms.suggest': ('Vouliez-vous dire : {names} ?', 'Did you mean: {names}?'),
     # alert e-mails (geo.outputs.notify)
-    'notify.alert.subject': ('Veille : {n} nouvelle(s) alerte(s) au {date}', 'Veille: {n} new alert(s) on {date}'),
+    'notify.alert.subject': ('Veille : {n} {n:nouvelle alerte|nouvelles alertes} au {date}', 'Veille: {n} new {n:alert|alerts} on {date}'),
     'notify.alert.intro': (
         'De nouvelles alertes se sont déclenchées au {date} dans les zones que vous suivez :',
         'New alerts fired on {date} in the areas you follow:'),
@@ -144,11 +144,11 @@ PAIRS: dict[str, tuple[str, str]] = {
     'intake.platform.kobo': ('KoboToolbox', 'KoboToolbox'),
     'intake.platform.odk': ('ODK Central', 'ODK Central'),
     'intake.counts': (
-        "{rows} lues : {accepted} acceptées, {rejected} rejetées, {duplicates} doublons, "
-        "{updated} mises à jour",
-        '{rows} read: {accepted} accepted, {rejected} rejected, {duplicates} duplicates, '
+        "{rows} {rows:lue|lues} : {accepted} {accepted:acceptée|acceptées}, {rejected} {rejected:rejetée|rejetées}, "
+        "{duplicates} {duplicates:doublon|doublons}, {updated} {updated:mise|mises} à jour",
+        '{rows} read: {accepted} accepted, {rejected} rejected, {duplicates} {duplicates:duplicate|duplicates}, '
         '{updated} updated'),
-    'intake.syncs': ("{syncs} réussies, {failures} échouées", '{syncs} succeeded, {failures} failed'),
+    'intake.syncs': ("{syncs} {syncs:réussie|réussies}, {failures} {failures:échouée|échouées}", '{syncs} succeeded, {failures} failed'),
     'intake.pick': ('Formulaire', 'Form'),
     'intake.full': ('Tout relire', 'Read everything again'),
     'intake.full_help': (
@@ -157,10 +157,11 @@ PAIRS: dict[str, tuple[str, str]] = {
     'intake.sync_now': ('Synchroniser maintenant', 'Sync now'),
     'intake.syncing': ("Synchronisation de {source}…", 'Synchronising {source}…'),
     'intake.synced': (
-        "{source} synchronisé : {rows} lues, {accepted} acceptées, {rejected} rejetées, "
-        "{duplicates} doublons, {updated} mises à jour.",
+        "{source} synchronisé : {rows} {rows:lue|lues}, {accepted} {accepted:acceptée|acceptées}, "
+        "{rejected} {rejected:rejetée|rejetées}, {duplicates} {duplicates:doublon|doublons}, "
+        "{updated} {updated:mise|mises} à jour.",
         '{source} synchronised: {rows} read, {accepted} accepted, {rejected} rejected, '
-        '{duplicates} duplicates, {updated} updated.'),
+        '{duplicates} {duplicates:duplicate|duplicates}, {updated} updated.'),
     'intake.remove': ('Déconnecter', 'Disconnect'),
     'intake.remove_confirm': (
         "Déconnecter {source} ? Ses signalements restent ; seul l'état de synchronisation est "

@@ -23,8 +23,8 @@ PAIRS: dict[str, tuple[str, str]] = {
     'monitor.period': ("Période (date de l'incident)", 'Period (incident date)'),
     'monitor.escalated_only': ('Signalements remontés seulement', 'Escalated reports only'),
     'monitor.queue_count': (
-        '{n} signalements : {waiting} à vérifier, {following} en suivi. Les {shown} premiers sont affichés (à vérifier d\'abord, puis en suivi ; les plus graves et les plus récents en tête) ; les exports les contiennent tous.',
-        '{n} reports: {waiting} to verify, {following} under follow-up. The first {shown} are shown (to verify first, then under follow-up; most severe and most recent on top); the exports hold them all.'),
+        '{n} signalements : {waiting} à vérifier, {following} en suivi. Le tableau montre les {shown} premiers (à vérifier d\'abord, puis en suivi ; les plus graves et les plus récents en tête) ; la revue ci-dessous et les exports les contiennent tous.',
+        '{n} reports: {waiting} to verify, {following} under follow-up. The table shows the first {shown} (to verify first, then under follow-up; most severe and most recent on top); the review below and the exports hold them all.'),
     'monitor.col.report': ('Signalement', 'Report'),
     'monitor.col.date': ('Date', 'Date'),
     'monitor.unit': ('Unité responsable', 'Responsible unit'),
@@ -61,7 +61,11 @@ PAIRS: dict[str, tuple[str, str]] = {
         "Ce qui a été fait ou décidé. Ni nom, ni téléphone, ni courriel : une note qui en contient est refusée.",
         'What was done or decided. No name, phone number or e-mail: a note holding one is refused.'),
     'monitor.save': ('Enregistrer', 'Save'),
-    'monitor.saved': ('Signalement {id} mis à jour.', 'Report {id} updated.'),
+    'monitor.saved': ('Enregistré : signalement {id} mis à jour.', 'Saved: report {id} updated.'),
+    'monitor.next': ('Signalement suivant', 'Next report'),
+    'monitor.pick_help': (
+        'Les {n} signalements de la file (filtres appliqués) : tapez un numéro, un cercle ou une catégorie pour chercher. Le signalement revu reste choisi après l\'enregistrement.',
+        'The {n} reports of the queue (with the filters): type a number, a cercle or a category to search. The reviewed report stays selected once saved.'),
     'monitor.error.conflict': (
         'Ce signalement a été modifié entre-temps par {by} ({at}) : votre modification n\'a pas été enregistrée. Les valeurs actuelles sont affichées ; refaites-la si elle vaut toujours.',
         'This report was changed in the meantime by {by} ({at}): your change was not saved. The current values are shown; make it again if it still holds.'),

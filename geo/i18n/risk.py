@@ -11,8 +11,8 @@ PAIRS: dict[str, tuple[str, str]] = {
         "Modèle : ancre corrigée : la correction a fait mieux que l'ancre sur les {gate} dernières origines d'entraînement ({n} en tout).",
         'Model: corrected anchor: the correction did better than the anchor on the last {gate} training origins ({n} in all).'),
     'risk.forecast_line': (
-        "**Prévision** — {n} signalement(s) attendu(s) dans les {horizon} jours (intervalle à 80 % : {low} à {high}) · probabilité d'au moins un signalement : {p_any} · d'au moins un grave : {p_severe} · rang {rank} / {of}",
-        '**Forecast** — {n} report(s) expected in the next {horizon} days (80 % interval: {low} to {high}) · chance of at least one report: {p_any} · of at least one severe: {p_severe} · rank {rank} / {of}'),
+        "**Prévision** — {n} {n:signalement attendu|signalements attendus} dans les {horizon} jours (intervalle à 80 % : {low} à {high}) · probabilité d'au moins un signalement : {p_any} · d'au moins un grave : {p_severe} · rang {rank} / {of}",
+        '**Forecast** — {n} {n:report|reports} expected in the next {horizon} days (80 % interval: {low} to {high}) · chance of at least one report: {p_any} · of at least one severe: {p_severe} · rank {rank} / {of}'),
     'risk.forecast_why': (
         "Comment : rythme récent {recent} (sur {months} mois observés, pondérés), a priori {prior} (poids {weight} mois) → ancre {anchor}, × correction {factor}.",
         'How: recent rate {recent} (over {months} observed months, weighted), prior {prior} (weight {weight} months) → anchor {anchor}, × correction {factor}.'),
@@ -257,8 +257,8 @@ PAIRS: dict[str, tuple[str, str]] = {
         'Facteur inconnu : {factor}.',
         'Unknown factor: {factor}.'),
     'risk.ctx.save': (
-        'Enregistrer {n} modification(s)',
-        'Save {n} change(s)'),
+        'Enregistrer {n} {n:modification|modifications}',
+        'Save {n} {n:change|changes}'),
     'risk.ctx.saved': (
         'Notes enregistrées.',
         'Ratings saved.'),

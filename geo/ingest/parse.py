@@ -159,10 +159,13 @@ def parse_field(f, values: list | None, kind: str, fmt, today: date,
             d = parse_date(raw)
             if d is None:
                 return None, reason("date_unparseable", field=f.name, value=str(raw))
+            # the date as the user typed it (a spreadsheet's own date: dd/mm/yyyy)
+            typed = (" ".join(raw.split()) if isinstance(raw, str)
+                     else d.strftime("%d/%m/%Y"))
             if d > today:
-                return d, reason("date_future", field=f.name, value=d.isoformat())
+                return d, reason("date_future", field=f.name, value=typed)
             if d < fmt.earliest:
-                return d, reason("date_too_early", field=f.name, value=d.isoformat())
+                return d, reason("date_too_early", field=f.name, value=typed)
             return d, None
         if f.type == "int":
             problem, value = parse_count(raw)

@@ -137,10 +137,50 @@ class ImportReport:
                             for p in self.placed]})
 
     def rejected_frame(self, lang: str = "fr") -> pd.DataFrame:
-        """Rejected rows with their cells and reasons (for the CSV download)."""
-        records = [{"row": r, "reasons": " ; ".join(x.text(lang) for x in reasons), **data}
+        """Rejected rows with their reasons, the warnings of the same row (``warnings``, when
+        any row has one) and their cells as they were read: columns named by the field's
+        label in ``lang`` (``occurred_on`` → "Date de l'incident"), empty cells empty."""
+        warned = dict(self.row_warnings)
+        records = [{"row": r, "reasons": " ; ".join(x.text(lang) for x in reasons),
+                    **({"warnings": " ; ".join(w.text(lang) for w in warned.get(r, ()))}
+                       if any(r in warned for r, _, _ in self.rejections) else {}),
+                    **cells(data, lang)}
                    for r, reasons, data in self.rejections]
         return pd.DataFrame.from_records(records, columns=None if records else ["row", "reasons"])
+
+    def accepted_warnings(self) -> list[tuple[int, list[Reason]]]:
+        """The warnings of the accepted rows (a rejected row's are in :meth:`rejected_frame`)."""
+        rejected = {r for r, _, _ in self.rejections}
+        return [(r, ws) for r, ws in self.row_warnings if r not in rejected]
+
+
+def field_label(name: str, lang: str) -> str:
+    """A field's label in ``lang`` (``occurred_on`` → "Date de l'incident"); a column the
+    importer does not know keeps the file's own header."""
+    from geo.i18n import TRANSLATIONS
+
+    key = f"fieldname.{name}"
+    label = t(key, lang) if key in TRANSLATIONS["fr"] else str(name)
+    return label[:1].upper() + label[1:]
+
+
+def cell_text(value) -> str:
+    """A cell as the file gave it: empty when empty (never "None" or "nan")."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, str):
+        return value
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def cells(data: dict, lang: str) -> dict:
+    """A rejected row's cells under their fields' labels, as text (:func:`cell_text`)."""
+    return {field_label(k, lang): cell_text(v) for k, v in data.items()}
 
 
 def rejected_rows(engine: Engine, batch_id: int, lang: str = "fr") -> pd.DataFrame:
@@ -156,6 +196,7 @@ def rejected_rows(engine: Engine, batch_id: int, lang: str = "fr") -> pd.DataFra
             return " ; ".join(Reason.from_json(item).text(lang) for item in json.loads(r.details))
         return " ; ".join(json.loads(r.reasons))
 
-    records = [{"row": r.row, "reasons": reasons(r), **json.loads(r.data)} for r in rows]
+    records = [{"row": r.row, "reasons": reasons(r), **cells(json.loads(r.data), lang)}
+               for r in rows]
     return pd.DataFrame.from_records(records) if records else pd.DataFrame(
         columns=["row", "reasons"])

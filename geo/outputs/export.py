@@ -19,6 +19,7 @@ import json
 import re
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 import shapely
 from sqlalchemy.engine import Engine
@@ -28,7 +29,7 @@ from geo import reference
 from geo.records import store
 from geo.reference import units
 from geo.analysis.coverage import gap_label
-from geo.i18n import t
+from geo.i18n import format_number, t
 from geo.analysis.indicators import tension_points
 from geo.ingest.formats import attribution
 from geo.records.fields import GROUPS
@@ -92,12 +93,25 @@ def neutralise(value):
     return value
 
 
-def to_csv(frame: pd.DataFrame, hxl: bool = False) -> bytes:
-    """CSV bytes (UTF-8 with BOM, so that Excel shows accents), formula cells neutralised."""
+def plain(value, lang: str = "fr"):
+    """A cell as a reader reads it: a yes/no in ``lang`` ("oui"/"non"), never Python's
+    ``True``/``False``; empty for a missing value, never ``None``/``nan``."""
+    if isinstance(value, (bool, np.bool_)):
+        return t("export.yes" if value else "export.no", lang)
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA \
+            or value is pd.NaT:
+        return ""
+    return value
+
+
+def to_csv(frame: pd.DataFrame, hxl: bool = False, lang: str = "fr") -> bytes:
+    """CSV bytes (UTF-8 with BOM, so that Excel shows accents), formula cells neutralised,
+    yes/no in ``lang`` and missing values empty (:func:`plain`)."""
     safe = frame.copy()
     for col in safe.columns:
-        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = safe[col].map(neutralise)
+        if pd.api.types.is_bool_dtype(safe[col]) or safe[col].dtype == object \
+                or pd.api.types.is_string_dtype(safe[col]):
+            safe[col] = safe[col].map(lambda v: neutralise(plain(v, lang)))
     buffer = io.StringIO()
     if hxl:
         buffer.write(",".join(safe.columns) + "\n")
@@ -189,7 +203,7 @@ def risk_geojson(frame: pd.DataFrame, view: dict) -> bytes:
 
 
 def coverage_frame(ranked: pd.DataFrame, rule: dict, as_of: date, preset: str,
-                   min_count: int) -> pd.DataFrame:
+                   min_count: int, lang: str = "fr") -> pd.DataFrame:
     """Per-cercle coverage and gap figures for download, in gap order, with the rule that
     classified them (measure, thresholds) and the risk score's as-of date and preset on every
     row (``as_of`` = the risk score's date). ``ranked`` is the Coverage page's table (coverage measures + gap columns +
@@ -216,13 +230,13 @@ def coverage_frame(ranked: pd.DataFrame, rule: dict, as_of: date, preset: str,
     out["coverage_threshold"] = round(float(rule["coverage_threshold"]), 3)
     out["as_of"] = as_of.isoformat()
     out["risk_preset"] = preset
-    out["commune_population"] = "estimate: cercle population shared by area"
+    out["commune_population"] = t("export.commune_population", lang)
     out = out.rename(columns={"mean_distance_txt": "mean_distance_band",
                               "max_distance_txt": "max_distance_band"})
     out["mediators"] = out["mediators"].astype("Int64")
-    out["mediator_count_protection"] = (
-        f"counts 1-{min_count - 1}, and those that would give them away, left blank; "
-        f"below the cercle counted per zone of >= {disclosure.MIN_ZONE_AREA_KM2:.0f} km2")
+    out["mediator_count_protection"] = t(
+        "export.mediator_protection", lang, low=min_count - 1,
+        area=format_number(disclosure.MIN_ZONE_AREA_KM2, lang))
     out.attrs = {}
     return out.reset_index(drop=True)
 
@@ -255,7 +269,7 @@ class RestrictedExport(PermissionError):
 
 
 def export(engine: Engine, kind: str, fmt: str = "csv", hxl: bool = False,
-           restricted: bool = False) -> bytes:
+           restricted: bool = False, lang: str = "fr") -> bytes:
     """One record type from the store as CSV or GeoJSON bytes (mediators only with
     ``restricted``: see :data:`PUBLISHED_KINDS`). Tension reports as they may be published
     (:func:`geo.analysis.disclosure.published_reports`: the network's no finer than a
@@ -270,4 +284,4 @@ def export(engine: Engine, kind: str, fmt: str = "csv", hxl: bool = False,
         from geo.records import review
 
         frame = review.with_review(frame, engine)
-    return to_geojson(frame, kind) if fmt == "geojson" else to_csv(frame, hxl)
+    return to_geojson(frame, kind) if fmt == "geojson" else to_csv(frame, hxl, lang)
