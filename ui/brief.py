@@ -42,12 +42,14 @@ def _choices(box, view) -> dict:
         window = st.selectbox(ui.tr("brief.choose_window"), windows,
                               index=windows.index(view.window_days),
                               format_func=lambda d: t("brief.choose_days", lang, n=d),
-                              key=f"brief_window_{view.window_days}")
+                              key=f"brief_window_{view.window_days}",
+                              placeholder=ui.tr("chrome.choose"))
         names = table["cercle_fr"].to_dict()
         regions = dict(zip(table["region_id"], table["region_fr"]))
         options = [None, *sorted(regions, key=regions.get), *sorted(names, key=names.get)]
         focus = st.selectbox(
             ui.tr("brief.choose_focus"), options, key="brief_focus",
+            placeholder=ui.tr("chrome.choose"),
             format_func=lambda c: ui.tr("brief.focus_none") if c is None else
             t("brief.focus_region", lang, name=regions[c]) if c in regions else
             t("brief.focus_cercle", lang, name=names[c], region=table.at[c, "region_fr"]))
@@ -57,7 +59,7 @@ def _choices(box, view) -> dict:
                       str(on_screen).isdigit() and int(on_screen) in labels else [])
         chosen = st.multiselect(ui.tr("brief.choose_scenarios"), list(labels),
                                 key="brief_scenarios", format_func=labels.get,
-                                placeholder=ui.tr("brief.none_chosen"))
+                                placeholder=ui.tr("brief.none_chosen"), select_all=False)
         sections = st.pills(ui.tr("brief.choose_sections"), list(brief.SECTIONS),
                             selection_mode="multi", default=list(brief.DEFAULT_SECTIONS),
                             key="brief_sections",
