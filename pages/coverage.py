@@ -8,6 +8,7 @@ from geo.analysis import coverage, disclosure
 from geo.outputs import export, maps
 from geo.i18n import format_date, format_number, format_significant, t
 from ui import coverage as ui_cov
+from ui import map_cache
 from ui import risk as ui_risk
 
 page = ui.begin("coverage", intro=False)
@@ -100,8 +101,10 @@ else:
     gdf = ui.display_cercles()[["geometry"]].join(base_table[
         ["cercle_id", "cercle_fr", "region_fr", "population", "density", "area_km2"]]) \
         .join(table.drop(columns=["population", "area_km2"], errors="ignore"))
-fmap = maps.choropleth_map(gdf, map_key, lang, ui.display_regions(), assets=ui.map_assets(),
-                           class_words=words, legend_inside=False)
+fmap = map_cache.prepared(
+    lambda: maps.choropleth_map(gdf, map_key, lang, ui.display_regions(),
+                                assets=ui.map_assets(), class_words=words, legend_inside=False),
+    "coverage", gdf, map_key, lang, ui.map_assets(), words)
 
 
 def _under_map():

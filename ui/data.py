@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import geopandas as gpd
 import pandas as pd
+import sqlalchemy as sa
 import streamlit as st
 from sqlalchemy.engine import Engine
 
@@ -21,15 +25,37 @@ from geo.settings import Settings
 CACHE_TTL = 3600
 
 
+#: The settings last read, with what they were read from: (st.secrets, its parsed dict,
+#: the VEILLE_* environment, the settings). Kept whole so that no object's id is reused.
+_SETTINGS: list = [None]
+
+
+def _environment() -> tuple:
+    return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("VEILLE_")))
+
+
 def settings() -> Settings:
     """The deployment's settings, read at this edge (the environment, then the app's secrets
     ``.streamlit/secrets.toml``, then the defaults: :class:`geo.settings.Settings`) and passed
-    to ``geo``; cheap enough to read on every run, so a changed secret is seen at once."""
+    to ``geo``. Read once per process (issue 32: with no secrets file Streamlit parses its
+    search path again on every access), and again when the secrets change (Streamlit reloads
+    a changed secrets file into a new dict; a test's ``AppTest.secrets`` is a new object each
+    run) or the ``VEILLE_*`` environment does."""
+    secrets_obj = st.secrets
+    parsed = getattr(secrets_obj, "_secrets", None)
+    environment = _environment()
+    last = _SETTINGS[0]
+    if last is not None and last[0] is secrets_obj and last[1] is parsed \
+            and last[2] == environment:
+        return last[3]
     try:
-        secrets = dict(st.secrets)
+        secrets = dict(secrets_obj)
     except Exception:  # noqa: BLE001 - no secrets file: the defaults apply
         secrets = {}
-    return Settings.from_environment(secrets)
+    config = Settings.from_environment(secrets)
+    # parsed again: reading them above may have loaded the file into a new dict
+    _SETTINGS[0] = (secrets_obj, getattr(secrets_obj, "_secrets", None), environment, config)
+    return config
 
 
 @st.cache_resource(show_spinner=False)
@@ -46,9 +72,38 @@ def engine() -> Engine:
     return _engine(config.database_url, config.demo, config.pool_size)
 
 
+#: Seconds a process keeps the store's version token before asking the store again (issue
+#: 32: a query on every cached read was 9 % of a busy server's work). A write made by this
+#: process is seen at once (:func:`_written`); one made by another replica, within this.
+TOKEN_INTERVAL_S = 2.0
+#: The tokens read, by what they are of: (monotonic time read, token).
+_TOKENS: dict[tuple, tuple[float, tuple]] = {}
+
+
+@sa.event.listens_for(Engine, "commit")
+def _written(_conn) -> None:
+    """Any commit in this process (a write: an import, a review, a rating, the demo's
+    removal): the next token is read from the store."""
+    _TOKENS.clear()
+
+
+def throttled_token(name: str, engine_: Engine, read, now=time.monotonic) -> tuple:
+    """``read(engine_)``, asked of the store at most every :data:`TOKEN_INTERVAL_S` per
+    process and ``name`` (and at once after a commit of this process)."""
+    key = (name, id(engine_))
+    t = now()
+    kept = _TOKENS.get(key)
+    if kept is not None and t - kept[0] < TOKEN_INTERVAL_S:
+        return kept[1]
+    token = read(engine_)
+    _TOKENS[key] = (t, token)
+    return token
+
+
 def store_token() -> tuple:
-    """Cache key that changes whenever the store's content changes."""
-    return store.version_token(engine())
+    """Cache key that changes whenever the store's content changes: its version token
+    (:func:`geo.records.store.version_token`), read at most every :data:`TOKEN_INTERVAL_S`."""
+    return throttled_token("version", engine(), store.version_token)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
