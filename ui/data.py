@@ -106,7 +106,11 @@ def store_token() -> tuple:
     return throttled_token("version", engine(), store.version_token)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+# The store's frames are kept as shared objects (st.cache_resource, not st.cache_data: that
+# one unpickles a copy on every read, 8 % of a warm view's work, issue 32) and each caller
+# gets a shallow copy: with pandas' copy-on-write, what a caller changes in its copy never
+# reaches the kept frame.
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _records(kind: str, token: tuple) -> pd.DataFrame:
     stored = store.load_records(engine(), kind)
     return disclosure.published_reports(stored) if kind == "tensions" else stored
@@ -115,7 +119,7 @@ def _records(kind: str, token: tuple) -> pd.DataFrame:
 def records(kind: str) -> pd.DataFrame:
     """The stored records of ``kind``; tension reports as any viewer may see them
     (:func:`geo.analysis.disclosure.published_reports`: every screen shows those)."""
-    return _records(kind, store_token())
+    return _records(kind, store_token()).copy(deep=False)
 
 
 def store_records() -> dict[str, pd.DataFrame]:
@@ -123,29 +127,29 @@ def store_records() -> dict[str, pd.DataFrame]:
     return {kind: records(kind) for kind in KINDS}
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _ratings(token: tuple) -> pd.DataFrame:
     return context.ratings(engine())
 
 
 def context_ratings() -> pd.DataFrame:
     """The context ratings in force (cached per store content)."""
-    return _ratings(store_token())
+    return _ratings(store_token()).copy(deep=False)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _indicators(token: tuple) -> pd.DataFrame:
     return indicator_table(store_records(), context_ratings(), min_count=settings().min_count)
 
 
 def cercle_indicators() -> pd.DataFrame:
     """The indicator table for the store's current content (cached per content)."""
-    return _indicators(store_token())
+    return _indicators(store_token()).copy(deep=False)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=CACHE_TTL)
 def _tension_points(token: tuple, start, end) -> gpd.GeoDataFrame:
-    reports = indicators.counted_reports(_records("tensions", token))
+    reports = indicators.counted_reports(_records("tensions", token).copy(deep=False))
     if start is not None and len(reports):
         reports = reports[reports["occurred_on"].between(start, end)]
     return indicators.tension_points(reports)
