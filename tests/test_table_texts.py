@@ -45,8 +45,22 @@ def test_streamlit_reads_the_texts_as_display_values():
     from streamlit import dataframe_util
 
     proto = ArrowData()
-    marshall_styler(proto, ui_lang._Texts(FRAME, ui_lang.display_texts(FRAME, NUMERIC, "fr")),
+    marshall_styler(proto, ui_lang.texts_styler(FRAME, ui_lang.display_texts(FRAME, NUMERIC, "fr")),
                     "u")
     shown = dataframe_util.convert_arrow_bytes_to_pandas_df(proto.styler.display_values)
     assert shown["x"].tolist() == ["1,5", "2\u202f000,25", "Pas de données"]
     assert shown["s"].tolist() == ["x", "Pas de données", "z"]
+
+
+def test_a_table_drawn_in_a_page():
+    """Regression: Streamlit takes a Styler by its exact class (a subclass was refused)."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import pandas as pd
+        from ui import lang
+        lang.dataframe(pd.DataFrame({"a": [1.5, 2000.0], "b": ["x", None]}), hide_index=True)
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception
+    assert at.dataframe[0].value["a"].tolist() == [1.5, 2000.0]

@@ -115,41 +115,31 @@ def display_texts(frame: pd.DataFrame, numeric: list, lang: str) -> list[list[st
     return [list(row) for row in zip(*columns)] if columns else [[] for _ in range(len(frame))]
 
 
-try:
-    from pandas.io.formats.style import Styler as _Styler
-except ImportError:  # pragma: no cover - pandas without jinja2
-    _Styler = object
-
-
-class _Texts(_Styler):
-    """A Styler that only carries each cell's text (:func:`display_texts`): Streamlit reads
-    a Styler's display values through its ``_compute`` and ``_translate``, which in pandas
-    build the whole HTML table, cell by cell (issue 32: a styled table cost more than the
-    rest of its page); here they hand over the texts, computed column by column."""
-
-    def __init__(self, frame: pd.DataFrame, texts: list[list[str]]):
-        super().__init__(frame)
-        self._texts = texts
-
-    def _compute(self):
-        return self
-
-    def _translate(self, *_args, **_kwargs):
-        return {"body": [[{"id": f"row{r}_col{c}", "display_value": text}
-                          for c, text in enumerate(row)] for r, row in enumerate(self._texts)],
-                "cellstyle": [], "table_styles": []}
+def texts_styler(frame: pd.DataFrame, texts: list[list[str]]):
+    """A pandas Styler of ``frame`` that only carries each cell's text (:func:`display_texts`).
+    Streamlit reads a Styler's display values through its ``_compute`` and ``_translate``,
+    which in pandas build the whole HTML table cell by cell (issue 32: a styled table cost
+    more than the rest of its page); this one's hand over the texts. (Streamlit accepts a
+    Styler by its exact class: the methods are replaced on the object, not in a subclass.)"""
+    styler = frame.style
+    body = [[{"id": f"row{r}_col{c}", "display_value": text} for c, text in enumerate(row)]
+            for r, row in enumerate(texts)]
+    styler._compute = lambda: styler
+    styler._translate = lambda *_args, **_kwargs: {"body": body, "cellstyle": [],
+                                                    "table_styles": []}
+    return styler
 
 
 def dataframe(data, **kwargs):
     """``st.dataframe`` with numbers written as the session's language writes them (decimal
     comma and thin-space thousands in French) and "no data" for empty cells — as the display
-    values of a Styler (:class:`_Texts`), so columns still sort by value — and its print copy
+    values of a Styler (:func:`texts_styler`), so columns still sort by value — and its print copy
     (:func:`_print_copy`). Cells are drawn as text (a canvas), whatever they hold."""
     frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
     lang = current_lang()
     numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
                and not pd.api.types.is_bool_dtype(frame[c])]
-    shown = st.dataframe(_Texts(frame, display_texts(frame, numeric, lang)), **kwargs)
+    shown = st.dataframe(texts_styler(frame, display_texts(frame, numeric, lang)), **kwargs)
     _print_copy(frame, numeric, hide_index=bool(kwargs.get("hide_index")), lang=lang)
     return shown
 
