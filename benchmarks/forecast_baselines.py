@@ -42,7 +42,6 @@ from geo.analysis.indicators import reference_indicators  # noqa: E402
 from geo.analysis.table import forecaster, observed_records  # noqa: E402
 from geo.ingest import demo, synthetic  # noqa: E402
 from geo.records import roles, store  # noqa: E402
-from geo.reference import units  # noqa: E402
 from tests.acled_like import acled_csv, acled_rows  # noqa: E402
 COLUMNS = [("deviance", "deviance", 2), ("log_score", "log score", 3), ("crps", "CRPS", 3),
            ("auc_pooled", "AUC any", 3), ("coverage80", "cover 80", 3),

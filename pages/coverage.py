@@ -92,7 +92,7 @@ ui.follow_selection(SEL_KEY, MAP_KEY, set(base_table.index))
 selected = ui.cercle_selectbox(col_select, base_table, SEL_KEY)
 
 res = ui_cov.result(as_of)
-communes_shown = coverage.commune_table(res, lang).set_index("commune_id")
+communes_shown = ui_cov.commune_table(as_of, lang).set_index("commune_id")
 if map_key == "commune_distance_km":
     gdf = ui.display_communes()[["geometry"]].join(communes_shown)
     gdf["cercle_fr"] = gdf["cercle_id"].map(names)
@@ -190,12 +190,13 @@ ui.dataframe(shown, hide_index=True, width="stretch", height=420)
 frame = export.coverage_frame(ranked, gaps.attrs, as_of, view.preset, threshold)
 stamp = as_of.isoformat()
 c1, c2, c3, _ = st.columns([1, 1, 1.3, 1.7])
-c1.download_button(ui.tr("risk.download_csv"), export.to_csv(frame),
+# the files are made when asked for (a callable), not on every run
+c1.download_button(ui.tr("risk.download_csv"), lambda: export.to_csv(frame),
                    file_name=f"veille-couverture-{stamp}.csv", mime="text/csv")
-c2.download_button(ui.tr("risk.download_geojson"), export.coverage_geojson(frame),
+c2.download_button(ui.tr("risk.download_geojson"), lambda: export.coverage_geojson(frame),
                    file_name=f"veille-couverture-{stamp}.geojson", mime="application/geo+json")
 c3.download_button(ui.tr("coverage.download_communes"),
-                   export.to_csv(coverage.commune_table(res)),
+                   lambda: export.to_csv(coverage.commune_table(res)),
                    file_name=f"veille-communes-{stamp}.csv", mime="text/csv")
 st.caption(ui.tr("coverage.download_note", low=threshold - 1))
 

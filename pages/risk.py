@@ -123,9 +123,10 @@ if section in (None, "ranking"):
         hide_index=True, width="stretch", height=420)
     stamp = as_of.isoformat()
     col_csv, col_geo, _ = st.columns([1, 1, 3])
-    col_csv.download_button(ui.tr("risk.download_csv"), export.to_csv(ranked),
+    # the files are made when asked for (a callable), not on every run
+    col_csv.download_button(ui.tr("risk.download_csv"), lambda: export.to_csv(ranked),
                             file_name=f"veille-risque-{stamp}.csv", mime="text/csv")
-    col_geo.download_button(ui.tr("risk.download_geojson"), export.risk_geojson(ranked, view),
+    col_geo.download_button(ui.tr("risk.download_geojson"), lambda: export.risk_geojson(ranked, view),
         file_name=f"veille-risque-{stamp}.geojson",
         mime="application/geo+json")
     st.caption(ui.tr("risk.download_note"))
