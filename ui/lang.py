@@ -121,7 +121,9 @@ def texts_styler(frame: pd.DataFrame, texts: list[list[str]]):
     which in pandas build the whole HTML table cell by cell (issue 32: a styled table cost
     more than the rest of its page); this one's hand over the texts. (Streamlit accepts a
     Styler by its exact class: the methods are replaced on the object, not in a subclass.)"""
-    styler = frame.style
+    # a fixed id (pandas draws a random one; no style uses it): the same table is the same
+    # message, which a browser that holds it receives as a reference
+    styler = frame.style.set_uuid("veille")
     body = [[{"id": f"row{r}_col{c}", "display_value": text} for c, text in enumerate(row)]
             for r, row in enumerate(texts)]
     styler._compute = lambda: styler
