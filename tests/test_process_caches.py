@@ -99,3 +99,27 @@ def test_settings_read_once_then_again_when_the_environment_changes(monkeypatch)
     monkeypatch.setenv("VEILLE_MIN_COUNT", "5")
     assert data.settings().min_count == 5 and len(made) == 2
     data._SETTINGS[0] = None
+
+
+def test_a_callers_change_never_reaches_the_kept_records():
+    """The store's frames are kept once (st.cache_resource) and handed out as shallow
+    copies: a page that changes its copy leaves the next reader's intact."""
+    first = data.records("tensions")
+    assert len(first) and (first["severity"] != 0).any()
+    first["severity"] = 0
+    first.loc[first.index[0], "category"] = "changed"
+    again = data.records("tensions")
+    assert (again["severity"] != 0).any() and "changed" not in set(again["category"])
+
+
+def test_shared_attrs_are_not_copied_with_the_table():
+    import pandas as pd
+
+    from geo.analysis.indicators import SharedAttrs
+
+    table = pd.DataFrame({"a": [1, 2], "b": [3, 4]})
+    table.attrs["forecast"] = SharedAttrs(explain={"C1": {"x": 1}})
+    table.attrs["as_of"] = "2026-01-01"
+    derived = table[["a"]].join(table[["b"]])
+    assert derived.attrs["forecast"] is table.attrs["forecast"]
+    assert derived.attrs["as_of"] == "2026-01-01"
