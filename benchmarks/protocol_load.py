@@ -218,6 +218,8 @@ class Load:
     records: list[Record] = field(default_factory=list)
     samples: list[tuple[float, float, float]] = field(default_factory=list)  # t, cpu, rss
     idle_cpu_rate: float = 0.0        # server CPU s per s, idle
+    #: the warm-up tab's views (s): each page's first view in this server process
+    first_views: dict = field(default_factory=dict)
     sessions_opened: int = 0
     t0: float = 0.0                   # time.perf_counter() at the start of the load
     stop_at: float = 0.0              # ... and when users stop asking for pages
@@ -280,9 +282,11 @@ class Load:
         session = stclient.Session(self.base, timeout=max(self.timeout, 300))
         try:
             view = await session.open()
+            self.first_views[FIRST_OVERVIEW] = view.seconds
             for page in self.pages:
                 if not view.fatal and page != "overview":
                     view = await session.visit(PAGES[page])
+                    self.first_views[page] = view.seconds
             if not view.fatal:
                 await session.visit("")
         finally:
@@ -376,6 +380,7 @@ class Load:
             "server_cpu_pct_peak_10s": max((100 * c / d for d, c in window), default=None),
             "server_cpu_s_per_view": server_cpu / views if views else None,
             "server_idle_cpu_pct": 100 * self.idle_cpu_rate,
+            "first_views_s": dict(self.first_views),
             "rss_mb_start": rss[0] if rss else None, "rss_mb_peak": max(rss) if rss else None,
             "rss_mb_end": rss[-1] if rss else None,
             # the memory's slope once every user has arrived (flat over a long run?)
@@ -466,6 +471,9 @@ def print_report(rep: dict) -> None:
           f"{s(rep['rss_mb_peak'], '{:.0f}')} peak, {s(rep['rss_mb_end'], '{:.0f}')} at the "
           f"end ({s(rep['rss_mb_per_session'], '{:.1f}')} MB per session opened)")
     print(f"client CPU: {s(rep['client_cpu_pct'], '{:.1f}')} % of a core")
+    if rep.get("first_views_s"):
+        print("first view of each page in this process (the warm-up tab, s): " + ", ".join(
+            f"{name} {v:.2f}" for name, v in rep["first_views_s"].items()))
     prof = rep.get("profile")
     if prof:
         print()

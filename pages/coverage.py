@@ -8,6 +8,7 @@ from geo.analysis import coverage, disclosure
 from geo.outputs import export, maps
 from geo.i18n import format_date, format_number, format_significant, t
 from ui import coverage as ui_cov
+from ui import map_cache
 from ui import risk as ui_risk
 
 page = ui.begin("coverage", intro=False)
@@ -91,7 +92,7 @@ ui.follow_selection(SEL_KEY, MAP_KEY, set(base_table.index))
 selected = ui.cercle_selectbox(col_select, base_table, SEL_KEY)
 
 res = ui_cov.result(as_of)
-communes_shown = coverage.commune_table(res, lang).set_index("commune_id")
+communes_shown = ui_cov.commune_table(as_of, lang).set_index("commune_id")
 if map_key == "commune_distance_km":
     gdf = ui.display_communes()[["geometry"]].join(communes_shown)
     gdf["cercle_fr"] = gdf["cercle_id"].map(names)
@@ -100,8 +101,10 @@ else:
     gdf = ui.display_cercles()[["geometry"]].join(base_table[
         ["cercle_id", "cercle_fr", "region_fr", "population", "density", "area_km2"]]) \
         .join(table.drop(columns=["population", "area_km2"], errors="ignore"))
-fmap = maps.choropleth_map(gdf, map_key, lang, ui.display_regions(), assets=ui.map_assets(),
-                           class_words=words, legend_inside=False)
+fmap = map_cache.prepared(
+    lambda: maps.choropleth_map(gdf, map_key, lang, ui.display_regions(),
+                                assets=ui.map_assets(), class_words=words, legend_inside=False),
+    "coverage", gdf, map_key, lang, ui.map_assets(), words)
 
 
 def _under_map():
@@ -188,12 +191,13 @@ frame = export.coverage_frame(ranked, gaps.attrs, as_of, view.preset, threshold,
                              lang)
 stamp = as_of.isoformat()
 c1, c2, c3, _ = st.columns([1, 1, 1.3, 1.7])
-c1.download_button(ui.tr("risk.download_csv"), export.to_csv(frame, lang=lang),
+# the files are made when asked for (a callable), not on every run
+c1.download_button(ui.tr("risk.download_csv"), lambda: export.to_csv(frame, lang=lang),
                    file_name=f"veille-couverture-{stamp}.csv", mime="text/csv")
-c2.download_button(ui.tr("risk.download_geojson"), export.coverage_geojson(frame),
+c2.download_button(ui.tr("risk.download_geojson"), lambda: export.coverage_geojson(frame),
                    file_name=f"veille-couverture-{stamp}.geojson", mime="application/geo+json")
 c3.download_button(ui.tr("coverage.download_communes"),
-                   export.to_csv(coverage.commune_table(res), lang=lang),
+                   lambda: export.to_csv(coverage.commune_table(res), lang=lang),
                    file_name=f"veille-communes-{stamp}.csv", mime="text/csv")
 st.caption(ui.tr("coverage.download_note", low=threshold - 1))
 

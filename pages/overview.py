@@ -6,6 +6,7 @@ import streamlit as st
 
 import ui
 from ui import coverage as ui_cov
+from ui import map_cache
 from ui import monitor as ui_mon
 from ui import planner as ui_plan
 from ui import risk as ui_risk
@@ -71,11 +72,15 @@ if alone:
 
 units_gdf = ui.display_cercles()[["geometry"]].join(table)
 points = ui.tension_points(*dates) if dates else None
-fmap = maps.choropleth_map(units_gdf, layer_key, lang, ui.display_regions(),
-                           online_tiles=online, assets=ui.map_assets(), tension_points=points,
-                           class_words=coverage.gap_words(ui_cov.rule().risk_level, lang),
-                           point_sets=[ui_plan.action_points(registered, lang)]
-                           if with_actions else [], legend_inside=False)
+point_sets = [ui_plan.action_points(registered, lang)] if with_actions else []
+class_words = coverage.gap_words(ui_cov.rule().risk_level, lang)
+fmap = map_cache.prepared(
+    lambda: maps.choropleth_map(units_gdf, layer_key, lang, ui.display_regions(),
+                                online_tiles=online, assets=ui.map_assets(),
+                                tension_points=points, class_words=class_words,
+                                point_sets=point_sets, legend_inside=False),
+    "overview", units_gdf, layer_key, lang, online, ui.map_assets(), points, class_words,
+    point_sets)
 
 
 def _under_map():

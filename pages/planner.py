@@ -49,23 +49,25 @@ k = w1.number_input(ui.tr("planner.ws.k"), 0, planner.MAX_WORKSHOPS, key="plan_k
 st.markdown(f"**{ui.tr('planner.where')}**")
 c5, c6 = st.columns(2)
 c7, c8 = st.columns(2)
+# the pickers' labels, made once per run (not one table look-up per option and run)
+cercle_names = cercles["cercle_fr"].to_dict()
+commune_labels = {c: f"{name} ({cercle_names[cid]})" for c, name, cid
+                  in zip(communes.index, communes["commune_fr"], communes["cercle_id"])}
 regions = c5.multiselect(ui.tr("planner.regions"), list(region_names.index), key="plan_regions",
                          placeholder=ui.tr("planner.all_regions"),
                          format_func=lambda r: region_names[r], select_all=False)
 chosen_cercles = c6.multiselect(ui.tr("planner.cercles"), sorted(
-    cercles.index, key=lambda c: cercles.at[c, "cercle_fr"]), key="plan_cercles",
-    placeholder=ui.tr("planner.all"), format_func=lambda c: cercles.at[c, "cercle_fr"],
+    cercles.index, key=cercle_names.get), key="plan_cercles",
+    placeholder=ui.tr("planner.all"), format_func=cercle_names.__getitem__,
     select_all=False)
 exclude = c7.multiselect(ui.tr("planner.exclude"), list(communes.index), key="plan_exclude",
                          placeholder=ui.tr("planner.none_excluded"),
                          help=ui.tr("planner.exclude_help"),
-                         format_func=lambda c: f"{communes.at[c, 'commune_fr']} ("
-                         f"{cercles.at[communes.at[c, 'cercle_id'], 'cercle_fr']})",
-                         select_all=False)
+                         format_func=commune_labels.__getitem__, select_all=False)
 exclude_cercles = c8.multiselect(ui.tr("planner.exclude_cercles"), list(cercles.index),
                                  key="plan_exclude_cercles",
                                  placeholder=ui.tr("planner.none_excluded"),
-                                 format_func=lambda c: cercles.at[c, "cercle_fr"], select_all=False)
+                                 format_func=cercle_names.__getitem__, select_all=False)
 
 run = st.button(ui.tr("planner.run"), type="primary", key="plan_run")
 # Fixed places (a message that comes and goes never moves the plan's map: a map whose place

@@ -10,7 +10,7 @@ from geo.outputs import export, maps
 from geo.analysis import forecast, risk, robustness
 from geo.records.roles import AccessDenied
 from geo.i18n import format_date, format_number, t
-from ui import charts
+from ui import charts, map_cache
 from ui import risk as ui_risk
 
 page = ui.begin("risk", intro=False)
@@ -40,8 +40,10 @@ st.caption(ui.tr("risk.intro", as_of=as_of.strftime("%d/%m/%Y"), window=view.win
 
 # ------------------------------------------------------------------ map + explanation
 units_gdf = ui.display_cercles()[["geometry"]].join(table.assign(risk_score=scores.score))
-fmap = maps.choropleth_map(units_gdf, "risk_score", lang, ui.display_regions(),
-                           assets=ui.map_assets(), legend_inside=False)
+fmap = map_cache.prepared(
+    lambda: maps.choropleth_map(units_gdf, "risk_score", lang, ui.display_regions(),
+                                assets=ui.map_assets(), legend_inside=False),
+    "risk", units_gdf, lang, ui.map_assets())
 ex = risk.explain(table, m, scores, selected) if selected else None
 
 
@@ -121,9 +123,10 @@ if section in (None, "ranking"):
         hide_index=True, width="stretch", height=420)
     stamp = as_of.isoformat()
     col_csv, col_geo, _ = st.columns([1, 1, 3])
-    col_csv.download_button(ui.tr("risk.download_csv"), export.to_csv(ranked, lang=lang),
+    # the files are made when asked for (a callable), not on every run
+    col_csv.download_button(ui.tr("risk.download_csv"), lambda: export.to_csv(ranked, lang=lang),
                             file_name=f"veille-risque-{stamp}.csv", mime="text/csv")
-    col_geo.download_button(ui.tr("risk.download_geojson"), export.risk_geojson(ranked, view),
+    col_geo.download_button(ui.tr("risk.download_geojson"), lambda: export.risk_geojson(ranked, view),
         file_name=f"veille-risque-{stamp}.geojson",
         mime="application/geo+json")
     st.caption(ui.tr("risk.download_note"))

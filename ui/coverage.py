@@ -31,6 +31,17 @@ def result(as_of: date) -> coverage.Coverage:
     return _result(ui.store_token(), as_of, min_count())
 
 
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=CACHE_TTL)
+def _commune_table(token: tuple, as_of: date, threshold: int, lang: str) -> pd.DataFrame:
+    return coverage.commune_table(_result(token, as_of, threshold), lang)
+
+
+def commune_table(as_of: date, lang: str) -> pd.DataFrame:
+    """The communes' published table (:func:`geo.analysis.coverage.commune_table`) of
+    :func:`result`, in ``lang``; cached (a shallow copy of the kept table)."""
+    return _commune_table(ui.store_token(), as_of, min_count(), lang).copy(deep=False)
+
+
 def min_count() -> int:
     """Suppression threshold of the deployment (:func:`ui.settings`)."""
     return ui.settings().min_count

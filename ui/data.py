@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import geopandas as gpd
 import pandas as pd
+import sqlalchemy as sa
 import streamlit as st
 from sqlalchemy.engine import Engine
 
@@ -22,15 +26,37 @@ from geo.settings import Settings
 CACHE_TTL = 3600
 
 
+#: The settings last read, with what they were read from: (st.secrets, its parsed dict,
+#: the VEILLE_* environment, the settings). Kept whole so that no object's id is reused.
+_SETTINGS: list = [None]
+
+
+def _environment() -> tuple:
+    return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("VEILLE_")))
+
+
 def settings() -> Settings:
     """The deployment's settings, read at this edge (the environment, then the app's secrets
     ``.streamlit/secrets.toml``, then the defaults: :class:`geo.settings.Settings`) and passed
-    to ``geo``; cheap enough to read on every run, so a changed secret is seen at once."""
+    to ``geo``. Read once per process (issue 32: with no secrets file Streamlit parses its
+    search path again on every access), and again when the secrets change (Streamlit reloads
+    a changed secrets file into a new dict; a test's ``AppTest.secrets`` is a new object each
+    run) or the ``VEILLE_*`` environment does."""
+    secrets_obj = st.secrets
+    parsed = getattr(secrets_obj, "_secrets", None)
+    environment = _environment()
+    last = _SETTINGS[0]
+    if last is not None and last[0] is secrets_obj and last[1] is parsed \
+            and last[2] == environment:
+        return last[3]
     try:
-        secrets = dict(st.secrets)
+        secrets = dict(secrets_obj)
     except Exception:  # noqa: BLE001 - no secrets file: the defaults apply
         secrets = {}
-    return Settings.from_environment(secrets)
+    config = Settings.from_environment(secrets)
+    # parsed again: reading them above may have loaded the file into a new dict
+    _SETTINGS[0] = (secrets_obj, getattr(secrets_obj, "_secrets", None), environment, config)
+    return config
 
 
 def reference_data() -> Reference:
@@ -53,12 +79,45 @@ def engine() -> Engine:
     return _engine(config.database_url, config.demo, config.pool_size)
 
 
+#: Seconds a process keeps the store's version token before asking the store again (issue
+#: 32: a query on every cached read was 9 % of a busy server's work). A write made by this
+#: process is seen at once (:func:`_written`); one made by another replica, within this.
+TOKEN_INTERVAL_S = 2.0
+#: The tokens read, by what they are of: (monotonic time read, token).
+_TOKENS: dict[tuple, tuple[float, tuple]] = {}
+
+
+@sa.event.listens_for(Engine, "commit")
+def _written(_conn) -> None:
+    """Any commit in this process (a write: an import, a review, a rating, the demo's
+    removal): the next token is read from the store."""
+    _TOKENS.clear()
+
+
+def throttled_token(name: str, engine_: Engine, read, now=time.monotonic) -> tuple:
+    """``read(engine_)``, asked of the store at most every :data:`TOKEN_INTERVAL_S` per
+    process and ``name`` (and at once after a commit of this process)."""
+    key = (name, id(engine_))
+    t = now()
+    kept = _TOKENS.get(key)
+    if kept is not None and t - kept[0] < TOKEN_INTERVAL_S:
+        return kept[1]
+    token = read(engine_)
+    _TOKENS[key] = (t, token)
+    return token
+
+
 def store_token() -> tuple:
-    """Cache key that changes whenever the store's content changes."""
-    return store.version_token(engine())
+    """Cache key that changes whenever the store's content changes: its version token
+    (:func:`geo.records.store.version_token`), read at most every :data:`TOKEN_INTERVAL_S`."""
+    return throttled_token("version", engine(), store.version_token)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+# The store's frames are kept as shared objects (st.cache_resource, not st.cache_data: that
+# one unpickles a copy on every read, 8 % of a warm view's work, issue 32) and each caller
+# gets a shallow copy: with pandas' copy-on-write, what a caller changes in its copy never
+# reaches the kept frame.
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _records(kind: str, token: tuple) -> pd.DataFrame:
     stored = store.load_records(engine(), kind)
     return disclosure.published_reports(stored) if kind == "tensions" else stored
@@ -67,7 +126,7 @@ def _records(kind: str, token: tuple) -> pd.DataFrame:
 def records(kind: str) -> pd.DataFrame:
     """The stored records of ``kind``; tension reports as any viewer may see them
     (:func:`geo.analysis.disclosure.published_reports`: every screen shows those)."""
-    return _records(kind, store_token())
+    return _records(kind, store_token()).copy(deep=False)
 
 
 def store_records() -> dict[str, pd.DataFrame]:
@@ -75,29 +134,29 @@ def store_records() -> dict[str, pd.DataFrame]:
     return {kind: records(kind) for kind in KINDS}
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _ratings(token: tuple) -> pd.DataFrame:
     return context.ratings(engine())
 
 
 def context_ratings() -> pd.DataFrame:
     """The context ratings in force (cached per store content)."""
-    return _ratings(store_token())
+    return _ratings(store_token()).copy(deep=False)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _indicators(token: tuple) -> pd.DataFrame:
     return indicator_table(store_records(), context_ratings(), min_count=settings().min_count)
 
 
 def cercle_indicators() -> pd.DataFrame:
     """The indicator table for the store's current content (cached per content)."""
-    return _indicators(store_token())
+    return _indicators(store_token()).copy(deep=False)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=CACHE_TTL)
 def _tension_points(token: tuple, start, end) -> gpd.GeoDataFrame:
-    reports = indicators.counted_reports(_records("tensions", token))
+    reports = indicators.counted_reports(_records("tensions", token).copy(deep=False))
     if start is not None and len(reports):
         reports = reports[reports["occurred_on"].between(start, end)]
     return indicators.tension_points(reports)

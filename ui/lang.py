@@ -107,20 +107,54 @@ def _number_text(value, lang: str) -> str:
     return format_number(float(value), lang, len(fraction))
 
 
+def _other_text(value, no_data: str) -> str:
+    """A non-number column's cell as pandas' Styler writes it (``na_rep``, floats to six
+    decimals, anything else ``str``)."""
+    if value is None or value is pd.NA or value is pd.NaT \
+            or (isinstance(value, float) and np.isnan(value)):
+        return no_data
+    if isinstance(value, (float, np.floating)):
+        return f"{value:.6f}"
+    return str(value)
+
+
+def display_texts(frame: pd.DataFrame, numeric: list, lang: str) -> list[list[str]]:
+    """Each cell of ``frame`` as :func:`dataframe` shows it, row by row: numbers in the
+    language's way (:func:`_number_text`), "no data" for empty cells."""
+    no_data = t("map.no_data", lang)
+    columns = [[_number_text(v, lang) for v in frame.iloc[:, i]] if c in numeric
+               else [_other_text(v, no_data) for v in frame.iloc[:, i]]
+               for i, c in enumerate(frame.columns)]
+    return [list(row) for row in zip(*columns)] if columns else [[] for _ in range(len(frame))]
+
+
+def texts_styler(frame: pd.DataFrame, texts: list[list[str]]):
+    """A pandas Styler of ``frame`` that only carries each cell's text (:func:`display_texts`).
+    Streamlit reads a Styler's display values through its ``_compute`` and ``_translate``,
+    which in pandas build the whole HTML table cell by cell (issue 32: a styled table cost
+    more than the rest of its page); this one's hand over the texts. (Streamlit accepts a
+    Styler by its exact class: the methods are replaced on the object, not in a subclass.)"""
+    # a fixed id (pandas draws a random one; no style uses it): the same table is the same
+    # message, which a browser that holds it receives as a reference
+    styler = frame.style.set_uuid("veille")
+    body = [[{"id": f"row{r}_col{c}", "display_value": text} for c, text in enumerate(row)]
+            for r, row in enumerate(texts)]
+    styler._compute = lambda: styler
+    styler._translate = lambda *_args, **_kwargs: {"body": body, "cellstyle": [],
+                                                    "table_styles": []}
+    return styler
+
+
 def dataframe(data, **kwargs):
     """``st.dataframe`` with numbers written as the session's language writes them (decimal
-    comma and thin-space thousands in French) and "no data" for empty cells — through a
-    pandas Styler, so columns still sort by value — and its print copy (:func:`_print_copy`).
-    Cells are drawn as text (a canvas), whatever they hold."""
+    comma and thin-space thousands in French) and "no data" for empty cells — as the display
+    values of a Styler (:func:`texts_styler`), so columns still sort by value — and its print copy
+    (:func:`_print_copy`). Cells are drawn as text (a canvas), whatever they hold."""
     frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
     lang = current_lang()
     numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
                and not pd.api.types.is_bool_dtype(frame[c])]
-    styled = frame.style.format(lambda v: _number_text(v, lang), subset=numeric,
-                                na_rep=t("map.no_data", lang))
-    styled = styled.format(na_rep=t("map.no_data", lang),
-                           subset=[c for c in frame.columns if c not in numeric])
-    shown = st.dataframe(styled, **kwargs)
+    shown = st.dataframe(texts_styler(frame, display_texts(frame, numeric, lang)), **kwargs)
     _print_copy(frame, numeric, hide_index=bool(kwargs.get("hide_index")), lang=lang)
     return shown
 

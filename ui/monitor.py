@@ -4,6 +4,7 @@ queue: :mod:`ui.monitor_queue`; the trends: :mod:`ui.monitor_trends`)."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from ui import map_cache
 from ui.data import CACHE_TTL
 from geo.outputs import maps
 from geo.analysis import counts, monitor
@@ -42,8 +44,12 @@ class Monitor:
     def label(self, field: str, code) -> str:
         return enum_label("tensions", field, code, self.lang) if code == code and code else ""
 
+    @functools.cached_property
+    def _cercle_names(self) -> dict:
+        return self.cercles["cercle_fr"].to_dict()
+
     def cercle_name(self, cid) -> str:
-        return self.cercles["cercle_fr"].get(cid, "") if isinstance(cid, str) else ""
+        return self._cercle_names.get(cid, "") if isinstance(cid, str) else ""
 
     def place(self, row) -> str:
         """The report's cercle, or its region in brackets when it is placed no finer."""
@@ -126,14 +132,15 @@ def hotspot_map(result: pd.DataFrame, level: str, lang: str, as_of: date):
             ["cercle_id", "cercle_fr", "region_fr", "population", "density", "area_km2"]])
         units_gdf["hotspot_code"] = codes.reindex(units_gdf.index).to_numpy()
     else:
-        from geo.analysis import coverage
         from ui import coverage as ui_cov
 
-        communes = coverage.commune_table(ui_cov.result(as_of), lang).set_index("commune_id")
+        communes = ui_cov.commune_table(as_of, lang).set_index("commune_id")
         units_gdf = ui.display_communes()[["geometry"]].join(communes)
         units_gdf["hotspot_code"] = codes.reindex(units_gdf.index).to_numpy()
-    return maps.choropleth_map(units_gdf, layer, lang, ui.display_regions(),
-                               assets=ui.map_assets(), height_px=520, legend_inside=False)
+    return map_cache.prepared(
+        lambda: maps.choropleth_map(units_gdf, layer, lang, ui.display_regions(),
+                                    assets=ui.map_assets(), height_px=520, legend_inside=False),
+        "hotspots", level, units_gdf, lang, ui.map_assets())
 
 
 def emerging_map(result: pd.DataFrame, lang: str):
@@ -145,13 +152,13 @@ def emerging_map(result: pd.DataFrame, lang: str):
         ["cercle_id", "cercle_fr", "region_fr", "population", "density", "area_km2"]])
     units_gdf["emerging_code"] = result.set_index("unit_id")["category"].map(code) \
         .reindex(units_gdf.index).to_numpy()
-    return maps.choropleth_map(units_gdf, layer, lang, ui.display_regions(),
-                               assets=ui.map_assets(), height_px=520, legend_inside=False)
+    return map_cache.prepared(
+        lambda: maps.choropleth_map(units_gdf, layer, lang, ui.display_regions(),
+                                    assets=ui.map_assets(), height_px=520, legend_inside=False),
+        "emerging", present, units_gdf, lang, ui.map_assets())
 
 
 def hotspots_section(m: Monitor) -> None:
-    from streamlit_folium import st_folium   # registered in the running app (not at import)
-
     c1, c2, c3, c4 = st.columns(4)
     level = c1.radio(ui.tr("monitor.level"), list(monitor.LEVELS), key="mon_h_level",
                      format_func=lambda v: t(f"monitor.level.{v}", m.lang), horizontal=True)
@@ -170,8 +177,7 @@ def hotspots_section(m: Monitor) -> None:
     fmap = hotspot_map(result, level, m.lang, m.as_of)
     col_map, col_table = st.columns([3, 2])
     with col_map:
-        st_folium(fmap, key=f"mon_hot_map_{level}", height=520, use_container_width=True,
-                  returned_objects=[])
+        map_cache.show(fmap, f"mon_hot_map_{level}", 520, [])
         ui.map_legend(fmap)
     with col_table:
         significant = result[result["class"] != "none"]
@@ -203,8 +209,6 @@ def _unit_names(m: Monitor, level: str) -> dict:
 
 
 def emerging_section(m: Monitor) -> None:
-    from streamlit_folium import st_folium
-
     c1, c2 = st.columns([2, 1])
     months = c1.slider(ui.tr("monitor.months"), 6, 36, 24, 1, key="mon_e_months")
     weight = c2.radio(ui.tr("monitor.weight"), list(monitor.WEIGHTS), key="mon_e_weight",
@@ -215,8 +219,7 @@ def emerging_section(m: Monitor) -> None:
     fmap = emerging_map(result, m.lang)
     col_map, col_table = st.columns([3, 2])
     with col_map:
-        st_folium(fmap, key="mon_emerging_map", height=520, use_container_width=True,
-                  returned_objects=[])
+        map_cache.show(fmap, "mon_emerging_map", 520, [])
         ui.map_legend(fmap)
     with col_table:
         found = result[result["category"] != "none"]

@@ -300,14 +300,13 @@ def map_with_details(fmap, map_key: str, units_gdf, selected: str | None, detail
                      ratio=(3, 1.4), height: int = 560, under_map=None) -> None:
     """The usual screen: a map (clicks select a cercle, the selection outlined and zoomed to
     without redrawing the map; its legends under it) and, beside it, the selected cercle's
-    details.
+    details. ``fmap``: a map prepared once per content (:func:`ui.map_cache.prepared`).
 
     ``details()`` draws the right-hand column; ``under_map()``, if given, what goes under
     the map (a note, a caption).
     """
-    from streamlit_folium import st_folium
-
     from geo.outputs import maps
+    from ui import map_cache
 
     col_map, col_details = st.columns(list(ratio))
     # zoom to the selection; back to the country once it is cleared (a map never zoomed
@@ -318,10 +317,9 @@ def map_with_details(fmap, map_key: str, units_gdf, selected: str | None, detail
         center, zoom = maps.zoom_to(units_gdf, selected)
         st.session_state[zoomed] = bool(selected)
     with col_map:
-        st_folium(fmap, key=map_key, height=height, use_container_width=True,
-                  returned_objects=["last_active_drawing", "last_object_clicked"],
-                  feature_group_to_add=maps.selection_layer(units_gdf, selected),
-                  center=center, zoom=zoom)
+        map_cache.show(fmap, map_key, height, ["last_active_drawing", "last_object_clicked"],
+                       feature_group=map_cache.outline_script(units_gdf, selected),
+                       center=center, zoom=zoom)
         map_legend(fmap)
         if under_map is not None:
             under_map()

@@ -177,9 +177,10 @@ def cercle_selectbox(container, table: pd.DataFrame, sel_key: str):
     """Select box of the cercles (French name — region), synced with ``?cercle=``."""
     lang = current_lang()
     names = table["cercle_fr"].to_dict()
+    labels = {c: f"{name} — {region}" for c, name, region
+              in zip(table.index, table["cercle_fr"], table["region_fr"])}
+    labels[None] = t("overview.none", lang)
     return localized_selectbox(
         container, t("overview.cercle", lang), [None] + sorted(names, key=names.get),
         key=sel_key, on_change=lambda: set_selection_url(st.session_state[sel_key]),
-        placeholder=t("overview.none", lang),
-        format_func=lambda c: t("overview.none", lang) if c is None
-        else f"{names[c]} — {table.at[c, 'region_fr']}")
+        placeholder=t("overview.none", lang), format_func=labels.__getitem__)

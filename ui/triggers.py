@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from ui.data import CACHE_TTL
+from ui.data import CACHE_TTL, throttled_token
 from geo.analysis import monitor
 from geo.analysis import triggers as rules
 from geo.i18n import format_date, format_number, t
@@ -25,7 +25,7 @@ DEFAULTS = {"trg_name": "", "trg_kind": "baseline", "trg_window": 14, "trg_thres
 
 
 def _planning_token() -> tuple:
-    return store.planning_token(ui.engine())
+    return throttled_token("planning", ui.engine(), store.planning_token)
 
 
 def _region_of() -> dict[str, str]:

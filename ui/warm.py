@@ -104,9 +104,23 @@ def _run() -> None:
     except Exception:  # noqa: BLE001 - logged: a bug to fix (the maps would not draw)
         LOG.exception("registering the components failed")
     try:
-        LOG.warning("caches warmed in %.1f s", warm())
+        seconds = warm()
     except Exception:  # noqa: BLE001 - a visitor will compute what failed, and see why
         LOG.exception("warming the caches failed")
+    else:
+        freeze()
+        LOG.warning("caches warmed in %.1f s", seconds)
+
+
+def freeze() -> None:
+    """Collect, then move every object alive (modules, the warmed caches) out of the garbage
+    collector's reach (``gc.freeze``): with Streamlit's collection after each run off
+    (``runner.postScriptGC``, ``.streamlit/config.toml``), the collections Python still runs,
+    and :func:`ui.server._give_back_memory`'s every minute, scan only what was made since."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def start() -> threading.Thread:

@@ -34,6 +34,18 @@ WINDOW_DAYS_RANGE = (7, 730)
 DEFAULT_UNVERIFIED_WEIGHT = 0.5
 
 
+class SharedAttrs(dict):
+    """A table's attribute that is never copied: pandas deep-copies a frame's ``attrs`` on
+    every operation (a column read, a join), and the forecast's explanation (a dict per
+    cercle) made that a tenth of a page's work (issue 32). Read it, never change it."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __copy__(self):
+        return self
+
+
 def reference_indicators() -> pd.DataFrame:
     """Indicators from the reference data only (see :func:`cercle_indicators`)."""
     cercles = units.load_cercles()
@@ -107,7 +119,7 @@ def with_window(table: pd.DataFrame, records: dict[str, pd.DataFrame], as_of: da
         table = table.join(ratings.rename(columns=context.column))
     tensions = records.get("tensions")
     table.attrs.update(as_of=as_of, window_days=window_days, context_factors=factor_ids,
-                       forecast=forecast.attrs,
+                       forecast=SharedAttrs(forecast.attrs),
                        reporting_lag=observation.reporting_lag(tensions, as_of),
                        provisional_since=observation.provisional_since(tensions, as_of))
     return table

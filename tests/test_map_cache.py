@@ -1,0 +1,89 @@
+"""A map's HTML built once per content and language (issue 32: ui.map_cache)."""
+
+import geopandas as gpd
+import pytest
+import streamlit_folium
+from shapely.geometry import box
+
+from geo.outputs import maps
+from ui import map_cache
+
+
+def _units(density=(1.0, 2.0)) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"cercle_id": ["C1", "C2"], "cercle_fr": ["Un", "Deux"], "region_fr": ["R", "R"],
+         "population": [100, 200], "density": list(density), "area_km2": [10.0, 20.0]},
+        geometry=[box(-4, 12, -3, 13), box(-3, 12, -2, 13)], crs="EPSG:4326",
+        index=["C1", "C2"])
+
+
+@pytest.fixture
+def component(monkeypatch):
+    """streamlit-folium's component replaced by a recorder of what it is handed."""
+    calls = []
+    monkeypatch.setattr(streamlit_folium, "_component_func",
+                        lambda **kwargs: calls.append(kwargs))
+    map_cache.clear()
+    yield calls
+    map_cache.clear()
+
+
+def test_show_hands_the_component_what_st_folium_does(component):
+    units = _units()
+    streamlit_folium.st_folium(
+        maps.choropleth_map(units, "density", "fr", legend_inside=False), key="m", height=500,
+        use_container_width=True, returned_objects=["last_active_drawing", "last_object_clicked"],
+        feature_group_to_add=maps.selection_layer(units, "C2"), center=(12.5, -3.0), zoom=7)
+    prep = map_cache.prepare(maps.choropleth_map(units, "density", "fr", legend_inside=False))
+    map_cache.show(prep, "m", 500, ["last_active_drawing", "last_object_clicked"],
+                   feature_group=map_cache.outline_script(units, "C2"), center=(12.5, -3.0),
+                   zoom=7)
+    theirs, ours = component
+    theirs.pop("on_change"), ours.pop("on_change")
+    assert ours == theirs
+    assert "C2" in ours["feature_group"] and ours["key"] == theirs["key"]
+
+
+def test_same_content_same_object_built_once(component):
+    built = []
+
+    def build():
+        built.append(1)
+        return maps.choropleth_map(_units(), "density", "fr", legend_inside=False)
+
+    first = map_cache.prepared(build, "t", _units(), "density", "fr")
+    again = map_cache.prepared(build, "t", _units(), "density", "fr")
+    assert again is first and len(built) == 1
+
+
+def test_other_language_or_values_other_map(component):
+    def build(lang, units):
+        return lambda: maps.choropleth_map(units, "density", lang, legend_inside=False)
+
+    fr = map_cache.prepared(build("fr", _units()), "t", _units(), "density", "fr")
+    en = map_cache.prepared(build("en", _units()), "t", _units(), "density", "en")
+    changed = map_cache.prepared(build("fr", _units((1.0, 3.0))), "t", _units((1.0, 3.0)),
+                                 "density", "fr")
+    assert en is not fr and changed is not fr
+    assert "Densité de population" in maps.legend_row_html(fr)
+    assert "Population density" in maps.legend_row_html(en)
+
+
+def test_fingerprint_sees_geometry_and_index():
+    units = _units()
+    moved = units.copy()
+    moved.loc["C2", "geometry"] = box(-3, 12, -1, 13)
+    assert map_cache.fingerprint(units) == map_cache.fingerprint(_units())
+    assert map_cache.fingerprint(moved) != map_cache.fingerprint(units)
+    assert map_cache.fingerprint(units.iloc[:1]) != map_cache.fingerprint(units)
+    assert map_cache.fingerprint(None, "fr") != map_cache.fingerprint(None, "en")
+
+
+def test_least_recently_used_map_dropped(component, monkeypatch):
+    monkeypatch.setattr(map_cache._MAPS, "size", 2)
+    one = map_cache.prepared(lambda: maps.choropleth_map(_units(), "density", "fr"), "a")
+    map_cache.prepared(lambda: maps.choropleth_map(_units(), "density", "fr"), "b")
+    assert map_cache.prepared(lambda: None, "a") is one        # a used again: b is older
+    map_cache.prepared(lambda: maps.choropleth_map(_units(), "density", "fr"), "c")
+    assert list(map_cache._MAPS.items) == [map_cache.fingerprint("a"),
+                                           map_cache.fingerprint("c")]
