@@ -9,8 +9,10 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from geo.i18n import t
+from geo.i18n import TRANSLATIONS, t
 from geo.records import store
+from geo.records.fields import enum_label
+from geo.reference import units
 
 
 class ImportRefused(Exception):
@@ -52,12 +54,10 @@ class Reason:
             params["what"] = t(f"personal.kind.{params['what']}", lang)
         if "field" in params:                # a field, by its name in ``lang`` (not its code)
             key = f"fieldname.{params['field']}"
-            from geo.i18n import TRANSLATIONS
             if key in TRANSLATIONS["fr"]:
                 params["field"] = t(key, lang)
         for name in ("given", "used"):       # location precisions, named in ``lang``
             if name in params:
-                from geo.records.fields import enum_label
                 params[name] = enum_label("tensions", "location_precision", params[name], lang)
         return t(f"ingest.reason.{self.code}", lang, **params)
 
@@ -120,8 +120,6 @@ class ImportReport:
         """Accepted rows and where each was placed: ``row, id, region, cercle, commune``
         (French names), ``precision`` (tensions, in ``lang``) and ``corrections`` (what was
         corrected, e.g. a latitude/longitude swap)."""
-        from geo.reference import units
-        from geo.records.fields import enum_label
 
         regions = units.load_regions()["region_fr"]
         cercles = units.load_cercles()["cercle_fr"]
@@ -157,7 +155,6 @@ class ImportReport:
 def field_label(name: str, lang: str) -> str:
     """A field's label in ``lang`` (``occurred_on`` → "Date de l'incident"); a column the
     importer does not know keeps the file's own header."""
-    from geo.i18n import TRANSLATIONS
 
     key = f"fieldname.{name}"
     label = t(key, lang) if key in TRANSLATIONS["fr"] else str(name)

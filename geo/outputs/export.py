@@ -33,6 +33,7 @@ from geo.i18n import format_number, t
 from geo.analysis.indicators import tension_points
 from geo.ingest.formats import attribution
 from geo.records.fields import GROUPS
+from geo.records import review
 
 #: Columns never exported, per kind (restricted data).
 #: Mediators are exported at cercle level only: one row per mediator with its commune would
@@ -281,7 +282,6 @@ def export(engine: Engine, kind: str, fmt: str = "csv", hxl: bool = False,
         records = disclosure.published_reports(records)
     frame = export_frame(records, kind)
     if kind == "tensions":                  # the review queue's state and history
-        from geo.records import review
 
         frame = review.with_review(frame, engine)
     return to_geojson(frame, kind) if fmt == "geojson" else to_csv(frame, hxl, lang)
