@@ -151,10 +151,13 @@ def wait_for_cercles(page, expected: int = 50, timeout_ms: int = 30000,
 # --------------------------------------------------------------------------- what is shown
 def shown(markdown: str) -> str:
     """A Markdown message as its reader sees it: the backslash escapes that keep stored or
-    imported text literal (:func:`geo.outputs.escape.for_markdown`) removed."""
+    imported text literal (:func:`geo.outputs.escape.for_markdown`) and the invisible word
+    joiners that stop autolinks removed."""
     import re
 
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(markdown))
+    from geo.outputs.escape import WORD_JOINER
+
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(markdown)).replace(WORD_JOINER, "")
 
 
 # --------------------------------------------------------------------------- acting users
