@@ -120,8 +120,10 @@ def test_no_payload_becomes_markup_on_any_page(hostile_app, lang):
                 _settle(page)
             name = f"{step:02d}_{path.strip('/').split('?')[0] or 'overview'}_{click or ''}"
             if expect:          # the walk reached the planted text, shown as typed
-                page.wait_for_function("t => document.body.textContent.includes(t)",
-                                       arg=expect, timeout=30000)
+                # (read without the invisible word joiners that stop autolinks)
+                page.wait_for_function(
+                    "t => document.body.textContent.replaceAll('\\u2060', '').includes(t)",
+                    arg=expect, timeout=30000)
             problems += [f"{path} {click or ''}: {f}" for f in _found(page)]
             page.screenshot(path=str(ARTIFACTS_DIR / f"injection_{lang}_{name}.png"),
                             full_page=True)

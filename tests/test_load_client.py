@@ -191,6 +191,13 @@ def test_profile_summary_shares_of_named_costs():
 
 # --------------------------------------------------------------------------- the browser
 @pytest.mark.browser
+def _filled(kinds: list[str]) -> list[str]:
+    """The deltas without ``st.empty`` placeholders: one filled in the same run (the brief's
+    button in its slot) reaches a tab or not depending on when Streamlit's message queue is
+    flushed (the queue replaces a delta by a later one at the same place)."""
+    return [k for k in kinds if k != "delta.empty"]
+
+
 def test_the_clients_views_are_the_browsers(tmp_path):
     """For one visit of each page (and the Overview and the Risk page again), the server
     sends the client the same deltas as Chromium, of the same types in the same order, the
@@ -203,7 +210,7 @@ def test_the_clients_views_are_the_browsers(tmp_path):
     assert [r["page"] for r in rows] == [*PAGES, "overview", "risk"]
     for r in rows:
         assert r["client_errors"] == [], r["page"]
-        assert r["client_kinds"] == r["browser_kinds"], r["page"]
+        assert _filled(r["client_kinds"]) == _filled(r["browser_kinds"]), r["page"]
         assert r["client_requests"] == r["browser_requests"], r["page"]
         assert r["client_sent_bytes"] == r["browser_sent_bytes"], r["page"]
         assert abs(r["client_bytes"] - r["browser_bytes"]) <= 0.02 * r["browser_bytes"], \
