@@ -625,3 +625,32 @@ def test_regression_a_scenario_saved_before_issue_30_reopens_by_its_url(monkeypa
     assert at.multiselect(key="plan_exclude").value == []
     assert at.multiselect(key="plan_regions").value == ["ML05"]
     assert at.number_input(key="plan_k").value == 1 and at.number_input(key="plan_new").value == 0
+
+
+def test_retiring_a_trigger_from_the_monitor_asks_then_retires(monkeypatch, tmp_path):
+    """The monitor's retire form: the trigger chosen, its button asks, Confirm retires it
+    (the pick-and-confirm step shared with the planner's scenario deletion)."""
+    from streamlit.testing.v1 import AppTest
+
+    from geo.ingest import demo
+    from tests.test_pages import DASHBOARD
+
+    url = f"sqlite:///{tmp_path / 'retire.sqlite'}"
+    engine = store.make_engine(url)
+    demo.ensure_initialised(engine)
+    tid = triggers.define(engine, ANALYST, name="Hausse", kind="baseline", window_days=14,
+                          horizon_days=30, outcome="severe",
+                          response={"kind": "dialogue", "unit": "civil_affairs",
+                                    "delay_days": 7})
+    monkeypatch.setenv("VEILLE_DATABASE_URL", url)
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.query_params["section"] = "triggers"
+    at.run()
+    at.switch_page("pages/monitor.py").run()
+    assert not at.exception
+    at.button(key="trg_retire_button").click().run()
+    assert any("Hausse" in shown(w.value) for w in at.warning)
+    assert [t_.trigger_id for t_ in triggers.listing(engine)] == [tid]     # asked, not yet
+    at.button(key="ask_retire_trigger_yes").click().run()
+    assert not at.exception
+    assert triggers.listing(engine) == []

@@ -16,7 +16,7 @@ from ui.data import (cercle_indicators, communes, context_ratings, display_cercl
                      settings, store_records, store_token, tension_points)
 from ui.lang import (LANG_KEY, current_lang, dataframe, fmt, localize_chrome,  # noqa: F401
                      localized_table, md_escape, print_rules, tr, tr_text)
-from ui.page import (MAP_ALONE_RUN, SCREENS, Page, approx, ask, begin,  # noqa: F401
+from ui.page import (MAP_ALONE_RUN, SCREENS, Page, approx, ask, begin, chosen_and_confirmed,  # noqa: F401
                      choose_language, confirmation, count, demo_banner, drawn_flag,
                      edit_revision, flash, install_assets, language_selector,
                      leave_legacy_pages_mode, map_assets, map_drawn, map_legend, unexpected,

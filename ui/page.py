@@ -23,7 +23,7 @@ from geo.records.roles import AccessDenied, Actor
 from geo.i18n import LANGUAGE_NAMES, LANGUAGES, format_number, normalise_language, t
 from ui.access import allowed, current, refused, require
 from ui.data import engine
-from ui.lang import LANG_KEY, current_lang, tr
+from ui.lang import LANG_KEY, current_lang, md_escape, tr
 from ui.state import from_url, one_of, to_url
 
 LOG = logging.getLogger("veille")
@@ -239,6 +239,20 @@ def flash(key: str) -> None:
 def ask(key: str) -> None:
     """Callback of a destructive action's button: ask for confirmation (:func:`confirmation`)."""
     st.session_state[key] = True
+
+
+def chosen_and_confirmed(label: str, labels: dict, key: str, button: str, question: str,
+                         ask_key: str):
+    """A record to remove, chosen in a select box (``labels``: id → its name), its button
+    asking for confirmation (:func:`ask` with ``ask_key``), then *Confirm* / *Cancel*: the
+    chosen id once confirmed, else None. ``question``: the translation key of the question,
+    given the record's ``name``."""
+    pick, press = st.columns([3, 1], vertical_alignment="bottom")
+    doomed = pick.selectbox(label, list(labels), key=key, format_func=labels.get,
+                            placeholder=tr("chrome.choose"))
+    press.button(button, key=f"{key}_button", on_click=ask, args=(ask_key,))
+    confirmed = confirmation(ask_key, tr(question, name=md_escape(labels[doomed])))
+    return doomed if confirmed else None
 
 
 def confirmation(key: str, question: str) -> bool:

@@ -474,13 +474,10 @@ def saved_scenarios(page: ui.Page) -> None:
     if pair is not None:
         comparison(engine, labels, pair)
     if ui.allowed("delete_scenario"):
-        d1, d2 = st.columns([3, 1], vertical_alignment="bottom")
-        doomed = d1.selectbox(ui.tr("planner.delete"), list(labels), key="plan_delete",
-                              format_func=labels.get, placeholder=ui.tr("chrome.choose"))
-        d2.button(ui.tr("planner.delete_button"), key="plan_delete_button", on_click=ui.ask,
-                  args=("ask_delete_scenario",))
-        if ui.confirmation("ask_delete_scenario", ui.tr("planner.delete_confirm",
-                                                        name=ui.md_escape(labels[doomed]))):
+        doomed = ui.chosen_and_confirmed(ui.tr("planner.delete"), labels, "plan_delete",
+                                         ui.tr("planner.delete_button"),
+                                         "planner.delete_confirm", "ask_delete_scenario")
+        if doomed is not None:
             try:
                 unlinked = scenarios.delete(engine, doomed, ui.current_user())
             except scenarios.ScenarioError as err:

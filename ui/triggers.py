@@ -252,13 +252,10 @@ def define_form(page: ui.Page) -> None:
 
 def retire_form(page: ui.Page, found: list[triggers.Trigger]) -> None:
     labels = {tr_.trigger_id: f"n° {tr_.trigger_id} — {tr_.name}" for tr_ in found}
-    r1, r2 = st.columns([3, 1], vertical_alignment="bottom")
-    doomed = r1.selectbox(ui.tr("triggers.retire"), list(labels), key="trg_retire",
-                          format_func=labels.get, placeholder=ui.tr("chrome.choose"))
-    r2.button(ui.tr("triggers.retire_button"), key="trg_retire_button", on_click=ui.ask,
-              args=("ask_retire_trigger",))
-    if ui.confirmation("ask_retire_trigger", ui.tr("triggers.retire_confirm",
-                                                   name=ui.md_escape(labels[doomed]))):
+    doomed = ui.chosen_and_confirmed(ui.tr("triggers.retire"), labels, "trg_retire",
+                                     ui.tr("triggers.retire_button"), "triggers.retire_confirm",
+                                     "ask_retire_trigger")
+    if doomed is not None:
         try:
             triggers.retire(page.engine, ui.current_user(), doomed)
         except triggers.TriggerError as err:
