@@ -58,6 +58,15 @@ LOOPBACK_SERVER_NAMES = ("localhost", "127.0.0.1")
 HSTS = "max-age=31536000"
 
 
+def tail(path: Path, lines: int = 15) -> str:
+    """The last ``lines`` of a log (what an operator reads first when something did not start)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        return f"(unreadable: {exc.strerror})"
+    return "\n".join("    " + line for line in text.splitlines()[-lines:]) or "    (empty)"
+
+
 def healthy(url: str, timeout: float = 2.0, host: str | None = None) -> bool:
     """Whether ``url``'s ``/_stcore/health`` answers 200 (asked with ``Host: host``; over
     HTTPS the certificate is not checked: this is the stack asking its own nginx)."""
@@ -246,7 +255,10 @@ class Stack:
         for r in self.replicas:
             while not healthy(r.url):
                 if r.proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"replica {r.port} did not start: see {r.log}")
+                    why = (f"exited with code {r.proc.returncode}" if r.proc.poll() is not None
+                           else f"not answering after {timeout:.0f} s")
+                    raise RuntimeError(f"replica {r.port} did not start ({why}); the end of "
+                                       f"{r.log}:\n{tail(r.log)}")
                 time.sleep(0.3)
         for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (self.run_dir / sub).mkdir(exist_ok=True)
@@ -261,7 +273,9 @@ class Stack:
                                       stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         while not healthy(self.url, host=self.server_names[0]):
             if self.nginx.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"nginx did not start: see {self.run_dir / 'error.log'}")
+                error_log = self.run_dir / "error.log"
+                raise RuntimeError(f"nginx did not start; the end of {error_log}:\n"
+                                   f"{tail(error_log)}")
             time.sleep(0.2)
 
     def supervise(self, every: float) -> int:
@@ -370,7 +384,11 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     try:
-        stack.start(timeout=120)
+        try:
+            stack.start(timeout=120)
+        except RuntimeError as exc:
+            print(f"Veille: {exc}", file=sys.stderr, flush=True)
+            return 1
         print(f"Veille: {stack.url} — {args.replicas} replicas on ports "
               f"{ports[0]}–{ports[-1]}; logs in {run_dir}", flush=True)
         code = stack.supervise(args.check_every)

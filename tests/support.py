@@ -29,6 +29,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_ports(n: int, avoid: tuple[int, ...] = ()) -> int:
+    """The first of ``n`` consecutive ports free together on this machine (none in ``avoid``).
+    Another process may still take one before it is used: callers that start servers on
+    them retry when a server says its port is taken."""
+    while True:
+        first = free_port()
+        ports = range(first, first + n)
+        if any(p in avoid or p > 65535 for p in ports):
+            continue
+        held = []
+        try:
+            for p in ports:
+                s = socket.socket()
+                held.append(s)
+                s.bind(("127.0.0.1", p))
+            return first
+        except OSError:
+            continue
+        finally:
+            for s in held:
+                s.close()
+
+
 def app_command(port: int, *args: str, script: Path = ROOT / "dashboard.py") -> list[str]:
     """The README's run command (``streamlit run dashboard.py``) on 127.0.0.1:``port``
     (another ``script``: a benchmark's peer page)."""

@@ -28,8 +28,8 @@ from deploy.stack import healthy
 from geo.ingest import demo
 from geo.outputs import assets
 from geo.records import batches, store
-from tests.support import (CERCLE_PATHS, CHROMIUM, PG_URL, ROOT, free_port, offline_page,
-                           store_engine, wait_for_cercles)
+from tests.support import (CERCLE_PATHS, CHROMIUM, PG_URL, ROOT, free_port, free_ports,
+                           offline_page, store_engine, wait_for_cercles)
 from tests.test_store import assert_app_role_cannot_rewrite, first_entries, pg_two_roles
 from ui import gate
 
@@ -50,25 +50,33 @@ def _start(tmp_path_factory, extra=(), port=None, options=()):
     with admin.begin() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     url = PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
-    run_dir = tmp_path_factory.mktemp("stack")
-    port, first = port or free_port(), free_port()
-    while abs(first - port) < 3:
-        first = free_port()
-    log = open(run_dir / "stack.log", "w")
-    proc = subprocess.Popen([sys.executable, "deploy/stack.py", "--replicas", "2",
-                             "--port", str(port), "--first-port", str(first),
-                             "--run-dir", str(run_dir), "--check-every", "1", *options,
-                             "--", *extra],
-                            cwd=ROOT, env={**os.environ, "VEILLE_DATABASE_URL": url},
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    replicas = [f"http://127.0.0.1:{first + i}" for i in range(2)]
-    deadline = time.monotonic() + 180
-    while not (healthy(base) and all(healthy(r) for r in replicas)):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            log.close()
-            pytest.fail("the stack did not start:\n" + (run_dir / "stack.log").read_text())
-        time.sleep(0.5)
+    port = port or free_port()
+    for attempt in range(3):
+        run_dir = tmp_path_factory.mktemp("stack")
+        first = free_ports(2, avoid=(port,))
+        log = open(run_dir / "stack.log", "w")
+        proc = subprocess.Popen([sys.executable, "deploy/stack.py", "--replicas", "2",
+                                 "--port", str(port), "--first-port", str(first),
+                                 "--run-dir", str(run_dir), "--check-every", "1", *options,
+                                 "--", *extra],
+                                cwd=ROOT, env={**os.environ, "VEILLE_DATABASE_URL": url},
+                                stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        replicas = [f"http://127.0.0.1:{first + i}" for i in range(2)]
+        deadline = time.monotonic() + 180
+        while not (healthy(base) and all(healthy(r) for r in replicas)):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        else:
+            break
+        proc.kill()
+        proc.wait()
+        log.close()
+        said = (run_dir / "stack.log").read_text()
+        # a replica's port taken by another process between choosing and binding: new ports
+        if "is not available" not in said or attempt == 2:
+            pytest.fail("the stack did not start:\n" + said)
     return {"base": base, "replicas": replicas, "proc": proc, "run_dir": run_dir, "url": url,
             "log": log, "admin": admin, "schema": schema}
 
@@ -284,6 +292,29 @@ def test_without_sign_in_the_stack_refuses_the_network(tmp_path, capsys, options
                               str(tmp_path), "--write-nginx-conf", str(tmp_path / "veille.conf"),
                               "--", "--secrets.files", str(_secrets(tmp_path))])
     assert code == 0
+
+
+def test_a_replica_that_cannot_start_is_named_with_the_end_of_its_log(tmp_path):
+    """Regression (CI, stop 35): a replica that did not start was reported as a Python
+    traceback pointing to a log nobody could read any more. Now one message, exit code 1,
+    with the cause from the replica's own log (here: its port taken by another process)."""
+    import socket
+    first = free_ports(2)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", first))
+        taken.listen()
+        done = subprocess.run([sys.executable, "deploy/stack.py", "--replicas", "2",
+                               "--port", str(free_port()), "--first-port", str(first),
+                               "--run-dir", str(tmp_path),
+                               "--database-url", f"sqlite:///{tmp_path / 'veille.db'}"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120,
+                              check=False)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert f"replica {first} did not start (exited with code 1)" in done.stderr
+    assert f"Port {first} is not available" in done.stderr
+    # nothing left running: the other replica was stopped with the stack
+    assert not healthy(f"http://127.0.0.1:{first + 1}")
 
 
 @pytest.fixture
