@@ -187,14 +187,18 @@ shown = pd.DataFrame({
                                       for v in ranked["mean_distance_km"]],
 })
 ui.dataframe(shown, hide_index=True, width="stretch", height=420)
-frame = export.coverage_frame(ranked, gaps.attrs, as_of, view.preset, threshold,
-                             lang)
+
+
+def frame() -> pd.DataFrame:
+    return export.coverage_frame(ranked, gaps.attrs, as_of, view.preset, threshold, lang)
+
+
 stamp = as_of.isoformat()
 c1, c2, c3, _ = st.columns([1, 1, 1.3, 1.7])
 # the files are made when asked for (a callable), not on every run
-c1.download_button(ui.tr("risk.download_csv"), lambda: export.to_csv(frame, lang=lang),
+c1.download_button(ui.tr("risk.download_csv"), lambda: export.to_csv(frame(), lang=lang),
                    file_name=f"veille-couverture-{stamp}.csv", mime="text/csv")
-c2.download_button(ui.tr("risk.download_geojson"), lambda: export.coverage_geojson(frame),
+c2.download_button(ui.tr("risk.download_geojson"), lambda: export.coverage_geojson(frame()),
                    file_name=f"veille-couverture-{stamp}.geojson", mime="application/geo+json")
 c3.download_button(ui.tr("coverage.download_communes"),
                    lambda: export.to_csv(coverage.commune_table(res), lang=lang),

@@ -13,7 +13,7 @@ from ui.access import (PageEnd, allowed, current as current_user, end_page,  # n
 from ui.data import (cercle_indicators, communes, context_ratings, display_cercles,  # noqa: F401
                      display_communes, display_regions, engine, records, reference_data,
                      report_period,
-                     settings, store_records, store_token, tension_points)
+                     planning_token, settings, store_records, store_token, tension_points)
 from ui.lang import (LANG_KEY, current_lang, dataframe, fmt, localize_chrome,  # noqa: F401
                      localized_table, md_escape, print_rules, tr, tr_text)
 from ui.page import (MAP_ALONE_RUN, SCREENS, Page, approx, ask, begin, chosen_and_confirmed,  # noqa: F401

@@ -13,7 +13,6 @@ import ui
 from geo.i18n import format_date, t
 from geo.outputs import brief
 from geo.plans import scenarios
-from geo.records import store
 from ui import risk as ui_risk
 from ui.data import CACHE_TTL
 
@@ -44,16 +43,19 @@ def _choices(box, view) -> dict:
                               format_func=lambda d: t("brief.choose_days", lang, n=d),
                               key=f"brief_window_{view.window_days}",
                               placeholder=ui.tr("chrome.choose"))
-        names = table["cercle_fr"].to_dict()
         regions = dict(zip(table["region_id"], table["region_fr"]))
-        options = [None, *sorted(regions, key=regions.get), *sorted(names, key=names.get)]
-        focus = st.selectbox(
-            ui.tr("brief.choose_focus"), options, key="brief_focus",
-            placeholder=ui.tr("chrome.choose"),
-            format_func=lambda c: ui.tr("brief.focus_none") if c is None else
-            t("brief.focus_region", lang, name=regions[c]) if c in regions else
-            t("brief.focus_cercle", lang, name=names[c], region=table.at[c, "region_fr"]))
-        labels = _scenario_labels(store.planning_token(ui.engine()), lang)
+        cercles = dict(zip(table.index, zip(table["cercle_fr"], table["region_fr"])))
+        # every option's label once per run (the selectbox asks for each of them)
+        focus_labels = {None: ui.tr("brief.focus_none"),
+                        **{r: t("brief.focus_region", lang, name=name)
+                           for r, name in sorted(regions.items(), key=lambda kv: kv[1])},
+                        **{c: t("brief.focus_cercle", lang, name=name, region=region)
+                           for c, (name, region) in sorted(cercles.items(),
+                                                           key=lambda kv: kv[1][0])}}
+        focus = st.selectbox(ui.tr("brief.choose_focus"), list(focus_labels), key="brief_focus",
+                             placeholder=ui.tr("chrome.choose"),
+                             format_func=focus_labels.__getitem__)
+        labels = _scenario_labels(ui.planning_token(), lang)
         on_screen = ss.get("plan_source")
         ss.setdefault("brief_scenarios", [int(on_screen)] if on_screen and
                       str(on_screen).isdigit() and int(on_screen) in labels else [])

@@ -62,8 +62,18 @@ def cercle_table(view=None, gap_rule: coverage.GapRule | None = None
     risk view (default: the session's) and the gap classes of the rule (default: the
     session's), plus ``gap_code`` (0–3, for the map); and the gaps table alone."""
     view = view or ui_risk.current_view()
-    table, scores = ui_risk.scores_for(view)
-    both = coverage.gap_table(scores, result(table.attrs["as_of"]), gap_rule or rule())
+    gap_rule = gap_rule or rule()
+    cercles, gaps = _cercle_table(ui.store_token(), min_count(), repr(view), repr(gap_rule),
+                                  view, gap_rule)
+    return cercles.copy(deep=False), gaps.copy(deep=False)
+
+
+# kept as shared objects, a shallow copy to each caller (see ui.data.records)
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=CACHE_TTL)
+def _cercle_table(token: tuple, threshold: int, view_key: str, rule_key: str, _view, _rule
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    table, scores = ui_risk.scores_for(_view)
+    both = coverage.gap_table(scores, result(table.attrs["as_of"]), _rule)
     return both.cercles, both.gaps
 
 

@@ -113,6 +113,12 @@ def store_token() -> tuple:
     return throttled_token("version", engine(), store.version_token)
 
 
+def planning_token() -> tuple:
+    """Cache key of the planning records (actions, scenarios, triggers:
+    :func:`geo.records.store.planning_token`), read as :func:`store_token` is."""
+    return throttled_token("planning", engine(), store.planning_token)
+
+
 # The store's frames are kept as shared objects (st.cache_resource, not st.cache_data: that
 # one unpickles a copy on every read, 8 % of a warm view's work, issue 32) and each caller
 # gets a shallow copy: with pandas' copy-on-write, what a caller changes in its copy never

@@ -122,8 +122,8 @@ def display_texts(frame: pd.DataFrame, numeric: list, lang: str) -> list[list[st
     """Each cell of ``frame`` as :func:`dataframe` shows it, row by row: numbers in the
     language's way (:func:`_number_text`), "no data" for empty cells."""
     no_data = t("map.no_data", lang)
-    columns = [[_number_text(v, lang) for v in frame.iloc[:, i]] if c in numeric
-               else [_other_text(v, no_data) for v in frame.iloc[:, i]]
+    columns = [[_number_text(v, lang) for v in frame.iloc[:, i].tolist()] if c in numeric
+               else [_other_text(v, no_data) for v in frame.iloc[:, i].tolist()]
                for i, c in enumerate(frame.columns)]
     return [list(row) for row in zip(*columns)] if columns else [[] for _ in range(len(frame))]
 
@@ -154,25 +154,17 @@ def dataframe(data, **kwargs):
     lang = current_lang()
     numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
                and not pd.api.types.is_bool_dtype(frame[c])]
-    shown = st.dataframe(texts_styler(frame, display_texts(frame, numeric, lang)), **kwargs)
-    _print_copy(frame, numeric, hide_index=bool(kwargs.get("hide_index")), lang=lang)
+    texts = display_texts(frame, numeric, lang)
+    shown = st.dataframe(texts_styler(frame, texts), **kwargs)
+    _print_copy(frame, texts, hide_index=bool(kwargs.get("hide_index")), lang=lang)
     return shown
 
 
 PRINT_ROWS_MAX = 500
 
 
-def _cell_text(value, number: bool, lang: str) -> str:
-    """A cell of a print copy as the screen's table shows it (numbers in the language's
-    way, "no data" for an empty cell)."""
-    if number:
-        return _number_text(value, lang)
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return t("map.no_data", lang)
-    return str(value)
-
-
-def _print_copy(frame: pd.DataFrame, numeric: list, *, hide_index: bool, lang: str) -> None:
+def _print_copy(frame: pd.DataFrame, texts: list[list[str]], *, hide_index: bool,
+                lang: str) -> None:
     """The table once more as plain HTML, shown only when the page is printed: Streamlit
     draws ``st.dataframe`` on a canvas, so a printed page would keep only its visible
     cells. Up to ``PRINT_ROWS_MAX`` rows (past that, a line says how many are left out and
@@ -183,9 +175,8 @@ def _print_copy(frame: pd.DataFrame, numeric: list, *, hide_index: bool, lang: s
     head = frame.iloc[:PRINT_ROWS_MAX]
     cells = "".join(
         "<tr>" + ("" if hide_index else f"<th>{for_html(label)}</th>")
-        + "".join(f"<td>{for_html(_cell_text(v, c in numeric, lang))}</td>"
-                  for c, v in zip(head.columns, values)) + "</tr>"
-        for label, values in zip(head.index, head.itertuples(index=False, name=None)))
+        + "".join(f"<td>{for_html(text)}</td>" for text in row) + "</tr>"
+        for label, row in zip(head.index, texts[:PRINT_ROWS_MAX]))
     header = "<tr>" + ("" if hide_index else "<th></th>") + "".join(
         f"<th>{for_html(c)}</th>" for c in head.columns) + "</tr>"
     more = (f"<p>{t('chrome.print_more_rows', lang, n=format_number(rows - PRINT_ROWS_MAX, lang))}</p>"

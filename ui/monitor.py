@@ -51,12 +51,17 @@ class Monitor:
     def cercle_name(self, cid) -> str:
         return self._cercle_names.get(cid, "") if isinstance(cid, str) else ""
 
-    def place(self, row) -> str:
+    def _place(self, cercle_id, region_id) -> str:
         """The report's cercle, or its region in brackets when it is placed no finer."""
-        if isinstance(row.cercle_id, str):
-            return self.cercle_name(row.cercle_id)
-        return (f"({self.regions.get(row.region_id, '')})" if isinstance(row.region_id, str)
-                else "")
+        if isinstance(cercle_id, str):
+            return self.cercle_name(cercle_id)
+        return f"({self.regions.get(region_id, '')})" if isinstance(region_id, str) else ""
+
+    def places(self, reports: pd.DataFrame) -> list[str]:
+        """Where every report is (:meth:`_place`), in order (without a row object per report: a
+        queue of thousands is read on every run of the monitor)."""
+        return [self._place(c, r) for c, r in zip(reports["cercle_id"].tolist(),
+                                                  reports["region_id"].tolist())]
 
 
 def context(page: ui.Page) -> Monitor:

@@ -15,9 +15,28 @@ from geo.records import review
 from geo.records.actions import UNITS
 from geo.records.fields import ENUMS
 from ui import downloads
+from ui.data import CACHE_TTL
 from ui.monitor import Monitor
 
 SHOWN = 200                         # queue rows drawn (the exports hold them all)
+
+
+def filtered_queue(**filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The review states (:func:`geo.records.review.states`) and the queue of the published
+    reports with ``filters`` (:func:`geo.records.review.queue`; empty tuples: no filter),
+    kept per store content and filters: every widget change runs the page again."""
+    states, queue = _filtered_queue(ui.store_token(), tuple(sorted(filters.items())))
+    return states.copy(deep=False), queue.copy(deep=False)
+
+
+# kept as shared objects, a shallow copy to each caller (see ui.data.records); the reviews
+# are in the store's token (geo.records.store.version_token)
+@st.cache_resource(show_spinner=False, max_entries=32, ttl=CACHE_TTL)
+def _filtered_queue(token: tuple, filters: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    states = review.states(ui.engine())
+    given = {name: (value or None) if isinstance(value, tuple) else value
+             for name, value in filters}
+    return states, review.queue(ui.records("tensions"), states, **given)
 
 
 def queue_section(m: Monitor) -> None:
@@ -56,12 +75,10 @@ def queue_section(m: Monitor) -> None:
                            format="DD/MM/YYYY")
     escalated_only = st.toggle(ui.tr("monitor.escalated_only"), key="mon_escalated")
     since, until = (tuple(period) + (None, None))[:2] if period else (None, None)
-    states = review.states(m.engine)
-    queue = review.queue(m.reports, states, regions=pick_regions or None,
-                         cercles=pick_cercles or None, categories=pick_cats or None,
-                         severities=pick_sev or None, sources=pick_src or None,
-                         verifications=pick_ver or None, statuses=pick_status or None,
-                         escalated_only=escalated_only, since=since, until=until)
+    states, queue = filtered_queue(
+        regions=tuple(pick_regions), cercles=tuple(pick_cercles), categories=tuple(pick_cats),
+        severities=tuple(pick_sev), sources=tuple(pick_src), verifications=tuple(pick_ver),
+        statuses=tuple(pick_status), escalated_only=escalated_only, since=since, until=until)
     waiting = int((queue["verification"] == "unverified").sum())
     following = int((queue["status"] == "follow_up").sum())
     st.caption(ui.tr("monitor.queue_count", n=ui.count(len(queue)), waiting=ui.count(waiting),
@@ -77,7 +94,7 @@ def queue_section(m: Monitor) -> None:
     shown = pd.DataFrame({
         "report_id": top["report_id"],
         "occurred_on": [format_date(d, m.lang) for d in top["occurred_on"]],
-        "cercle": [m.place(r) for r in top.itertuples()],
+        "cercle": m.places(top),
         "category": top["category"].map(lambda c: m.label("category", c)),
         "severity": top["severity"],
         "source_type": top["source_type"].map(lambda c: m.label("source_type", c)),
@@ -139,11 +156,18 @@ def review_form(m: Monitor, queue: pd.DataFrame, states: pd.DataFrame) -> None:
         st.session_state[PICKED] = picked
         st.session_state[PLACE] = 0
     rows = queue.set_index("report_id")
-    places = {r.report_id: m.place(r) for r in queue.itertuples()}
-
-    def label(r) -> str:
-        return (f"{r} — {places[r]} · {m.label('category', rows.at[r, 'category'])}"
-                f" · {format_date(rows.at[r, 'occurred_on'], m.lang)}")
+    places = dict(zip(queue["report_id"].tolist(), m.places(queue)))
+    # every option's label, once per run: the selectbox asks for each of them (a queue of
+    # thousands of reports: per-row lookups were most of the monitor's server time)
+    categories, dates = {}, {}
+    labels = {}
+    for r, category, day in zip(queue["report_id"].tolist(), queue["category"].tolist(),
+                                queue["occurred_on"].tolist()):
+        if category not in categories:
+            categories[category] = m.label("category", category)
+        if day not in dates:
+            dates[day] = format_date(day, m.lang)
+        labels[r] = f"{r} — {places[r]} · {categories[category]} · {dates[day]}"
 
     def chosen():
         now = st.session_state[PICKED]
@@ -162,7 +186,7 @@ def review_form(m: Monitor, queue: pd.DataFrame, states: pd.DataFrame) -> None:
         st.session_state[PLACE] = in_queue.index(after)
 
     col_pick, col_next = st.columns([4, 1], vertical_alignment="bottom")
-    rid = col_pick.selectbox(ui.tr("monitor.pick"), ids, key=PICKED, format_func=label,
+    rid = col_pick.selectbox(ui.tr("monitor.pick"), ids, key=PICKED, format_func=labels.__getitem__,
                              on_change=chosen, help=ui.tr("monitor.pick_help",
                                                           n=ui.count(len(ids))),
                              placeholder=ui.tr("chrome.choose"))

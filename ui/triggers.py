@@ -11,21 +11,17 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from ui.data import CACHE_TTL, throttled_token
+from ui.data import CACHE_TTL
 from geo.analysis import monitor
 from geo.analysis import triggers as rules
 from geo.i18n import format_date, format_number, t
-from geo.records import actions, store, triggers
+from geo.records import actions, triggers
 from geo.records.roles import AccessDenied
 
 DEFAULTS = {"trg_name": "", "trg_kind": "baseline", "trg_window": 14, "trg_threshold": 0.3,
             "trg_areas": [], "trg_horizon": 30, "trg_outcome": "severe",
             "trg_response_kind": "dialogue", "trg_response_unit": "civil_affairs",
             "trg_delay": 7, "trg_quantity": 0}
-
-
-def _planning_token() -> tuple:
-    return throttled_token("planning", ui.engine(), store.planning_token)
 
 
 def _region_of() -> dict[str, str]:
@@ -56,7 +52,7 @@ def _backtest(token: tuple, planning: tuple, trigger_id: int, as_of: date) -> ru
 
 def backtest(trigger: triggers.Trigger, as_of: date) -> rules.Backtest:
     """How ``trigger`` did over the history up to ``as_of`` (cached)."""
-    return _backtest(ui.store_token(), _planning_token(), trigger.trigger_id, as_of)
+    return _backtest(ui.store_token(), ui.planning_token(), trigger.trigger_id, as_of)
 
 
 def in_force(as_of: date, table: pd.DataFrame) -> list[tuple]:
