@@ -1,5 +1,7 @@
 """A map's HTML built once per content and language (issue 32: ui.map_cache)."""
 
+import gc
+
 import geopandas as gpd
 import pytest
 import streamlit_folium
@@ -77,6 +79,29 @@ def test_fingerprint_sees_geometry_and_index():
     assert map_cache.fingerprint(moved) != map_cache.fingerprint(units)
     assert map_cache.fingerprint(units.iloc[:1]) != map_cache.fingerprint(units)
     assert map_cache.fingerprint(None, "fr") != map_cache.fingerprint(None, "en")
+
+
+def test_a_shared_frame_is_digested_once_while_it_lives(monkeypatch):
+    digested = []
+    real = map_cache._frame_digest
+    monkeypatch.setattr(map_cache, "_frame_digest", lambda f: digested.append(id(f)) or real(f))
+    units = map_cache.shared(_units())
+    first = map_cache.fingerprint(units, "fr")
+    assert map_cache.fingerprint(units, "fr") == first == map_cache.fingerprint(_units(), "fr")
+    assert digested.count(id(units)) == 1
+    assert map_cache.fingerprint(units, "en") != first            # the other parts still count
+    # another frame (even equal, even shared) is digested on its own; a frame gone is forgotten
+    other = map_cache.shared(_units((1.0, 3.0)))
+    assert map_cache.fingerprint(other, "fr") != first
+    key = id(units)
+    del units
+    gc.collect()
+    assert key not in map_cache._SHARED
+    # frames not shared: digested on every call
+    plain = _units()
+    map_cache.fingerprint(plain)
+    map_cache.fingerprint(plain)
+    assert digested.count(id(plain)) == 2
 
 
 def test_least_recently_used_map_dropped(component, monkeypatch):

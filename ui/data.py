@@ -19,6 +19,7 @@ from geo.records.fields import KINDS
 from geo.reference import Reference, units
 from geo.reference import load as load_reference
 from geo.settings import Settings
+from ui import map_cache
 
 #: Seconds an entry of a cache keyed by what a viewer chooses (a date, a window, a
 #: period, a threshold) is kept: with each cache's ``max_entries``, a series of distinct
@@ -180,7 +181,7 @@ def tension_points(start=None, end=None) -> gpd.GeoDataFrame:
     """The counted tension reports that occurred from ``start`` to ``end`` (all without),
     placed for a map (:func:`geo.analysis.indicators.tension_points`); cached per store content and
     dates, and shared between sessions: read it, never change it."""
-    return _tension_points(store_token(), start, end)
+    return map_cache.shared(_tension_points(store_token(), start, end))
 
 
 @st.cache_resource(show_spinner=False)

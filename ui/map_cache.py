@@ -20,6 +20,7 @@ import collections
 import hashlib
 import pickle
 import threading
+import weakref
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -93,26 +94,65 @@ def clear() -> None:
     _OUTLINES.clear()
 
 
-def fingerprint(*parts) -> str:
-    """A digest of what a map is built from: frames by their pickle (index, columns, every
-    value; ``attrs`` left out) and geometries by their coordinates, part by part; other
-    values by their ``repr``. A few tenths of a millisecond for a table of the cercles
-    (pandas' own row hashes took 5 ms, the geometries' WKB 7 ms)."""
+#: The digests of frames kept between runs and never changed (:func:`shared`), by identity
+#: while they live.
+_SHARED: dict[int, list] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame``, noted as one kept between runs and never changed (a process-wide cache's:
+    :func:`ui.data.tension_points`): :func:`fingerprint` digests it once while it lives
+    (the Overview's 2,000 tension points took 6 of a run's ~10 ms of digests)."""
+    key = id(frame)
+
+    def gone(ref, key=key):
+        with _SHARED_LOCK:
+            if _SHARED.get(key, [None])[0] is ref:
+                del _SHARED[key]
+
+    with _SHARED_LOCK:
+        kept = _SHARED.get(key)
+        if kept is None or kept[0]() is not frame:
+            _SHARED[key] = [weakref.ref(frame, gone), None]
+    return frame
+
+
+def _frame_digest(frame: pd.DataFrame) -> bytes:
+    """A frame's digest: its pickle without geometries (index, columns, every value;
+    ``attrs`` left out), then each geometry column's coordinates."""
     import shapely
 
     digest = hashlib.sha256()
+    geometry_cols = [c for c, dtype in frame.dtypes.items() if dtype == "geometry"]
+    plain = pd.DataFrame(frame, copy=False).drop(columns=geometry_cols)
+    plain.attrs = {}
+    digest.update(pickle.dumps(plain, protocol=5))
+    for c in geometry_cols:
+        shapes = frame[c].to_numpy()
+        digest.update(repr(c).encode())
+        digest.update(shapely.get_num_coordinates(shapes).tobytes())
+        digest.update(shapely.get_num_geometries(shapes).tobytes())
+        digest.update(shapely.get_coordinates(shapes).tobytes())
+    return digest.digest()
+
+
+def fingerprint(*parts) -> str:
+    """A digest of what a map is built from: frames by :func:`_frame_digest` (once while
+    they live for a :func:`shared` one), other values by their ``repr``, part by part.
+    About a millisecond for a table of the cercles with their outlines (pandas' own row
+    hashes took 5 ms, the geometries' WKB 7 ms)."""
+    digest = hashlib.sha256()
     for part in parts:
         if isinstance(part, pd.DataFrame):
-            geometry_cols = [c for c, dtype in part.dtypes.items() if dtype == "geometry"]
-            plain = pd.DataFrame(part.drop(columns=geometry_cols))
-            plain.attrs = {}
-            digest.update(pickle.dumps(plain, protocol=5))
-            for c in geometry_cols:
-                shapes = part[c].to_numpy()
-                digest.update(repr(c).encode())
-                digest.update(shapely.get_num_coordinates(shapes).tobytes())
-                digest.update(shapely.get_num_geometries(shapes).tobytes())
-                digest.update(shapely.get_coordinates(shapes).tobytes())
+            with _SHARED_LOCK:
+                kept = _SHARED.get(id(part))
+            if kept is not None and kept[0]() is part:
+                if kept[1] is None:
+                    kept[1] = _frame_digest(part)
+                digest.update(kept[1])
+            else:
+                digest.update(_frame_digest(part))
         else:
             digest.update(repr(part).encode())
         digest.update(b"\x00")
