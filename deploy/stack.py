@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import ssl
 import subprocess
@@ -122,6 +123,29 @@ def _indented(lines: Sequence[str], depth: int = 12) -> str:
     return "\n".join(" " * depth + line for line in lines)
 
 
+def route_lines(ports: Sequence[int], host: str = "127.0.0.1") -> list[str]:
+    """nginx's routing to the replicas on ``host``:``ports``: the group ``veille`` (round
+    robin, its state shared by the workers) for a browser without a route; per replica
+    ``rN``, a group of that replica with the others as backups; the cookie's route to its
+    group (``$veille_upstream``) and the route of the replica that answered
+    (``$veille_served``, the cookie sent back)."""
+    def server(port: int, backup: bool = False) -> str:
+        return (f"    server {host}:{port} max_fails=2 fail_timeout=10s"
+                f"{' backup' if backup else ''};")
+
+    lines = ["upstream veille {", "    zone veille 64k;", *(server(p) for p in ports), "}"]
+    for i, port in enumerate(ports):
+        lines += [f"upstream veille_r{i} {{", server(port),
+                  *(server(p, backup=True) for p in ports if p != port), "}"]
+    lines += ["map $cookie_veille_route $veille_upstream {", "    default veille;",
+              *(f"    r{i} veille_r{i};" for i in range(len(ports))), "}",
+              # the last address tried is the one that answered
+              "map $upstream_addr $veille_served {", '    default "";',
+              *(f"    ~{re.escape(f'{host}:{port}')}$ r{i};" for i, port in enumerate(ports)),
+              "}"]
+    return lines
+
+
 def _headers(component: bool, tls: bool) -> list[str]:
     """``add_header`` lines: the gate's security headers (:func:`ui.gate.security_headers`,
     with the hashes of Streamlit's page's inline scripts), HSTS with TLS."""
@@ -142,25 +166,27 @@ def nginx_conf(ports: list[int], listen: str, run_dir: Path, *,
     key files)."""
     import streamlit
 
-    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=2 fail_timeout=10s;"
-                        for p in ports)
+    routes = _indented(route_lines(ports), 4)
     user_line = "user nobody nogroup;" if os.geteuid() == 0 else "# user: this account"
     secure = "; Secure" if tls else ""
-    proxy = ["proxy_pass http://veille;", "proxy_http_version 1.1;",
+    # the replica that answered, for the browser's next requests (its WebSocket's answer
+    # too: a browser moved to another replica by a restart stays with its new session)
+    route_cookie = (f'add_header Set-Cookie "veille_route=$veille_served; Path=/; HttpOnly; '
+                    f'SameSite=Lax{secure}" always;')
+    proxy = ["proxy_pass http://$veille_upstream;", "proxy_http_version 1.1;",
              "proxy_set_header Host $host;",
              "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
              "proxy_set_header X-Forwarded-Proto $scheme;", "proxy_buffering off;",
              # the replicas' gate sends the same headers: nginx's replace them, once
              *(f"proxy_hide_header {name};" for name, _ in gate.security_headers("/")),
-             f'add_header Set-Cookie "veille_route=$veille_route; Path=/; HttpOnly; '
-             f'SameSite=Lax{secure}" always;']
+             route_cookie]
     tls_lines = [f"ssl_certificate {tls[0]};", f"ssl_certificate_key {tls[1]};",
                  "ssl_protocols TLSv1.2 TLSv1.3;", "ssl_prefer_server_ciphers off;",
                  "ssl_session_cache shared:veille_tls:10m;", "ssl_session_timeout 1d;",
                  "ssl_session_tickets off;"] if tls else \
         ["# plain HTTP: on this machine only, or behind a TLS proxy (README, TLS)"]
     fields = dict(user_line=user_line, run_dir=run_dir, mime_types="/etc/nginx/mime.types",
-                  access_log=access_log, servers=servers, listen=listen,
+                  access_log=access_log, routes=routes, route_cookie=route_cookie, listen=listen,
                   ssl=" ssl" if tls else "", tls=_indented(tls_lines, 8),
                   server_names=" ".join(server_names), screens="|".join(screens()),
                   proxy=_indented([*proxy, *_headers(False, bool(tls))]),

@@ -1,6 +1,8 @@
 """A map's HTML built once per content and language (issue 32: ui.map_cache)."""
 
 import gc
+import threading
+import time
 
 import geopandas as gpd
 import pytest
@@ -112,3 +114,55 @@ def test_least_recently_used_map_dropped(component, monkeypatch):
     map_cache.prepared(lambda: maps.choropleth_map(_units(), "density", "fr"), "c")
     assert list(map_cache._MAPS.items) == [map_cache.fingerprint("a"),
                                            map_cache.fingerprint("c")]
+
+
+def test_a_map_missing_is_built_once_while_sessions_wait_for_it():
+    """Regression (issue 32): in a briefing room on a new process every session built the
+    same map at once (0.3 s of the process's core each)."""
+    cache = map_cache._Lru(4)
+    calls, results = [], []
+
+    def make():
+        calls.append(1)
+        time.sleep(0.2)
+        return object()
+
+    threads = [threading.Thread(target=lambda: results.append(cache.get("k", make)))
+               for _ in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert len(calls) == 1 and len(results) == 8 and len({id(r) for r in results}) == 1
+    assert cache.making == {}
+
+
+def test_when_the_builder_fails_a_waiting_session_builds_it():
+    cache = map_cache._Lru(4)
+    started, go = threading.Event(), threading.Event()
+
+    def failing():
+        started.set()
+        go.wait()
+        raise RuntimeError("no map")
+
+    errors = []
+
+    def first():
+        try:
+            cache.get("k", failing)
+        except RuntimeError as exc:
+            errors.append(str(exc))
+
+    one = threading.Thread(target=first)
+    one.start()
+    started.wait()
+    got = []
+    two = threading.Thread(target=lambda: got.append(cache.get("k", lambda: "built")))
+    two.start()
+    time.sleep(0.05)
+    assert got == []                              # waiting for the first builder
+    go.set()
+    one.join()
+    two.join()
+    assert errors == ["no map"] and got == ["built"] and cache.making == {}
