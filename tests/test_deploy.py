@@ -117,7 +117,7 @@ def test_a_visit_through_nginx_draws_the_map_with_assets_served_by_nginx(stack):
         assert blocked == []
     leaflet = [h for u, h in served.items() if u.endswith("/leaflet.js")]
     assert leaflet and leaflet[0].get("x-veille-static") == "nginx"
-    assert re.fullmatch(r"[0-9a-f]{32}", cookies["veille_route"])   # the sticky route
+    assert cookies["veille_route"] in ("r0", "r1")                 # the sticky route
 
 
 @pytest.mark.browser
@@ -355,6 +355,54 @@ def _get(base: str, path: str, host: str | None = None):
         return answer.status, answer.getheaders()
     except (http.client.RemoteDisconnected, ConnectionResetError):
         return None
+    finally:
+        connection.close()
+
+
+def _route(headers) -> str | None:
+    """The ``veille_route`` value nginx set in ``headers`` (None: none set)."""
+    for name, value in headers:
+        if name.lower() == "set-cookie" and value.startswith("veille_route="):
+            return value.split(";")[0].split("=", 1)[1]
+    return None
+
+
+def _get_with(base: str, path: str, cookie: str | None):
+    address = base.split("//")[1]
+    connection = http.client.HTTPConnection(*address.split(":"), timeout=20)
+    try:
+        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        answer = connection.getresponse()
+        answer.read()
+        return answer.status, answer.getheaders()
+    finally:
+        connection.close()
+
+
+def test_new_browsers_are_shared_in_turn_and_stay_where_they_were_sent(stack):
+    """Regression (issue 32): new browsers were routed by the hash of a random key; in a
+    briefing room one replica got 30 of 51 sessions and the room waited for it. Now they go
+    to the replicas in turn, and each stays on the one that answered, its WebSocket too."""
+    base = stack["base"]
+    routes = [_route(_get_with(base, "/", None)[1]) for _ in range(10)]
+    assert sorted(routes) == ["r0"] * 5 + ["r1"] * 5
+    assert all(a != b for a, b in zip(routes, routes[1:]))         # in turn
+    for route in ("r0", "r1"):
+        for path in ("/", "/risk", "/_stcore/health"):
+            status, headers = _get_with(base, path, f"veille_route={route}")
+            assert status == 200 and _route(headers) == route
+    # a route nginx does not know (an old cookie, a forged one): a replica in turn
+    assert _route(_get_with(base, "/", "veille_route=../etc")[1]) in ("r0", "r1")
+    # the WebSocket's handshake answer names the replica too
+    address = base.split("//")[1]
+    connection = http.client.HTTPConnection(*address.split(":"), timeout=20)
+    try:
+        connection.request("GET", "/_stcore/stream", headers={
+            "Cookie": "veille_route=r1", "Upgrade": "websocket", "Connection": "Upgrade",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Protocol": "streamlit"})
+        answer = connection.getresponse()
+        assert answer.status == 101 and _route(answer.getheaders()) == "r1"
     finally:
         connection.close()
 
