@@ -123,27 +123,34 @@ def _indented(lines: Sequence[str], depth: int = 12) -> str:
     return "\n".join(" " * depth + line for line in lines)
 
 
-def route_lines(ports: Sequence[int], host: str = "127.0.0.1") -> list[str]:
-    """nginx's routing to the replicas on ``host``:``ports``: the group ``veille`` (round
-    robin, its state shared by the workers) for a browser without a route; per replica
-    ``rN``, a group of that replica with the others as backups; the cookie's route to its
-    group (``$veille_upstream``) and the route of the replica that answered
+def route_lines(replicas: Sequence[str]) -> list[str]:
+    """nginx's routing to the ``replicas`` (``address:port`` each): the group ``veille``
+    (round robin, its state shared by the workers) for a browser without a route; per
+    replica ``rN``, a group of that replica with the others as backups; the cookie's route to
+    its group (``$veille_upstream``) and the route of the replica that answered
     (``$veille_served``, the cookie sent back)."""
-    def server(port: int, backup: bool = False) -> str:
-        return (f"    server {host}:{port} max_fails=2 fail_timeout=10s"
-                f"{' backup' if backup else ''};")
+    def server(address: str, backup: bool = False) -> str:
+        return f"    server {address} max_fails=2 fail_timeout=10s{' backup' if backup else ''};"
 
-    lines = ["upstream veille {", "    zone veille 64k;", *(server(p) for p in ports), "}"]
-    for i, port in enumerate(ports):
-        lines += [f"upstream veille_r{i} {{", server(port),
-                  *(server(p, backup=True) for p in ports if p != port), "}"]
+    lines = ["upstream veille {", "    zone veille 64k;", *(server(a) for a in replicas), "}"]
+    for i, address in enumerate(replicas):
+        lines += [f"upstream veille_r{i} {{", server(address),
+                  *(server(a, backup=True) for a in replicas if a != address), "}"]
     lines += ["map $cookie_veille_route $veille_upstream {", "    default veille;",
-              *(f"    r{i} veille_r{i};" for i in range(len(ports))), "}",
+              *(f"    r{i} veille_r{i};" for i in range(len(replicas))), "}",
               # the last address tried is the one that answered
               "map $upstream_addr $veille_served {", '    default "";',
-              *(f"    ~{re.escape(f'{host}:{port}')}$ r{i};" for i, port in enumerate(ports)),
-              "}"]
+              *(f"    ~{re.escape(a)}$ r{i};" for i, a in enumerate(replicas)), "}"]
     return lines
+
+
+def replica_address(text: str) -> str:
+    """``HOST:PORT`` of a replica on another machine (``--replica``), checked."""
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536 \
+            or not re.fullmatch(r"[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\]", host):
+        raise argparse.ArgumentTypeError(f"not HOST:PORT: {text!r}")
+    return f"{host}:{int(port)}"
 
 
 def _headers(component: bool, tls: bool) -> list[str]:
@@ -158,7 +165,7 @@ def _headers(component: bool, tls: bool) -> list[str]:
     return [f'add_header {name} "{value}" always;' for name, value in headers]
 
 
-def nginx_conf(ports: list[int], listen: str, run_dir: Path, *,
+def nginx_conf(replicas: Sequence[str], listen: str, run_dir: Path, *,
                server_names: Sequence[str] = LOOPBACK_SERVER_NAMES, access_log: str = "off",
                tls: tuple[Path, Path] | None = None) -> str:
     """The nginx configuration of the stack (:data:`TEMPLATE` filled in): ``listen`` (an
@@ -166,7 +173,7 @@ def nginx_conf(ports: list[int], listen: str, run_dir: Path, *,
     key files)."""
     import streamlit
 
-    routes = _indented(route_lines(ports), 4)
+    routes = _indented(route_lines(replicas), 4)
     user_line = "user nobody nogroup;" if os.geteuid() == 0 else "# user: this account"
     secure = "; Secure" if tls else ""
     # the replica that answered, for the browser's next requests (its WebSocket's answer
@@ -291,7 +298,7 @@ class Stack:
             if os.geteuid() == 0:            # nginx's workers run as nobody
                 os.chown(self.run_dir / sub, 65534, 65534)
         conf = self.run_dir / "nginx.conf"
-        conf.write_text(nginx_conf([r.port for r in self.replicas], self.listen,
+        conf.write_text(nginx_conf([f"127.0.0.1:{r.port}" for r in self.replicas], self.listen,
                                    self.run_dir, server_names=self.server_names,
                                    tls=self.tls), encoding="utf-8")
         self.nginx = subprocess.Popen(["nginx", "-p", str(self.run_dir), "-c", str(conf),
@@ -359,6 +366,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-dir", type=Path, default=None,
                         help="nginx's configuration, pid and logs (default: a new temp dir)")
     parser.add_argument("--check-every", type=float, default=5.0)
+    parser.add_argument("--replica", type=replica_address, action="append",
+                        dest="replicas_at", metavar="HOST:PORT",
+                        help="with --write-nginx-conf: a replica on another machine (repeat "
+                             "for each; instead of this machine's --replicas from "
+                             "--first-port)")
     parser.add_argument("--write-nginx-conf", type=Path, default=None,
                         help="only write the nginx configuration for these replicas")
     parser.add_argument("--prepare-only", action="store_true",
@@ -368,6 +380,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="after --: options for every replica's streamlit run "
                              "(e.g. --secrets.files FILE with sign-in)")
     args = parser.parse_args(argv)
+    if args.replicas_at and not args.write_nginx_conf:
+        parser.error("--replica goes with --write-nginx-conf (the stack runs its replicas "
+                     "on this machine)")
     if not args.database_url and not args.write_nginx_conf:
         parser.error("no store: set VEILLE_DATABASE_URL or --database-url "
                      "(PostgreSQL for several replicas)")
@@ -386,7 +401,8 @@ def main(argv: list[str] | None = None) -> int:
     run_dir = (args.run_dir or Path(tempfile.mkdtemp(prefix="veille-stack-"))).resolve()
     run_dir.mkdir(parents=True, exist_ok=True)
     if args.write_nginx_conf:
-        args.write_nginx_conf.write_text(nginx_conf(ports, listen, run_dir,
+        replicas = args.replicas_at or [f"127.0.0.1:{p}" for p in ports]
+        args.write_nginx_conf.write_text(nginx_conf(replicas, listen, run_dir,
                                                     server_names=names, tls=tls,
                                                     access_log="/var/log/nginx/veille.log"),
                                          encoding="utf-8")

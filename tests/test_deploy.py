@@ -149,6 +149,83 @@ def test_an_import_through_one_replica_is_seen_through_the_other(stack, tmp_path
             timeout=20000)
 
 
+def test_two_hosts_simulated_on_loopback_addresses(tmp_path):
+    """Past one machine (docs/operators/many-users.md): a replica on each of two hosts —
+    127.0.0.2 and 127.0.0.3, loopback addresses standing for two machines — on one
+    PostgreSQL, behind one nginx written by ``--write-nginx-conf --replica HOST:PORT``. New
+    browsers are shared between the hosts in turn and kept on theirs; when a host goes
+    down, its browsers are answered by the other and told so (their route moves)."""
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server configured: set VEILLE_TEST_POSTGRES_URL")
+    schema = f"s_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
+    deploy_stack.prepare_store(url)                            # once, as --prepare-only does
+    hosts = ["127.0.0.2", "127.0.0.3"]
+    ports = [free_port() for _ in hosts]
+    replicas, nginx = [], None
+    try:
+        for host, port in zip(hosts, ports):
+            log = open(tmp_path / f"replica-{host}.log", "w")
+            replicas.append(subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port",
+                 str(port), "--server.address", host, "--server.headless", "true",
+                 "--browser.gatherUsageStats", "false"],
+                cwd=ROOT, env={**os.environ, "VEILLE_DATABASE_URL": url},
+                stdout=log, stderr=subprocess.STDOUT))
+            log.close()
+        listen = free_port()
+        conf = tmp_path / "veille.conf"
+        assert deploy_stack.main(["--replica", f"{hosts[0]}:{ports[0]}", "--replica",
+                                  f"{hosts[1]}:{ports[1]}", "--port", str(listen),
+                                  "--run-dir", str(tmp_path), "--write-nginx-conf",
+                                  str(conf)]) == 0
+        text = conf.read_text(encoding="utf-8").replace(
+            "access_log /var/log/nginx/veille.log", f"access_log {tmp_path / 'access.log'}")
+        conf.write_text(text, encoding="utf-8")
+        for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (tmp_path / sub).mkdir()
+            if os.geteuid() == 0:
+                os.chown(tmp_path / sub, 65534, 65534)
+        deadline = time.monotonic() + 120
+        while not all(healthy(f"http://{h}:{p}", host="127.0.0.1")
+                      for h, p in zip(hosts, ports)):
+            assert all(r.poll() is None for r in replicas), \
+                (tmp_path / f"replica-{hosts[0]}.log").read_text()
+            assert time.monotonic() < deadline
+            time.sleep(0.3)
+        nginx = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(conf), "-g",
+                                  "daemon off;"], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{listen}"
+        while not healthy(base):
+            assert nginx.poll() is None and time.monotonic() < deadline
+            time.sleep(0.2)
+        routes = [_route(_get_with(base, "/", None)[1]) for _ in range(4)]
+        assert routes in (["r0", "r1"] * 2, ["r1", "r0"] * 2)
+        for route in ("r0", "r1"):
+            status, headers = _get_with(base, "/risk", f"veille_route={route}")
+            assert status == 200 and _route(headers) == route
+        # the first host goes down: its browsers reach the second, and their route says so
+        replicas[0].kill()
+        replicas[0].wait()
+        status, headers = _get_with(base, "/", "veille_route=r0")
+        assert status == 200 and _route(headers) == "r1"
+    finally:
+        if nginx is not None:
+            nginx.terminate()
+            nginx.wait(10)
+        for r in replicas:
+            if r.poll() is None:
+                r.terminate()
+                r.wait(10)
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 # ------------------------------------------------------------------ safe by default
 def _render(tmp_path, *options, replica_args=()) -> str:
     """The nginx configuration ``deploy/stack.py --write-nginx-conf`` writes with
