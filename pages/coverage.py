@@ -91,7 +91,6 @@ ui.to_url("map", map_key, "gap_class")
 ui.follow_selection(SEL_KEY, MAP_KEY, set(base_table.index))
 selected = ui.cercle_selectbox(col_select, base_table, SEL_KEY)
 
-res = ui_cov.result(as_of)
 communes_shown = ui_cov.commune_table(as_of, lang).set_index("commune_id")
 if map_key == "commune_distance_km":
     gdf = ui.display_communes()[["geometry"]].join(communes_shown)
@@ -201,7 +200,7 @@ c1.download_button(ui.tr("risk.download_csv"), lambda: export.to_csv(frame(), la
 c2.download_button(ui.tr("risk.download_geojson"), lambda: export.coverage_geojson(frame()),
                    file_name=f"veille-couverture-{stamp}.geojson", mime="application/geo+json")
 c3.download_button(ui.tr("coverage.download_communes"),
-                   lambda: export.to_csv(coverage.commune_table(res), lang=lang),
+                   lambda: export.to_csv(ui_cov.commune_table(as_of, lang), lang=lang),
                    file_name=f"veille-communes-{stamp}.csv", mime="text/csv")
 st.caption(ui.tr("coverage.download_note", low=threshold - 1))
 

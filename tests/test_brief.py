@@ -147,6 +147,30 @@ def test_the_brief_is_one_click_away_on_the_analysis_pages():
     assert "brief_prepare" not in {b.key for b in at.button}
 
 
+def test_the_brief_choices_survive_a_language_switch():
+    """Regression (stop 36's walk): the focus and the window chosen in French showed in
+    English, then "prepare" emptied the focus and set the window back to 90 days."""
+    from tests.test_pages import _app
+
+    at = _app()
+    focus = at.selectbox(key="brief_focus@fr")
+    region = next(o for o in focus.options if o.startswith("Région : Mopti"))
+    focus.select_index(focus.options.index(region))
+    window = at.selectbox(key="brief_window_90@fr")
+    window.set_value(180)
+    at.pills(key="brief_sections@fr").set_value(["risk"]).run()
+    chosen = at.selectbox(key="brief_focus@fr").value
+    at.sidebar.radio(key="ui_language").set_value("en").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="brief_focus@en").value == chosen
+    assert at.selectbox(key="brief_focus@en").format_func(chosen).startswith("Region: Mopti")
+    assert at.selectbox(key="brief_window_90@en").value == 180
+    assert at.pills(key="brief_sections@en").value == ["risk"]
+    at.button(key="brief_prepare").click().run()
+    assert at.selectbox(key="brief_focus@en").value == chosen
+    assert at.selectbox(key="brief_window_90@en").value == 180
+
+
 def test_presentation_mode_under_apptest():
     from tests.test_pages import _app
 

@@ -64,3 +64,22 @@ def test_a_table_drawn_in_a_page():
     at = AppTest.from_function(script).run()
     assert not at.exception
     assert at.dataframe[0].value["a"].tolist() == [1.5, 2000.0]
+
+
+def test_a_printed_yes_no_column_reads_as_words():
+    """Regression (stop 36's walk): the Monitor's "escalated" column printed "False"/"True"
+    in both languages (a checkbox on screen)."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import pandas as pd
+        import streamlit as st
+
+        from ui.lang import LANG_KEY, dataframe
+        st.session_state[LANG_KEY] = "fr"
+        dataframe(pd.DataFrame({"remonté": [True, False], "gravité": [2, 3]}), hide_index=True)
+
+    at = AppTest.from_function(script).run()
+    (printed,) = [h.proto.body for h in at.get("html") if "veille-print-table" in h.proto.body]
+    assert "<td>oui</td><td>2</td>" in printed and "<td>non</td><td>3</td>" in printed
+    assert "True" not in printed and "False" not in printed

@@ -23,5 +23,5 @@ from ui.page import (MAP_ALONE_RUN, SCREENS, Page, approx, ask, begin, chosen_an
                      map_with_details, once, save_edit, store_down, store_failed, stored,
                      wait_for_map)
 from ui.state import (SELECTION_URL, bound_widget, cercle_selectbox, chosen, follow_selection,  # noqa: F401
-                      from_url, localized_selectbox, number_slider, one_of,
+                      from_url, localized_multiselect, localized_selectbox, number_slider, one_of,
                       set_selection_url, to_url, within)

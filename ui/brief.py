@@ -38,11 +38,11 @@ def _choices(box, view) -> dict:
         day = st.date_input(ui.tr("brief.choose_as_of"), value=as_of, min_value=lo,
                             max_value=hi, format="DD/MM/YYYY", key=f"brief_as_of_{as_of}")
         windows = sorted({*WINDOWS, view.window_days})
-        window = st.selectbox(ui.tr("brief.choose_window"), windows,
-                              index=windows.index(view.window_days),
-                              format_func=lambda d: t("brief.choose_days", lang, n=d),
-                              key=f"brief_window_{view.window_days}",
-                              placeholder=ui.tr("chrome.choose"))
+        # the choices whose labels follow the language keep their value across a switch
+        window = ui.localized_selectbox(st, ui.tr("brief.choose_window"), windows,
+                                        default=view.window_days,
+                                        format_func=lambda d: t("brief.choose_days", lang, n=d),
+                                        key=f"brief_window_{view.window_days}")
         regions = dict(zip(table["region_id"], table["region_fr"]))
         cercles = dict(zip(table.index, zip(table["cercle_fr"], table["region_fr"])))
         # every option's label once per run (the selectbox asks for each of them)
@@ -52,20 +52,21 @@ def _choices(box, view) -> dict:
                         **{c: t("brief.focus_cercle", lang, name=name, region=region)
                            for c, (name, region) in sorted(cercles.items(),
                                                            key=lambda kv: kv[1][0])}}
-        focus = st.selectbox(ui.tr("brief.choose_focus"), list(focus_labels), key="brief_focus",
-                             placeholder=ui.tr("chrome.choose"),
-                             format_func=focus_labels.__getitem__)
+        focus = ui.localized_selectbox(st, ui.tr("brief.choose_focus"), list(focus_labels),
+                                       key="brief_focus", format_func=focus_labels.__getitem__)
         labels = _scenario_labels(ui.planning_token(), lang)
         on_screen = ss.get("plan_source")
         ss.setdefault("brief_scenarios", [int(on_screen)] if on_screen and
                       str(on_screen).isdigit() and int(on_screen) in labels else [])
-        chosen = st.multiselect(ui.tr("brief.choose_scenarios"), list(labels),
-                                key="brief_scenarios", format_func=labels.get,
-                                placeholder=ui.tr("brief.none_chosen"), select_all=False)
-        sections = st.pills(ui.tr("brief.choose_sections"), list(brief.SECTIONS),
-                            selection_mode="multi", default=list(brief.DEFAULT_SECTIONS),
-                            key="brief_sections",
-                            format_func=lambda s: t(f"brief.section.{s}", lang))
+        chosen = ui.localized_multiselect(st, ui.tr("brief.choose_scenarios"), list(labels),
+                                          key="brief_scenarios", format_func=labels.get,
+                                          placeholder=ui.tr("brief.none_chosen"),
+                                          select_all=False)
+        sections = ui.localized_multiselect(st, ui.tr("brief.choose_sections"),
+                                            list(brief.SECTIONS), pills=True,
+                                            default=list(brief.DEFAULT_SECTIONS),
+                                            key="brief_sections",
+                                            format_func=lambda s: t(f"brief.section.{s}", lang))
     return {"as_of": day if isinstance(day, date) else as_of, "window": int(window),
             "focus": focus, "scenarios": tuple(c for c in chosen if c in labels),
             "sections": tuple(sections)}

@@ -156,6 +156,15 @@ def dataframe(data, **kwargs):
                and not pd.api.types.is_bool_dtype(frame[c])]
     texts = display_texts(frame, numeric, lang)
     shown = st.dataframe(texts_styler(frame, texts), **kwargs)
+    # on paper a yes/no column (a checkbox on screen) reads as words, not "True"
+    flags = [i for i, c in enumerate(frame.columns) if pd.api.types.is_bool_dtype(frame[c])]
+    if flags:
+        words = {True: t("audit.yes", lang), False: t("audit.no", lang)}
+        printed = [list(row) for row in texts]
+        for i in flags:
+            for row, value in zip(printed, frame.iloc[:, i].tolist()):
+                row[i] = words.get(value, row[i])
+        texts = printed
     _print_copy(frame, texts, hide_index=bool(kwargs.get("hide_index")), lang=lang)
     return shown
 

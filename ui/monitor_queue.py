@@ -52,25 +52,29 @@ def queue_section(m: Monitor) -> None:
     pick_cercles = f2.multiselect(ui.tr("field.cercle"), sorted(in_regions, key=m.cercle_name),
                                   key="mon_cercles", format_func=m.cercle_name,
                                   placeholder=ui.tr("planner.all"), select_all=False)
-    pick_cats = f3.multiselect(ui.tr("monitor.category"),
-                               list(ENUMS[("tensions", "category")]), key="mon_cats",
-                               format_func=lambda c: m.label("category", c),
-                               placeholder=ui.tr("planner.all"), select_all=False)
+    # the filters whose labels follow the language keep their choice across a switch
+    pick_cats = ui.localized_multiselect(f3, ui.tr("monitor.category"),
+                                         list(ENUMS[("tensions", "category")]), key="mon_cats",
+                                         format_func=lambda c: m.label("category", c),
+                                         placeholder=ui.tr("planner.all"), select_all=False)
     pick_sev = f4.multiselect(ui.tr("monitor.severity"), [1, 2, 3, 4, 5], key="mon_sev",
                               placeholder=ui.tr("planner.all"), select_all=False)
     g1, g2, g3, g4 = st.columns(4)
     # the sources as published: the network's reports under one (geo.analysis.disclosure)
     sources = [s for s in ENUMS[("tensions", "source_type")]
                if s not in disclosure.NETWORK_SOURCES] + [disclosure.NETWORK_LABEL]
-    pick_src = g1.multiselect(ui.tr("monitor.source"), sources,
-                              key="mon_src", format_func=lambda c: m.label("source_type", c),
-                              placeholder=ui.tr("planner.all"), select_all=False)
-    pick_ver = g2.multiselect(ui.tr("monitor.verification"), list(review.VERIFICATIONS),
-                              key="mon_ver", format_func=lambda c: m.label("verification", c),
-                              placeholder=ui.tr("planner.all"), select_all=False)
-    pick_status = g3.multiselect(ui.tr("monitor.status"), list(review.STATUSES),
-                                 key="mon_status", format_func=lambda c: m.label("status", c),
-                                 placeholder=ui.tr("planner.all"), select_all=False)
+    pick_src = ui.localized_multiselect(
+        g1, ui.tr("monitor.source"), sources, key="mon_src",
+        format_func=lambda c: m.label("source_type", c), placeholder=ui.tr("planner.all"),
+        select_all=False)
+    pick_ver = ui.localized_multiselect(
+        g2, ui.tr("monitor.verification"), list(review.VERIFICATIONS), key="mon_ver",
+        format_func=lambda c: m.label("verification", c), placeholder=ui.tr("planner.all"),
+        select_all=False)
+    pick_status = ui.localized_multiselect(
+        g3, ui.tr("monitor.status"), list(review.STATUSES), key="mon_status",
+        format_func=lambda c: m.label("status", c), placeholder=ui.tr("planner.all"),
+        select_all=False)
     period = g4.date_input(ui.tr("monitor.period"), value=(), key="mon_period",
                            format="DD/MM/YYYY")
     escalated_only = st.toggle(ui.tr("monitor.escalated_only"), key="mon_escalated")
@@ -186,10 +190,10 @@ def review_form(m: Monitor, queue: pd.DataFrame, states: pd.DataFrame) -> None:
         st.session_state[PLACE] = in_queue.index(after)
 
     col_pick, col_next = st.columns([4, 1], vertical_alignment="bottom")
-    rid = col_pick.selectbox(ui.tr("monitor.pick"), ids, key=PICKED, format_func=labels.__getitem__,
-                             on_change=chosen, help=ui.tr("monitor.pick_help",
-                                                          n=ui.count(len(ids))),
-                             placeholder=ui.tr("chrome.choose"))
+    rid = ui.localized_selectbox(col_pick, ui.tr("monitor.pick"), ids, key=PICKED,
+                                 default=picked, format_func=labels.__getitem__,
+                                 on_change=chosen, help=ui.tr("monitor.pick_help",
+                                                              n=ui.count(len(ids))))
     col_next.button(ui.tr("monitor.next"), key="mon_next", on_click=following,
                     icon=":material/skip_next:", disabled=len(ids) < 2)
     row = rows.loc[rid]
@@ -221,7 +225,9 @@ def review_form(m: Monitor, queue: pd.DataFrame, states: pd.DataFrame) -> None:
     if not ui.allowed("review"):
         st.info(ui.tr("monitor.read_only"))
         return
-    tag = f"{rid}_{row['revision']}"
+    # per report, revision and language: the form opens on the stored review (its radios'
+    # labels follow the language; a switch must not leave them unticked)
+    tag = f"{rid}_{row['revision']}_{m.lang}"
     with st.form("mon_review"):
         c1, c2, c3 = st.columns(3)
         verification = c1.radio(ui.tr("monitor.verification"), review.VERIFICATIONS,

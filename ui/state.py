@@ -12,17 +12,12 @@ from geo.i18n import t
 from ui.lang import current_lang, md_escape, tr
 
 
-def localized_selectbox(container, label: str, options: list, *, key: str, format_func,
-                        default=None, on_change=None, **kwargs):
-    """A select box whose labels follow the language and whose value survives a switch.
-
-    The chosen value lives in ``st.session_state[key]``; the widget is keyed per language
-    (``<key>@<lang>``), because Streamlit keeps a select box's state by its formatted labels,
-    which a language switch changes. Setting ``st.session_state[key]`` before the call (a map
-    click, a URL) selects that value. ``format_func`` must bind the language of this run
-    (``t(..., lang)``), not read it from the session when called.
-    """
-    value = chosen(key, options, default)
+def _localized(draw, label: str, options: list, value, *, key: str, format_func,
+               on_change=None, **kwargs):
+    """Draw ``draw`` (a widget with options) showing ``value``, kept in
+    ``st.session_state[key]``; the widget itself is keyed per language (``<key>@<lang>``):
+    Streamlit keeps an options widget's state by its formatted labels, which a language
+    switch changes (the chip kept the old language's label, the next click dropped it)."""
     widget_key = f"{key}@{current_lang()}"
     if st.session_state.get(widget_key, object()) != value:
         st.session_state[widget_key] = value
@@ -32,11 +27,36 @@ def localized_selectbox(container, label: str, options: list, *, key: str, forma
         if on_change is not None:
             on_change()
 
-    kwargs.setdefault("placeholder", tr("chrome.choose"))   # not Streamlit's English
-    container.selectbox(label, options, key=widget_key, format_func=format_func,
-                        on_change=_changed, **kwargs)
+    draw(label, options, key=widget_key, format_func=format_func, on_change=_changed, **kwargs)
     st.session_state[key] = value
     return value
+
+
+def localized_selectbox(container, label: str, options: list, *, key: str, format_func,
+                        default=None, on_change=None, **kwargs):
+    """A select box whose labels follow the language and whose value survives a switch
+    (:func:`_localized`). Setting ``st.session_state[key]`` before the call (a map click, a
+    URL, a callback) selects that value. ``format_func`` must bind the language of this run
+    (``t(..., lang)``), not read it from the session when called."""
+    kwargs.setdefault("placeholder", tr("chrome.choose"))   # not Streamlit's English
+    return _localized(container.selectbox, label, options, chosen(key, options, default),
+                      key=key, format_func=format_func, on_change=on_change, **kwargs)
+
+
+def localized_multiselect(container, label: str, options: list, *, key: str, format_func,
+                          default=(), on_change=None, **kwargs) -> list:
+    """A multiselect (or ``pills=True``: multi-selection pills) whose labels follow the
+    language and whose choice survives a switch (:func:`_localized`); the chosen values that
+    are among ``options``, in the session's order."""
+    pills = kwargs.pop("pills", False)
+    value = [v for v in st.session_state.get(key, list(default)) if v in options]
+    if pills:
+        draw, kwargs = container.pills, {"selection_mode": "multi", **kwargs}
+    else:
+        draw = container.multiselect
+        kwargs.setdefault("placeholder", tr("chrome.choose"))
+    return _localized(draw, label, options, value, key=key, format_func=format_func,
+                      on_change=on_change, **kwargs)
 
 
 def chosen(key: str, options: list, default=None):
