@@ -13,8 +13,9 @@ cookie and, behind ``deploy/``'s nginx, the route cookie), then the WebSocket
 * the widget states a browser holds: every basic widget (select box, radio, check box and
   toggle, date and number inputs, slider, multiselect, segmented control, text input)
   registers its value when it mounts (``useBasicWidgetState``): its default, or its current
-  value when the server set one; the states of widgets no longer shown are dropped after
-  each run (``WidgetStateManager.removeInactive``);
+  value when the server set one; a widget drawn again keeps the value it holds unless the
+  server sets one; the states of widgets no longer shown are dropped after each run
+  (``WidgetStateManager.removeInactive``);
 * ``cached_message_hashes``: the browser keeps every ``cacheable`` ``ForwardMsg`` it received
   (large ``new_element`` deltas) and names them in each ``rerun_script``; the server then
   sends a ``ref_hash`` instead of a message the browser holds. Entries not used for
@@ -179,8 +180,9 @@ def mount_state(element) -> WidgetState | None:
             return True
 
     if kind in ("selectbox", "radio"):
-        if w.set_value and has("raw_value"):
-            state.string_value = w.raw_value
+        if w.set_value:
+            if has("raw_value"):        # else set to no choice: the state holds no value
+                state.string_value = w.raw_value
         elif has("default") and len(w.options):
             state.string_value = w.options[w.default]
         else:
@@ -477,6 +479,10 @@ class Session:
         state = mount_state(element)
         if state is not None and state.id:
             self._seen.add(state.id)
-            self.widgets[state.id] = (state, msg.metadata.active_script_hash)
+            # a widget drawn again without a value set keeps the one the browser holds (its
+            # default is only where it starts)
+            if state.id not in self.widgets or getattr(getattr(element, kind), "set_value",
+                                                        False):
+                self.widgets[state.id] = (state, msg.metadata.active_script_hash)
         elif kind is not None and getattr(getattr(element, kind), "id", ""):
             self._seen.add(getattr(element, kind).id)

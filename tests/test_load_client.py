@@ -190,7 +190,6 @@ def test_profile_summary_shares_of_named_costs():
 
 
 # --------------------------------------------------------------------------- the browser
-@pytest.mark.browser
 def _filled(kinds: list[str]) -> list[str]:
     """The deltas without ``st.empty`` placeholders: one filled in the same run (the brief's
     button in its slot) reaches a tab or not depending on when Streamlit's message queue is
@@ -198,6 +197,7 @@ def _filled(kinds: list[str]) -> list[str]:
     return [k for k in kinds if k != "delta.empty"]
 
 
+@pytest.mark.browser
 def test_the_clients_views_are_the_browsers(tmp_path):
     """For one visit of each page (and the Overview and the Risk page again), the server
     sends the client the same deltas as Chromium, of the same types in the same order, the

@@ -46,14 +46,16 @@ def _choices(box, view) -> dict:
         regions = dict(zip(table["region_id"], table["region_fr"]))
         cercles = dict(zip(table.index, zip(table["cercle_fr"], table["region_fr"])))
         # every option's label once per run (the selectbox asks for each of them)
-        focus_labels = {None: ui.tr("brief.focus_none"),
+        # the whole country is "" (a select box shows None as no choice: its placeholder)
+        focus_labels = {"": ui.tr("brief.focus_none"),
                         **{r: t("brief.focus_region", lang, name=name)
                            for r, name in sorted(regions.items(), key=lambda kv: kv[1])},
                         **{c: t("brief.focus_cercle", lang, name=name, region=region)
                            for c, (name, region) in sorted(cercles.items(),
                                                            key=lambda kv: kv[1][0])}}
         focus = ui.localized_selectbox(st, ui.tr("brief.choose_focus"), list(focus_labels),
-                                       key="brief_focus", format_func=focus_labels.__getitem__)
+                                       key="brief_focus", default="",
+                                       format_func=focus_labels.__getitem__)
         labels = _scenario_labels(ui.planning_token(), lang)
         on_screen = ss.get("plan_source")
         ss.setdefault("brief_scenarios", [int(on_screen)] if on_screen and
@@ -68,7 +70,7 @@ def _choices(box, view) -> dict:
                                             key="brief_sections",
                                             format_func=lambda s: t(f"brief.section.{s}", lang))
     return {"as_of": day if isinstance(day, date) else as_of, "window": int(window),
-            "focus": focus, "scenarios": tuple(c for c in chosen if c in labels),
+            "focus": focus or None, "scenarios": tuple(c for c in chosen if c in labels),
             "sections": tuple(sections)}
 
 
