@@ -23,7 +23,7 @@ threshold = ui_cov.min_count()
 view = ui_risk.current_view()
 base_table = ui_risk.table_for(view)
 as_of = base_table.attrs["as_of"]
-st.caption(ui.tr("coverage.intro", as_of=as_of.strftime("%d/%m/%Y"),
+st.caption(ui.tr("coverage.intro", as_of=format_date(as_of, lang),
                  preset=ui.tr(f"risk.preset.{view.preset}"), n=threshold,
                  low=threshold - 1,
                  release=format_date(disclosure.release_date(as_of), lang)))

@@ -33,7 +33,7 @@ as_of = table.attrs["as_of"]
 ui.follow_selection(SEL_KEY, MAP_KEY, set(table.index))
 selected = ui.cercle_selectbox(col_select, table, SEL_KEY)
 m = view.method
-st.caption(ui.tr("risk.intro", as_of=as_of.strftime("%d/%m/%Y"), window=view.window_days,
+st.caption(ui.tr("risk.intro", as_of=format_date(as_of, lang), window=view.window_days,
                  preset=ui.tr(f"risk.preset.{view.preset}"),
                  norm=ui.tr(f"risk.norm.{m.normalisation}"),
                  agg=ui.tr(f"risk.agg.{m.aggregation}")))

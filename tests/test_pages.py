@@ -522,7 +522,7 @@ def test_a_link_reproduces_the_screen_and_pages_keep_the_view():
     assert _select(at, "coverage_layer").value == "commune_distance_km"
     assert at.session_state["risk_preset"] == "tensions_first"
     assert at.session_state["risk_window"] == 60
-    assert "31/08/2018" in " ".join(c.value for c in at.caption)
+    assert "31 Aug 2018" in " ".join(c.value for c in at.caption)
     # the sidebar panel is the same on every analysis page
     assert any(d.key == "_w_risk_as_of" for d in at.sidebar.date_input)
     at.switch_page("pages/overview.py").run()
@@ -700,3 +700,15 @@ def test_the_overview_report_count_is_written_in_each_language():
     at.sidebar.radio(key="ui_language").set_value("en").run()
     (en,) = [c.value for c in at.caption if "reports shown" in c.value]
     assert re.match(r"2,247 reports shown", en)
+
+
+@pytest.mark.parametrize("page", ["pages/risk.py", "pages/coverage.py"])
+def test_english_screens_write_the_as_of_date_in_english(page):
+    """Regression (stop 36's walk): "Risk as of 28/12/2022 … released on 30 Sep 2022" on the
+    English Coverage screen (the first date written the French way)."""
+    at = _app(None, lang="en")
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    intro = next(c.value for c in at.caption if "as of" in c.value.lower())
+    assert re.search(r"[Aa]s of \d{1,2} [A-Z][a-z]{2} \d{4}", intro), intro
+    assert not re.search(r"[Aa]s of \d\d/\d\d/\d{4}", intro)
