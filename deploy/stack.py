@@ -207,6 +207,15 @@ def nginx_conf(replicas: Sequence[str], listen: str, run_dir: Path, *,
     return text
 
 
+def prepare_run_dir(run_dir: Path) -> None:
+    """nginx's temporary directories in ``run_dir`` (writable by its workers, which run as
+    nobody when nginx is started by root)."""
+    for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (run_dir / sub).mkdir(exist_ok=True)
+        if os.geteuid() == 0:
+            os.chown(run_dir / sub, 65534, 65534)
+
+
 def prepare_store(url: str) -> None:
     """Migrations (as the tables' owner with ``VEILLE_DATABASE_OWNER_URL``) and, for a new
     store, the demonstration data: once, before the replicas."""
@@ -293,10 +302,7 @@ class Stack:
                     raise RuntimeError(f"replica {r.port} did not start ({why}); the end of "
                                        f"{r.log}:\n{tail(r.log)}")
                 time.sleep(0.3)
-        for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-            (self.run_dir / sub).mkdir(exist_ok=True)
-            if os.geteuid() == 0:            # nginx's workers run as nobody
-                os.chown(self.run_dir / sub, 65534, 65534)
+        prepare_run_dir(self.run_dir)
         conf = self.run_dir / "nginx.conf"
         conf.write_text(nginx_conf([f"127.0.0.1:{r.port}" for r in self.replicas], self.listen,
                                    self.run_dir, server_names=self.server_names,

@@ -185,10 +185,7 @@ def test_two_hosts_simulated_on_loopback_addresses(tmp_path):
         text = conf.read_text(encoding="utf-8").replace(
             "access_log /var/log/nginx/veille.log", f"access_log {tmp_path / 'access.log'}")
         conf.write_text(text, encoding="utf-8")
-        for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-            (tmp_path / sub).mkdir()
-            if os.geteuid() == 0:
-                os.chown(tmp_path / sub, 65534, 65534)
+        deploy_stack.prepare_run_dir(tmp_path)
         deadline = time.monotonic() + 120
         while not all(healthy(f"http://{h}:{p}", host="127.0.0.1")
                       for h, p in zip(hosts, ports)):
@@ -203,15 +200,15 @@ def test_two_hosts_simulated_on_loopback_addresses(tmp_path):
         while not healthy(base):
             assert nginx.poll() is None and time.monotonic() < deadline
             time.sleep(0.2)
-        routes = [_route(_get_with(base, "/", None)[1]) for _ in range(4)]
+        routes = [_route(_get(base, "/")[1]) for _ in range(4)]
         assert routes in (["r0", "r1"] * 2, ["r1", "r0"] * 2)
         for route in ("r0", "r1"):
-            status, headers = _get_with(base, "/risk", f"veille_route={route}")
+            status, headers = _get(base, "/risk", cookie=f"veille_route={route}")
             assert status == 200 and _route(headers) == route
         # the first host goes down: its browsers reach the second, and their route says so
         replicas[0].kill()
         replicas[0].wait()
-        status, headers = _get_with(base, "/", "veille_route=r0")
+        status, headers = _get(base, "/", cookie="veille_route=r0")
         assert status == 200 and _route(headers) == "r1"
     finally:
         if nginx is not None:
@@ -321,8 +318,7 @@ def test_a_tls_server_block_with_hsts(tmp_path):
         app.count("add_header X-Content-Type-Options")
     assert "SameSite=Lax; Secure" in app
     # nginx on it (no replica needed for what it serves itself): HTTPS, HSTS
-    for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (tmp_path / sub).mkdir(exist_ok=True)
+    deploy_stack.prepare_run_dir(tmp_path)
     nginx = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(tmp_path / "veille.conf"),
                               "-g", "daemon off;"], stderr=subprocess.DEVNULL)
     try:
@@ -417,15 +413,18 @@ def test_prepare_only_migrates_as_the_owner_and_the_replicas_never_see_it(two_ro
                    "VEILLE_DB_POOL_SIZE": "3"}
 
 
-def _get(base: str, path: str, host: str | None = None):
-    """``(status, headers as a list of (name, value))`` of a GET through nginx; None when the
-    connection is closed without an answer."""
+def _get(base: str, path: str, host: str | None = None, cookie: str | None = None):
+    """``(status, headers as a list of (name, value))`` of a GET through nginx (with ``Host:
+    host`` and ``Cookie: cookie`` when given); None when the connection is closed without an
+    answer."""
     address = base.split("//")[1]
     connection = http.client.HTTPConnection(*address.split(":"), timeout=20)
     try:
         connection.putrequest("GET", path, skip_host=host is not None)
         if host is not None:
             connection.putheader("Host", host)
+        if cookie is not None:
+            connection.putheader("Cookie", cookie)
         connection.endheaders()
         answer = connection.getresponse()
         answer.read()
@@ -444,32 +443,20 @@ def _route(headers) -> str | None:
     return None
 
 
-def _get_with(base: str, path: str, cookie: str | None):
-    address = base.split("//")[1]
-    connection = http.client.HTTPConnection(*address.split(":"), timeout=20)
-    try:
-        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-        answer = connection.getresponse()
-        answer.read()
-        return answer.status, answer.getheaders()
-    finally:
-        connection.close()
-
-
 def test_new_browsers_are_shared_in_turn_and_stay_where_they_were_sent(stack):
     """Regression (issue 32): new browsers were routed by the hash of a random key; in a
     briefing room one replica got 30 of 51 sessions and the room waited for it. Now they go
     to the replicas in turn, and each stays on the one that answered, its WebSocket too."""
     base = stack["base"]
-    routes = [_route(_get_with(base, "/", None)[1]) for _ in range(10)]
+    routes = [_route(_get(base, "/")[1]) for _ in range(10)]
     assert sorted(routes) == ["r0"] * 5 + ["r1"] * 5
     assert all(a != b for a, b in zip(routes, routes[1:]))         # in turn
     for route in ("r0", "r1"):
         for path in ("/", "/risk", "/_stcore/health"):
-            status, headers = _get_with(base, path, f"veille_route={route}")
+            status, headers = _get(base, path, cookie=f"veille_route={route}")
             assert status == 200 and _route(headers) == route
     # a route nginx does not know (an old cookie, a forged one): a replica in turn
-    assert _route(_get_with(base, "/", "veille_route=../etc")[1]) in ("r0", "r1")
+    assert _route(_get(base, "/", cookie="veille_route=../etc")[1]) in ("r0", "r1")
     # the WebSocket's handshake answer names the replica too
     address = base.split("//")[1]
     connection = http.client.HTTPConnection(*address.split(":"), timeout=20)

@@ -150,17 +150,24 @@ def _english(texts) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("selected", [None, "mli-mopti"])
-@pytest.mark.parametrize("page", PAGES)
-def test_every_french_screen_is_french(page, selected):
+def _screen(page: str, **query):
+    """``page`` opened with ``query`` in its link: the app test, then what it shows: the
+    texts, the table cells, the map's labels and the widgets' labels."""
     at = AppTest.from_file(DASHBOARD, default_timeout=90)
-    if selected:                          # with a cercle selected: the details panels too
-        at.query_params["cercle"] = selected
+    for name, value in query.items():
+        at.query_params[name] = value
     at.run()
     at.switch_page(page).run()
     assert not at.exception
-    texts, cells, labels = _texts(at), _displayed_cells(at), _map_labels(at)
-    widgets = _widgets(at)
+    return at, _texts(at), _displayed_cells(at), _map_labels(at), _widgets(at)
+
+
+@pytest.mark.parametrize("selected", [None, "mli-mopti"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_french_screen_is_french(page, selected):
+    # with a cercle selected: the details panels too
+    at, texts, cells, labels, widgets = _screen(page, **({"cercle": selected} if selected
+                                                         else {}))
     assert _english(texts + cells + labels + widgets) == []
     numbers = [c for c in cells + labels + widgets if DECIMAL_POINT.search(c)]
     assert numbers == [], numbers[:5]
@@ -179,14 +186,7 @@ ENGLISH_PAGES = [*PAGES, "pages/planner.py", "pages/actions.py"]
 def test_every_english_screen_is_english(page):
     """Issue 31: French placeholders, French demonstration summaries and French words on
     the English screens."""
-    at = AppTest.from_file(DASHBOARD, default_timeout=90)
-    at.query_params["lang"] = "en"
-    at.query_params["cercle"] = "mli-mopti"
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception
-    texts, cells, labels = _texts(at), _displayed_cells(at), _map_labels(at)
-    widgets = _widgets(at)
+    at, texts, cells, labels, widgets = _screen(page, lang="en", cercle="mli-mopti")
     assert _french(texts + cells + labels + widgets) == []
     assert [x for x in texts + cells if BRACKETED_PLURAL.search(x)] == []
     assert [x for x in labels + cells if ISO_DATE.search(x)] == []
